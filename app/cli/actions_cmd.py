@@ -1,0 +1,214 @@
+"""Commands on actions: check-name, action list/show/import/export/validate/delete, payload, schema."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.cli.common import CliError, emit, read_input, services_of
+from app.model import Action, JsonError, error_lines, infer_payload, parse_json
+from app.model.rules import name_problem
+from app.store import StoreError
+from app.transfer import BUNDLE_FORMAT, ImportProblem, export_bundle, externalize_secrets, masked_dict, read_bundle
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from app.cli.main import add_parser
+
+    p = add_parser(subparsers, "check-name", help="check an action name against the platform's rules")
+    p.add_argument("name")
+    p.set_defaults(func=run_check_name)
+
+    action = add_parser(subparsers, "action", help="list, show, import, export, validate or delete actions")
+    verbs = action.add_subparsers(dest="verb", metavar="VERB", required=True)
+    add_parser(verbs, "list", help="list the workspace's actions").set_defaults(func=run_list)
+    p = add_parser(verbs, "show", help="print one action (secrets masked)")
+    p.add_argument("name")
+    p.set_defaults(func=run_show)
+    p = add_parser(verbs, "import", help="import actions from an export, an action file or a list")
+    p.add_argument("file", help="JSON file, or - for standard input")
+    p.add_argument("--rename", action="store_true", help="give clashing names a free suffix instead of refusing")
+    p.set_defaults(func=run_import)
+    p = add_parser(verbs, "export", help="export actions as JSON (secrets shown as ********)")
+    p.add_argument("names", nargs="*", help="action names (default with --all: every action)")
+    p.add_argument("--all", action="store_true", help="export every action")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=run_export)
+    p = add_parser(verbs, "validate", help="check an action file or export without importing it")
+    p.add_argument("file")
+    p.set_defaults(func=run_validate)
+    p = add_parser(verbs, "delete", help="delete an action")
+    p.add_argument("name")
+    p.set_defaults(func=run_delete)
+
+    payload = add_parser(subparsers, "payload", help="inspect payload examples")
+    pverbs = payload.add_subparsers(dest="verb", metavar="VERB", required=True)
+    p = add_parser(pverbs, "fields", help="one line per field: path, type, mode")
+    p.add_argument("file", help="a JSON example, or an action file (its request payload)")
+    p.add_argument("--response", action="store_true", help="with an action file: the response payload")
+    p.set_defaults(func=run_payload_fields)
+
+    p = add_parser(subparsers, "schema", help="print the JSON Schema of the native action format")
+    p.add_argument("--bundle", action="store_true", help="the schema of an export bundle")
+    p.set_defaults(func=run_schema)
+
+
+def run_check_name(args: argparse.Namespace) -> int:
+    problem = name_problem(args.name)
+    if not problem:
+        try:
+            services = services_of(args)
+            clash = services.workspace.find_name(args.name)
+        except OSError:
+            clash = None
+        if clash:
+            problem = f"an action named {clash!r} already exists in the workspace"
+    emit(args, {"name": args.name, "valid": problem is None, "reason": problem},
+         "ok" if problem is None else f"invalid: {problem}")
+    return 0 if problem is None else 1
+
+
+def run_list(args: argparse.Namespace) -> int:
+    ws = services_of(args).workspace
+    summaries = ws.summaries()
+    used = ws.used_in()
+    rows = [dict(s.__dict__, usedIn=len(used.get(s.name, []))) for s in summaries]
+    width = max([len(r["name"]) for r in rows] + [4])
+    lines = [f"{r['name']:<{width}}  {r['method']:<4}  {r['auth']:<19}  used in {r['usedIn']}  {r['description']}" for r in rows]
+    emit(args, rows, "\n".join(lines) if lines else "no actions")
+    _report_problems(ws.problems)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    ws = services_of(args).workspace
+    try:
+        action = ws.load(args.name)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    data = masked_dict(action)
+    data["usedIn"] = ws.used_in().get(action.name, [])
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    text = read_input(args.file)
+    try:
+        items = read_bundle(text, where=args.file)
+    except (ImportProblem, JsonError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    services = services_of(args)
+    ws = services.workspace
+    clashes = [i.action.name for i in items if ws.exists(i.action.name)]
+    if clashes and not args.rename:
+        raise CliError(f"already in the workspace: {', '.join(clashes)} (use --rename to import under free names)")
+    done = []
+    for item in items:
+        action = item.action.model_copy(update={"name": ws.unique_name(item.action.name)})
+        import uuid
+
+        action = action.model_copy(update={"id": uuid.uuid4().hex})
+        action = externalize_secrets(action, services.secrets)
+        ws.save(action)
+        done.append({"name": action.name, "missingSecrets": item.missing_secrets})
+    lines = [f"imported {d['name']}" + (f" (enter secrets: {', '.join(d['missingSecrets'])})" if d["missingSecrets"] else "") for d in done]
+    emit(args, done, "\n".join(lines))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    ws = services_of(args).workspace
+    names = ws.names() if args.all else args.names
+    if not names:
+        raise CliError("name the actions to export, or use --all")
+    try:
+        actions = [ws.load(n) for n in names]
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    text = export_bundle(actions)
+    if args.output:
+        Path(args.output).write_text(text, "utf-8")
+        print(f"exported {len(actions)} action{'s' if len(actions) != 1 else ''} to {args.output}")
+    else:
+        print(text, end="")
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    text = read_input(args.file)
+    try:
+        items = read_bundle(text, where=args.file)
+    except (ImportProblem, JsonError, ValueError) as exc:
+        emit(args, {"valid": False, "errors": [str(exc)]})
+        raise CliError(str(exc)) from None
+    warnings = [f"{i.action.name}: {w}" for i in items for w in i.action.endpoint.warnings()]
+    emit(args, {"valid": True, "actions": [i.action.name for i in items], "warnings": warnings},
+         "\n".join([f"valid: {', '.join(i.action.name for i in items)}"] + [f"warning: {w}" for w in warnings]))
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    services = services_of(args)
+    ws = services.workspace
+    used = ws.used_in().get(args.name, [])
+    if used:
+        raise CliError(f"{args.name} is used in {', '.join(used)}; remove it from those journeys first")
+    try:
+        action = ws.delete(args.name)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    for ref in action.secret_refs():
+        services.secrets.delete(ref)
+    emit(args, {"deleted": action.name}, f"deleted {action.name}")
+    return 0
+
+
+def run_payload_fields(args: argparse.Namespace) -> int:
+    text = read_input(args.file)
+    try:
+        data = parse_json(text, args.file)
+        payload = _payload_from(data, text, args)
+    except (JsonError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    rows = [{"path": p, "type": f.type, "mode": f.mode, "label": f.label, "optional": f.optional} for p, f in payload.walk()]
+    emit(args, rows, "\n".join(f"{r['path']}\t{r['type']}\t{r['mode']}" for r in rows))
+    return 0
+
+
+def _payload_from(data: object, text: str, args: argparse.Namespace):
+    if isinstance(data, dict) and "endpoint" in data and "name" in data:
+        try:
+            action = Action.model_validate(data)
+        except ValidationError as exc:
+            raise ValueError(f"{args.file}: " + "; ".join(error_lines(exc))) from None
+        payload = action.response if args.response else action.request
+        if payload is None:
+            raise ValueError(f"{args.file}: the action has no {'response' if args.response else 'request'} payload")
+        return payload
+    return infer_payload(text, args.file)
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    schema = Action.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Action Studio action"
+    if args.bundle:
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Action Studio export",
+            "type": "object", "required": ["format", "actions"],
+            "properties": {"format": {"const": BUNDLE_FORMAT}, "exported": {"type": "string", "format": "date-time"},
+                           "actions": {"type": "array", "items": {"$ref": "#/$defs/Action"}}},
+            "$defs": {**schema.pop("$defs", {}), "Action": {k: v for k, v in schema.items() if not k.startswith("$")}},
+        }
+    print(json.dumps(schema, indent=2))
+    return 0
+
+
+def _report_problems(problems: list[str]) -> None:
+    import sys
+
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)

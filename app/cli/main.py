@@ -1,0 +1,64 @@
+"""The `action-studio` command: the GUI with no arguments, subcommands for scripting."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Optional, Sequence
+
+from app.cli.common import CliError, common_options
+
+# Each module exposes register(subparsers); a subparser sets func=run(args) -> exit code.
+COMMAND_MODULES = [
+    "app.cli.actions_cmd",
+    "app.cli.gui_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parent = common_options()
+    parser = argparse.ArgumentParser(
+        prog="action-studio", parents=[parent],
+        description="Configure, test and send journey custom actions. With no command, opens the window.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def add_parser(subparsers: argparse._SubParsersAction, name: str, **kwargs: object) -> argparse.ArgumentParser:
+    """A subcommand that also accepts --home and --json after its name."""
+    return subparsers.add_parser(name, parents=[common_options()], **kwargs)  # type: ignore[arg-type]
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    for name, default in (("home", None), ("json", False), ("sample", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if args.command is None:  # no command: open the window
+        from app.cli.gui_cmd import run as run_gui
+
+        args.func = run_gui
+    elif not hasattr(args, "func"):
+        parser.parse_args([args.command, "--help"])
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def gui_main() -> int:
+    return main(["gui", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

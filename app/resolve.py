@@ -1,0 +1,75 @@
+"""Resolve `{{variables}}` and secret references into the concrete text sent over the wire."""
+from __future__ import annotations
+
+import re
+from typing import Callable, Mapping, Optional
+
+from app.model.base import SecretRef, Value
+from app.model.environment import Environment
+from app.secrets import SecretStore
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
+
+
+class MissingVariable(KeyError):
+    def __init__(self, names: list[str], where: str = "") -> None:
+        self.names = names
+        place = f" in {where}" if where else ""
+        super().__init__(f"undefined variable{'s' if len(names) > 1 else ''}{place}: "
+                         + ", ".join("{{" + n + "}}" for n in names)
+                         + " (set it in the active environment or with --var)")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class Resolver:
+    """Turns stored values into plain strings: environment variables, overrides, then secrets."""
+
+    def __init__(self, secrets: SecretStore, env: Optional[Environment] = None,
+                 overrides: Optional[Mapping[str, str]] = None,
+                 dynamic: Optional[Mapping[str, Callable[[], str]]] = None) -> None:
+        self.secrets = secrets
+        self.env = env
+        self.overrides = dict(overrides or {})
+        # Built-in variables computed on demand, e.g. {{sandbox.url}} starts the local sandbox.
+        self.dynamic = dict(dynamic or {})
+        self.secret_values: set[str] = set()  # every secret revealed, so callers can mask them
+        self._depth = 0
+
+    def variable(self, name: str) -> Optional[str]:
+        if name in self.overrides:
+            return self.overrides[name]
+        value = self.env.get(name) if self.env is not None else None
+        if value is None:
+            maker = self.dynamic.get(name)
+            return maker() if maker else None
+        if self._depth > 8:
+            raise ValueError(f"variable {name} refers to itself (a {{{{variable}}}} loop)")
+        self._depth += 1
+        try:
+            return self.value(value, where=f"variable {name}")
+        finally:
+            self._depth -= 1
+
+    def text(self, text: str, where: str = "") -> str:
+        """Replace every {{name}}; all missing names are reported at once."""
+        missing = [n for n in _PLACEHOLDER.findall(text) if self.variable(n) is None]
+        if missing:
+            raise MissingVariable(sorted(set(missing)), where)
+        return _PLACEHOLDER.sub(lambda m: self.variable(m.group(1)) or "", text)
+
+    def value(self, value: Value, where: str = "") -> str:
+        if isinstance(value, SecretRef):
+            plain = self.secrets.reveal(value, where)
+            if plain:
+                self.secret_values.add(plain)
+            return plain
+        return self.text(value, where)
+
+    def mask(self, text: str) -> str:
+        """Hide every secret this resolver revealed (longest first, so overlaps mask fully)."""
+        for secret in sorted(self.secret_values, key=len, reverse=True):
+            if len(secret) >= 3:
+                text = text.replace(secret, "********")
+        return text

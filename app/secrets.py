@@ -1,0 +1,148 @@
+"""Secret values in the OS keyring (through `keyring`); files only ever hold a SecretRef.
+
+When no keyring backend works (headless Linux without a Secret Service) the store says so and can
+switch to a session-only in-memory store on request; it never falls back to plaintext on disk.
+"""
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any, Optional
+
+from app.model.base import MASK, SecretRef, Value
+
+SERVICE = "action-studio"
+
+
+class SecretError(Exception):
+    """A secret could not be read or written; the message says why and what to do."""
+
+
+class MissingSecret(SecretError):
+    pass
+
+
+class MemoryBackend:
+    """Session-only storage: forgotten when the app quits."""
+
+    name = "session only (not saved)"
+
+    def __init__(self) -> None:
+        self._data: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, key: str) -> Optional[str]:
+        return self._data.get((service, key))
+
+    def set_password(self, service: str, key: str, value: str) -> None:
+        self._data[(service, key)] = value
+
+    def delete_password(self, service: str, key: str) -> None:
+        self._data.pop((service, key), None)
+
+
+class SecretStore:
+    """Reads and writes secrets by reference. The keyring is probed lazily (its import is slow)."""
+
+    def __init__(self, backend: Any = None, namespace: str = "") -> None:
+        self._backend = backend
+        self._namespace = namespace
+        self._lock = threading.Lock()
+        self._problem: Optional[str] = None
+
+    # -- backend -----------------------------------------------------------------------------
+    def _get_backend(self) -> Any:
+        with self._lock:
+            if self._backend is None:
+                self._backend, self._problem = _detect_keyring()
+            return self._backend
+
+    @property
+    def available(self) -> bool:
+        """False when no working keyring exists and the session-only store was not chosen."""
+        return self._get_backend() is not None
+
+    @property
+    def problem(self) -> Optional[str]:
+        self._get_backend()
+        return self._problem
+
+    @property
+    def backend_name(self) -> str:
+        backend = self._get_backend()
+        if backend is None:
+            return "unavailable"
+        return getattr(backend, "name", type(backend).__name__)
+
+    def use_session_only(self) -> None:
+        """The user's explicit choice when no keyring works: keep secrets in memory for this run."""
+        with self._lock:
+            self._backend = MemoryBackend()
+
+    # -- values ------------------------------------------------------------------------------
+    def new_ref(self, hint: str = "") -> SecretRef:
+        return SecretRef(secret=f"{self._namespace}/{hint or 'secret'}/{uuid.uuid4().hex[:12]}")
+
+    def put(self, value: str, hint: str = "", ref: Optional[SecretRef] = None) -> SecretRef:
+        """Store a secret value and return the reference to keep in files."""
+        ref = ref or self.new_ref(hint)
+        backend = self._require()
+        try:
+            backend.set_password(SERVICE, ref.secret, value)
+        except Exception as exc:  # keyring backends raise many types (locked, dbus errors...)
+            raise SecretError(f"the keyring refused to store a secret: {exc}") from exc
+        return ref
+
+    def get(self, ref: SecretRef) -> Optional[str]:
+        backend = self._require()
+        try:
+            return backend.get_password(SERVICE, ref.secret)
+        except Exception as exc:
+            raise SecretError(f"the keyring could not be read: {exc}") from exc
+
+    def delete(self, ref: SecretRef) -> None:
+        backend = self._require()
+        try:
+            backend.delete_password(SERVICE, ref.secret)
+        except Exception:
+            pass  # already gone is fine: deletion is cleanup
+
+    def reveal(self, value: Value, where: str = "") -> str:
+        """The plain text of a value; a missing secret raises MissingSecret naming where."""
+        if isinstance(value, str):
+            return value
+        secret = self.get(value)
+        if secret is None:
+            place = f" for {where}" if where else ""
+            raise MissingSecret(f"the secret{place} is not in the keyring; enter it again")
+        return secret
+
+    def _require(self) -> Any:
+        backend = self._get_backend()
+        if backend is None:
+            raise SecretError(
+                (self._problem or "no keyring is available")
+                + "; choose 'session only' to keep secrets in memory for this run"
+            )
+        return backend
+
+
+def _detect_keyring() -> tuple[Any, Optional[str]]:
+    """The system keyring, or (None, why) when none is usable."""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except Exception as exc:  # pragma: no cover - keyring is a dependency
+        return None, f"the keyring library failed to load: {exc}"
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring) or _is_empty_chainer(backend):
+        return None, "no OS keyring is available (on Linux: a Secret Service such as gnome-keyring)"
+    return backend, None
+
+
+def _is_empty_chainer(backend: Any) -> bool:
+    backends = getattr(backend, "backends", None)
+    return backends is not None and not backends
+
+
+def masked(value: Value) -> str:
+    return MASK if isinstance(value, SecretRef) else value

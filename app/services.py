@@ -1,0 +1,91 @@
+"""The collaborators every front end (GUI, CLI, tests) shares, built once and passed in."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from app.model import EnvironmentSet
+from app.resolve import Resolver
+from app.secrets import SecretStore
+from app.store import Workspace
+
+SANDBOX_URL_VAR = "sandbox.url"
+
+
+class Services:
+    """Workspace, secrets, environments, the auth engine and the embedded sandbox (on demand)."""
+
+    def __init__(self, workspace: Workspace, secrets: Optional[SecretStore] = None) -> None:
+        self.workspace = workspace
+        self.secrets = secrets or SecretStore(namespace=_namespace(workspace.home))
+        self._envs: Optional[EnvironmentSet] = None
+        self._auth: Any = None
+        self._sandbox: Any = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, home: Path, secrets: Optional[SecretStore] = None) -> "Services":
+        return cls(Workspace.open(home), secrets)
+
+    # -- environments ------------------------------------------------------------------------
+    def environments(self) -> EnvironmentSet:
+        if self._envs is None:
+            self._envs = self.workspace.environments()
+        return self._envs
+
+    def save_environments(self, envs: EnvironmentSet) -> None:
+        self.workspace.save_environments(envs)
+        self._envs = envs
+
+    def resolver(self, env_name: Optional[str] = None, overrides: Optional[Mapping[str, str]] = None) -> Resolver:
+        """A resolver over the chosen (default: active) environment, with {{sandbox.url}} built in."""
+        envs = self.environments()
+        env = envs.by_name(env_name) if env_name else envs.current()
+        if env_name and env is None:
+            raise ValueError(f"no environment named {env_name!r}; known: {', '.join(e.name for e in envs.environments) or 'none'}")
+        return Resolver(self.secrets, env, overrides, dynamic={SANDBOX_URL_VAR: self.sandbox_url})
+
+    # -- auth --------------------------------------------------------------------------------
+    @property
+    def auth(self) -> Any:
+        """The shared AuthEngine (one token cache for every action and run)."""
+        with self._lock:
+            if self._auth is None:
+                from app.auth import AuthEngine
+
+                self._auth = AuthEngine(self.secrets)
+            return self._auth
+
+    # -- sandbox -----------------------------------------------------------------------------
+    def sandbox_url(self) -> str:
+        """Start the embedded sandbox if needed and return its base URL."""
+        with self._lock:
+            if self._sandbox is None:
+                from app.sandbox import Sandbox, SandboxConfig
+
+                sandbox = Sandbox(SandboxConfig())
+                sandbox.start()
+                self._sandbox = sandbox
+            return str(self._sandbox.base_url)
+
+    @property
+    def sandbox(self) -> Any:
+        """The running sandbox, or None."""
+        return self._sandbox
+
+    def stop_sandbox(self) -> None:
+        with self._lock:
+            if self._sandbox is not None:
+                self._sandbox.stop()
+                self._sandbox = None
+
+    def close(self) -> None:
+        self.stop_sandbox()
+
+
+def _namespace(home: Path) -> str:
+    """A per-workspace prefix for keyring entries, so two workspaces never share a secret by accident."""
+    import hashlib
+
+    return "ws-" + hashlib.sha1(str(Path(home).resolve()).encode()).hexdigest()[:10]
