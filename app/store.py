@@ -187,9 +187,11 @@ class Workspace:
                     raise StoreError(f"an action named {clash!r} already exists; names must be unique")
             action = action.model_copy(update={"modified": now()})
             atomic.write_json(self.action_path(action.name), action.dump())
-            if previous_name and previous_name != action.name and self.action_path(previous_name).exists():
-                if previous_name.lower() != action.name.lower():
-                    self.action_path(previous_name).unlink()
+            if previous_name and previous_name != action.name:
+                old, new = self.action_path(previous_name), self.action_path(action.name)
+                # On a case-insensitive file system old and new may be the same file.
+                if old.exists() and not os.path.samefile(old, new):
+                    old.unlink()
                 self._forget(previous_name)
             assert self._summaries is not None
             self._summaries[action.name] = _summary_of(action)

@@ -50,7 +50,7 @@ class Endpoint(Model):
 
     url: str = "https://"
     method: Method = "POST"
-    headers: list[Param] = Field(default_factory=list)
+    headers: list[Param] = Field(default_factory=list, validate_default=True)
     query: list[Param] = Field(default_factory=list)
 
     @field_validator("method", mode="before")

@@ -1,0 +1,73 @@
+"""Export masks secrets; import brings them in empty; a bare customAuthorization imports into auth."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.model import MASK, Action, ApiKeyAuth, CustomAuth, JsonError, SecretRef
+from app.secrets import SecretStore
+from app.store import Workspace
+from app.transfer import ImportProblem, export_bundle, import_auth, missing_secrets, read_bundle
+
+
+def test_export_masks_and_import_asks_for_secrets(sample_home, secrets: SecretStore) -> None:
+    from app.sample import seed_sample_secrets
+
+    seed_sample_secrets(secrets)
+    actions = Workspace.open(sample_home).load_all()
+    text = export_bundle(actions)
+    assert "5678" not in text and "sandbox-airship-token" not in text and '"secret"' not in text
+    assert text.count(MASK) == 2
+    items = read_bundle(text, "bundle.json")
+    assert [i.action.name for i in items] == [a.name for a in actions]
+    by_name = {i.action.name: i for i in items}
+    assert by_name["writeJourneyEvent"].missing_secrets == ["auth.body.bodyParams.client_secret"]
+    assert by_name["airshipCustomEvent"].missing_secrets == ["auth.value"]
+    assert missing_secrets(by_name["airshipCustomEvent"].action, secrets) == ["missing/auth.value"]
+    # everything else survives the round trip
+    original = {a.name: a for a in actions}["notifyWebhook"]
+    assert by_name["notifyWebhook"].action == original
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"format": "other", "actions": []}', "unknown format"),
+    ('{"actions": {}}', "'actions' must be a list"),
+    ('[{"name": "ok"}, {"name": "bad name"}]', "actions[1] (bad name): name: the name contains space"),
+    ('[1]', "expected an action object"),
+    ('"x"', "expected an action"),
+    ('{"type": "customAuthorization"}', "authentication document"),
+])
+def test_bad_imports_say_what_and_where(text: str, message: str) -> None:
+    with pytest.raises(ImportProblem) as info:
+        read_bundle(text, "f.json")
+    assert message in str(info.value)
+    assert str(info.value).startswith("f.json")
+
+
+def test_invalid_json_import_names_line_and_column() -> None:
+    with pytest.raises(JsonError, match=r"f.json: line 2, column 1"):
+        read_bundle('{"name": "x",\n}', "f.json")
+
+
+def test_import_auth_keeps_current_secrets(secrets: SecretStore) -> None:
+    ref = secrets.put("5678", "client_secret")
+    current = CustomAuth.model_validate({"endpoint": "https://t.example", "body": {"bodyParams": {"client_secret": ref.dump()}}})
+    doc = json.dumps({"type": "customAuthorization", "endpoint": "https://t2.example", "method": "POST",
+                      "body": {"bodyType": "form", "bodyParams": {"client_secret": MASK, "client_id": "1"}},
+                      "tokenInResponse": "json://access_token", "authorizationType": "Bearer"})
+    auth = import_auth(doc, current)
+    assert auth.body is not None
+    assert auth.body.body_params["client_secret"] == ref
+    fresh = import_auth(doc, None)
+    assert fresh.body is not None and isinstance(fresh.body.body_params["client_secret"], SecretRef)
+    with pytest.raises(ImportProblem, match="tokenTarget is required"):
+        import_auth(doc.replace('"Bearer"', '"header"'))
+    with pytest.raises(ImportProblem, match="customAuthorization"):
+        import_auth("{}")
+
+
+def test_masked_api_key_round_trip(secrets: SecretStore) -> None:
+    action = Action(name="k", auth=ApiKeyAuth(name="x-api-key", value=secrets.put("abc")))
+    (item,) = read_bundle(export_bundle([action]))
+    assert item.missing_secrets == ["auth.value"]
