@@ -1,0 +1,54 @@
+"""Helpers shared by the benchmarks: timing whole processes, generated workspaces."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "resources" / "sample_workspace"
+
+
+def median_seconds(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:
+    """Median wall time of a whole process, from spawn to exit."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr}")
+    return statistics.median(times)
+
+
+def copy_sample(target: Path) -> Path:
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("sample-secrets.json", ".index.json"))
+    return target
+
+
+def generate_workspace(target: Path, count: int) -> Path:
+    """A workspace of `count` realistic actions (the sample's, renamed), written without fsync."""
+    copy_sample(target)
+    template = json.loads((SAMPLE / "actions" / "notifyWebhook.json").read_text())
+    actions = target / "actions"
+    for i in range(count):
+        template["id"] = f"gen{i:029d}"
+        template["name"] = f"generatedAction_{i:05d}"
+        template["description"] = f"Generated action number {i} for the start-up benchmark"
+        (actions / f"{template['name']}.json").write_text(json.dumps(template, indent=2))
+    return target
+
+
+def python_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+PY = sys.executable
