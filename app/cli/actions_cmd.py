@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import uuid
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -11,7 +12,8 @@ from app.cli.common import CliError, emit, read_input, services_of
 from app.model import Action, JsonError, error_lines, infer_payload, parse_json
 from app.model.rules import name_problem
 from app.store import StoreError
-from app.transfer import BUNDLE_FORMAT, ImportProblem, export_bundle, externalize_secrets, masked_dict, read_bundle
+from app.transfer import (BUNDLE_FORMAT, ImportProblem, export_bundle, externalize_secrets, import_auth, masked_dict,
+                          read_bundle)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,6 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = add_parser(verbs, "validate", help="check an action file or export without importing it")
     p.add_argument("file")
     p.set_defaults(func=run_validate)
+    p = add_parser(verbs, "import-auth", help="set an action's authentication from a customAuthorization JSON file")
+    p.add_argument("name")
+    p.add_argument("file", help="JSON file, or - for standard input")
+    p.set_defaults(func=run_import_auth)
     p = add_parser(verbs, "delete", help="delete an action")
     p.add_argument("name")
     p.set_defaults(func=run_delete)
@@ -107,10 +113,8 @@ def run_import(args: argparse.Namespace) -> int:
         raise CliError(f"already in the workspace: {', '.join(clashes)} (use --rename to import under free names)")
     done = []
     for item in items:
-        action = item.action.model_copy(update={"name": ws.unique_name(item.action.name)})
-        import uuid
-
-        action = action.model_copy(update={"id": uuid.uuid4().hex})
+        # A fresh id: an import is a new action even when it came from this workspace.
+        action = item.action.model_copy(update={"name": ws.unique_name(item.action.name), "id": uuid.uuid4().hex})
         action = externalize_secrets(action, services.secrets)
         ws.save(action)
         done.append({"name": action.name, "missingSecrets": item.missing_secrets})
@@ -147,6 +151,22 @@ def run_validate(args: argparse.Namespace) -> int:
     warnings = [f"{i.action.name}: {w}" for i in items for w in i.action.endpoint.warnings()]
     emit(args, {"valid": True, "actions": [i.action.name for i in items], "warnings": warnings},
          "\n".join([f"valid: {', '.join(i.action.name for i in items)}"] + [f"warning: {w}" for w in warnings]))
+    return 0
+
+
+def run_import_auth(args: argparse.Namespace) -> int:
+    services = services_of(args)
+    ws = services.workspace
+    try:
+        action = ws.load(args.name)
+        auth = import_auth(read_input(args.file), action.auth, where=args.file)
+    except (StoreError, ImportProblem, JsonError) as exc:
+        raise CliError(str(exc)) from None
+    updated = externalize_secrets(action.model_copy(update={"auth": auth}), services.secrets)
+    ws.save(updated, previous_name=action.name)
+    missing = [ref.secret for ref in updated.secret_refs() if ref.secret.startswith("missing/")]
+    note = f" (enter the secret{'s' if len(missing) > 1 else ''} it masks in the window)" if missing else ""
+    emit(args, {"name": action.name, "missingSecrets": missing}, f"authentication of {action.name} updated{note}")
     return 0
 
 

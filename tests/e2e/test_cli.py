@@ -103,3 +103,16 @@ def test_schema_is_json_schema() -> None:
 @pytest.mark.parametrize("args", [["action"], ["nope"], ["action", "show"], ["check-name"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert cli(*args).returncode == 2
+
+
+def test_import_auth_into_an_action(sample_home: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "auth.json"
+    doc.write_text(json.dumps({"type": "customAuthorization", "endpoint": "https://t.example/token", "method": "GET",
+                               "tokenInResponse": "response", "authorizationType": "header", "tokenTarget": "x-token"}))
+    done = cli("action", "import-auth", "notifyWebhook", str(doc), home=sample_home)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(cli("action", "show", "notifyWebhook", home=sample_home).stdout)
+    assert shown["auth"]["tokenTarget"] == "x-token"
+    doc.write_text('{"type": "customAuthorization", "method": "POST"}')
+    bad = cli("action", "import-auth", "notifyWebhook", str(doc), home=sample_home)
+    assert bad.returncode == 1 and "body is required" in bad.stderr
