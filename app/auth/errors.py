@@ -1,0 +1,17 @@
+"""Errors of the authentication engine and the cURL importer: each message is actionable."""
+from __future__ import annotations
+
+
+class AuthError(Exception):
+    """Authentication could not be done; `reason` is a sentence a person can act on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class CurlError(ValueError):
+    """A pasted cURL command could not be read; the message says what and where."""

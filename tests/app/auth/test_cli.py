@@ -1,0 +1,103 @@
+"""`action-studio auth ...` by subprocess: exit codes, masked output, secrets to the keyring."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.app.auth.test_curl import seed_command
+
+REPO = Path(__file__).resolve().parents[3]
+SAMPLE = REPO / "resources" / "sample_workspace"
+
+
+@pytest.fixture
+def cli(tmp_path):
+    keyring_file = tmp_path / "keyring.json"
+    home = tmp_path / "ws"
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="tests.app.auth.file_keyring.FileKeyring",
+               AUTH_TEST_KEYRING=str(keyring_file), ACTION_STUDIO_HOME=str(home), PYTHONWARNINGS="error")
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "app", *args], cwd=REPO, env=env, input=stdin,
+                              capture_output=True, text=True, timeout=60)
+
+    run.home = home  # type: ignore[attr-defined]
+    run.keyring = keyring_file  # type: ignore[attr-defined]
+    return run
+
+
+def test_from_curl_prints_masked_json(cli):
+    out = cli("auth", "from-curl", seed_command(), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["auth"]["body"]["bodyParams"]["client_secret"] == "********"
+    assert data["auth"]["body"]["bodyParams"]["client_id"] == "1234"
+    assert data["secrets"] == ["client_secret"]
+    assert "5678" not in out.stdout + out.stderr
+
+
+def test_from_curl_into_then_test_against_the_sandbox(cli):
+    command = seed_command().replace("https://ims-na1.adobelogin.com", "{{baseUrl}}")
+    out = cli("auth", "from-curl", command, "--into", "imsToken")
+    assert out.returncode == 0, out.stderr
+    assert "stored as the authentication of action imsToken" in out.stderr
+    stored = (cli.home / "actions" / "imsToken.json").read_text()
+    assert "5678" not in stored and '"secret"' in stored
+    assert "5678" in cli.keyring.read_text()
+
+    out = cli("auth", "test", "imsToken", "--sandbox", "--json")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["ok"] and result["tokenPreview"].startswith("eyJ") and result["expiresInS"] == 3600
+    assert "5678" not in out.stdout + out.stderr
+    assert result["response"]["body"].count("********") == 1
+
+    out = cli("auth", "test", "imsToken", "--sandbox")
+    assert out.returncode == 0 and "customAuthorization authentication ok" in out.stdout
+    assert "5678" not in out.stdout + out.stderr
+
+
+def test_failed_test_exits_1_with_the_reason(cli):
+    command = seed_command().replace("https://ims-na1.adobelogin.com", "{{baseUrl}}").replace("5678", "9999")
+    assert cli("auth", "from-curl", command, "--into", "badSecret").returncode == 0
+    out = cli("auth", "test", "badSecret", "--sandbox")
+    assert out.returncode == 1
+    assert "error: badSecret: the token endpoint answered 400 invalid_client: invalid client_secret parameter" \
+        in out.stderr
+    assert "9999" not in out.stdout + out.stderr and "Traceback" not in out.stderr
+    out = cli("auth", "test", "badSecret", "--var", "baseUrl=http://127.0.0.1:9", "--json")
+    assert out.returncode == 1 and "connection refused by 127.0.0.1:9" in json.loads(out.stdout)["reason"]
+
+
+def test_sample_workspace_authenticates_against_the_sandbox(cli, tmp_path):
+    home = tmp_path / "sample"
+    shutil.copytree(SAMPLE, home, ignore=shutil.ignore_patterns("sample-secrets.json"))
+    cli.keyring.write_text(json.dumps({"action-studio\nsample/writeJourneyEvent/client_secret": "5678"}))
+    out = cli("auth", "test", "writeJourneyEvent", "--home", str(home), "--sandbox", "--json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert json.loads(out.stdout)["expiresInS"] == 28000
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["auth", "from-curl", "wget https://x.example"], 1, "error: this is not a curl command"),
+    (["auth", "from-curl", "curl 'https://x"], 1, "unclosed single quote"),
+    (["auth", "test", "noSuchAction"], 1, "no action named 'noSuchAction'"),
+    (["auth", "test", "x", "--var", "novalue"], 1, "expected KEY=VALUE"),
+    (["auth", "test"], 2, "usage:"),
+    (["auth"], 2, "usage:"),
+])
+def test_bad_input_and_usage(cli, args, code, message):
+    out = cli(*args)
+    assert out.returncode == code
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_from_curl_reads_standard_input(cli):
+    out = cli("auth", "from-curl", "-", "--json", stdin=seed_command())
+    assert out.returncode == 0 and json.loads(out.stdout)["secrets"] == ["client_secret"]
