@@ -12,6 +12,7 @@ from app.cli.common import CliError, common_options
 COMMAND_MODULES = [
     "app.cli.actions_cmd",
     "app.cli.gui_cmd",
+    "app.cli.auth_cmd",
 ]
 
 
