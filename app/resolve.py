@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Callable, Mapping, Optional
 
 from app.model.base import SecretRef, Value
@@ -35,7 +36,7 @@ class Resolver:
         # Built-in variables computed on demand, e.g. {{sandbox.url}} starts the local sandbox.
         self.dynamic = dict(dynamic or {})
         self.secret_values: set[str] = set()  # every secret revealed, so callers can mask them
-        self._depth = 0
+        self._local = threading.local()  # nesting depth per thread: one resolver serves many workers
 
     def variable(self, name: str) -> Optional[str]:
         if name in self.overrides:
@@ -44,20 +45,22 @@ class Resolver:
         if value is None:
             maker = self.dynamic.get(name)
             return maker() if maker else None
-        if self._depth > 8:
+        depth = getattr(self._local, "depth", 0)
+        if depth > 8:
             raise ValueError(f"variable {name} refers to itself (a {{{{variable}}}} loop)")
-        self._depth += 1
+        self._local.depth = depth + 1
         try:
             return self.value(value, where=f"variable {name}")
         finally:
-            self._depth -= 1
+            self._local.depth = depth
 
     def text(self, text: str, where: str = "") -> str:
         """Replace every {{name}}; all missing names are reported at once."""
-        missing = [n for n in _PLACEHOLDER.findall(text) if self.variable(n) is None]
+        values = {name: self.variable(name) for name in set(_PLACEHOLDER.findall(text))}
+        missing = sorted(name for name, value in values.items() if value is None)
         if missing:
-            raise MissingVariable(sorted(set(missing)), where)
-        return _PLACEHOLDER.sub(lambda m: self.variable(m.group(1)) or "", text)
+            raise MissingVariable(missing, where)
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)] or "", text)
 
     def value(self, value: Value, where: str = "") -> str:
         if isinstance(value, SecretRef):
