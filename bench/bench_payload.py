@@ -1,0 +1,99 @@
+"""Benchmark (not a test): a 1 MB example with 20,000 fields through the payload editor and tree.
+
+Prints the time to infer the tree, to re-infer keeping settings, to build the model, for the view
+to show it, for a keystroke in the 1 MB editor, for a toggle and for apply_to.
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_payload.py
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QThreadPool  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTreeView  # noqa: E402
+
+from tests.ui.sections.bigpayload import make_example  # noqa: E402
+
+
+def timed(label: str, func: Callable[[], Any], results: dict[str, float]) -> Any:
+    started = time.perf_counter()
+    value = func()
+    results[label] = (time.perf_counter() - started) * 1000
+    print(f"  {label:<44} {results[label]:8.1f} ms", flush=True)
+    return value
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    from app.model.action import Action
+    from ui.payload.infer import example_to_payload, merge
+    from ui.payload.model import MODE, FieldTreeModel
+    from ui.payload.section import PayloadSection
+
+    results: dict[str, float] = {}
+    text = make_example()
+    payload = example_to_payload(text, "request payload")
+    total = sum(1 for _ in payload.walk())
+    print(f"example: {len(text.encode()) / 1e6:.2f} MB, {text.count(chr(10)) + 1} lines, {total} fields")
+    payload = timed("infer (parse + field tree)", lambda: example_to_payload(text, "request payload"), results)
+    again = example_to_payload(text, "request payload")
+    timed("merge with previous settings (re-infer)", lambda: merge(again, payload), results)
+    model = FieldTreeModel()
+    timed("model.set_payload", lambda: model.set_payload(payload), results)
+
+    view = QTreeView()
+    view.setUniformRowHeights(True)
+    view.resize(900, 700)
+
+    def show() -> None:
+        view.setModel(model)
+        view.show()
+        app.processEvents()
+        view.viewport().repaint()
+
+    timed("view shows it (setModel + show + paint)", show, results)
+    timed("expand every section (400 x 50 rows)", lambda: (view.expandToDepth(0), app.processEvents(),
+                                                           view.viewport().repaint()), results)
+    timed("scroll to the end + paint", lambda: (view.scrollToBottom(), app.processEvents(),
+                                                view.viewport().repaint()), results)
+
+    section = PayloadSection(services=None)  # type: ignore[arg-type]
+    section.resize(1200, 800)
+    section.show()
+    tab = section.tabs["request"]
+    timed("section: load 1 MB example (set_action)",
+          lambda: (section.set_action(Action(name="bench", request=payload)), app.processEvents()), results)
+    QThreadPool.globalInstance().waitForDone()
+    app.processEvents()
+    editor = tab.editor
+    cursor = editor.textCursor()
+    cursor.setPosition(len(text) // 2)
+    editor.setTextCursor(cursor)
+    keystrokes = []
+    for _ in range(20):
+        started = time.perf_counter()
+        editor.insertPlainText(" ")
+        app.processEvents()
+        keystrokes.append((time.perf_counter() - started) * 1000)
+    results["keystroke in the 1 MB editor (max of 20)"] = max(keystrokes)
+    print(f"  {'keystroke in the 1 MB editor (max of 20)':<44} {max(keystrokes):8.1f} ms"
+          f"  (median {sorted(keystrokes)[10]:.1f} ms)")
+    timed("re-infer after typing pauses (flush)", editor.flush, results)
+    items = tab.model.index_of_path("section_0.items")
+    timed("toggle an array of objects Variable", lambda: tab.model.setData(items.siblingAtColumn(MODE), "variable"),
+          results)
+    timed("section.apply_to (deep copy of 20,000 fields)", lambda: section.apply_to(Action(name="bench")), results)
+    timed("section.problems()", section.problems, results)
+    QThreadPool.globalInstance().waitForDone()
+    section.close()
+    view.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Turn an edited example into a field tree, keeping what the user set on fields that did not change.
+
+Runs in a worker thread (no Qt here): the validator of the payload editors.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional
+
+from app.model.payload import JsonError, Payload, PayloadField, field_name_problem, infer_payload, parse_json
+from ui.jsonedit import key_position
+
+
+def example_to_payload(text: str, where: str) -> Optional[Payload]:
+    """The inferred payload of an example, None for an empty editor; JsonError marks the line."""
+    if not text.strip():
+        return None
+    try:
+        return infer_payload(text, where)
+    except JsonError:
+        raise
+    except ValueError as exc:
+        located = _locate_bad_name(text)
+        if located is not None:
+            raise located from None
+        raise ValueError(_strip_where(str(exc), where)) from None
+
+
+def _strip_where(message: str, where: str) -> str:
+    prefix = f"{where}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def _locate_bad_name(text: str) -> Optional[JsonError]:
+    """A refused field name (`.` inside, `$` first) as a JsonError at the line where it is written."""
+    try:
+        data = parse_json(text)
+    except JsonError:
+        return None
+    for name in _keys(data):
+        problem = field_name_problem(name)
+        if problem:
+            line, column = key_position(text, name) or (1, 1)
+            return JsonError(problem, line, column)
+    return None
+
+
+def _keys(node: Any) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            for key, value in item.items():
+                yield key
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def merge(new: Payload, old: Optional[Payload], kept_values: frozenset[str] = frozenset()) -> Payload:
+    """`new` with the mode, label and optional flag of every old field whose path and type match.
+
+    Constant values come from the new example, except on `kept_values` paths, where the user typed
+    a value in the tree (kept while the type is unchanged).
+    """
+    if old is None:
+        return new
+    before = {path: field for path, field in old.walk()}
+    for path, field in new.walk():
+        previous = before.get(path)
+        if previous is None or previous.type != field.type:
+            continue
+        _copy_settings(previous, field, keep_value=path in kept_values)
+    return new
+
+
+def _copy_settings(source: PayloadField, target: PayloadField, keep_value: bool) -> None:
+    # The fields were built by model_construct; plain attribute writes keep the merge fast.
+    object.__setattr__(target, "mode", source.mode)
+    object.__setattr__(target, "label", source.label)
+    object.__setattr__(target, "optional", source.optional)
+    if keep_value:
+        object.__setattr__(target, "value", source.value)
+
+
+def clone(payload: Optional[Payload]) -> Optional[Payload]:
+    """A copy whose fields can be edited without touching the original (faster than a deepcopy).
+
+    Values are shared: the tree replaces a field's value, it never changes one in place.
+    """
+    if payload is None:
+        return None
+    copied = payload.__copy__()
+    copied.__dict__["fields"] = _clone_fields(payload.fields)
+    return copied
+
+
+def _clone_fields(fields: list[PayloadField]) -> list[PayloadField]:
+    out = []
+    for field in fields:
+        copied = field.__copy__()  # pydantic's shallow copy: own __dict__, no validation
+        copied.__dict__["children"] = _clone_fields(field.children) if field.children else []
+        out.append(copied)
+    return out
+
+
+def field_count(payload: Optional[Payload]) -> tuple[int, int]:
+    """(fields, variables) of a payload, for the status line."""
+    if payload is None:
+        return 0, 0
+    total = variables = 0
+    for _, field in payload.walk():
+        total += 1
+        variables += field.mode == "variable"
+    return total, variables
