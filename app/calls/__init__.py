@@ -1,0 +1,14 @@
+"""Calling actions for real: values, requests, sending with retries, the bulk path, the history.
+
+Modules: `values` (inputs and checks), `build` (the concrete request), `send` (one call, the
+platform's retry rules), `batch` (many calls over one client), `record` (what was sent and received,
+masked), `history` (SQLite), `events` (templates and checks for the seed endpoints).
+"""
+from app.calls.build import Outgoing, Prepared, SetupError, prepare
+from app.calls.record import CallResult, RecordedExchange, RecordedRequest, RecordedResponse
+from app.calls.send import send
+from app.calls.values import Input, ValuesError, check_values, example_values, inputs
+
+__all__ = ["CallResult", "Input", "Outgoing", "Prepared", "RecordedExchange", "RecordedRequest",
+           "RecordedResponse", "SetupError", "ValuesError", "check_values", "example_values", "inputs",
+           "prepare", "send"]

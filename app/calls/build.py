@@ -1,0 +1,210 @@
+"""The concrete request of an action: URL (+ dynamic path), query, headers and the JSON payload.
+
+`prepare(action, resolver)` resolves everything that is the same for every call once ({{env}}
+variables and secrets in the URL, constant headers and query parameters, constant payload strings)
+and compiles the payload into a plan; `Prepared.render(values)` then makes one request cheaply,
+which is what the bulk path needs. Values are checked (`app.calls.values.check_values`) first.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from app.calls.values import LIST_TYPES, Input, check_values, inputs
+from app.model import Action, PayloadField
+from app.resolve import Resolver
+
+_NOTHING = object()  # "no body given": the payload is built from the fields
+
+
+class SetupError(ValueError):
+    """The request cannot be built (an undefined {{variable}}, a missing secret, a bad URL)."""
+
+
+@dataclass
+class Outgoing:
+    """One request ready to send (credentials are added by the sender)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: Optional[bytes]
+    values: dict[str, Any] = field(default_factory=dict)
+    path_suffix: str = ""
+
+    @property
+    def body_text(self) -> Optional[str]:
+        return None if self.body is None else self.body.decode("utf-8", "replace")
+
+
+# A compiled payload node: ("const", value) | ("var", key) | ("obj", [(name, node), ...])
+# | ("items", base_items, [(name, node), ...]) for a constant list of objects with Variable children.
+Node = tuple[Any, ...]
+
+
+@dataclass
+class Prepared:
+    """An action resolved for calling; `render` makes one Outgoing from checked values."""
+
+    action: Action
+    resolver: Resolver
+    url: str
+    headers: dict[str, str]
+    query: list[tuple[str, str]]
+    plan: Optional[Node]
+    root: str
+    inputs: list[Input]
+
+    def check(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Values checked against the action's fields (raises ValuesError)."""
+        return check_values(self.action, raw, self.inputs)
+
+    def render(self, values: dict[str, Any], path_suffix: str = "", body: Any = _NOTHING) -> Outgoing:
+        """The request for checked values; `body` (any JSON) replaces the built payload if given."""
+        headers = dict(self.headers)
+        query = list(self.query)
+        for key, value in values.items():
+            kind, _, name = key.partition(":")
+            if kind == "header" and name:
+                headers[name] = value
+            elif kind == "query" and name:
+                query.append((name, value))
+        url = self.url
+        if path_suffix:
+            url = join_path(url, self._text(path_suffix, "the dynamic path"))
+        if query:
+            url = str(httpx.URL(url).copy_merge_params(query))
+        if body is _NOTHING:
+            body = None if self.plan is None else _render(self.plan, values)
+            if body is not None and self.root == "array":
+                body = [body]
+        data = None if body is None and self.action.endpoint.method == "GET" else _dumps(body)
+        return Outgoing(self.action.endpoint.method, url, headers, data, values, path_suffix)
+
+    def _text(self, text: str, where: str) -> str:
+        try:
+            return self.resolver.text(text, where)
+        except Exception as exc:  # MissingVariable, a {{variable}} loop
+            raise SetupError(str(exc)) from None
+
+
+def prepare(action: Action, resolver: Resolver) -> Prepared:
+    """Resolve the constant parts of an action once. Raises SetupError naming what is missing."""
+    try:
+        url = resolver.text(action.endpoint.url, "the URL")
+        headers = {p.name: resolver.value(p.value, f"header {p.name}")
+                   for p in action.endpoint.headers if p.mode == "constant"}
+        query = [(p.name, resolver.value(p.value, f"query parameter {p.name}"))
+                 for p in action.endpoint.query if p.mode == "constant"]
+        plan = None
+        if action.request is not None:
+            plan = _compile(action.request.fields, "", resolver, action.allow_null)
+    except SetupError:
+        raise
+    except Exception as exc:  # MissingVariable, MissingSecret, SecretError, a {{variable}} loop
+        raise SetupError(str(exc)) from None
+    problem = _url_problem(url)
+    if problem:
+        raise SetupError(f"the URL {url!r} {problem}")
+    root = action.request.root if action.request is not None else "object"
+    return Prepared(action, resolver, url, headers, query, plan, root, inputs(action))
+
+
+def build(action: Action, values: dict[str, Any], resolver: Resolver, path_suffix: str = "") -> Outgoing:
+    """One request from raw values (checked here). Raises ValuesError or SetupError."""
+    prepared = prepare(action, resolver)
+    return prepared.render(prepared.check(values), path_suffix)
+
+
+def join_path(url: str, suffix: str) -> str:
+    """Append a dynamic path to the URL's path, keeping its query string (`?a=1` stays last)."""
+    parts = urlsplit(url)
+    suffix_path, _, suffix_query = suffix.partition("?")
+    path = parts.path.rstrip("/") + "/" + suffix_path.lstrip("/") if suffix_path else parts.path
+    query = "&".join(q for q in (parts.query, suffix_query) if q)
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
+def _url_problem(url: str) -> Optional[str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not parts.netloc:
+        return "has no host"
+    return None
+
+
+def _dumps(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# -- the payload plan ------------------------------------------------------------------------------
+def _compile(fields: list[PayloadField], prefix: str, resolver: Resolver, allow_null: bool) -> Node:
+    members: list[tuple[str, Node]] = []
+    for f in fields:
+        path = f"{prefix}.{f.name}" if prefix else f.name
+        node = _compile_field(f, path, resolver, allow_null)
+        if node is not None:
+            members.append((f.name, node))
+    if all(node[0] == "const" for _, node in members):
+        return ("const", {name: node[1] for name, node in members})
+    return ("obj", members)
+
+
+def _compile_field(f: PayloadField, path: str, resolver: Resolver, allow_null: bool) -> Optional[Node]:
+    if f.mode == "variable":
+        return ("var", path)
+    if f.type == "object":
+        return _compile(f.children, path, resolver, allow_null)
+    if f.type == "listObject" and _has_variable(f.children):
+        base = f.value if isinstance(f.value, list) and f.value else [{}]
+        # Only the Variable parts are set in each item; the items' own constants stay as they are.
+        item = [(c.name, _compile_field(c, f"{path}[].{c.name}", resolver, allow_null))
+                for c in f.children if c.mode == "variable" or _has_variable(c.children)]
+        return ("items", _resolved(base, resolver, path), ("obj", item))
+    if f.value is None:
+        if allow_null:
+            return ("const", [] if f.type in LIST_TYPES else None)
+        return None if f.optional else ("const", None)
+    return ("const", _resolved(f.value, resolver, path))
+
+
+def _has_variable(fields: list[PayloadField]) -> bool:
+    return any(f.mode == "variable" or _has_variable(f.children) for f in fields)
+
+
+def _resolved(value: Any, resolver: Resolver, path: str) -> Any:
+    """Constant values with {{variables}} in their strings resolved."""
+    if isinstance(value, str):
+        return resolver.text(value, f"payload field {path}") if "{{" in value else value
+    if isinstance(value, list):
+        return [_resolved(v, resolver, path) for v in value]
+    if isinstance(value, dict):
+        return {k: _resolved(v, resolver, f"{path}.{k}") for k, v in value.items()}
+    return value
+
+
+_MISSING = object()
+
+
+def _render(node: Node, values: dict[str, Any]) -> Any:
+    kind = node[0]
+    if kind == "const":
+        return node[1]
+    if kind == "var":
+        return values.get(node[1], _MISSING)
+    if kind == "obj":
+        out = {}
+        for name, child in node[1]:
+            value = _render(child, values)
+            if value is not _MISSING:  # an unfilled optional field is omitted
+                out[name] = value
+        return out
+    base, item = node[1], node[2]
+    rendered = _render(item, values)
+    return [{**x, **rendered} if isinstance(x, dict) else x for x in base]
+

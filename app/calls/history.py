@@ -1,0 +1,278 @@
+"""The workspace's call history: SQLite (WAL, synchronous=FULL: a committed call survives a crash).
+
+Rows hold only what `CallResult` recorded, which is already masked. One connection guarded by a
+lock serves every thread; `HistoryBuffer` batches inserts (executemany) for the bulk path. The
+table is bounded: past `max_rows` the oldest rows are pruned. Listeners hear about new rows.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Optional, TextIO
+
+from app.calls.record import CallResult
+
+FILE_NAME = "history.sqlite3"
+DEFAULT_MAX_ROWS = 50_000
+SOURCES = ("test", "manual", "batch", "journey")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    action TEXT NOT NULL,
+    source TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    status INTEGER,
+    duration_ms REAL NOT NULL,
+    method TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    error TEXT,
+    detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calls_action ON calls(action, id);
+CREATE INDEX IF NOT EXISTS calls_outcome ON calls(outcome, id);
+"""
+_COLUMNS = "id, time, action, source, outcome, status, duration_ms, method, url, error"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A summary row (the list); `History.result(id)` gives the whole recorded call."""
+
+    id: int
+    time: str
+    action: str
+    source: str
+    outcome: str
+    status: Optional[int]
+    duration_ms: float
+    method: str
+    url: str
+    error: Optional[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "time": self.time, "action": self.action, "source": self.source,
+                "outcome": self.outcome, "status": self.status, "durationMs": round(self.duration_ms, 2),
+                "method": self.method, "url": self.url, "error": self.error}
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which rows: by action, outcome (exact code, or `error` for every non-2xx), source, text."""
+
+    action: Optional[str] = None
+    outcome: Optional[str] = None
+    source: Optional[str] = None
+    text: Optional[str] = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, args = [], []
+        if self.action:
+            clauses.append("action = ?")
+            args.append(self.action)
+        if self.outcome == "error":
+            clauses.append("outcome NOT LIKE 'http\\_2%' ESCAPE '\\'")
+        elif self.outcome:
+            clauses.append("outcome = ?")
+            args.append(self.outcome)
+        if self.source:
+            clauses.append("source = ?")
+            args.append(self.source)
+        if self.text:
+            like = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append("(action LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR outcome LIKE ? ESCAPE '\\'"
+                           " OR detail LIKE ? ESCAPE '\\')")
+            args += [like] * 4
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+class History:
+    """The call history of one workspace. Thread-safe; close() when done."""
+
+    def __init__(self, path: Path, max_rows: int = DEFAULT_MAX_ROWS) -> None:
+        self.path = Path(path)
+        self.max_rows = max_rows
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db: Optional[sqlite3.Connection] = sqlite3.connect(
+            str(self.path), check_same_thread=False, isolation_level=None)
+        self._closer = weakref.finalize(self, self._db.close)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(_SCHEMA)
+        self._rows = self._db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+        self._listeners: list[Callable[[int], None]] = []
+
+    @classmethod
+    def for_workspace(cls, home: Path, max_rows: int = DEFAULT_MAX_ROWS) -> "History":
+        return cls(Path(home) / FILE_NAME, max_rows)
+
+    # -- writing -------------------------------------------------------------------------------
+    def add(self, result: CallResult) -> int:
+        """Record one call; returns its row id."""
+        return self.add_many([result])[-1]
+
+    def add_many(self, results: Iterable[CallResult]) -> list[int]:
+        """Record many calls in one transaction; returns their row ids."""
+        rows = [_row(r) for r in results]
+        if not rows:
+            return []
+        with self._lock:
+            db = self._conn()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(
+                    "INSERT INTO calls (time, action, source, outcome, status, duration_ms, method, url, error,"
+                    " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'calls'").fetchone()[0]
+                self._rows += len(rows)
+                if self._rows > self.max_rows:
+                    self._prune(db)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        ids = list(range(last - len(rows) + 1, last + 1))
+        for listener in list(self._listeners):
+            listener(len(rows))
+        return ids
+
+    def _prune(self, db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM calls WHERE id <= (SELECT id FROM calls ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                   (self.max_rows,))
+        self._rows = db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._conn().execute("DELETE FROM calls")
+            self._rows = 0
+        for listener in list(self._listeners):
+            listener(0)
+
+    # -- reading -------------------------------------------------------------------------------
+    def rows(self, where: Filter = Filter(), limit: int = 100, offset: int = 0) -> list[HistoryRow]:
+        """Newest first."""
+        clause, args = where.where()
+        with self._lock:
+            cur = self._conn().execute(f"SELECT {_COLUMNS} FROM calls{clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+                                       [*args, limit, offset])
+            return [HistoryRow(*r) for r in cur.fetchall()]
+
+    def count(self, where: Filter = Filter()) -> int:
+        clause, args = where.where()
+        with self._lock:
+            return int(self._conn().execute(f"SELECT COUNT(*) FROM calls{clause}", args).fetchone()[0])
+
+    def result(self, row_id: int) -> Optional[CallResult]:
+        with self._lock:
+            found = self._conn().execute("SELECT detail FROM calls WHERE id = ?", (row_id,)).fetchone()
+        return CallResult.from_dict(json.loads(found[0])) if found else None
+
+    def outcomes(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._conn().execute("SELECT DISTINCT outcome FROM calls ORDER BY outcome")]
+
+    def iter_details(self, where: Filter = Filter(), chunk: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every matching call as a dict (oldest first), read in chunks."""
+        clause, args = where.where()
+        last = 0
+        joiner = " AND " if clause else " WHERE "
+        while True:
+            with self._lock:
+                found = self._conn().execute(
+                    f"SELECT id, detail FROM calls{clause}{joiner}id > ? ORDER BY id LIMIT ?",
+                    [*args, last, chunk]).fetchall()
+            if not found:
+                return
+            for row_id, detail in found:
+                data = json.loads(detail)
+                data["id"] = row_id
+                yield data
+            last = found[-1][0]
+
+    def export_jsonl(self, out: TextIO, where: Filter = Filter()) -> int:
+        """Write matching calls as JSON lines; returns how many."""
+        n = 0
+        for data in self.iter_details(where):
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+
+    # -- listeners and lifetime ----------------------------------------------------------------
+    def subscribe(self, listener: Callable[[int], None]) -> Callable[[], None]:
+        """Call listener(n) after n rows were added (from the writing thread); returns unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("the history is closed")
+        return self._db
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+                self._closer.detach()
+
+    def __enter__(self) -> "History":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class HistoryBuffer:
+    """Collects results from the bulk path and writes them in batches (one transaction each)."""
+
+    def __init__(self, history: History, size: int = 500, interval_s: float = 1.0) -> None:
+        self.history, self.size, self.interval_s = history, size, interval_s
+        self._pending: list[CallResult] = []
+        self._last = time.monotonic()
+
+    def add(self, result: CallResult) -> None:
+        self._pending.append(result)
+        if len(self._pending) >= self.size or time.monotonic() - self._last >= self.interval_s:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        self._last = time.monotonic()
+        if pending:
+            self.history.add_many(pending)
+
+
+def _row(result: CallResult) -> tuple[Any, ...]:
+    request = result.request
+    return (result.started_at.isoformat(timespec="milliseconds"), result.action, result.source, result.outcome,
+            result.status, result.duration_ms, request.method if request else "", request.url if request else "",
+            result.error, json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+
+
+_open: "weakref.WeakKeyDictionary[Any, History]" = weakref.WeakKeyDictionary()
+_open_lock = threading.Lock()
+
+
+def history_of(services: Any) -> History:
+    """The one History of a Services' workspace (opened on first use, shared by every panel)."""
+    with _open_lock:
+        history = _open.get(services)
+        if history is None or history._db is None:
+            history = History.for_workspace(services.workspace.home)
+            _open[services] = history
+        return history
+
+
+def close_history(services: Any) -> None:
+    """Close the shared History of these services (at shutdown)."""
+    with _open_lock:
+        history = _open.pop(services, None)
+    if history is not None:
+        history.close()

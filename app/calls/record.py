@@ -1,0 +1,256 @@
+"""What went over the wire and what came back, secrets masked: for display, history and cURL.
+
+Masking: every secret the resolver revealed and every credential value (tokens, API keys) is
+replaced by `********` wherever it appears (URL, headers, bodies); headers whose name says they
+carry a secret (Authorization, Cookie, X-Api-Key, *secret*, *token*...) are masked whole.
+"""
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Optional
+
+from app.model.auth import is_secret_key
+from app.model.base import MASK
+
+MAX_BODY = 256 * 1024  # characters of a body kept for display and history
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key",
+                            "api-key", "x-ims-token"})
+
+
+class Masker:
+    """Replaces known secret values and the values of secret-named headers by the mask."""
+
+    def __init__(self, secrets: Iterable[str] = (), header_names: Iterable[str] = ()) -> None:
+        self.secrets: set[str] = set()
+        self.header_names = set(SECRET_HEADERS) | {h.lower() for h in header_names}
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        for value in secrets:
+            if value and len(value) >= 3:
+                self.secrets.add(value)
+                scheme, _, rest = value.partition(" ")  # "Bearer <token>": the token alone too
+                if rest and scheme.isalpha() and len(rest) >= 3:
+                    self.secrets.add(rest)
+        self._ordered = sorted(self.secrets, key=len, reverse=True)
+
+    def text(self, text: str) -> str:
+        for secret in self._ordered:
+            if secret in text:
+                text = text.replace(secret, MASK)
+        return text
+
+    def header(self, name: str, value: str) -> str:
+        lowered = name.lower()
+        if lowered in self.header_names or is_secret_key(lowered):
+            return MASK
+        return self.text(value)
+
+    def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(k, self.header(k, v)) for k, v in headers]
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: Optional[str] = None
+
+    def to_curl(self) -> str:
+        """The request as a curl command (POSIX quoting), secrets already masked."""
+        lines = [f"curl -X {self.method} {shlex.quote(self.url)}"]
+        lines += [f"-H {shlex.quote(f'{name}: {value}')}" for name, value in self.headers]
+        if self.body is not None:
+            lines.append(f"--data-raw {shlex.quote(self.body)}")
+        return " \\\n  ".join(lines)
+
+
+@dataclass
+class RecordedResponse:
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: str
+    elapsed_ms: float
+    truncated: bool = False
+
+    def header(self, name: str) -> Optional[str]:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+
+
+@dataclass
+class RecordedExchange:
+    """One attempt: the request, and the response or the error that ended it."""
+
+    request: RecordedRequest
+    response: Optional[RecordedResponse] = None
+    error: Optional[str] = None
+    elapsed_ms: float = 0.0
+
+
+@dataclass
+class CallResult:
+    """The outcome of one action call (all attempts), ready to show, record and branch on.
+
+    `outcome` is the platform's status code for branches: `http_<code>`, `timedout`, `capped`,
+    `internalError`. `data` is the response body parsed as JSON (masked), `fields` the values of
+    the response example's fields (the error-response example's after an error) by path.
+    """
+
+    action: str
+    outcome: str
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    duration_ms: float = 0.0
+    exchanges: list[RecordedExchange] = field(default_factory=list)
+    error: Optional[str] = None
+    data: Any = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    source: str = "manual"
+    values: dict[str, Any] = field(default_factory=dict)
+    path_suffix: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome.startswith("http_2")
+
+    @property
+    def status(self) -> Optional[int]:
+        response = self.response
+        return response.status if response else None
+
+    @property
+    def request(self) -> Optional[RecordedRequest]:
+        return self.exchanges[-1].request if self.exchanges else None
+
+    @property
+    def response(self) -> Optional[RecordedResponse]:
+        return self.exchanges[-1].response if self.exchanges else None
+
+    @property
+    def attempts(self) -> int:
+        return len(self.exchanges)
+
+    def field(self, name: str) -> Any:
+        """A response field by path (`details.path`) or by its last name when that is unique;
+        `jo_status_code` is the outcome. Raises KeyError."""
+        if name == "jo_status_code":
+            return self.outcome
+        if name in self.fields:
+            return self.fields[name]
+        matches = [k for k in self.fields if k.rsplit(".", 1)[-1] == name]
+        if len(matches) == 1:
+            return self.fields[matches[0]]
+        raise KeyError(name)
+
+    def to_curl(self) -> str:
+        return self.request.to_curl() if self.request else ""
+
+    def summary(self) -> str:
+        """One line: outcome, status, time, and why it failed."""
+        parts = [self.outcome]
+        if self.response is not None:
+            parts.append(f"{self.response.status} {self.response.reason}".strip())
+        parts.append(f"in {self.duration_ms:.0f} ms")
+        if self.attempts > 1:
+            parts.append(f"after {self.attempts} attempts")
+        line = " ".join(parts)
+        reason = self.error or (failure_reason(self.data, self.response.body) if self.response and not self.ok else "")
+        return f"{line}: {reason}" if reason else line
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (camelCase keys); built by hand: dataclasses.asdict is slow on the bulk path."""
+        return {
+            "action": self.action, "outcome": self.outcome, "ok": self.ok, "status": self.status,
+            "startedAt": self.started_at.isoformat(), "durationMs": round(self.duration_ms, 2),
+            "source": self.source, "error": self.error, "values": self.values, "pathSuffix": self.path_suffix,
+            "data": self.data, "fields": self.fields,
+            "exchanges": [_exchange_dict(ex) for ex in self.exchanges],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "CallResult":
+        exchanges = []
+        for ex in data.get("exchanges", []):
+            req = RecordedRequest(ex["request"]["method"], ex["request"]["url"],
+                                  [tuple(h) for h in ex["request"]["headers"]], ex["request"].get("body"))  # type: ignore[misc]
+            resp = None
+            if ex.get("response"):
+                r = ex["response"]
+                resp = RecordedResponse(r["status"], r.get("reason", ""), [tuple(h) for h in r["headers"]],  # type: ignore[misc]
+                                        r.get("body", ""), r.get("elapsedMs", 0.0), r.get("truncated", False))
+            exchanges.append(RecordedExchange(req, resp, ex.get("error"), ex.get("elapsedMs", 0.0)))
+        return cls(
+            action=data["action"], outcome=data["outcome"],
+            started_at=datetime.fromisoformat(data["startedAt"]), duration_ms=data.get("durationMs", 0.0),
+            exchanges=exchanges, error=data.get("error"), data=data.get("data"), fields=data.get("fields", {}),
+            source=data.get("source", "manual"), values=data.get("values", {}),
+            path_suffix=data.get("pathSuffix", ""),
+        )
+
+
+def _exchange_dict(ex: RecordedExchange) -> dict[str, Any]:
+    req, resp = ex.request, ex.response
+    return {
+        "request": {"method": req.method, "url": req.url, "headers": [list(h) for h in req.headers],
+                    "body": req.body},
+        "response": None if resp is None else {
+            "status": resp.status, "reason": resp.reason, "headers": [list(h) for h in resp.headers],
+            "body": resp.body, "elapsedMs": round(resp.elapsed_ms, 2), "truncated": resp.truncated},
+        "error": ex.error, "elapsedMs": round(ex.elapsed_ms, 2),
+    }
+
+
+def failure_reason(data: Any, body: str) -> str:
+    """A short reason from an error body: the endpoints' own fields, with the JSON path if given."""
+    if isinstance(data, dict):
+        details = data.get("details") if isinstance(data.get("details"), dict) else {}
+        report = data.get("report") if isinstance(data.get("report"), dict) else {}
+        text = details.get("error") or report.get("message") or data.get("error_description") \
+            or data.get("error") or data.get("title") or data.get("message")
+        path = details.get("path")
+        if text:
+            return f"{text} (at {path})" if path else str(text)
+    return body.strip().splitlines()[0][:200] if body.strip() else ""
+
+
+def parse_body(text: str, content_type: str) -> Any:
+    """JSON when the body is JSON (by type or by look), else None."""
+    stripped = text.lstrip()
+    if "json" in content_type.lower() or stripped[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+    return None
+
+
+def fields_of(data: Any, paths: Iterable[str]) -> dict[str, Any]:
+    """The values at the given dotted paths (list items as `name[]` give the list of values)."""
+    out: dict[str, Any] = {}
+    for path in paths:
+        value = _at(data, path.split("."))
+        if value is not _ABSENT:
+            out[path] = value
+    return out
+
+
+_ABSENT = object()
+
+
+def _at(data: Any, parts: list[str]) -> Any:
+    if not parts:
+        return data
+    head, rest = parts[0], parts[1:]
+    if head.endswith("[]"):
+        items = data.get(head[:-2]) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            return _ABSENT
+        values = [_at(item, rest) for item in items]
+        return [v for v in values if v is not _ABSENT]
+    if isinstance(data, dict) and head in data:
+        return _at(data[head], rest)
+    return _ABSENT

@@ -1,0 +1,258 @@
+"""Sending an action call with the platform's run-time rules.
+
+- The whole call (every attempt, waits included) fits in the action's timeout (1-30 s).
+- Up to 3 retries within that timeout for any HTTP error except 401, 403 and 404, after a small
+  backoff or the server's `Retry-After` when it fits in the time left; a timed-out attempt is
+  never retried. A connection failure (refused, dropped) is retried like an HTTP error.
+- With custom authentication, a 401 (or 403, which the streaming inlet answers for an expired
+  token) makes the cached token invalid: one new token is fetched and the call made once more.
+- Outcome codes: `http_<code>`, `timedout`, `capped` (the per-host cap refused the call),
+  `internalError` (no HTTP answer: connection failure, authentication failure).
+Redirects are followed (httpx's `follow_redirects`).
+
+`acall` is the one implementation (async, over a shared `httpx.AsyncClient`); `send` wraps it
+for synchronous callers (GUI worker threads, the CLI).
+"""
+from __future__ import annotations
+
+import asyncio
+import collections
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import httpx
+
+from app.calls.build import Outgoing, Prepared, prepare
+from app.calls.record import (MAX_BODY, CallResult, Masker, RecordedExchange, RecordedRequest,
+                              RecordedResponse, fields_of, parse_body)
+from app.model import Action, CustomAuth
+from app.resolve import Resolver
+
+MAX_RETRIES = 3
+BACKOFF_S = 0.1  # first wait; doubles for each retry
+NO_RETRY = frozenset({401, 403, 404})
+CAP_PER_MINUTE = 300_000  # the platform's default per-host cap
+
+
+class HostCap:
+    """A per-host sliding one-minute window: calls over `per_minute` are refused (`capped`)."""
+
+    def __init__(self, per_minute: int = CAP_PER_MINUTE, clock: Any = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._calls: dict[str, collections.deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def admit(self, host: str) -> bool:
+        now = self.clock()
+        with self._lock:
+            window = self._calls.setdefault(host, collections.deque())
+            while window and window[0] <= now - 60.0:
+                window.popleft()
+            if len(window) >= self.per_minute:
+                return False
+            window.append(now)
+            return True
+
+
+class AuthState:
+    """The credentials calls carry, shared by every call of a run: fetched once, refreshed once
+    per rejected token (concurrent 401s on the same token cause one refetch)."""
+
+    def __init__(self, engine: Any, action: Action, resolver: Resolver, masker: Masker) -> None:
+        self.engine, self.auth, self.resolver, self.masker = engine, action.auth, resolver, masker
+        self.custom = isinstance(action.auth, CustomAuth)
+        self.creds: Optional[tuple[dict[str, str], dict[str, str]]] = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> tuple[dict[str, str], dict[str, str]]:
+        if self.creds is None:
+            async with self._lock:
+                if self.creds is None:
+                    self._set(await self.engine.acredentials(self.auth, self.resolver))
+        assert self.creds is not None
+        return self.creds
+
+    async def refresh(self, used: tuple[dict[str, str], dict[str, str]]) -> None:
+        async with self._lock:
+            if self.creds is used:  # nobody refreshed since this call's attempt
+                self.engine.invalidate(self.auth, self.resolver, used)
+                self._set(await self.engine.acredentials(self.auth, self.resolver))
+
+    def _set(self, creds: tuple[dict[str, str], dict[str, str]]) -> None:
+        self.masker.add(self.resolver.secret_values)
+        self.masker.add([*creds[0].values(), *creds[1].values()])
+        self.masker.header_names.update(h.lower() for h in creds[0])
+        self.creds = creds
+
+
+async def acall(client: httpx.AsyncClient, prepared: Prepared, out: Outgoing, auth: AuthState,
+                timeout: float, cap: Optional[HostCap] = None, source: str = "manual") -> CallResult:
+    """Make one call (with its retries) and return what happened; never raises for a failed call."""
+    started, t0 = datetime.now(timezone.utc), time.monotonic()
+    deadline = t0 + timeout
+    result = CallResult(prepared.action.name, "internalError", started, source=source,
+                        values=out.values, path_suffix=out.path_suffix)
+    retries, refreshed = 0, False
+    while True:
+        if cap is not None and not cap.admit(httpx.URL(out.url).host):
+            result.outcome, result.error = "capped", "refused by the per-host cap (calls per minute)"
+            break
+        try:
+            creds = await auth.get()
+        except Exception as exc:  # AuthError, or a token call that failed at the socket
+            result.error = f"authentication failed: {auth.masker.text(str(exc))}"
+            break
+        exchange, response, timed_out = await _attempt(client, out, creds, auth.masker, deadline)
+        result.exchanges.append(exchange)
+        if response is None:
+            if timed_out:
+                result.outcome, result.error = "timedout", exchange.error
+                break
+            result.outcome, result.error = "internalError", exchange.error
+            delay = _backoff(retries)
+        else:
+            status = response.status_code
+            result.outcome, result.error = f"http_{status}", None
+            if 200 <= status < 300:
+                break
+            if status in (401, 403) and auth.custom and not refreshed:
+                refreshed = True
+                try:
+                    await auth.refresh(creds)
+                except Exception as exc:
+                    result.error = f"the token was refused and a new one could not be fetched: {exc}"
+                    break
+                continue
+            if status in NO_RETRY:
+                break
+            delay = _retry_after(response)
+            if delay is None:
+                delay = _backoff(retries)
+        if retries >= MAX_RETRIES or time.monotonic() + delay >= deadline:
+            break
+        await asyncio.sleep(delay)
+        retries += 1
+    result.duration_ms = (time.monotonic() - t0) * 1000
+    _read_fields(result, prepared.action)
+    return result
+
+
+async def _attempt(client: httpx.AsyncClient, out: Outgoing, creds: tuple[dict[str, str], dict[str, str]],
+                   masker: Masker, deadline: float) -> tuple[RecordedExchange, Optional[httpx.Response], bool]:
+    """One attempt: (what was sent and received, the response or None, whether it timed out)."""
+    headers = {**out.headers, **creds[0]} if creds[0] else out.headers
+    url = str(httpx.URL(out.url).copy_merge_params(creds[1])) if creds[1] else out.url
+    shown = RecordedRequest(out.method, masker.text(url), masker.headers(headers.items()),
+                            None if out.body is None else masker.text(out.body.decode("utf-8", "replace")))
+    remaining = deadline - time.monotonic()
+    t0 = time.monotonic()
+    if remaining <= 0:
+        return RecordedExchange(shown, None, "timed out before the call could be made"), None, True
+    try:
+        async with asyncio.timeout(remaining):
+            response = await client.request(out.method, url, headers=headers, content=out.body,
+                                            timeout=remaining)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome, never a crash
+        elapsed = (time.monotonic() - t0) * 1000
+        if _is_timeout(exc):
+            return RecordedExchange(shown, None, f"timed out after {elapsed / 1000:.1f} s", elapsed), None, True
+        return RecordedExchange(shown, None, masker.text(_describe(exc)), elapsed), None, False
+    elapsed = (time.monotonic() - t0) * 1000
+    text = response.text
+    recorded = RecordedResponse(response.status_code, response.reason_phrase,
+                                masker.headers(response.headers.multi_items()),
+                                masker.text(text[:MAX_BODY]), elapsed, len(text) > MAX_BODY)
+    return RecordedExchange(shown, recorded, None, elapsed), response, False
+
+
+def _read_fields(result: CallResult, action: Action) -> None:
+    response = result.response
+    if response is None:
+        return
+    result.data = parse_body(response.body, response.header("content-type") or "")
+    example = action.response if result.ok else (action.error_response or action.response)
+    data = result.data
+    if example is not None and data is not None:
+        if example.root == "array" and isinstance(data, list):
+            data = data[0] if data else {}
+        result.fields = fields_of(data, [p for p, f in example.walk() if not f.children or f.type == "listObject"])
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """A real timeout (ours, httpx's, aiohttp's), not a connection failure dressed as one.
+
+    httpx-aiohttp maps every aiohttp.ClientConnectionError (a dropped connection included) to
+    httpx.ConnectTimeout; the aiohttp cause tells them apart.
+    """
+    cause = exc.__cause__
+    if isinstance(exc, httpx.TimeoutException) and cause is not None:
+        return isinstance(cause, TimeoutError)
+    return isinstance(exc, (TimeoutError, httpx.TimeoutException))
+
+
+def _describe(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc
+    text = str(cause) or type(cause).__name__
+    if isinstance(exc, httpx.ConnectError) or "onnect" in type(cause).__name__:
+        return f"connection failed: {text}"
+    return f"{type(cause).__name__}: {text}"
+
+
+def _backoff(retries: int) -> float:
+    return BACKOFF_S * (2 ** retries)
+
+
+def _retry_after(response: httpx.Response) -> Optional[float]:
+    """Seconds asked by Retry-After (delta-seconds or an HTTP date); None when absent or unreadable."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+# -- synchronous front --------------------------------------------------------------------------
+def send(action: Action, values: Optional[dict[str, Any]] = None, *, services: Any = None,
+         engine: Any = None, resolver: Optional[Resolver] = None, timeout: Optional[float] = None,
+         path_suffix: str = "", body: Any = None, source: str = "manual",
+         history: Any = None, transport: Optional[httpx.AsyncBaseTransport] = None) -> CallResult:
+    """Call an action once (with retries) and return the result; `values` are checked first.
+
+    Pass `services` (its resolver and auth engine are used) or `engine` + `resolver`. `body`, when
+    given, is sent instead of the payload built from the fields (manual sending of raw JSON).
+    Raises ValuesError / SetupError (nothing was sent) for invalid values or configuration.
+    """
+    if resolver is None:
+        resolver = services.resolver() if services is not None else None
+    if engine is None and services is not None:
+        engine = services.auth
+    if resolver is None or engine is None:
+        raise TypeError("send() needs services, or engine and resolver")
+    prepared = prepare(action, resolver)
+    checked = prepared.check(values if values is not None else {})
+    out = prepared.render(checked, path_suffix) if body is None else prepared.render(checked, path_suffix, body)
+    seconds = timeout if timeout is not None else action.timeout_seconds
+    result = asyncio.run(_send_one(prepared, out, engine, resolver, seconds, source, transport))
+    if history is not None:
+        history.add(result)
+    return result
+
+
+async def _send_one(prepared: Prepared, out: Outgoing, engine: Any, resolver: Resolver, timeout: float,
+                    source: str, transport: Optional[httpx.AsyncBaseTransport]) -> CallResult:
+    masker = Masker(resolver.secret_values)
+    auth = AuthState(engine, prepared.action, resolver, masker)
+    async with httpx.AsyncClient(follow_redirects=True, transport=transport, timeout=timeout) as client:
+        return await acall(client, prepared, out, auth, timeout, source=source)

@@ -1,0 +1,240 @@
+"""Values for an action's Variable fields: which inputs exist, checks against their types, allowNull.
+
+Values are a mapping keyed by:
+- the payload path of an outermost Variable field, as `Payload.variables()` names it
+  (`body.name`, `user.named_user_id`, list items as `items[].text`);
+- `header:<Name>` for a Variable header and `query:<name>` for a Variable query parameter.
+A key may also be the input's label (case-insensitive), as journey authors see it.
+
+The allowNull rules (the platform's): with "allow NULL values" a null is sent as null, null items
+inside arrays are dropped and a null array is sent as []; an optional field left unfilled is then
+sent as null (or []). Without it, an optional unfilled (or null) field is omitted, and a null for a
+required field is an error.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Literal, Mapping, Optional
+
+from app.model import Action, PayloadField
+from app.model.payload import type_problem
+
+Kind = Literal["payload", "header", "query"]
+LIST_TYPES = frozenset({"listString", "listInteger", "listDecimal", "listBoolean", "listDateTime",
+                        "listObject", "listAny"})
+
+
+class ValuesError(ValueError):
+    """The values cannot be sent; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Input:
+    """One value a caller supplies: a Variable payload field, header or query parameter."""
+
+    key: str
+    label: str
+    type: str
+    optional: bool
+    kind: Kind
+    example: Any = None
+    field: Optional[PayloadField] = None
+
+    @property
+    def shown(self) -> str:
+        """`key (label)` for messages."""
+        return f"{self.key} ({self.label})" if self.label and self.label != self.key else self.key
+
+
+def inputs(action: Action) -> list[Input]:
+    """Every value the action needs, payload fields first, then headers and query parameters."""
+    out: list[Input] = []
+    if action.request is not None:
+        for path, field in action.request.variables():
+            out.append(Input(path, field.label or field.name, field.type, field.optional, "payload",
+                             example_of(field), field))
+    for kind, params in (("header", action.endpoint.headers), ("query", action.endpoint.query)):
+        for param in params:
+            if param.mode == "variable":
+                example = param.value if isinstance(param.value, str) else ""
+                out.append(Input(f"{kind}:{param.name}", param.label or param.name, "string", False,
+                                 kind, example))  # type: ignore[arg-type]
+    return out
+
+
+def example_of(field: PayloadField) -> Any:
+    """A field's example value (objects rebuilt from their children)."""
+    if field.type == "object":
+        return {c.name: example_of(c) for c in field.children}
+    if field.type == "listObject" and not isinstance(field.value, list):
+        return [{c.name: example_of(c) for c in field.children}]
+    return field.value
+
+
+def example_values(action: Action) -> dict[str, Any]:
+    """Values taken from the example payload (what a form is prefilled with)."""
+    return {i.key: i.example for i in inputs(action)}
+
+
+def canonical(action: Action, raw: Mapping[str, Any], known: Optional[list[Input]] = None) -> dict[str, Any]:
+    """Values keyed by input key; labels are accepted too. Unknown keys are an error."""
+    known = known if known is not None else inputs(action)
+    by_key = {i.key: i.key for i in known}
+    by_label = {i.label.lower(): i.key for i in known}
+    by_lower = {i.key.lower(): i.key for i in known}
+    out: dict[str, Any] = {}
+    unknown = []
+    for name, value in raw.items():
+        key = by_key.get(name) or by_lower.get(name.lower()) or by_label.get(name.strip().lower())
+        if key is None:
+            unknown.append(name)
+        else:
+            out[key] = value
+    if unknown:
+        names = ", ".join(i.key for i in known) or "none (the action has no Variable fields)"
+        raise ValuesError([f"unknown value{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                           f"the action's inputs are: {names}"])
+    return out
+
+
+def check_values(action: Action, raw: Mapping[str, Any], known: Optional[list[Input]] = None) -> dict[str, Any]:
+    """The values to send, null rules applied (a key absent from the result means: omit).
+
+    Raises ValuesError listing every type error (naming the field path) and, in one line, every
+    missing required value.
+    """
+    known = known if known is not None else inputs(action)
+    values = canonical(action, raw, known)
+    problems: list[str] = []
+    missing: list[str] = []
+    out: dict[str, Any] = {}
+    for item in known:
+        present = item.key in values and values[item.key] is not None
+        if item.kind != "payload":
+            if not present:
+                missing.append(item.shown)
+            else:
+                out[item.key] = _param_text(values[item.key], item, problems)
+            continue
+        assert item.field is not None
+        if not present and item.key not in values and not item.optional:
+            missing.append(item.shown)
+            continue
+        found: list[str] = []
+        keep, value = _check(item.field, values.get(item.key), item.key, action.allow_null, found, missing)
+        # The outer field is named with its label too: "body.value (Value): expected a number..."
+        problems += [item.shown + p[len(item.key):] if p.startswith(item.key + ":") else p for p in found]
+        if keep:
+            out[item.key] = value
+    if missing:
+        problems.insert(0, "missing value" + ("s" if len(missing) > 1 else "") + " for: " + ", ".join(missing))
+    if problems:
+        raise ValuesError(problems)
+    return out
+
+
+def _param_text(value: Any, item: Input, problems: list[str]) -> str:
+    if isinstance(value, (dict, list)):
+        problems.append(f"{item.shown}: a {item.kind} value must be text, got {type(value).__name__}")
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value)
+    if "\r" in text or "\n" in text:
+        problems.append(f"{item.shown}: a {item.kind} value cannot contain a line break")
+    return text
+
+
+def _check(field: PayloadField, value: Any, where: str, allow_null: bool, problems: list[str],
+           missing: list[str]) -> tuple[bool, Any]:
+    """(keep, value): whether the field is sent, and the value after the null rules."""
+    is_list = field.type in LIST_TYPES
+    if value is None:
+        if allow_null:
+            return True, [] if is_list else None
+        if field.optional:
+            return False, None
+        problems.append(f"{where}: null is not allowed (the action does not allow NULL values)")
+        return False, None
+    if is_list and isinstance(value, list):
+        value = _list_items(value, where, allow_null, problems)
+    checked = [x for x in value if x is not None] if is_list and isinstance(value, list) else value
+    problem = type_problem(field.type, checked)  # type: ignore[arg-type]
+    if problem:
+        problems.append(f"{where}: {problem}")
+        return False, None
+    if field.type == "object" and field.children:
+        value = _object(field.children, value, where, allow_null, problems, missing)
+    elif field.type == "listObject" and field.children:
+        value = [_object(field.children, item, f"{where}[{i}]", allow_null, problems, missing)
+                 if isinstance(item, dict) else item for i, item in enumerate(value)]
+    return True, value
+
+
+def _list_items(items: list[Any], where: str, allow_null: bool, problems: list[str]) -> list[Any]:
+    if allow_null:
+        return [x for x in items if x is not None]
+    for i, item in enumerate(items):
+        if item is None:
+            problems.append(f"{where}[{i}]: null item (the action does not allow NULL values)")
+    return items
+
+
+def _object(children: Iterable[PayloadField], obj: dict[str, Any], where: str, allow_null: bool,
+            problems: list[str], missing: list[str]) -> dict[str, Any]:
+    """An object value checked against its child fields; unknown keys pass through as given."""
+    out = dict(obj)
+    for child in children:
+        path = f"{where}.{child.name}"
+        if child.name not in obj:
+            if allow_null:
+                out[child.name] = [] if child.type in LIST_TYPES else None
+            elif not child.optional:
+                missing.append(path)
+            continue
+        keep, value = _check(child, obj[child.name], path, allow_null, problems, missing)
+        if keep:
+            out[child.name] = value
+        else:
+            out.pop(child.name, None)
+    return out
+
+
+# -- text input (CSV cells, form fields) ----------------------------------------------------------
+def coerce_text(ftype: str, text: str) -> Any:
+    """A value of the field's type from text (CSV): numbers, booleans, JSON for lists and objects.
+
+    An empty text is None (unfilled); the literal `null` is None too. Raises ValueError.
+    """
+    stripped = text.strip()
+    if stripped == "" or stripped == "null":
+        return None
+    if ftype in ("string", "dateTime", "dateOnly"):
+        return text
+    if ftype == "integer":
+        try:
+            return int(stripped)
+        except ValueError:
+            raise ValueError(f"expected an integer, got {text!r}") from None
+    if ftype == "decimal":
+        try:
+            number = float(stripped)
+        except ValueError:
+            raise ValueError(f"expected a number, got {text!r}") from None
+        return int(number) if number.is_integer() and "." not in stripped and "e" not in stripped.lower() else number
+    if ftype == "boolean":
+        lowered = stripped.lower()
+        if lowered in ("true", "yes", "1"):
+            return True
+        if lowered in ("false", "no", "0"):
+            return False
+        raise ValueError(f"expected true or false, got {text!r}")
+    try:
+        return json.loads(stripped)
+    except ValueError:
+        if ftype == "listString":
+            return [part.strip() for part in stripped.split("|")]
+        raise ValueError(f"expected JSON ({ftype}), got {text[:40]!r}") from None
