@@ -13,6 +13,8 @@ COMMAND_MODULES = [
     "app.cli.actions_cmd",
     "app.cli.gui_cmd",
     "app.cli.auth_cmd",
+    "app.cli.send_cmd",
+    "app.cli.history_cmd",
 ]
 
 
