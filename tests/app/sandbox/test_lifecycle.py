@@ -1,0 +1,150 @@
+"""Starting and stopping: no leaked threads or ports, fast stop, the CLI and python -m."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.sandbox import Sandbox, SandboxConfig, SandboxError
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def test_start_stop_twenty_times_leaks_nothing() -> None:
+    threads_before = threading.active_count()
+    for _ in range(20):
+        with Sandbox() as running, httpx.Client(base_url=running.base_url) as http:
+            assert http.get("/_sandbox/health").status_code == 200
+            port = running.port
+        assert port_is_free(port)
+        assert not running.running
+    assert threading.active_count() == threads_before
+
+
+def test_fixture_yields_a_running_sandbox(sandbox: Sandbox, sandbox_url: str) -> None:
+    assert sandbox.running
+    assert sandbox_url == sandbox.base_url
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", sandbox_url)
+
+
+def test_start_and_stop_are_idempotent() -> None:
+    box = Sandbox()
+    box.start()
+    port = box.port
+    box.start()
+    assert box.port == port
+    box.stop()
+    box.stop()
+    assert port_is_free(port)
+
+
+def test_explicit_port(sandbox: Sandbox) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    with Sandbox(SandboxConfig(port=free)) as fixed:
+        assert fixed.base_url == f"http://127.0.0.1:{free}"
+
+
+def test_busy_port_is_a_sandbox_error(sandbox: Sandbox) -> None:
+    with pytest.raises(SandboxError, match="cannot listen"):
+        Sandbox(SandboxConfig(port=sandbox.port)).start()
+
+
+def test_base_url_before_start_is_an_error() -> None:
+    with pytest.raises(SandboxError):
+        _ = Sandbox().base_url
+
+
+def test_stop_is_fast_while_a_request_hangs(sandbox: Sandbox) -> None:
+    sandbox.set_fault("echo", hang=True)
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            httpx.get(sandbox.base_url + "/echo/x", timeout=30)
+        except httpx.HTTPError as exc:
+            errors.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    deadline = time.monotonic() + 5
+    while sandbox.counters()["echo"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    started = time.monotonic()
+    sandbox.stop()
+    assert time.monotonic() - started < 2
+    caller.join(5)
+    assert len(errors) == 1 and isinstance(errors[0], httpx.RemoteProtocolError)
+
+
+def test_client_errors_log_no_error_or_traceback(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
+    with httpx.Client(base_url=sandbox.base_url) as http:
+        http.post("/api/custom-events", content=b"\xff" * 10, headers={"Authorization": "Bearer x"})
+        http.post("/collection/x", content=b"[" * 10000, headers={"Content-Type": "application/json"})
+        http.post("/ims/token/v3", content=b"\x00\xff")
+        http.request("BREW", "/echo/x")
+    # httptools (when installed) warns about the unknown method, without a traceback.
+    assert [r for r in caplog.records if r.levelno >= 40 or r.exc_info] == []
+
+
+def run_and_interrupt(argv: list[str], sig: int) -> tuple[int, str, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # The context manager closes the pipes and reaps the process whatever happens.
+    with subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            url = re.search(r"http://127\.0\.0\.1:\d+", line)
+            assert url, line + proc.communicate(timeout=10)[1]
+            with httpx.Client() as http:
+                assert http.get(url.group(0) + "/_sandbox/health").status_code == 200
+            proc.send_signal(sig)
+            out, err = proc.communicate(timeout=10)
+            return proc.returncode, line + out, err
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_python_m_runs_until_signalled(sig: int) -> None:
+    code, out, err = run_and_interrupt([sys.executable, "-m", "app.sandbox", "--port", "0"], sig)
+    assert code == 0, err
+    assert out.startswith("Sandbox running at http://127.0.0.1:")
+    assert "Traceback" not in err
+
+
+def test_cli_sandbox_command_with_a_fault() -> None:
+    argv = [sys.executable, "-m", "app.cli.main", "sandbox", "--fault", "echo:status=503,times=1"]
+    code, out, err = run_and_interrupt(argv, signal.SIGINT)
+    assert code == 0, err
+    assert "Sandbox running at http://127.0.0.1:" in out
+
+
+def test_cli_rejects_a_bad_fault() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "app.cli.main", "sandbox", "--fault", "echo:status=9"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert "status" in done.stderr
