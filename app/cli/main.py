@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "app.cli.actions_cmd",
     "app.cli.gui_cmd",
     "app.cli.auth_cmd",
+    "app.cli.sandbox_cmd",
     "app.cli.send_cmd",
     "app.cli.history_cmd",
 ]
