@@ -41,5 +41,8 @@ SEED_CURL = (
 def _no_workers_left(qapp):
     """Validation and auth tests run in the global pool: let them finish before the next test."""
     yield
+    from ui import workers
+
+    workers.wait_idle(10_000)
     QThreadPool.globalInstance().waitForDone(10_000)
     qapp.processEvents()
