@@ -26,7 +26,7 @@ import httpx
 from app.calls.build import Prepared, prepare
 from app.calls.history import History, HistoryBuffer
 from app.calls.record import CallResult, Masker
-from app.calls.send import AuthState, HostCap, acall
+from app.calls.send import AuthState, CallClient, HostCap, acall
 from app.calls.values import Input, ValuesError, coerce_text
 from app.model import Action
 from app.resolve import Resolver
@@ -189,8 +189,8 @@ def make_client(transport: Transport, concurrency: int, timeout: float) -> httpx
     if transport == "aiohttp":
         from httpx_aiohttp import AiohttpTransport
 
-        return httpx.AsyncClient(transport=AiohttpTransport(limits=limits), follow_redirects=True, timeout=timeout)
-    return httpx.AsyncClient(limits=limits, follow_redirects=True, timeout=timeout)
+        return CallClient(transport=AiohttpTransport(limits=limits), follow_redirects=True, timeout=timeout)
+    return CallClient(limits=limits, follow_redirects=True, timeout=timeout)
 
 
 Progress = Callable[[int, int, BatchSummary], None]

@@ -18,7 +18,9 @@ from app.calls.values import LIST_TYPES, Input, check_values, inputs
 from app.model import Action, PayloadField
 from app.resolve import Resolver
 
-_NOTHING = object()  # "no body given": the payload is built from the fields
+_NOTHING = object()
+# Sent unless the action sets them (the same whatever the transport: aiohttp and httpcore differ).
+DEFAULT_HEADERS = {"User-Agent": "action-studio/0.1", "Accept": "*/*"}  # "no body given": the payload is built from the fields
 
 
 class SetupError(ValueError):
@@ -35,6 +37,13 @@ class Outgoing:
     body: Optional[bytes]
     values: dict[str, Any] = field(default_factory=dict)
     path_suffix: str = ""
+    target: Optional[httpx.URL] = None  # the parsed URL (parsing per call is costly on the bulk path)
+
+    @property
+    def parsed_url(self) -> httpx.URL:
+        if self.target is None:
+            self.target = httpx.URL(self.url)
+        return self.target
 
     @property
     def body_text(self) -> Optional[str]:
@@ -58,6 +67,20 @@ class Prepared:
     plan: Optional[Node]
     root: str
     inputs: list[Input]
+    _parsed: Optional[httpx.URL] = None
+    _parsed_text: str = ""
+
+    @property
+    def host(self) -> str:
+        return self.parsed_url.host
+
+    @property
+    def parsed_url(self) -> httpx.URL:
+        if self._parsed is None:
+            parsed = httpx.URL(self.url)
+            self._parsed = parsed.copy_merge_params(self.query) if self.query else parsed
+            self._parsed_text = str(self._parsed)
+        return self._parsed
 
     def check(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Values checked against the action's fields (raises ValuesError)."""
@@ -66,24 +89,27 @@ class Prepared:
     def render(self, values: dict[str, Any], path_suffix: str = "", body: Any = _NOTHING) -> Outgoing:
         """The request for checked values; `body` (any JSON) replaces the built payload if given."""
         headers = dict(self.headers)
-        query = list(self.query)
+        query: list[tuple[str, str]] = []
         for key, value in values.items():
             kind, _, name = key.partition(":")
             if kind == "header" and name:
                 headers[name] = value
             elif kind == "query" and name:
                 query.append((name, value))
-        url = self.url
-        if path_suffix:
-            url = join_path(url, self._text(path_suffix, "the dynamic path"))
-        if query:
-            url = str(httpx.URL(url).copy_merge_params(query))
+        target: Optional[httpx.URL] = None
+        if path_suffix or query:
+            url = join_path(self.url, self._text(path_suffix, "the dynamic path")) if path_suffix else self.url
+            if self.query or query:
+                url = str(httpx.URL(url).copy_merge_params([*self.query, *query]))
+        else:  # the common case: the URL parsed once for every call
+            target = self.parsed_url
+            url = self._parsed_text
         if body is _NOTHING:
             body = None if self.plan is None else _render(self.plan, values)
             if body is not None and self.root == "array":
                 body = [body]
         data = None if body is None and self.action.endpoint.method == "GET" else _dumps(body)
-        return Outgoing(self.action.endpoint.method, url, headers, data, values, path_suffix)
+        return Outgoing(self.action.endpoint.method, url, headers, data, values, path_suffix, target)
 
     def _text(self, text: str, where: str) -> str:
         try:
@@ -98,6 +124,8 @@ def prepare(action: Action, resolver: Resolver) -> Prepared:
         url = resolver.text(action.endpoint.url, "the URL")
         headers = {p.name: resolver.value(p.value, f"header {p.name}")
                    for p in action.endpoint.headers if p.mode == "constant"}
+        names = {h.lower() for h in headers} | {p.name.lower() for p in action.endpoint.headers}
+        headers.update({k: v for k, v in DEFAULT_HEADERS.items() if k.lower() not in names})
         query = [(p.name, resolver.value(p.value, f"query parameter {p.name}"))
                  for p in action.endpoint.query if p.mode == "constant"]
         plan = None

@@ -36,6 +36,7 @@ class Masker:
                 if rest and scheme.isalpha() and len(rest) >= 3:
                     self.secrets.add(rest)
         self._ordered = sorted(self.secrets, key=len, reverse=True)
+        self._memo: dict[tuple[str, str], str] = {}
 
     def text(self, text: str) -> str:
         for secret in self._ordered:
@@ -44,10 +45,15 @@ class Masker:
         return text
 
     def header(self, name: str, value: str) -> str:
-        lowered = name.lower()
-        if lowered in self.header_names or is_secret_key(lowered):
-            return MASK
-        return self.text(value)
+        key = (name, value)
+        shown = self._memo.get(key)
+        if shown is None:
+            lowered = name.lower()
+            shown = MASK if lowered in self.header_names or is_secret_key(lowered) else self.text(value)
+            if len(self._memo) > 4096:  # bounded: dates and lengths vary per response
+                self._memo.clear()
+            self._memo[key] = shown
+        return shown
 
     def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(k, self.header(k, v)) for k, v in headers]

@@ -36,6 +36,29 @@ NO_RETRY = frozenset({401, 403, 404})
 CAP_PER_MINUTE = 300_000  # the platform's default per-host cap
 
 
+class _NoCookies(httpx.Cookies):
+    """A jar that keeps nothing."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class CallClient(httpx.AsyncClient):
+    """An AsyncClient without a cookie jar: each call stands alone, as on the platform (a batch's
+    calls must not depend on each other), and the bulk path skips the jar's per-response work."""
+
+    @property  # type: ignore[override]
+    def cookies(self) -> httpx.Cookies:
+        jar = self.__dict__.get("_no_cookies")
+        if jar is None:
+            jar = self.__dict__["_no_cookies"] = _NoCookies()
+        return jar
+
+    @cookies.setter
+    def cookies(self, value: Any) -> None:
+        pass
+
+
 class HostCap:
     """A per-host sliding one-minute window: calls over `per_minute` are refused (`capped`)."""
 
@@ -82,9 +105,8 @@ class AuthState:
                 self._set(await self.engine.acredentials(self.auth, self.resolver))
 
     def _set(self, creds: tuple[dict[str, str], dict[str, str]]) -> None:
-        self.masker.add(self.resolver.secret_values)
-        self.masker.add([*creds[0].values(), *creds[1].values()])
         self.masker.header_names.update(h.lower() for h in creds[0])
+        self.masker.add([*self.resolver.secret_values, *creds[0].values(), *creds[1].values()])
         self.creds = creds
 
 
@@ -97,7 +119,7 @@ async def acall(client: httpx.AsyncClient, prepared: Prepared, out: Outgoing, au
                         values=out.values, path_suffix=out.path_suffix)
     retries, refreshed = 0, False
     while True:
-        if cap is not None and not cap.admit(httpx.URL(out.url).host):
+        if cap is not None and not cap.admit(prepared.host if out.target is not None else out.parsed_url.host):
             result.outcome, result.error = "capped", "refused by the per-host cap (calls per minute)"
             break
         try:
@@ -144,24 +166,27 @@ async def _attempt(client: httpx.AsyncClient, out: Outgoing, creds: tuple[dict[s
                    masker: Masker, deadline: float) -> tuple[RecordedExchange, Optional[httpx.Response], bool]:
     """One attempt: (what was sent and received, the response or None, whether it timed out)."""
     headers = {**out.headers, **creds[0]} if creds[0] else out.headers
-    url = str(httpx.URL(out.url).copy_merge_params(creds[1])) if creds[1] else out.url
+    target = out.parsed_url.copy_merge_params(creds[1]) if creds[1] else out.parsed_url
+    url = str(target) if creds[1] else out.url
     shown = RecordedRequest(out.method, masker.text(url), masker.headers(headers.items()),
                             None if out.body is None else masker.text(out.body.decode("utf-8", "replace")))
     remaining = deadline - time.monotonic()
     t0 = time.monotonic()
     if remaining <= 0:
         return RecordedExchange(shown, None, "timed out before the call could be made"), None, True
+    # A prebuilt Request and client.send: client.request() re-merges URL, headers and cookies per call.
+    request = httpx.Request(out.method, target, headers=headers, content=out.body,
+                            extensions={"timeout": httpx.Timeout(remaining).as_dict()})
     try:
         async with asyncio.timeout(remaining):
-            response = await client.request(out.method, url, headers=headers, content=out.body,
-                                            timeout=remaining)
+            response = await client.send(request)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome, never a crash
         elapsed = (time.monotonic() - t0) * 1000
         if _is_timeout(exc):
             return RecordedExchange(shown, None, f"timed out after {elapsed / 1000:.1f} s", elapsed), None, True
         return RecordedExchange(shown, None, masker.text(_describe(exc)), elapsed), None, False
     elapsed = (time.monotonic() - t0) * 1000
-    text = response.text
+    text = response.content.decode(response.charset_encoding or "utf-8", "replace")
     recorded = RecordedResponse(response.status_code, response.reason_phrase,
                                 masker.headers(response.headers.multi_items()),
                                 masker.text(text[:MAX_BODY]), elapsed, len(text) > MAX_BODY)
@@ -254,5 +279,5 @@ async def _send_one(prepared: Prepared, out: Outgoing, engine: Any, resolver: Re
                     source: str, transport: Optional[httpx.AsyncBaseTransport]) -> CallResult:
     masker = Masker(resolver.secret_values)
     auth = AuthState(engine, prepared.action, resolver, masker)
-    async with httpx.AsyncClient(follow_redirects=True, transport=transport, timeout=timeout) as client:
+    async with CallClient(follow_redirects=True, transport=transport, timeout=timeout) as client:
         return await acall(client, prepared, out, auth, timeout, source=source)

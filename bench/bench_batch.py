@@ -1,0 +1,192 @@
+"""Benchmark of batch sending (issue 6), not a test.
+
+Sends N events (default 10,000) through sample actions to the sandbox running in a separate
+process, at concurrency 16, with the app's bulk path (`app.calls.batch.run_batch`: values checked,
+requests rendered, retries logic, masking, recording to a history database, buffered) over
+  - httpx with the httpx-aiohttp transport (the default of the bulk path), and
+  - httpx with its default transport (httpcore),
+and compares each with a plain aiohttp loop making the same calls (same URL, headers and bodies,
+same concurrency) in the same run. Target: the bulk path at >= 0.5 of the aiohttp loop, with the
+token fetched once (checked through the sandbox's counters).
+
+    python bench/bench_batch.py [--events 10000] [--concurrency 16] [--rounds 1] [--check]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+
+from app.calls.batch import BatchItem, run_batch  # noqa: E402
+from app.calls.build import prepare  # noqa: E402
+from app.calls.history import History  # noqa: E402
+from app.calls.values import example_values  # noqa: E402
+from app.sample import seed_sample_secrets  # noqa: E402
+from app.secrets import MemoryBackend, SecretStore  # noqa: E402
+from app.services import SANDBOX_URL_VAR, Services  # noqa: E402
+
+URL_LINE = re.compile(rb"(http://127\.0\.0\.1:\d+)")
+TARGET = 0.5
+
+
+@contextmanager
+def sandbox_process() -> Iterator[str]:
+    """`python -m app.sandbox --port 0` in its own process (its own GIL); yields the base URL."""
+    proc = subprocess.Popen([sys.executable, "-m", "app.sandbox", "--port", "0"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = URL_LINE.search(line)
+        if not match:
+            raise SystemExit(f"the sandbox did not start: {line!r} {proc.stderr.read() if proc.stderr else ''}")
+        yield match.group(1).decode()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+
+
+def counters(base: str) -> dict[str, int]:
+    with urllib.request.urlopen(f"{base}/_sandbox/counters") as r:
+        return json.loads(r.read())
+
+
+def items_for(action: Any, prepared: Any, n: int) -> list[BatchItem]:
+    """n distinct events: the example values with a varying id per event."""
+    base = example_values(action)
+    key = next((k for k in base if "ustomer" in k), next(iter(base)))
+    out = []
+    for i in range(n):
+        values = dict(base)
+        values[key] = f"c-{i:06d}"
+        out.append(BatchItem(i + 1, prepared.check(values)))
+    return out
+
+
+async def aiohttp_loop(requests: list[tuple[str, str, dict[str, str], bytes]], concurrency: int) -> tuple[float, int]:
+    """The reference: a plain aiohttp loop, `concurrency` workers over one session."""
+    ok = 0
+    queue = iter(requests)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        async def worker() -> None:
+            nonlocal ok
+            for method, url, headers, body in queue:
+                async with session.request(method, url, headers=headers, data=body) as response:
+                    await response.read()
+                    ok += 200 <= response.status < 300
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - t0, ok
+
+
+def bench_action(services: Services, base: str, name: str, n: int, concurrency: int, rounds: int,
+                 tmp: Path) -> dict[str, Any]:
+    action = services.workspace.load(name)
+    resolver = services.resolver(overrides={SANDBOX_URL_VAR: base})
+    prepared = prepare(action, resolver)
+    items = items_for(action, prepared, n)
+    creds = services.auth.credentials(action.auth, resolver)  # the baseline carries the same token
+    raw = []
+    for item in items:
+        out = prepared.render(item.values)
+        raw.append((out.method, out.url, {**out.headers, **creds[0]}, out.body or b""))
+    rates: dict[str, list[float]] = {"aiohttp loop": [], "httpx + aiohttp transport": [], "httpx default transport": []}
+    tokens: dict[str, int] = {}
+    for r in range(rounds):
+        seconds, ok = asyncio.run(aiohttp_loop(raw, concurrency))
+        assert ok == n, f"aiohttp loop: {ok} of {n} succeeded"
+        rates["aiohttp loop"].append(n / seconds)
+        for label, transport in (("httpx + aiohttp transport", "aiohttp"), ("httpx default transport", "httpx")):
+            services.auth.cache.clear()  # each run fetches its own token: counted below
+            before = counters(base).get("token", 0)
+            with History(tmp / f"history-{name}-{transport}-{r}.sqlite3", max_rows=n * 2) as history:
+                t0 = time.perf_counter()
+                summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared,
+                                    concurrency=concurrency, history=history, transport=transport)
+                seconds = time.perf_counter() - t0
+                recorded = history.count()
+            assert summary.ok == n, f"{label}: {summary.line()}"
+            assert recorded == n, f"{label}: {recorded} of {n} recorded"
+            tokens[label] = counters(base).get("token", 0) - before
+            rates[label].append(n / seconds)
+    return {"action": name, "rates": {k: statistics.median(v) for k, v in rates.items()}, "tokens": tokens,
+            "custom_auth": action.auth.type == "customAuthorization"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--actions", default="notifyWebhook,writeJourneyEvent")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 below {TARGET} of the aiohttp loop")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    try:
+        home = tmp / "workspace"
+        shutil.copytree(ROOT / "resources" / "sample_workspace", home)
+        secrets = SecretStore(MemoryBackend())
+        seed_sample_secrets(secrets)
+        services = Services.open(home, secrets)
+        results = []
+        with sandbox_process() as base:
+            for name in args.actions.split(","):
+                results.append(bench_action(services, base, name, args.events, args.concurrency, args.rounds, tmp))
+        return report(results, args)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def report(results: list[dict[str, Any]], args: argparse.Namespace) -> int:
+    print(f"{args.events} events, concurrency {args.concurrency}, sandbox in a separate process, "
+          f"median of {args.rounds} round(s); the bulk path records every call to a history database")
+    below = False
+    for res in results:
+        rates = res["rates"]
+        ref = rates["aiohttp loop"]
+        print(f"\n{res['action']} ({'custom auth' if res['custom_auth'] else 'no token'})")
+        for label, rate in rates.items():
+            ratio = rate / ref
+            extra = ""
+            if label != "aiohttp loop":
+                extra = f"  ratio {ratio:.2f}"
+                if res["custom_auth"]:
+                    extra += f"  token fetches {res['tokens'][label]}"
+            print(f"  {label:<28} {rate:8.0f} calls/s{extra}")
+        best = rates["httpx + aiohttp transport"] / ref
+        below |= best < TARGET
+        print(f"  bulk path (aiohttp transport): {best:.2f} of the aiohttp loop "
+              f"({'meets' if best >= TARGET else 'BELOW'} the {TARGET} target)")
+        if res["custom_auth"]:
+            fetched = res["tokens"]["httpx + aiohttp transport"]
+            print(f"  token fetched {fetched} time(s) for {args.events} calls")
+            below |= fetched != 1
+    return 1 if below and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
