@@ -1,0 +1,21 @@
+"""The PySide6 user interface. `create_main_window(home)` builds the main window on a workspace."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from ui.mainwindow import MainWindow
+
+
+def create_main_window(home: "Path | str", services: Any = None, sample: bool = False,
+                       settings_path: "Optional[Path | str]" = None) -> "MainWindow":
+    """The main window on the workspace at `home` (Services built from it unless given).
+
+    The window shows at once and loads the workspace in the background: wait for its `ready`
+    signal (or `is_ready()`) before driving the pane.
+    """
+    from ui.mainwindow import MainWindow, open_settings
+
+    settings = open_settings(settings_path) if settings_path else None
+    return MainWindow(Path(home), services, sample=sample, settings=settings)

@@ -1,0 +1,205 @@
+"""The left side: search box, Add / Duplicate / Delete, and the action table (model/view)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator, Optional
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout,
+    QWidget,
+)
+
+from ui import icons
+from ui.actionlist.model import AUTH, COLUMNS, DESCRIPTION, METHOD, MODIFIED, NAME, USED, ActionFilterProxy, ActionListModel
+
+WIDTHS = {NAME: 190, DESCRIPTION: 220, USED: 60, METHOD: 64, AUTH: 78, MODIFIED: 130}
+
+
+class ActionListWidget(QWidget):
+    """Emits currentNameChanged when the user selects another action (the window may veto it)."""
+
+    currentNameChanged = Signal(str)
+    addRequested = Signal()
+    duplicateRequested = Signal()
+    deleteRequested = Signal()
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.model = ActionListModel(self)
+        self.proxy = ActionFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._current = ""
+        self._quiet = False
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("actionSearch")
+        self.search.setAccessibleName("Search actions")
+        self.search.setPlaceholderText("Search actions (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.textChanged.connect(self._on_search)
+
+        self.add_button = self._button("addActionButton", "add", "Add", "Add a new action (Ctrl+N)")
+        self.duplicate_button = self._button("duplicateActionButton", "duplicate", "Duplicate",
+                                             "Duplicate the selected action (Ctrl+D)")
+        self.delete_button = self._button("deleteActionButton", "delete", "Delete", "Delete the selected action (Delete)")
+        self.add_button.clicked.connect(self.addRequested)
+        self.duplicate_button.clicked.connect(self.duplicateRequested)
+        self.delete_button.clicked.connect(self.deleteRequested)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("actionTable")
+        self.table.setAccessibleName("Actions")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vh = self.table.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setHighlightSections(False)
+        hh.setStretchLastSection(True)
+        for col, width in WIDTHS.items():
+            self.table.setColumnWidth(col, width)
+        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hh.customContextMenuRequested.connect(self._on_header_menu)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.proxy.layoutChanged.connect(self._keep_current_visible)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("actionCount")
+        self.count_label.setEnabled(False)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.duplicate_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.search)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(self._update_count)
+        self._update_buttons()
+
+    def _button(self, name: str, icon: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(icons.icon(icon), text, self)
+        button.setObjectName(name)
+        button.setAccessibleName(tip.split(" (")[0])
+        button.setToolTip(tip)
+        return button
+
+    # -- selection ------------------------------------------------------------------------------
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Model changes inside do not announce selection changes (the window reselects after)."""
+        old, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = old
+
+    def current_name(self) -> str:
+        return self._current
+
+    def select(self, name: str, quiet: bool = True) -> bool:
+        """Make `name` the current row (clearing the search if it hides it); quiet: no signal."""
+        row = self.proxy.proxy_row_of(name)
+        if row < 0 and self.model.row_of(name) >= 0 and self.search.text():
+            self.search.clear()
+            row = self.proxy.proxy_row_of(name)
+        old, self._quiet = self._quiet, quiet or self._quiet
+        try:
+            if row < 0:
+                self.table.selectionModel().clearCurrentIndex()
+                self.table.clearSelection()
+                self._set_current("")
+                return False
+            index = self.proxy.index(row, NAME)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+            self._set_current(name)
+            return True
+        finally:
+            self._quiet = old
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        name = self.proxy.data(self.proxy.index(current.row(), NAME)) if current.isValid() else ""
+        if self._quiet or name == self._current:
+            return
+        if name:
+            self._set_current(name, announce=True)
+
+    def _set_current(self, name: str, announce: bool = False) -> None:
+        self._current = name
+        self._update_buttons()
+        if announce:
+            self.currentNameChanged.emit(name)
+
+    def _keep_current_visible(self, *_: object) -> None:
+        if self._current:
+            row = self.proxy.proxy_row_of(self._current)
+            if row >= 0:
+                self.table.scrollTo(self.proxy.index(row, NAME))
+
+    def _update_buttons(self) -> None:
+        has = bool(self._current)
+        self.duplicate_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    # -- search ---------------------------------------------------------------------------------
+    def _on_search(self, text: str) -> None:
+        self.proxy.set_text(text)
+        if self._current:
+            row = self.proxy.proxy_row_of(self._current)
+            if row >= 0:
+                self._quiet = True
+                try:
+                    index = self.proxy.index(row, NAME)
+                    self.table.selectionModel().setCurrentIndex(
+                        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                    self.table.scrollTo(index)
+                finally:
+                    self._quiet = False
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_count(self, *_: object) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        text = f"{total} action{'s' if total != 1 else ''}"
+        self.count_label.setText(f"{shown} of {text} match “{self.search.text()}”")
+        self.count_label.setVisible(shown != total or bool(self.proxy.text()))
+
+    # -- columns --------------------------------------------------------------------------------
+    def _on_header_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for col, title in enumerate(COLUMNS):
+            if col == NAME:
+                continue
+            act = QAction(title, menu)
+            act.setCheckable(True)
+            act.setChecked(not self.table.isColumnHidden(col))
+            act.toggled.connect(lambda on, c=col: self.table.setColumnHidden(c, not on))
+            menu.addAction(act)
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))

@@ -1,0 +1,44 @@
+"""`run_gui(home, sample)`: the QApplication, the main window, the event loop."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+EXIT_AFTER_SHOW = "ACTION_STUDIO_EXIT_AFTER_SHOW"  # the start-up benchmark quits once the list is shown
+
+
+def make_application() -> "object":
+    """The QApplication: the platform's own style and colour scheme; Fusion only when none exists."""
+    from PySide6.QtWidgets import QApplication, QStyleFactory
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Action Studio")
+    app.setOrganizationName("ActionStudio")
+    app.setApplicationDisplayName("Action Studio")
+    app.setDesktopFileName("action-studio")
+    style = app.style()
+    if style is None or style.name().lower() in ("windows", "") or not QStyleFactory.keys():
+        app.setStyle("Fusion")  # Fusion follows the palette, so light and dark both work
+    return app
+
+
+def run_gui(home: Path, sample: bool = False) -> int:
+    """Open the main window on `home` (installing the sample there first when `sample`)."""
+    app = make_application()
+    from ui.mainwindow import MainWindow
+
+    window = MainWindow(Path(home), sample=sample)
+    window.show()
+    if os.environ.get(EXIT_AFTER_SHOW) == "1":
+        from PySide6.QtCore import QTimer
+
+        # Quit once the list is filled and painted: "shown" means usable, not an empty frame.
+        window.ready.connect(lambda: QTimer.singleShot(0, app.quit))
+    code = app.exec()
+    from ui.workers import wait_idle
+
+    wait_idle()
+    if window.services is not None:
+        window.services.close()
+    return code

@@ -1,0 +1,119 @@
+"""Monochrome SVG icons (resources/icons) drawn in the palette's text colour, crisp at any DPI,
+plus the small palette of meaning colours: green = worked, red = failed, amber = warning.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+
+
+def is_dark() -> bool:
+    """Whether the current palette is a dark scheme (window darker than its text)."""
+    pal = QGuiApplication.palette()
+    return pal.color(QPalette.ColorRole.Window).lightness() < pal.color(QPalette.ColorRole.WindowText).lightness()
+
+
+def ok_color() -> QColor:
+    return QColor("#4cc46a") if is_dark() else QColor("#1e7d34")
+
+
+def error_color() -> QColor:
+    return QColor("#ff6b6b") if is_dark() else QColor("#c0392b")
+
+
+def warning_color() -> QColor:
+    return QColor("#f0b429") if is_dark() else QColor("#9a6700")
+
+
+def meaning_color(kind: str) -> Optional[QColor]:
+    return {"ok": ok_color, "error": error_color, "warning": warning_color}.get(kind, lambda: None)()
+
+
+@lru_cache(maxsize=None)
+def _svg(name: str) -> str:
+    return (ICONS / f"{name}.svg").read_text("utf-8")
+
+
+class _SvgEngine(QIconEngine):
+    """Renders the SVG at the requested size in a colour chosen at paint time (follows the palette)."""
+
+    def __init__(self, name: str, kind: str = "") -> None:
+        super().__init__()
+        self._name, self._kind = name, kind
+
+    def _color(self, mode: QIcon.Mode) -> QColor:
+        pal = QGuiApplication.palette()
+        if mode == QIcon.Mode.Disabled:
+            return pal.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+        return meaning_color(self._kind) or pal.color(QPalette.ColorRole.WindowText)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        data = _svg(self._name).replace("currentColor", self._color(mode).name())
+        renderer = QSvgRenderer(QByteArray(data.encode()))
+        renderer.render(painter, rect.toRectF() if hasattr(rect, "toRectF") else rect)
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        pix = QPixmap(size)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return pix
+
+    def clone(self) -> "QIconEngine":
+        return _SvgEngine(self._name, self._kind)
+
+
+def icon(name: str, kind: str = "") -> QIcon:
+    """The named icon; kind 'ok' / 'error' / 'warning' draws it in that meaning colour."""
+    return QIcon(_SvgEngine(name, kind))
+
+
+def dot(kind: str, size: int = 10) -> QPixmap:
+    """A small filled status dot in a meaning colour (or the disabled text colour when kind is '')."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    color = meaning_color(kind) or QGuiApplication.palette().color(QPalette.ColorGroup.Disabled,
+                                                                   QPalette.ColorRole.WindowText)
+    painter.setBrush(color)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return pix
+
+
+def monospace_font():
+    """The system fixed-width font (URLs, JSON, tokens, headers)."""
+    from PySide6.QtGui import QFontDatabase
+
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+def colored_text(text: str, kind: str) -> str:
+    """Rich text in a meaning colour, for labels that carry a status."""
+    import html
+
+    color = meaning_color(kind)
+    escaped = html.escape(text)
+    return f'<span style="color:{color.name()}">{escaped}</span>' if color else escaped
+
+
+def tint(widget, kind: str) -> None:
+    """Give a label the meaning colour `kind` ('' restores the palette's text colour)."""
+    from PySide6.QtWidgets import QApplication
+
+    pal = widget.palette()
+    color = meaning_color(kind) or QApplication.palette().color(QPalette.ColorRole.WindowText)
+    pal.setColor(QPalette.ColorRole.WindowText, color)
+    pal.setColor(QPalette.ColorRole.Text, color)
+    widget.setPalette(pal)

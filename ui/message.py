@@ -1,0 +1,57 @@
+"""One place for messages to the user: the status bar listens, domain-side callers just report.
+
+Like qutebrowser's message bridge: `message.info("Saved x")`, `message.error("...")`. Tests read
+`bridge().history` or connect to its signals.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QObject, Signal
+
+
+class MessageBridge(QObject):
+    """Carries messages (level, text) to whoever shows them (the main window's status bar)."""
+
+    shown = Signal(str, str)  # level ("info" | "warning" | "error"), text
+    undoOffered = Signal(str)  # text of an undo offer ("Deleted x"); the window shows an Undo link
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history: list[tuple[str, str]] = []
+
+    def show(self, level: str, text: str) -> None:
+        self.history.append((level, text))
+        del self.history[:-200]
+        self.shown.emit(level, text)
+
+    def last(self) -> Optional[tuple[str, str]]:
+        return self.history[-1] if self.history else None
+
+
+_bridge: Optional[MessageBridge] = None
+
+
+def bridge() -> MessageBridge:
+    global _bridge
+    if _bridge is None:
+        _bridge = MessageBridge()
+    return _bridge
+
+
+def info(text: str) -> None:
+    bridge().show("info", text)
+
+
+def warning(text: str) -> None:
+    bridge().show("warning", text)
+
+
+def error(text: str) -> None:
+    bridge().show("error", text)
+
+
+def offer_undo(text: str) -> None:
+    """Show `text` with an Undo link in the status bar (Ctrl+Z does the same)."""
+    bridge().history.append(("info", text))
+    bridge().undoOffered.emit(text)

@@ -1,0 +1,91 @@
+"""Background work off the GUI thread: a QThreadPool of QRunnables whose results come back by signal.
+
+A worker never touches a widget: it gets plain arguments, returns a plain value, and the callbacks
+run on the GUI thread (queued through a relay QObject that lives there).
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+_pool: Optional[QThreadPool] = None
+_live: set["_Relay"] = set()  # relays waiting for their result (kept alive until delivered)
+
+
+def pool() -> QThreadPool:
+    """The pool used for the app's background work (separate from Qt's global one)."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(4)
+    return _pool
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; receives the worker's result (queued) and calls back."""
+
+    def __init__(self, on_done: Optional[Callable[[Any], None]], on_error: Optional[Callable[[BaseException], None]]) -> None:
+        super().__init__()
+        self._on_done, self._on_error = on_done, on_error
+
+    @Slot(object)
+    def deliver(self, result: Any) -> None:
+        _live.discard(self)
+        if self._on_done is not None:
+            self._on_done(result)
+
+    @Slot(object)
+    def fail(self, exc: BaseException) -> None:
+        _live.discard(self)
+        if self._on_error is not None:
+            self._on_error(exc)
+        else:
+            from ui import message
+
+            message.error(f"{type(exc).__name__}: {exc}")
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], signals: _Signals) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._fn, self._args, self._signals = fn, args, signals
+
+    def run(self) -> None:
+        try:
+            result = self._fn(*self._args)
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported to the GUI thread
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.done.emit(result)
+
+
+def run_in_background(fn: Callable[..., Any], *args: Any,
+                      on_done: Optional[Callable[[Any], None]] = None,
+                      on_error: Optional[Callable[[BaseException], None]] = None) -> None:
+    """Run fn(*args) on the pool; on_done(result) or on_error(exc) later run on the GUI thread."""
+    relay = _Relay(on_done, on_error)
+    signals = _Signals()
+    signals.done.connect(relay.deliver, Qt.ConnectionType.QueuedConnection)
+    signals.failed.connect(relay.fail, Qt.ConnectionType.QueuedConnection)
+    relay._signals = signals  # type: ignore[attr-defined]  # keep the emitter alive with the relay
+    _live.add(relay)
+    pool().start(_Task(fn, args, signals))
+
+
+def busy() -> bool:
+    """Whether some background work has not delivered its result yet."""
+    return bool(_live)
+
+
+def wait_idle(timeout_ms: int = 30000) -> bool:
+    """Block until the pool is empty (used at shutdown, never during normal work)."""
+    return pool().waitForDone(timeout_ms)
