@@ -12,15 +12,15 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
-    QAction, QColor, QFontDatabase, QKeySequence, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat,
+    QAction, QColor, QKeySequence, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat,
     QTextCursor, QTextFormat,
 )
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QWidget
 
 from app.model.payload import JsonError, parse_json
+from ui import icons
 
 DEBOUNCE_MS = 250
-ERROR_RED = QColor(200, 30, 30)
 Validator = Callable[[str], Any]
 _UNCHECKED = object()
 
@@ -118,10 +118,11 @@ class JsonEdit(QPlainTextEdit):
         self._gutter = _Gutter(self)
         self._message = QLabel(self)
         self._message.setObjectName("jsonErrorMessage")
-        self._message.setWordWrap(False)
-        self._message.setStyleSheet(f"color: {ERROR_RED.name()}; padding: 2px 4px;")
+        self._message.setWordWrap(True)
+        self._message.setAutoFillBackground(True)
+        self._message.setStyleSheet(f"color: {icons.error_color().name()}; padding: 2px 4px;")
         self._message.hide()
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setFont(icons.monospace_font())
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)
         self.blockCountChanged.connect(self._update_margins)
@@ -204,6 +205,13 @@ class JsonEdit(QPlainTextEdit):
         cursor.insertText(text)
         cursor.endEditBlock()
 
+    def keyPressEvent(self, event: Any) -> None:
+        # Normally the action's shortcut fires first; this covers a key sent while not shown.
+        if QKeySequence(event.keyCombination()) == self._pretty_action.shortcut():
+            self.pretty_print()
+            return
+        super().keyPressEvent(event)
+
     def contextMenuEvent(self, event: Any) -> None:
         menu = self.createStandardContextMenu()
         menu.addSeparator()
@@ -261,7 +269,7 @@ class JsonEdit(QPlainTextEdit):
         underline = QTextEdit.ExtraSelection()
         fmt = QTextCharFormat()
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        fmt.setUnderlineColor(ERROR_RED)
+        fmt.setUnderlineColor(icons.error_color())
         fmt.setToolTip(str(self._problem))
         underline.format = fmt
         cursor = QTextCursor(block)
@@ -270,7 +278,7 @@ class JsonEdit(QPlainTextEdit):
         underline.cursor = cursor
         line = QTextEdit.ExtraSelection()
         line_fmt = QTextCharFormat()
-        tint = QColor(ERROR_RED)
+        tint = QColor(icons.error_color())
         tint.setAlpha(28)
         line_fmt.setBackground(tint)
         line_fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
@@ -280,7 +288,7 @@ class JsonEdit(QPlainTextEdit):
         if 1 <= column <= len(text):
             spot = QTextEdit.ExtraSelection()
             spot_fmt = QTextCharFormat()
-            spot_tint = QColor(ERROR_RED)
+            spot_tint = QColor(icons.error_color())
             spot_tint.setAlpha(90)
             spot_fmt.setBackground(spot_tint)
             spot.format = spot_fmt
@@ -303,9 +311,14 @@ class JsonEdit(QPlainTextEdit):
         digits = len(str(max(1, self.blockCount())))
         return 14 + self.fontMetrics().horizontalAdvance("9") * (digits + 1)
 
+    def _message_height(self) -> int:
+        if self._problem is None:
+            return 0
+        width = max(50, self.contentsRect().width())
+        return min(self._message.heightForWidth(width), 4 * self.fontMetrics().height())
+
     def _update_margins(self, *_: Any) -> None:
-        bottom = self._message.sizeHint().height() if self._problem is not None else 0
-        self.setViewportMargins(self.gutter_width(), 0, 0, bottom)
+        self.setViewportMargins(self.gutter_width(), 0, 0, self._message_height())
         self._place_children()
 
     def _on_update_request(self, rect: QRect, dy: int) -> None:
@@ -316,13 +329,17 @@ class JsonEdit(QPlainTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._place_children()
+        if self._problem is not None:
+            self._update_margins()
+        else:
+            self._place_children()
 
     def _place_children(self) -> None:
+        # The gutter sits left of the viewport, the message strip below it (above any scroll bar).
         area = self.contentsRect()
-        bottom = self._message.sizeHint().height() if self._problem is not None else 0
-        self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height() - bottom))
-        self._message.setGeometry(QRect(area.left(), area.bottom() - bottom + 1, area.width(), bottom))
+        viewport = self.viewport().geometry()
+        self._gutter.setGeometry(QRect(area.left(), viewport.top(), self.gutter_width(), viewport.height()))
+        self._message.setGeometry(QRect(area.left(), viewport.bottom() + 1, area.width(), self._message_height()))
 
     def paint_gutter(self, event: QPaintEvent) -> None:
         painter = QPainter(self._gutter)
@@ -339,10 +356,10 @@ class JsonEdit(QPlainTextEdit):
             if block.isVisible() and bottom >= event.rect().top():
                 if number + 1 == error_line:
                     painter.setPen(Qt.PenStyle.NoPen)
-                    painter.setBrush(ERROR_RED)
+                    painter.setBrush(icons.error_color())
                     radius = max(3, height // 4)
                     painter.drawEllipse(3, top + height // 2 - radius, radius * 2, radius * 2)
-                    painter.setPen(ERROR_RED)
+                    painter.setPen(icons.error_color())
                 else:
                     painter.setPen(palette.placeholderText().color())
                 painter.drawText(0, top, width - 4, height, Qt.AlignmentFlag.AlignRight, str(number + 1))

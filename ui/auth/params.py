@@ -181,8 +181,8 @@ class ParamsEditor(QWidget):
         header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(SECRET, QHeaderView.ResizeMode.ResizeToContents)
         header.resizeSection(NAME, 160)
-        self.view.setMinimumHeight(90)
-        self.view.setMaximumHeight(170)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._fit_height)
         self._add = QToolButton(self)
         self._add.setIcon(icons.icon("add"))
         self._add.setToolTip(f"Add a row to {what.lower()}")
@@ -201,6 +201,14 @@ class ParamsEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+        self._fit_height()
+
+    def _fit_height(self, *_: object) -> None:
+        """As tall as its rows (at least two, at most six): no big empty box for an empty table."""
+        rows = min(6, max(2, self.model.rowCount() + 1))
+        row = self.view.verticalHeader().defaultSectionSize()
+        self.view.setFixedHeight(self.view.horizontalHeader().sizeHint().height() + rows * row
+                                 + 2 * self.view.frameWidth())
 
     def set_read_only(self, read_only: bool) -> None:
         self.model.set_read_only(read_only)

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import shiboken6
 from pydantic import ValidationError
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStackedWidget, QToolButton,
@@ -118,6 +118,7 @@ class AuthSection(QWidget):
         self.details_button = QToolButton(self)
         self.details_button.setObjectName("authDetailsButton")
         self.details_button.setText("Details")
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.details_button.setIcon(icons.icon("info"))
         self.details_button.setToolTip("The auth request and response (secrets masked) and the time taken")
         self.details_button.setEnabled(False)

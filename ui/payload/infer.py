@@ -1,6 +1,6 @@
 """Turn an edited example into a field tree, keeping what the user set on fields that did not change.
 
-Runs in a worker thread (no Qt here): the validator of the payload editors.
+Runs in a worker thread (touches no widget): the validator of the payload editors.
 """
 from __future__ import annotations
 

@@ -272,3 +272,18 @@ def test_invalid_form_is_not_sent(qtbot, section):
     section.findChild(QPushButton, "testAuthButton").click()
     assert not section.is_testing()
     assert "fix the authentication first" in section.findChild(QLabel, "authResult").text()
+
+
+def test_params_model_and_custom_load_is_quiet(qtbot, qtmodeltester, section, services):
+    ref = services.secrets.put("5678", "t")
+    with qtbot.assertNotEmitted(section.changed, wait=300):
+        section.set_action(Action(name="x", auth=custom_auth("https://ims.example/token", ref)))
+    model = section.custom.body.model
+    qtmodeltester.check(model)
+    secret = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "client_secret")
+    assert model.index(secret, VALUE).data(Qt.ItemDataRole.EditRole) == ""  # the stored value is not read
+    # Un-ticking "secret" on a stored secret empties it instead of revealing it.
+    model.setData(model.index(secret, SECRET), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert model.index(secret, VALUE).data() == ""
+    assert section.problems() == []
+    qtmodeltester.check(model)

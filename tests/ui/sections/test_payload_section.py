@@ -244,3 +244,29 @@ def test_one_megabyte_example_builds_and_shows(qtbot, qtmodeltester, services):
     assert view.visualRect(last).isValid()
     payload = section.apply_to(Action(name="x")).response
     assert sum(1 for _ in payload.walk()) == 20_000
+
+
+def test_mode_combo_delegate_edits_in_place(qtbot, section):
+    from PySide6.QtWidgets import QComboBox
+
+    type_into(qtbot, section, ORDER)
+    view = section.findChild(QTreeView, "payloadFieldsView")
+    model = view.model()
+    cell = model.index_of_path("orderId").siblingAtColumn(MODE)
+    view.setCurrentIndex(cell)
+    view.edit(cell)
+    combo = view.findChild(QComboBox)
+    assert combo is not None and combo.currentData() == "constant"
+    with qtbot.waitSignal(section.changed):
+        combo.setCurrentIndex(combo.findData("variable"))
+        combo.activated.emit(combo.currentIndex())
+    assert cell.data() == "Variable"
+
+
+def test_paste_example_button_uses_the_clipboard(qtbot, section):
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.clipboard().setText(ORDER)
+    with qtbot.waitSignal(section.changed, timeout=5000):
+        section.tabs["response"]._paste.click()
+    assert section.findChild(QTreeView, "responseFieldsView").model().rowCount() == 4
