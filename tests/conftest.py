@@ -12,10 +12,7 @@ import pytest  # noqa: E402
 
 from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
-try:  # TODO(lead): make this a plain pytest_plugins entry once the sandbox fixture has landed
-    from tests.helpers.sandbox_fixture import *  # noqa: F401,F403
-except ImportError:
-    pass
+pytest_plugins = ["tests.helpers.sandbox_fixture"]
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "resources" / "sample_workspace"
