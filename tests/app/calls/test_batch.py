@@ -1,0 +1,139 @@
+"""The bulk path: JSON lines and CSV input with bad lines, concurrency, one token, cancel, cap."""
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from app.calls.batch import BatchItem, format_of, read_batch, run_batch
+from app.calls.build import prepare
+from app.calls.history import History
+from app.calls.send import HostCap
+from app.calls.values import example_values
+
+
+@pytest.fixture
+def webhook(services, resolver):
+    action = services.workspace.load("notifyWebhook")
+    return action, prepare(action, resolver)
+
+
+def test_jsonl_with_bad_lines_reports_line_numbers(webhook) -> None:
+    _, prepared = webhook
+    text = '{"customerId": "a"}\n\n{"customerId": 3}\nnot json\n[1]\n{"Customer id": "b", "$path": "x"}\n{"nope": 1}\n'
+    parsed = read_batch(prepared, text)
+    assert [(i.line, i.values, i.path_suffix) for i in parsed.items] == \
+        [(1, {"customerId": "a"}, ""), (6, {"customerId": "b"}, "x")]
+    assert [b.line for b in parsed.bad] == [3, 4, 5, 7]
+    assert "expected a string" in parsed.bad[0].reason and "not valid JSON" in parsed.bad[1].reason
+    assert "unknown value 'nope'" in parsed.bad[3].reason
+
+
+def test_jsonl_nested_objects_fill_field_paths(services, resolver) -> None:
+    action = services.workspace.load("airshipCustomEvent")
+    line = {"user": {"named_user_id": "u1"}, "body": {"name": "opened", "value": 2, "transaction": "t"}}
+    parsed = read_batch(prepare(action, resolver), json.dumps(line))
+    assert parsed.items[0].values == {"user.named_user_id": "u1", "body.name": "opened", "body.value": 2,
+                                      "body.transaction": "t"}
+
+
+def test_csv_by_label_with_types_and_bad_rows(services, resolver) -> None:
+    action = services.workspace.load("airshipCustomEvent")
+    text = ("Named user,Event name,Value,Transaction id\n"
+            "u1,opened,2.5,t1\n"
+            "u2,closed,lots,t2\n"
+            "u3,viewed\n"
+            "u4,,1,t4\n")
+    parsed = read_batch(prepare(action, resolver), text, "csv")
+    assert parsed.items[0].values["body.value"] == 2.5 and parsed.items[0].line == 2
+    assert [(b.line, b.reason.split(":")[0]) for b in parsed.bad] == \
+        [(3, "Value"), (4, "expected 4 cells, found 2"), (5, "missing value for")]
+    assert format_of("events.CSV") == "csv" and format_of("-") == "jsonl"
+
+
+def test_a_few_hundred_lines_with_bad_ones(services, resolver, sandbox, tmp_path) -> None:
+    action = services.workspace.load("writeJourneyEvent")
+    prepared = prepare(action, resolver)
+    base = example_values(action)
+    lines = []
+    for i in range(300):
+        if i % 50 == 7:
+            lines.append("{broken")
+        elif i % 50 == 9:
+            lines.append(json.dumps(base | {"body.xdmEntity.timestamp": "yesterday"}))
+        else:
+            lines.append(json.dumps(base | {"body.xdmEntity._yourOrg.customer_Id": f"c{i}"}))
+    parsed = read_batch(prepared, "\n".join(lines))
+    assert len(parsed.bad) == 12 and parsed.bad[0].line == 8 and parsed.bad[1].line == 10
+    seen = []
+    with History(tmp_path / "h.sqlite3") as history:
+        summary = run_batch(action, parsed.items, engine=services.auth, resolver=resolver, prepared=prepared,
+                            concurrency=8, history=history, bad=parsed.bad,
+                            progress=lambda done, total, s: seen.append((done, total)))
+        assert history.count() == 288 and history.rows(limit=1)[0].source == "batch"
+    assert summary.sent == summary.ok == 288 and not summary.failed and len(summary.bad) == 12
+    assert seen[-1] == (288, 288)
+    assert sandbox.counters()["token"] == 1 and sandbox.counters()["inlet"] == 288
+    assert "288 ok" in summary.line() and "12 bad lines skipped" in summary.line()
+
+
+def test_failures_are_counted_by_code(services, resolver, sandbox) -> None:
+    action = services.workspace.load("airshipCustomEvent")
+    prepared = prepare(action, resolver)
+    base = example_values(action)
+    items = [BatchItem(i + 1, prepared.check(base | {"body.name": "Bad" if i % 4 == 0 else "good"}))
+             for i in range(40)]
+    summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared, timeout=5)
+    assert summary.ok == 30 and summary.failed == {"http_400": 10}
+    assert summary.failures[0][0] % 4 == 1 and "uppercase" in summary.failures[0][1]
+
+
+def test_expired_token_mid_batch_is_refetched_once(services, resolver, sandbox) -> None:
+    action = services.workspace.load("writeJourneyEvent")
+    prepared = prepare(action, resolver)
+    items = [BatchItem(i, prepared.check(example_values(action))) for i in range(60)]
+    assert run_batch(action, items[:5], engine=services.auth, resolver=resolver, prepared=prepared).ok == 5
+    sandbox.expire_tokens()
+    summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared, concurrency=16)
+    assert summary.ok == 60
+    assert sandbox.counters()["token"] == 2
+
+
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_both_transports_time_out_and_fail_the_same_way(webhook, services, resolver, sandbox, transport) -> None:
+    action, prepared = webhook
+    items = [BatchItem(i, {"customerId": f"c{i}"}) for i in range(4)]
+    sandbox.set_fault("echo", hang=True)
+    summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared,
+                        timeout=1, transport=transport)
+    assert summary.failed == {"timedout": 4}
+    sandbox.set_fault("echo", drop=True)
+    summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared,
+                        timeout=2, transport=transport)
+    assert summary.failed == {"internalError": 4}
+
+
+def test_cancel_stops_the_batch(webhook, services, resolver, sandbox) -> None:
+    action, prepared = webhook
+    sandbox.set_fault("echo", latency_ms=50)
+    items = [BatchItem(i, {"customerId": f"c{i}"}) for i in range(500)]
+    cancel = threading.Event()
+
+    def progress(done: int, total: int, summary) -> None:
+        if done >= 20:
+            cancel.set()
+
+    summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared,
+                        concurrency=4, cancel=cancel, progress=progress)
+    assert summary.cancelled and 20 <= summary.sent < 100
+    assert "cancelled" in summary.line()
+
+
+def test_capped_calls_are_refused(webhook, services, resolver, sandbox) -> None:
+    action, prepared = webhook
+    items = [BatchItem(i, {"customerId": f"c{i}"}) for i in range(10)]
+    summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared,
+                        concurrency=2, cap=HostCap(per_minute=6))
+    assert summary.ok == 6 and summary.failed == {"capped": 4}
+    assert sandbox.counters()["echo"] == 6

@@ -1,0 +1,123 @@
+"""The call history: survives reopening, searchable, exportable, bounded, thread-safe, no secrets."""
+from __future__ import annotations
+
+import io
+import json
+import threading
+from pathlib import Path
+
+from app.calls.batch import read_batch, run_batch
+from app.calls.build import prepare
+from app.calls.history import Filter, History, HistoryBuffer, close_history, history_of
+from app.calls.record import CallResult
+
+
+def fake(action: str = "a", outcome: str = "http_200", error: str | None = None) -> CallResult:
+    return CallResult(action=action, outcome=outcome, error=error, duration_ms=1.5)
+
+
+def test_rows_survive_reopening(tmp_path: Path) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        history.add(fake("first"))
+        history.add_many([fake("second", "http_400"), fake("third", "timedout", "timed out after 1.0 s")])
+    with History(tmp_path / "h.sqlite3") as again:
+        assert [r.action for r in again.rows()] == ["third", "second", "first"]
+        row = again.rows(Filter(outcome="timedout"))[0]
+        assert row.error == "timed out after 1.0 s"
+        assert again.result(row.id).outcome == "timedout"
+
+
+def test_wal_and_synchronous_settings(tmp_path: Path) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        db = history._conn()
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_filters_search_and_export(tmp_path: Path) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        history.add_many([fake("alpha"), fake("beta", "http_503"), fake("alpha", "http_404", "no 100%_match")])
+        assert history.count(Filter(action="alpha")) == 2
+        assert history.count(Filter(outcome="error")) == 2
+        assert [r.action for r in history.rows(Filter(text="100%_"))] == ["alpha"]
+        assert history.count(Filter(text="%")) == 1  # LIKE wildcards are literal
+        assert history.outcomes() == ["http_200", "http_404", "http_503"]
+        out = io.StringIO()
+        assert history.export_jsonl(out, Filter(action="beta")) == 1
+        line = json.loads(out.getvalue())
+        assert line["action"] == "beta" and line["outcome"] == "http_503" and line["id"] == 2
+
+
+def test_pruned_past_max_rows(tmp_path: Path) -> None:
+    with History(tmp_path / "h.sqlite3", max_rows=10) as history:
+        history.add_many([fake(f"a{i}") for i in range(8)])
+        history.add_many([fake(f"b{i}") for i in range(7)])
+        rows = history.rows(limit=100)
+        assert len(rows) == 10 and rows[-1].action == "a5" and rows[0].action == "b6"
+
+
+def test_thread_safe_writers_and_listeners(tmp_path: Path) -> None:
+    heard = []
+    with History(tmp_path / "h.sqlite3") as history:
+        history.subscribe(heard.append)
+
+        def write(n: int) -> None:
+            for i in range(50):
+                history.add(fake(f"t{n}"))
+
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert history.count() == 200 and sum(heard) == 200
+
+
+def test_buffer_writes_in_batches(tmp_path: Path) -> None:
+    with History(tmp_path / "h.sqlite3") as history:
+        buffer = HistoryBuffer(history, size=10, interval_s=3600)
+        for i in range(25):
+            buffer.add(fake(f"x{i}"))
+        assert history.count() == 20
+        buffer.flush()
+        assert history.count() == 25
+
+
+def test_shared_history_of_services(services) -> None:
+    first = history_of(services)
+    assert history_of(services) is first
+    assert first.path == services.workspace.home / "history.sqlite3"
+    close_history(services)
+    assert history_of(services) is not first
+    close_history(services)
+
+
+def test_history_holds_no_secret(services, resolver, sandbox, tmp_path: Path) -> None:
+    from app.calls import example_values, send
+
+    path = services.workspace.home / "history.sqlite3"
+    with History(path) as history:
+        for name in ("writeJourneyEvent", "airshipCustomEvent", "notifyWebhook"):
+            action = services.workspace.load(name)
+            assert send(action, example_values(action), engine=services.auth, resolver=resolver,
+                        history=history).ok
+        action = services.workspace.load("writeJourneyEvent")
+        prepared = prepare(action, resolver)
+        lines = "\n".join(json.dumps(example_values(action)) for _ in range(20))
+        summary = run_batch(action, read_batch(prepared, lines).items, engine=services.auth, resolver=resolver,
+                            prepared=prepared, history=history)
+        assert summary.ok == 20
+        tokens = {services.auth.credentials(action.auth, resolver)[0]["Authorization"].split()[1]}
+        sandbox.expire_tokens()  # a second token, issued mid-run, must not leak either
+        assert send(action, example_values(action), engine=services.auth, resolver=resolver, history=history).ok
+        tokens.add(services.auth.credentials(action.auth, resolver)[0]["Authorization"].split()[1])
+        assert len(tokens) == 2
+        export = tmp_path / "export.jsonl"
+        with export.open("w") as out:
+            assert history.export_jsonl(out) == 24
+    assert sandbox.counters()["token"] == 2
+    secrets = [b"5678", b"sandbox-airship-token", *(t.encode() for t in tokens)]
+    stored = b"".join(p.read_bytes() for p in path.parent.glob("history.sqlite3*")) + export.read_bytes()
+    for secret in secrets:
+        assert secret not in stored, secret
+    assert b"********" in stored
