@@ -8,7 +8,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from common import PY, copy_sample, generate_workspace, median_seconds, python_env
+from common import PY, copy_sample, generate_workspace, median_seconds, precompile, python_env
 
 RUNS = 7
 BARE = (
@@ -23,6 +23,7 @@ BARE = (
 
 
 def main() -> None:
+    precompile()
     env = python_env()
     env["ACTION_STUDIO_EXIT_AFTER_SHOW"] = "1"
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,14 +19,14 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parent = common_options()
     parser = argparse.ArgumentParser(
         prog="action-studio", parents=[parent],
         description="Configure, test and send journey custom actions. With no command, opens the window.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
 
@@ -37,8 +37,10 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str, **kwargs: obje
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Opening the window must be fast: don't import every command's modules to parse its options.
+    parser = build_parser(["app.cli.gui_cmd"] if _wants_gui(argv) else COMMAND_MODULES)
+    args = parser.parse_args(argv)
     for name, default in (("home", None), ("json", False), ("sample", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
@@ -58,6 +60,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _wants_gui(argv: list[str]) -> bool:
+    words = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] != "--home")]
+    return (not words or words[0] == "gui") and "-h" not in argv and "--help" not in argv
 
 
 def gui_main() -> int:
