@@ -92,8 +92,13 @@ def test_shared_history_of_services(services) -> None:
     close_history(services)
 
 
-def test_history_holds_no_secret(services, resolver, sandbox, tmp_path: Path) -> None:
+def test_history_holds_no_secret(services, resolver, sandbox, secrets, tmp_path: Path) -> None:
     from app.calls import example_values, send
+    from app.model import SecretRef
+
+    # A distinctive client secret (the sample's "5678" could occur by chance in ids and times).
+    secrets.put("cl1ent-S3cret-Zq9", ref=SecretRef(secret="sample/writeJourneyEvent/client_secret"))
+    sandbox.add_client("1234", "cl1ent-S3cret-Zq9")
 
     path = services.workspace.home / "history.sqlite3"
     with History(path) as history:
@@ -116,8 +121,9 @@ def test_history_holds_no_secret(services, resolver, sandbox, tmp_path: Path) ->
         with export.open("w") as out:
             assert history.export_jsonl(out) == 24
     assert sandbox.counters()["token"] == 2
-    secrets = [b"5678", b"sandbox-airship-token", *(t.encode() for t in tokens)]
+    secrets = [b"cl1ent-S3cret-Zq9", b"sandbox-airship-token", *(t.encode() for t in tokens)]
     stored = b"".join(p.read_bytes() for p in path.parent.glob("history.sqlite3*")) + export.read_bytes()
     for secret in secrets:
         assert secret not in stored, secret
+    assert len(stored) > 10_000
     assert b"********" in stored

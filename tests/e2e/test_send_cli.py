@@ -1,0 +1,107 @@
+"""`send` and `history` run as a user would: a subprocess with --sandbox, exit codes 0/3/1."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = {"Named user": "u1", "Event name": "opened", "Value": 2, "Transaction id": "t1"}
+
+
+def cli(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    # No keyring in the child: --sandbox falls back to session-only secrets and seeds the demo ones.
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    cmd = [sys.executable, "-m", "app", "--home", str(home), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, input=stdin, env=env, timeout=120)
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+    return done
+
+
+def test_send_once_success_error_and_invalid(sample_home: Path, tmp_path: Path) -> None:
+    ok = cli("send", "airshipCustomEvent", "--sandbox", home=sample_home)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("http_200 200 OK") and '"ok": true' in ok.stdout
+
+    values = tmp_path / "values.json"
+    values.write_text(json.dumps(GOOD | {"Event name": "Opened"}))
+    bad = cli("send", "airshipCustomEvent", "--values", str(values), "--timeout", "5", "--sandbox", home=sample_home)
+    assert bad.returncode == 3
+    assert "failed: airshipCustomEvent: http_400" in bad.stderr and "[0].body.name" in bad.stderr
+
+    wrong = cli("send", "airshipCustomEvent", "--values", "-", "--sandbox", home=sample_home,
+                stdin=json.dumps({"Event name": "opened", "Value": "lots"}))
+    assert wrong.returncode == 1
+    assert "missing values for: user.named_user_id (Named user), body.transaction (Transaction id)" in wrong.stderr
+    assert "body.value (Value): expected a number" in wrong.stderr
+
+    as_json = cli("send", "writeJourneyEvent", "--sandbox", "--json", home=sample_home)
+    assert as_json.returncode == 0
+    data = json.loads(as_json.stdout)
+    assert data["outcome"] == "http_200" and data["fields"]["inletId"] == "sample-inlet"
+    assert ["Authorization", "********"] in data["exchanges"][0]["request"]["headers"]
+
+
+def test_invalid_input_exits_1_with_a_message(sample_home: Path, tmp_path: Path) -> None:
+    missing = cli("send", "nope", "--sandbox", home=sample_home)
+    assert missing.returncode == 1 and "no action named 'nope'" in missing.stderr
+    timeout = cli("send", "notifyWebhook", "--timeout", "0.5", home=sample_home)
+    assert timeout.returncode == 1 and "between 1 and 30" in timeout.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"customerId": ')
+    done = cli("send", "notifyWebhook", "--values", str(broken), "--sandbox", home=sample_home)
+    assert done.returncode == 1 and "not valid JSON" in done.stderr and "line 1" in done.stderr
+    nowhere = cli("send", "notifyWebhook", "--batch", str(tmp_path / "none.jsonl"), home=sample_home)
+    assert nowhere.returncode == 1 and "no such file" in nowhere.stderr
+    undefined = cli("send", "notifyWebhook", "--env", "nope", home=sample_home)
+    assert undefined.returncode == 1 and "no environment named 'nope'" in undefined.stderr
+
+
+def test_batch_with_bad_lines_then_history(sample_home: Path, tmp_path: Path) -> None:
+    lines = []
+    for i in range(200):
+        if i in (10, 150):
+            lines.append("{not json")
+        else:
+            lines.append(json.dumps({"customerId": f"c{i}"}))
+    batch = tmp_path / "events.jsonl"
+    batch.write_text("\n".join(lines) + "\n")
+    done = cli("send", "notifyWebhook", "--batch", str(batch), "--concurrency", "8", "--sandbox", home=sample_home)
+    assert done.returncode == 1  # every call succeeded, but two lines were invalid input
+    assert "sent 198 of 198; 198 ok; 2 bad lines skipped" in done.stdout
+    assert f"{batch}: line 11: not valid JSON" in done.stderr and "line 151" in done.stderr
+
+    events = tmp_path / "events.csv"
+    rows = ["Named user,Event name,Value,Transaction id"]
+    rows += [f"u{i},{'Opened' if i % 10 == 0 else 'opened'},{i},t{i}" for i in range(50)]
+    events.write_text("\n".join(rows) + "\n")
+    failed = cli("send", "airshipCustomEvent", "--batch", str(events), "--timeout", "3", "--sandbox", "--json",
+                 home=sample_home)
+    assert failed.returncode == 3
+    summary = json.loads(failed.stdout)
+    assert summary["ok"] == 45 and summary["failed"] == {"http_400": 5}
+    assert "failed: line 2: http_400" in failed.stderr and "uppercase" in failed.stderr
+
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text("\n".join(json.dumps({"customerId": f"k{i}"}) for i in range(30)))
+    assert cli("send", "notifyWebhook", "--batch", str(clean), "--sandbox", home=sample_home).returncode == 0
+
+    listed = cli("history", "list", "--action", "airshipCustomEvent", "--outcome", "http_400", "--json",
+                 home=sample_home)
+    assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 5
+    searched = cli("history", "list", "--search", "k29", "--limit", "5", home=sample_home)
+    assert searched.stdout.count("notifyWebhook") == 1
+    out = tmp_path / "history.jsonl"
+    exported = cli("history", "export", "-o", str(out), home=sample_home)
+    assert exported.returncode == 0 and "exported 278 calls" in exported.stderr
+    text = out.read_text()
+    assert len(text.splitlines()) == 278
+    assert "sandbox-airship-token" not in text
+    assert '"5678"' not in text and "=5678" not in text  # the demo client secret, as a value or in a form
+
+
+def test_history_without_calls(tmp_path: Path) -> None:
+    done = cli("history", "list", home=tmp_path / "empty")
+    assert done.returncode == 1 and "no history" in done.stderr
