@@ -38,7 +38,8 @@ class ActionListWidget(QWidget):
         self.search.setAccessibleName("Search actions")
         self.search.setPlaceholderText("Search actions (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition).setToolTip(
+            "Filter by name or description")
         self.search.textChanged.connect(self._on_search)
 
         self.add_button = self._button("addActionButton", "add", "Add", "Add a new action (Ctrl+N)")

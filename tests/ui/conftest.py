@@ -1,0 +1,62 @@
+"""Fixtures for the window tests: settings in a temp file, scripted answers, a ready main window."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from tests.ui.helpers.answers import Answers
+
+# The offscreen platform says this whenever a window's size hints change; it is not a problem.
+OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/ui" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def _settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "settings.ini"
+    monkeypatch.setenv("ACTION_STUDIO_SETTINGS", str(path))
+    return path
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
+    return Answers().install(monkeypatch)
+
+
+def wait_idle(qtbot: Any, timeout: int = 15000) -> None:
+    """Wait until every background job has delivered its result to the GUI thread."""
+    from ui import workers
+
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=timeout)
+
+
+def open_window(qtbot: Any, home: Path, services: Any) -> Any:
+    from ui import create_main_window
+
+    window = create_main_window(home, services)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(window.is_ready, timeout=15000)
+    wait_idle(qtbot)
+    return window
+
+
+def close_window(qtbot: Any, window: Any, answers: Answers) -> None:
+    answers.save_discard_cancel = "discard"
+    wait_idle(qtbot)
+    window.close()
+
+
+@pytest.fixture
+def window(qtbot: Any, services: Any, answers: Answers) -> Iterator[Any]:
+    """The main window on a sample workspace copy (in-memory keyring), ready to drive."""
+    win = open_window(qtbot, services.workspace.home, services)
+    yield win
+    close_window(qtbot, win, answers)

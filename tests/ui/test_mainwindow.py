@@ -1,0 +1,330 @@
+"""The main window driven as a user would: list, add, name rule, headers, URL warnings, save,
+reopen, undo/redo, duplicate, delete + undo, search, the unsaved-changes guard."""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView
+
+from tests.ui.conftest import close_window, open_window, wait_idle
+from ui.actionlist.model import NAME
+from ui.pane.params import MODE, VALUE
+
+
+def names_in_list(window) -> list[str]:
+    proxy = window.list.proxy
+    return [proxy.index(r, NAME).data() for r in range(proxy.rowCount())]
+
+
+def select(qtbot, window, name: str) -> None:
+    """Click the action's row in the list."""
+    table = window.findChild(QTableView, "actionTable")
+    row = window.list.proxy.proxy_row_of(name)
+    rect = table.visualRect(window.list.proxy.index(row, NAME))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def replace_text(qtbot, edit: QLineEdit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(edit, text)
+
+
+def finish(qtbot, edit: QLineEdit) -> None:
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def test_window_lists_the_workspace_with_names_tests_rely_on(window):
+    assert names_in_list(window) == ["airshipCustomEvent", "notifyWebhook", "writeJourneyEvent"]
+    for name in ("actionTable", "actionSearch", "addActionButton", "duplicateActionButton", "deleteActionButton",
+                 "nameEdit", "nameError", "descriptionEdit", "urlEdit", "methodCombo", "headersTable", "queryTable",
+                 "saveButton", "authModeCombo", "authJsonEdit", "testAuthButton", "authResult",
+                 "requestPayloadEdit", "responsePayloadEdit", "payloadFieldsView"):
+        assert window.findChild(object, name) is not None, name
+    assert window.pane.saved_name() == "airshipCustomEvent"
+    assert window.count_status.text() == "3 actions"
+
+
+def test_every_control_has_an_accessible_name(window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLineEdit as LE
+
+    missing = []
+    for kind in (QAbstractButton, QComboBox, LE, QAbstractItemView):
+        for widget in window.findChildren(kind):
+            if widget.objectName().startswith("qt_") or not widget.isVisibleTo(window):
+                continue
+            if isinstance(widget, QHeaderView) or isinstance(widget.parent(), (QAbstractItemView, QHeaderView, LE)):
+                continue  # headers, a table corner button, a line edit icon: parts of their widget
+            if not (widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text())):
+                parent = widget.parent()
+                missing.append(f"{type(widget).__name__} {widget.objectName()!r} in {type(parent).__name__}"
+                               f" {parent.objectName()!r} {widget.toolTip()!r}")
+    assert not [m for m in missing if "auth" not in m.lower() and "payload" not in m.lower()], missing
+
+
+def test_keyring_backend_shown_after_probe(window, qtbot):
+    qtbot.waitUntil(lambda: window.keyring_status.text().startswith("keyring: "), timeout=5000)
+    qtbot.waitUntil(lambda: "…" not in window.keyring_status.text())
+    assert window.keyring_banner.isHidden()
+
+
+def test_add_name_rule_variable_header_url_warning_save_and_reopen(window, qtbot, services, answers):
+    qtbot.mouseClick(window.findChild(QPushButton, "addActionButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
+    assert "newAction" in names_in_list(window)
+    name = window.findChild(QLineEdit, "nameEdit")
+    error = window.findChild(QLabel, "nameError")
+    replace_text(qtbot, name, "bad name!")
+    assert error.text().startswith("✗") and "space" in error.text()
+    assert window.pane.title.text() == "bad name! *"
+    replace_text(qtbot, name, "a" * 31)
+    assert "31 characters" in error.text()
+    replace_text(qtbot, name, "notifyWebhook")
+    assert "already exists" in error.text()
+    replace_text(qtbot, name, "orderShipped")
+    assert error.text().startswith("✓")
+    finish(qtbot, name)
+
+    # A Variable header, typed into the table.
+    qtbot.mouseClick(window.findChild(QPushButton, "headersTableAdd"), Qt.MouseButton.LeftButton)
+    table = window.findChild(QTableView, "headersTable")
+    editors = table.viewport().findChildren(QLineEdit)
+    assert len(editors) == 1  # the name cell of the new row is open for typing
+    editor = editors[0]
+    qtbot.keyClicks(editor, "x-request-id")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    model = table.model()
+    row = model.rowCount() - 1
+    qtbot.waitUntil(lambda: model.index(row, 0).data() == "x-request-id")  # the delegate commits queued
+    assert model.setData(model.index(row, MODE), "variable")
+    assert model.setData(model.index(row, VALUE), "Request id")
+    assert model.index(row, VALUE).data() == "Request id"
+    locked = model.index(1, 0)
+    assert model.index(0, 0).data() == "Content-Type" and locked.data() == "Charset"
+    assert not model.flags(locked) & Qt.ItemFlag.ItemIsEditable
+    assert not model.flags(model.index(1, VALUE)) & Qt.ItemFlag.ItemIsEditable
+    assert model.flags(model.index(0, VALUE)) & Qt.ItemFlag.ItemIsEditable
+    assert not model.remove_row(0)
+
+    url = window.findChild(QLineEdit, "urlEdit")
+    replace_text(qtbot, url, "http://1.2.3.4:8080/hook")
+    warnings = window.findChild(QLabel, "urlWarnings")
+    assert warnings.isVisibleTo(window)
+    assert "raw IP" in warnings.text() and "port 8080" in warnings.text() and "plain http" in warnings.text()
+    replace_text(qtbot, url, "https://hooks.example.com/order")
+    finish(qtbot, url)
+    assert not warnings.isVisibleTo(window)
+
+    assert window.list.model.is_dirty("newAction")
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot)
+    path = services.workspace.home / "actions" / "orderShipped.json"
+    assert path.exists() and not (services.workspace.home / "actions" / "newAction.json").exists()
+    data = json.loads(path.read_text())
+    assert data["endpoint"]["url"] == "https://hooks.example.com/order"
+    assert {"name": "x-request-id", "mode": "variable", "value": "", "label": "Request id"} in data["endpoint"]["headers"]
+    assert window.pane.title.text() == "orderShipped"
+    assert not window.isWindowModified()
+    assert "orderShipped" in names_in_list(window) and "newAction" not in names_in_list(window)
+    assert not window.list.model.is_dirty("orderShipped")
+    close_window(qtbot, window, answers)
+
+    again = open_window(qtbot, services.workspace.home, services)
+    assert "orderShipped" in names_in_list(again)
+    assert again.pane.saved_name() == "orderShipped"  # the last action is reopened
+    assert again.findChild(QLineEdit, "urlEdit").text() == "https://hooks.example.com/order"
+    close_window(qtbot, again, answers)
+
+
+def test_undo_redo_of_pane_edits(window, qtbot):
+    select(qtbot, window, "notifyWebhook")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "notifyWebhook")
+    desc = window.findChild(QLineEdit, "descriptionEdit")
+    original = desc.text()
+    replace_text(qtbot, desc, "Changed description")
+    finish(qtbot, desc)
+    url = window.findChild(QLineEdit, "urlEdit")
+    replace_text(qtbot, url, "https://example.com/x")
+    finish(qtbot, url)
+    assert window.undo_stack.count() == 2 and window.isWindowModified()
+    window.undo_act.trigger()
+    assert url.text() == "{{baseUrl}}/echo/notify" and desc.text() == "Changed description"
+    window.undo_act.trigger()
+    assert desc.text() == original
+    assert not window.isWindowModified() and not window.list.model.is_dirty("notifyWebhook")
+    window.redo_act.trigger()
+    window.redo_act.trigger()
+    assert desc.text() == "Changed description" and url.text() == "https://example.com/x"
+    assert window.pane.title.text().endswith("*")
+
+
+def test_method_change_and_header_edits_undo(window, qtbot):
+    select(qtbot, window, "notifyWebhook")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "notifyWebhook")
+    combo = window.pane.url.method_combo
+    assert combo.isEnabled()
+    combo.setCurrentText("PUT")
+    combo.activated.emit(combo.currentIndex())
+    headers = window.pane.url.headers
+    headers.add_row()
+    headers.setData(headers.index(2, 0), "x-trace")
+    assert window.undo_stack.count() == 3
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert headers.rowCount() == 2
+    window.undo_stack.undo()
+    assert combo.currentText() == "POST"
+
+
+def test_search_filters_as_you_type(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.findChild(QLineEdit, "actionSearch")
+    assert search.hasFocus() or window.focusWidget() is search
+    qtbot.keyClicks(search, "air")
+    assert names_in_list(window) == ["airshipCustomEvent"]
+    search.clear()
+    qtbot.keyClicks(search, "WEBHOOK")  # description and name, any case
+    assert names_in_list(window) == ["notifyWebhook"]
+    search.clear()
+    assert len(names_in_list(window)) == 3
+
+
+def test_unsaved_changes_guard_on_switching(window, qtbot, answers, services):
+    desc = window.findChild(QLineEdit, "descriptionEdit")
+    replace_text(qtbot, desc, "edited")
+    assert window.list.model.is_dirty("airshipCustomEvent")
+
+    answers.save_discard_cancel = "cancel"
+    select(qtbot, window, "notifyWebhook")
+    assert answers.asked[-1] == ("save_discard_cancel", "airshipCustomEvent")
+    assert window.pane.saved_name() == "airshipCustomEvent" and desc.text() == "edited"
+    assert window.list.current_name() == "airshipCustomEvent"
+
+    answers.save_discard_cancel = "save"
+    select(qtbot, window, "notifyWebhook")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "notifyWebhook")
+    saved = json.loads((services.workspace.home / "actions" / "airshipCustomEvent.json").read_text())
+    assert saved["description"] == "edited"
+    assert not window.list.model.is_dirty("airshipCustomEvent")
+
+    replace_text(qtbot, desc, "thrown away")
+    answers.save_discard_cancel = "discard"
+    select(qtbot, window, "writeJourneyEvent")
+    assert window.pane.saved_name() == "writeJourneyEvent"
+    assert "thrown away" not in (services.workspace.home / "actions" / "notifyWebhook.json").read_text()
+    assert not window.list.model.is_dirty("notifyWebhook")
+
+
+def test_quit_guard(window, qtbot, answers):
+    desc = window.findChild(QLineEdit, "descriptionEdit")
+    replace_text(qtbot, desc, "unsaved")
+    answers.save_discard_cancel = "cancel"
+    window.close()
+    assert window.isVisible()
+    assert answers.asked[-1][0] == "save_discard_cancel"
+
+
+def test_duplicate_copies_secrets_to_new_refs(window, qtbot, services):
+    select(qtbot, window, "writeJourneyEvent")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent")
+    qtbot.mouseClick(window.findChild(QPushButton, "duplicateActionButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent_copy", timeout=10000)
+    source = services.workspace.load("writeJourneyEvent")
+    copy = services.workspace.load("writeJourneyEvent_copy")
+    assert copy.id != source.id
+    old_refs = [r.secret for r in source.secret_refs()]
+    new_refs = [r.secret for r in copy.secret_refs()]
+    assert old_refs and len(new_refs) == len(old_refs) and not set(old_refs) & set(new_refs)
+    for old, new in zip(source.secret_refs(), copy.secret_refs()):
+        assert services.secrets.get(new) == services.secrets.get(old)
+    assert not window.pane.is_locked()  # a copy is not used by any journey: everything is editable
+    assert window.pane.url.method_combo.isEnabled()
+
+
+def test_delete_asks_then_undo_restores_file_and_row(window, qtbot, answers, services):
+    select(qtbot, window, "notifyWebhook")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "notifyWebhook")
+    path = services.workspace.home / "actions" / "notifyWebhook.json"
+    answers.confirm = False
+    qtbot.mouseClick(window.findChild(QPushButton, "deleteActionButton"), Qt.MouseButton.LeftButton)
+    assert answers.asked[-1] == ("confirm", "Delete “notifyWebhook”?")
+    assert path.exists()
+    answers.confirm = True
+    window.list.table.setFocus()
+    qtbot.keyClick(window.list.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not path.exists())
+    wait_idle(qtbot)
+    assert names_in_list(window) == ["airshipCustomEvent", "writeJourneyEvent"]
+    assert window.pane.saved_name() == "writeJourneyEvent"
+    assert window.undo_link.isVisibleTo(window) and "Deleted notifyWebhook" in window.status_message.text()
+    qtbot.mouseClick(window.undo_link, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(path.exists)
+    wait_idle(qtbot)
+    assert "notifyWebhook" in names_in_list(window)
+    assert window.pane.saved_name() == "notifyWebhook"
+
+
+def test_deleted_action_secrets_are_forgotten_at_quit_only(qtbot, services, answers):
+    window = open_window(qtbot, services.workspace.home, services)
+    select(qtbot, window, "writeJourneyEvent")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent")
+    qtbot.mouseClick(window.findChild(QPushButton, "duplicateActionButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent_copy", timeout=10000)
+    refs = list(services.workspace.load("writeJourneyEvent_copy").secret_refs())
+    window.delete_action()
+    qtbot.waitUntil(lambda: window.pane.saved_name() != "writeJourneyEvent_copy")
+    wait_idle(qtbot)
+    assert all(services.secrets.get(r) is not None for r in refs)  # undo still possible
+    close_window(qtbot, window, answers)
+    assert all(services.secrets.get(r) is None for r in refs)
+
+
+def test_save_lists_every_blocker_and_links_focus_the_field(window, qtbot):
+    select(qtbot, window, "notifyWebhook")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "notifyWebhook")
+    replace_text(qtbot, window.findChild(QLineEdit, "nameEdit"), "no spaces")
+    replace_text(qtbot, window.findChild(QLineEdit, "urlEdit"), "")
+    headers = window.pane.url.headers
+    headers.add_row()
+    headers.setData(headers.index(2, 0), "bad header")
+    window.pane.save()
+    problems = window.pane.problems_shown()
+    assert any(p.startswith("name:") for p in problems)
+    assert any("URL is empty" in p for p in problems)
+    assert any("header 3" in p for p in problems)
+    assert "Not saved" in window.status_message.text()
+    window.pane.focus_path("endpoint.url")
+    assert window.focusWidget() is window.findChild(QLineEdit, "urlEdit")
+    window.pane.problems_label.linkActivated.emit("name")
+    assert window.focusWidget() is window.findChild(QLineEdit, "nameEdit")
+
+
+def test_action_used_in_a_journey_is_locked_with_a_duplicate_shortcut(window, qtbot, answers):
+    select(qtbot, window, "writeJourneyEvent")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent")
+    assert window.pane.lock_banner.isVisibleTo(window)
+    assert "sampleJourney" in window.pane.lock_text.text()
+    assert not window.pane.url.method_combo.isEnabled()
+    assert window.findChild(QLineEdit, "urlEdit").isEnabled()
+    assert window.findChild(QLineEdit, "nameEdit").isEnabled()
+    headers = window.pane.url.headers
+    assert not headers.flags(headers.index(2, VALUE)) & Qt.ItemFlag.ItemIsEditable
+    assert not window.pane.url.headers_table.add_button.isEnabled()
+    qtbot.mouseClick(window.findChild(QPushButton, "viewJourneysButton"), Qt.MouseButton.LeftButton)
+    assert answers.asked[-1][0] == "inform" and "sampleJourney" in answers.asked[-1][1]
+    qtbot.mouseClick(window.findChild(QPushButton, "lockDuplicateButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent_copy", timeout=10000)
+    assert not window.pane.lock_banner.isVisibleTo(window)
+
+
+def test_window_state_is_restored(qtbot, services, answers):
+    window = open_window(qtbot, services.workspace.home, services)
+    window.splitter.setSizes([300, 1100])
+    window.resize(1200, 800)
+    sizes = window.splitter.sizes()
+    close_window(qtbot, window, answers)
+    again = open_window(qtbot, services.workspace.home, services)
+    assert again.splitter.sizes()[0] == sizes[0]
+    close_window(qtbot, again, answers)
