@@ -38,6 +38,7 @@ class Outgoing:
     values: dict[str, Any] = field(default_factory=dict)
     path_suffix: str = ""
     target: Optional[httpx.URL] = None  # the parsed URL (parsing per call is costly on the bulk path)
+    raw_body: Any = None  # the JSON given instead of the built payload, if any
 
     @property
     def parsed_url(self) -> httpx.URL:
@@ -82,9 +83,11 @@ class Prepared:
             self._parsed_text = str(self._parsed)
         return self._parsed
 
-    def check(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """Values checked against the action's fields (raises ValuesError)."""
-        return check_values(self.action, raw, self.inputs)
+    def check(self, raw: dict[str, Any], payload: bool = True) -> dict[str, Any]:
+        """Values checked against the action's fields (raises ValuesError). With payload=False
+        only the Variable headers and query parameters (a raw body replaces the payload)."""
+        known = self.inputs if payload else [i for i in self.inputs if i.kind != "payload"]
+        return check_values(self.action, raw, known)
 
     def render(self, values: dict[str, Any], path_suffix: str = "", body: Any = _NOTHING) -> Outgoing:
         """The request for checked values; `body` (any JSON) replaces the built payload if given."""
@@ -104,12 +107,13 @@ class Prepared:
         else:  # the common case: the URL parsed once for every call
             target = self.parsed_url
             url = self._parsed_text
+        raw = None if body is _NOTHING else body
         if body is _NOTHING:
             body = None if self.plan is None else _render(self.plan, values)
             if body is not None and self.root == "array":
                 body = [body]
         data = None if body is None and self.action.endpoint.method == "GET" else _dumps(body)
-        return Outgoing(self.action.endpoint.method, url, headers, data, values, path_suffix, target)
+        return Outgoing(self.action.endpoint.method, url, headers, data, values, path_suffix, target, raw)
 
     def _text(self, text: str, where: str) -> str:
         try:

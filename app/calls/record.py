@@ -118,6 +118,7 @@ class CallResult:
     source: str = "manual"
     values: dict[str, Any] = field(default_factory=dict)
     path_suffix: str = ""
+    body: Any = None  # the JSON sent instead of the built payload (manual sending), masked
 
     @property
     def ok(self) -> bool:
@@ -173,6 +174,7 @@ class CallResult:
             "action": self.action, "outcome": self.outcome, "ok": self.ok, "status": self.status,
             "startedAt": self.started_at.isoformat(), "durationMs": round(self.duration_ms, 2),
             "source": self.source, "error": self.error, "values": self.values, "pathSuffix": self.path_suffix,
+            "body": self.body,
             "data": self.data, "fields": self.fields,
             "exchanges": [_exchange_dict(ex) for ex in self.exchanges],
         }
@@ -194,7 +196,7 @@ class CallResult:
             started_at=datetime.fromisoformat(data["startedAt"]), duration_ms=data.get("durationMs", 0.0),
             exchanges=exchanges, error=data.get("error"), data=data.get("data"), fields=data.get("fields", {}),
             source=data.get("source", "manual"), values=data.get("values", {}),
-            path_suffix=data.get("pathSuffix", ""),
+            path_suffix=data.get("pathSuffix", ""), body=data.get("body"),
         )
 
 

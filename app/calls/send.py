@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import json
 import threading
 import time
 from datetime import datetime, timezone
@@ -117,6 +118,8 @@ async def acall(client: httpx.AsyncClient, prepared: Prepared, out: Outgoing, au
     deadline = t0 + timeout
     result = CallResult(prepared.action.name, "internalError", started, source=source,
                         values=out.values, path_suffix=out.path_suffix)
+    if out.raw_body is not None:
+        result.body = json.loads(auth.masker.text(json.dumps(out.raw_body)))
     retries, refreshed = 0, False
     while True:
         if cap is not None and not cap.admit(prepared.host if out.target is not None else out.parsed_url.host):
@@ -266,7 +269,7 @@ def send(action: Action, values: Optional[dict[str, Any]] = None, *, services: A
     if resolver is None or engine is None:
         raise TypeError("send() needs services, or engine and resolver")
     prepared = prepare(action, resolver)
-    checked = prepared.check(values if values is not None else {})
+    checked = prepared.check(values if values is not None else {}, payload=body is None)
     out = prepared.render(checked, path_suffix) if body is None else prepared.render(checked, path_suffix, body)
     seconds = timeout if timeout is not None else action.timeout_seconds
     result = asyncio.run(_send_one(prepared, out, engine, resolver, seconds, source, transport))

@@ -143,3 +143,11 @@ def test_invalid_values_raise_before_anything_is_sent(call, sandbox) -> None:
     with pytest.raises(ValuesError, match="customerId"):
         call("notifyWebhook", {"customerId": 5})
     assert sandbox.counters().get("echo", 0) == 0
+
+
+def test_a_raw_body_replaces_the_payload_and_needs_no_payload_values(services, resolver) -> None:
+    action = services.workspace.load("airshipCustomEvent")
+    event = [{"user": {"named_user_id": "u9"}, "body": {"name": "raw_event"}}]
+    result = send(action, {}, engine=services.auth, resolver=resolver, body=event)
+    assert result.ok and result.body == event and result.values == {}
+    assert '"raw_event"' in result.request.body
