@@ -169,8 +169,12 @@ class AuthSection(QWidget):
 
     # -- the pane's interface --------------------------------------------------------------
     def set_action(self, action: Action) -> None:
-        """Show an action's authentication; pending secrets are dropped; not a user edit."""
-        self._pending.clear()
+        """Show an action's authentication; not a user edit (no `changed`).
+
+        Typed secrets the action does not refer to are dropped; those it still refers to (an
+        undo/redo snapshot of unsaved edits) stay pending, so they remain usable and savable.
+        """
+        self._pending.values = self._pending.used_by(_refs(action.auth))
         self._test_generation += 1  # a test still running is for the previous action
         self._set_busy(False)
         auth = action.auth

@@ -57,14 +57,13 @@ class PayloadSection(QWidget):
 
     # -- the pane's interface --------------------------------------------------------------
     def set_action(self, action: Action) -> None:
-        """Show an action's payloads; not a user edit (no `changed`)."""
+        """Show an action's payloads; not a user edit (no `changed`). The method is set apart (set_method)."""
         self._loading = True
         try:
             for attr, tab in self.tabs.items():
                 payload: Optional[Payload] = getattr(action, attr)
                 tab.set_payload(payload)
             self.allow_null.setChecked(action.allow_null)
-            self.set_method(action.endpoint.method)
         finally:
             self._loading = False
 

@@ -287,3 +287,19 @@ def test_params_model_and_custom_load_is_quiet(qtbot, qtmodeltester, section, se
     assert model.index(secret, VALUE).data() == ""
     assert section.problems() == []
     qtmodeltester.check(model)
+
+
+def test_undo_snapshot_keeps_typed_secrets_pending(qtbot, section):
+    """The pane restores snapshots with set_action: a typed, unsaved secret must stay usable."""
+    section.import_curl(SEED_CURL)
+    snapshot = section.apply_to(Action(name="x"))
+    typed = section.pending_secrets()
+    section.set_action(snapshot)
+    assert section.pending_secrets() == typed
+    params = section.custom.body.model
+    row = next(r for r in range(params.rowCount()) if params.index(r, 0).data() == "client_secret")
+    assert params.index(row, VALUE).data(Qt.ItemDataRole.EditRole) == "5678"  # typed here, so showable
+    section.set_action(Action(name="x"))
+    section.set_action(snapshot)
+    assert section.pending_secrets() == {}  # a different action came between: the values are gone
+    assert section.problems() == []  # (the ref is not "missing/": it is simply not stored yet)
