@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(self.placeholder)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([520, 880])
+        self.splitter.setSizes([560, 840])
         self.splitter.setChildrenCollapsible(False)
         self._build_keyring_banner()
         central = QWidget(self)
@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
         else:
             self.pane.clear()
         self._fill_env_combo()
+        self.update_sandbox_status()
         self._sandbox_timer.start()
         self._ready = True
         message.info(f"Opened {self.home}")

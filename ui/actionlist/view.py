@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from ui import icons
 from ui.actionlist.model import AUTH, COLUMNS, DESCRIPTION, METHOD, MODIFIED, NAME, USED, ActionFilterProxy, ActionListModel
 
-WIDTHS = {NAME: 190, DESCRIPTION: 220, USED: 60, METHOD: 64, AUTH: 78, MODIFIED: 130}
+WIDTHS = {NAME: 150, DESCRIPTION: 160, USED: 56, METHOD: 56, AUTH: 62, MODIFIED: 126}
 
 
 class ActionListWidget(QWidget):
@@ -70,8 +70,9 @@ class ActionListWidget(QWidget):
         vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)  # takes what is left
+        hh.setMinimumSectionSize(40)
         hh.setHighlightSections(False)
-        hh.setStretchLastSection(True)
         for col, width in WIDTHS.items():
             self.table.setColumnWidth(col, width)
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -74,6 +74,10 @@ class ConfigPane(QWidget):
         self._saving = False
         self._resolve_generation = 0
 
+        self._resolve_timer = QTimer(self)
+        self._resolve_timer.setSingleShot(True)
+        self._resolve_timer.setInterval(400)
+        self._resolve_timer.timeout.connect(self.refresh_resolved)
         self._build_header()
         self._build_banners()
         self.names = NameSection(name_taken, self)
@@ -81,6 +85,7 @@ class ConfigPane(QWidget):
         auth_cls, payload_cls = section_classes()
         self.auth = auth_cls(services, self)
         self.payload = payload_cls(services, self)
+        self.payload.setMinimumHeight(440)  # editors and the field tree need room to be useful
         self.sections = {
             "name": CollapsibleSection("Name and description", self.names, "name", self),
             "url": CollapsibleSection("URL configuration", self.url, "url", self),
@@ -108,16 +113,12 @@ class ConfigPane(QWidget):
         layout.addWidget(self.lock_banner)
         layout.addWidget(self.scroll, 1)
 
-        self._resolve_timer = QTimer(self)
-        self._resolve_timer.setSingleShot(True)
-        self._resolve_timer.setInterval(400)
-        self._resolve_timer.timeout.connect(self.refresh_resolved)
-
         self.names.edited.connect(self.commit)
         self.names.typing.connect(self._on_typing)
         self.names.viewJourneys.connect(self._on_view_journeys)
         self.url.edited.connect(self.commit)
-        self.url.typing.connect(self._on_url_typing)
+        self.url.typing.connect(self._on_typing)
+        self.url.urlChanged.connect(self._resolve_timer.start)
         self.url.methodChanged.connect(self.payload.set_method)
         self.auth.changed.connect(self.commit)
         self.payload.changed.connect(self.commit)
@@ -299,10 +300,6 @@ class ConfigPane(QWidget):
     def _on_typing(self) -> None:
         self._update_dirty()
 
-    def _on_url_typing(self) -> None:
-        self._update_dirty()
-        self._resolve_timer.start()
-
     def _update_dirty(self) -> None:
         if self._base is None:
             return
@@ -444,6 +441,8 @@ class ConfigPane(QWidget):
         section.set_expanded(True)
         self.scroll.widget().layout().activate()
         self.scroll.verticalScrollBar().setValue(section.y())
+        # Again once pending layout work is done (a section that just grew moves the others).
+        QTimer.singleShot(0, lambda: self.scroll.verticalScrollBar().setValue(section.y()))
 
     # -- resolved URL --------------------------------------------------------------------------
     def refresh_resolved(self) -> None:

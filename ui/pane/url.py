@@ -40,6 +40,7 @@ class UrlSection(QWidget):
     edited = Signal()
     typing = Signal()
     methodChanged = Signal(str)
+    urlChanged = Signal()  # the URL text changed (the pane resolves it again after a pause)
 
     def __init__(self, make_secret: Callable[[str, str], str], pending: Callable[[str], Optional[str]],
                  parent: Optional[QWidget] = None) -> None:
@@ -99,7 +100,8 @@ class UrlSection(QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.query_box)
 
-        self.url_edit.textEdited.connect(self._on_url_typed)
+        self.url_edit.textEdited.connect(lambda *_: self.typing.emit())
+        self.url_edit.textChanged.connect(self._on_url_changed)  # typed or restored by undo
         self.url_edit.editingFinished.connect(self.edited)
         self.method_combo.activated.connect(self._on_method)
         self.headers.edited.connect(self.edited)
@@ -169,10 +171,12 @@ class UrlSection(QWidget):
         self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warnings.setAccessibleDescription(self.warnings.text())
 
-    def _on_url_typed(self, _text: str) -> None:
+    def _on_url_changed(self, _text: str) -> None:
         self._resolved_warnings = []
+        if "{{" not in self.url_edit.text():
+            self.resolved.hide()
         self.update_warnings()
-        self.typing.emit()
+        self.urlChanged.emit()
 
     def _on_method(self, _index: int) -> None:
         self.methodChanged.emit(self.method_combo.currentText())
