@@ -6,6 +6,7 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_payload.py
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -19,6 +20,17 @@ from PySide6.QtCore import QThreadPool  # noqa: E402
 from PySide6.QtWidgets import QApplication, QTreeView  # noqa: E402
 
 from tests.ui.sections.bigpayload import make_example  # noqa: E402
+
+
+def _gc_timer(pauses: list[float]) -> Callable[[str, dict[str, Any]], None]:
+    started = [0.0]
+
+    def callback(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - started[0]) * 1000)
+    return callback
 
 
 def timed(label: str, func: Callable[[], Any], results: dict[str, float]) -> Any:
@@ -84,11 +96,39 @@ def main() -> None:
     results["keystroke in the 1 MB editor (max of 20)"] = max(keystrokes)
     print(f"  {'keystroke in the 1 MB editor (max of 20)':<44} {max(keystrokes):8.1f} ms"
           f"  (median {sorted(keystrokes)[10]:.1f} ms)")
-    timed("re-infer after typing pauses (flush)", editor.flush, results)
-    items = tab.model.index_of_path("section_0.items")
+    timed("re-infer synchronously (flush, as on Save)", editor.flush, results)
+    edited = editor.toPlainText()
+    fresh = tab._infer(edited.replace('"section_0"', '"section_zero"'))  # worker side: infer + merge
+    timed("UI thread when a re-inferred tree arrives", lambda: tab._on_validated(fresh, fresh.payload.example),
+          results)
+    # Typing while the worker infers the 1 MB example (it shares the GIL with the UI thread).
+    editor.insertPlainText(" ")
+    QThreadPool.globalInstance().waitForDone()
+    app.processEvents()
+    pauses: list[float] = []
+    gc.callbacks.append(_gc_timer(pauses))
+    editor._start_validation()  # what the pause timer does: the worker starts now
+    during = []
+    deadline = time.perf_counter() + 0.4
+    while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        editor.insertPlainText(" ")
+        app.processEvents()
+        during.append((time.perf_counter() - started) * 1000)
+    results["keystroke while the worker infers (max)"] = max(during)
+    print(f"  {'keystroke while the worker infers (max)':<44} {max(during):8.1f} ms"
+          f"  (median {sorted(during)[len(during) // 2]:.1f} ms, {len(during)} keystrokes)")
+    QThreadPool.globalInstance().waitForDone()
+    app.processEvents()
+    gc.callbacks.clear()
+    print(f"  {'  of which: longest garbage collection':<44} {max(pauses, default=0):8.1f} ms"
+          "  (CPython pauses every thread while it collects)")
+    editor.flush()
+    items = tab.model.index_of_path("section_1.items")
+    assert items.isValid()
     timed("toggle an array of objects Variable", lambda: tab.model.setData(items.siblingAtColumn(MODE), "variable"),
           results)
-    timed("section.apply_to (deep copy of 20,000 fields)", lambda: section.apply_to(Action(name="bench")), results)
+    timed("section.apply_to after an edit (copy on write)", lambda: section.apply_to(Action(name="bench")), results)
     timed("section.problems()", section.problems, results)
     QThreadPool.globalInstance().waitForDone()
     section.close()

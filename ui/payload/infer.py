@@ -82,27 +82,6 @@ def _copy_settings(source: PayloadField, target: PayloadField, keep_value: bool)
         object.__setattr__(target, "value", source.value)
 
 
-def clone(payload: Optional[Payload]) -> Optional[Payload]:
-    """A copy whose fields can be edited without touching the original (faster than a deepcopy).
-
-    Values are shared: the tree replaces a field's value, it never changes one in place.
-    """
-    if payload is None:
-        return None
-    copied = payload.__copy__()
-    copied.__dict__["fields"] = _clone_fields(payload.fields)
-    return copied
-
-
-def _clone_fields(fields: list[PayloadField]) -> list[PayloadField]:
-    out = []
-    for field in fields:
-        copied = field.__copy__()  # pydantic's shallow copy: own __dict__, no validation
-        copied.__dict__["children"] = _clone_fields(field.children) if field.children else []
-        out.append(copied)
-    return out
-
-
 def field_count(payload: Optional[Payload]) -> tuple[int, int]:
     """(fields, variables) of a payload, for the status line."""
     if payload is None:

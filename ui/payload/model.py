@@ -2,6 +2,10 @@
 
 Columns: field, type, mode (Constant/Variable), value or label, optional. A 20,000-field example
 costs one small node per row the user has scrolled past, never a widget per row.
+
+Copy on write: the payload given to `set_payload` and every `snapshot()` handed out are never
+changed; an edit first copies the fields on the path from the root to the edited one (and the
+subtree a mode toggle carries), so a snapshot costs nothing however big the payload.
 """
 from __future__ import annotations
 
@@ -94,7 +98,8 @@ def show_value(field: PayloadField) -> str:
 class FieldTreeModel(QAbstractItemModel):
     """Edits a Payload's fields in place; `fieldEdited(path)` after each accepted change."""
 
-    fieldEdited = Signal(str)
+    fieldEdited = Signal(str)  # the path of a field changed by the user
+    constantEdited = Signal(str)  # the path of a field whose constant value the user typed
     editRefused = Signal(str)  # why a typed value was not accepted
 
     def __init__(self, parent: Any = None) -> None:
@@ -102,18 +107,69 @@ class FieldTreeModel(QAbstractItemModel):
         self._payload: Optional[Payload] = None
         self._root = _Node(None, None, 0, [])
         self._read_only = False
+        self._owned: dict[int, PayloadField] = {}  # fields copied since the last snapshot
+        self._payload_owned = False
+        self.edit_count = 0  # bumped on every accepted edit (workers check it before merging)
         self._italic = QFont()
         self._italic.setItalic(True)
 
     # -- content ---------------------------------------------------------------------------
     def set_payload(self, payload: Optional[Payload]) -> None:
+        """Show a payload; it is not changed by later edits (they copy what they touch)."""
         self.beginResetModel()
         self._payload = payload
+        self._owned = {}
+        self._payload_owned = False
         self._root = _Node(None, None, 0, payload.fields if payload is not None else [])
         self.endResetModel()
 
     def payload(self) -> Optional[Payload]:
+        """The payload as shown now (read it, do not change it)."""
         return self._payload
+
+    def snapshot(self) -> Optional[Payload]:
+        """The current payload, frozen: later edits here no longer change it."""
+        self._owned = {}
+        self._payload_owned = False
+        return self._payload
+
+    # -- copy on write ---------------------------------------------------------------------
+    def _own(self, field: PayloadField) -> PayloadField:
+        if id(field) in self._owned:
+            return field
+        copied = field.__copy__()  # pydantic's shallow copy: its own __dict__, no validation
+        copied.__dict__["children"] = list(field.children)
+        self._owned[id(copied)] = copied
+        return copied
+
+    def _detach(self, node: _Node) -> PayloadField:
+        """Make the fields from the root down to `node` this model's own; returns node's field."""
+        if not self._payload_owned and self._payload is not None:
+            payload = self._payload.__copy__()
+            payload.__dict__["fields"] = list(self._payload.fields)
+            self._payload, self._payload_owned = payload, True
+        chain = []
+        current: Optional[_Node] = node
+        while current is not None and current.field is not None:
+            chain.append(current)
+            current = current.parent
+        siblings = self._payload.fields if self._payload is not None else []
+        for link in reversed(chain):
+            owned = self._own(link.field)
+            siblings[link.row] = link.field = owned
+            siblings = owned.children
+        return node.field
+
+    def _detach_subtree(self, field: PayloadField, node: Optional[_Node]) -> None:
+        """Own every descendant of an owned field (a mode toggle changes them all)."""
+        made = node.made_children() if node is not None else []
+        for row, child in enumerate(field.children):
+            owned = self._own(child)
+            field.children[row] = owned
+            child_node = made[row] if row < len(made) else None
+            if child_node is not None:
+                child_node.field = owned
+            self._detach_subtree(owned, child_node)
 
     def set_read_only(self, read_only: bool) -> None:
         if read_only == self._read_only:
@@ -243,7 +299,7 @@ class FieldTreeModel(QAbstractItemModel):
             return self._set_value(index, node, "" if value is None else str(value))
         if column == OPTIONAL and role == Qt.ItemDataRole.CheckStateRole:
             state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(int(value))
-            node.field.optional = state == Qt.CheckState.Checked
+            self._detach(node).optional = state == Qt.CheckState.Checked
             self._changed(index, node)
             return True
         return False
@@ -251,9 +307,11 @@ class FieldTreeModel(QAbstractItemModel):
     def _set_mode(self, index: Index, node: _Node, mode: str) -> bool:
         if mode not in MODE_TEXT:
             return False
-        field = node.field
-        if field.mode == mode:
+        if node.field.mode == mode:
             return True
+        field = self._detach(node)
+        if field.type in _CONTAINERS:
+            self._detach_subtree(field, node)
         set_mode(field, mode)  # type: ignore[arg-type]
         if mode == "constant" and field.type in _CONTAINERS:
             _all_constant(field.children)  # toggling back carries the children too
@@ -264,19 +322,22 @@ class FieldTreeModel(QAbstractItemModel):
         return True
 
     def _set_value(self, index: Index, node: _Node, text: str) -> bool:
-        field = node.field
-        if field.mode == "variable":
+        if node.field.mode == "variable":
+            field = self._detach(node)
             field.label = text.strip() or field.name
         else:
             try:
-                field.value = parse_constant(field.type, text)
+                value = parse_constant(node.field.type, text)
             except ValueError as exc:
                 self.editRefused.emit(f"{node.path()}: {exc}")
                 return False
+            self._detach(node).value = value
+            self.constantEdited.emit(node.path())
         self._changed(index, node)
         return True
 
     def _changed(self, index: Index, node: _Node) -> None:
+        self.edit_count += 1
         first = self.index(index.row(), 0, index.parent())
         last = self.index(index.row(), len(COLUMNS) - 1, index.parent())
         self.dataChanged.emit(first, last)

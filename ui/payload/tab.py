@@ -1,10 +1,10 @@
 """One payload tab: the example editor beside its field tree, re-inferred when typing pauses."""
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import dataclass
 from typing import Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTreeView, QVBoxLayout, QWidget,
@@ -13,10 +13,20 @@ from PySide6.QtWidgets import (
 from app.model.payload import Payload
 from ui.jsonedit import JsonEdit
 from ui.payload.delegate import ModeDelegate
-from ui.payload.infer import clone, example_to_payload, field_count, merge
+from ui.payload.infer import example_to_payload, field_count, merge
 from ui.payload.model import FIELD, MODE, OPTIONAL, TYPE, VALUE, FieldTreeModel
 
 AMBER = "#b36b00"
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """A re-inferred example, merged in the worker against the tree as it was then."""
+
+    payload: Optional[Payload]
+    based_on: Optional[Payload]  # the tree the settings were taken from
+    edit_count: int  # the model's edit count at that moment
+    counts: tuple[int, int]  # (fields, variables)
 
 
 class PayloadTab(QWidget):
@@ -27,13 +37,12 @@ class PayloadTab(QWidget):
     def __init__(self, where: str, edit_name: str, view_name: str, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.where = where  # "request payload"...: the prefix of its problems
-        self._payload: Optional[Payload] = None
-        self._snapshot: Optional[Payload] = None  # an untouched copy of _payload for apply_to
-        self._snapshot_ok = True
-        self._kept_values: set[str] = set()
+        self._kept_values: frozenset[str] = frozenset()  # replaced, never mutated: workers read it
         self._locked = False
         self._disabled_reason = ""
-        self.editor = JsonEdit(self, validator=partial(example_to_payload, where=where))
+        self._status_timer = QTimer(self, singleShot=True, interval=250)
+        self._status_timer.timeout.connect(self._update_status)
+        self.editor = JsonEdit(self, validator=self._infer)
         self.editor.setObjectName(edit_name)
         self.editor.setAccessibleName(f"{where.capitalize()} example (JSON)")
         self.editor.setPlaceholderText("Paste an example JSON payload here")
@@ -43,6 +52,7 @@ class PayloadTab(QWidget):
         self.editor.validated.connect(self._on_validated)
         self.editor.problemChanged.connect(self._on_problem)
         self.model.fieldEdited.connect(self._on_field_edited)
+        self.model.constantEdited.connect(self._on_constant_edited)
         self.model.editRefused.connect(self._show_refusal)
 
     def _make_view(self, name: str) -> QTreeView:
@@ -111,26 +121,22 @@ class PayloadTab(QWidget):
     def set_payload(self, payload: Optional[Payload]) -> None:
         """Load a stored payload (its modes, labels, values as saved); not a user edit.
 
-        The tab edits a copy; the given payload is never changed.
+        The given payload is never changed: the tree copies what an edit touches.
         """
-        self._snapshot, self._snapshot_ok = payload, True
-        payload = clone(payload)
-        self._payload = payload
-        self._kept_values = set()
+        self._kept_values = frozenset()
         self.model.set_payload(payload)
         self._refusal.hide()
-        self.editor.load(payload.example if payload is not None else "", known_result=payload)
+        self.editor.load(payload.example if payload is not None else "",
+                         known_result=Inferred(payload, payload, self.model.edit_count, (0, 0)))
         self._update_status()
 
     def payload(self) -> Optional[Payload]:
-        """A copy of the last valid payload (an invalid example does not replace it; problems() says so).
+        """The last valid payload (an invalid example does not replace it; problems() says so).
 
-        The copy is not changed by later edits here; it is made again only after an edit.
+        Later edits here never change the returned object (copy on write in the model).
         """
         self.editor.flush()
-        if not self._snapshot_ok:
-            self._snapshot, self._snapshot_ok = clone(self._payload), True
-        return self._snapshot
+        return self.model.snapshot()
 
     def problem(self) -> Optional[str]:
         if self._disabled_reason:
@@ -171,28 +177,38 @@ class PayloadTab(QWidget):
         self.editor.insertPlainText(text)
 
     # -- slots -----------------------------------------------------------------------------
-    def _on_validated(self, result: Optional[Payload], text: str) -> None:
-        old = self._payload
-        if (old is None and result is None) or (old is not None and text == old.example):
-            return  # the stored payload itself (loading), nothing to re-infer
-        self._payload = merge(result, old, frozenset(self._kept_values)) if result is not None else None
-        self._snapshot_ok = False
-        self.model.set_payload(self._payload)
+    def _infer(self, text: str) -> Inferred:
+        """The editor's validator (in a worker): infer the example and merge the current settings."""
+        old, edits = self.model.payload(), self.model.edit_count
+        if old is not None and text == old.example:
+            return Inferred(old, old, edits, (0, 0))  # unchanged text: nothing to re-infer
+        payload = example_to_payload(text, self.where)
+        if payload is not None:
+            merge(payload, old, self._kept_values)
+        return Inferred(payload, old, edits, field_count(payload))
+
+    def _on_validated(self, result: Inferred, text: str) -> None:
+        old = self.model.payload()
+        if result.payload is old:
+            return  # the stored payload itself (loading) or the same text again
+        payload = result.payload
+        if payload is not None and (result.based_on is not old or result.edit_count != self.model.edit_count):
+            merge(payload, old, self._kept_values)  # the tree changed while the worker ran
+        self.model.set_payload(payload)
         self._refusal.hide()
-        self._update_status()
+        self._status.setText(_status_text(*result.counts))
         self.changed.emit()
 
     def _on_problem(self, message: str) -> None:
         if message and not self.editor.is_pending():
             self.changed.emit()  # the edit is done and shown as wrong: Save will list it
 
+    def _on_constant_edited(self, path: str) -> None:
+        self._kept_values = self._kept_values | {path}
+
     def _on_field_edited(self, path: str) -> None:
-        field = self._payload.find(path) if self._payload is not None else None
-        if field is not None and field.mode == "constant":
-            self._kept_values.add(path)
-        self._snapshot_ok = False
         self._refusal.hide()
-        self._update_status()
+        self._status_timer.start()  # counting 20,000 fields waits for a pause
         self.changed.emit()
 
     def _show_refusal(self, message: str) -> None:
@@ -200,5 +216,8 @@ class PayloadTab(QWidget):
         self._refusal.show()
 
     def _update_status(self) -> None:
-        total, variables = field_count(self._payload)
-        self._status.setText(f"{total} fields · {variables} variable" if total else "")
+        self._status.setText(_status_text(*field_count(self.model.payload())))
+
+
+def _status_text(total: int, variables: int) -> str:
+    return f"{total} fields · {variables} variable" if total else ""

@@ -114,7 +114,12 @@ def test_array_of_objects_carries_children(qtbot, section):
     view.expand(items)
     sku = model.index_of_path("items[].sku")
     assert items.siblingAtColumn(1).data() == "listObject"
+    before = section.apply_to(Action(name="x")).request
     assert model.setData(items.siblingAtColumn(MODE), "variable")
+    # Copy on write: what apply_to gave before the toggle did not change.
+    assert {f.mode for p, f in before.walk() if p.startswith("items")} == {"constant"}
+    after = section.apply_to(Action(name="x")).request
+    assert {f.mode for p, f in after.walk() if p.startswith("items")} == {"variable"}
     assert sku.siblingAtColumn(MODE).data() == "Variable"
     assert model.index_of_path("items[].qty").siblingAtColumn(MODE).data() == "Variable"
     # Inside a Variable array the children follow the array: their mode is not editable alone.
