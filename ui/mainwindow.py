@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import ask, icons, message
+from ui import ask, icons, message, qtfixes  # noqa: F401  (qtfixes: PySide6 6.12 emit() refcount bug)
 from ui.actionlist.view import ActionListWidget
 from ui.workers import run_in_background
 
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self._ready = False
         self._deleted: list[Any] = []
         self._closing = False
+        self._shut_down = False
         self._settings = settings or open_settings()
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle(f"[*]Action Studio — {self.home.name}")
@@ -632,7 +633,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._closing:
+        if self._closing or self._shut_down:
             event.accept()
             return
         if self.pane is not None and self.pane.is_dirty():
@@ -654,6 +655,9 @@ class MainWindow(QMainWindow):
 
     def _shutdown(self) -> None:
         """Remember the window; forget deleted actions' secrets; let running workers finish."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self._sandbox_timer.stop()
         self.save_state()
         if self.sandbox_panel is not None:

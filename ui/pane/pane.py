@@ -118,7 +118,7 @@ class ConfigPane(QWidget):
         self.names.viewJourneys.connect(self._on_view_journeys)
         self.url.edited.connect(self.commit)
         self.url.typing.connect(self._on_typing)
-        self.url.urlChanged.connect(self._resolve_timer.start)
+        self.url.urlChanged.connect(lambda: self._resolve_timer.start(400))
         self.url.methodChanged.connect(self.payload.set_method)
         self.auth.changed.connect(self.commit)
         self.payload.changed.connect(self.commit)
@@ -208,7 +208,8 @@ class ConfigPane(QWidget):
         self._restore_widgets(snapshot, action)
         self._saved = self._last = self.snapshot()
         self._update_dirty()
-        self.refresh_resolved()
+        # Resolve once the pane has painted (resolving may start the sandbox in a worker).
+        self._resolve_timer.start(100)
 
     @staticmethod
     def _mine_of(data: dict[str, Any]) -> dict[str, Any]:
