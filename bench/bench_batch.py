@@ -9,7 +9,7 @@ and compares each with a plain aiohttp loop making the same calls (same URL, hea
 same concurrency) in the same run. Target: the bulk path at >= 0.5 of the aiohttp loop, with the
 token fetched once (checked through the sandbox's counters).
 
-    python bench/bench_batch.py [--events 10000] [--concurrency 16] [--rounds 1] [--check]
+    python bench/bench_batch.py [--events 10000] [--concurrency 16] [--rounds 3] [--check]
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import asyncio
 import json
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,6 +42,9 @@ from app.services import SANDBOX_URL_VAR, Services  # noqa: E402
 
 URL_LINE = re.compile(rb"(http://127\.0\.0\.1:\d+)")
 TARGET = 0.5
+CHOSEN = "httpx + aiohttp transport, eager body (the default)"
+VARIANTS = ((CHOSEN, "aiohttp"), ("httpx + aiohttp transport, streamed body", "aiohttp-stream"),
+            ("httpx default transport", "httpx"))
 
 
 @contextmanager
@@ -114,13 +116,15 @@ def bench_action(services: Services, base: str, name: str, n: int, concurrency: 
     for item in items:
         out = prepared.render(item.values)
         raw.append((out.method, out.url, {**out.headers, **creds[0]}, out.body or b""))
-    rates: dict[str, list[float]] = {"aiohttp loop": [], "httpx + aiohttp transport": [], "httpx default transport": []}
+    rates: dict[str, list[float]] = {"aiohttp loop": [], **{label: [] for label, _ in VARIANTS}}
     tokens: dict[str, int] = {}
     for r in range(rounds):
         seconds, ok = asyncio.run(aiohttp_loop(raw, concurrency))
         assert ok == n, f"aiohttp loop: {ok} of {n} succeeded"
         rates["aiohttp loop"].append(n / seconds)
-        for label, transport in (("httpx + aiohttp transport", "aiohttp"), ("httpx default transport", "httpx")):
+        for label, transport in VARIANTS:
+            if transport == "httpx" and r > 0:
+                continue  # ten times slower than the others: one round says enough
             services.auth.cache.clear()  # each run fetches its own token: counted below
             before = counters(base).get("token", 0)
             with History(tmp / f"history-{name}-{transport}-{r}.sqlite3", max_rows=n * 2) as history:
@@ -133,7 +137,8 @@ def bench_action(services: Services, base: str, name: str, n: int, concurrency: 
             assert recorded == n, f"{label}: {recorded} of {n} recorded"
             tokens[label] = counters(base).get("token", 0) - before
             rates[label].append(n / seconds)
-    return {"action": name, "rates": {k: statistics.median(v) for k, v in rates.items()}, "tokens": tokens,
+    # Best of the rounds: other work on the machine only ever slows a round down.
+    return {"action": name, "rates": {k: max(v) for k, v in rates.items()}, "tokens": tokens,
             "custom_auth": action.auth.type == "customAuthorization"}
 
 
@@ -141,7 +146,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--actions", default="notifyWebhook,writeJourneyEvent")
     parser.add_argument("--check", action="store_true", help=f"exit 1 below {TARGET} of the aiohttp loop")
     args = parser.parse_args()
@@ -163,7 +168,7 @@ def main() -> int:
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> int:
     print(f"{args.events} events, concurrency {args.concurrency}, sandbox in a separate process, "
-          f"median of {args.rounds} round(s); the bulk path records every call to a history database")
+          f"best of {args.rounds} round(s); the bulk path records every call to a history database")
     below = False
     for res in results:
         rates = res["rates"]
@@ -176,13 +181,13 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> int:
                 extra = f"  ratio {ratio:.2f}"
                 if res["custom_auth"]:
                     extra += f"  token fetches {res['tokens'][label]}"
-            print(f"  {label:<28} {rate:8.0f} calls/s{extra}")
-        best = rates["httpx + aiohttp transport"] / ref
+            print(f"  {label:<52} {rate:8.0f} calls/s{extra}")
+        best = rates[CHOSEN] / ref
         below |= best < TARGET
         print(f"  bulk path (aiohttp transport): {best:.2f} of the aiohttp loop "
               f"({'meets' if best >= TARGET else 'BELOW'} the {TARGET} target)")
         if res["custom_auth"]:
-            fetched = res["tokens"]["httpx + aiohttp transport"]
+            fetched = res["tokens"][CHOSEN]
             print(f"  token fetched {fetched} time(s) for {args.events} calls")
             below |= fetched != 1
     return 1 if below and args.check else 0

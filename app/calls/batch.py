@@ -6,7 +6,8 @@ action's input keys or labels (see `app.calls.values`); a JSON line may also nes
 Bad lines are reported with their line number and skipped; they never stop the batch.
 
 Transport: httpx stays the API; its default transport (httpcore) degrades under concurrency, so
-the bulk path uses the httpx-aiohttp transport (bench/bench_batch.py measures both). The token
+the bulk path uses the httpx-aiohttp transport, reading bodies at once (app.calls.transport;
+bench/bench_batch.py measures the choices). The token
 is fetched once for the whole batch (a rejected token is refetched once, for every call at once).
 """
 from __future__ import annotations
@@ -27,12 +28,12 @@ from app.calls.build import Prepared, prepare
 from app.calls.history import History, HistoryBuffer
 from app.calls.record import CallResult, Masker
 from app.calls.send import AuthState, CallClient, HostCap, acall
+from app.calls.transport import Transport, make_transport
 from app.calls.values import Input, ValuesError, coerce_text
 from app.model import Action
 from app.resolve import Resolver
 
 PATH_KEY = "$path"
-Transport = Literal["aiohttp", "httpx"]
 DEFAULT_TRANSPORT: Transport = "aiohttp"
 MAX_FAILURES_KEPT = 200
 
@@ -184,13 +185,8 @@ def _tabbed(text: str) -> bool:
 
 # -- sending -------------------------------------------------------------------------------------
 def make_client(transport: Transport, concurrency: int, timeout: float) -> httpx.AsyncClient:
-    """The shared client: `aiohttp` (httpx over the httpx-aiohttp transport) or `httpx` (httpcore)."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    if transport == "aiohttp":
-        from httpx_aiohttp import AiohttpTransport
-
-        return CallClient(transport=AiohttpTransport(limits=limits), follow_redirects=True, timeout=timeout)
-    return CallClient(limits=limits, follow_redirects=True, timeout=timeout)
+    """The one client a batch shares (see app.calls.transport for the transports)."""
+    return CallClient(transport=make_transport(transport, concurrency), follow_redirects=True, timeout=timeout)
 
 
 Progress = Callable[[int, int, BatchSummary], None]

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from app.calls.record import FieldReader
 from app.calls.values import LIST_TYPES, Input, check_values, inputs
 from app.model import Action, PayloadField
 from app.resolve import Resolver
@@ -70,6 +71,14 @@ class Prepared:
     inputs: list[Input]
     _parsed: Optional[httpx.URL] = None
     _parsed_text: str = ""
+    _reader: Optional[FieldReader] = None
+
+    @property
+    def reader(self) -> FieldReader:
+        """Reads the response example's fields from a response (shared by every call)."""
+        if self._reader is None:
+            self._reader = FieldReader(self.action.response, self.action.error_response)
+        return self._reader
 
     @property
     def host(self) -> str:
@@ -91,11 +100,13 @@ class Prepared:
 
     def render(self, values: dict[str, Any], path_suffix: str = "", body: Any = _NOTHING) -> Outgoing:
         """The request for checked values; `body` (any JSON) replaces the built payload if given."""
-        headers = dict(self.headers)
+        headers = self.headers  # shared (never mutated) unless a Variable header is set
         query: list[tuple[str, str]] = []
         for key, value in values.items():
             kind, _, name = key.partition(":")
             if kind == "header" and name:
+                if headers is self.headers:
+                    headers = dict(self.headers)
                 headers[name] = value
             elif kind == "query" and name:
                 query.append((name, value))
@@ -150,6 +161,18 @@ def build(action: Action, values: dict[str, Any], resolver: Resolver, path_suffi
     """One request from raw values (checked here). Raises ValuesError or SetupError."""
     prepared = prepare(action, resolver)
     return prepared.render(prepared.check(values), path_suffix)
+
+
+def payload_body(action: Action, values: dict[str, Any], resolver: Resolver) -> Any:
+    """The JSON body built from checked values, without resolving the URL or headers (a preview)."""
+    if action.request is None:
+        return None
+    try:
+        plan = _compile(action.request.fields, "", resolver, action.allow_null)
+    except Exception as exc:  # MissingVariable, a {{variable}} loop
+        raise SetupError(str(exc)) from None
+    body = _render(plan, values)
+    return [body] if action.request.root == "array" else body
 
 
 def join_path(url: str, suffix: str) -> str:

@@ -249,11 +249,14 @@ class HistoryBuffer:
             self.history.add_many(pending)
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, default=str).encode
+
+
 def _row(result: CallResult) -> tuple[Any, ...]:
     request = result.request
     return (result.started_at.isoformat(timespec="milliseconds"), result.action, result.source, result.outcome,
             result.status, result.duration_ms, request.method if request else "", request.url if request else "",
-            result.error, json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+            result.error, _encode(result.to_dict(parsed=False)))
 
 
 _open: "weakref.WeakKeyDictionary[Any, History]" = weakref.WeakKeyDictionary()

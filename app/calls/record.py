@@ -98,6 +98,32 @@ class RecordedExchange:
     elapsed_ms: float = 0.0
 
 
+_UNSET: Any = object()
+
+
+class FieldReader:
+    """Reads an action's response fields by path; the paths are walked once per action."""
+
+    def __init__(self, response: Any, error_response: Any) -> None:
+        self._ok = _paths(response)
+        self._error = _paths(error_response or response)
+
+    def read(self, data: Any, ok: bool) -> dict[str, Any]:
+        spec = self._ok if ok else self._error
+        if spec is None or data is None:
+            return {}
+        paths, array = spec
+        if array and isinstance(data, list):
+            data = data[0] if data else {}
+        return fields_of(data, paths)
+
+
+def _paths(payload: Any) -> Optional[tuple[list[str], bool]]:
+    if payload is None:
+        return None
+    return [p for p, f in payload.walk() if not f.children or f.type == "listObject"], payload.root == "array"
+
+
 @dataclass
 class CallResult:
     """The outcome of one action call (all attempts), ready to show, record and branch on.
@@ -113,12 +139,29 @@ class CallResult:
     duration_ms: float = 0.0
     exchanges: list[RecordedExchange] = field(default_factory=list)
     error: Optional[str] = None
-    data: Any = None
-    fields: dict[str, Any] = field(default_factory=dict)
     source: str = "manual"
     values: dict[str, Any] = field(default_factory=dict)
     path_suffix: str = ""
     body: Any = None  # the JSON sent instead of the built payload (manual sending), masked
+    reader: Optional["FieldReader"] = field(default=None, repr=False, compare=False)
+    # Parsed lazily: the bulk path records thousands of results nobody reads field by field.
+    _data: Any = field(default=_UNSET, repr=False, compare=False)
+    _fields: Optional[dict[str, Any]] = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> Any:
+        """The response body as JSON (masked), or None."""
+        if self._data is _UNSET:
+            response = self.response
+            self._data = parse_body(response.body, response.header("content-type") or "") if response else None
+        return self._data
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The response example's fields by path (the error-response example's after an error)."""
+        if self._fields is None:
+            self._fields = self.reader.read(self.data, self.ok) if self.reader is not None else {}
+        return self._fields
 
     @property
     def ok(self) -> bool:
@@ -168,16 +211,18 @@ class CallResult:
         reason = self.error or (failure_reason(self.data, self.response.body) if self.response and not self.ok else "")
         return f"{line}: {reason}" if reason else line
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (camelCase keys); built by hand: dataclasses.asdict is slow on the bulk path."""
-        return {
+    def to_dict(self, parsed: bool = True) -> dict[str, Any]:
+        """JSON-ready (camelCase keys); built by hand: dataclasses.asdict is slow on the bulk path.
+        parsed=False leaves out `data` and `fields` (the history keeps the body they come from)."""
+        out = {
             "action": self.action, "outcome": self.outcome, "ok": self.ok, "status": self.status,
             "startedAt": self.started_at.isoformat(), "durationMs": round(self.duration_ms, 2),
             "source": self.source, "error": self.error, "values": self.values, "pathSuffix": self.path_suffix,
-            "body": self.body,
-            "data": self.data, "fields": self.fields,
-            "exchanges": [_exchange_dict(ex) for ex in self.exchanges],
+            "body": self.body, "exchanges": [_exchange_dict(ex) for ex in self.exchanges],
         }
+        if parsed:
+            out["data"], out["fields"] = self.data, self.fields
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "CallResult":
@@ -194,9 +239,9 @@ class CallResult:
         return cls(
             action=data["action"], outcome=data["outcome"],
             started_at=datetime.fromisoformat(data["startedAt"]), duration_ms=data.get("durationMs", 0.0),
-            exchanges=exchanges, error=data.get("error"), data=data.get("data"), fields=data.get("fields", {}),
-            source=data.get("source", "manual"), values=data.get("values", {}),
-            path_suffix=data.get("pathSuffix", ""), body=data.get("body"),
+            exchanges=exchanges, error=data.get("error"), source=data.get("source", "manual"),
+            values=data.get("values", {}), path_suffix=data.get("pathSuffix", ""), body=data.get("body"),
+            _data=data["data"] if "data" in data else _UNSET, _fields=data.get("fields"),
         )
 
 

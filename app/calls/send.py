@@ -16,6 +16,7 @@ for synchronous callers (GUI worker threads, the CLI).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import collections
 import json
 import threading
@@ -26,8 +27,7 @@ from typing import Any, Optional
 import httpx
 
 from app.calls.build import Outgoing, Prepared, prepare
-from app.calls.record import (MAX_BODY, CallResult, Masker, RecordedExchange, RecordedRequest,
-                              RecordedResponse, fields_of, parse_body)
+from app.calls.record import MAX_BODY, CallResult, Masker, RecordedExchange, RecordedRequest, RecordedResponse
 from app.model import Action, CustomAuth
 from app.resolve import Resolver
 
@@ -90,6 +90,7 @@ class AuthState:
         self.custom = isinstance(action.auth, CustomAuth)
         self.creds: Optional[tuple[dict[str, str], dict[str, str]]] = None
         self._lock = asyncio.Lock()
+        self._headers: dict[tuple[int, int, bytes], tuple[httpx.Headers, list[tuple[str, str]]]] = {}
 
     async def get(self) -> tuple[dict[str, str], dict[str, str]]:
         if self.creds is None:
@@ -105,9 +106,25 @@ class AuthState:
                 self.engine.invalidate(self.auth, self.resolver, used)
                 self._set(await self.engine.acredentials(self.auth, self.resolver))
 
+    def headers(self, out: Outgoing, target: httpx.URL, creds: tuple[dict[str, str], dict[str, str]],
+                shared: bool) -> tuple[httpx.Headers, list[tuple[str, str]]]:
+        """The request headers (Host and credentials included) and their masked form; cached while
+        the action's headers and the credentials stay the same (every call of a batch)."""
+        key = (id(out.headers), id(creds), target.netloc)
+        cached = self._headers.get(key) if shared else None
+        if cached is None:
+            merged = {"Host": target.netloc.decode("ascii"), **out.headers, **creds[0]}
+            cached = (httpx.Headers(merged), self.masker.headers(merged.items()))
+            if shared:
+                if len(self._headers) > 64:
+                    self._headers.clear()
+                self._headers[key] = cached
+        return cached
+
     def _set(self, creds: tuple[dict[str, str], dict[str, str]]) -> None:
         self.masker.header_names.update(h.lower() for h in creds[0])
         self.masker.add([*self.resolver.secret_values, *creds[0].values(), *creds[1].values()])
+        self._headers.clear()  # keyed by id(creds): a new tuple may reuse the old one's id
         self.creds = creds
 
 
@@ -117,7 +134,7 @@ async def acall(client: httpx.AsyncClient, prepared: Prepared, out: Outgoing, au
     started, t0 = datetime.now(timezone.utc), time.monotonic()
     deadline = t0 + timeout
     result = CallResult(prepared.action.name, "internalError", started, source=source,
-                        values=out.values, path_suffix=out.path_suffix)
+                        values=out.values, path_suffix=out.path_suffix, reader=prepared.reader)
     if out.raw_body is not None:
         result.body = json.loads(auth.masker.text(json.dumps(out.raw_body)))
     retries, refreshed = 0, False
@@ -130,7 +147,7 @@ async def acall(client: httpx.AsyncClient, prepared: Prepared, out: Outgoing, au
         except Exception as exc:  # AuthError, or a token call that failed at the socket
             result.error = f"authentication failed: {auth.masker.text(str(exc))}"
             break
-        exchange, response, timed_out = await _attempt(client, out, creds, auth.masker, deadline)
+        exchange, response, timed_out = await _attempt(client, prepared, out, creds, auth, deadline)
         result.exchanges.append(exchange)
         if response is None:
             if timed_out:
@@ -161,25 +178,32 @@ async def acall(client: httpx.AsyncClient, prepared: Prepared, out: Outgoing, au
         await asyncio.sleep(delay)
         retries += 1
     result.duration_ms = (time.monotonic() - t0) * 1000
-    _read_fields(result, prepared.action)
     return result
 
 
-async def _attempt(client: httpx.AsyncClient, out: Outgoing, creds: tuple[dict[str, str], dict[str, str]],
-                   masker: Masker, deadline: float) -> tuple[RecordedExchange, Optional[httpx.Response], bool]:
+async def _attempt(client: httpx.AsyncClient, prepared: Prepared, out: Outgoing,
+                   creds: tuple[dict[str, str], dict[str, str]], auth: AuthState,
+                   deadline: float) -> tuple[RecordedExchange, Optional[httpx.Response], bool]:
     """One attempt: (what was sent and received, the response or None, whether it timed out)."""
-    headers = {**out.headers, **creds[0]} if creds[0] else out.headers
+    masker = auth.masker
     target = out.parsed_url.copy_merge_params(creds[1]) if creds[1] else out.parsed_url
     url = str(target) if creds[1] else out.url
-    shown = RecordedRequest(out.method, masker.text(url), masker.headers(headers.items()),
+    headers, shown_headers = auth.headers(out, target, creds, out.headers is prepared.headers)
+    shown = RecordedRequest(out.method, masker.text(url), shown_headers,
                             None if out.body is None else masker.text(out.body.decode("utf-8", "replace")))
     remaining = deadline - time.monotonic()
     t0 = time.monotonic()
     if remaining <= 0:
         return RecordedExchange(shown, None, "timed out before the call could be made"), None, True
-    # A prebuilt Request and client.send: client.request() re-merges URL, headers and cookies per call.
-    request = httpx.Request(out.method, target, headers=headers, content=out.body,
-                            extensions={"timeout": httpx.Timeout(remaining).as_dict()})
+    # A prebuilt Request (headers copied from a cached httpx.Headers, the body as a stream so that
+    # httpx does not re-derive its headers) and client.send: client.request() would merge URL,
+    # headers and cookies again for every call, which costs more than the call on loopback.
+    request = httpx.Request(out.method, target, headers=headers, stream=httpx.ByteStream(out.body or b""),
+                            extensions={"timeout": {"connect": remaining, "read": remaining,
+                                                    "write": remaining, "pool": remaining}})
+    if out.body is not None or out.method != "GET":
+        request.headers["Content-Length"] = str(len(out.body or b""))
+    request.read()
     try:
         async with asyncio.timeout(remaining):
             response = await client.send(request)
@@ -189,24 +213,26 @@ async def _attempt(client: httpx.AsyncClient, out: Outgoing, creds: tuple[dict[s
             return RecordedExchange(shown, None, f"timed out after {elapsed / 1000:.1f} s", elapsed), None, True
         return RecordedExchange(shown, None, masker.text(_describe(exc)), elapsed), None, False
     elapsed = (time.monotonic() - t0) * 1000
-    text = response.content.decode(response.charset_encoding or "utf-8", "replace")
-    recorded = RecordedResponse(response.status_code, response.reason_phrase,
-                                masker.headers(response.headers.multi_items()),
+    raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
+    text = response.content.decode(_charset(raw), "replace")
+    recorded = RecordedResponse(response.status_code, response.reason_phrase, masker.headers(raw),
                                 masker.text(text[:MAX_BODY]), elapsed, len(text) > MAX_BODY)
     return RecordedExchange(shown, recorded, None, elapsed), response, False
 
 
-def _read_fields(result: CallResult, action: Action) -> None:
-    response = result.response
-    if response is None:
-        return
-    result.data = parse_body(response.body, response.header("content-type") or "")
-    example = action.response if result.ok else (action.error_response or action.response)
-    data = result.data
-    if example is not None and data is not None:
-        if example.root == "array" and isinstance(data, list):
-            data = data[0] if data else {}
-        result.fields = fields_of(data, [p for p, f in example.walk() if not f.children or f.type == "listObject"])
+def _charset(headers: list[tuple[str, str]]) -> str:
+    """The body's charset from Content-Type (utf-8 when absent or unknown)."""
+    for name, value in headers:
+        if name.lower() == "content-type":
+            _, found, rest = value.lower().partition("charset=")
+            if found:
+                charset = rest.split(";", 1)[0].strip().strip('"')
+                try:
+                    codecs.lookup(charset)
+                    return charset
+                except LookupError:
+                    return "utf-8"
+    return "utf-8"
 
 
 def _is_timeout(exc: BaseException) -> bool:

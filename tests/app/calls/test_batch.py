@@ -100,7 +100,7 @@ def test_expired_token_mid_batch_is_refetched_once(services, resolver, sandbox) 
     assert sandbox.counters()["token"] == 2
 
 
-@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("transport", ["aiohttp", "aiohttp-stream", "httpx"])
 def test_both_transports_time_out_and_fail_the_same_way(webhook, services, resolver, sandbox, transport) -> None:
     action, prepared = webhook
     items = [BatchItem(i, {"customerId": f"c{i}"}) for i in range(4)]

@@ -1,0 +1,68 @@
+"""httpx transports for the bulk path, all behind the same `httpx.AsyncClient` API.
+
+- `httpx`: httpx's own (httpcore) pool; it degrades under concurrency (issue 6: ~460 calls/s at 16).
+- `aiohttp-stream`: httpx-aiohttp's `AiohttpTransport` as shipped: the body is streamed through
+  httpx's chunk iterators, which costs more than the call itself on loopback.
+- `aiohttp` (the default): the same transport and aiohttp session, reading each (bounded) body at
+  once, so httpx gets a complete `Response`. bench/bench_batch.py measures the three.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+import httpx
+
+Transport = Literal["aiohttp", "aiohttp-stream", "httpx"]
+TRANSPORTS: tuple[Transport, ...] = ("aiohttp", "aiohttp-stream", "httpx")
+
+
+def make_transport(kind: Transport, concurrency: int) -> httpx.AsyncBaseTransport:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    if kind == "httpx":
+        return httpx.AsyncHTTPTransport(limits=limits)
+    from httpx_aiohttp import AiohttpTransport
+
+    if kind == "aiohttp-stream":
+        return AiohttpTransport(limits=limits)
+    return _eager_class()(limits=limits)
+
+
+_EAGER: "type | None" = None
+
+
+def _eager_class() -> type:
+    """Defined on first use: importing aiohttp costs ~100 ms, which a single CLI call need not pay."""
+    global _EAGER
+    if _EAGER is not None:
+        return _EAGER
+    from aiohttp import ClientSession, ClientTimeout
+    from httpx_aiohttp import AiohttpTransport
+    from httpx_aiohttp.transport import map_aiohttp_exceptions
+
+    class EagerAiohttpTransport(AiohttpTransport):  # type: ignore[misc]
+        """httpx-aiohttp's transport, returning responses whose body is already read."""
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if not isinstance(self.client, ClientSession):
+                self.client = self.get_client()
+            timeout = request.extensions.get("timeout", {})
+            with map_aiohttp_exceptions():
+                # Plain pairs: aiohttp iterating an httpx.Headers decodes every value through a property.
+                headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+                async with self.client.request(
+                    method=request.method, url=str(request.url), headers=headers,
+                    data=request.content or None, allow_redirects=False, auto_decompress=False, compress=False,
+                    timeout=ClientTimeout(sock_connect=timeout.get("connect"), sock_read=timeout.get("read"),
+                                          connect=timeout.get("pool")),
+                ) as response:
+                    body = await response.read()
+                    reason = response.reason
+                    status, headers = response.status, response.raw_headers
+            extensions = {"http_version": b"HTTP/1.1"}
+            if reason:
+                extensions["reason_phrase"] = reason.encode()
+            # content=: httpx still decodes a Content-Encoding (gzip...) as it reads it.
+            return httpx.Response(status, headers=headers, content=body, request=request, extensions=extensions)
+
+    _EAGER = EagerAiohttpTransport
+    return _EAGER
