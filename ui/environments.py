@@ -291,6 +291,10 @@ class EnvironmentsDialog(QDialog):
             services.save_environments(envs)
 
         def done(_: Any) -> None:
+            import shiboken6
+
+            if not shiboken6.isValid(self):
+                return  # the dialog was closed (Escape) while the save ran: it is saved anyway
             message.info(f"Saved {len(envs.environments)} environment(s); active: {envs.active or 'none'}")
             self.saved.emit()
             self.accept()
@@ -300,4 +304,4 @@ class EnvironmentsDialog(QDialog):
             self.problems.setText(f"Not saved: {exc}")
             self.problems.show()
 
-        run_in_background(write, on_done=done, on_error=failed)
+        run_in_background(write, owner=self, on_done=done, on_error=failed)

@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         from ui.actionlist.ops import load_workspace
 
         run_in_background(load_workspace, self.home, services, sample,
-                          on_done=self._on_loaded, on_error=self._on_load_failed)
+                          owner=self, on_done=self._on_loaded, on_error=self._on_load_failed)
 
     # -- building -------------------------------------------------------------------------------
     def _action(self, text: str, slot: Callable[..., Any], shortcut: Any = None, icon: str = "",
@@ -254,8 +254,14 @@ class MainWindow(QMainWindow):
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("list/header", self.list.table.horizontalHeader().saveState())
         if self.pane is not None and self.pane.saved_name():
-            s.setValue(f"last/{self.home.resolve()}", self.pane.saved_name())
+            s.setValue(self._last_key(), self.pane.saved_name())
         s.sync()
+
+    def _last_key(self) -> str:
+        """Per-workspace key for the last action shown (a hash: paths make poor INI keys)."""
+        import hashlib
+
+        return "last/" + hashlib.sha1(str(self.home.resolve()).encode()).hexdigest()[:12]
 
     # -- loading --------------------------------------------------------------------------------
     def is_ready(self) -> bool:
@@ -275,7 +281,7 @@ class MainWindow(QMainWindow):
         self.save_act.setEnabled(True)
         for problem in loaded.problems:
             message.warning(problem)
-        last = self._settings.value(f"last/{self.home.resolve()}")
+        last = self._settings.value(self._last_key())
         first = last if isinstance(last, str) and self.list.model.row_of(last) >= 0 else None
         if first is None and self.list.proxy.rowCount():
             first = self.list.proxy.data(self.list.proxy.index(0, 0))
@@ -289,7 +295,7 @@ class MainWindow(QMainWindow):
         self._ready = True
         message.info(f"Opened {self.home}")
         self.ready.emit()
-        run_in_background(_probe_keyring, self.services.secrets, on_done=self._on_keyring)
+        run_in_background(_probe_keyring, self.services.secrets, owner=self, on_done=self._on_keyring)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.placeholder.setText(f"The workspace could not be opened:\n{exc}")
@@ -380,9 +386,7 @@ class MainWindow(QMainWindow):
             self.list.model.set_dirty(previous, False)
             self.list.model.upsert(summary_of(action), old_name=previous)
         if previous != action.name:
-            used = self.list.model._used.pop(previous, None)
-            if used is not None:
-                self.list.model._used[action.name] = used
+            self.list.model.rename_used(previous, action.name)
         self.list.select(action.name)
         self.setWindowTitle(f"{action.name}[*] — Action Studio — {self.home.name}")
 
@@ -398,7 +402,7 @@ class MainWindow(QMainWindow):
             self.pane.names.name_edit.setFocus()
             self.pane.names.name_edit.selectAll()
 
-        self.guard(lambda: run_in_background(ops.create_action, self.services, on_done=created,
+        self.guard(lambda: run_in_background(ops.create_action, self.services, owner=self, on_done=created,
                                              on_error=self._failed("Could not add an action")))
 
     def _insert_and_open(self, action: Any) -> None:
@@ -420,7 +424,7 @@ class MainWindow(QMainWindow):
             note = f" ({len(missing)} secret(s) were missing and must be entered again)" if missing else ""
             message.info(f"Duplicated {name} as {action.name}{note}")
 
-        self.guard(lambda: run_in_background(ops.duplicate_action, self.services, name, on_done=done,
+        self.guard(lambda: run_in_background(ops.duplicate_action, self.services, name, owner=self, on_done=done,
                                              on_error=self._failed(f"Could not duplicate {name}")))
 
     def delete_action(self) -> None:
@@ -438,7 +442,7 @@ class MainWindow(QMainWindow):
 
         row = self.list.proxy.proxy_row_of(name)
         run_in_background(ops.delete_action, self.services, name,
-                          on_done=lambda action: self._on_deleted(action, row),
+                          owner=self, on_done=lambda action: self._on_deleted(action, row),
                           on_error=self._failed(f"Could not delete {name}"))
 
     def _on_deleted(self, action: Any, row: int) -> None:
@@ -466,7 +470,7 @@ class MainWindow(QMainWindow):
             self.guard(lambda: self._insert_and_open(saved), lambda: self._insert_quietly(saved))
             message.info(f"Restored {saved.name}")
 
-        run_in_background(ops.restore_action, self.services, action, on_done=restored,
+        run_in_background(ops.restore_action, self.services, action, owner=self, on_done=restored,
                           on_error=self._failed(f"Could not restore {action.name}"))
 
     def _insert_quietly(self, action: Any) -> None:
@@ -501,7 +505,7 @@ class MainWindow(QMainWindow):
             parts += [f"enter secrets for {name}: {', '.join(fields)}" for name, fields in report.missing.items()]
             (message.warning if report.renamed or report.missing else message.info)("; ".join(parts))
 
-        run_in_background(ops.import_files, self.services, list(paths), on_done=done,
+        run_in_background(ops.import_files, self.services, list(paths), owner=self, on_done=done,
                           on_error=self._failed("Import failed"))
 
     def _insert_quietly_only(self, action: Any) -> None:
@@ -526,7 +530,7 @@ class MainWindow(QMainWindow):
         from ui.actionlist import ops
 
         run_in_background(ops.export_actions, self.services, names, path,
-                          on_done=lambda n: message.info(f"Exported {n} action{'s' if n != 1 else ''} to {path} "
+                          owner=self, on_done=lambda n: message.info(f"Exported {n} action{'s' if n != 1 else ''} to {path} "
                                                          "(secrets masked)"),
                           on_error=self._failed("Export failed"))
 
@@ -550,7 +554,7 @@ class MainWindow(QMainWindow):
             self.env_combo.setCurrentText(envs.active)
             self.env_combo.setEnabled(bool(envs.environments))
 
-        run_in_background(self.services.environments, on_done=filled, on_error=self._failed("Environments"))
+        run_in_background(self.services.environments, owner=self, on_done=filled, on_error=self._failed("Environments"))
 
     def _on_env_chosen(self, _index: int) -> None:
         name = self.env_combo.currentText()
@@ -564,7 +568,7 @@ class MainWindow(QMainWindow):
             if self.pane is not None:
                 self.pane.refresh_resolved()
 
-        run_in_background(self.services.save_environments, updated, on_done=saved,
+        run_in_background(self.services.save_environments, updated, owner=self, on_done=saved,
                           on_error=self._failed("Could not switch environment"))
 
     def edit_environments(self) -> None:
@@ -575,6 +579,7 @@ class MainWindow(QMainWindow):
         dialog = EnvironmentsDialog(self.services, self)
         dialog.saved.connect(lambda: (self._fill_env_combo(), self.pane and self.pane.refresh_resolved()))
         ask.show_dialog(dialog)
+        dialog.deleteLater()
 
     def toggle_sandbox_panel(self, show: Optional[bool] = None) -> None:
         if self.services is None:
@@ -607,7 +612,9 @@ class MainWindow(QMainWindow):
 
     # -- help ------------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
-        ask.show_dialog(shortcuts_dialog(self))
+        dialog = shortcuts_dialog(self)
+        ask.show_dialog(dialog)
+        dialog.deleteLater()
 
     def show_about(self) -> None:
         from PySide6 import __version__ as pyside
@@ -658,7 +665,10 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self._closed_down = True  # workers owned by the window deliver nothing from now on
         self._sandbox_timer.stop()
+        if self.pane is not None:
+            self.pane.shut_down()
         self.save_state()
         if self.sandbox_panel is not None:
             self.sandbox_panel.stop_polling()

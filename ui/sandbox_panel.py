@@ -217,7 +217,7 @@ class SandboxPanel(QDockWidget):
             self.refresh_state()
             message.error(f"The sandbox could not {'stop' if running else 'start'}: {exc}")
 
-        run_in_background(work, on_done=done, on_error=failed)
+        run_in_background(work, owner=self, on_done=done, on_error=failed)
 
     def poll(self) -> None:
         box = self.sandbox()

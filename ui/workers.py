@@ -33,25 +33,47 @@ class _Signals(QObject):
 class _Relay(QObject):
     """Lives on the GUI thread; receives the worker's result (queued) and calls back."""
 
-    def __init__(self, on_done: Optional[Callable[[Any], None]], on_error: Optional[Callable[[BaseException], None]]) -> None:
+    def __init__(self, on_done: Optional[Callable[[Any], None]], on_error: Optional[Callable[[BaseException], None]],
+                 owner: Optional[QObject] = None) -> None:
         super().__init__()
         self._on_done, self._on_error = on_done, on_error
+        self._owner = owner
+
+    def _owner_alive(self) -> bool:
+        if self._owner is None:
+            return True
+        import shiboken6
+
+        return shiboken6.isValid(self._owner) and not getattr(self._owner, "_closed_down", False)
 
     @Slot(object)
     def deliver(self, result: Any) -> None:
         _live.discard(self)
-        if self._on_done is not None:
+        if self._on_done is not None and self._owner_alive() and _alive(self._on_done):
             self._on_done(result)
 
     @Slot(object)
     def fail(self, exc: BaseException) -> None:
         _live.discard(self)
+        if not self._owner_alive():
+            return
         if self._on_error is not None:
-            self._on_error(exc)
+            if _alive(self._on_error):
+                self._on_error(exc)
         else:
             from ui import message
 
             message.error(f"{type(exc).__name__}: {exc}")
+
+
+def _alive(callback: Callable[..., Any]) -> bool:
+    """False when the callback is a method of a QObject whose C++ side is gone (window closed)."""
+    owner = getattr(callback, "__self__", None)
+    if isinstance(owner, QObject):
+        import shiboken6
+
+        return shiboken6.isValid(owner)
+    return True
 
 
 class _Task(QRunnable):
@@ -72,9 +94,14 @@ class _Task(QRunnable):
 
 def run_in_background(fn: Callable[..., Any], *args: Any,
                       on_done: Optional[Callable[[Any], None]] = None,
-                      on_error: Optional[Callable[[BaseException], None]] = None) -> None:
-    """Run fn(*args) on the pool; on_done(result) or on_error(exc) later run on the GUI thread."""
-    relay = _Relay(on_done, on_error)
+                      on_error: Optional[Callable[[BaseException], None]] = None,
+                      owner: Optional[QObject] = None) -> None:
+    """Run fn(*args) on the pool; on_done(result) or on_error(exc) later run on the GUI thread.
+
+    With `owner`, nothing is called back once that widget is deleted or marked `_closed_down`
+    (a window closed while its work was still running).
+    """
+    relay = _Relay(on_done, on_error, owner)
     signals = _Signals()
     signals.done.connect(relay.deliver, Qt.ConnectionType.QueuedConnection)
     signals.failed.connect(relay.fail, Qt.ConnectionType.QueuedConnection)

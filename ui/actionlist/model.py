@@ -59,6 +59,11 @@ class ActionListModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, USED), self.index(len(self._rows) - 1, USED))
 
+    def rename_used(self, old: str, new: str) -> None:
+        """Keep the journeys count on a renamed row (journeys refer to the old name until updated)."""
+        if old in self._used:
+            self._used[new] = self._used.pop(old)
+
     def used_in(self, name: str) -> list[str]:
         return list(self._used.get(name, []))
 

@@ -190,6 +190,7 @@ class ConfigPane(QWidget):
         self._used_in = list(used_in)
         self._pending.clear()
         self.setEnabled(True)
+        self.scroll.show()
         self.problems_box.hide()
         locked = bool(used_in)
         reason = ""
@@ -232,9 +233,12 @@ class ConfigPane(QWidget):
         return bool(self._used_in)
 
     def clear(self) -> None:
+        """No action: an empty, disabled pane (e.g. the last action was deleted)."""
         self._base = None
         self._dirty = False
         self.title.setText("No action selected")
+        for widget in (self.scroll, self.problems_box, self.lock_banner):
+            widget.hide()
         self.setEnabled(False)
 
     # -- snapshots and undo --------------------------------------------------------------------
@@ -402,7 +406,7 @@ class ConfigPane(QWidget):
             if then:
                 then(False)
 
-        run_in_background(_write, self.services, action, previous, secrets, on_done=done, on_error=failed)
+        run_in_background(_write, self.services, action, previous, secrets, on_done=done, on_error=failed, owner=self)
         return True
 
     def _finish_save(self) -> None:
@@ -446,8 +450,15 @@ class ConfigPane(QWidget):
         QTimer.singleShot(0, lambda: self.scroll.verticalScrollBar().setValue(section.y()))
 
     # -- resolved URL --------------------------------------------------------------------------
+    def shut_down(self) -> None:
+        """The window is closing: no more background resolving, no late results."""
+        self._closed_down = True
+        self._resolve_timer.stop()
+
     def refresh_resolved(self) -> None:
         """Resolve the URL's {{variables}} off the UI thread (this may start the sandbox)."""
+        if getattr(self, "_closed_down", False):
+            return
         url = self.url.url_edit.text()
         if "{{" not in url:
             self.url.set_resolved(None)
@@ -459,7 +470,7 @@ class ConfigPane(QWidget):
             if generation == self._resolve_generation:
                 self.url.set_resolved(*result)
 
-        run_in_background(_resolve, self.services, url, on_done=done, on_error=lambda exc: None)
+        run_in_background(_resolve, self.services, url, on_done=done, on_error=lambda exc: None, owner=self)
 
     def _on_view_journeys(self) -> None:
         from ui import ask
