@@ -1,8 +1,17 @@
 """The PySide6 user interface. `create_main_window(home)` builds the main window on a workspace."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
+
+if "pydantic" in sys.modules and "PySide6" not in sys.modules:
+    # shiboken's import hook calls inspect.getsource() on every module imported after PySide6,
+    # which probes `__wrapped__` on pydantic's lazy package and re-enters a half-imported pydantic
+    # (ImportError: cannot import name 'import_string'). Finish importing pydantic first.
+    import app.model  # noqa: F401
+
+import ui.qtfixes  # noqa: E402,F401  (PySide6 6.12.0 signal-emit refcount bug; see the module)
 
 if TYPE_CHECKING:
     from ui.mainwindow import MainWindow
