@@ -31,6 +31,7 @@ class HistoryModel(QAbstractTableModel):
         self.history = history
         self.where = Filter()
         self._rows: list[HistoryRow] = []
+        self._busy = False
         self._total = history.count(self.where)
 
     def set_filter(self, where: Filter) -> None:
@@ -41,7 +42,13 @@ class HistoryModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         self._total = self.history.count(self.where)
-        self.endResetModel()
+        # Slots of modelReset (views, the model tester) may ask for more rows while the reset is
+        # still being announced; they get them once it is over.
+        self._busy = True
+        try:
+            self.endResetModel()
+        finally:
+            self._busy = False
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -50,18 +57,23 @@ class HistoryModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self._busy and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid():
+        if parent.isValid() or self._busy:
             return
         rows = self.history.rows(self.where, limit=PAGE, offset=len(self._rows))
         if not rows:
             self._total = len(self._rows)
             return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        # Guarded like a reset: slots of rowsAboutToBeInserted must not fetch the same page again.
+        self._busy = True
+        try:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        finally:
+            self._busy = False
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
