@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QStackedWidget, QToolButton,
+    QButtonGroup, QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QStackedWidget, QToolButton,
     QVBoxLayout, QWidget,
 )
 
@@ -250,9 +250,13 @@ class AuthSection(QWidget):
     def _select_mode(self, mode: str) -> None:
         self.mode.setCurrentIndex(max(0, self.mode.findData(mode)))
         self.pages.setCurrentIndex(self.mode.currentIndex())
+        _fit_to_current(self.pages)
         custom = mode == "customAuthorization"
         for widget in (self.form_button, self.json_button, self.copy_button):
             widget.setVisible(custom)
+        # Nothing to test without credentials; the result line would only restate that.
+        for widget in (self.test_button, self.details_button, self.result):
+            widget.setVisible(mode != "none")
 
     def _on_mode(self, _: int) -> None:
         self._select_mode(self.mode_name())
@@ -264,6 +268,7 @@ class AuthSection(QWidget):
         if self.json.problem() is None:  # invalid JSON stays as typed, to be fixed
             self._render_json(force=True)
         self.custom_views.setCurrentIndex(view)
+        _fit_to_current(self.custom_views)
         self._update_problems()
 
     def show_json(self, shown: bool = True) -> None:
@@ -478,6 +483,14 @@ class AuthSection(QWidget):
 
 
 # -- workers (no widgets here) ---------------------------------------------------------------
+def _fit_to_current(stack: QStackedWidget) -> None:
+    """Size a stack to its current page (by default it keeps the tallest page's height)."""
+    for index in range(stack.count()):
+        policy = QSizePolicy.Policy.Preferred if index == stack.currentIndex() else QSizePolicy.Policy.Ignored
+        stack.widget(index).setSizePolicy(policy, policy)
+    stack.updateGeometry()
+
+
 def _overlay_resolver(services: Services, pending: dict[str, str]) -> Any:
     resolver = services.resolver()
     resolver.secrets = OverlayStore(resolver.secrets, pending)

@@ -87,7 +87,7 @@ class PayloadSection(QWidget):
     def set_locked(self, locked: bool, reason: str) -> None:
         """Read-only while the action is used in a journey, with the reason shown."""
         self._locked = locked
-        self._lock_banner.setText(f"🔒 {reason}" if locked else "")
+        self._lock_banner.setText(f"Locked: {reason}" if locked else "")
         self._lock_banner.setVisible(locked)
         for tab in self.tabs.values():
             tab.set_locked(locked)

@@ -71,10 +71,10 @@ class PayloadTab(QWidget):
                              (MODE, QHeaderView.ResizeMode.Interactive), (VALUE, QHeaderView.ResizeMode.Stretch),
                              (OPTIONAL, QHeaderView.ResizeMode.Interactive)):
             header.setSectionResizeMode(column, mode)
-        header.resizeSection(FIELD, 180)
-        header.resizeSection(TYPE, 90)
-        header.resizeSection(MODE, 80)
-        header.resizeSection(OPTIONAL, 70)
+        header.resizeSection(FIELD, 150)
+        header.resizeSection(TYPE, 80)
+        header.resizeSection(MODE, 75)
+        header.resizeSection(OPTIONAL, 60)
         return view
 
     def _build(self) -> None:
@@ -111,7 +111,7 @@ class PayloadTab(QWidget):
         tree_layout.addWidget(self.view)
         tree_layout.addWidget(self._refusal)
         self._splitter.addWidget(tree_box)
-        self._splitter.setSizes([400, 500])
+        self._splitter.setSizes([380, 620])  # the tree has five columns; the editor wraps nothing
         layout = QVBoxLayout(self)
         layout.addWidget(self._reason)
         layout.addLayout(buttons)
