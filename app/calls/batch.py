@@ -205,7 +205,7 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
     summary = BatchSummary(total=len(items), bad=list(bad))
     masker = Masker(resolver.secret_values)
     auth = AuthState(engine, action, resolver, masker)
-    buffer = HistoryBuffer(history) if history is not None else None
+    buffer = HistoryBuffer(history, background=True) if history is not None else None
     reporter = _Reporter(progress, summary)
     queue = iter(items)
     started = time.monotonic()
@@ -238,16 +238,26 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
                     task.cancel()
                 await asyncio.gather(*workers, *([watcher] if watcher else []), return_exceptions=True)
     finally:
-        summary.elapsed_s = time.monotonic() - started
         if buffer is not None:
-            buffer.flush()
+            buffer.close()
+        summary.elapsed_s = time.monotonic() - started  # the history written included
         reporter.tick(final=True)
     return summary
 
 
 def run_batch(action: Action, items: list[BatchItem], **kwargs: Any) -> BatchSummary:
-    """`arun_batch` for synchronous callers (a worker thread, the CLI)."""
-    return asyncio.run(arun_batch(action, items, **kwargs))
+    """`arun_batch` for synchronous callers (a worker thread, the CLI), on uvloop when installed."""
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        return runner.run(arun_batch(action, items, **kwargs))
+
+
+def loop_factory() -> Optional[Callable[[], asyncio.AbstractEventLoop]]:
+    """uvloop's event loop (a dependency where it exists: not on Windows), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop  # type: ignore[no-any-return]
 
 
 async def _watch(cancel: threading.Event, workers: list["asyncio.Future[None]"]) -> None:

@@ -247,11 +247,11 @@ class CallResult:
 
 def _exchange_dict(ex: RecordedExchange) -> dict[str, Any]:
     req, resp = ex.request, ex.response
+    # Header pairs stay tuples: JSON writes them as [name, value] arrays all the same.
     return {
-        "request": {"method": req.method, "url": req.url, "headers": [list(h) for h in req.headers],
-                    "body": req.body},
+        "request": {"method": req.method, "url": req.url, "headers": req.headers, "body": req.body},
         "response": None if resp is None else {
-            "status": resp.status, "reason": resp.reason, "headers": [list(h) for h in resp.headers],
+            "status": resp.status, "reason": resp.reason, "headers": resp.headers,
             "body": resp.body, "elapsedMs": round(resp.elapsed_ms, 2), "truncated": resp.truncated},
         "error": ex.error, "elapsedMs": round(ex.elapsed_ms, 2),
     }

@@ -52,8 +52,9 @@ def _eager_class() -> type:
                 async with self.client.request(
                     method=request.method, url=str(request.url), headers=headers,
                     data=request.content or None, allow_redirects=False, auto_decompress=False, compress=False,
-                    timeout=ClientTimeout(sock_connect=timeout.get("connect"), sock_read=timeout.get("read"),
-                                          connect=timeout.get("pool")),
+                    # One deadline per request (the longest of httpx's four): aiohttp re-arms a timer
+                    # on every read for sock_read, which costs more than the read on loopback.
+                    timeout=ClientTimeout(total=max((t for t in timeout.values() if t is not None), default=None)),
                 ) as response:
                     body = await response.read()
                     reason = response.reason
