@@ -186,7 +186,8 @@ def _tabbed(text: str) -> bool:
 # -- sending -------------------------------------------------------------------------------------
 def make_client(transport: Transport, concurrency: int, timeout: float) -> httpx.AsyncClient:
     """The one client a batch shares (see app.calls.transport for the transports)."""
-    return CallClient(transport=make_transport(transport, concurrency), follow_redirects=True, timeout=timeout)
+    return CallClient(transport=make_transport(transport, concurrency), follow_redirects=True, timeout=timeout,
+                      deadline_in_transport=transport == "aiohttp")
 
 
 Progress = Callable[[int, int, BatchSummary], None]
@@ -205,7 +206,7 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
     summary = BatchSummary(total=len(items), bad=list(bad))
     masker = Masker(resolver.secret_values)
     auth = AuthState(engine, action, resolver, masker)
-    buffer = HistoryBuffer(history, background=True) if history is not None else None
+    buffer = HistoryBuffer(history) if history is not None else None
     reporter = _Reporter(progress, summary)
     queue = iter(items)
     started = time.monotonic()
@@ -239,7 +240,7 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
                 await asyncio.gather(*workers, *([watcher] if watcher else []), return_exceptions=True)
     finally:
         if buffer is not None:
-            buffer.close()
+            buffer.flush()
         summary.elapsed_s = time.monotonic() - started  # the history written included
         reporter.tick(final=True)
     return summary

@@ -7,7 +7,6 @@ table is bounded: past `max_rows` the oldest rows are pruned. Listeners hear abo
 from __future__ import annotations
 
 import json
-import queue
 import sqlite3
 import threading
 import time
@@ -121,7 +120,10 @@ class History:
 
     def add_many(self, results: Iterable[CallResult]) -> list[int]:
         """Record many calls in one transaction; returns their row ids."""
-        rows = [_row(r) for r in results]
+        return self.add_rows([row_of(r) for r in results])
+
+    def add_rows(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        """Insert rows made by `row_of` (encoded ahead, e.g. on another thread)."""
         if not rows:
             return []
         with self._lock:
@@ -233,75 +235,32 @@ class History:
 class HistoryBuffer:
     """Collects results from the bulk path and writes them in batches (one transaction each).
 
-    With `background=True` a writer thread encodes and inserts each batch, so the event loop
-    sending the calls does not wait for SQLite (which releases the GIL while it works).
-    `flush()` writes what is pending and, in the background mode, waits until it is written.
+    Rows are encoded as they come (so results are not kept) and inserted `size` at a time. A writer
+    thread was measured slower: its Python work holds the GIL in 5 ms slices and stalls the loop.
     """
 
-    def __init__(self, history: History, size: int = 500, interval_s: float = 1.0,
-                 background: bool = False) -> None:
+    def __init__(self, history: History, size: int = 500, interval_s: float = 1.0) -> None:
         self.history, self.size, self.interval_s = history, size, interval_s
-        self._pending: list[CallResult] = []
+        self._pending: list[tuple[Any, ...]] = []
         self._last = time.monotonic()
-        self._queue: Optional[queue.Queue[Optional[list[CallResult]]]] = None
-        self._writer: Optional[threading.Thread] = None
-        self._error: Optional[BaseException] = None
-        if background:
-            self._queue = queue.Queue()
-            self._writer = threading.Thread(target=self._write_loop, name="history-writer", daemon=True)
-            self._writer.start()
 
     def add(self, result: CallResult) -> None:
-        self._pending.append(result)
+        self._pending.append(row_of(result))
         if len(self._pending) >= self.size or time.monotonic() - self._last >= self.interval_s:
-            self._hand_over()
-
-    def _hand_over(self) -> None:
-        pending, self._pending = self._pending, []
-        self._last = time.monotonic()
-        if not pending:
-            return
-        if self._queue is not None:
-            self._queue.put(pending)
-        else:
-            self.history.add_many(pending)
+            self.flush()
 
     def flush(self) -> None:
-        self._hand_over()
-        if self._queue is not None:
-            self._queue.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    def close(self) -> None:
-        """Write what is pending and stop the writer thread."""
-        try:
-            self.flush()
-        finally:
-            if self._queue is not None and self._writer is not None:
-                self._queue.put(None)
-                self._writer.join()
-                self._queue = self._writer = None
-
-    def _write_loop(self) -> None:
-        assert self._queue is not None
-        while True:
-            batch = self._queue.get()
-            try:
-                if batch is None:
-                    return
-                self.history.add_many(batch)
-            except BaseException as exc:  # noqa: BLE001 - reported by flush() on the caller's thread
-                self._error = exc
-            finally:
-                self._queue.task_done()
+        pending, self._pending = self._pending, []
+        self._last = time.monotonic()
+        if pending:
+            self.history.add_rows(pending)
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, default=str).encode
 
 
-def _row(result: CallResult) -> tuple[Any, ...]:
+def row_of(result: CallResult) -> tuple[Any, ...]:
+    """The table row of a result (its detail as compact JSON)."""
     request = result.request
     return (result.started_at.isoformat(timespec="milliseconds"), result.action, result.source, result.outcome,
             result.status, result.duration_ms, request.method if request else "", request.url if request else "",

@@ -46,7 +46,15 @@ class _NoCookies(httpx.Cookies):
 
 class CallClient(httpx.AsyncClient):
     """An AsyncClient without a cookie jar: each call stands alone, as on the platform (a batch's
-    calls must not depend on each other), and the bulk path skips the jar's per-response work."""
+    calls must not depend on each other), and the bulk path skips the jar's per-response work.
+
+    `deadline_in_transport`: the transport ends a request at its timeout as a whole (not per read),
+    so a call need not arm its own asyncio timeout as well.
+    """
+
+    def __init__(self, *args: Any, deadline_in_transport: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline_in_transport = deadline_in_transport
 
     @property  # type: ignore[override]
     def cookies(self) -> httpx.Cookies:
@@ -205,8 +213,11 @@ async def _attempt(client: httpx.AsyncClient, prepared: Prepared, out: Outgoing,
         request.headers["Content-Length"] = str(len(out.body or b""))
     request.read()
     try:
-        async with asyncio.timeout(remaining):
+        if getattr(client, "deadline_in_transport", False):
             response = await client.send(request)
+        else:
+            async with asyncio.timeout(remaining):
+                response = await client.send(request)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome, never a crash
         elapsed = (time.monotonic() - t0) * 1000
         if _is_timeout(exc):

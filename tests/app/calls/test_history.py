@@ -128,16 +128,3 @@ def test_history_holds_no_secret(services, resolver, sandbox, secrets, tmp_path:
     assert len(stored) > 10_000
     assert b"********" in stored
 
-
-def test_background_buffer_writes_on_its_thread_and_flush_waits(tmp_path: Path) -> None:
-    writers = []
-    with History(tmp_path / "h.sqlite3") as history:
-        history.subscribe(lambda n: writers.append(threading.current_thread().name))
-        buffer = HistoryBuffer(history, size=10, interval_s=3600, background=True)
-        for i in range(25):
-            buffer.add(fake(f"x{i}"))
-        buffer.flush()
-        assert history.count() == 25
-        buffer.close()
-        assert set(writers) == {"history-writer"}
-        assert not any(t.name == "history-writer" for t in threading.enumerate())
