@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TextIO
 
 from app.calls.record import CallResult
+from app.calls.storage import pack, unpack
 
 FILE_NAME = "history.sqlite3"
 DEFAULT_MAX_ROWS = 50_000
 SOURCES = ("test", "manual", "batch", "journey")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id INTEGER PRIMARY KEY,
     time TEXT NOT NULL,
     action TEXT NOT NULL,
     source TEXT NOT NULL,
@@ -35,7 +36,6 @@ CREATE TABLE IF NOT EXISTS calls (
     detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS calls_action ON calls(action, id);
-CREATE INDEX IF NOT EXISTS calls_outcome ON calls(outcome, id);
 """
 _COLUMNS = "id, time, action, source, outcome, status, duration_ms, method, url, error"
 
@@ -133,7 +133,7 @@ class History:
                 db.executemany(
                     "INSERT INTO calls (time, action, source, outcome, status, duration_ms, method, url, error,"
                     " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-                last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'calls'").fetchone()[0]
+                last = db.execute("SELECT MAX(id) FROM calls").fetchone()[0]
                 self._rows += len(rows)
                 if self._rows > self.max_rows:
                     self._prune(db)
@@ -175,7 +175,7 @@ class History:
     def result(self, row_id: int) -> Optional[CallResult]:
         with self._lock:
             found = self._conn().execute("SELECT detail FROM calls WHERE id = ?", (row_id,)).fetchone()
-        return CallResult.from_dict(json.loads(found[0])) if found else None
+        return unpack(found[0]) if found else None
 
     def outcomes(self) -> list[str]:
         with self._lock:
@@ -194,7 +194,7 @@ class History:
             if not found:
                 return
             for row_id, detail in found:
-                data = json.loads(detail)
+                data = unpack(detail).to_dict()
                 data["id"] = row_id
                 yield data
             last = found[-1][0]
@@ -256,15 +256,12 @@ class HistoryBuffer:
             self.history.add_rows(pending)
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, default=str).encode
-
-
 def row_of(result: CallResult) -> tuple[Any, ...]:
     """The table row of a result (its detail as compact JSON)."""
     request = result.request
     return (result.started_at.isoformat(timespec="milliseconds"), result.action, result.source, result.outcome,
             result.status, result.duration_ms, request.method if request else "", request.url if request else "",
-            result.error, _encode(result.to_dict(parsed=False)))
+            result.error, pack(result))
 
 
 _open: "weakref.WeakKeyDictionary[Any, History]" = weakref.WeakKeyDictionary()
