@@ -229,7 +229,8 @@ class HistoryPanel(QWidget):
             return
         self.resend_button.setEnabled(False)
         self.details.show_message(f"Re-sending {result.action}…")
-        run_in_background(resend, self.services, result, on_done=self._on_resent, on_error=self._on_resend_error)
+        run_in_background(resend, self.services, result, on_done=self._on_resent, on_error=self._on_resend_error,
+                          owner=self)
 
     def _on_resent(self, result: CallResult) -> None:
         if not shiboken6.isValid(self):
@@ -250,7 +251,8 @@ class HistoryPanel(QWidget):
         where = self.model.where
         run_in_background(_export, self.history, str(path), where,
                           on_done=lambda n: self.count.setText(f"exported {n} calls to {path}"),
-                          on_error=lambda exc: self.details.show_message(f"Export failed: {exc}", ok=False))
+                          on_error=lambda exc: self.details.show_message(f"Export failed: {exc}", ok=False),
+                          owner=self)
 
 
 def resend(services: Any, recorded: CallResult) -> CallResult:

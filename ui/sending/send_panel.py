@@ -155,7 +155,8 @@ class SendPanel(QWidget):
         self.send_button.setEnabled(False)
         self.result_view.show_message("Sending…")
         run_in_background(send_in_background, self.services, self.action, values, self.path.text().strip(),
-                          "manual", self.composer.body(), on_done=self._on_sent, on_error=self._on_send_error)
+                          "manual", self.composer.body(), on_done=self._on_sent, on_error=self._on_send_error,
+                          owner=self)
 
     def _on_sent(self, result: CallResult) -> None:
         if not shiboken6.isValid(self):
@@ -221,13 +222,14 @@ class SendPanel(QWidget):
         if not path.is_file():
             self.summary.setText(f"No such file: {path}")
             return
-        self._cancel = threading.Event()
+        self._cancel = cancel = threading.Event()
+        self.destroyed.connect(lambda *_: cancel.set())  # the panel went away: stop the batch too
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, 0)
         self.summary.setText("Reading the file…")
         run_in_background(run_batch_file, self.services, self.action, path, self.concurrency.value(), self._cancel,
-                          self._signals, on_done=self._on_batch_done, on_error=self._on_batch_error)
+                          self._signals, on_done=self._on_batch_done, on_error=self._on_batch_error, owner=self)
 
     def on_cancel_batch(self) -> None:
         if self._cancel is not None:

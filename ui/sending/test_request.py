@@ -90,7 +90,7 @@ class RequestDialog(QDialog):
         self.send_button.setEnabled(False)
         self.result_view.show_message(f"Sending… (timeout {self.action.timeout_seconds:g} s)")
         run_in_background(send_in_background, self.services, self.action, values, self.path.text().strip(), "test",
-                          on_done=self._on_done, on_error=self._on_error)
+                          on_done=self._on_done, on_error=self._on_error, owner=self)
 
     def _on_done(self, result: CallResult) -> None:
         if not shiboken6.isValid(self):
