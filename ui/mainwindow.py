@@ -27,7 +27,9 @@ SHORTCUTS = (
     ("Delete", "Delete the selected action (in the list)"), ("Ctrl+S", "Save"),
     ("Ctrl+Z", "Undo"), ("Ctrl+Shift+Z", "Redo"), ("Ctrl+F", "Search actions"),
     ("Ctrl+O", "Import actions"), ("Ctrl+E", "Export the selected action"),
-    ("Ctrl+T", "Test authentication"), ("Ctrl+Shift+B", "Show or hide the sandbox panel"),
+    ("Ctrl+T", "Test authentication"), ("Ctrl+Return", "Send a test request"),
+    ("Ctrl+Shift+B", "Show or hide the sandbox panel"), ("Ctrl+Shift+E", "Show or hide the Send events panel"),
+    ("Ctrl+Shift+H", "Show or hide the history"),
     ("Ctrl+Q", "Quit"),
 )
 
@@ -51,6 +53,8 @@ class MainWindow(QMainWindow):
         self.services: Any = None
         self.pane: Any = None
         self.sandbox_panel: Any = None
+        self.docks: dict[str, Any] = {}  # the Send events and History docks, built on first use
+        self._request_dialogs: list[Any] = []
         self._ready = False
         self._deleted: list[Any] = []
         self._closing = False
@@ -136,11 +140,20 @@ class MainWindow(QMainWindow):
         self.sandbox_act = self._action("&Sandbox panel", self.toggle_sandbox_panel, "Ctrl+Shift+B", "sandbox",
                                         "sandboxPanelAction")
         self.sandbox_act.setCheckable(True)
+        self.test_request_act = self._action("Send &test request…", lambda: self.pane and self.pane.request_test(),
+                                             "Ctrl+Return", "send", "testRequestAction")
+        self.send_panel_act = self._action("Send &events", lambda: self.toggle_dock("send"), "Ctrl+Shift+E",
+                                           "send", "sendPanelAction")
+        self.history_act = self._action("&History", lambda: self.toggle_dock("history"), "Ctrl+Shift+H",
+                                        "", "historyAction")
+        for act in (self.send_panel_act, self.history_act):
+            act.setCheckable(True)
         self.test_auth_act = self._action("Test &authentication", self.test_authentication, "Ctrl+T", "send",
                                           "testAuthAction")
         self.shortcuts_act = self._action("&Keyboard shortcuts", self.show_shortcuts, K.HelpContents, "", "shortcuts")
         self.about_act = self._action("&About Action Studio", self.show_about, None, "info", "about")
-        for act in (self.save_act, self.dup_act, self.delete_act, self.export_act, self.test_auth_act):
+        for act in (self.save_act, self.dup_act, self.delete_act, self.export_act, self.test_auth_act,
+                    self.test_request_act):
             act.setEnabled(False)
 
     def _build_menus(self) -> None:
@@ -153,8 +166,9 @@ class MainWindow(QMainWindow):
         for act in (self.undo_act, self.redo_act, None, self.dup_act, self.delete_act, None, self.find_act):
             edit.addSeparator() if act is None else edit.addAction(act)
         tools = bar.addMenu("&Tools")
-        tools.addAction(self.sandbox_act)
-        tools.addAction(self.test_auth_act)
+        for act in (self.sandbox_act, self.send_panel_act, self.history_act, None, self.test_request_act,
+                    self.test_auth_act):
+            tools.addSeparator() if act is None else tools.addAction(act)
         help_ = bar.addMenu("&Help")
         help_.addAction(self.shortcuts_act)
         help_.addAction(self.about_act)
@@ -276,6 +290,7 @@ class MainWindow(QMainWindow):
         self.pane.dirtyChanged.connect(self._on_dirty)
         self.pane.saved.connect(self._on_saved)
         self.pane.duplicateRequested.connect(self.duplicate_action)
+        self.pane.testRequested.connect(self.open_test_request)
         self.splitter.replaceWidget(1, self.pane)
         self.placeholder.deleteLater()
         self.save_act.setEnabled(True)
@@ -345,7 +360,7 @@ class MainWindow(QMainWindow):
         self.pane.load(action, self.list.model.used_in(action.name))
         self.list.select(action.name)
         self._on_dirty(False)
-        for act in (self.dup_act, self.delete_act, self.export_act, self.test_auth_act):
+        for act in (self.dup_act, self.delete_act, self.export_act, self.test_auth_act, self.test_request_act):
             act.setEnabled(True)
         self.setWindowTitle(f"{action.name}[*] — Action Studio — {self.home.name}")
         return True
@@ -594,6 +609,43 @@ class MainWindow(QMainWindow):
         visible = (not self.sandbox_panel.isVisible()) if show is None else show
         self.sandbox_panel.setVisible(visible)
         self.sandbox_act.setChecked(visible)
+
+    def toggle_dock(self, which: str, show: Optional[bool] = None) -> None:
+        """The Send events and History panels, as docks at the bottom, built on first use."""
+        if self.services is None:
+            return
+        dock = self.docks.get(which)
+        if dock is None:
+            from PySide6.QtWidgets import QDockWidget
+
+            from ui.sending import HistoryPanel, SendPanel
+
+            title, panel_type, act = {"send": ("Send events", SendPanel, self.send_panel_act),
+                                      "history": ("History", HistoryPanel, self.history_act)}[which]
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{which}Dock")
+            dock.setWidget(panel_type(self.services, dock))
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            others = [d for d in (self.sandbox_panel, *self.docks.values()) if d is not None]
+            if others:
+                self.tabifyDockWidget(others[-1], dock)
+            # Checked means open: a dock tabbed behind another is still open.
+            dock.visibilityChanged.connect(lambda _visible, d=dock, a=act: a.setChecked(not d.isHidden()))
+            self.docks[which] = dock
+        visible = (not dock.isVisible()) if show is None else show
+        dock.setVisible(visible)
+        if visible:
+            dock.raise_()
+
+    def open_test_request(self) -> None:
+        """The test-request dialog on the pane's saved action (non-modal: several may be open)."""
+        action = self.pane.action() if self.pane is not None else None
+        if action is None or self.services is None:
+            return
+        from ui.sending import open_test_request
+
+        dialog = open_test_request(self, self.services, action)
+        self._request_dialogs = [d for d in self._request_dialogs if d.isVisible()] + [dialog]
 
     def update_sandbox_status(self) -> None:
         running = self.services is not None and self.services.sandbox is not None

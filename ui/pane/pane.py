@@ -57,6 +57,7 @@ class ConfigPane(QWidget):
     dirtyChanged = Signal(bool)
     saved = Signal(object, str)  # the saved Action, its previous name
     duplicateRequested = Signal()
+    testRequested = Signal()  # "Test request": the window opens the dialog on the saved action
 
     def __init__(self, services: Any, undo_stack: QUndoStack, name_taken: Callable[[str], bool],
                  parent: Optional[QWidget] = None) -> None:
@@ -141,9 +142,15 @@ class ConfigPane(QWidget):
         self.save_button.setAccessibleName("Save the action")
         self.save_button.setToolTip("Save (Ctrl+S)")
         self.save_button.clicked.connect(lambda: self.save())
+        self.test_request_button = QPushButton(icons.icon("send"), "Test request", self.header)
+        self.test_request_button.setObjectName("testRequestButton")
+        self.test_request_button.setAccessibleName("Send a test request through this action")
+        self.test_request_button.setToolTip("Send a test request (Ctrl+Return); unsaved edits are saved first")
+        self.test_request_button.clicked.connect(self.request_test)
         row = QHBoxLayout(self.header)
         row.setContentsMargins(12, 8, 12, 8)
         row.addWidget(self.title, 1)
+        row.addWidget(self.test_request_button)
         row.addWidget(self.save_button)
 
     def _build_banners(self) -> None:
@@ -364,6 +371,15 @@ class ConfigPane(QWidget):
 
         text = QTextDocumentFragment.fromHtml(self.problems_label.text()).toPlainText()
         return text.splitlines()[1:]
+
+    def request_test(self) -> None:
+        """A test request goes out as saved (secrets come from the keyring): save edits first."""
+        if self._base is None:
+            return
+        if self.is_dirty():
+            self.save(then=lambda ok: ok and self.testRequested.emit())
+        else:
+            self.testRequested.emit()
 
     def save(self, then: Optional[Callable[[bool], None]] = None) -> bool:
         """Validate everything; when clean, write secrets and the file off the UI thread.

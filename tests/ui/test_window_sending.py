@@ -1,0 +1,53 @@
+"""The window's entry points to calling actions: Test request, the Send events and History docks."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from tests.ui.conftest import wait_idle
+from tests.ui.test_mainwindow import select
+
+
+def test_test_request_button_sends_through_the_saved_action(window, qtbot):
+    select(qtbot, window, "notifyWebhook")
+    button = window.findChild(QPushButton, "testRequestButton")
+    assert button is not None and button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = window._request_dialogs[-1]
+    qtbot.addWidget(dialog)
+    assert dialog.action.name == "notifyWebhook"
+    dialog.form.editors["customerId"].editor.setText("c-77")
+    with qtbot.waitSignal(dialog.finished_call, timeout=20000) as blocker:
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    result = blocker.args[0]
+    assert result.outcome == "http_200"
+    assert result.response is not None and "c-77" in result.response.body
+    dialog.close()
+
+
+def test_unsaved_edits_are_saved_before_a_test_request(window, qtbot, services):
+    select(qtbot, window, "notifyWebhook")
+    edit = window.pane.names.description_edit
+    edit.selectAll()
+    qtbot.keyClicks(edit, "changed before the test")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.pane.is_dirty()
+    qtbot.mouseClick(window.findChild(QPushButton, "testRequestButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(window._request_dialogs), timeout=15000)
+    wait_idle(qtbot)
+    dialog = window._request_dialogs[-1]
+    qtbot.addWidget(dialog)
+    assert dialog.action.description == "changed before the test"
+    assert services.workspace.load("notifyWebhook").description == "changed before the test"
+    dialog.close()
+
+
+def test_send_and_history_docks(window, qtbot):
+    window.toggle_dock("send")
+    window.toggle_dock("history")
+    send, history = window.docks["send"], window.docks["history"]
+    assert window.send_panel_act.isChecked() and window.history_act.isChecked()
+    assert history.isVisible()
+    window.toggle_dock("history", False)
+    assert not history.isVisible() and not window.history_act.isChecked()
+    assert send.widget().services is window.services
