@@ -152,11 +152,41 @@ def main(argv: list[str]) -> int:
     dialog.grab().save(str(path))
     print(path)
     dialog.reject()
+
+    _request_shots(app, window, out, wait_until, settle)
     code = _finish(app, window, services, tmp)
     import subprocess
 
     # The dark scheme in a fresh process (the palette is chosen before any widget exists).
     return code or subprocess.call([sys.executable, "-m", "ui.screenshots", str(out), "--dark"])
+
+
+def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], settle_: Callable[..., None]) -> None:
+    """A test request with its response, then the history dock that recorded it."""
+    window.list.select("airshipCustomEvent", quiet=False)
+    wait(app, lambda: window.pane.saved_name() == "airshipCustomEvent")
+    window.open_test_request()
+    dialog = window._request_dialogs[-1]
+    dialog.resize(1000, 760)
+    sent: list[Any] = []
+    dialog.finished_call.connect(sent.append)
+    dialog.on_send()
+    wait(app, lambda: bool(sent), 20)
+    settle_(app)
+    path = out / "10-test-request.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.close()
+    window.toggle_dock("history", True)
+    dock = window.docks["history"]
+    panel = dock.widget()
+    wait(app, lambda: panel.model.rowCount() >= 1)
+    panel.table.selectRow(0)
+    settle_(app, 0.6)
+    path = out / "11-history.png"
+    window.grab().save(str(path))
+    print(path)
+    window.toggle_dock("history", False)
 
 
 def _finish(app: Any, window: Any, services: Any, tmp: Path) -> int:
