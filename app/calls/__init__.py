@@ -1,8 +1,9 @@
 """Calling actions for real: values, requests, sending with retries, the bulk path, the history.
 
 Modules: `values` (inputs and checks), `build` (the concrete request), `send` (one call, the
-platform's retry rules), `batch` (many calls over one client), `record` (what was sent and received,
-masked), `history` (SQLite), `events` (templates and checks for the seed endpoints).
+platform's retry rules), `batch` (many calls over one client), `transport` (the bulk path's httpx
+transports), `record` (what was sent and received, masked), `history` and `storage` (SQLite),
+`events` (templates and checks for the seed endpoints).
 """
 from app.calls.build import Outgoing, Prepared, SetupError, prepare
 from app.calls.record import CallResult, RecordedExchange, RecordedRequest, RecordedResponse

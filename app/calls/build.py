@@ -123,7 +123,7 @@ class Prepared:
             body = None if self.plan is None else _render(self.plan, values)
             if body is not None and self.root == "array":
                 body = [body]
-        data = None if body is None and self.action.endpoint.method == "GET" else _dumps(body)
+        data = None if body is None else _dumps(body)  # no payload: no body (not "null")
         return Outgoing(self.action.endpoint.method, url, headers, data, values, path_suffix, target, raw)
 
     def _text(self, text: str, where: str) -> str:

@@ -86,3 +86,8 @@ def test_get_sends_no_body_and_a_given_body_replaces_the_payload(plain: Resolver
     post = Action(name="p", endpoint=Endpoint(url="https://h/x"), request=infer_payload('{"a": 1}'))
     prepared = prepare(post, plain)
     assert prepared.render({}, body={"raw": True}).body == b'{"raw":true}'
+
+
+def test_post_without_a_request_payload_sends_no_body(plain: Resolver) -> None:
+    action = Action(name="t", endpoint=Endpoint(url="https://h/x"))
+    assert build(action, {}, plain).body is None
