@@ -8,7 +8,7 @@ from __future__ import annotations
 import traceback
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from ui import qtfixes  # noqa: F401  (PySide6 6.12: emit() loses a reference to True)
 
@@ -48,13 +48,13 @@ class _Relay(QObject):
 
     @Slot(object)
     def deliver(self, result: Any) -> None:
-        _live.discard(self)
+        _release(self)
         if self._on_done is not None and self._owner_alive() and _alive(self._on_done):
             self._on_done(result)
 
     @Slot(object)
     def fail(self, exc: BaseException) -> None:
-        _live.discard(self)
+        _release(self)
         if not self._owner_alive():
             return
         if self._on_error is not None:
@@ -64,6 +64,13 @@ class _Relay(QObject):
             from ui import message
 
             message.error(f"{type(exc).__name__}: {exc}")
+
+
+def _release(relay: "_Relay") -> None:
+    """Let a relay go once its slot has returned. Dropping the last reference inside the relay's own
+    queued slot destroys the QObject in the middle of PySide's qt_metacall, which then reads freed
+    memory (a segfault seen at random in the GUI tests); the next turn of the event loop is safe."""
+    QTimer.singleShot(0, lambda: _live.discard(relay))
 
 
 def _alive(callback: Callable[..., Any]) -> bool:
