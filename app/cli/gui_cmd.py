@@ -11,6 +11,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--sample", action="store_true",
                    help="open the sample workspace (installed on first use next to the default workspace)")
     p.set_defaults(func=run)
+    p = add_parser(subparsers, "sample", help="install the sample workspace (three actions, a journey, environments)")
+    p.set_defaults(func=run_sample)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,3 +27,17 @@ def run(args: argparse.Namespace) -> int:
     from ui.app import run_gui  # Qt is imported only when a window is wanted
 
     return run_gui(home, sample=sample)
+
+
+def run_sample(args: argparse.Namespace) -> int:
+    """Copy the sample workspace to --home (default: next to the default workspace) and seed its secrets."""
+    from app.cli.common import emit
+    from app.paths import resolve_home
+    from app.sample import install_sample, sample_home
+    from app.secrets import SecretStore
+
+    home = resolve_home(args.home) if getattr(args, "home", None) else sample_home()
+    problems = install_sample(home, SecretStore())
+    emit(args, {"home": str(home), "problems": problems},
+         "\n".join([f"sample workspace at {home}"] + [f"warning: {p}" for p in problems]))
+    return 0

@@ -116,3 +116,21 @@ def test_import_auth_into_an_action(sample_home: Path, tmp_path: Path) -> None:
     doc.write_text('{"type": "customAuthorization", "method": "POST"}')
     bad = cli("action", "import-auth", "notifyWebhook", str(doc), home=sample_home)
     assert bad.returncode == 1 and "body is required" in bad.stderr
+
+
+def test_sample_installs_a_workspace_with_its_demo_secrets(tmp_path: Path) -> None:
+    store = tmp_path / "keyring.json"
+    env = dict(os.environ, PYTHONPATH=str(REPO), AUTH_TEST_KEYRING=str(store),
+               PYTHON_KEYRING_BACKEND="tests.app.auth.file_keyring.FileKeyring")
+    home = tmp_path / "sample"
+    done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), "sample"], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (home / "actions").iterdir()) == [
+        "airshipCustomEvent.json", "notifyWebhook.json", "writeJourneyEvent.json"]
+    assert not (home / "sample-secrets.json").exists()  # demo secrets go to the keyring only
+    assert "5678" in store.read_text() and "5678" not in "".join(p.read_text() for p in home.rglob("*.json"))
+    no_keyring = dict(env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    again = subprocess.run([sys.executable, "-m", "app", "--home", str(tmp_path / "s2"), "sample"],
+                           capture_output=True, text=True, env=no_keyring, timeout=60)
+    assert again.returncode == 0 and "could not be stored" in again.stdout
