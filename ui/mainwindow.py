@@ -630,8 +630,9 @@ class MainWindow(QMainWindow):
             if others:
                 self.tabifyDockWidget(others[-1], dock)
             else:  # a third of the window, once shown: the list and the pane stay usable above it
-                QTimer.singleShot(0, lambda d=dock: self.resizeDocks([d], [max(220, self.height() // 3)],
-                                                                      Qt.Orientation.Vertical))
+                # The window is the timer's context: no call if it is gone by then.
+                QTimer.singleShot(0, self, lambda d=dock: self.resizeDocks([d], [max(220, self.height() // 3)],
+                                                                            Qt.Orientation.Vertical))
             # Checked means open: a dock tabbed behind another is still open.
             dock.visibilityChanged.connect(lambda _visible, d=dock, a=act: a.setChecked(not d.isHidden()))
             self.docks[which] = dock

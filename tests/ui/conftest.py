@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+import shiboken6
 
 from tests.ui.helpers.answers import Answers
 
@@ -51,7 +52,10 @@ def open_window(qtbot: Any, home: Path, services: Any) -> Any:
 def close_window(qtbot: Any, window: Any, answers: Answers) -> None:
     answers.save_discard_cancel = "discard"
     wait_idle(qtbot)
-    window.close()
+    # pytest-qt closes and deleteLater()s every addWidget'ed widget before fixtures tear down; the
+    # deferred delete runs in the first nested event loop (wait_idle), so the window may be gone.
+    if shiboken6.isValid(window):
+        window.close()
 
 
 @pytest.fixture

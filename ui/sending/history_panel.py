@@ -153,9 +153,11 @@ class HistoryPanel(QWidget):
         bar.addWidget(self.count)
         bar.addWidget(self.resend_button)
         bar.addWidget(export)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        # Side by side: the panel lives in a bottom dock, where height is scarce and width is not.
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)
+        splitter.setSizes([600, 600])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
