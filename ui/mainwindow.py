@@ -685,6 +685,15 @@ class MainWindow(QMainWindow):
         self.status_message.setText(text)
         self.status_message.setToolTip(text)
         icons.tint(self.status_message, {"error": "error", "warning": "warning"}.get(level, ""))
+        # A message is news, not state: it fades so a fixed problem is not still reported.
+        if not hasattr(self, "_message_timer"):
+            self._message_timer = QTimer(self, singleShot=True, timeout=self._clear_message)
+        self._message_timer.start(10_000 if level == "info" else 30_000)
+
+    def _clear_message(self) -> None:
+        if not self.undo_link.isVisible():
+            self.status_message.clear()
+            self.status_message.setToolTip("")
 
     def _on_undo_offered(self, text: str) -> None:
         self._on_message("info", text)
