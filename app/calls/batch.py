@@ -187,7 +187,7 @@ def _tabbed(text: str) -> bool:
 def make_client(transport: Transport, concurrency: int, timeout: float) -> httpx.AsyncClient:
     """The one client a batch shares (see app.calls.transport for the transports)."""
     return CallClient(transport=make_transport(transport, concurrency), follow_redirects=True, timeout=timeout,
-                      deadline_in_transport=transport == "aiohttp")
+                      eager=transport == "aiohttp")
 
 
 Progress = Callable[[int, int, BatchSummary], None]

@@ -137,3 +137,43 @@ def test_capped_calls_are_refused(webhook, services, resolver, sandbox) -> None:
                         concurrency=2, cap=HostCap(per_minute=6))
     assert summary.ok == 6 and summary.failed == {"capped": 4}
     assert sandbox.counters()["echo"] == 6
+
+
+def test_the_bulk_path_follows_redirects(webhook, services) -> None:
+    """The eager transport is called directly (not through client.send): a redirect still goes
+    back through httpx, which follows it with the body (307) and records the final answer."""
+    import http.server
+    from app.services import SANDBOX_URL_VAR
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if self.path.endswith("/notify"):
+                self.send_response(307)
+                self.send_header("Location", "/moved")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            out = json.dumps({"path": self.path, "body": json.loads(body)}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        action = webhook[0]
+        resolver = services.resolver(overrides={SANDBOX_URL_VAR: f"http://127.0.0.1:{server.server_port}"})
+        results = []
+        summary = run_batch(action, [BatchItem(1, {"customerId": "c1"})], engine=services.auth, resolver=resolver,
+                            timeout=5, on_result=lambda item, result: results.append(result))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert summary.ok == 1
+    assert results[0].data["path"] == "/moved" and results[0].data["body"]["customerId"] == "c1"
