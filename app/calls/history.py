@@ -3,6 +3,8 @@
 Rows hold only what `CallResult` recorded, which is already masked. One connection guarded by a
 lock serves every thread; `HistoryBuffer` batches inserts (executemany) for the bulk path. The
 table is bounded: past `max_rows` the oldest rows are pruned. Listeners hear about new rows.
+The request headers a batch's calls share are stored once in `parts` (see app.calls.storage); the
+readers here put them back. Parts are few (one per distinct set of masked headers) and never pruned.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TextIO
 
 from app.calls.record import CallResult
-from app.calls.storage import pack, unpack
+from app.calls.storage import Share, pack, unpack
 
 FILE_NAME = "history.sqlite3"
 DEFAULT_MAX_ROWS = 50_000
@@ -36,6 +38,10 @@ CREATE TABLE IF NOT EXISTS calls (
     detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS calls_action ON calls(action, id);
+CREATE TABLE IF NOT EXISTS parts (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
 """
 _COLUMNS = "id, time, action, source, outcome, status, duration_ms, method, url, error"
 
@@ -108,6 +114,8 @@ class History:
         self._db.executescript(_SCHEMA)
         self._rows = self._db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
         self._listeners: list[Callable[[int], None]] = []
+        self._part_ids: dict[str, int] = {}
+        self._part_texts: dict[int, str] = {}
 
     @classmethod
     def for_workspace(cls, home: Path, max_rows: int = DEFAULT_MAX_ROWS) -> "History":
@@ -120,7 +128,7 @@ class History:
 
     def add_many(self, results: Iterable[CallResult]) -> list[int]:
         """Record many calls in one transaction; returns their row ids."""
-        return self.add_rows([row_of(r) for r in results])
+        return self.add_rows([row_of(r, self.part_id) for r in results])
 
     def add_rows(self, rows: list[tuple[Any, ...]]) -> list[int]:
         """Insert rows made by `row_of` (encoded ahead, e.g. on another thread)."""
@@ -145,6 +153,25 @@ class History:
         for listener in list(self._listeners):
             listener(len(rows))
         return ids
+
+    def part_id(self, text: str) -> int:
+        """The id of a shared text (stored, and committed, the first time)."""
+        found = self._part_ids.get(text)
+        if found is None:
+            with self._lock:
+                db = self._conn()
+                db.execute("INSERT OR IGNORE INTO parts (text) VALUES (?)", (text,))
+                found = db.execute("SELECT id FROM parts WHERE text = ?", (text,)).fetchone()[0]
+            self._part_ids[text] = found
+        return found
+
+    def part_text(self, part: int) -> str:
+        found = self._part_texts.get(part)
+        if found is None:
+            with self._lock:
+                row = self._conn().execute("SELECT text FROM parts WHERE id = ?", (part,)).fetchone()
+            found = self._part_texts[part] = row[0] if row else ""  # parts are never deleted
+        return found
 
     def _prune(self, db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM calls WHERE id <= (SELECT id FROM calls ORDER BY id DESC LIMIT 1 OFFSET ?)",
@@ -175,7 +202,7 @@ class History:
     def result(self, row_id: int) -> Optional[CallResult]:
         with self._lock:
             found = self._conn().execute("SELECT detail FROM calls WHERE id = ?", (row_id,)).fetchone()
-        return unpack(found[0]) if found else None
+        return unpack(found[0], self.part_text) if found else None
 
     def outcomes(self) -> list[str]:
         with self._lock:
@@ -194,7 +221,7 @@ class History:
             if not found:
                 return
             for row_id, detail in found:
-                data = unpack(detail).to_dict()
+                data = unpack(detail, self.part_text).to_dict()
                 data["id"] = row_id
                 yield data
             last = found[-1][0]
@@ -245,7 +272,7 @@ class HistoryBuffer:
         self._last = time.monotonic()
 
     def add(self, result: CallResult) -> None:
-        self._pending.append(row_of(result))
+        self._pending.append(row_of(result, self.history.part_id))
         if len(self._pending) >= self.size or time.monotonic() - self._last >= self.interval_s:
             self.flush()
 
@@ -256,12 +283,12 @@ class HistoryBuffer:
             self.history.add_rows(pending)
 
 
-def row_of(result: CallResult) -> tuple[Any, ...]:
-    """The table row of a result (its detail as compact JSON)."""
+def row_of(result: CallResult, share: Optional[Share] = None) -> tuple[Any, ...]:
+    """The table row of a result (its detail as compact JSON; shared parts stored by `share`)."""
     request = result.request
     return (result.started_at.isoformat(timespec="milliseconds"), result.action, result.source, result.outcome,
             result.status, result.duration_ms, request.method if request else "", request.url if request else "",
-            result.error, pack(result))
+            result.error, pack(result, share))
 
 
 _open: "weakref.WeakKeyDictionary[Any, History]" = weakref.WeakKeyDictionary()

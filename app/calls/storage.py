@@ -3,44 +3,58 @@
 `CallResult.to_dict()` is the public form (exports, --json); this one is what each row's `detail`
 column holds: positional, header pairs as "Name: value" lines, so encoding a call costs a third
 of the dict form (measured: it is most of what recording adds to a batch call).
+
+A batch's calls share their request headers (one masked list, see `send.AuthState.headers`): given
+a `share` function (`History.part_id`), their text is stored once and the rows hold its id;
+`unpack` is then given the reverse (`History.part_text`) to put them back.
 """
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from app.calls.record import CallResult, RecordedExchange, RecordedRequest, RecordedResponse
 
 VERSION = 1
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, default=str).encode
-# The masked request headers of a batch are one shared list: its text is made once.
+# The masked request headers of a batch are one shared list: its text is made once (by id).
 _texts: dict[int, tuple[list[tuple[str, str]], str]] = {}
 
 
-def pack(result: CallResult) -> str:
+Share = Callable[[str], int]
+Unshare = Callable[[int], str]
+
+
+def pack(result: CallResult, share: Optional[Share] = None) -> str:
     return _encode([VERSION, result.action, result.outcome, result.started_at.isoformat(),
                     round(result.duration_ms, 2), result.source, result.error, result.values,
-                    result.path_suffix, result.body, [_exchange(ex) for ex in result.exchanges]])
+                    result.path_suffix, result.body, [_exchange(ex, share) for ex in result.exchanges]])
 
 
-def _exchange(ex: RecordedExchange) -> list[Any]:
+def _exchange(ex: RecordedExchange, share: Optional[Share]) -> list[Any]:
     req, resp = ex.request, ex.response
     packed_resp = None if resp is None else [resp.status, resp.reason, _headers_text(resp.headers), resp.body,
                                              round(resp.elapsed_ms, 2), resp.truncated]
-    return [req.method, req.url, _headers_text(req.headers), req.body, packed_resp, ex.error,
+    return [req.method, req.url, _request_headers(req.headers, share), req.body, packed_resp, ex.error,
             round(ex.elapsed_ms, 2)]
 
 
-def _headers_text(headers: list[tuple[str, str]]) -> str:
+def _request_headers(headers: list[tuple[str, str]], share: Optional[Share]) -> "str | int":
+    """Their text, made once per list; a list packed before (a batch's shared one, not a call's
+    own) is given to `share`, when given, and stored as the id it returns."""
     cached = _texts.get(id(headers))
     if cached is not None and cached[0] is headers:
-        return cached[1]
-    text = "\n".join(f"{k}: {v}" for k, v in headers)
+        return cached[1] if share is None else share(cached[1])
+    text = _headers_text(headers)
     if len(_texts) > 256:
         _texts.clear()
     _texts[id(headers)] = (headers, text)
     return text
+
+
+def _headers_text(headers: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{k}: {v}" for k, v in headers)
 
 
 def _headers(text: str) -> list[tuple[str, str]]:
@@ -51,19 +65,24 @@ def _headers(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def unpack(text: str) -> CallResult:
-    """A stored detail back as a CallResult (also reads rows stored as `to_dict()` JSON)."""
+def unpack(text: str, unshare: Optional[Unshare] = None) -> CallResult:
+    """A stored detail back as a CallResult (also reads rows stored as `to_dict()` JSON);
+    `unshare` gives the text of shared request headers stored by id."""
     data = json.loads(text)
     if isinstance(data, dict):
         return CallResult.from_dict(data)
     _, action, outcome, started, duration, source, error, values, suffix, body, exchanges = data
     return CallResult(action=action, outcome=outcome, started_at=datetime.fromisoformat(started),
                       duration_ms=duration, source=source, error=error, values=values, path_suffix=suffix,
-                      body=body, exchanges=[_unpack_exchange(ex) for ex in exchanges])
+                      body=body, exchanges=[_unpack_exchange(ex, unshare) for ex in exchanges])
 
 
-def _unpack_exchange(ex: list[Any]) -> RecordedExchange:
+def _unpack_exchange(ex: list[Any], unshare: Optional[Unshare]) -> RecordedExchange:
     method, url, req_headers, req_body, resp, error, elapsed = ex
+    if isinstance(req_headers, int):
+        if unshare is None:
+            raise ValueError("this call's request headers are stored apart: unpack needs `unshare`")
+        req_headers = unshare(req_headers)
     response: Optional[RecordedResponse] = None
     if resp is not None:
         status, reason, headers, resp_body, resp_elapsed, truncated = resp

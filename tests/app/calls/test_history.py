@@ -10,6 +10,7 @@ from app.calls.batch import read_batch, run_batch
 from app.calls.build import prepare
 from app.calls.history import Filter, History, HistoryBuffer, close_history, history_of
 from app.calls.record import CallResult
+from app.calls.values import example_values
 
 
 def fake(action: str = "a", outcome: str = "http_200", error: str | None = None) -> CallResult:
@@ -128,3 +129,33 @@ def test_history_holds_no_secret(services, resolver, sandbox, secrets, tmp_path:
     assert len(stored) > 10_000
     assert b"********" in stored
 
+
+
+def test_a_batch_stores_its_shared_request_headers_once(services, resolver, sandbox, tmp_path: Path) -> None:
+    """Rows of a batch hold the id of their (masked) request headers; every reader puts them back."""
+    action = services.workspace.load("writeJourneyEvent")
+    prepared = prepare(action, resolver)
+    lines = "\n".join(json.dumps(example_values(action)) for _ in range(30))
+    with History(tmp_path / "h.sqlite3") as history:
+        assert run_batch(action, read_batch(prepared, lines).items, engine=services.auth, resolver=resolver,
+                         prepared=prepared, history=history).ok == 30
+        parts = history._conn().execute("SELECT text FROM parts").fetchall()
+        assert len(parts) == 1 and "Authorization: ********" in parts[0][0]
+        stored = history._conn().execute("SELECT COUNT(*) FROM calls WHERE detail LIKE '%sandbox-name%'")
+        assert stored.fetchone()[0] <= 1  # the first call's, before its headers were seen shared...
+        rows = history.rows(limit=30)
+        for row in rows:  # ...and each call still shows them all, masked
+            headers = dict(history.result(row.id).request.headers)
+            assert headers["Authorization"] == "********" and headers["sandbox-name"] == "prod"
+            assert headers["Content-Type"] == "application/json" and headers["Host"].startswith("127.0.0.1:")
+        exported = [json.loads(line) for line in _export(history)]
+        assert all(("Authorization", "********") in map(tuple, d["exchanges"][0]["request"]["headers"])
+                   for d in exported)
+    with History(tmp_path / "h.sqlite3") as reopened:  # the ids hold across sessions
+        assert dict(reopened.result(rows[0].id).request.headers)["sandbox-name"] == "prod"
+
+
+def _export(history: History) -> list[str]:
+    out = io.StringIO()
+    history.export_jsonl(out)
+    return out.getvalue().splitlines()
