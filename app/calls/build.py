@@ -72,6 +72,7 @@ class Prepared:
     _parsed: Optional[httpx.URL] = None
     _parsed_text: str = ""
     _reader: Optional[FieldReader] = None
+    _template: Any = _NOTHING
 
     @property
     def reader(self) -> FieldReader:
@@ -120,11 +121,22 @@ class Prepared:
             url = self._parsed_text
         raw = None if body is _NOTHING else body
         if body is _NOTHING:
-            body = None if self.plan is None else _render(self.plan, values)
-            if body is not None and self.root == "array":
-                body = [body]
-        data = None if body is None else _dumps(body)  # no payload: no body (not "null")
+            data = None if self.plan is None else self._payload(values)
+        else:
+            data = None if body is None else _dumps(body)  # no payload: no body (not "null")
         return Outgoing(self.action.endpoint.method, url, headers, data, values, path_suffix, target, raw)
+
+    def _payload(self, values: dict[str, Any]) -> bytes:
+        """The payload's bytes: its constant text with the values' JSON in between (the same bytes
+        as encoding the whole payload, at a fraction of the cost); else rendered and encoded."""
+        if self._template is _NOTHING:
+            self._template = _template(self.plan, self.root == "array")
+        if self._template is not None:
+            texts, keys = self._template
+            if all(k in values for k in keys):  # an unfilled optional field is omitted: rendered
+                return "".join([texts[0], *(_encode(values[k]) + t for k, t in zip(keys, texts[1:]))]).encode()
+        body = _render(self.plan, values)
+        return _dumps([body] if self.root == "array" else body)
 
     def _text(self, text: str, where: str) -> str:
         try:
@@ -248,6 +260,42 @@ def _resolved(value: Any, resolver: Resolver, path: str) -> Any:
 
 
 _MISSING = object()
+
+
+def _template(plan: Node, array: bool) -> Optional[tuple[list[str], list[str]]]:
+    """The payload's JSON as constant texts around its variables' keys (texts[i] before keys[i]);
+    None when a list of objects has Variable parts (merged into each item: rendered instead)."""
+    pieces: list[Any] = ["["] if array else []
+    if not _pieces(plan, pieces):
+        return None
+    pieces += ["]"] if array else []
+    texts, keys = [""], []
+    for piece in pieces:
+        if isinstance(piece, str):
+            texts[-1] += piece
+        else:
+            keys.append(piece[0])
+            texts.append("")
+    return texts, keys
+
+
+def _pieces(node: Node, out: list[Any]) -> bool:
+    """Appends a node's constant texts and its variables (as 1-tuples of their key)."""
+    kind = node[0]
+    if kind == "const":
+        out.append(_encode(node[1]))
+    elif kind == "var":
+        out.append((node[1],))
+    elif kind == "obj":
+        out.append("{")
+        for i, (name, child) in enumerate(node[1]):
+            out.append(("," if i else "") + _encode(name) + ":")
+            if not _pieces(child, out):
+                return False
+        out.append("}")
+    else:
+        return False
+    return True
 
 
 def _render(node: Node, values: dict[str, Any]) -> Any:

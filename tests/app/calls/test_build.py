@@ -91,3 +91,31 @@ def test_get_sends_no_body_and_a_given_body_replaces_the_payload(plain: Resolver
 def test_post_without_a_request_payload_sends_no_body(plain: Resolver) -> None:
     action = Action(name="t", endpoint=Endpoint(url="https://h/x"))
     assert build(action, {}, plain).body is None
+
+
+def _encoded(prepared, values) -> bytes:
+    """The payload as rendered whole, then encoded: what the template must reproduce byte for byte."""
+    from app.calls.build import _dumps, _render
+
+    body = _render(prepared.plan, values)
+    return _dumps([body] if prepared.root == "array" else body)
+
+
+def test_payload_template_gives_the_bytes_of_the_whole_payload(services, resolver, plain: Resolver) -> None:
+    for name in services.workspace.names():
+        action = services.workspace.load(name)
+        prepared = prepare(action, resolver)
+        if prepared.plan is None:
+            continue
+        values = prepared.check(example_values(action))
+        assert prepared.render(values).body == _encoded(prepared, values), name
+    payload = infer_payload('{"a": "x", "b": {"c": 1, "d": "é\\"", "e": [1.5, null]}, "f": true}')
+    for path in ("a", "b.d", "b.e", "f"):
+        set_mode(payload.find(path), "variable")
+    payload.find("b.d").optional = True
+    prepared = prepare(Action(name="t", endpoint=Endpoint(url="https://h/x"), request=payload), plain)
+    full = {"a": "ü\n\"q\"", "b.d": None, "b.e": [2.25, None, {"k": "v"}], "f": False}
+    assert prepared.render(full).body == _encoded(prepared, full)
+    assert json.loads(prepared.render(full).body)["b"] == {"c": 1, "d": None, "e": [2.25, None, {"k": "v"}]}
+    partial = {k: v for k, v in full.items() if k != "b.d"}  # an unfilled optional field: rendered, omitted
+    assert json.loads(prepared.render(partial).body)["b"] == {"c": 1, "e": [2.25, None, {"k": "v"}]}
