@@ -51,7 +51,8 @@ def _eager_class() -> type:
                 headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
                 async with self.client.request(
                     method=request.method, url=str(request.url), headers=headers,
-                    data=await request.aread() or None,  # not read yet: a 307's redirected request allow_redirects=False, auto_decompress=False, compress=False,
+                    # aread: a redirected request (307) is not read yet.
+                    data=await request.aread() or None, allow_redirects=False, auto_decompress=False, compress=False,
                     # One deadline per request (the longest of httpx's four): aiohttp re-arms a timer
                     # on every read for sock_read, which costs more than the read on loopback.
                     timeout=ClientTimeout(total=max((t for t in timeout.values() if t is not None), default=None)),

@@ -139,11 +139,12 @@ def test_capped_calls_are_refused(webhook, services, resolver, sandbox) -> None:
     assert sandbox.counters()["echo"] == 6
 
 
-def test_the_bulk_path_follows_redirects(webhook, services) -> None:
-    """The eager transport is called directly (not through client.send): a redirect still goes
-    back through httpx, which follows it with the body (307) and records the final answer."""
+@pytest.fixture
+def local_server():
+    """A plain HTTP server: POST .../notify answers 307 to /moved, which echoes path and body
+    (gzipped when the path ends in /gz); yields its base URL."""
+    import gzip
     import http.server
-    from app.services import SANDBOX_URL_VAR
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -157,6 +158,9 @@ def test_the_bulk_path_follows_redirects(webhook, services) -> None:
             out = json.dumps({"path": self.path, "body": json.loads(body)}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
+            if self.path.endswith("/gz"):
+                out = gzip.compress(out)
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()
             self.wfile.write(out)
@@ -166,14 +170,36 @@ def test_the_bulk_path_follows_redirects(webhook, services) -> None:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        action = webhook[0]
-        resolver = services.resolver(overrides={SANDBOX_URL_VAR: f"http://127.0.0.1:{server.server_port}"})
-        results = []
-        summary = run_batch(action, [BatchItem(1, {"customerId": "c1"})], engine=services.auth, resolver=resolver,
-                            timeout=5, on_result=lambda item, result: results.append(result))
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_bulk_path_follows_redirects(webhook, services, local_server) -> None:
+    """The eager transport is called directly (not through client.send): a redirect still goes
+    back through httpx, which follows it with the body (307) and records the final answer."""
+    from app.services import SANDBOX_URL_VAR
+
+    resolver = services.resolver(overrides={SANDBOX_URL_VAR: local_server})
+    results = []
+    summary = run_batch(webhook[0], [BatchItem(1, {"customerId": "c1"})], engine=services.auth, resolver=resolver,
+                        timeout=5, on_result=lambda item, result: results.append(result))
     assert summary.ok == 1
-    assert results[0].data["path"] == "/moved" and results[0].data["body"]["customerId"] == "c1"
+    assert results[0].data == {"path": "/moved", "body": {**results[0].data["body"], "customerId": "c1"}}
+
+
+def test_the_eager_transport_leaves_redirects_and_decoding_to_httpx(local_server) -> None:
+    import asyncio
+
+    import httpx
+
+    from app.calls.transport import make_transport
+
+    async def post(path: str) -> httpx.Response:
+        async with httpx.AsyncClient(transport=make_transport("aiohttp", 2)) as client:
+            return await client.post(local_server + path, json={"a": 1})
+
+    moved = asyncio.run(post("/x/notify"))
+    assert moved.status_code == 307 and moved.headers["location"] == "/moved"  # not followed by aiohttp
+    zipped = asyncio.run(post("/x/gz"))
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.json() == {"path": "/x/gz", "body": {"a": 1}}
