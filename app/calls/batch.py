@@ -7,7 +7,7 @@ Bad lines are reported with their line number and skipped; they never stop the b
 
 Transport: httpx stays the API; its default transport (httpcore) degrades under concurrency, so
 the bulk path uses the httpx-aiohttp transport, reading bodies at once (app.calls.transport;
-bench/bench_batch.py measures the choices). The token
+bench/bench_batch.py measures the choices), which `CallClient.call` calls directly. The token
 is fetched once for the whole batch (a rejected token is refetched once, for every call at once).
 """
 from __future__ import annotations
