@@ -42,6 +42,9 @@ def timed(label: str, func: Callable[[], Any], results: dict[str, float]) -> Any
 
 
 def main() -> None:
+    from ui.app import tune_gc
+
+    tune_gc()  # as the app runs (ui/app.py); it also freezes start-up's objects, below
     app = QApplication.instance() or QApplication([])
     from app.model.action import Action
     from ui.payload.infer import example_to_payload, merge
@@ -105,6 +108,7 @@ def main() -> None:
     editor.insertPlainText(" ")
     QThreadPool.globalInstance().waitForDone()
     app.processEvents()
+    gc.freeze()  # the app does this once its window is ready
     pauses: list[float] = []
     gc.callbacks.append(_gc_timer(pauses))
     editor._start_validation()  # what the pause timer does: the worker starts now
