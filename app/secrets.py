@@ -121,7 +121,7 @@ class SecretStore:
         if backend is None:
             raise SecretError(
                 (self._problem or "no keyring is available")
-                + "; choose 'session only' to keep secrets in memory for this run"
+                + " (in the window, 'Use session-only storage' keeps secrets in memory for that run)"
             )
         return backend
 

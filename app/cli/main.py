@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from typing import Optional, Sequence
 
@@ -60,6 +61,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        return _report(exc)
+
+
+def _report(exc: Exception) -> int:
+    """The environment refused (no keyring, a read-only or full disk): say what, exit 1. Anything
+    else is a bug of ours: a one-line report, the traceback on request, exit 70."""
+    from app.secrets import SecretError  # imported here: opening the window must stay fast
+    from app.store import StoreError
+
+    if isinstance(exc, (SecretError, StoreError, OSError)):
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if os.environ.get("ACTION_STUDIO_DEBUG"):
+        raise exc
+    print(f"error: internal error ({type(exc).__name__}: {exc}); "
+          "run again with ACTION_STUDIO_DEBUG=1 for the details and please report it", file=sys.stderr)
+    return 70
 
 
 def _wants_gui(argv: list[str]) -> bool:

@@ -38,7 +38,7 @@ def test_no_keyring_is_said_clearly_and_session_only_is_a_choice() -> None:
     store = SecretStore()
     assert not store.available
     assert "no OS keyring" in (store.problem or "")
-    with pytest.raises(SecretError, match="session only"):
+    with pytest.raises(SecretError, match="session-only storage"):
         store.put("x")
     store.use_session_only()
     assert store.reveal(store.put("x")) == "x"

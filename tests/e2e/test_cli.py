@@ -134,3 +134,16 @@ def test_sample_installs_a_workspace_with_its_demo_secrets(tmp_path: Path) -> No
     again = subprocess.run([sys.executable, "-m", "app", "--home", str(tmp_path / "s2"), "sample"],
                            capture_output=True, text=True, env=no_keyring, timeout=60)
     assert again.returncode == 0 and "could not be stored" in again.stdout
+
+
+def test_no_keyring_refuses_plain_secrets_clearly(tmp_path: Path) -> None:
+    """A plain password in an imported file must go to a keyring; with none, nothing is written."""
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps({"name": "plainSecret", "auth": {"type": "basic", "username": "u", "password": "hunter2"}}))
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    home = tmp_path / "ws"
+    done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), "action", "import", str(plain)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: no OS keyring is available") and "Traceback" not in done.stderr
+    assert not any(home.rglob("*.json")) or "hunter2" not in "".join(p.read_text() for p in home.rglob("*.json"))
