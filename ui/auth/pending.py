@@ -2,14 +2,19 @@
 
 `PendingSecrets` hands out a new `SecretRef` for each typed value (no keyring I/O); the pane
 writes `values` to the keyring when it saves. `OverlayStore` lets "Test authentication" and
-"Copy as cURL" use those unsaved values: it answers from them first, then from the real store.
+"Copy as cURL" use those unsaved values: it answers from them first, then from the real store;
+`overlay_resolver` hands it to their workers. `secret_refs` says which references an auth uses.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
+from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth
 from app.model.base import SecretRef, Value, placeholders
 from app.secrets import SecretError, SecretStore
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 
 class PendingSecrets:
@@ -87,3 +92,29 @@ def masked_text(text: str, secrets: Iterable[str]) -> str:
         if len(secret) >= 3:
             text = text.replace(secret, "********")
     return text
+
+
+def overlay_resolver(services: Services, pending: dict[str, str]) -> Any:
+    """A resolver that reads the pending secrets before the keyring (for a worker thread)."""
+    resolver = services.resolver()
+    resolver.secrets = OverlayStore(resolver.secrets, pending)
+    return resolver
+
+
+def secret_refs(auth: Any) -> list[SecretRef]:
+    """The secret references an auth holds (to keep only the pending values it still uses)."""
+    return [ref for _, ref in secret_places(auth)]
+
+
+def secret_places(auth: Any) -> list[tuple[str, SecretRef]]:
+    """Each secret reference of an auth with its dotted path ("body.bodyParams.client_secret")."""
+    if isinstance(auth, BasicAuth):
+        return [("password", auth.password)] if isinstance(auth.password, SecretRef) else []
+    if isinstance(auth, ApiKeyAuth):
+        return [("value", auth.value)] if isinstance(auth.value, SecretRef) else []
+    if not isinstance(auth, CustomAuth):
+        return []
+    out = [(f"headers.{k}", v) for k, v in auth.headers.items() if isinstance(v, SecretRef)]
+    if auth.body is not None:
+        out += [(f"body.bodyParams.{k}", v) for k, v in auth.body.body_params.items() if isinstance(v, SecretRef)]
+    return out
