@@ -1,16 +1,15 @@
 """Section 3 of the configuration pane: the authentication mode, its form, JSON, cURL and the test.
 
 `AuthSection` holds the mode, the pages and the notes, and says when the auth changed. The rest
-is delegated: `jsonsync` keeps the custom form and its JSON in step, `curlflow` reads and writes
-curl commands, `testing` runs "Test authentication". Typed secrets stay pending (fresh references,
-no keyring I/O) until the pane saves them; the test and "Copy as cURL" use them through an overlay
-store, in a worker thread.
+is delegated: `validity` reads the auth and its problems off the page, `jsonsync` keeps the custom
+form and its JSON in step, `curlflow` reads and writes curl commands, `testing` runs "Test
+authentication". Typed secrets stay pending (fresh references, no keyring I/O) until the pane
+saves them; the test and "Copy as cURL" use them through an overlay store, in a worker thread.
 """
 from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import ValidationError
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QToolButton, QVBoxLayout,
@@ -18,18 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.action import Action
-from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth, CustomBody, NoAuth
-from app.model.base import error_lines
+from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth, CustomBody
 from app.services import Services
-from app.transfer import is_missing
 from ui import icons
 from ui.auth import curldialog, curlflow
 from ui.auth.customform import CustomForm
 from ui.auth.jsonsync import JsonSync
-from ui.auth.pending import PendingSecrets, secret_places, secret_refs
+from ui.auth.pending import PendingSecrets, secret_refs
 from ui.auth.result import DetailsDialog
 from ui.auth.simple import ApiKeyForm, BasicForm
 from ui.auth.testing import AuthTester
+from ui.auth.validity import page_auth, page_problems
 from ui.jsonedit import JsonEdit
 
 MODES = (("none", "No authentication"), ("basic", "Basic"), ("apiKey", "API key"), ("customAuthorization", "Custom"))
@@ -183,37 +181,10 @@ class AuthSection(QWidget):
 
     def _auth(self) -> Any:
         """The auth from the current page, or None when it is not valid."""
-        try:
-            mode = self.mode_name()
-            if mode == "basic":
-                return self.basic.auth()
-            if mode == "apiKey":
-                return self.api_key.auth()
-            if mode == "customAuthorization":
-                return CustomAuth.model_validate(self.custom.document())
-            return NoAuth()
-        except ValidationError:
-            return None
+        return page_auth(self.mode_name(), self.basic, self.api_key, self.custom)
 
     def _problems(self) -> list[str]:
-        mode = self.mode_name()
-        out: list[str] = []
-        try:
-            if mode == "basic":
-                out += self.basic.problems()
-            elif mode == "apiKey":
-                self.api_key.auth()
-                out += self.api_key.problems()
-            elif mode == "customAuthorization":
-                problem = self.json.problem()
-                if problem is not None:
-                    out.append(f"authentication JSON: {problem}")
-                auth = CustomAuth.model_validate(self.custom.document())
-                out += [f"authentication.{path}: the secret is not in the keyring; type it again"
-                        for path, ref in secret_places(auth) if is_missing(ref)]
-        except ValidationError as exc:
-            out += [_prefixed(line) for line in error_lines(exc)]
-        return out
+        return page_problems(self.mode_name(), self.basic, self.api_key, self.custom, self.json)
 
     def _update_problems(self) -> None:
         problems = self._problems()
@@ -354,8 +325,3 @@ def _fit_to_current(stack: QStackedWidget) -> None:
         policy = QSizePolicy.Policy.Preferred if index == stack.currentIndex() else QSizePolicy.Policy.Ignored
         stack.widget(index).setSizePolicy(policy, policy)
     stack.updateGeometry()
-
-
-def _prefixed(line: str) -> str:
-    path, _, reason = line.partition(": ")
-    return f"authentication: {reason}" if path == "(action)" else f"authentication.{path}: {reason}"
