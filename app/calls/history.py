@@ -118,8 +118,28 @@ class History:
         self._part_texts: dict[int, str] = {}
 
     @classmethod
-    def for_workspace(cls, home: Path, max_rows: int = DEFAULT_MAX_ROWS) -> "History":
+    def for_workspace(cls, home: Path, max_rows: Optional[int] = None) -> "History":
+        """The workspace's history, bounded by its settings' historyMaxRows unless max_rows is given."""
+        if max_rows is None:
+            from app.settings import load_settings
+
+            max_rows = load_settings(home).history_max_rows
         return cls(Path(home) / FILE_NAME, max_rows)
+
+    def set_max_rows(self, max_rows: int) -> int:
+        """Change the bound and prune at once; returns how many calls were removed."""
+        with self._lock:
+            self.max_rows = max_rows
+            before = self._rows
+            if self._rows > max_rows:
+                db = self._conn()
+                db.execute("BEGIN IMMEDIATE")
+                self._prune(db)
+                db.execute("COMMIT")
+            removed = before - self._rows
+        for listener in list(self._listeners):
+            listener(0)
+        return removed
 
     # -- writing -------------------------------------------------------------------------------
     def add(self, result: CallResult) -> int:
@@ -300,7 +320,12 @@ def history_of(services: Any) -> History:
     with _open_lock:
         history = _open.get(services)
         if history is None or history._db is None:
-            history = History.for_workspace(services.workspace.home)
+            from app.settings import SettingsError
+
+            try:
+                history = History.for_workspace(services.workspace.home)
+            except SettingsError:  # a broken settings.json must not cost the history (the CLI reports it)
+                history = History.for_workspace(services.workspace.home, DEFAULT_MAX_ROWS)
             _open[services] = history
         return history
 

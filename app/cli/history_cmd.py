@@ -26,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _filters(export)
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
     export.set_defaults(func=run_export)
+    limit = add_parser(verbs, "limit", help="show or set how many calls the history keeps (oldest pruned)")
+    limit.add_argument("max_rows", type=int, nargs="?", metavar="N", help="keep at most N calls (100 or more)")
+    limit.set_defaults(func=run_limit)
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -89,4 +92,33 @@ def run_export(args: argparse.Namespace) -> int:
             print(f"exported {n} call{'s' if n != 1 else ''} to {args.output}", file=sys.stderr)
         else:
             history.export_jsonl(sys.stdout, _where(args))
+    return 0
+
+
+def run_limit(args: argparse.Namespace) -> int:
+    """Show the bound, or store a new one in the workspace settings and prune to it now."""
+    from pydantic import ValidationError
+
+    from app.calls.history import FILE_NAME, History
+    from app.settings import SettingsError, load_settings, save_settings
+
+    home = home_of(args)
+    try:
+        settings = load_settings(home)
+        if args.max_rows is not None:
+            settings = settings.model_copy(update={"history_max_rows": args.max_rows})
+            settings = type(settings).model_validate(settings.dump())
+    except ValidationError:
+        raise CliError(f"the history must keep between 100 and 10,000,000 calls, not {args.max_rows}") from None
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+    removed = 0
+    if args.max_rows is not None:
+        save_settings(home, settings)
+        if (Path(home) / FILE_NAME).exists():
+            with History.for_workspace(home) as history:
+                removed = history.set_max_rows(settings.history_max_rows)
+    keep = settings.history_max_rows
+    note = f" ({removed} oldest call{'s' if removed != 1 else ''} pruned)" if removed else ""
+    emit(args, {"maxRows": keep, "pruned": removed}, f"the history keeps the last {keep:,} calls{note}")
     return 0

@@ -69,9 +69,10 @@ def _report(exc: Exception) -> int:
     """The environment refused (no keyring, a read-only or full disk): say what, exit 1. Anything
     else is a bug of ours: a one-line report, the traceback on request, exit 70."""
     from app.secrets import SecretError  # imported here: opening the window must stay fast
+    from app.settings import SettingsError
     from app.store import StoreError
 
-    if isinstance(exc, (SecretError, StoreError, OSError)):
+    if isinstance(exc, (SecretError, SettingsError, StoreError, OSError)):
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if os.environ.get("ACTION_STUDIO_DEBUG"):

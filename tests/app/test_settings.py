@@ -1,0 +1,48 @@
+"""Workspace settings: the history bound is configurable, checked, and applied at once."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.calls.history import History
+from app.settings import SettingsError, WorkspaceSettings, load_settings, save_settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_round_trip_and_bad_values(tmp_path: Path) -> None:
+    assert load_settings(tmp_path).history_max_rows == 50_000
+    save_settings(tmp_path, WorkspaceSettings(history_max_rows=500))
+    assert json.loads((tmp_path / "settings.json").read_text()) == {"historyMaxRows": 500}
+    assert History.for_workspace(tmp_path).max_rows == 500
+    (tmp_path / "settings.json").write_text('{"historyMaxRows": 5}')
+    with pytest.raises(SettingsError, match="settings.json: historyMaxRows: Input should be greater than or equal to 100"):
+        load_settings(tmp_path)
+
+
+def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, "-m", "app", "--home", str(home), "history", "limit", *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_history_limit_command_prunes_at_once(tmp_path: Path) -> None:
+    with History.for_workspace(tmp_path) as history:
+        rows = [("2026-11-23T12:00:00.000", "a", "manual", "http_200", 200, 1.0, "POST", "http://x", "", "{}")] * 150
+        history.add_rows(rows)
+    done = cli(tmp_path, "120")
+    assert done.returncode == 0, done.stderr
+    assert "keeps the last 120 calls (30 oldest calls pruned)" in done.stdout
+    with History.for_workspace(tmp_path) as history:
+        assert history.max_rows == 120 and history.count() == 120
+    assert "keeps the last 120 calls" in cli(tmp_path).stdout
+    bad = cli(tmp_path, "3")
+    assert bad.returncode == 1 and "between 100 and 10,000,000" in bad.stderr
+    (tmp_path / "settings.json").write_text("{oops")
+    broken = cli(tmp_path)
+    assert broken.returncode == 1 and "settings.json" in broken.stderr and "Traceback" not in broken.stderr
