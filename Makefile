@@ -38,7 +38,7 @@ $(SYSTEM_STAMP): | $(PY)
 	fi
 	touch $@
 
-run: $(STAMP)
+run: $(STAMP) system-packages
 	$(PY) -m app gui --sample
 
 test: $(TEST_STAMP) system-packages
