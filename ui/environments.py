@@ -6,12 +6,13 @@ from typing import Any, Optional
 
 from app.model import EnvironmentSet, MASK, error_lines
 from pydantic import ValidationError
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from ui import icons, message
+from ui.rowsmodel import RowsTableModel
 from ui.workers import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -22,8 +23,10 @@ def _is_secret(value: Any) -> bool:
     return isinstance(value, dict) and "secret" in value
 
 
-class VariablesModel(QAbstractTableModel):
+class VariablesModel(RowsTableModel):
     """The variables of one environment as raw rows {name, value} (value may be {"secret": ref})."""
+
+    columns = COLUMNS
 
     edited = Signal()
 
@@ -49,17 +52,6 @@ class VariablesModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
             self.endRemoveRows()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 3:
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

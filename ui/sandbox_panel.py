@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QSplitter,
     QTableView, QVBoxLayout, QWidget,
 )
 
 from ui import icons, message
+from ui.rowsmodel import RowsTableModel
 from ui.workers import run_in_background
 
 Index = QModelIndex | QPersistentModelIndex
@@ -23,8 +24,10 @@ MAX_ROWS = 2000
 EntryRole = Qt.ItemDataRole.UserRole + 1
 
 
-class RequestLogModel(QAbstractTableModel):
+class RequestLogModel(RowsTableModel):
     """The sandbox's request log, newest last, at most MAX_ROWS rows."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -50,17 +53,6 @@ class RequestLogModel(QAbstractTableModel):
 
     def entry(self, row: int) -> dict[str, Any]:
         return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

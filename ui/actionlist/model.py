@@ -10,8 +10,10 @@ import bisect
 from datetime import datetime
 from typing import Any, Callable, Iterable, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
+
+from ui.rowsmodel import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -33,8 +35,11 @@ def modified_text(iso: str) -> str:
         return iso
 
 
-class ActionListModel(QAbstractTableModel):
+class ActionListModel(RowsTableModel):
     """One row per action summary (name, description, method, auth, modified, url)."""
+
+    columns = COLUMNS
+    column_tips = ("", "", "How many journeys call the action")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -165,20 +170,6 @@ class ActionListModel(QAbstractTableModel):
         return s.modified
 
     # -- Qt model API ------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
-            if role == Qt.ItemDataRole.ToolTipRole and section == USED:
-                return "How many journeys call the action"
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags

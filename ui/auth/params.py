@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
     QToolButton, QVBoxLayout, QWidget,
@@ -14,6 +14,7 @@ from app.model.auth import is_secret_key
 from app.model.base import MASK, SecretRef, Value
 from ui import icons
 from ui.auth.pending import PendingSecrets, as_value, only_placeholder
+from ui.rowsmodel import RowsTableModel
 
 NAME, VALUE, SECRET = range(3)
 Index = QModelIndex | QPersistentModelIndex
@@ -26,8 +27,10 @@ class Row:
     secret: bool
 
 
-class ParamsModel(QAbstractTableModel):
+class ParamsModel(RowsTableModel):
     """Rows of (name, value, secret). A secret row holds a SecretRef and shows ********."""
+
+    columns = ("Name", "Value", "Secret")
 
     edited = Signal()
 
@@ -72,17 +75,6 @@ class ParamsModel(QAbstractTableModel):
         return 0 <= row < len(self._rows) and self._rows[row].secret
 
     # -- Qt model --------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return ("Name", "Value", "Secret")[section] if 0 <= section < 3 else None
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags

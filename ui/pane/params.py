@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QStyledItemDelegate,
@@ -20,6 +20,7 @@ from app.model import MASK
 from app.model.endpoint import is_locked_header
 from app.model.rules import http_name_problem, value_problem
 from ui import icons
+from ui.rowsmodel import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Name", "Type", "Value / label", "Secret")
@@ -33,8 +34,13 @@ def is_secret(value: Any) -> bool:
     return isinstance(value, dict) and "secret" in value
 
 
-class ParamModel(QAbstractTableModel):
+class ParamModel(RowsTableModel):
     """Editable rows of headers (kind 'header') or query parameters (kind 'query parameter')."""
+
+    columns = COLUMNS
+    column_tips = ("", "Constant: a fixed value. Variable: set in the journey, shown with its label.",
+                   "The constant value, or the label journey authors see for a variable",
+                   "Keep the value in the keyring, masked here and in exports")
 
     edited = Signal()  # one completed user edit (the pane records an undo step)
 
@@ -106,22 +112,6 @@ class ParamModel(QAbstractTableModel):
         return problem
 
     # -- Qt model API ------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return COLUMNS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return ("", "Constant: a fixed value. Variable: set in the journey, shown with its label.",
-                        "The constant value, or the label journey authors see for a variable",
-                        "Keep the value in the keyring, masked here and in exports")[section] or None
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags

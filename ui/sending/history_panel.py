@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import shiboken6
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel,
+from PySide6.QtCore import (QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel,
                             Qt, QTimer, Signal)
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLin
 from app.calls import CallResult, send
 from app.calls.history import Filter, History, HistoryRow, history_of
 from ui import ask
+from ui.rowsmodel import RowsTableModel
 from ui.sending.result_view import ERROR_COLOR, OK_COLOR, ResultView
 from ui.workers import run_in_background
 
@@ -23,8 +24,10 @@ RowRole = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsTableModel):
     """History rows, newest first, fetched a page at a time (canFetchMore / fetchMore)."""
+
+    columns = COLUMNS
 
     def __init__(self, history: History, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -50,12 +53,6 @@ class HistoryModel(QAbstractTableModel):
         finally:
             self._busy = False
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and not self._busy and len(self._rows) < self._total
 
@@ -74,11 +71,6 @@ class HistoryModel(QAbstractTableModel):
             self.endInsertRows()
         finally:
             self._busy = False
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -1,0 +1,34 @@
+"""The base of every flat table model here: rows in `self._rows`, fixed column headers."""
+from __future__ import annotations
+
+from typing import Any, Sequence, Union
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+Index = Union[QModelIndex, QPersistentModelIndex]
+
+
+class RowsTableModel(QAbstractTableModel):
+    """rowCount, columnCount and headerData for a table over `self._rows` (set in __init__).
+
+    Subclasses name their `columns` and, optionally, a tooltip per column in `column_tips`.
+    """
+
+    columns: Sequence[str] = ()
+    column_tips: Sequence[str] = ()
+    _rows: Sequence[Any]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section < len(self.column_tips):
+            return self.column_tips[section] or None
+        return None
