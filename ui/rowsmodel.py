@@ -9,9 +9,10 @@ Index = Union[QModelIndex, QPersistentModelIndex]
 
 
 class RowsTableModel(QAbstractTableModel):
-    """rowCount, columnCount and headerData for a table over `self._rows` (set in __init__).
+    """rowCount, columnCount, headerData and read-only flags for a table over `self._rows`.
 
-    Subclasses name their `columns` and, optionally, a tooltip per column in `column_tips`.
+    Subclasses set `self._rows` in __init__, name their `columns` and, optionally, a tooltip per
+    column in `column_tips`; editable models override `flags`.
     """
 
     columns: Sequence[str] = ()
@@ -32,3 +33,8 @@ class RowsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and section < len(self.column_tips):
             return self.column_tips[section] or None
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
