@@ -232,7 +232,7 @@ _ROLES: dict[int, Callable[[ActionListModel, Any, int], Any]] = {
 
 
 class ActionFilterProxy(QSortFilterProxyModel):
-    """Filters rows on name and description as the user types; sorting is the source model's."""
+    """Filters rows on name, description and URL as the user types; sorting is the source model's."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -264,7 +264,7 @@ class ActionFilterProxy(QSortFilterProxyModel):
         if not self._needle:
             return True
         s = self.sourceModel().summary(source_row)  # type: ignore[attr-defined]
-        return self._needle in s.name.lower() or self._needle in s.description.lower()
+        return any(self._needle in text.lower() for text in (s.name, s.description, s.url))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # Sort the source (fast, keys precomputed in Python); the proxy keeps source order.

@@ -4,8 +4,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout,
     QWidget,
@@ -36,11 +36,12 @@ class ActionListWidget(QWidget):
         self.search = QLineEdit(self)
         self.search.setObjectName("actionSearch")
         self.search.setAccessibleName("Search actions")
-        self.search.setPlaceholderText("Search actions (Ctrl+F)")
+        self.search.setPlaceholderText("Search name, description or URL (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition).setToolTip(
-            "Filter by name or description")
+            "Filter by name, description or URL (Esc clears)")
         self.search.textChanged.connect(self._on_search)
+        self.search.installEventFilter(self)
 
         self.add_button = self._button("addActionButton", "add", "Add", "Add a new action (Ctrl+N)")
         self.duplicate_button = self._button("duplicateActionButton", "duplicate", "Duplicate",
@@ -57,6 +58,8 @@ class ActionListWidget(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the list (see focusNextPrevChild): cell-by-cell Tab opened a new action each time.
+        self.table.setTabKeyNavigation(False)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(NAME, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
@@ -171,6 +174,7 @@ class ActionListWidget(QWidget):
     # -- search ---------------------------------------------------------------------------------
     def _on_search(self, text: str) -> None:
         self.proxy.set_text(text)
+        self._update_count()  # the label quotes the text even when the rows shown did not change
         if self._current:
             row = self.proxy.proxy_row_of(self._current)
             if row >= 0:
@@ -182,6 +186,39 @@ class ActionListWidget(QWidget):
                     self.table.scrollTo(index)
                 finally:
                     self._quiet = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
+            if self.search.text():
+                self.search.clear()
+            else:  # nothing to clear: Esc goes back to the list
+                self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return True
+        return super().eventFilter(watched, event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab from the table leaves the list for the widget beside it (the pane), as the eye goes.
+
+        The window's focus chain follows creation order, and the pane is built after the menu bar's
+        corner widgets, so Qt's own order would go from the list to the environment combo.
+        """
+        if next and self.table.hasFocus():
+            target = self._first_focusable_beside()
+            if target is not None:
+                target.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().focusNextPrevChild(next)
+
+    def _first_focusable_beside(self) -> Optional[QWidget]:
+        """The first widget after the list in the focus chain that sits beside it (the pane)."""
+        parent = self.parentWidget()
+        widget = self.table.nextInFocusChain()
+        while parent is not None and widget is not self.table:  # the chain is a ring
+            if not self.isAncestorOf(widget) and parent.isAncestorOf(widget) and _takes_tab_focus(widget):
+                return widget
+            widget = widget.nextInFocusChain()
+        return None
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -205,3 +242,7 @@ class ActionListWidget(QWidget):
             act.toggled.connect(lambda on, c=col: self.table.setColumnHidden(c, not on))
             menu.addAction(act)
         menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+
+def _takes_tab_focus(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isVisible() and widget.isEnabled()
