@@ -89,19 +89,19 @@ class ParamModel(RowsTableModel):
         return 0 <= row < len(self._rows) and not self._locked(row) and not self._read_only
 
     def _locked(self, row: int) -> bool:
-        return self.kind == "header" and is_locked_header(self._rows[row]["name"])
+        """Content-Type and Charset as the platform put them: the first row of that name. Another
+        row typed with the same name is an ordinary row (editable, removable) marked as a duplicate."""
+        return self.kind == "header" and is_locked_header(self._rows[row]["name"]) \
+            and self._first_row_named(self._rows[row]["name"]) == row
+
+    def _first_row_named(self, name: str) -> int:
+        key = name.lower()
+        return next(i for i, r in enumerate(self._rows) if r["name"].lower() == key)
 
     def problems(self) -> list[str]:
         """What is wrong, one line per row ('header 3: the header name is empty')."""
-        out, seen = [], set()
-        for i, r in enumerate(self._rows):
-            problem = self.row_problem(i)
-            if not problem and r["name"].lower() in seen:
-                problem = f"{r['name']!r} appears twice"
-            seen.add(r["name"].lower())
-            if problem:
-                out.append(f"{self.kind} {i + 1}: {problem}")
-        return out
+        return [f"{self.kind} {i + 1}: {problem}" for i in range(len(self._rows))
+                if (problem := self.row_problem(i))]
 
     def row_problem(self, row: int) -> Optional[str]:
         r = self._rows[row]
@@ -109,6 +109,10 @@ class ParamModel(RowsTableModel):
         problem = http_name_problem(r["name"], what)
         if not problem and isinstance(r["value"], str):
             problem = value_problem(r["value"])
+        first = self._first_row_named(r["name"]) if r["name"] else row
+        if not problem and first != row:
+            problem = (f"a {what} named {self._rows[first]['name']!r} already exists ({what} {first + 1}); "
+                       "rename or remove this one")
         return problem
 
     # -- Qt model API ------------------------------------------------------------------------
