@@ -79,6 +79,11 @@ class ConfigPane(QWidget):
         self._resolve_timer.setSingleShot(True)
         self._resolve_timer.setInterval(400)
         self._resolve_timer.timeout.connect(self.refresh_resolved)
+        # Once Save listed blockers, the list follows the edits (a pause after typing, not per key).
+        self._problems_timer = QTimer(self)
+        self._problems_timer.setSingleShot(True)
+        self._problems_timer.setInterval(300)
+        self._problems_timer.timeout.connect(self._refresh_problems)
         self._build_header()
         self._build_banners()
         self.names = NameSection(name_taken, self)
@@ -289,8 +294,7 @@ class ConfigPane(QWidget):
         self._restore_widgets(snapshot, action)
         self._last = snapshot
         self._update_dirty()
-        if self.problems_box.isVisible():
-            self.show_problems(self.build()[1])
+        self._refresh_problems()
         self._resolve_timer.start()
 
     def _restore_widgets(self, snapshot: Snapshot, action: Action) -> None:
@@ -315,6 +319,8 @@ class ConfigPane(QWidget):
     def _update_dirty(self) -> None:
         if self._base is None:
             return
+        if not self.problems_box.isHidden():
+            self._problems_timer.start()
         dirty = self._mine() != self._saved.get("mine") or self._last.get("theirs") != self._saved.get("theirs")
         shown = self.names.values()[0] or self.saved_name()
         self.title.setText(shown + (" *" if dirty else ""))
@@ -348,6 +354,12 @@ class ConfigPane(QWidget):
             if not problems:
                 problems = error_lines(exc)
         return (None if problems else action), problems
+
+    def _refresh_problems(self) -> None:
+        """The banner lists what blocks saving now: a fixed problem leaves it, the last one hides it."""
+        self._problems_timer.stop()
+        if not self.problems_box.isHidden() and self._base is not None:
+            self.show_problems(self.build()[1])
 
     def show_problems(self, problems: list[str]) -> None:
         if not problems:
