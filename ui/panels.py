@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -137,7 +138,8 @@ class PanelsMixin:
         from ui.sending import open_test_request
 
         dialog = open_test_request(self, self.services, action)
-        self._request_dialogs = [d for d in self._request_dialogs if d.isVisible()] + [dialog]
+        # Closed dialogs delete themselves: keep only the live ones.
+        self._request_dialogs = [d for d in self._request_dialogs if shiboken6.isValid(d)] + [dialog]
 
     def update_sandbox_status(self) -> None:
         running = self.services is not None and self.services.sandbox is not None

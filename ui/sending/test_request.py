@@ -118,8 +118,9 @@ class RequestDialog(QDialog):
 
 
 def open_test_request(parent: Optional[QWidget], services: Any, action: Action) -> QDialog:
-    """Open the test-request dialog for `action` (non-modal) and return it."""
+    """Open the test-request dialog for `action` (non-modal) and return it; closing it frees it."""
     dialog = RequestDialog(services, action, parent)
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    # A child of the window lives as long as the window unless deleted on close (a leak per open).
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dialog.show()
     return dialog

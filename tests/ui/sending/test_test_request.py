@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
@@ -106,3 +106,23 @@ def test_value_problems_are_shown_under_their_field(qtbot, host, gui_services) -
     items.editor.setPlainText("[{broken")
     dialog.send_button.click()
     assert "not valid JSON" in items.problem.text()
+
+
+def test_closed_dialogs_are_freed(qtbot, host, gui_services) -> None:
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    def open_and_close(how: str) -> None:
+        dialog = open_dialog(host, gui_services, "airshipCustomEvent")
+        if how == "button":
+            close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+            qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+        else:
+            dialog.close()  # the title bar's X
+
+    open_and_close("x")  # first use builds what every later dialog shares (fonts, styles...)
+    qtbot.waitUntil(lambda: not host.findChildren(RequestDialog))
+    before = len(QApplication.allWidgets())
+    for how in ("button", "x", "button", "x", "button"):
+        open_and_close(how)
+    qtbot.waitUntil(lambda: not host.findChildren(RequestDialog))
+    assert len(QApplication.allWidgets()) == before
