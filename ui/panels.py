@@ -3,14 +3,36 @@ Send events and History docks, the test-request dialogs and the Test authenticat
 A mixin of `MainWindow`."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Optional
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QDockWidget, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QWidget
 
 from ui import ask, icons, message
 from ui.workers import run_in_background
+
+
+PANE_MIN_HEIGHT = 300  # the list and the pane above the bottom docks never get less (800x600 included)
+
+
+class PanelDock(QDockWidget):
+    """A bottom dock whose panel scrolls: the dock can be shorter than the panel's own minimum
+    (the Send events panel needs ~530 px), so opening it never squeezes the pane to a thin band."""
+
+    def set_panel(self, panel: QWidget) -> None:
+        self.panel = panel
+        scroll = QScrollArea(self)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(panel)
+        self.setWidget(scroll)
+
+
+def _forget_deleted(dialogs: list[Any], *_: Any) -> None:
+    """A closed dialog deleted itself: let its Python side go too (and never touch it again)."""
+    dialogs[:] = [d for d in dialogs if shiboken6.isValid(d)]
 
 
 class PanelsMixin:
@@ -92,12 +114,14 @@ class PanelsMixin:
             from ui.sandbox_panel import SandboxPanel
 
             self.sandbox_panel = SandboxPanel(self.services, self)
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.sandbox_panel)
+            self._add_bottom_dock(self.sandbox_panel)
             self.sandbox_panel.visibilityChanged.connect(self.sandbox_act.setChecked)
             self.sandbox_panel.stateChanged.connect(self.update_sandbox_status)
         visible = (not self.sandbox_panel.isVisible()) if show is None else show
         self.sandbox_panel.setVisible(visible)
         self.sandbox_act.setChecked(visible)
+        if visible:
+            self.sandbox_panel.raise_()
 
     def toggle_dock(self, which: str, show: Optional[bool] = None) -> None:
         """The Send events and History panels, as docks at the bottom, built on first use."""
@@ -105,23 +129,14 @@ class PanelsMixin:
             return
         dock = self.docks.get(which)
         if dock is None:
-            from PySide6.QtWidgets import QDockWidget
-
             from ui.sending import HistoryPanel, SendPanel
 
             title, panel_type, act = {"send": ("Send events", SendPanel, self.send_panel_act),
                                       "history": ("History", HistoryPanel, self.history_act)}[which]
-            dock = QDockWidget(title, self)
+            dock = PanelDock(title, self)
             dock.setObjectName(f"{which}Dock")
-            dock.setWidget(panel_type(self.services, dock))
-            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-            others = [d for d in (self.sandbox_panel, *self.docks.values()) if d is not None]
-            if others:
-                self.tabifyDockWidget(others[-1], dock)
-            else:  # a third of the window, once shown: the list and the pane stay usable above it
-                # The window is the timer's context: no call if it is gone by then.
-                QTimer.singleShot(0, self, lambda d=dock: self.resizeDocks([d], [max(220, self.height() // 3)],
-                                                                            Qt.Orientation.Vertical))
+            dock.set_panel(panel_type(self.services, dock))
+            self._add_bottom_dock(dock)
             # Checked means open: a dock tabbed behind another is still open.
             dock.visibilityChanged.connect(lambda _visible, d=dock, a=act: a.setChecked(not d.isHidden()))
             self.docks[which] = dock
@@ -129,6 +144,16 @@ class PanelsMixin:
         dock.setVisible(visible)
         if visible:
             dock.raise_()
+
+    def _add_bottom_dock(self, dock: QDockWidget) -> None:
+        """Bottom docks share one tab group below the list and the pane, which keep a usable height."""
+        others = [d for d in (self.sandbox_panel, *self.docks.values()) if d is not None and d is not dock]
+        self.centralWidget().setMinimumHeight(PANE_MIN_HEIGHT)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        if others:
+            self.tabifyDockWidget(others[-1], dock)
+        else:  # a third of the window, once shown (the window is the timer's context: gone, no call)
+            QTimer.singleShot(0, self, lambda: self.resizeDocks([dock], [self.height() // 3], Qt.Orientation.Vertical))
 
     def open_test_request(self) -> None:
         """The test-request dialog on the pane's saved action (non-modal: several may be open)."""
@@ -138,8 +163,9 @@ class PanelsMixin:
         from ui.sending import open_test_request
 
         dialog = open_test_request(self, self.services, action)
-        # Closed dialogs delete themselves: keep only the live ones.
-        self._request_dialogs = [d for d in self._request_dialogs if shiboken6.isValid(d)] + [dialog]
+        self._request_dialogs.append(dialog)
+        # Not a slot of the window: a dialog may also be destroyed while the window itself is.
+        dialog.destroyed.connect(partial(_forget_deleted, self._request_dialogs))
 
     def update_sandbox_status(self) -> None:
         running = self.services is not None and self.services.sandbox is not None

@@ -179,7 +179,7 @@ def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], 
     dialog.close()
     window.toggle_dock("history", True)
     dock = window.docks["history"]
-    panel = dock.widget()
+    panel = dock.panel
     wait(app, lambda: panel.model.rowCount() >= 1)
     panel.table.selectRow(0)
     settle_(app, 0.6)

@@ -50,4 +50,4 @@ def test_send_and_history_docks(window, qtbot):
     assert history.isVisible()
     window.toggle_dock("history", False)
     assert not history.isVisible() and not window.history_act.isChecked()
-    assert send.widget().services is window.services
+    assert send.panel.services is window.services
