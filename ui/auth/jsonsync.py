@@ -11,12 +11,13 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from app.jsonpos import position_of
 from app.model.auth import CustomAuth, is_secret_key
 from app.model.base import MASK, SecretRef
 from app.transfer import ImportProblem, import_auth
 from ui.auth.customform import CustomForm
 from ui.auth.pending import PendingSecrets, only_placeholder
-from ui.jsonedit import JsonEdit, Problem, key_position
+from ui.jsonedit import JsonEdit, Problem
 
 
 class JsonSync(QObject):
@@ -97,8 +98,8 @@ def _unmask_map(values: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
 
 
 def _located(message: str, text: str) -> Problem:
-    """An import refusal ("authentication: endpoint: ...") marked at the line of its first key."""
+    """An import refusal ("authentication: body.bodyParams.client_id: ...") marked where the field
+    it names is written (not merely its first key: "body" is lines above "client_id")."""
     body = message.split(": ", 1)[1] if message.startswith("authentication: ") else message
-    key = body.split(":", 1)[0].split(".")[0].split("[")[0].strip()
-    where = key_position(text, key) if key and key != "(action)" else None
+    where = position_of(text, body.split(": ", 1)[0].strip())
     return Problem(body, *where) if where else Problem(body)
