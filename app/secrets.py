@@ -73,6 +73,16 @@ class SecretStore:
             return "unavailable"
         return getattr(backend, "name", type(backend).__name__)
 
+    def place(self) -> Optional[str]:
+        """Where secrets are kept, in words ("the keyring"...), "" when nowhere (no keyring and
+        session-only not chosen), None while the keyring is not probed yet. Never probes: hints
+        on the UI thread call it, and probing may talk to D-Bus."""
+        with self._lock:
+            backend, problem = self._backend, self._problem
+        if backend is None:
+            return "" if problem else None
+        return "memory, for this session only" if isinstance(backend, MemoryBackend) else "the keyring"
+
     def use_session_only(self) -> None:
         """The user's explicit choice when no keyring works: keep secrets in memory for this run."""
         with self._lock:

@@ -17,6 +17,8 @@ class MessageBridge(QObject):
 
     shown = Signal(str, str)  # level ("info" | "warning" | "error"), text
     undoOffered = Signal(str)  # text of an undo offer ("Deleted x"); the window shows an Undo link
+    # The secret store was probed or switched to session-only: hints saying where secrets live refresh.
+    secretStoreChanged = Signal()
 
     def __init__(self) -> None:
         super().__init__()

@@ -66,6 +66,7 @@ class StatusMixin:
             self.keyring_banner.show()
         else:
             self.keyring_banner.hide()
+        message.bridge().secretStoreChanged.emit()
 
     def use_session_only(self) -> None:
         if self.services is None:

@@ -14,6 +14,7 @@ from app.model.auth import is_secret_key
 from app.model.base import MASK, SecretRef, Value
 from ui import icons
 from ui.auth.pending import PendingSecrets, as_value, only_placeholder
+from ui.auth.secretedit import where_typed_goes
 from ui.rowsmodel import RowsTableModel
 
 NAME, VALUE, SECRET = range(3)
@@ -92,7 +93,7 @@ class ParamsModel(RowsTableModel):
         if column == SECRET and role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if row.secret else Qt.CheckState.Unchecked
         if column == SECRET and role == Qt.ItemDataRole.ToolTipRole:
-            return "Kept in the keyring and shown as ********"
+            return f"{where_typed_goes(self._pending.place())}; shown as ********"
         if role == Qt.ItemDataRole.DisplayRole:
             if column == NAME:
                 return row.name

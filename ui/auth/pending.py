@@ -34,6 +34,10 @@ class PendingSecrets:
         """The typed text behind a reference (None for a stored one: the keyring is not read here)."""
         return self.values.get(value.secret) if isinstance(value, SecretRef) else None
 
+    def place(self) -> Optional[str]:
+        """Where the store keeps secrets, in words (see SecretStore.place; no keyring I/O)."""
+        return self._store.place()
+
     def is_pending(self, value: Value) -> bool:
         return isinstance(value, SecretRef) and value.secret in self.values
 

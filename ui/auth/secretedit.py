@@ -7,10 +7,27 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from app.model.base import SecretRef, Value
-from ui import icons
+from ui import icons, message
 from ui.auth.pending import PendingSecrets, as_value
 
-STORED_HINT = "•••••••• stored in the keyring (type to replace)"
+
+def stored_hint(place: Optional[str]) -> str:
+    """What an empty field holding a stored secret says, given where the store keeps secrets."""
+    if place is None:  # not probed yet: claim nothing
+        return "•••••••• a stored secret (type to replace)"
+    if not place:
+        return "no keyring is available: the stored secret cannot be read (type it again)"
+    return f"•••••••• stored in {place} (type to replace)"
+
+
+def where_typed_goes(place: Optional[str]) -> str:
+    """The field's tooltip: where a value typed here is kept once the action is saved."""
+    if place is None:
+        return "Kept in the OS secret store when you save, never in the action's file"
+    if not place:
+        return ("No keyring is available: a secret typed here cannot be saved until you choose "
+                "session-only storage (never written to disk)")
+    return f"Kept in {place} when you save, never in the action's file"
 
 
 class SecretEdit(QWidget):
@@ -41,6 +58,8 @@ class SecretEdit(QWidget):
         self.setFocusProxy(self.line)
         self.line.textEdited.connect(self._on_typed)
         self.line.editingFinished.connect(self.editingFinished)
+        message.bridge().secretStoreChanged.connect(self._show_place)
+        self._show_place()
 
     def set_accessible_name(self, name: str) -> None:
         self.line.setAccessibleName(name)
@@ -51,10 +70,9 @@ class SecretEdit(QWidget):
         plain = self._pending.plain(value)
         if isinstance(value, SecretRef) and plain is None:
             self.line.setText("")
-            self.line.setPlaceholderText(STORED_HINT)
         else:
             self.line.setText(plain if plain is not None else str(value))
-            self.line.setPlaceholderText("")
+        self._show_place()
 
     def value(self) -> Value:
         return self._value
@@ -67,8 +85,15 @@ class SecretEdit(QWidget):
             return  # emptied the hint of a stored secret: keep it
         reuse = self._value if isinstance(self._value, SecretRef) else None
         self._value = as_value(text, self._pending, self._hint, reuse)
-        self.line.setPlaceholderText("")
+        self._show_place()
         self.edited.emit()
+
+    def _show_place(self) -> None:
+        """Say where the secret lives as the store really is (no keyring, session only, keyring)."""
+        place = self._pending.place()
+        stored = isinstance(self._value, SecretRef) and not self._pending.is_pending(self._value)
+        self.line.setPlaceholderText(stored_hint(place) if stored else "")
+        self.line.setToolTip(where_typed_goes(place))
 
     def _on_eye(self, shown: bool) -> None:
         self.line.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
