@@ -108,6 +108,26 @@ def colored_text(text: str, kind: str) -> str:
     return f'<span style="color:{color.name()}">{escaped}</span>' if color else escaped
 
 
+def show_checked(button) -> None:
+    """Draw a checkable button in the palette's highlight colours while it is checked.
+
+    Fusion shows a checked tool button only a shade darker than its neighbours, which a dark
+    scheme makes invisible: a Form | JSON toggle did not show which view was selected.
+    """
+    def paint(checked: bool) -> None:
+        if not checked:
+            button.setPalette(QPalette())  # no role set: everything from the parent again
+            return
+        app = QGuiApplication.palette()
+        pal = QPalette(button.palette())
+        pal.setColor(QPalette.ColorRole.Button, app.color(QPalette.ColorRole.Highlight))
+        pal.setColor(QPalette.ColorRole.ButtonText, app.color(QPalette.ColorRole.HighlightedText))
+        button.setPalette(pal)
+
+    button.toggled.connect(paint)
+    paint(button.isChecked())
+
+
 def tint(widget, kind: str) -> None:
     """Give a label the meaning colour `kind` ('' restores the palette's text colour)."""
     from PySide6.QtWidgets import QApplication

@@ -50,6 +50,7 @@ class SecretEdit(QWidget):
         self.eye.setToolTip("Show what you typed (a secret already stored stays hidden)")
         self.eye.setAccessibleName("Show secret")
         self.eye.toggled.connect(self._on_eye)
+        icons.show_checked(self.eye)  # "shown" must be visible in a dark scheme too
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

@@ -117,6 +117,7 @@ class AuthSection(QWidget):
         button.setObjectName(name)
         button.setCheckable(True)
         button.setAccessibleName(f"Show the custom authentication as {text}")
+        icons.show_checked(button)
         return button
 
     def _note(self, name: str) -> QLabel:

@@ -11,12 +11,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.payload import Payload
+from ui import icons
 from ui.jsonedit import JsonEdit
 from ui.payload.delegate import ModeDelegate
 from ui.payload.infer import example_to_payload, field_count, merge
 from ui.payload.model import FIELD, MODE, OPTIONAL, TYPE, VALUE, FieldTreeModel
-
-AMBER = "#b36b00"
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ class PayloadTab(QWidget):
         self._status.setObjectName("payloadStatus")
         self._refusal = QLabel(self)
         self._refusal.setObjectName("payloadEditRefused")
-        self._refusal.setStyleSheet(f"color: {AMBER};")
+        icons.tint(self._refusal, "warning")  # the palette's amber: readable on light and dark
         self._refusal.setWordWrap(True)
         self._refusal.hide()
         buttons = QHBoxLayout()

@@ -1,0 +1,58 @@
+"""Colours come from the palette: in a dark scheme the selected toggle shows, the amber is readable."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QLabel
+
+from ui import icons
+from ui.auth.section import AuthSection
+from ui.payload.tab import PayloadTab
+from ui.screenshots import _dark_palette
+
+
+@pytest.fixture
+def dark(qapp) -> Iterator[None]:
+    light = QPalette(QGuiApplication.palette())
+    _dark_palette(qapp)
+    yield
+    QApplication.setPalette(light)
+
+
+def mean_color(widget) -> QColor:
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    total, n = [0, 0, 0], 0
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            c = image.pixelColor(x, y)
+            total[0], total[1], total[2], n = total[0] + c.red(), total[1] + c.green(), total[2] + c.blue(), n + 1
+    return QColor(*(t // n for t in total))
+
+
+def distance(a: QColor, b: QColor) -> int:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue())
+
+
+def test_the_selected_form_or_json_view_shows_in_a_dark_scheme(qtbot, services, dark):
+    section = AuthSection(services)
+    qtbot.addWidget(section)
+    section.show()
+    qtbot.waitExposed(section)
+    form, json_ = section.form_button, section.json_button
+    assert form.isChecked()
+    selected, unselected = mean_color(form), mean_color(json_)
+    assert distance(selected, unselected) > 60
+    qtbot.mouseClick(json_, Qt.MouseButton.LeftButton)
+    assert json_.isChecked() and not form.isChecked()
+    assert distance(mean_color(json_), selected) < 15 and distance(mean_color(form), unselected) < 15
+
+
+def test_the_refused_edit_note_uses_the_palettes_amber(qtbot, dark):
+    tab = PayloadTab("request", "requestPayloadEdit", "payloadFieldsView")
+    qtbot.addWidget(tab)
+    note = tab.findChild(QLabel, "payloadEditRefused")
+    assert note.styleSheet() == ""
+    assert note.palette().color(QPalette.ColorRole.WindowText) == icons.warning_color()
