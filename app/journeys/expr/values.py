@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.journeys.expr.types import type_name
@@ -16,8 +15,7 @@ class ValueProblem(ValueError):
     """A value cannot be read or used as asked; the caller adds the position."""
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """An evaluated expression: the plain Python value and the platform's name for its type."""
 
     value: Any
