@@ -284,3 +284,14 @@ def test_random_kills_never_duplicate_or_half_import(tmp_path: Path) -> None:
         imported = [n for n in files if n.startswith("batch")]
         assert len(imported) % 5 == 0, imported  # whole imports only
         assert temp_files(home) == [] and not (home / ".journal.json").exists()
+
+
+def test_import_refused_by_the_keyring_on_the_second_action_writes_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "ws"
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps([{"name": "plain"}, {"name": "secret", "auth": {"type": "basic", "username": "u",
+                                                                                 "password": "hunter2"}}]))
+    code, out, err = finish(cli(home, "action", "import", str(path)))
+    assert code == 1 and out == ""
+    assert err.startswith("error: no OS keyring is available") and err.rstrip().endswith("; nothing was imported")
+    assert ids_by_file(home) == {}
