@@ -98,11 +98,13 @@ class Workspace(ActionWrites):
     def _repair_on_open(self) -> None:
         """Finish or undo interrupted operations, remove abandoned temp files. Skipped when the
         lock cannot be had at once (its holder repairs) or at all (a read-only workspace still reads)."""
-        lock = WorkspaceLock(self.home, timeout=0)
-        self._workspace_lock, default = lock, self._workspace_lock
+        folders = [self.home, self.actions_dir, self.journeys_dir]
+        if not recovery.needs_repair(self.home, folders):
+            return  # the usual case: no lock taken, filelock not even imported
+        self._workspace_lock, default = WorkspaceLock(self.home, timeout=0), self._workspace_lock
         try:
             with self.locked():
-                recovery.clean_temp_files([self.home, self.actions_dir, self.journeys_dir])
+                recovery.clean_temp_files(folders)
         except StoreError:
             pass
         finally:
