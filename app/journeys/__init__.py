@@ -1,0 +1,1 @@
+"""Journeys: the platform's journey model and expression language, run locally (no Qt)."""

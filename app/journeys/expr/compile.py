@@ -1,0 +1,178 @@
+"""Nodes compiled once into plain Python closures (fn(ctx) -> value): no tree walking, no allocation
+beyond the values themselves, so a condition costs a few function calls per profile."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from app.journeys.expr.collections import METHODS
+from app.journeys.expr.context import Context
+from app.journeys.expr.errors import EvalError, Span
+from app.journeys.expr.functions import FUNCTIONS
+from app.journeys.expr.nodes import Binary, Call, If, ListLit, Lit, Node, RefNode, Step, Test, Unary
+from app.journeys.expr.operators import BINARY, COMPARISONS, TESTS, neg, truth
+from app.journeys.expr.references import make_root, profile_fields, project
+from app.journeys.expr.values import ValueProblem
+
+Compiled = Callable[[Context], Any]
+# Python errors a function may hit on odd input; reported as evaluation errors, never as tracebacks.
+_FAILURES = (ValueProblem, TypeError, ValueError, OverflowError, ArithmeticError, IndexError, KeyError)
+
+
+class Compiler:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def error(self, exc: BaseException, span: Span, prefix: str = "") -> EvalError:
+        message = str(exc) if isinstance(exc, ValueProblem) else f"{type(exc).__name__}: {exc}"
+        return EvalError(prefix + message, span, self.text)
+
+    def compile(self, node: Node) -> Compiled:
+        kind = type(node)
+        if kind is Lit:
+            value = node.value  # type: ignore[attr-defined]
+            return lambda ctx: value
+        method = getattr(self, "c_" + kind.__name__.lower())
+        return method(node)  # type: ignore[no-any-return]
+
+    def c_listlit(self, node: ListLit) -> Compiled:
+        if all(type(i) is Lit for i in node.items):
+            items = [i.value for i in node.items]  # type: ignore[attr-defined]
+            return lambda ctx: items  # functions never change their arguments
+        parts = [self.compile(i) for i in node.items]
+        return lambda ctx: [p(ctx) for p in parts]
+
+    def c_binary(self, node: Binary) -> Compiled:
+        left, right, span = self.compile(node.left), self.compile(node.right), node.span
+        if node.op == "and" or node.op == "or":
+            return self.logic(node.op, left, right, node)
+        op, compares = BINARY[node.op], node.op in COMPARISONS
+
+        def run(ctx: Context) -> Any:
+            a, b = left(ctx), right(ctx)
+            try:
+                result = op(a, b, ctx)
+            except _FAILURES as exc:
+                raise self.error(exc, span) from None
+            if compares and ctx.trace is not None:
+                ctx.trace.append((span, (node.left.span, a), (node.right.span, b), result))
+            return result
+        return run
+
+    def logic(self, op: str, left: Compiled, right: Compiled, node: Binary) -> Compiled:
+        where, lspan, rspan = f"'{op}'", node.left.span, node.right.span
+
+        def check(value: Any, span: Span) -> bool:
+            try:
+                return truth(value, where)
+            except ValueProblem as exc:
+                raise self.error(exc, span) from None
+        if op == "and":
+            return lambda ctx: check(left(ctx), lspan) and check(right(ctx), rspan)
+        return lambda ctx: check(left(ctx), lspan) or check(right(ctx), rspan)
+
+    def c_unary(self, node: Unary) -> Compiled:
+        operand, span = self.compile(node.operand), node.span
+        if node.op == "not":
+            def negate(ctx: Context) -> bool:
+                try:
+                    return not truth(operand(ctx), "'not'")
+                except ValueProblem as exc:
+                    raise self.error(exc, span) from None
+            return negate
+
+        def minus(ctx: Context) -> Any:
+            try:
+                return neg(operand(ctx))
+            except ValueProblem as exc:
+                raise self.error(exc, span) from None
+        return minus
+
+    def c_test(self, node: Test) -> Compiled:
+        operand, test, span, inner = self.compile(node.operand), TESTS[node.op], node.span, node.operand.span
+
+        def run(ctx: Context) -> bool:
+            value = operand(ctx)
+            result = test(value)
+            if ctx.trace is not None:
+                ctx.trace.append((span, (inner, value), None, result))
+            return result
+        return run
+
+    def c_if(self, node: If) -> Compiled:
+        cond, then, other, span = self.compile(node.cond), self.compile(node.then), self.compile(node.other), node.cond.span
+
+        def run(ctx: Context) -> Any:
+            try:
+                chosen = truth(cond(ctx), "if")
+            except ValueProblem as exc:
+                raise self.error(exc, span) from None
+            return then(ctx) if chosen else other(ctx)
+        return run
+
+    def c_call(self, node: Call) -> Compiled:
+        fn = FUNCTIONS[node.name]
+        args, impl, span, name = [self.compile(a) for a in node.args], fn.impl, node.span, fn.name
+        needs_ctx, takes_null = fn.needs_ctx, fn.takes_null
+
+        def run(ctx: Context) -> Any:
+            values = [a(ctx) for a in args]
+            if not takes_null and None in values:
+                return None  # a null argument gives null, as a missing field does
+            try:
+                return impl(ctx, *values) if needs_ctx else impl(*values)
+            except _FAILURES as exc:
+                raise self.error(exc, span, "" if isinstance(exc, ValueProblem) else f"{name}: ") from None
+        return run
+
+    def c_refnode(self, node: RefNode) -> Compiled:
+        root = make_root(node.ref, node.steps, self.error)
+        steps = node.steps[1:] if node.ref.kind == "action" and node.steps[:1] and node.steps[0].name == "errorResponse" else node.steps
+        default = self.compile(node.default) if node.default is not None else None
+        if all(not s.is_method for s in steps):
+            names = tuple(s.name for s in steps)
+            if node.ref.kind == "profile":
+                return profile_fields(node.ref.name, names, default)
+
+            def fields(ctx: Context) -> Any:
+                value = root(ctx)
+                for name in names:
+                    if type(value) is dict:
+                        value = value.get(name)
+                    elif value is None:
+                        break
+                    else:
+                        value = project(value, name)
+                if value is None and default is not None:
+                    return default(ctx)
+                return value
+            return fields
+        walkers = [self.step(s) for s in steps]
+
+        def walk(ctx: Context) -> Any:
+            value = root(ctx)
+            for step in walkers:
+                if value is None:
+                    break
+                value = step(value, ctx)
+            if value is None and default is not None:
+                return default(ctx)
+            return value
+        return walk
+
+    def step(self, step: Step) -> Callable[[Any, Context], Any]:
+        name, span = step.name, step.span
+        if not step.is_method:
+            return lambda value, ctx: value.get(name) if type(value) is dict else project(value, name)
+        args, impl = [self.compile(a) for a in step.args or ()], METHODS[name]
+
+        def run(value: Any, ctx: Context) -> Any:
+            try:
+                return impl(value, args, ctx)
+            except _FAILURES as exc:
+                raise self.error(exc, span) from None
+        return run
+
+
+def compile_node(root: Node, text: str) -> Compiled:
+    return Compiler(text).compile(root)
+
