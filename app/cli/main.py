@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "app.cli.sandbox_cmd",
     "app.cli.send_cmd",
     "app.cli.history_cmd",
+    "app.cli.expr_cmd",
 ]
 
 

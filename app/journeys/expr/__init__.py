@@ -11,8 +11,10 @@ Public API (stable; the journey model, validation, runner and traces are built o
   name: event / action / field group / journey property / loop variable; path: field names after it.
 - ``infer_type(expr, schema, problems=None) -> TypeInfo | None``: the type (None: unknown, "any"); type
   errors and warnings are appended to ``problems`` as ``Problem`` with spans. ``check_types(expr, schema)``
-  returns just the problems. ``Schema.from_examples(events=, actions=, profile=)`` gives the field types
-  from example payloads; ``fits(type, payload_field_type)`` says whether a type can fill an action field.
+  returns just the problems; ``check_field(expr, schema, field_type, field_name)`` adds "this type cannot
+  fill the field". ``Schema.from_examples(events=, actions=, profile=, error_responses=)`` gives the field
+  types from example payloads; ``fits(type, payload_field_type)`` says whether a type can fill an action
+  field; ``JOURNEY_PROPERTIES`` lists the documented journey properties and their types.
 - ``lint(text, schema=None) -> list[Problem]``: "the platform would refuse this" warnings: uppercase
   operators, a function call as an unparenthesised ``+`` operand, legacy ``@{...}``, a defaultValue of
   another type than its field (needs the schema), our own ``@journey{...}`` convention.
@@ -34,12 +36,16 @@ from app.journeys.expr.context import Context
 from app.journeys.expr.errors import EvalError, ExprError, Problem
 from app.journeys.expr.expression import Comparison, Expr, Operand, evaluate, explain
 from app.journeys.expr.functions import FUNCTIONS
+from app.journeys.expr.infer import check_field, check_types, infer_type
+from app.journeys.expr.lint import lint
 from app.journeys.expr.nodes import Ref
 from app.journeys.expr.parser import parse
+from app.journeys.expr.schema import JOURNEY_PROPERTIES, Schema
 from app.journeys.expr.types import TypeInfo, fits
 from app.journeys.expr.values import Value
 
 __all__ = [
-    "Comparison", "Context", "EvalError", "Expr", "ExprError", "FUNCTIONS", "Operand", "Problem", "Ref",
-    "TypeInfo", "Value", "evaluate", "explain", "fits", "parse",
+    "Comparison", "Context", "EvalError", "Expr", "ExprError", "FUNCTIONS", "JOURNEY_PROPERTIES", "Operand",
+    "Problem", "Ref", "Schema", "TypeInfo", "Value", "check_field", "check_types", "evaluate", "explain", "fits",
+    "infer_type", "lint", "parse",
 ]
