@@ -37,7 +37,8 @@ class Finding:
         return ", ".join(parts) or "journey"
 
     def __str__(self) -> str:
-        return f"{self.severity}: {self.where}: {self.message}"
+        kind = f"{self.severity} (platform)" if self.platform else self.severity
+        return f"{kind}: {self.where}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"severity": self.severity, "code": self.code, "message": self.message,
