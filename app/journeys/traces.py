@@ -24,24 +24,24 @@ import re
 import secrets as _random
 import sqlite3
 import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from filelock import FileLock, Timeout
 
-from app.calls.record import Masker, RecordedExchange
+from app.calls.record import Masker
 from app.journeys.model import Journey
+from app.journeys.tracerecords import MAX_BODY, OUTCOMES, AttemptTrace, ProfileTrace, StepTrace, clip
 from app.model import Action
 from app.transfer import masked_dict
 
 FOLDER = "runs"
 SUFFIX = ".sqlite3"
-MAX_BODY = 1024 * 1024  # bytes of a request or response body kept per attempt
 SLOW_MS = 750.0  # the platform moves an endpoint slower than this to its slow service
 STATES = ("running", "completed", "cancelled", "interrupted")
-OUTCOMES = ("finished", "error", "timedOut", "discarded", "rejected", "cancelled")
+__all__ = ["MAX_BODY", "OUTCOMES", "SLOW_MS", "STATES", "AttemptTrace", "ProfileTrace", "StepTrace", "TraceError",
+           "TraceWriter", "clip", "new_run_id", "runs_dir"]
 SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS run (
@@ -76,82 +76,6 @@ class TraceError(Exception):
     """The trace cannot be written or read (the message says which file and why)."""
 
 
-@dataclass
-class AttemptTrace:
-    """One call attempt as recorded: target is `sandbox`, `env`, `mock` or `dry` (dry: no response).
-
-    `response_size`: the body's full size in bytes when the call engine kept only part of it."""
-
-    number: int
-    target: str
-    method: str
-    url: str
-    request_headers: list[tuple[str, str]] = field(default_factory=list)
-    request_body: Optional[str] = None
-    status: Optional[int] = None
-    response_headers: list[tuple[str, str]] = field(default_factory=list)
-    response_body: Optional[str] = None
-    response_size: Optional[int] = None
-    outcome: Optional[str] = None
-    error: Optional[str] = None
-    queue_ms: float = 0.0
-    network_ms: float = 0.0
-    wall_at: Optional[float] = None
-
-    @classmethod
-    def from_exchange(cls, exchange: RecordedExchange, number: int, target: str, *, outcome: Optional[str] = None,
-                      queue_ms: float = 0.0, wall_at: Optional[float] = None) -> "AttemptTrace":
-        """An attempt from the call engine's record (already masked)."""
-        req, resp = exchange.request, exchange.response
-        if outcome is None:
-            outcome = f"http_{resp.status}" if resp is not None else None
-        size = None
-        if resp is not None and resp.truncated:
-            size = -1  # cut by the call engine: the full size is unknown
-        return cls(number, target, req.method, req.url, list(req.headers), req.body,
-                   resp.status if resp else None, list(resp.headers) if resp else [], resp.body if resp else None,
-                   size, outcome, exchange.error, queue_ms, exchange.elapsed_ms, wall_at)
-
-
-@dataclass
-class StepTrace:
-    """One node a profile went through: the port it left by (None: it stopped here), the values
-    mapped (action), why a path was taken (condition: each path's result and operand values),
-    the call's outcome code and its attempts (action)."""
-
-    node: str
-    port: Optional[str] = None
-    next: Optional[str] = None
-    virtual_at: Optional[datetime] = None
-    wall_at: Optional[float] = None
-    wall_ms: float = 0.0
-    values: Optional[dict[str, Any]] = None
-    why: Optional[dict[str, Any]] = None
-    outcome: Optional[str] = None
-    error: Optional[str] = None
-    attempts: list[AttemptTrace] = field(default_factory=list)
-
-
-@dataclass
-class ProfileTrace:
-    """One input row's journey: exactly one outcome (see OUTCOMES); `code` the call outcome code
-    that ended it in error (`http_500`, `timedout`, `capped`...); `error` a readable reason."""
-
-    row: int
-    profile_id: Optional[str]
-    outcome: str
-    steps: list[StepTrace] = field(default_factory=list)
-    code: Optional[str] = None
-    error: Optional[str] = None
-    entered_at: Optional[datetime] = None
-    ended_at: Optional[datetime] = None
-    wall_ms: float = 0.0
-
-    def __post_init__(self) -> None:
-        if self.outcome not in OUTCOMES:
-            raise ValueError(f"unknown profile outcome {self.outcome!r}; one of {', '.join(OUTCOMES)}")
-
-
 def runs_dir(home: Path) -> Path:
     return Path(home) / FOLDER
 
@@ -160,24 +84,6 @@ def new_run_id(journey_name: str) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", journey_name)[:40]
     return f"{stamp}-{safe}-{_random.token_hex(2)}"
-
-
-def clip(text: Optional[str], size: Optional[int] = None) -> tuple[Optional[str], Optional[str]]:
-    """A body cut to MAX_BODY bytes and the note saying so ("truncated at N of M bytes").
-
-    size: the full size when text is already a part (-1: cut earlier, full size unknown)."""
-    if text is None:
-        return None, None
-    data = text.encode("utf-8", "surrogatepass")
-    total = size if size and size > len(data) else len(data)
-    if len(data) > MAX_BODY:
-        text = data[:MAX_BODY].decode("utf-8", "ignore")  # ignore: a character cut in two
-        data = data[:MAX_BODY]
-    if total > len(data):
-        return text, f"truncated at {len(data):,} of {total:,} bytes"
-    if size == -1:
-        return text, f"truncated at {len(data):,} bytes by the call engine (full size unknown)"
-    return text, None
 
 
 class TraceWriter:

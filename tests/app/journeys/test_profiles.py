@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.journeys.model import EventNode
 from app.journeys.profiles import ProfileRow, ProfileSource, ProfilesError, Rejection
@@ -163,3 +165,17 @@ def test_memory_stays_flat_over_100000_rows(tmp_path: Path, fmt: str) -> None:
     assert count == 100_000
     # 100,000 rows kept would cost tens of MB; streaming adds at most a few chunks (kB, in MB units).
     assert (peak - early) / 1024 < 8, f"{(peak - early) / 1024:.1f} MB more after 99,000 more rows"
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.one_of(st.binary(max_size=300), st.text(alphabet='[]{},:"\\ \n\r\tab01.-e|;', max_size=200).map(str.encode)),
+       fmt=st.sampled_from([None, "csv", "jsonl", "json"]))
+def test_any_input_gives_rows_or_rejections_never_a_crash(data: bytes, fmt: str | None) -> None:
+    """Whatever the bytes: rows and rejections that add up, or ProfilesError for the file as a whole."""
+    try:
+        with ProfileSource(io.BytesIO(data), EVENT, fmt) as source:
+            items = list(source)
+    except ProfilesError:
+        return
+    assert all(isinstance(i, (ProfileRow, Rejection)) for i in items)
+    assert [i.row for i in items] == list(range(1, len(items) + 1))
