@@ -12,6 +12,9 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from app.journeys.expr.build import Builder, check_integers
 from app.journeys.expr.errors import ExprError, Span
 from app.journeys.expr.expression import Expr
+from app.journeys.expr.nodes import Node
+
+MAX_DEPTH = 100  # real mappings nest a few levels; this keeps evaluation far from Python's recursion limit
 
 # Terminal names in words, for "expected ..." lists.
 WORDS = {
@@ -51,10 +54,22 @@ def parse(text: str) -> Expr:
         raise ExprError(f"cannot read the expression ({exc})", text, (0, len(text))) from None
     except RecursionError:
         raise ExprError("the expression is nested too deeply", text, (0, len(text))) from None
+    if depth(root) > MAX_DEPTH:
+        raise ExprError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", text, (0, len(text)))
     overflow = check_integers(root, text)
     if overflow:
         raise overflow
     return Expr(text, root)
+
+
+def depth(root: Node) -> int:
+    """How deeply the nodes nest (evaluation recurses once per level)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in node.children())
+    return deepest
 
 
 def _syntax_error(text: str, exc: UnexpectedInput) -> ExprError:

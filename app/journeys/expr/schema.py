@@ -7,7 +7,6 @@ from typing import Any, Optional
 
 from app.journeys.expr.nodes import Ref, Step
 from app.journeys.expr.types import NULL, TypeInfo, list_of
-from app.model.payload import infer_type as example_type
 
 # The journey properties the platform documents, and their types.
 JOURNEY_PROPERTIES: dict[str, str] = {
@@ -37,6 +36,8 @@ def type_of_example(value: Any) -> Optional[TypeInfo]:
     """The type an example value stands for (ISO 8601 strings are dates, as in action payloads)."""
     if value is None or isinstance(value, Unknown):
         return None
+    from app.model.payload import infer_type as example_type  # here: `expr` on the command line starts faster
+
     return TypeInfo(example_type(value))
 
 
