@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "app.cli.send_cmd",
     "app.cli.history_cmd",
     "app.cli.expr_cmd",
+    "app.cli.journey_cmd",
 ]
 
 

@@ -1,0 +1,84 @@
+"""Typing one input value (a CSV cell's text, or a JSON value) against a field type.
+
+The types are the payload field types of app.model.payload (`string`, `integer`, `decimal`,
+`boolean`, `dateTime`, `dateOnly`, `object`, `list...`); the checks are that module's `type_problem`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional, get_args
+
+from app.model.payload import FieldType, infer_type, type_problem
+
+TYPES: tuple[str, ...] = get_args(FieldType)
+_INT = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_INT64 = 2**63
+
+
+class CellError(ValueError):
+    """A value that does not fit its type; the message says what was expected and what was found."""
+
+
+def from_text(text: str, ftype: Optional[str]) -> Any:
+    """A CSV cell typed as ftype; without a type, a cautious guess (see `guess`)."""
+    if ftype is None:
+        return guess(text)
+    if ftype == "string":
+        return text
+    if ftype == "integer":
+        if not _INT.fullmatch(text.strip()):
+            raise CellError(f"expected an integer, got {text[:40]!r}")
+        return check(int(text), "integer")
+    if ftype == "decimal":
+        if not _DECIMAL.fullmatch(text.strip()):
+            raise CellError(f"expected a number, got {text[:40]!r}")
+        return float(text)
+    if ftype == "boolean":
+        lowered = text.strip().lower()
+        if lowered not in ("true", "false"):
+            raise CellError(f"expected true or false, got {text[:40]!r}")
+        return lowered == "true"
+    if ftype in ("dateTime", "dateOnly"):
+        return check(text.strip(), ftype)
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise CellError(f"expected JSON ({ftype}), got {text[:40]!r}") from None
+    return check(value, ftype)
+
+
+def check(value: Any, ftype: str) -> Any:
+    """The value if it fits ftype (a 64-bit integer for integers), else CellError."""
+    problem = type_problem(ftype, value)  # type: ignore[arg-type]
+    if problem:
+        raise CellError(problem)
+    if ftype == "integer" and not -_INT64 <= value < _INT64:
+        raise CellError(f"the integer {value} does not fit in 64 bits")
+    return value
+
+
+def guess(text: str) -> Any:
+    """An untyped cell: integers without a leading zero, decimals, true/false; else the text.
+
+    Cautious on purpose: "02134" (a zip code) and "1e5" stay strings."""
+    if text in ("true", "false"):
+        return text == "true"
+    if _INT.fullmatch(text) and not re.match(r"[+-]?0\d", text) and -_INT64 <= int(text) < _INT64:
+        return int(text)
+    if re.fullmatch(r"[+-]?\d+\.\d+", text) and not re.match(r"[+-]?0\d", text):
+        return float(text)
+    return text
+
+
+def example_types(example: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """The field types of an example payload by dotted path (objects walked, lists as a whole)."""
+    out: dict[str, str] = {}
+    for key, value in example.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            out.update(example_types(value, path))
+        elif value is not None:
+            out[path] = infer_type(value)
+    return out

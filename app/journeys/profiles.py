@@ -1,0 +1,305 @@
+"""Profiles for a run, streamed from CSV, JSON lines or a JSON array (memory stays flat).
+
+Each row gives a profile and the entry event's fields; the event node's example gives the rest.
+Columns (CSV headers, or the keys of a JSON object):
+- `profileId`: the profile's id (default `profile-<row>`); a repeated id is the same profile
+  entering again (reentrance);
+- `audiences`: the audiences the profile belongs to (`inAudience`), a JSON list or `a|b|c`;
+- `event.<path>`: a field of the entry event, typed like the example's field at that path;
+- anything else, optionally prefixed `profile.`: a profile attribute at that dotted path.
+JSON rows may also nest: `{"profile": {...}, "event": {...}}`. A CSV header may declare a type,
+`age:integer` (the payload field types); otherwise a cell is typed like the event example's field,
+or guessed cautiously (app.journeys.cells.guess).
+
+A row that cannot be read or typed is a `Rejection` (row number, line, column, reason), never an
+exception: a run goes on. `ProfilesError` is raised only for the file as a whole (missing file,
+a header that makes no sense), before the first row.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterator, Optional, Union
+
+from app.journeys import cells
+from app.journeys.jsonarray import CHUNK, NotAnArray, array_items
+from app.journeys.model import EventNode
+
+RESERVED = ("profileId", "audiences")
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
+
+
+class ProfilesError(ValueError):
+    """The profiles file as a whole cannot be read (nothing was run)."""
+
+
+@dataclass
+class ProfileRow:
+    """One profile entering the journey."""
+
+    row: int  # 1-based data row (CSV: after the header; JSON: item or line)
+    line: int  # the line it starts on
+    profile_id: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    audiences: list[str] = field(default_factory=list)
+    event: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Rejection:
+    """A row that could not be read or typed: counted as `rejected`, the run goes on."""
+
+    row: int
+    line: int
+    column: Optional[str]
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row} (line {self.line})" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+Item = Union[ProfileRow, Rejection]
+
+
+class _Rejected(Exception):
+    def __init__(self, column: Optional[str], message: str) -> None:
+        super().__init__(message)
+        self.column, self.message = column, message
+
+
+class ProfileSource:
+    """An iterable of ProfileRow / Rejection over one input, read once, lazily.
+
+    `rows` and `rejected` count what was read so far (every row is one or the other)."""
+
+    def __init__(self, stream: IO[bytes], event: Optional[EventNode] = None, fmt: Optional[str] = None,
+                 name: str = "profiles") -> None:
+        self.name = name
+        if not hasattr(stream, "peek"):
+            stream = io.BufferedReader(stream)  # type: ignore[arg-type]  # _sniff peeks
+        self.example = event.example if event else {}
+        self._types = cells.example_types(self.example)
+        self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self.format = fmt or self._sniff()
+        if self.format not in ("csv", "jsonl", "json"):
+            raise ProfilesError(f"{name}: unknown format {self.format!r} (csv, jsonl or json)")
+        self.rows = self.rejected = 0
+
+    @classmethod
+    def open(cls, path: Union[str, Path], event: Optional[EventNode] = None) -> "ProfileSource":
+        """A file by path, its format from the extension (.csv, .jsonl/.ndjson, .json) or its start."""
+        path = Path(path)
+        fmt = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}.get(path.suffix.lower())
+        try:
+            stream = path.open("rb")
+        except FileNotFoundError:
+            raise ProfilesError(f"{path}: no such file") from None
+        except OSError as exc:
+            raise ProfilesError(f"{path}: {exc.strerror}") from None
+        return cls(stream, event, fmt, str(path))
+
+    def close(self) -> None:
+        self._text.close()
+
+    def __enter__(self) -> "ProfileSource":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[Item]:
+        reader = {"csv": self._csv, "jsonl": self._jsonl, "json": self._array}[self.format]
+        for item in reader():
+            self.rows += 1
+            self.rejected += isinstance(item, Rejection)
+            yield item
+
+    def _sniff(self) -> str:
+        # Peek without consuming: the wrapper's buffer keeps what was read.
+        head = self._text.buffer.peek(CHUNK)[:CHUNK]
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        return {b"[": "json", b"{": "jsonl"}.get(start, "csv")
+
+    # -- CSV -----------------------------------------------------------------------------------
+    def _csv(self) -> Iterator[Item]:
+        reader = csv.reader(self._text)
+        try:
+            header = next((h for h in reader if any(c.strip() for c in h)), None)  # blank lines before it
+        except csv.Error as exc:
+            raise ProfilesError(f"{self.name}: the header cannot be read: {exc}") from None
+        if header is None:
+            return
+        columns = self._columns(header)
+        row, line = 0, reader.line_num + 1
+        while True:
+            try:
+                cells_ = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                row += 1
+                yield Rejection(row, line, None, f"not valid CSV: {exc}")
+                line = reader.line_num + 1
+                continue
+            start, line = line, reader.line_num + 1
+            if not cells_ or cells_ == [""]:
+                continue  # a blank line is no row
+            row += 1
+            yield self._csv_row(row, start, columns, cells_)
+
+    def _columns(self, header: list[str]) -> list[tuple[str, Optional[str]]]:
+        out, seen = [], set()
+        for i, raw in enumerate(header, 1):
+            name, _, ftype = raw.strip().partition(":")
+            if not name:
+                raise ProfilesError(f"{self.name}: header column {i} has no name")
+            if ftype and ftype not in cells.TYPES:
+                raise ProfilesError(f"{self.name}: header column {i} ({raw!r}): unknown type {ftype!r}; "
+                                    f"use one of {', '.join(cells.TYPES)}")
+            if name in seen:
+                raise ProfilesError(f"{self.name}: the column {name!r} appears twice in the header")
+            seen.add(name)
+            out.append((name, ftype or None))
+        return out
+
+    def _csv_row(self, row: int, line: int, columns: list[tuple[str, Optional[str]]], values: list[str]) -> Item:
+        if len(values) != len(columns):
+            return Rejection(row, line, None, f"{len(values)} cells where the header has {len(columns)}")
+        try:
+            typed: dict[str, Any] = {}
+            for (name, ftype), text in zip(columns, values):
+                if _NOT_UTF8.search(text):
+                    raise _Rejected(name, "not UTF-8 text")
+                if text == "":
+                    continue  # an empty cell gives nothing: the example's value, or no attribute
+                try:
+                    typed[name] = self._cell(name, ftype, text)
+                except cells.CellError as exc:
+                    raise _Rejected(name, str(exc)) from None
+            return self._build(row, line, typed)
+        except _Rejected as exc:
+            return Rejection(row, line, exc.column, exc.message)
+
+    def _cell(self, name: str, ftype: Optional[str], text: str) -> Any:
+        if name == "audiences":
+            return _audiences(text)
+        if ftype is None and name.startswith("event."):
+            ftype = self._types.get(name[6:])
+        return cells.from_text(text, ftype)
+
+    # -- JSON ----------------------------------------------------------------------------------
+    def _jsonl(self) -> Iterator[Item]:
+        row = 0
+        for line, text in enumerate(self._text, 1):
+            if not text.strip():
+                continue
+            row += 1
+            yield self._json_row(row, line, text)
+
+    def _array(self) -> Iterator[Item]:
+        try:
+            for row, line, problem, text, data in array_items(self._text, self.name):
+                if problem:
+                    yield Rejection(row, line, None, problem)
+                elif _NOT_UTF8.search(text):
+                    yield Rejection(row, line, None, "not UTF-8 text")
+                else:
+                    yield self._json_value(row, line, data)
+        except NotAnArray as exc:
+            raise ProfilesError(str(exc)) from None
+
+    def _json_row(self, row: int, line: int, text: str) -> Item:
+        if _NOT_UTF8.search(text):
+            return Rejection(row, line, None, "not UTF-8 text")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return Rejection(row, line, None, f"not valid JSON: {exc.msg} (column {exc.colno})")
+        except RecursionError:
+            return Rejection(row, line, None, "not valid JSON: nested too deeply")
+        return self._json_value(row, line, data)
+
+    def _json_value(self, row: int, line: int, data: Any) -> Item:
+        if not isinstance(data, dict):
+            return Rejection(row, line, None, "a row must be a JSON object")
+        try:
+            flat: dict[str, Any] = {}
+            for key, value in data.items():
+                if key in ("profile", "event") and isinstance(value, dict):
+                    _flatten(value, key, flat)
+                else:
+                    flat[key] = value
+            for key, value in flat.items():
+                if key == "audiences":
+                    flat[key] = _audiences(value)
+                elif key.startswith("event.") and key[6:] in self._types and value is not None:
+                    try:
+                        cells.check(value, self._types[key[6:]])
+                    except cells.CellError as exc:
+                        raise _Rejected(key, str(exc)) from None
+            return self._build(row, line, flat)
+        except _Rejected as exc:
+            return Rejection(row, line, exc.column, exc.message)
+
+    # -- both ----------------------------------------------------------------------------------
+    def _build(self, row: int, line: int, values: dict[str, Any]) -> ProfileRow:
+        profile_id = values.pop("profileId", None)
+        if profile_id is not None and not isinstance(profile_id, (str, int)) or isinstance(profile_id, bool):
+            raise _Rejected("profileId", "the profile id must be a string or an integer")
+        out = ProfileRow(row, line, str(profile_id) if profile_id not in (None, "") else f"profile-{row}",
+                         audiences=values.pop("audiences", None) or [], event=_copy(self.example))
+        for key, value in values.items():
+            if key.startswith("event."):
+                _put(out.event, key[6:], value, key)
+            else:
+                _put(out.attributes, key.removeprefix("profile."), value, key)
+        return out
+
+
+def _audiences(value: Any) -> list[str]:
+    if isinstance(value, str):
+        if value.lstrip().startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise _Rejected("audiences", "not a valid JSON list of audience names") from None
+        else:
+            return [a.strip() for a in re.split(r"[|;]", value) if a.strip()]
+    if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+        raise _Rejected("audiences", "expected a list of audience names (JSON list or a|b|c)")
+    return value
+
+
+def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
+    for key, value in data.items():
+        path = f"{prefix}.{key}"
+        if isinstance(value, dict) and value:
+            _flatten(value, path, out)
+        else:
+            out[path] = value
+
+
+def _put(target: dict[str, Any], path: str, value: Any, column: str) -> None:
+    parts = path.split(".")
+    if not all(parts):
+        raise _Rejected(column, "an empty name in the dotted path")
+    for part in parts[:-1]:
+        nested = target.setdefault(part, {})
+        if not isinstance(nested, dict):
+            raise _Rejected(column, f"{part!r} is a value, not an object: it cannot hold {path!r}")
+        target = nested
+    target[parts[-1]] = value
+
+
+def _copy(value: Any) -> Any:
+    # The example is JSON: a copy of dicts and lists is enough (deepcopy is several times slower).
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value

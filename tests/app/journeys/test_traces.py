@@ -1,0 +1,222 @@
+"""Run traces: one writer in batches, counts by SQL, masked and clipped bodies, a killed run kept."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from app.calls.record import Masker, RecordedExchange, RecordedRequest, RecordedResponse
+from app.journeys.model import Journey
+from app.journeys.traces import (MAX_BODY, AttemptTrace, ProfileTrace, StepTrace, TraceError, TraceWriter, clip)
+from app.journeys.tracereader import TraceReader, find_run, list_runs
+from app.model import Action, SecretRef
+
+REPO = Path(__file__).resolve().parents[3]
+T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+JOURNEY = Journey.model_validate({"name": "traced", "nodes": [
+    {"id": "in", "type": "event", "event": "purchase", "next": "call"},
+    {"id": "call", "type": "action", "action": "notifyWebhook", "next": "check", "timeoutOrError": "end"},
+    {"id": "check", "type": "condition", "paths": [{"expression": "true", "next": "end"}]},
+    {"id": "end", "type": "end"}]})
+
+
+def _attempt(number: int, status: int | None, target: str = "sandbox", network_ms: float = 5.0) -> AttemptTrace:
+    return AttemptTrace(number, target, "POST", "http://127.0.0.1:1/echo/notify", [("Content-Type", "application/json")],
+                        '{"customerId": "c-1"}', status, [("content-type", "application/json")] if status else [],
+                        '{"ok": true}' if status else None, outcome=f"http_{status}" if status else "timedout",
+                        queue_ms=1.5, network_ms=network_ms)
+
+
+def _profile(row: int, ok: bool = True) -> ProfileTrace:
+    attempts = [_attempt(1, 200)] if ok else [_attempt(1, 503), _attempt(2, 503), _attempt(3, None, network_ms=900)]
+    steps = [StepTrace("in", "next", "call", T0, wall_ms=0.1),
+             StepTrace("call", "next" if ok else "timeoutOrError", "check" if ok else "end", T0,
+                       values={"customerId": f"c-{row}"}, outcome="http_200" if ok else "timedout", attempts=attempts)]
+    if ok:
+        steps.append(StepTrace("check", "paths[0]", "end", T0, why={"taken": "paths[0]", "paths": [
+            {"expression": "true", "result": True, "operands": []}]}))
+    steps.append(StepTrace("end", virtual_at=T0 + timedelta(seconds=1)))
+    return ProfileTrace(row, f"p{row}", "finished", steps, entered_at=T0, ended_at=T0 + timedelta(seconds=1))
+
+
+def _writer(home: Path, **kwargs) -> TraceWriter:
+    return TraceWriter.create(home, JOURNEY, [Action(name="notifyWebhook")], seed=42, preset="fast",
+                              targets={"call": "sandbox"}, settings={"concurrency": 4}, **kwargs)
+
+
+def test_a_run_round_trips_and_counts_come_from_the_rows(tmp_path: Path) -> None:
+    with _writer(tmp_path) as trace:
+        for row in range(1, 8):
+            trace.add(_profile(row, ok=row != 3))
+        trace.add(ProfileTrace(8, None, "rejected", error="row 8 (line 9), column event.value: expected a number"))
+        with TraceReader(trace.path) as live:
+            assert live.info().state == "running"  # the writer holds its lock
+    with TraceReader.open(tmp_path, "last") as reader:
+        info = reader.info()
+        assert (info.state, info.rows_read, info.profiles, info.seed, info.preset) == ("completed", 8, 8, 42, "fast")
+        assert info.targets == {"call": "sandbox"} and info.settings == {"concurrency": 4}
+        assert reader.journey() == JOURNEY and reader.actions()[0]["name"] == "notifyWebhook"
+        assert reader.outcomes() == {"finished": 7, "rejected": 1}
+        assert reader.node_counts() == {"call": 7, "check": 6, "end": 7, "in": 7}
+        assert reader.edge_counts() == {("in", "next"): 7, ("call", "next"): 6, ("call", "timeoutOrError"): 1,
+                                        ("check", "paths[0]"): 6}
+        assert reader.ended_at() == {"end": 7}
+        assert reader.codes() == {"call": {"http_200": 6, "timedout": 1}}
+        calls = reader.calls()["call"]
+        assert calls["attempts"] == 9 and calls["retries"] == 2 and calls["slow"] == 1 and calls["targets"] == ["sandbox"]
+        summary = reader.summary()
+        assert summary["outcomes"] == reader.outcomes() and json.dumps(summary)
+        (failed,) = reader.profile("p3")
+        assert failed["path"] == ["in", "call", "end"]
+        call = failed["steps"][1]
+        assert call["values"] == {"customerId": "c-3"} and [a["status"] for a in call["attempts"]] == [503, 503, None]
+        assert call["attempts"][0]["request"]["headers"] == [["Content-Type", "application/json"]]
+        assert call["attempts"][2]["response"] is None and call["attempts"][2]["slow"]
+        assert reader.profile("p1")[0]["steps"][2]["why"]["taken"] == "paths[0]"
+        (rejected,) = reader.profile("#8")
+        assert rejected["outcome"] == "rejected" and "event.value" in rejected["error"] and rejected["steps"] == []
+        assert [p["row"] for p in reader.profiles(outcome="finished", limit=2, offset=1)] == [2, 3]
+    assert [r.id for r in list_runs(tmp_path)] == [trace.run_id]
+    assert [p.name for p in (tmp_path / "runs").iterdir()] == [trace.path.name]  # no lock, no WAL left
+
+
+def test_cancelled_runs_and_bad_outcomes(tmp_path: Path) -> None:
+    trace = _writer(tmp_path)
+    trace.add(_profile(1))
+    trace.add(ProfileTrace(2, "p2", "cancelled"))
+    trace.finish("cancelled", rows_read=2)
+    trace.finish("completed")  # idempotent: the first state stands
+    with TraceReader(trace.path) as reader:
+        assert reader.info().state == "cancelled" and reader.outcomes() == {"cancelled": 1, "finished": 1}
+    with pytest.raises(TraceError, match="already finished"):
+        trace.add(_profile(3))
+    with pytest.raises(ValueError, match="unknown profile outcome 'lost'"):
+        ProfileTrace(1, "x", "lost")
+
+
+def test_bodies_are_kept_up_to_1_mb_with_an_explicit_marker(tmp_path: Path) -> None:
+    assert clip("é" * 10) == ("é" * 10, None)
+    big = "x" * (MAX_BODY + 500_000)
+    text, note = clip(big)
+    assert len(text) == MAX_BODY and note == "truncated at 1,048,576 of 1,548,576 bytes"
+    assert clip("abc", size=9000)[1] == "truncated at 3 of 9,000 bytes"
+    cut = RecordedExchange(RecordedRequest("POST", "http://h/x", [], "{}"),
+                           RecordedResponse(200, "OK", [], "y" * 100, 3.0, truncated=True), None, 3.0)
+    attempt = AttemptTrace.from_exchange(cut, 1, "env")
+    assert attempt.outcome == "http_200" and attempt.network_ms == 3.0
+    hung = RecordedExchange(cut.request, None, "timed out after 2.0 s", 2000.0)
+    refused = RecordedExchange(cut.request, None, "connection refused", 1.0)
+    assert [AttemptTrace.from_exchange(e, 1, "env").outcome for e in (hung, refused)] == ["timedout", "internalError"]
+    with _writer(tmp_path) as trace:
+        p = _profile(1)
+        p.steps[1].attempts = [attempt, _attempt(2, 200)]
+        p.steps[1].attempts[1].response_body = big
+        trace.add(p)
+    with TraceReader(trace.path) as reader:
+        first, second = reader.profile("p1")[0]["steps"][1]["attempts"]
+    assert first["response"]["note"] == "truncated at 100 bytes by the call engine (full size unknown)"
+    assert second["response"]["note"] == "truncated at 1,048,576 of 1,548,576 bytes"
+    assert len(second["response"]["body"]) == MAX_BODY and first["request"]["note"] is None
+
+
+def test_secrets_and_tokens_never_reach_the_file(tmp_path: Path, call, services, sandbox, secrets) -> None:
+    """Real calls to the sandbox (a token fetched with a client secret, a static bearer token):
+    the file and its WAL are grepped for every secret value and the token."""
+    client_secret, bearer = "cs-9f3a7-unique-client-secret", "tok-7c1e2-unique-static-bearer"
+    sandbox.add_client("1234", client_secret)
+    sandbox.add_airship_app("sandbox-app-key", [bearer])
+    secrets.put(client_secret, ref=SecretRef(secret="sample/writeJourneyEvent/client_secret"))
+    secrets.put(f"Bearer {bearer}", ref=SecretRef(secret="sample/airshipCustomEvent/bearer"))
+    inlet, airship = call("writeJourneyEvent"), call("airshipCustomEvent")
+    assert inlet.ok and airship.ok
+    issued = services.auth.credentials(services.workspace.load("writeJourneyEvent").auth,
+                                       services.resolver(overrides={"sandbox.url": sandbox.base_url}))[0]
+    token = issued["Authorization"].split()[1]
+    trace = _writer(tmp_path)  # no known secrets: the call engine's records must already be clean
+    p = _profile(1)
+    p.steps[1].attempts = [AttemptTrace.from_exchange(ex, i + 1, "sandbox")
+                           for i, ex in enumerate(inlet.exchanges + airship.exchanges)]
+    trace.add(p)
+    leaky = Masker([client_secret, token, bearer])  # and what a mock or an error might echo back is masked
+    trace.finish()
+    trace2 = _writer(tmp_path, masker=leaky)
+    q = _profile(2)
+    q.error = f"failed with {token}"
+    q.steps[1].values = {"echo": client_secret}
+    q.steps[1].attempts[0].response_body = json.dumps({"access_token": token, "note": bearer})
+    trace2.add(q)
+    trace2.finish()
+    for run in (trace, trace2):
+        with TraceReader(run.path) as reader:
+            assert reader.info().profiles == 1
+        raw = b"".join(p.read_bytes() for p in run.path.parent.glob(run.path.name + "*") if p.is_file())
+        for secret in (client_secret, bearer, token):
+            assert secret.encode() not in raw, f"{secret} found in {run.path.name}"
+    with TraceReader(trace.path) as reader:
+        headers = dict(reader.profile("p1")[0]["steps"][1]["attempts"][-1]["request"]["headers"])
+    assert headers["Authorization"] == "********"
+
+
+_KILLED = """
+import sys, time
+from app.journeys.traces import TraceWriter
+from tests.app.journeys.test_traces import JOURNEY, _profile
+trace = TraceWriter.create(sys.argv[1], JOURNEY, [], seed=1, preset="fast", targets={}, run_id="killed")
+trace.batch = 50
+row = 0
+while True:
+    row += 1
+    trace.add(_profile(row, ok=row % 5 != 0))
+    if row == 300:
+        while trace.written < 300:
+            time.sleep(0.01)
+        print("written", flush=True)
+"""
+
+
+def _profiles_in(path: Path) -> int:
+    with TraceReader(path) as reader:
+        return reader.info().profiles
+
+
+def test_a_run_killed_mid_write_opens_as_interrupted_with_every_finished_profile(tmp_path: Path) -> None:
+    with subprocess.Popen([sys.executable, "-c", _KILLED, str(tmp_path)], cwd=REPO, stdout=subprocess.PIPE,
+                          text=True, env={**os.environ, "PYTHONPATH": str(REPO)}) as child:
+        try:
+            assert child.stdout is not None and child.stdout.readline().strip() == "written"
+            while _profiles_in(tmp_path / "runs" / "killed.sqlite3") < 600:
+                pass  # killed while the writer is busy writing batch after batch
+        finally:
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait()
+    with TraceReader.open(tmp_path, "killed") as reader:
+        info = reader.info()
+        assert info.state == "interrupted" and info.profiles >= 600 and info.rows_read == info.profiles
+        profiles = reader.profiles(limit=10**6)
+        assert [p["row"] for p in profiles] == list(range(1, info.profiles + 1))  # no gap, no half profile
+        counts = reader.node_counts()
+        assert counts["in"] == counts["call"] == counts["end"] == info.profiles
+        assert reader.calls()["call"]["attempts"] == sum(1 if p["row"] % 5 else 3 for p in profiles)
+    with TraceReader(find_run(tmp_path, "kil")) as again:
+        assert again.info().state == "interrupted"  # stored: no lock check needed any more
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["killed.sqlite3"]
+
+
+def test_runs_are_found_by_prefix_and_bad_files_are_reported(tmp_path: Path) -> None:
+    with pytest.raises(TraceError, match="no runs yet"):
+        find_run(tmp_path, "last")
+    for run_id in ("20260101-a", "20260102-b"):
+        TraceWriter.create(tmp_path, JOURNEY, [], seed=None, preset="fast", targets={}, run_id=run_id).finish()
+    assert find_run(tmp_path, "last").name == "20260102-b.sqlite3"
+    with pytest.raises(TraceError, match="matches 2 runs"):
+        find_run(tmp_path, "2026")
+    (tmp_path / "runs" / "junk.sqlite3").write_text("not a database")
+    assert [r.id for r in list_runs(tmp_path)] == ["20260102-b", "20260101-a"]
+    with pytest.raises(TraceError, match="not a readable run trace"):
+        TraceReader(tmp_path / "runs" / "junk.sqlite3")
