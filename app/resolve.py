@@ -5,6 +5,7 @@ import re
 import threading
 from typing import Callable, Mapping, Optional
 
+from app.masking import mask_all
 from app.model.base import SecretRef, Value
 from app.model.environment import Environment
 from app.secrets import SecretStore
@@ -72,7 +73,4 @@ class Resolver:
 
     def mask(self, text: str) -> str:
         """Hide every secret this resolver revealed (longest first, so overlaps mask fully)."""
-        for secret in sorted(self.secret_values, key=len, reverse=True):
-            if len(secret) >= 3:
-                text = text.replace(secret, "********")
-        return text
+        return mask_all(text, self.secret_values)

@@ -16,7 +16,8 @@ import httpx
 from app.auth import encode
 from app.auth.errors import AuthError
 from app.auth.result import RecordedRequest
-from app.model.auth import CustomAuth, is_secret_key
+from app.masking import is_secret_key, mask_all
+from app.model.auth import CustomAuth
 from app.model.base import MASK, SecretRef, Value
 from app.resolve import MissingVariable, Resolver
 from app.secrets import SecretError
@@ -40,13 +41,6 @@ class TokenRequest:
     def mask(self, text: str) -> str:
         """Replace every secret of this request (and the base64 values built from them) by the mask."""
         return mask_all(text, self.sensitive)
-
-
-def mask_all(text: str, sensitive: frozenset[str] | set[str]) -> str:
-    for secret in sorted(sensitive, key=len, reverse=True):
-        if len(secret) >= 3:
-            text = text.replace(secret, MASK)
-    return text
 
 
 def guarded(where: str, func: Callable[[], str]) -> str:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.sandbox.config import ENDPOINTS
-from app.sandbox.masking import headers_dict
+from app.masking import headers_dict
 
 TRUNCATION_MARKER = "…[truncated {} bytes]"
 
