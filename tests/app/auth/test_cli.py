@@ -101,3 +101,21 @@ def test_bad_input_and_usage(cli, args, code, message):
 def test_from_curl_reads_standard_input(cli):
     out = cli("auth", "from-curl", "-", "--json", stdin=seed_command())
     assert out.returncode == 0 and json.loads(out.stdout)["secrets"] == ["client_secret"]
+
+
+def test_failed_extraction_never_prints_the_token(cli):
+    command = seed_command().replace("https://ims-na1.adobelogin.com", "{{baseUrl}}")
+    assert cli("auth", "from-curl", command, "--into", "wrongPath").returncode == 0
+    path = cli.home / "actions" / "wrongPath.json"
+    stored = json.loads(path.read_text())
+    stored["auth"]["tokenInResponse"] = "json://data.token"
+    path.write_text(json.dumps(stored))
+    out = cli("auth", "test", "wrongPath", "--sandbox", "--json")
+    assert out.returncode == 1, out.stderr
+    result = json.loads(out.stdout)
+    assert "json://data.token was not found" in result["reason"]
+    assert json.loads(result["response"]["body"])["access_token"] == "********"
+    assert "eyJ" not in out.stdout + out.stderr  # the sandbox's tokens are JWT-shaped
+    out = cli("auth", "test", "wrongPath", "--sandbox")
+    assert out.returncode == 1 and "access_token" in out.stdout
+    assert "eyJ" not in out.stdout + out.stderr
