@@ -100,7 +100,8 @@ def build_request(auth: CustomAuth, resolver: Resolver) -> TokenRequest:
             headers = {"Content-Type": FORM if body_type == "form" else JSON, **headers}
         body = _encode_body(body_type, params).encode("utf-8")
 
-    sensitive = frozenset(s for s in resolver.secret_values | encoded | named_secrets if s)
+    resolver.remember_secrets(encoded | named_secrets)  # sent under innocent names too (?code=)
+    sensitive = frozenset(s for s in resolver.secret_values if s)
     shown_params = {k: _shown(v, k in secret_names, sensitive) for k, v in params.items()}
     shown = RecordedRequest(
         method=auth.method,

@@ -84,6 +84,7 @@ def _sandbox(args: argparse.Namespace, services: Any) -> Iterator[dict[str, str]
     for problem in seed_sample_secrets(services.secrets):
         print(f"warning: {problem}", file=sys.stderr)
     with Sandbox(SandboxConfig(port=0)) as sandbox:
+        services.share_secrets_with(sandbox)
         yield {SANDBOX_URL_VAR: sandbox.base_url, **overrides}
 
 
