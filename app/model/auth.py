@@ -105,6 +105,9 @@ class CustomAuth(Model):
     @classmethod
     def _endpoint(cls, url: str) -> str:
         check_placeholders(url)
+        problem = rules.template_url_problem(url)  # the action URL's rules: https, a host, no #fragment
+        if problem:
+            raise ValueError(problem)
         return url
 
     @field_validator("token_in_response")

@@ -11,6 +11,8 @@ _NAME = re.compile(r"[A-Za-z0-9_]+")
 # RFC 7230 section 3.2.6 tchar.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+LEADING_VAR = re.compile(r"^\{\{[^}]*\}\}")  # {{baseUrl}}/path: scheme and host come later
+UNSET_URLS = ("", "https://", "http://")
 
 
 def name_problem(name: str) -> str | None:
@@ -69,6 +71,14 @@ def url_problem(url: str) -> str | None:
     if parts.fragment:
         return "the URL has a #fragment, which is never sent to the server"
     return None
+
+
+def template_url_problem(url: str) -> str | None:
+    """`url_problem` for a stored URL that may start with a {{variable}}; an unset URL ("https://")
+    is left to the check before sending, so a new action can be saved half-done."""
+    if url.strip() in UNSET_URLS:
+        return None
+    return url_problem(LEADING_VAR.sub("https://placeholder.invalid", url))
 
 
 def url_warnings(url: str) -> list[str]:

@@ -87,6 +87,7 @@ def test_sample_workspace_authenticates_against_the_sandbox(cli, tmp_path):
 @pytest.mark.parametrize("args, code, message", [
     (["auth", "from-curl", "wget https://x.example"], 1, "error: this is not a curl command"),
     (["auth", "from-curl", "curl 'https://x"], 1, "unclosed single quote"),
+    (["auth", "from-curl", "curl javascript:alert(1)", "--into", "x"], 1, "uses the scheme 'javascript'"),
     (["auth", "test", "noSuchAction"], 1, "no action named 'noSuchAction'"),
     (["auth", "test", "x", "--var", "novalue"], 1, "expected KEY=VALUE"),
     (["auth", "test"], 2, "usage:"),
@@ -96,6 +97,7 @@ def test_bad_input_and_usage(cli, args, code, message):
     out = cli(*args)
     assert out.returncode == code
     assert message in out.stderr and "Traceback" not in out.stderr
+    assert not (cli.home / "actions").exists() or not any((cli.home / "actions").iterdir())
 
 
 def test_from_curl_reads_standard_input(cli):

@@ -104,6 +104,23 @@ def test_invalid_urls(url: str, reason: str | None) -> None:
     assert reason in str(info.value)
 
 
+@pytest.mark.parametrize("url, reason", [
+    ("javascript:alert(1)", "the URL scheme is 'javascript'"), ("http://javascript:alert(1)", "the URL is malformed"),
+    ("ftp://x.example/t", "the URL scheme is 'ftp'"), ("https://exa mple.com/t", "the URL contains spaces"),
+    ("https://x.example/t#f", "the URL has a #fragment"), ("https:///token", "the URL has no host"),
+])
+def test_token_endpoint_urls_follow_the_action_url_rules(url: str, reason: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Action.model_validate({"name": "a", "auth": {"type": "customAuthorization", "endpoint": url, "method": "GET"}})
+    assert "auth.endpoint: " + reason in "\n".join(error_lines(info.value))
+
+
+@pytest.mark.parametrize("url", ["{{baseUrl}}/ims/token/v3", "https://ims.example/token?x=1", "https://",
+                                 "http://127.0.0.1:8080/t"])
+def test_token_endpoint_urls_that_save(url: str) -> None:
+    assert CustomAuth(endpoint=url, method="GET").endpoint == url
+
+
 def test_url_warnings_where_the_platform_would_refuse() -> None:
     assert url_warnings("https://api.example.com/x") == []
     assert any("plain http" in w for w in url_warnings("http://api.example.com"))
