@@ -13,6 +13,7 @@ import sys
 import threading
 from typing import Any, Iterator, Optional
 
+from app import jsonstrict
 from app.cli.common import CliError, add_call_options, emit, parse_vars, read_input, services_of
 
 EXIT_FAILED = 3
@@ -114,7 +115,7 @@ def _load(services: Any, name: str) -> Any:
 def _json_file(path: str, what: str) -> Any:
     text = read_input(path)
     try:
-        return json.loads(text)
+        return jsonstrict.loads(text)
     except ValueError as exc:
         where = f"line {exc.lineno}, column {exc.colno}: " if hasattr(exc, "lineno") else ""
         raise CliError(f"{what} {path}: not valid JSON ({where}{getattr(exc, 'msg', exc)})") from None
