@@ -6,7 +6,7 @@ import math
 import re
 from typing import Any, Iterator, Literal, Optional
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from app import jsonstrict
 from app.model.base import Model
@@ -71,6 +71,20 @@ class Payload(Model):
             except ValueError:
                 pass  # not JSON at all: reported where the example is read (inference, editor)
         return text
+
+    @model_validator(mode="after")
+    def _fields_from_example(self) -> "Payload":
+        """An example without a field list (a hand-written file) gets its fields inferred from the
+        example, else it would validate, show the example and send {}; an unreadable one is refused."""
+        if self.fields or self.example.strip() in ("", "{}", "[]"):
+            return self
+        try:
+            inferred = infer_payload(self.example, "example")
+        except ValueError as exc:
+            raise ValueError(f"{exc} (the payload lists no fields, so they are read from the example)") from None
+        object.__setattr__(self, "root", inferred.root)  # no re-validation: inference checked them
+        object.__setattr__(self, "fields", inferred.fields)
+        return self
 
     def walk(self) -> Iterator[tuple[str, PayloadField]]:
         """Every field with its dotted path, depth first (list items as name[])."""
