@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Callable, Mapping, Optional
+from typing import Callable, Iterable, Mapping, Optional
 
+from app.masking import mask_all
 from app.model.base import SecretRef, Value
 from app.model.environment import Environment
 from app.secrets import SecretStore
@@ -29,13 +30,15 @@ class Resolver:
 
     def __init__(self, secrets: SecretStore, env: Optional[Environment] = None,
                  overrides: Optional[Mapping[str, str]] = None,
-                 dynamic: Optional[Mapping[str, Callable[[], str]]] = None) -> None:
+                 dynamic: Optional[Mapping[str, Callable[[], str]]] = None,
+                 on_secret: Optional[Callable[[str], None]] = None) -> None:
         self.secrets = secrets
         self.env = env
         self.overrides = dict(overrides or {})
         # Built-in variables computed on demand, e.g. {{sandbox.url}} starts the local sandbox.
         self.dynamic = dict(dynamic or {})
         self.secret_values: set[str] = set()  # every secret revealed, so callers can mask them
+        self.on_secret = on_secret  # told of each new one (the in-process sandbox masks them in its log)
         self._local = threading.local()  # nesting depth per thread: one resolver serves many workers
 
     def variable(self, name: str) -> Optional[str]:
@@ -65,14 +68,18 @@ class Resolver:
     def value(self, value: Value, where: str = "") -> str:
         if isinstance(value, SecretRef):
             plain = self.secrets.reveal(value, where)
-            if plain:
-                self.secret_values.add(plain)
+            self.remember_secrets((plain,))
             return plain
         return self.text(value, where)
 
+    def remember_secrets(self, values: Iterable[str]) -> None:
+        """Count these as secrets too (a value revealed, or derived from one such as its base64)."""
+        for plain in values:
+            if plain and plain not in self.secret_values:
+                self.secret_values.add(plain)
+                if self.on_secret is not None:
+                    self.on_secret(plain)
+
     def mask(self, text: str) -> str:
         """Hide every secret this resolver revealed (longest first, so overlaps mask fully)."""
-        for secret in sorted(self.secret_values, key=len, reverse=True):
-            if len(secret) >= 3:
-                text = text.replace(secret, "********")
-        return text
+        return mask_all(text, self.secret_values)

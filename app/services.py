@@ -23,6 +23,11 @@ class Services:
         self._auth: Any = None
         self._sandbox: Any = None
         self._lock = threading.Lock()
+        # Every secret a resolver of these services revealed, and the in-process sandboxes that mask
+        # them in their request logs (a secret may travel under an innocent name: ?code=, ?auth=).
+        self._revealed: set[str] = set()
+        self._masking: list[Any] = []
+        self._secrets_lock = threading.Lock()
 
     @classmethod
     def open(cls, home: Path, secrets: Optional[SecretStore] = None) -> "Services":
@@ -44,7 +49,23 @@ class Services:
         env = envs.by_name(env_name) if env_name else envs.current()
         if env_name and env is None:
             raise ValueError(f"no environment named {env_name!r}; known: {', '.join(e.name for e in envs.environments) or 'none'}")
-        return Resolver(self.secrets, env, overrides, dynamic={SANDBOX_URL_VAR: self.sandbox_url})
+        return Resolver(self.secrets, env, overrides, dynamic={SANDBOX_URL_VAR: self.sandbox_url},
+                        on_secret=self._revealed_secret)
+
+    def _revealed_secret(self, value: str) -> None:
+        with self._secrets_lock:
+            self._revealed.add(value)
+            sandboxes = list(self._masking)
+        for sandbox in sandboxes:
+            sandbox.mask_values((value,))
+
+    def share_secrets_with(self, sandbox: Any) -> None:
+        """Have this in-process sandbox mask, in its request log, every secret these services'
+        resolvers revealed or will reveal, whatever the parameter's name."""
+        with self._secrets_lock:
+            self._masking.append(sandbox)
+            revealed = set(self._revealed)
+        sandbox.mask_values(revealed)
 
     # -- auth --------------------------------------------------------------------------------
     @property
@@ -66,6 +87,7 @@ class Services:
 
                 sandbox = Sandbox(SandboxConfig())
                 sandbox.start()
+                self.share_secrets_with(sandbox)
                 self._sandbox = sandbox
             return str(self._sandbox.base_url)
 
@@ -78,6 +100,8 @@ class Services:
         with self._lock:
             if self._sandbox is not None:
                 self._sandbox.stop()
+                with self._secrets_lock:
+                    self._masking = [s for s in self._masking if s is not self._sandbox]
                 self._sandbox = None
 
     def close(self) -> None:

@@ -9,15 +9,17 @@ that cannot be used are in `ignored`, approximations in `warnings`.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Optional
-from urllib.parse import quote, unquote_plus, urlsplit
+from urllib.parse import quote, unquote_plus
 
 from pydantic import ValidationError
 
 from app.auth import shellwords
 from app.auth.errors import CurlError
+from app.model import rules
 from app.model.auth import CustomAuth, CustomBody, is_secret_key
 from app.model.base import MASK, SecretRef, error_lines, placeholders
 from app.model.rules import http_name_problem
@@ -50,6 +52,7 @@ _LONG_VALUE = set(_SHORT_VALUE.values()) | {
     "ftp-account", "ftp-alternative-to-user", "ftp-ssl-ccc-mode", "ech", "ipfs-gateway", "proxy-pass",
 }
 _IMPLIED_HEADERS = {"content-length", "host", "connection", "accept-encoding"}
+_OTHER_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(?!\d)")  # "javascript:", not "localhost:8080"
 
 
 @dataclass
@@ -296,16 +299,16 @@ def _url(p: _Parsed) -> str:
     url = p.urls[0].strip()
     if any(c.isspace() for c in url):
         raise CurlError(f"the URL {url[:80]!r} contains spaces; quote or encode it")
+    other = _OTHER_SCHEME.match(url)
+    if other and "://" not in url:  # javascript:..., data:..., mailto:... (host:port is fine)
+        raise CurlError(f"the URL {url[:80]!r} uses the scheme {other.group(1)!r}; the token endpoint "
+                        "must be an http(s) URL")
     if not url.startswith("{{") and "://" not in url:
         p.warnings.append(f"the URL {url[:80]!r} has no scheme; curl would use http://")
         url = "http://" + url
-    if not url.startswith("{{"):
-        try:
-            parts = urlsplit(url)
-        except ValueError as exc:
-            raise CurlError(f"the URL {url[:80]!r} is not valid: {exc}") from None
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise CurlError(f"the URL {url[:80]!r} is not an http(s) URL with a host")
+    problem = rules.template_url_problem(url)  # the same rules as an action's URL
+    if problem:
+        raise CurlError(f"the URL {url[:80]!r} cannot be used: {problem}")
     return url
 
 

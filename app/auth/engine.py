@@ -14,10 +14,10 @@ from app.auth.apply import Credentials, apply_token, masked, static_credentials
 from app.auth.cache import Abandoned, TokenCache
 from app.auth.errors import AuthError
 from app.auth.request import TokenRequest, build_request, mask_all
-from app.auth.result import AuthTestResult, RecordedResponse, preview
+from app.auth.result import AuthTestResult, preview, recorded_response
 from app.auth.token import MAX_BODY, Exchange, Grant, asend, interpret, send
-from app.model.auth import CustomAuth, is_secret_key
-from app.model.base import MASK
+from app.masking import response_secrets
+from app.model.auth import CustomAuth
 from app.resolve import Resolver
 from app.secrets import SecretStore
 
@@ -190,12 +190,13 @@ class AuthEngine:
         try:
             grant = interpret(auth, exchange)
         except AuthError as exc:
-            return AuthTestResult(ok=False, reason=request.mask(exc.reason), mode=mode, request=request.shown,
-                                  response=_recorded(exchange, request.sensitive), elapsed_ms=elapsed())
+            hidden = request.sensitive | response_secrets(exchange.text)
+            return AuthTestResult(ok=False, reason=mask_all(exc.reason, hidden), mode=mode, request=request.shown,
+                                  response=recorded_response(exchange, hidden, MAX_BODY), elapsed_ms=elapsed())
         self.cache.put(request.key, grant)
         sensitive = request.sensitive | {grant.token}
         return AuthTestResult(
-            ok=True, mode=mode, request=request.shown, response=_recorded(exchange, sensitive),
+            ok=True, mode=mode, request=request.shown, response=recorded_response(exchange, sensitive, MAX_BODY),
             token_preview=preview(grant.token),
             expires_at=datetime.now(timezone.utc) + timedelta(seconds=grant.lifetime_s),
             expires_in_s=grant.lifetime_s, elapsed_ms=elapsed(),
@@ -205,16 +206,6 @@ class AuthEngine:
     def token_request(self, auth: CustomAuth, resolver: Resolver) -> TokenRequest:
         """The resolved token request (for "copy as cURL"). Raises AuthError."""
         return build_request(auth, resolver)
-
-
-def _recorded(exchange: Exchange, sensitive: frozenset[str]) -> RecordedResponse:
-    body = exchange.text
-    truncated = len(body) > MAX_BODY
-    headers = {}
-    for name, value in exchange.headers:
-        shown = MASK if is_secret_key(name) or name.lower() == "set-cookie" else mask_all(value, sensitive)
-        headers[name] = f"{headers[name]}, {shown}" if name in headers else shown
-    return RecordedResponse(exchange.status, headers, mask_all(body[:MAX_BODY], sensitive), truncated)
 
 
 def _token_in(auth: CustomAuth, used: Union[Credentials, str]) -> Optional[str]:

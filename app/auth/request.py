@@ -16,7 +16,8 @@ import httpx
 from app.auth import encode
 from app.auth.errors import AuthError
 from app.auth.result import RecordedRequest
-from app.model.auth import CustomAuth, is_secret_key
+from app.masking import is_secret_key, mask_all
+from app.model.auth import CustomAuth
 from app.model.base import MASK, SecretRef, Value
 from app.resolve import MissingVariable, Resolver
 from app.secrets import SecretError
@@ -40,13 +41,6 @@ class TokenRequest:
     def mask(self, text: str) -> str:
         """Replace every secret of this request (and the base64 values built from them) by the mask."""
         return mask_all(text, self.sensitive)
-
-
-def mask_all(text: str, sensitive: frozenset[str] | set[str]) -> str:
-    for secret in sorted(sensitive, key=len, reverse=True):
-        if len(secret) >= 3:
-            text = text.replace(secret, MASK)
-    return text
 
 
 def guarded(where: str, func: Callable[[], str]) -> str:
@@ -106,7 +100,8 @@ def build_request(auth: CustomAuth, resolver: Resolver) -> TokenRequest:
             headers = {"Content-Type": FORM if body_type == "form" else JSON, **headers}
         body = _encode_body(body_type, params).encode("utf-8")
 
-    sensitive = frozenset(s for s in resolver.secret_values | encoded | named_secrets if s)
+    resolver.remember_secrets(encoded | named_secrets)  # sent under innocent names too (?code=)
+    sensitive = frozenset(s for s in resolver.secret_values if s)
     shown_params = {k: _shown(v, k in secret_names, sensitive) for k, v in params.items()}
     shown = RecordedRequest(
         method=auth.method,

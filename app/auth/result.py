@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
+
+from app.masking import MASK, is_secret_header, mask_all, response_secrets
+
+if TYPE_CHECKING:
+    from app.auth.token import Exchange
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,20 @@ class AuthTestResult:
             "elapsedMs": round(self.elapsed_ms, 1),
             "applied": {k: dict(v) for k, v in self.applied.items()},
         }
+
+
+def recorded_response(exchange: "Exchange", sensitive: Iterable[str], limit: int) -> RecordedResponse:
+    """The token endpoint's answer as a person may see it: the known secrets and every credential
+    the body shows (access_token, id_token, refresh_token...: the extraction may have missed them,
+    as with a wrong tokenInResponse path) masked, the body cut at `limit` characters."""
+    body = exchange.text
+    hidden = set(sensitive) | response_secrets(body)
+    headers: dict[str, str] = {}
+    for name, value in exchange.headers:
+        shown = MASK if is_secret_header(name) else mask_all(value, hidden)
+        headers[name] = f"{headers[name]}, {shown}" if name in headers else shown
+    # Masked before the cut, so a token the cut would split is still found whole.
+    return RecordedResponse(exchange.status, headers, mask_all(body, hidden)[:limit], len(body) > limit)
 
 
 def preview(token: str) -> str:

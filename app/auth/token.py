@@ -19,6 +19,7 @@ import httpx
 
 from app.auth.errors import AuthError
 from app.auth.request import TokenRequest
+from app.masking import is_secret_key, mask_all, mask_json, response_secrets
 from app.model.auth import UNIT_SECONDS, CustomAuth
 
 MAX_BODY = 64 * 1024  # what a test result keeps of a response body
@@ -150,9 +151,9 @@ def lifetime(auth: CustomAuth, exchange: Exchange, data: Any = None) -> float:
     raw = lookup(data, path, "expiry")
     number = _number(raw)
     if number is None:
-        raise AuthError(f"the expiry path {path} holds {_show(raw)}, not a number of {unit}")
+        raise AuthError(f"the expiry path {path} holds {_show(raw, path)}, not a number of {unit}")
     if number <= 0:
-        raise AuthError(f"the expiry path {path} holds {_show(raw)}: a token lifetime must be positive")
+        raise AuthError(f"the expiry path {path} holds {_show(raw, path)}: a token lifetime must be positive")
     return number * UNIT_SECONDS[unit]
 
 
@@ -175,7 +176,7 @@ def _json(exchange: Exchange, setting: str) -> Any:
     try:
         return json.loads(exchange.body)
     except (ValueError, UnicodeDecodeError):
-        start = exchange.text[:80].replace("\n", " ")
+        start = mask_all(exchange.text, response_secrets(exchange.text))[:80].replace("\n", " ")
         kind = f" (Content-Type {exchange.content_type})" if exchange.content_type else ""
         hint = ' If the whole body is the token, set tokenInResponse to "response".' \
             if setting == "tokenInResponse" else ""
@@ -215,7 +216,7 @@ def lookup(data: Any, path: str, what: str) -> Any:
                                 f"{len(here)} items; there is no item {index}")
             here = here[index]
         else:
-            raise AuthError(f"the {what} path {path} was not found: {reached} is {_show(here)}, "
+            raise AuthError(f"the {what} path {path} was not found: {reached} is {_show(here, reached)}, "
                             f"not an object, so it has no {segment!r}")
         reached = _extend(reached, segment)
     return here
@@ -236,7 +237,11 @@ def _token_value(value: Any, path: str) -> str:
     raise AuthError(f"the value at {path} is {_show(value)}, not a token string")
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, where: str = "") -> str:
+    """A value for a message; a string under a secret-named key (a wrong path can land on the
+    access_token) is never quoted."""
+    if isinstance(value, str) and value and is_secret_key(where.removeprefix("json://").rsplit(".", 1)[-1]):
+        return "a string its name marks as secret (not shown)"
     if value is None:
         return "null"
     if isinstance(value, dict):
@@ -252,10 +257,11 @@ def _error_text(exchange: Exchange) -> str:
     try:
         data = json.loads(exchange.body)
     except (ValueError, UnicodeDecodeError):
-        text = exchange.text.strip().replace("\n", " ")[:200]
+        text = exchange.text.strip()
+        text = mask_all(text, response_secrets(text)).replace("\n", " ")[:200]
         return f": {text}" if text else ""
     if not isinstance(data, dict):
-        return f": {json.dumps(data)[:200]}"
+        return f": {json.dumps(mask_json(data))[:200]}"
     error = data.get("error")
     if isinstance(error, dict):  # {"error": {"code": ..., "message": ...}}
         error = error.get("message") or error.get("code")
@@ -264,7 +270,7 @@ def _error_text(exchange: Exchange) -> str:
     parts = [str(p) for p in (error, detail) if p]
     if parts:
         return " " + ": ".join(parts)
-    return f": {json.dumps(data)[:200]}"
+    return f": {json.dumps(mask_json(data))[:200]}"
 
 
 def _status_hint(status: int) -> str:

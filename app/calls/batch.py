@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Literal, Optional
 
 import httpx
 
+from app import jsonstrict
 from app.calls.build import Prepared, prepare
 from app.calls.history import History, HistoryBuffer
 from app.calls.record import CallResult, Masker
@@ -123,7 +124,7 @@ def _jsonl_rows(text: str, known: list[Input]) -> Iterable[tuple[int, Any]]:
         if not raw.strip():
             continue
         try:
-            data = json.loads(raw)
+            data = jsonstrict.loads(raw)
         except ValueError as exc:
             yield n, f"not valid JSON ({exc.msg} at column {getattr(exc, 'colno', '?')})"
             continue

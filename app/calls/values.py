@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Mapping, Optional
 
+from app import jsonstrict
 from app.model import Action, PayloadField
 from app.model.payload import type_problem
 
@@ -233,7 +234,7 @@ def coerce_text(ftype: str, text: str) -> Any:
             return False
         raise ValueError(f"expected true or false, got {text!r}")
     try:
-        return json.loads(stripped)
+        return jsonstrict.loads(stripped)
     except ValueError:
         if ftype == "listString":
             return [part.strip() for part in stripped.split("|")]

@@ -29,13 +29,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 @contextlib.contextmanager
-def _sandbox(enabled: bool) -> Iterator[Optional[str]]:
+def _sandbox(enabled: bool, services: Any) -> Iterator[Optional[str]]:
     if not enabled:
         yield None
         return
     from app.sandbox import Sandbox, SandboxConfig
 
     with Sandbox(SandboxConfig(port=0)) as sandbox:
+        services.share_secrets_with(sandbox)
         yield sandbox.base_url
 
 
@@ -69,7 +70,7 @@ def _test(args: argparse.Namespace) -> int:
     overrides = parse_vars(args.var)
     services = services_of(args)
     action = services.workspace.load(args.name)
-    with _sandbox(args.sandbox) as url:
+    with _sandbox(args.sandbox, services) as url:
         if url:
             overrides.setdefault("baseUrl", url)
             overrides.setdefault("sandbox.url", url)

@@ -13,6 +13,7 @@ import sys
 import threading
 from typing import Any, Iterator, Optional
 
+from app import jsonstrict
 from app.cli.common import CliError, add_call_options, emit, parse_vars, read_input, services_of
 
 EXIT_FAILED = 3
@@ -84,6 +85,7 @@ def _sandbox(args: argparse.Namespace, services: Any) -> Iterator[dict[str, str]
     for problem in seed_sample_secrets(services.secrets):
         print(f"warning: {problem}", file=sys.stderr)
     with Sandbox(SandboxConfig(port=0)) as sandbox:
+        services.share_secrets_with(sandbox)
         yield {SANDBOX_URL_VAR: sandbox.base_url, **overrides}
 
 
@@ -115,7 +117,7 @@ def _load(services: Any, name: str) -> Any:
 def _json_file(path: str, what: str) -> Any:
     text = read_input(path)
     try:
-        return json.loads(text)
+        return jsonstrict.loads(text)
     except ValueError as exc:
         where = f"line {exc.lineno}, column {exc.colno}: " if hasattr(exc, "lineno") else ""
         raise CliError(f"{what} {path}: not valid JSON ({where}{getattr(exc, 'msg', exc)})") from None

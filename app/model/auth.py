@@ -6,18 +6,13 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
+from app.masking import is_secret_key as is_secret_key  # the rule lives in app.masking
 from app.model import rules
 from app.model.base import Model, Value, check_placeholders
 
 TIME_UNITS = ("milliseconds", "seconds", "minutes", "hours", "days", "months", "years")
 TimeUnit = Literal["milliseconds", "seconds", "minutes", "hours", "days", "months", "years"]
-_SECRET_KEY = re.compile(r"secret|passw|pwd|token|api[-_]?key|private|credential|authorization", re.I)
 _JSON_PATH = re.compile(r"^json://[^\s]+$")
-
-
-def is_secret_key(name: str) -> bool:
-    """Whether a parameter name says it holds a secret (client_secret, password, api_key...)."""
-    return bool(_SECRET_KEY.search(name)) and name.lower() not in {"token_type", "grant_type"}
 
 
 class NoAuth(Model):
@@ -110,6 +105,9 @@ class CustomAuth(Model):
     @classmethod
     def _endpoint(cls, url: str) -> str:
         check_placeholders(url)
+        problem = rules.template_url_problem(url)  # the action URL's rules: https, a host, no #fragment
+        if problem:
+            raise ValueError(problem)
         return url
 
     @field_validator("token_in_response")

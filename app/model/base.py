@@ -7,7 +7,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
-MASK = "********"
+from app.masking import MASK
 
 
 class Model(BaseModel):

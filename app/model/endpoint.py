@@ -1,7 +1,6 @@
 """URL configuration: URL, method, headers and query parameters, with the platform's locks."""
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -12,7 +11,6 @@ from app.model.base import Model, SecretRef, Value, check_placeholders
 Method = Literal["POST", "PUT", "GET"]
 Mode = Literal["constant", "variable"]
 LOCKED_HEADERS = {"content-type": "application/json", "charset": "utf-8"}
-_LEADING_VAR = re.compile(r"^\{\{[^}]*\}\}")
 
 
 class Param(Model):
@@ -68,8 +66,8 @@ class Endpoint(Model):
     @classmethod
     def _url(cls, url: str) -> str:
         check_placeholders(url)
-        problem = rules.url_problem(_LEADING_VAR.sub("https://placeholder.invalid", url))
-        if problem and url.strip() not in ("", "https://", "http://"):
+        problem = rules.template_url_problem(url)
+        if problem:
             raise ValueError(problem)
         return url
 
@@ -87,7 +85,7 @@ class Endpoint(Model):
 
     def warnings(self) -> list[str]:
         """Non-blocking advice about the URL (http, raw IP, port), for a concrete or template URL."""
-        if _LEADING_VAR.match(self.url):
+        if rules.LEADING_VAR.match(self.url):
             return []
         return rules.url_warnings(self.url)
 

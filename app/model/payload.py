@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, Iterator, Literal, Optional
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from app import jsonstrict
 from app.model.base import Model
 
 FieldType = Literal[
@@ -56,6 +58,34 @@ class Payload(Model):
     root: Literal["object", "array"] = "object"
     fields: list[PayloadField] = Field(default_factory=list)
 
+    @field_validator("example")
+    @classmethod
+    def _example_is_json(cls, text: str) -> str:
+        # A full parse is left to the field inference below and to the editors; only the literals
+        # Python reads but JSON has not are looked for here, cheaply.
+        if "NaN" in text or "Infinity" in text:
+            try:
+                jsonstrict.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+            except ValueError:
+                pass  # not JSON at all: reported where the example is read (inference, editor)
+        return text
+
+    @model_validator(mode="after")
+    def _fields_from_example(self) -> "Payload":
+        """An example without a field list (a hand-written file) gets its fields inferred from the
+        example, else it would validate, show the example and send {}; an unreadable one is refused."""
+        if self.fields or self.example.strip() in ("", "{}", "[]"):
+            return self
+        try:
+            inferred = infer_payload(self.example, "example")
+        except ValueError as exc:
+            raise ValueError(f"{exc} (the payload lists no fields, so they are read from the example)") from None
+        object.__setattr__(self, "root", inferred.root)  # no re-validation: inference checked them
+        object.__setattr__(self, "fields", inferred.fields)
+        return self
+
     def walk(self) -> Iterator[tuple[str, PayloadField]]:
         """Every field with its dotted path, depth first (list items as name[])."""
         yield from _walk(self.fields, "")
@@ -95,7 +125,7 @@ def field_name_problem(name: str) -> Optional[str]:
 def parse_json(text: str, where: str = "") -> Any:
     """Parse JSON or raise JsonError naming the line and column."""
     try:
-        return json.loads(text)
+        return jsonstrict.loads(text)
     except json.JSONDecodeError as exc:
         raise JsonError(_friendly(exc.msg), exc.lineno, exc.colno, where) from None
     except RecursionError:
@@ -121,13 +151,14 @@ def _friendly(msg: str) -> str:
 def infer_payload(text: str, where: str = "payload") -> Payload:
     """Build a payload from an example: every field Constant, its type inferred from the value."""
     data = parse_json(text, where)
+    # model_construct: the text was just parsed and the fields built from it, nothing to re-check.
     if isinstance(data, dict):
-        return Payload(example=text, root="object", fields=_fields_of(data, ""))
+        return Payload.model_construct(example=text, root="object", fields=_fields_of(data, ""))
     if isinstance(data, list):
         first = next((x for x in data if isinstance(x, dict)), None)
         if first is None:
             raise ValueError(f"{where}: a top-level array must hold objects")
-        return Payload(example=text, root="array", fields=_fields_of(first, "[]"))
+        return Payload.model_construct(example=text, root="array", fields=_fields_of(first, "[]"))
     raise ValueError(f"{where}: the example must be a JSON object or an array of objects")
 
 
@@ -197,6 +228,8 @@ def type_problem(ftype: FieldType, value: Any) -> Optional[str]:
     """Why a value does not fit a field type, or None (null is judged by the caller)."""
     if value is None:
         return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a JSON number (JSON has no NaN or Infinity): use a number or null"
     scalar = {
         "string": lambda v: isinstance(v, str),
         "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),

@@ -8,9 +8,14 @@ from urllib.parse import urlsplit
 NAME_MAX = 30
 NAME_RULE = "letters, digits and underscore only, 1 to 30 characters"
 _NAME = re.compile(r"[A-Za-z0-9_]+")
+# Device names Windows refuses as file names in any case and with any extension (CON.json too).
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                              *(f"LPT{i}" for i in range(10))})
 # RFC 7230 section 3.2.6 tchar.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+LEADING_VAR = re.compile(r"^\{\{[^}]*\}\}")  # {{baseUrl}}/path: scheme and host come later
+UNSET_URLS = ("", "https://", "http://")
 
 
 def name_problem(name: str) -> str | None:
@@ -23,6 +28,15 @@ def name_problem(name: str) -> str | None:
     if bad:
         shown = ", ".join("space" if c == " " else repr(c) for c in bad)
         return f"the name contains {shown}; use {NAME_RULE}"
+    return file_name_problem(name)
+
+
+def file_name_problem(name: str) -> str | None:
+    """Why a name the platform accepts cannot be a file name here (each action is actions/<name>.json)."""
+    if name.upper() in WINDOWS_RESERVED:
+        return (f"{name} is a device name Windows reserves (CON, PRN, AUX, NUL, COM0-COM9, LPT0-LPT9, in any "
+                "case), so it cannot be a file name; the platform would accept it, but choose another name "
+                "so the workspace opens on every system")
     return None
 
 
@@ -69,6 +83,14 @@ def url_problem(url: str) -> str | None:
     if parts.fragment:
         return "the URL has a #fragment, which is never sent to the server"
     return None
+
+
+def template_url_problem(url: str) -> str | None:
+    """`url_problem` for a stored URL that may start with a {{variable}}; an unset URL ("https://")
+    is left to the check before sending, so a new action can be saved half-done."""
+    if url.strip() in UNSET_URLS:
+        return None
+    return url_problem(LEADING_VAR.sub("https://placeholder.invalid", url))
 
 
 def url_warnings(url: str) -> list[str]:

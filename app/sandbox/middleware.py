@@ -16,7 +16,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.sandbox.faults import FaultSpec
-from app.sandbox.masking import mask_body, mask_raw_headers, masked_query
+from app.masking import mask_body, mask_raw_headers, masked_query
 from app.sandbox.requestlog import LogEntry, now
 from app.sandbox.state import SandboxState
 

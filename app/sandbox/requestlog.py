@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.sandbox.config import ENDPOINTS
-from app.sandbox.masking import headers_dict
+from app.masking import ValueMasker, headers_dict
 
 TRUNCATION_MARKER = "…[truncated {} bytes]"
 
@@ -37,18 +37,23 @@ class LogEntry:
     duration_ms: float = 0.0
     fault: str | None = None
 
-    def render(self) -> dict[str, Any]:
-        """The JSON-ready form served at ``/_sandbox/requests``."""
+    def render(self, masker: ValueMasker | None = None) -> dict[str, Any]:
+        """The JSON-ready form served at ``/_sandbox/requests``; `masker`'s values are hidden."""
         text = self.body.decode("utf-8", "replace")
         if self.body_size > len(self.body):
             text += TRUNCATION_MARKER.format(self.body_size - len(self.body))
+        path, query, headers = self.path, self.query, headers_dict(self.headers)
+        if masker:  # names were masked when recorded; known secret values under any name now
+            path, text = masker.text(path), masker.text(text)
+            query = {k: masker.text(v) for k, v in query.items()}
+            headers = {k: masker.text(v) for k, v in headers.items()}
         return {
             "id": self.id,
             "time": iso_time(self.time),
             "method": self.method,
-            "path": self.path,
-            "query": self.query,
-            "headers": headers_dict(self.headers),
+            "path": path,
+            "query": query,
+            "headers": headers,
             "body": text,
             "body_size": self.body_size,
             "status": self.status,
@@ -68,6 +73,9 @@ class RequestLog:
     """Thread-safe ring buffer of :class:`LogEntry` plus counters per endpoint."""
 
     size: int = 2000
+    # Secret values registered by the in-process caller, masked when entries are read (so a value
+    # registered just after its request went out is still hidden).
+    masker: ValueMasker = field(default_factory=ValueMasker)
     _entries: deque[LogEntry] = field(init=False)
     _counters: dict[str, int] = field(init=False)
     _ids: itertools.count[int] = field(init=False, default_factory=lambda: itertools.count(1))
@@ -117,7 +125,7 @@ class RequestLog:
         keep_id, keep_time = _since_filter(since)
         prefix = path.rstrip("/") + "/" if path else None
         return [
-            e.render()
+            e.render(self.masker)
             for e in snapshot
             if e.id > keep_id
             and e.time >= keep_time

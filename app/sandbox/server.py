@@ -218,6 +218,11 @@ class Sandbox:
         """Requests per endpoint since start or the last clear()."""
         return self.state.log.counters()
 
+    def mask_values(self, values: Iterable[str]) -> None:
+        """Mask these values (secrets the caller resolved) wherever they appear in the request log,
+        whatever the name of the parameter or header that carried them."""
+        self.state.log.masker.add(values)
+
     def clear(self) -> None:
         """Empty the request log and reset the counters."""
         self.state.log.clear()

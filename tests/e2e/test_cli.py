@@ -147,3 +147,14 @@ def test_no_keyring_refuses_plain_secrets_clearly(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.startswith("error: no OS keyring is available") and "Traceback" not in done.stderr
     assert not any(home.rglob("*.json")) or "hunter2" not in "".join(p.read_text() for p in home.rglob("*.json"))
+
+
+def test_windows_device_names_are_refused_as_action_names(tmp_path: Path) -> None:
+    checked = cli("check-name", "CON", "--json")
+    assert checked.returncode == 1 and "device name Windows reserves" in json.loads(checked.stdout)["reason"]
+    bundle = tmp_path / "aux.json"
+    bundle.write_text(json.dumps({"name": "aux", "endpoint": {"url": "https://x.example", "method": "POST"}}))
+    home = tmp_path / "ws"
+    done = cli("action", "import", str(bundle), home=home)
+    assert done.returncode == 1 and "aux is a device name Windows reserves" in done.stderr
+    assert not (home / "actions").exists() or not any((home / "actions").iterdir())

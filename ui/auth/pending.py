@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
+from app.masking import mask_all
 from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth
 from app.model.base import SecretRef, Value, placeholders
 from app.secrets import SecretError, SecretStore
@@ -92,10 +93,7 @@ class OverlayStore(SecretStore):
 
 def masked_text(text: str, secrets: Iterable[str]) -> str:
     """Hide plain secrets in a text shown to the user (a second guard after the engine's own)."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if len(secret) >= 3:
-            text = text.replace(secret, "********")
-    return text
+    return mask_all(text, secrets)
 
 
 def overlay_resolver(services: Services, pending: dict[str, str]) -> Any:

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
+from app import jsonstrict
 from app.model.payload import Payload, PayloadField, set_mode, type_problem
 
 COLUMNS = ("Field", "Type", "Mode", "Value / label", "Optional")
@@ -76,7 +77,7 @@ def parse_constant(ftype: str, text: str) -> Any:
         value: Any = text
     else:
         try:
-            value = json.loads(text)
+            value = jsonstrict.loads(text)
         except json.JSONDecodeError:
             raise ValueError(f"{text!r} is not a valid {ftype} value") from None
     problem = type_problem(ftype, value)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDateTimeEdit, QDoubleSpinBox, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
 
+from app import jsonstrict
 from app.calls.values import Input
 from ui.jsonedit import JsonEdit
 from ui.sending.result_view import ERROR_COLOR
@@ -134,7 +135,7 @@ def _number(value: float) -> Any:
 
 def _json(text: str) -> Any:
     try:
-        return json.loads(text)
+        return jsonstrict.loads(text)
     except ValueError as exc:
         raise ValueError(f"not valid JSON: {exc}") from None
 

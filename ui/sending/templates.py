@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout,
                                QWidget)
 
+from app import jsonstrict
 from app.calls import events
 from app.calls.build import SetupError, payload_body
 from app.calls.values import check_values, example_values
@@ -29,7 +30,7 @@ def _json_editor(value: Any, height: int = 140) -> JsonEdit:
 
 def _parse(edit: JsonEdit, what: str) -> Any:
     try:
-        return json.loads(edit.toPlainText() or "null")
+        return jsonstrict.loads(edit.toPlainText() or "null")
     except ValueError as exc:
         raise ValueError(f"{what}: not valid JSON ({exc})") from None
 

@@ -87,6 +87,7 @@ def test_sample_workspace_authenticates_against_the_sandbox(cli, tmp_path):
 @pytest.mark.parametrize("args, code, message", [
     (["auth", "from-curl", "wget https://x.example"], 1, "error: this is not a curl command"),
     (["auth", "from-curl", "curl 'https://x"], 1, "unclosed single quote"),
+    (["auth", "from-curl", "curl javascript:alert(1)", "--into", "x"], 1, "uses the scheme 'javascript'"),
     (["auth", "test", "noSuchAction"], 1, "no action named 'noSuchAction'"),
     (["auth", "test", "x", "--var", "novalue"], 1, "expected KEY=VALUE"),
     (["auth", "test"], 2, "usage:"),
@@ -96,8 +97,27 @@ def test_bad_input_and_usage(cli, args, code, message):
     out = cli(*args)
     assert out.returncode == code
     assert message in out.stderr and "Traceback" not in out.stderr
+    assert not (cli.home / "actions").exists() or not any((cli.home / "actions").iterdir())
 
 
 def test_from_curl_reads_standard_input(cli):
     out = cli("auth", "from-curl", "-", "--json", stdin=seed_command())
     assert out.returncode == 0 and json.loads(out.stdout)["secrets"] == ["client_secret"]
+
+
+def test_failed_extraction_never_prints_the_token(cli):
+    command = seed_command().replace("https://ims-na1.adobelogin.com", "{{baseUrl}}")
+    assert cli("auth", "from-curl", command, "--into", "wrongPath").returncode == 0
+    path = cli.home / "actions" / "wrongPath.json"
+    stored = json.loads(path.read_text())
+    stored["auth"]["tokenInResponse"] = "json://data.token"
+    path.write_text(json.dumps(stored))
+    out = cli("auth", "test", "wrongPath", "--sandbox", "--json")
+    assert out.returncode == 1, out.stderr
+    result = json.loads(out.stdout)
+    assert "json://data.token was not found" in result["reason"]
+    assert json.loads(result["response"]["body"])["access_token"] == "********"
+    assert "eyJ" not in out.stdout + out.stderr  # the sandbox's tokens are JWT-shaped
+    out = cli("auth", "test", "wrongPath", "--sandbox")
+    assert out.returncode == 1 and "access_token" in out.stdout
+    assert "eyJ" not in out.stdout + out.stderr

@@ -118,7 +118,11 @@ def test_cookies_and_files_are_listed_not_dropped():
     ('curl -d "a=b', 'unclosed double quote'),
     ("curl -X POST -d a=b", "no URL found"),
     ("curl https://x.example -H", "option -H (word 3) needs a value"),
-    ("curl ftp://x.example/file", "not an http(s) URL"),
+    ("curl ftp://x.example/file", "the URL scheme is 'ftp'"),
+    ("curl javascript:alert(1)", "uses the scheme 'javascript'; the token endpoint must be an http(s) URL"),
+    ("curl 'data:text/html,<b>x</b>'", "uses the scheme 'data'"),
+    ("curl http://javascript:alert(1)", "cannot be used: the URL is malformed"),
+    ("curl -d a=b 'https://x.example/t#part'", "#fragment"),
     ("curl https://x.example -H 'Content-Type: application/json' -d '{bad'", "not valid JSON"),
 ])
 def test_bad_input_says_what_and_where(text, message):

@@ -118,3 +118,29 @@ def test_inference_never_crashes(doc: object) -> None:
         infer_payload(json.dumps(doc))
     except ValueError:
         pass  # refused with a message (a scalar document, a refused field name) is fine
+
+
+def test_an_example_without_fields_gets_them_inferred() -> None:
+    from app.model import Payload
+
+    payload = Payload(example='[{"sku": "X", "qty": 2, "tags": ["a"]}]')
+    assert payload.root == "array"
+    assert [(p, f.type, f.value) for p, f in payload.walk()] == [
+        ("sku", "string", "X"), ("qty", "integer", 2), ("tags", "listString", ["a"])]
+    assert Payload(example="{}").fields == [] and Payload(example="").fields == []
+
+
+@pytest.mark.parametrize("example, says", [
+    ("{bad", "example: line 1, column 2: expected a property name"),
+    ("[1, 2]", "example: a top-level array must hold objects"),
+    ('"text"', "example: the example must be a JSON object or an array of objects"),
+])
+def test_an_unreadable_example_without_fields_is_refused(example: str, says: str) -> None:
+    from pydantic import ValidationError
+
+    from app.model import Action, error_lines
+
+    with pytest.raises(ValidationError) as info:
+        Action.model_validate({"name": "a", "request": {"example": example}})
+    (line,) = error_lines(info.value)
+    assert line.startswith("request: " + says) and "the payload lists no fields" in line

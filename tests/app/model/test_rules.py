@@ -7,10 +7,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from app.model import Action, CustomAuth, Endpoint, Param, error_lines
-from app.model.rules import http_name_problem, name_problem, url_problem, url_warnings
+from app.model.rules import WINDOWS_RESERVED, http_name_problem, name_problem, url_problem, url_warnings
 
 
-@pytest.mark.parametrize("name", ["a", "writeJourneyEvent", "A_1", "x" * 30, "_", "123"])
+@pytest.mark.parametrize("name", ["a", "writeJourneyEvent", "A_1", "x" * 30, "_", "123", "CONSOLE", "COM10", "nul_1",
+                                  "LPT"])
 def test_valid_names(name: str) -> None:
     assert name_problem(name) is None
     assert Action(name=name).name == name
@@ -19,7 +20,8 @@ def test_valid_names(name: str) -> None:
 @pytest.mark.parametrize(
     "name, reason",
     [("", "empty"), ("x" * 31, "31 characters"), ("has space", "space"), ("dash-ed", "'-'"),
-     ("café", "'é'"), ("a.b", "'.'"), ("tab\there", "'\\t'")],
+     ("café", "'é'"), ("a.b", "'.'"), ("tab\there", "'\\t'"), ("CON", "device name Windows reserves"),
+     ("aux", "aux is a device name"), ("Com1", "cannot be a file name"), ("LPT9", "Windows reserves"), ("nul", "Windows reserves")],
 )
 def test_invalid_names(name: str, reason: str) -> None:
     problem = name_problem(name)
@@ -31,7 +33,8 @@ def test_invalid_names(name: str, reason: str) -> None:
 
 @given(st.text(max_size=40))
 def test_name_rule_matches_the_definition(name: str) -> None:
-    ok = 1 <= len(name) <= 30 and all(c.isascii() and (c.isalnum() or c == "_") for c in name)
+    ok = 1 <= len(name) <= 30 and all(c.isascii() and (c.isalnum() or c == "_") for c in name) \
+        and name.upper() not in WINDOWS_RESERVED
     assert (name_problem(name) is None) == ok
 
 
@@ -102,6 +105,23 @@ def test_invalid_urls(url: str, reason: str | None) -> None:
     with pytest.raises(ValidationError) as info:
         Endpoint(url=url)
     assert reason in str(info.value)
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("javascript:alert(1)", "the URL scheme is 'javascript'"), ("http://javascript:alert(1)", "the URL is malformed"),
+    ("ftp://x.example/t", "the URL scheme is 'ftp'"), ("https://exa mple.com/t", "the URL contains spaces"),
+    ("https://x.example/t#f", "the URL has a #fragment"), ("https:///token", "the URL has no host"),
+])
+def test_token_endpoint_urls_follow_the_action_url_rules(url: str, reason: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Action.model_validate({"name": "a", "auth": {"type": "customAuthorization", "endpoint": url, "method": "GET"}})
+    assert "auth.endpoint: " + reason in "\n".join(error_lines(info.value))
+
+
+@pytest.mark.parametrize("url", ["{{baseUrl}}/ims/token/v3", "https://ims.example/token?x=1", "https://",
+                                 "http://127.0.0.1:8080/t"])
+def test_token_endpoint_urls_that_save(url: str) -> None:
+    assert CustomAuth(endpoint=url, method="GET").endpoint == url
 
 
 def test_url_warnings_where_the_platform_would_refuse() -> None:

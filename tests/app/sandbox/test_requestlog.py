@@ -91,3 +91,15 @@ def test_ring_buffer_keeps_the_newest() -> None:
 
 def test_health(client: httpx.Client) -> None:
     assert client.get("/_sandbox/health").json() == {"status": "ok"}
+
+
+def test_registered_secret_values_are_masked_under_any_name(sb: Sandbox, client: httpx.Client) -> None:
+    client.post("/echo/c0de-s3cret?code=c0de-s3cret&auth=Xc0de-s3cretX", content=b"v=c0de-s3cret",
+                headers={"X-Trace": "c0de-s3cret", "Content-Type": "text/plain"})
+    assert "c0de-s3cret" in json.dumps(sb.requests())  # innocent names: the name rule lets them through
+    sb.mask_values(["c0de-s3cret"])  # registered after the request: still hidden when read
+    (entry,) = client.get("/_sandbox/requests").json()
+    assert "c0de-s3cret" not in json.dumps(entry)
+    assert entry["query"] == {"code": "********", "auth": "X********X"}
+    assert entry["path"] == "/echo/********" and entry["headers"]["x-trace"] == "********"
+    assert entry["body"] == "v=********"

@@ -241,6 +241,20 @@ def test_authentication_red_with_wrong_secret(qtbot, section, sandbox):
     assert "wrong-secret" not in section.details_text()
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, when the Details dialog opens
+def test_details_never_show_the_token_a_wrong_path_missed(qtbot, section, sandbox, services):
+    ref = services.secrets.put("5678", "t")
+    section.set_action(Action(name="x", auth=custom_auth(sandbox.base_url + "/ims/token/v3", ref,
+                                                         token_in_response="json://data.token")))
+    result = start_test(qtbot, section)
+    assert not result.ok and "json://data.token was not found" in result.reason
+    section.show_details()
+    text = section._details.text.toPlainText()
+    assert '"access_token": "********"' in text and '"token_type": "bearer"' in text
+    assert "eyJ" not in text  # the sandbox's tokens are JWT-shaped
+    section._details.close()
+
+
 def test_stored_secret_is_used_by_the_test(qtbot, section, sandbox, services):
     sandbox.add_client("abc", "stored-secret")
     ref = services.secrets.put("stored-secret", "t")

@@ -275,3 +275,15 @@ def test_paste_example_button_uses_the_clipboard(qtbot, section):
     with qtbot.waitSignal(section.changed, timeout=5000):
         section.tabs["response"]._paste.click()
     assert section.findChild(QTreeView, "responseFieldsView").model().rowCount() == 4
+
+
+def test_pasted_nan_or_infinity_is_refused_at_its_line(qtbot, section):
+    type_into(qtbot, section, ORDER)
+    type_into(qtbot, section, ORDER.replace("12.5", "NaN"))
+    assert section.problems() == ["request payload: line 3, column 12: NaN at total is not JSON "
+                                  "(JSON has no NaN or Infinity): use a number or null"]
+    assert section.tabs["request"].editor.error_line() == 3
+    assert section.apply_to(Action(name="x")).request.find("total").value == 12.5  # the last valid tree stays
+    total = section.tabs["request"].model.index_of_path("total").siblingAtColumn(VALUE)
+    for typed in ("NaN", "Infinity", "1e999"):
+        assert not section.tabs["request"].model.setData(total, typed)

@@ -111,3 +111,12 @@ def test_batch_with_a_missing_file(panel: SendPanel, tmp_path: Path, answers) ->
     assert panel.batch_file.text().endswith("nope.csv")
     panel.start_button.click()
     assert "No such file" in panel.summary.text()
+
+
+def test_raw_json_with_nan_is_not_sent(qtbot, panel: SendPanel, sandbox) -> None:
+    panel.select_action("notifyWebhook")
+    panel.composer.editor.setPlainText('{"customerId": "c-1", "score": NaN}')
+    panel.composer.editor.edited.emit()
+    assert "Body: not valid JSON" in panel.problems.text() and "NaN at score is not JSON" in panel.problems.text()
+    panel.send_button.click()
+    assert "Not sent" in panel.result_view.outcome.text() and not sandbox.counters().get("echo")

@@ -1,0 +1,50 @@
+"""The one secret-name rule and the maskers in app.masking."""
+from __future__ import annotations
+
+import pytest
+
+from app.masking import (
+    MASK, ValueMasker, is_secret_header, is_secret_key, mask_all, mask_body, masked_query, response_secrets,
+)
+
+
+@pytest.mark.parametrize("name", ["client_secret", "password", "PWD", "api_key", "apiKey", "x-api-key",
+                                  "private_key", "credentials", "access_token", "id_token", "refresh_token",
+                                  "token", "Authorization"])
+def test_secret_names(name: str) -> None:
+    assert is_secret_key(name)
+
+
+@pytest.mark.parametrize("name", ["token_type", "grant_type", "client_id", "scope", "code", "auth", "name"])
+def test_innocent_names(name: str) -> None:
+    assert not is_secret_key(name)
+
+
+def test_the_sandbox_log_uses_the_same_rule_as_the_model() -> None:
+    # The sandbox had its own, narrower regex: pwd, private and credential went through unmasked.
+    assert masked_query("pwd=a&private_key=b&credentials=c&token_type=bearer") == {
+        "pwd": MASK, "private_key": MASK, "credentials": MASK, "token_type": "bearer"}
+    assert b"k3y" not in mask_body(b'{"privateKey": "k3y"}', "application/json")
+    assert is_secret_header("Set-Cookie") and is_secret_header("X-Auth-Token") and not is_secret_header("Accept")
+
+
+def test_mask_all_masks_the_longest_first_and_skips_tiny_values() -> None:
+    assert mask_all("abc abcdef ab", {"abc", "abcdef", "ab"}) == f"{MASK} {MASK} ab"
+
+
+def test_response_secrets_finds_tokens_under_any_path() -> None:
+    body = '{"data": {"access_token": "a-very-long-token", "id_token": 42, "token_type": "bearer"}}'
+    assert response_secrets(body) == {"a-very-long-token", "42"}
+    assert response_secrets("access_token=abc123&token_type=bearer") == {"abc123"}
+    assert response_secrets("  0123456789abcdefXYZ==\n") == {"0123456789abcdefXYZ=="}
+    jwt = "eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl"
+    assert response_secrets(f'{{"jwt": "{jwt}"}}') == {jwt}
+    assert response_secrets("error=invalid_client") == set()
+    assert response_secrets("Bad request: the client is unknown") == set()
+
+
+def test_value_masker_masks_registered_values() -> None:
+    masker = ValueMasker()
+    assert not masker and masker.text("code=s3cr3t") == "code=s3cr3t"
+    masker.add(["s3cr3t", "", "ab"])
+    assert masker and masker.text("code=s3cr3t&auth=ab") == f"code={MASK}&auth=ab"

@@ -1,0 +1,60 @@
+"""NaN, Infinity and overflowing numbers are refused where JSON enters, with the path, and nothing is
+sent or written: every case through the command line as a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = '{"Named user": "u1", "Event name": "opened", "Transaction id": "t1", "Value": %s}'
+ACTION = ('{"name": "priced", "endpoint": {"url": "https://x.example/e", "method": "POST"}, "request": '
+          '{"example": "{\\"price\\": 1.5}", "fields": [{"name": "price", "type": "decimal", "value": %s}]}}')
+EXAMPLE = ('{"name": "priced", "endpoint": {"url": "https://x.example/e", "method": "POST"}, "request": '
+           '{"example": "{\\"price\\": %s}", "fields": [{"name": "price", "type": "decimal", "value": 1.5}]}}')
+
+
+def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+    return done
+
+
+CASES = [
+    # (command, file name, file text, what the message says)
+    (["send", "airshipCustomEvent", "--sandbox", "--values"], "v.json", GOOD % "NaN",
+     "--values {file}: not valid JSON (line 1, column 79: NaN at Value is not JSON"),
+    (["send", "airshipCustomEvent", "--sandbox", "--values"], "v.json", GOOD % "-Infinity",
+     "-Infinity at Value is not JSON (JSON has no NaN or Infinity): use a number or null"),
+    (["send", "airshipCustomEvent", "--sandbox", "--values"], "v.json", GOOD % "1e999",
+     "the number 1e999 at Value is too large for a JSON number"),
+    (["send", "airshipCustomEvent", "--sandbox", "--batch"], "b.jsonl", GOOD % "Infinity",
+     "{file}: line 1: not valid JSON (Infinity at Value is not JSON"),
+    (["send", "airshipCustomEvent", "--sandbox", "--batch"], "b.csv",
+     "Named user,Event name,Value,Transaction id\nu1,opened,NaN,t1\n", "{file}: line 2: body.value (Value): nan is not a JSON number"),
+    (["action", "import"], "a.json", ACTION % "NaN",
+     "line 1, column 182: NaN at request.fields[0].value is not JSON"),
+    (["action", "validate"], "a.json", ACTION % "Infinity", "Infinity at request.fields[0].value is not JSON"),
+    (["action", "import"], "a.json", EXAMPLE % "NaN",
+     "request.example: line 1, column 11: NaN at price is not JSON"),
+    (["payload", "fields"], "p.json", '{"items": [{"price": NaN}]}', "NaN at items[0].price is not JSON"),
+]
+
+
+@pytest.mark.parametrize("command, name, text, says", CASES, ids=[f"{c[0][0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_non_json_numbers_are_refused_where_they_enter(sample_home: Path, tmp_path: Path, command, name, text, says):
+    given = tmp_path / name
+    given.write_text(text)
+    before = sorted(p.name for p in (sample_home / "actions").iterdir())
+    done = cli(*command, str(given), home=sample_home)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert says.format(file=given) in done.stderr
+    assert sorted(p.name for p in (sample_home / "actions").iterdir()) == before  # nothing imported
+    history = cli("history", "list", "--json", home=sample_home)  # nothing sent
+    assert history.returncode == 1 and "no history" in history.stderr or json.loads(history.stdout) == []
