@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
@@ -197,8 +197,12 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
     def _on_list_selection(self, name: str) -> None:
         if self.pane is None or name == self.current_name():
             return
-        previous = self.current_name()
-        self.guard(lambda: self.open_action(name), lambda: self.list.select(previous))
+        self.guard(lambda: self.open_action(name), self._reselect_current)
+
+    def _reselect_current(self) -> None:
+        """Back to the row of the action being edited. Deferred: inside the click that changed the
+        row, the view would select the clicked row again once this slot returns."""
+        QTimer.singleShot(0, self, lambda: self.list.select(self.current_name()))
 
     def guard(self, proceed: Callable[[], Any], cancel: Callable[[], Any] = lambda: None) -> None:
         """Run `proceed` once unsaved edits are saved or discarded; `cancel` if the user backs out."""
