@@ -200,8 +200,9 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self.guard(lambda: self.open_action(name), self._reselect_current)
 
     def _reselect_current(self) -> None:
-        """Back to the row of the action being edited. Deferred: inside the click that changed the
-        row, the view would select the clicked row again once this slot returns."""
+        """Back to the row of the action being edited: now, and again once the click that changed the
+        row is handled (the view selects the clicked row after this slot returns)."""
+        self.list.select(self.current_name())
         QTimer.singleShot(0, self, lambda: self.list.select(self.current_name()))
 
     def guard(self, proceed: Callable[[], Any], cancel: Callable[[], Any] = lambda: None) -> None:
