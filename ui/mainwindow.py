@@ -42,6 +42,9 @@ def open_settings(path: Optional[str | Path] = None) -> QSettings:
 # The mixins come before QMainWindow so their Qt event overrides (drag and drop) are the ones Qt calls.
 class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEditsMixin, QMainWindow):
     ready = Signal()  # the workspace is loaded and the pane built
+    actionShown = Signal(str)  # the action the pane now edits ("" for none)
+    actionsChanged = Signal(list)  # names whose stored content changed (saved here or on disk)
+    namesChanged = Signal(list)  # the stored actions' names, after the list changed
 
     def __init__(self, home: Path, services: Any = None, sample: bool = False,
                  settings: Optional[QSettings] = None) -> None:
@@ -53,6 +56,7 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self.sandbox_panel: Any = None
         self.docks: dict[str, Any] = {}  # the Send events and History docks, built on first use
         self._request_dialogs: list[Any] = []
+        self._names_timer: Optional[QTimer] = None
         self._ready = False
         self._deleted: list[Any] = []
         self._closing = False
@@ -192,7 +196,37 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         for act in (self.dup_act, self.delete_act, self.export_act, self.test_auth_act, self.test_request_act):
             act.setEnabled(True)
         self.setWindowTitle(f"{action.name}[*] — Action Studio — {self.home.name}")
+        self.actionShown.emit(action.name)
         return True
+
+    def stored_names(self) -> list[str]:
+        """The actions in the workspace as the list knows them, by name."""
+        return sorted(self.list.model.names(), key=str.lower)
+
+    def toggle_dock(self, which: str, show: Optional[bool] = None) -> None:
+        """PanelsMixin builds the dock on first use; a new Send events panel is made to follow the window."""
+        new = which not in self.docks
+        super().toggle_dock(which, show)
+        if new and which == "send" and which in self.docks:
+            self._follow_window(self.docks[which].widget())
+
+    def _follow_window(self, panel: Any) -> None:
+        """The send panel lists what the list lists, chooses what the pane shows, reloads what changed."""
+        if self._names_timer is None:
+            # Coalesced: a rename or an update is a row removed then one inserted; the panel only
+            # sees the list once the change is whole.
+            self._names_timer = QTimer(self)
+            self._names_timer.setSingleShot(True)
+            self._names_timer.setInterval(0)
+            self._names_timer.timeout.connect(lambda: self.namesChanged.emit(self.stored_names()))
+            model = self.list.model
+            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+                signal.connect(lambda *_: self._names_timer.start())
+        self.namesChanged.connect(panel.set_actions)
+        self.actionShown.connect(panel.select_action)
+        self.actionsChanged.connect(panel.actions_changed)
+        panel.set_actions(self.stored_names())
+        panel.select_action(self.current_name())
 
     def _on_list_selection(self, name: str) -> None:
         if self.pane is None or name == self.current_name():
@@ -238,6 +272,8 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
             self.list.model.rename_used(previous, action.name)
         self.list.select(action.name)
         self.setWindowTitle(f"{action.name}[*] — Action Studio — {self.home.name}")
+        self.actionsChanged.emit([action.name])
+        self.actionShown.emit(action.name)
 
     def _failed(self, what: str) -> Callable[[BaseException], None]:
         """The worker error callback every window feature uses: the failure goes to the status bar."""
