@@ -16,14 +16,32 @@ class ActionEditsMixin:
             return
         from ui.actionlist import ops
 
-        def created(action: Any) -> None:
-            self._insert_and_open(action)
-            message.info(f"Added {action.name}: give it a name and a URL")
-            self.pane.names.name_edit.setFocus()
-            self.pane.names.name_edit.selectAll()
-
-        self.guard(lambda: run_in_background(ops.create_action, self.services, owner=self, on_done=created,
+        self.guard(lambda: run_in_background(ops.new_draft, self.services, owner=self, on_done=self._open_draft,
                                              on_error=self._failed("Could not add an action")))
+
+    def _open_draft(self, action: Any) -> None:
+        """Show a new action in the list and the pane; nothing is written until it is saved."""
+        from ui.actionlist.ops import summary_of
+
+        self._drop_draft()
+        with self.list.quiet():
+            self.list.model.upsert(summary_of(action))
+        self._draft = action.name
+        self.undo_stack.clear()
+        self.pane.load(action, [], draft=True)
+        self.list.select(action.name)
+        self._after_open(action.name)
+        self.export_act.setEnabled(False)
+        message.info(f"Added {action.name}: give it a name and a URL, then save it")
+        self.pane.names.name_edit.setFocus()
+        self.pane.names.name_edit.selectAll()
+
+    def _drop_draft(self) -> None:
+        """The draft's row goes when the pane leaves it unsaved (its edits were discarded)."""
+        if self._draft is not None:
+            with self.list.quiet():
+                self.list.model.remove(self._draft)
+            self._draft = None
 
     def _insert_and_open(self, action: Any) -> None:
         from ui.actionlist.ops import summary_of
@@ -51,6 +69,9 @@ class ActionEditsMixin:
         name = self.current_name()
         if not name:
             return
+        if name == self._draft:
+            self._discard_draft()
+            return
         used = self.list.model.used_in(name)
         detail = f"It is used in {', '.join(used)}." if used else ""
         if self.pane.is_dirty():
@@ -65,10 +86,15 @@ class ActionEditsMixin:
                           owner=self, on_done=lambda action: self._on_deleted(action, row),
                           on_error=self._failed(f"Could not delete {name}"))
 
-    def _on_deleted(self, action: Any, row: int) -> None:
-        self._deleted.append(action)
-        with self.list.quiet():
-            self.list.model.remove(action.name)
+    def _discard_draft(self) -> None:
+        if ask.confirm(self, "Discard new action", f"Discard “{self._draft}”?", "Discard",
+                       "It was never saved: nothing is written."):
+            row = self.list.proxy.proxy_row_of(self._draft)
+            self._drop_draft()
+            self._open_row(row)
+
+    def _open_row(self, row: int) -> None:
+        """Open the action at (or nearest to) a list row, or clear the pane when the list is empty."""
         count = self.list.proxy.rowCount()
         if count:
             self.open_action(self.list.proxy.data(self.list.proxy.index(min(max(row, 0), count - 1), 0)))
@@ -76,6 +102,13 @@ class ActionEditsMixin:
             self.undo_stack.clear()
             self.pane.clear()
             self.list.select("")
+            self.actionShown.emit("")
+
+    def _on_deleted(self, action: Any, row: int) -> None:
+        self._deleted.append(action)
+        with self.list.quiet():
+            self.list.model.remove(action.name)
+        self._open_row(row)
         from ui.undo import CallbackCommand
 
         self.undo_stack.push(CallbackCommand(f"delete {action.name}", lambda: self._undelete(action), lambda: None))

@@ -57,6 +57,7 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self.docks: dict[str, Any] = {}  # the Send events and History docks, built on first use
         self._request_dialogs: list[Any] = []
         self._names_timer: Optional[QTimer] = None
+        self._draft: Optional[str] = None  # the list row of a new action not saved yet
         self._ready = False
         self._deleted: list[Any] = []
         self._closing = False
@@ -189,19 +190,23 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
             message.error(str(exc))
             self.list.model.remove(name)
             return False
+        self._drop_draft()
         self.undo_stack.clear()
         self.pane.load(action, self.list.model.used_in(action.name))
         self.list.select(action.name)
-        self._on_dirty(False)
-        for act in (self.dup_act, self.delete_act, self.export_act, self.test_auth_act, self.test_request_act):
-            act.setEnabled(True)
-        self.setWindowTitle(f"{action.name}[*] — Action Studio — {self.home.name}")
-        self.actionShown.emit(action.name)
+        self._after_open(action.name)
         return True
 
+    def _after_open(self, name: str) -> None:
+        self._on_dirty(self.pane.is_dirty())
+        for act in (self.dup_act, self.delete_act, self.export_act, self.test_auth_act, self.test_request_act):
+            act.setEnabled(True)
+        self.setWindowTitle(f"{name}[*] — Action Studio — {self.home.name}")
+        self.actionShown.emit(name)
+
     def stored_names(self) -> list[str]:
-        """The actions in the workspace as the list knows them, by name."""
-        return sorted(self.list.model.names(), key=str.lower)
+        """The actions in the workspace as the list knows them (not a draft), by name."""
+        return sorted((n for n in self.list.model.names() if n != self._draft), key=str.lower)
 
     def toggle_dock(self, which: str, show: Optional[bool] = None) -> None:
         """PanelsMixin builds the dock on first use; a new Send events panel is made to follow the window."""
@@ -265,6 +270,9 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
     def _on_saved(self, action: Any, previous: str) -> None:
         from ui.actionlist.ops import summary_of
 
+        if previous == self._draft:
+            self._draft = None  # saved: a stored action from now on
+            self.export_act.setEnabled(True)
         with self.list.quiet():
             self.list.model.set_dirty(previous, False)
             self.list.model.upsert(summary_of(action), old_name=previous)

@@ -39,3 +39,70 @@ def test_a_refused_save_also_returns_the_selection(window, qtbot, answers):
     qtbot.waitUntil(lambda: highlighted(window) == ["airshipCustomEvent", "airshipCustomEvent"], timeout=2000)
     assert window.pane.saved_name() == "airshipCustomEvent"
     assert "notifyWebhook" in names_in_list(window)
+
+
+def stored_files(services) -> list[str]:
+    return sorted(p.name for p in (services.workspace.home / "actions").glob("*.json"))
+
+
+def test_a_new_action_is_a_draft_until_its_first_valid_save(window, qtbot, answers, services):
+    before = stored_files(services)
+    window.add_action()
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
+    assert stored_files(services) == before  # nothing written yet
+    assert "newAction" in names_in_list(window) and window.list.model.is_dirty("newAction")
+    assert window.pane.is_dirty() and window.pane.title.text() == "newAction *"
+
+    answers.save_discard_cancel = "discard"  # switching away discards the draft: its row goes too
+    select(qtbot, window, "notifyWebhook")
+    assert window.pane.saved_name() == "notifyWebhook"
+    assert "newAction" not in names_in_list(window) and stored_files(services) == before
+
+    window.add_action()  # the same name again, not newAction_2
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
+    window.add_action()  # Add on a draft: discard it, one draft row only
+    wait_idle(qtbot)
+    assert names_in_list(window).count("newAction") == 1 and stored_files(services) == before
+
+    window.save()  # not valid yet (no URL): still nothing on disk
+    wait_idle(qtbot)
+    assert stored_files(services) == before and window.pane.is_dirty()
+    replace_text(qtbot, window.pane.names.name_edit, "orderShipped")
+    replace_text(qtbot, window.pane.url.url_edit, "https://hooks.example.com/order")
+    window.save()
+    wait_idle(qtbot)
+    assert stored_files(services) == sorted(before + ["orderShipped.json"])
+    assert names_in_list(window).count("orderShipped") == 1 and "newAction" not in names_in_list(window)
+    assert not window.pane.is_dirty() and not window.pane.is_draft()
+
+
+def test_deleting_a_draft_discards_it_and_closing_writes_nothing(window, qtbot, answers, services):
+    before = stored_files(services)
+    window.add_action()
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
+    answers.confirm = True
+    window.delete_action()
+    assert answers.asked[-1] == ("confirm", "Discard “newAction”?")
+    assert "newAction" not in names_in_list(window) and window.pane.saved_name() in names_in_list(window)
+    assert not window.undo_stack.canUndo()  # nothing to undo: nothing was stored
+
+    window.add_action()
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
+    answers.save_discard_cancel = "discard"
+    window.close()
+    assert answers.asked[-1] == ("save_discard_cancel", "newAction")
+    assert stored_files(services) == before
+
+
+def test_a_draft_cannot_take_a_name_created_meanwhile(window, qtbot, services):
+    from app.model import Action
+    from app.store import Workspace
+
+    window.add_action()
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
+    Workspace.open(services.workspace.home).save(Action(name="newAction", description="made elsewhere"))
+    replace_text(qtbot, window.pane.url.url_edit, "https://hooks.example.com/order")
+    window.save()
+    wait_idle(qtbot)
+    assert services.workspace.load("newAction").description == "made elsewhere"
+    assert window.pane.is_dirty() and "already exists" in " ".join(window.pane.problems_shown())

@@ -44,11 +44,11 @@ def summary_of(action: Any) -> Any:
                          auth=action.auth.type, modified=action.modified.isoformat(), url=action.endpoint.url)
 
 
-def create_action(services: Any, base: str = "newAction") -> Any:
+def new_draft(services: Any, base: str = "newAction") -> Any:
+    """A new action under a free name, not written: it is a draft until its first valid save."""
     from app.model import Action
 
-    ws = services.workspace
-    return ws.save(Action(name=ws.unique_name(base)))
+    return Action(name=services.workspace.unique_name(base))
 
 
 def copy_name(name: str) -> str:

@@ -66,6 +66,7 @@ class ConfigPane(QWidget):
         self.services = services
         self.undo_stack = undo_stack
         self._base: Optional[Action] = None
+        self._draft = False  # a new action, not in the workspace until its first valid save
         self._used_in: list[str] = []
         self._pending: dict[str, str] = {}
         self._saved: Snapshot = {}
@@ -191,9 +192,11 @@ class ConfigPane(QWidget):
         self.lock_banner.hide()
 
     # -- loading -----------------------------------------------------------------------------
-    def load(self, action: Action, used_in: list[str]) -> None:
-        """Show an action as saved; the undo history belongs to the window (it clears it)."""
+    def load(self, action: Action, used_in: list[str], draft: bool = False) -> None:
+        """Show an action as saved, or a draft (unsaved until its first valid save); the undo
+        history belongs to the window (it clears it)."""
         self._base = action
+        self._draft = draft
         self._used_in = list(used_in)
         self._pending.clear()
         self.setEnabled(True)
@@ -231,7 +234,11 @@ class ConfigPane(QWidget):
         return self._base
 
     def saved_name(self) -> str:
+        """The name the action is stored (or, for a draft, listed) under."""
         return self._base.name if self._base is not None else ""
+
+    def is_draft(self) -> bool:
+        return self._draft and self._base is not None
 
     def used_in(self) -> list[str]:
         return list(self._used_in)
@@ -242,6 +249,7 @@ class ConfigPane(QWidget):
     def clear(self) -> None:
         """No action: an empty, disabled pane (e.g. the last action was deleted)."""
         self._base = None
+        self._draft = False
         self._dirty = False
         self.title.setText("No action selected")
         for widget in (self.scroll, self.problems_box, self.lock_banner):
@@ -297,7 +305,9 @@ class ConfigPane(QWidget):
         mine = snapshot["mine"]
         self._restoring = True
         try:
-            self.names.set_values(mine["name"], mine["description"], self.saved_name(), self._used_in)
+            # A draft's name is not taken by itself: the clash check applies to it like any other.
+            stored = "" if self._draft else self.saved_name()
+            self.names.set_values(mine["name"], mine["description"], stored, self._used_in)
             self.url.set_values(mine["url"], mine["method"], mine["headers"], mine["query"])
             self.payload.set_method(mine["method"])
             self.auth.set_action(action)
@@ -315,7 +325,8 @@ class ConfigPane(QWidget):
     def _update_dirty(self) -> None:
         if self._base is None:
             return
-        dirty = self._mine() != self._saved.get("mine") or self._last.get("theirs") != self._saved.get("theirs")
+        dirty = (self._draft or self._mine() != self._saved.get("mine")
+                 or self._last.get("theirs") != self._saved.get("theirs"))
         shown = self.names.values()[0] or self.saved_name()
         self.title.setText(shown + (" *" if dirty else ""))
         if dirty != self._dirty:
@@ -399,6 +410,7 @@ class ConfigPane(QWidget):
         refs = {ref.secret for ref in action.secret_refs()}
         secrets = {k: v for k, v in self._pending.items() if k in refs}
         previous = self._base.name
+        stored_as = None if self._draft else previous  # a draft is created, never a rename of a file
         snapshot = self._last
         self._saving = True
         self.save_button.setEnabled(False)
@@ -407,6 +419,7 @@ class ConfigPane(QWidget):
         def done(saved: Action) -> None:
             self._finish_save()
             self._base = saved
+            self._draft = False
             self._saved = snapshot
             self.names.set_values(*self.names.values(), saved.name, self._used_in)
             self._update_dirty()
@@ -422,7 +435,7 @@ class ConfigPane(QWidget):
             if then:
                 then(False)
 
-        run_in_background(_write, self.services, action, previous, secrets, on_done=done, on_error=failed, owner=self)
+        run_in_background(_write, self.services, action, stored_as, secrets, on_done=done, on_error=failed, owner=self)
         return True
 
     def _finish_save(self) -> None:
