@@ -3,30 +3,39 @@
 Writes are atomic; a file that cannot be read is moved to `broken/` and reported, never deleted
 or overwritten. The action list comes from a small index (`.index.json`) keyed by file size and
 mtime, so a 10,000-action workspace opens without parsing 10,000 files every time.
+
+Several processes (the window, the command line) may share a workspace: every write that checks
+before it writes (unique names, renames, imports, saves against a stamp) runs under the workspace
+lock, and multi-file writes are journaled (app.recovery) so a kill never leaves half of one.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from pydantic import ValidationError
 
-from app import atomic
+from app import atomic, recovery
 from app.model import Action, EnvironmentSet, JsonError, error_lines, parse_json
-from app.model.action import now
+from app.store_errors import BrokenFileError, BusyError, ConflictError, InUseError, StoreError
+from app.store_writes import UNCHECKED, ActionWrites
+from app.unknown_fields import carry_from_file, describe, validate_keeping_unknown
+from app.workspace_lock import WorkspaceLock
+
+__all__ = ["UNCHECKED", "ActionSummary", "BrokenFileError", "BusyError", "ConflictError", "InUseError", "StoreError",
+           "Workspace"]
 
 INDEX = ".index.json"
 INDEX_VERSION = 2
-
-
-class StoreError(Exception):
-    """A workspace operation was refused; the message says what and why."""
+ENVIRONMENTS = "environments.json"
 
 
 @dataclass(frozen=True)
@@ -42,18 +51,21 @@ class ActionSummary:
 
 
 @dataclass
-class Workspace:
+class Workspace(ActionWrites):
     home: Path
     problems: list[str] = field(default_factory=list)
     _summaries: Optional[dict[str, ActionSummary]] = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    _workspace_lock: Optional[WorkspaceLock] = None
 
     @classmethod
     def open(cls, home: Path) -> "Workspace":
         home = Path(home)
         for sub in ("actions", "journeys"):
             (home / sub).mkdir(parents=True, exist_ok=True)
-        return cls(home=home)
+        ws = cls(home=home)
+        ws._repair_on_open()
+        return ws
 
     @property
     def actions_dir(self) -> Path:
@@ -65,6 +77,51 @@ class Workspace:
 
     def action_path(self, name: str) -> Path:
         return self.actions_dir / f"{name}.json"
+
+    # -- the lock and crash repairs --------------------------------------------------------------
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the workspace lock (re-entrant); what a killed process left half done is repaired first."""
+        if self._workspace_lock is None:
+            self._workspace_lock = WorkspaceLock(self.home)
+        with self._workspace_lock.held() as outermost:
+            if outermost:
+                self._repair()
+            yield
+
+    def _repair(self) -> None:
+        notes = recovery.repair(self.home)
+        if notes:
+            self.problems.extend(notes)
+            self.refresh()
+
+    def _repair_on_open(self) -> None:
+        """Finish or undo interrupted operations, remove abandoned temp files. Skipped when the
+        lock cannot be had at once (its holder repairs) or at all (a read-only workspace still reads)."""
+        lock = WorkspaceLock(self.home, timeout=0)
+        self._workspace_lock, default = lock, self._workspace_lock
+        try:
+            with self.locked():
+                recovery.clean_temp_files([self.home, self.actions_dir, self.journeys_dir])
+        except StoreError:
+            pass
+        finally:
+            self._workspace_lock = default
+
+    def refresh(self) -> None:
+        """Forget the cached list (another process may have changed the folder)."""
+        with self._lock:
+            self._summaries = None
+
+    def _remember(self, *actions: Action) -> None:
+        with self._lock:
+            if self._summaries is not None:
+                self._summaries.update((a.name, _summary_of(a)) for a in actions)
+
+    def _forget(self, name: str) -> None:
+        with self._lock:
+            if self._summaries is not None:
+                self._summaries.pop(name, None)
 
     # -- listing -----------------------------------------------------------------------------
     def summaries(self) -> list[ActionSummary]:
@@ -82,9 +139,28 @@ class Workspace:
 
     def find_name(self, name: str) -> Optional[str]:
         """The stored name matching `name` case-insensitively (file systems may fold case)."""
+        with self._lock:
+            found = self._cached_name(name)
+            if found is None and self._disk_name(name) is not None:
+                self._summaries = None  # written by another process since the list was read
+                found = self._cached_name(name)
+            return found
+
+    def _cached_name(self, name: str) -> Optional[str]:
         self.summaries()
         assert self._summaries is not None
         return next((n for n in self._summaries if n.lower() == name.lower()), None)
+
+    def _disk_name(self, name: str) -> Optional[str]:
+        """The name of the action file matching `name` case-insensitively, read from the folder now."""
+        wanted = f"{name}.json".lower()
+        try:
+            return next((n[:-5] for n in os.listdir(self.actions_dir) if n.lower() == wanted), None)
+        except FileNotFoundError:
+            return None
+
+    def _disk_names(self) -> set[str]:
+        return {n[:-5].lower() for n in os.listdir(self.actions_dir) if n.endswith(".json") and not n.startswith(".")}
 
     def _scan(self) -> dict[str, ActionSummary]:
         index = self._read_index()
@@ -93,26 +169,24 @@ class Workspace:
         for entry in os.scandir(self.actions_dir):
             if not entry.name.endswith(".json") or entry.name.startswith("."):
                 continue
-            st = entry.stat()
+            try:
+                st = entry.stat()
+            except FileNotFoundError:
+                continue  # removed by another process meanwhile
             key = [st.st_mtime_ns, st.st_size]
             cached = index.get(entry.name)
             if cached and cached[0] == key:
                 summary = ActionSummary(**cached[1])
             else:
-                summary = self._summarise(Path(entry.path))
-                if summary is None:
+                action = self._read_action_file(Path(entry.path))
+                if action is None:
                     continue
+                summary = _summary_of(action)
             fresh[entry.name] = [key, summary.__dict__]
             out[summary.name] = summary
         if fresh != index:
             self._write_index(fresh)
         return out
-
-    def _summarise(self, path: Path) -> Optional[ActionSummary]:
-        action = self._read_action_file(path)
-        if action is None:
-            return None
-        return _summary_of(action)
 
     def _read_index(self) -> dict[str, Any]:
         try:
@@ -132,21 +206,46 @@ class Workspace:
 
     # -- reading -----------------------------------------------------------------------------
     def load(self, name: str) -> Action:
+        return self.load_stamped(name)[0]
+
+    def load_stamped(self, name: str) -> tuple[Action, str]:
+        """The action and the stamp of the file it was read from (for `save(..., expected=stamp)`)."""
         stored = self.find_name(name)
         if stored is None:
             raise StoreError(f"no action named {name!r} in this workspace")
-        action = self._read_action_file(self.action_path(stored))
+        path = self.action_path(stored)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            self.refresh()
+            raise StoreError(f"no action named {name!r} in this workspace (it was just deleted)") from None
+        except OSError as exc:
+            raise StoreError(f"{path.relative_to(self.home)}: cannot be read ({exc.strerror})") from None
+        action = self._read_action_file(path, data)
         if action is None:
             self._forget(stored)
             raise StoreError(self.problems[-1])
-        return action
+        return action, _stamp_of(data)
+
+    def stamp(self, name: str) -> Optional[str]:
+        """An opaque fingerprint of the action's file as it is on disk now (None when absent)."""
+        stored = self._disk_name(name)
+        if stored is None:
+            return None
+        try:
+            return _stamp_of(self.action_path(stored).read_bytes())
+        except FileNotFoundError:
+            return None
 
     def load_all(self) -> list[Action]:
         return [self.load(n) for n in self.names()]
 
-    def _read_action_file(self, path: Path) -> Optional[Action]:
+    def _read_action_file(self, path: Path, data: Optional[bytes] = None) -> Optional[Action]:
         try:
-            return Action.model_validate(parse_json(path.read_text("utf-8")))
+            text = (path.read_bytes() if data is None else data).decode("utf-8")
+            action, unknown = validate_keeping_unknown(Action, parse_json(text))
+        except FileNotFoundError:
+            return None  # removed by another process meanwhile: nothing to set aside
         except JsonError as exc:
             reason = f"not valid JSON: {exc}"
         except UnicodeDecodeError as exc:
@@ -155,8 +254,17 @@ class Workspace:
             reason = _validation_reason(exc)
         except OSError as exc:
             reason = f"cannot be read ({exc.strerror})"
+        else:
+            if unknown:
+                self._note(f"{path.relative_to(self.home)}: fields from a newer version ({describe(unknown)}) "
+                           "are not used here and are kept in the file")
+            return action
         self.set_aside(path, reason)
         return None
+
+    def _note(self, problem: str) -> None:
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def set_aside(self, path: Path, reason: str) -> Path:
         """Move an unreadable file to broken/ (never delete it) and record why."""
@@ -176,70 +284,37 @@ class Workspace:
         self.problems.append(f"{path.relative_to(self.home)}: {reason}; {where}")
         return target
 
-    # -- writing -----------------------------------------------------------------------------
-    def save(self, action: Action, previous_name: Optional[str] = None) -> Action:
-        """Write an action (atomically). A rename writes the new file before removing the old."""
-        with self._lock:
-            clash = self.find_name(action.name)
-            if clash is not None and clash != previous_name:
-                clash_id = self._id_of(clash)
-                if clash_id != action.id:
-                    raise StoreError(f"an action named {clash!r} already exists; names must be unique")
-            action = action.model_copy(update={"modified": now()})
-            atomic.write_json(self.action_path(action.name), action.dump())
-            if previous_name and previous_name != action.name:
-                old, new = self.action_path(previous_name), self.action_path(action.name)
-                # On a case-insensitive file system old and new may be the same file.
-                if old.exists() and not os.path.samefile(old, new):
-                    old.unlink()
-                self._forget(previous_name)
-            assert self._summaries is not None
-            self._summaries[action.name] = _summary_of(action)
-            return action
-
-    def delete(self, name: str) -> Action:
-        """Remove an action; returns it so the caller can offer undo."""
-        with self._lock:
-            action = self.load(name)
-            self.action_path(action.name).unlink()
-            self._forget(action.name)
-            return action
-
-    def _forget(self, name: str) -> None:
-        if self._summaries is not None:
-            self._summaries.pop(name, None)
-
-    def _id_of(self, name: str) -> Optional[str]:
-        try:
-            return json.loads(self.action_path(name).read_text("utf-8")).get("id")
-        except (OSError, ValueError, AttributeError):
-            return None
-
-    def unique_name(self, base: str) -> str:
-        """A free name derived from base (for duplicates and imports), within 30 characters."""
-        if not self.exists(base):
-            return base
-        for n in range(2, 100000):
-            suffix = f"_{n}"
-            candidate = base[: 30 - len(suffix)] + suffix
-            if not self.exists(candidate):
-                return candidate
-        raise StoreError("no free name left")
-
     # -- environments ------------------------------------------------------------------------
     def environments(self) -> EnvironmentSet:
-        path = self.home / "environments.json"
-        if not path.exists():
-            return EnvironmentSet()
+        """The environments; a file that cannot be used raises BrokenFileError and stays in place."""
+        path = self.home / ENVIRONMENTS
         try:
-            return EnvironmentSet.model_validate_json(path.read_text("utf-8"))
-        except (ValidationError, OSError, UnicodeDecodeError) as exc:
-            reason = _validation_reason(exc) if isinstance(exc, ValidationError) else str(exc)
-            self.set_aside(path, reason)
+            text = path.read_bytes().decode("utf-8")
+            envs, unknown = validate_keeping_unknown(EnvironmentSet, parse_json(text, ENVIRONMENTS))
+        except FileNotFoundError:
             return EnvironmentSet()
+        except JsonError as exc:
+            raise BrokenFileError(str(path), f"not valid JSON ({exc})") from None
+        except UnicodeDecodeError as exc:
+            raise BrokenFileError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except ValidationError as exc:
+            raise BrokenFileError(str(path), _validation_reason(exc)) from None
+        except OSError as exc:
+            raise BrokenFileError(str(path), f"cannot be read ({exc.strerror})") from None
+        if unknown:
+            self._note(f"{ENVIRONMENTS}: fields from a newer version ({describe(unknown)}) are not used here "
+                       "and are kept in the file")
+        return envs
 
     def save_environments(self, envs: EnvironmentSet) -> None:
-        atomic.write_json(self.home / "environments.json", envs.dump())
+        """Write the environments; a broken file it replaces is moved to broken/ first, never lost."""
+        path = self.home / ENVIRONMENTS
+        with self.locked():
+            try:
+                self.environments()
+            except BrokenFileError as exc:
+                self.set_aside(path, exc.reason)
+            atomic.write_json(path, carry_from_file(EnvironmentSet, envs.dump(), path))
 
     # -- journeys (the used-in hook) ---------------------------------------------------------
     def journeys(self) -> dict[str, dict[str, Any]]:
@@ -250,6 +325,8 @@ class Workspace:
                 data = json.loads(path.read_text("utf-8"))
                 if not isinstance(data, dict):
                     raise ValueError("a journey file must hold a JSON object")
+            except FileNotFoundError:
+                continue
             except (OSError, ValueError) as exc:
                 self.set_aside(path, str(exc))
                 continue
@@ -265,6 +342,11 @@ class Workspace:
                 if isinstance(action, str) and journey not in usage.setdefault(action, []):
                     usage[action].append(journey)
         return usage
+
+
+def _stamp_of(data: bytes) -> str:
+    # A content hash, not mtime: two writes within the file system's clock tick must differ.
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _summary_of(action: Action) -> ActionSummary:

@@ -9,7 +9,7 @@ import pytest
 
 from app import atomic
 from app.model import Action
-from app.store import StoreError, Workspace
+from app.store import BrokenFileError, StoreError, Workspace
 
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
@@ -120,5 +120,6 @@ def test_environments_round_trip_and_corrupt(tmp_path: Path) -> None:
     ws.save_environments(envs)
     assert ws.environments() == envs
     (tmp_path / "environments.json").write_text("{")
-    assert ws.environments().environments == []
-    assert ws.problems and "environments.json" in ws.problems[0]
+    with pytest.raises(BrokenFileError, match=r"environments.json: not valid JSON .*line 1, column 2"):
+        ws.environments()
+    assert (tmp_path / "environments.json").read_text() == "{"  # left in place, never dropped
