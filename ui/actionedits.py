@@ -36,6 +36,21 @@ class ActionEditsMixin:
         self.pane.names.name_edit.setFocus()
         self.pane.names.name_edit.selectAll()
 
+    def draft_name(self) -> str:
+        return self._draft or ""
+
+    def rename_draft(self, name: str) -> None:
+        """Move the draft's row to another name (its own was taken on disk meanwhile)."""
+        from ui.actionlist.ops import summary_of
+
+        assert self._draft is not None
+        self.pane.rename_draft(name)
+        with self.list.quiet():
+            self.list.model.upsert(summary_of(self.pane.action()), old_name=self._draft)
+        self._draft = name
+        self.list.select(name)
+        self._after_open(name)
+
     def _drop_draft(self) -> None:
         """The draft's row goes when the pane leaves it unsaved (its edits were discarded)."""
         if self._draft is not None:
@@ -62,8 +77,8 @@ class ActionEditsMixin:
             note = f" ({len(missing)} secret(s) were missing and must be entered again)" if missing else ""
             message.info(f"Duplicated {name} as {action.name}{note}")
 
-        self.guard(lambda: run_in_background(ops.duplicate_action, self.services, name, owner=self, on_done=done,
-                                             on_error=self._failed(f"Could not duplicate {name}")))
+        self.guard(lambda: self.run_write(ops.duplicate_action, self.services, name, on_done=done,
+                                          on_error=self._failed(f"Could not duplicate {name}")))
 
     def delete_action(self) -> None:
         name = self.current_name()
@@ -82,18 +97,17 @@ class ActionEditsMixin:
         from ui.actionlist import ops
 
         row = self.list.proxy.proxy_row_of(name)
-        run_in_background(ops.delete_action, self.services, name,
-                          owner=self, on_done=lambda action: self._on_deleted(action, row),
-                          on_error=self._failed(f"Could not delete {name}"))
+        self.run_write(ops.delete_action, self.services, name, on_done=lambda action: self._on_deleted(action, row),
+                       on_error=self._failed(f"Could not delete {name}"))
 
     def _discard_draft(self) -> None:
         if ask.confirm(self, "Discard new action", f"Discard “{self._draft}”?", "Discard",
                        "It was never saved: nothing is written."):
             row = self.list.proxy.proxy_row_of(self._draft)
             self._drop_draft()
-            self._open_row(row)
+            self.open_row(row)
 
-    def _open_row(self, row: int) -> None:
+    def open_row(self, row: int) -> None:
         """Open the action at (or nearest to) a list row, or clear the pane when the list is empty."""
         count = self.list.proxy.rowCount()
         if count:
@@ -108,7 +122,7 @@ class ActionEditsMixin:
         self._deleted.append(action)
         with self.list.quiet():
             self.list.model.remove(action.name)
-        self._open_row(row)
+        self.open_row(row)
         from ui.undo import CallbackCommand
 
         self.undo_stack.push(CallbackCommand(f"delete {action.name}", lambda: self._undelete(action), lambda: None))
@@ -123,8 +137,8 @@ class ActionEditsMixin:
             self.guard(lambda: self._insert_and_open(saved), lambda: self._insert_quietly(saved))
             message.info(f"Restored {saved.name}")
 
-        run_in_background(ops.restore_action, self.services, action, owner=self, on_done=restored,
-                          on_error=self._failed(f"Could not restore {action.name}"))
+        self.run_write(ops.restore_action, self.services, action, on_done=restored,
+                       on_error=self._failed(f"Could not restore {action.name}"))
 
     def _insert_quietly(self, action: Any) -> None:
         from ui.actionlist.ops import summary_of

@@ -58,6 +58,8 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self._request_dialogs: list[Any] = []
         self._names_timer: Optional[QTimer] = None
         self._draft: Optional[str] = None  # the list row of a new action not saved yet
+        self._writes = 0  # workspace writes running in workers (the watcher waits for them)
+        self.sync: Any = None  # follows the workspace on disk, once it is loaded
         self._ready = False
         self._deleted: list[Any] = []
         self._closing = False
@@ -146,6 +148,7 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self.pane = ConfigPane(self.services, self.undo_stack, self._name_taken, self)
         self.pane.dirtyChanged.connect(self._on_dirty)
         self.pane.saved.connect(self._on_saved)
+        self.pane.theirsTaken.connect(self._on_theirs_taken)
         self.pane.duplicateRequested.connect(self.duplicate_action)
         self.pane.testRequested.connect(self.open_test_request)
         self.splitter.replaceWidget(1, self.pane)
@@ -161,6 +164,9 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
             self.open_action(first)
         else:
             self.pane.clear()
+        from ui.workspacesync import WorkspaceSync
+
+        self.sync = WorkspaceSync(self)
         self._fill_env_combo()
         self.update_sandbox_status()
         self._sandbox_timer.start()
@@ -185,14 +191,14 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         from app.store import StoreError
 
         try:
-            action = self.services.workspace.load(name)
+            action, stamp = self.services.workspace.load_stamped(name)
         except StoreError as exc:
             message.error(str(exc))
             self.list.model.remove(name)
             return False
         self._drop_draft()
         self.undo_stack.clear()
-        self.pane.load(action, self.list.model.used_in(action.name))
+        self.pane.load(action, self.list.model.used_in(action.name), stamp=stamp)
         self.list.select(action.name)
         self._after_open(action.name)
         return True
@@ -283,6 +289,32 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self.actionsChanged.emit([action.name])
         self.actionShown.emit(action.name)
 
+    def _on_theirs_taken(self, name: str, kind: str) -> None:
+        """A save conflict settled for the disk's version: reload it, or let a deleted one go."""
+        if kind == "changed":
+            self.open_action(name)
+            return
+        row = self.list.proxy.proxy_row_of(name)
+        with self.list.quiet():
+            self.list.model.remove(name)
+        self.open_row(row)
+
+    def run_write(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
+                  on_error: Callable[[BaseException], None]) -> None:
+        """A workspace write in a worker; what the watcher reads meanwhile waits until it is done."""
+        self._writes += 1
+
+        def finished(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            def call(value: Any) -> None:
+                self._writes -= 1
+                callback(value)
+            return call
+
+        run_in_background(fn, *args, owner=self, on_done=finished(on_done), on_error=finished(on_error))
+
+    def writes_running(self) -> bool:
+        return self._writes > 0
+
     def _failed(self, what: str) -> Callable[[BaseException], None]:
         """The worker error callback every window feature uses: the failure goes to the status bar."""
         return lambda exc: message.error(f"{what}: {exc}")
@@ -316,6 +348,8 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self._shut_down = True
         self._closed_down = True  # workers owned by the window deliver nothing from now on
         self._sandbox_timer.stop()
+        if self.sync is not None:
+            self.sync.stop()
         if self.pane is not None:
             self.pane.shut_down()
         self.save_state()

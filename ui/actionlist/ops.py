@@ -81,7 +81,7 @@ def duplicate_action(services: Any, name: str) -> tuple[Any, list[str]]:
             secrets.put(value, ref=new_ref)
         mapping[ref.secret] = new_ref.secret
     copy = Action.model_validate(_replace_refs(data, mapping))
-    return ws.save(copy), missing
+    return ws.create_unique(copy), missing  # the free name is chosen and taken in one locked step
 
 
 def _replace_refs(node: Any, mapping: dict[str, str]) -> Any:
@@ -101,7 +101,7 @@ def delete_action(services: Any, name: str) -> Any:
 
 def restore_action(services: Any, action: Any) -> Any:
     """Undo a delete: write the kept action back (refused if its name was taken meanwhile)."""
-    return services.workspace.save(action)
+    return services.workspace.save(action, expected=None)
 
 
 def forget_secrets(services: Any, actions: list[Any]) -> None:
@@ -132,17 +132,16 @@ def import_files(services: Any, paths: list[Path]) -> ImportReport:
         except (OSError, UnicodeDecodeError) as exc:
             raise ValueError(f"{Path(path).name}: cannot be read ({exc})") from None
         items += read_bundle(text, Path(path).name)  # all files parse before anything is written
-    for item in items:
-        action = item.action
-        name = ws.unique_name(action.name)
-        if ws.find_name(action.name) is not None or name != action.name:
-            report.renamed.append((action.name, name))
-        # A fresh id: importing the same file twice gives two actions, never an overwrite.
-        action = action.model_copy(update={"name": name, "id": uuid.uuid4().hex})
-        action = externalize_secrets(action, services.secrets)
-        report.saved.append(ws.save(action))
+    # A fresh id: importing the same file twice gives two actions, never an overwrite.
+    actions = [externalize_secrets(i.action.model_copy(update={"id": uuid.uuid4().hex}), services.secrets)
+               for i in items]
+    # Names chosen and files written in one locked step: another process cannot take a name between.
+    report.saved = ws.create_many(actions, rename=True)
+    for item, saved in zip(items, report.saved):
+        if saved.name != item.action.name:
+            report.renamed.append((item.action.name, saved.name))
         if item.missing_secrets:
-            report.missing[name] = list(item.missing_secrets)
+            report.missing[saved.name] = list(item.missing_secrets)
     return report
 
 
