@@ -50,12 +50,12 @@ class WorkspaceSync(QObject):
             w.list.model.set_used_in(state.used_in)
         if name and w.list.model.row_of(name) >= 0:
             w.list.select(name)
-        self._follow_open_action(state, row)
-        if changed:
-            w.actionsChanged.emit(changed)
         if added or removed:
             parts = [f"{len(added)} added" if added else "", f"{len(removed)} removed" if removed else ""]
             message.info("Changed outside the window: " + ", ".join(p for p in parts if p))
+        self._follow_open_action(state, row)  # after: what happened to the open action is the last word
+        if changed:
+            w.actionsChanged.emit(changed)
 
     def _move_draft_aside(self, state: WorkspaceState) -> None:
         """A draft's row name taken on disk meanwhile: the draft moves to a free name (its row only;
