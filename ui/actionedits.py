@@ -88,11 +88,14 @@ class ActionEditsMixin:
             self._discard_draft()
             return
         used = self.list.model.used_in(name)
-        detail = f"It is used in {', '.join(used)}." if used else ""
-        if self.pane.is_dirty():
-            detail += " Its unsaved changes will be lost."
+        if used:  # the store's rule, asked before the question (the store refuses too, if the list is behind)
+            from app.store import InUseError
+
+            message.error(str(InUseError(name, used)))
+            return
+        detail = "Its unsaved changes will be lost. " if self.pane.is_dirty() else ""
         if not ask.confirm(self, "Delete action", f"Delete “{name}”?", "Delete",
-                           (detail + " You can undo this (Ctrl+Z).").strip()):
+                           detail + "You can undo this (Ctrl+Z)."):
             return
         from ui.actionlist import ops
 

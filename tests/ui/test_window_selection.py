@@ -2,9 +2,6 @@
 actions, and the one rule for actions used in a journey (delete refused, rename carried along)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
-
 from tests.ui.conftest import wait_idle
 from tests.ui.test_mainwindow import names_in_list, replace_text, select
 from ui.actionlist.model import NAME
@@ -25,10 +22,9 @@ def test_cancel_returns_the_selection_to_the_action_being_edited(window, qtbot, 
     qtbot.waitUntil(lambda: highlighted(window) == ["airshipCustomEvent", "airshipCustomEvent"], timeout=2000)
     assert window.pane.saved_name() == "airshipCustomEvent"
 
-    # Delete now acts on the action the pane and the list both show.
-    answers.confirm = True
-    qtbot.mouseClick(window.findChild(QPushButton, "deleteActionButton"), Qt.MouseButton.LeftButton)
-    assert answers.asked[-1] == ("confirm", "Delete “airshipCustomEvent”?")
+    # Export now acts on the action the pane and the list both show.
+    window.export_act.trigger()
+    assert answers.asked[-1] == ("save_file", "airshipCustomEvent.json")
 
 
 def test_a_refused_save_also_returns_the_selection(window, qtbot, answers):
@@ -106,3 +102,44 @@ def test_a_draft_cannot_take_a_name_created_meanwhile(window, qtbot, services):
     wait_idle(qtbot)
     assert services.workspace.load("newAction").description == "made elsewhere"
     assert window.pane.is_dirty() and "already exists" in " ".join(window.pane.problems_shown())
+
+
+def test_an_action_used_in_a_journey_is_not_deleted(window, qtbot, answers, services):
+    home = services.workspace.home
+    select(qtbot, window, "writeJourneyEvent")
+    asked = len(answers.asked)
+    window.delete_action()
+    wait_idle(qtbot)
+    assert (home / "actions" / "writeJourneyEvent.json").exists()
+    assert len(answers.asked) == asked  # refused at once: nothing to confirm
+    assert window.status_message.text() == \
+        "writeJourneyEvent is used in sampleJourney; remove it from those journeys first"  # the CLI's words
+
+    # A journey written meanwhile by another process: the store refuses even if the list is behind.
+    (home / "journeys" / "other.json").write_text(
+        '{"name": "other", "nodes": [{"id": "n", "type": "action", "action": "notifyWebhook"}]}')
+    select(qtbot, window, "notifyWebhook")
+    window.delete_action()
+    wait_idle(qtbot)
+    assert (home / "actions" / "notifyWebhook.json").exists()
+    assert "notifyWebhook is used in other" in window.status_message.text()
+
+
+def test_renaming_a_used_action_updates_its_journeys_and_keeps_the_lock(window, qtbot, services):
+    import json
+
+    home = services.workspace.home
+    select(qtbot, window, "writeJourneyEvent")
+    replace_text(qtbot, window.pane.names.name_edit, "writeStep")
+    assert "(saving updates the journey that calls it to the new name)" in window.pane.names.name_error.text()
+    window.save()
+    wait_idle(qtbot)
+    journey = json.loads((home / "journeys" / "sampleJourney.json").read_text())
+    assert [n.get("action") for n in journey["nodes"] if n.get("type") == "action"] == \
+        ["writeStep", "airshipCustomEvent"]
+    assert not (home / "actions" / "writeJourneyEvent.json").exists()
+    select(qtbot, window, "notifyWebhook")
+    select(qtbot, window, "writeStep")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "writeStep")
+    assert window.pane.is_locked() and "sampleJourney" in window.pane.lock_text.text()
+    assert window.list.model.used_in("writeStep") == ["sampleJourney"]

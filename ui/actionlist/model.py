@@ -70,7 +70,7 @@ class ActionListModel(RowsTableModel):
             self.dataChanged.emit(self.index(0, USED), self.index(len(self._rows) - 1, USED))
 
     def rename_used(self, old: str, new: str) -> None:
-        """Keep the journeys count on a renamed row (journeys refer to the old name until updated)."""
+        """Keep the journeys count on a renamed row (the store renamed the action in its journeys too)."""
         if old in self._used:
             self._used[new] = self._used.pop(old)
 
