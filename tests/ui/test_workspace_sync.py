@@ -155,3 +155,14 @@ def test_a_rename_never_overwrites_an_existing_action(window, qtbot, tmp_path):
     assert (home / "actions" / "notifyWebhook.json").exists()
     assert any("already exists" in p for p in window.pane.problems_shown())
     qtbot.waitUntil(lambda: "cliMade" in names_in_list(window), timeout=10000)
+
+
+def test_an_editor_writing_the_open_file_in_place_is_seen(window, qtbot):
+    select(qtbot, window, "notifyWebhook")
+    path = window.home / "actions" / "notifyWebhook.json"
+    data = json.loads(path.read_text())
+    data["description"] = "edited in an editor"
+    with open(path, "r+", encoding="utf-8") as handle:  # same inode: no folder event, only the file's
+        handle.write(json.dumps(data, indent=2))
+        handle.truncate()
+    qtbot.waitUntil(lambda: window.pane.names.description_edit.text() == "edited in an editor", timeout=10000)
