@@ -44,7 +44,6 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
     ready = Signal()  # the workspace is loaded and the pane built
     actionShown = Signal(str)  # the action the pane now edits ("" for none)
     actionsChanged = Signal(list)  # names whose stored content changed (saved here or on disk)
-    namesChanged = Signal(list)  # the stored actions' names, after the list changed
 
     def __init__(self, home: Path, services: Any = None, sample: bool = False,
                  settings: Optional[QSettings] = None) -> None:
@@ -56,7 +55,6 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self.sandbox_panel: Any = None
         self.docks: dict[str, Any] = {}  # the Send events and History docks, built on first use
         self._request_dialogs: list[Any] = []
-        self._names_timer: Optional[QTimer] = None
         self._draft: Optional[str] = None  # the list row of a new action not saved yet
         self._writes = 0  # workspace writes running in workers (the watcher waits for them)
         self.sync: Any = None  # follows the workspace on disk, once it is loaded
@@ -219,25 +217,7 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         new = which not in self.docks
         super().toggle_dock(which, show)
         if new and which == "send" and which in self.docks:
-            self._follow_window(self.docks[which].widget())
-
-    def _follow_window(self, panel: Any) -> None:
-        """The send panel lists what the list lists, chooses what the pane shows, reloads what changed."""
-        if self._names_timer is None:
-            # Coalesced: a rename or an update is a row removed then one inserted; the panel only
-            # sees the list once the change is whole.
-            self._names_timer = QTimer(self)
-            self._names_timer.setSingleShot(True)
-            self._names_timer.setInterval(0)
-            self._names_timer.timeout.connect(lambda: self.namesChanged.emit(self.stored_names()))
-            model = self.list.model
-            for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
-                signal.connect(lambda *_: self._names_timer.start())
-        self.namesChanged.connect(panel.set_actions)
-        self.actionShown.connect(panel.select_action)
-        self.actionsChanged.connect(panel.actions_changed)
-        panel.set_actions(self.stored_names())
-        panel.select_action(self.current_name())
+            self.sync.follow_window(self.docks[which].widget())
 
     def _on_list_selection(self, name: str) -> None:
         if self.pane is None or name == self.current_name():

@@ -1,12 +1,13 @@
 """The window follows the workspace on disk: rows inserted, removed and updated for what the command
 line (or anything else) changed, the journeys' locks refreshed, and the action being edited
 reloaded when it changed on disk while unmodified in the pane. With unsaved edits nothing is
-reloaded: the save asks (keep mine / take theirs / show both, see `ui.pane.saving`)."""
+reloaded: the save asks (keep mine / take theirs / show both, see `ui.pane.saving`).
+The Send events panel, in turn, follows the window: its names, its choice, its reloads."""
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.store_writes import _free_name  # the store's own rule for a free name
 from ui import message
@@ -16,9 +17,20 @@ from ui.watcher import WorkspaceState, WorkspaceWatcher
 class WorkspaceSync(QObject):
     """Owned by the main window once the workspace is loaded; `stop()` at close."""
 
+    namesChanged = Signal(list)  # the stored actions' names, once a change of the list is whole
+
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        # Coalesced: a rename or an update is a row removed then one inserted; a follower only
+        # sees the list once the change is whole.
+        self._names_timer = QTimer(self)
+        self._names_timer.setSingleShot(True)
+        self._names_timer.setInterval(0)
+        self._names_timer.timeout.connect(lambda: self.namesChanged.emit(window.stored_names()))
+        model = window.list.model
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(lambda *_: self._names_timer.start())
         self.watcher = WorkspaceWatcher(window.services.workspace, self)
         self.watcher.read.connect(self._on_read)
         self.watcher.context = self._context
@@ -32,6 +44,14 @@ class WorkspaceSync(QObject):
 
     def stop(self) -> None:
         self.watcher.stop()
+
+    def follow_window(self, panel: Any) -> None:
+        """The send panel lists what the list lists, chooses what the pane shows, reloads what changed."""
+        self.namesChanged.connect(panel.set_actions)
+        self.window.actionShown.connect(panel.select_action)
+        self.window.actionsChanged.connect(panel.actions_changed)
+        panel.set_actions(self.window.stored_names())
+        panel.select_action(self.window.current_name())
 
     # -- applying a read -------------------------------------------------------------------------
     def _on_read(self, state: WorkspaceState) -> None:
