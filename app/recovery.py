@@ -13,7 +13,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from app import atomic
 
@@ -103,30 +103,40 @@ def rename_in_journeys(journeys: Path, old: str, new: str) -> list[str]:
     return changed
 
 
+def needs_repair(home: Path, folders: list[Path]) -> bool:
+    """A journal, or a temp file of a writer that is gone (cheap: names and stats only)."""
+    return (home / JOURNAL).exists() or any(_abandoned_temp_files(folders, time.time()))
+
+
 def clean_temp_files(folders: list[Path]) -> int:
     """Remove temp files left by atomic writes whose writer is gone; how many."""
-    removed, now = 0, time.time()
-    for folder in folders:
+    removed = 0
+    for path in list(_abandoned_temp_files(folders, time.time())):
         try:
-            entries = list(os.scandir(folder))
+            os.unlink(path)
+            removed += 1
         except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") and entry.name.endswith(".tmp") and _abandoned(entry, now):
-                try:
-                    os.unlink(entry.path)
-                    removed += 1
-                except OSError:
-                    pass  # gone already, or a read-only folder: harmless
+            pass  # gone already, or a read-only folder: harmless
     return removed
 
 
-def _abandoned(entry: os.DirEntry[str], now: float) -> bool:
+def _abandoned_temp_files(folders: list[Path], now: float) -> Iterator[str]:
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp") and _abandoned(os.path.join(folder, name), now):
+                yield os.path.join(folder, name)
+
+
+def _abandoned(path: str, now: float) -> bool:
     try:
-        age = now - entry.stat().st_mtime
+        age = now - os.stat(path).st_mtime
     except OSError:
         return False
-    pid = atomic.writer_pid(entry.name)
+    pid = atomic.writer_pid(os.path.basename(path))
     if pid is None:
         return age > UNNAMED_TEMP_S
     return age > STALE_TEMP_S or (pid != os.getpid() and not _alive(pid))

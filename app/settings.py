@@ -6,13 +6,14 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from app import atomic
-from app.model import Model, error_lines
+from app.model import JsonError, Model, error_lines, parse_json
+from app.unknown_fields import carry_from_file, validate_keeping_unknown
 
 FILE_NAME = "settings.json"
 
 
 class SettingsError(ValueError):
-    """settings.json could not be used; the message names the file and the field."""
+    """settings.json could not be used; the message names the file and the field. It is left as it is."""
 
 
 class WorkspaceSettings(Model):
@@ -21,19 +22,24 @@ class WorkspaceSettings(Model):
 
 
 def load_settings(home: Path) -> WorkspaceSettings:
-    """The workspace's settings; defaults when the file is absent."""
+    """The workspace's settings; defaults when the file is absent. Fields of a newer version are ignored."""
     path = Path(home) / FILE_NAME
     try:
-        text = path.read_text("utf-8")
+        text = path.read_bytes().decode("utf-8")
+        return validate_keeping_unknown(WorkspaceSettings, parse_json(text))[0]
     except FileNotFoundError:
         return WorkspaceSettings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot be read ({exc})") from None
-    try:
-        return WorkspaceSettings.model_validate_json(text)
+    except JsonError as exc:
+        reason = f"not valid JSON ({exc})"
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
     except ValidationError as exc:
-        raise SettingsError(f"{path}: " + "; ".join(error_lines(exc))) from None
+        reason = "; ".join(error_lines(exc))
+    except OSError as exc:
+        reason = f"cannot be read ({exc.strerror})"
+    raise SettingsError(f"{path}: {reason}; the file was left as it is: fix it, or remove it for the defaults")
 
 
 def save_settings(home: Path, settings: WorkspaceSettings) -> None:
-    atomic.write_json(Path(home) / FILE_NAME, settings.dump())
+    path = Path(home) / FILE_NAME
+    atomic.write_json(path, carry_from_file(WorkspaceSettings, settings.dump(), path))

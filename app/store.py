@@ -98,11 +98,13 @@ class Workspace(ActionWrites):
     def _repair_on_open(self) -> None:
         """Finish or undo interrupted operations, remove abandoned temp files. Skipped when the
         lock cannot be had at once (its holder repairs) or at all (a read-only workspace still reads)."""
-        lock = WorkspaceLock(self.home, timeout=0)
-        self._workspace_lock, default = lock, self._workspace_lock
+        folders = [self.home, self.actions_dir, self.journeys_dir]
+        if not recovery.needs_repair(self.home, folders):
+            return  # the usual case: no lock taken, filelock not even imported
+        self._workspace_lock, default = WorkspaceLock(self.home, timeout=0), self._workspace_lock
         try:
             with self.locked():
-                recovery.clean_temp_files([self.home, self.actions_dir, self.journeys_dir])
+                recovery.clean_temp_files(folders)
         except StoreError:
             pass
         finally:
@@ -268,19 +270,11 @@ class Workspace(ActionWrites):
 
     def set_aside(self, path: Path, reason: str) -> Path:
         """Move an unreadable file to broken/ (never delete it) and record why."""
-        broken = self.home / "broken"
-        broken.mkdir(exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        target = broken / f"{path.name}.{stamp}"
-        n = 1
-        while target.exists():
-            n += 1
-            target = broken / f"{path.name}.{stamp}.{n}"
         try:
-            shutil.move(str(path), target)
+            target = move_to_broken(self.home, path)
             where = f"moved to {target.relative_to(self.home)}"
         except OSError as exc:
-            where = f"could not be moved aside ({exc.strerror}); left in place"
+            target, where = path, f"could not be moved aside ({exc.strerror}); left in place"
         self.problems.append(f"{path.relative_to(self.home)}: {reason}; {where}")
         return target
 
@@ -290,7 +284,7 @@ class Workspace(ActionWrites):
         path = self.home / ENVIRONMENTS
         try:
             text = path.read_bytes().decode("utf-8")
-            envs, unknown = validate_keeping_unknown(EnvironmentSet, parse_json(text, ENVIRONMENTS))
+            envs, unknown = validate_keeping_unknown(EnvironmentSet, parse_json(text))
         except FileNotFoundError:
             return EnvironmentSet()
         except JsonError as exc:
@@ -342,6 +336,21 @@ class Workspace(ActionWrites):
                 if isinstance(action, str) and journey not in usage.setdefault(action, []):
                     usage[action].append(journey)
         return usage
+
+
+def move_to_broken(home: Path, *paths: Path) -> Path:
+    """Move files to `home/broken/` under one time-stamped suffix (never deleting); the first's new path."""
+    broken = Path(home) / "broken"
+    broken.mkdir(exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    suffix, n = stamp, 1
+    while (broken / f"{paths[0].name}.{suffix}").exists():
+        n += 1
+        suffix = f"{stamp}.{n}"
+    for path in paths:
+        if path.exists() or path == paths[0]:
+            shutil.move(str(path), broken / f"{path.name}.{suffix}")
+    return broken / f"{paths[0].name}.{suffix}"
 
 
 def _stamp_of(data: bytes) -> str:

@@ -6,7 +6,7 @@ for both, so two processes never both take a name or overwrite each other's chan
 from __future__ import annotations
 
 import os
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from app import atomic, recovery
 from app.model import Action
@@ -87,6 +87,12 @@ class ActionWrites:
     def _with_unknown_fields(self, data: dict[str, Any], source: Optional[str]) -> dict[str, Any]:
         """The fields a newer version wrote into the file being replaced, carried over."""
         return carry_from_file(Action, data, self.action_path(source)) if source else data
+
+    def update(self, name: str, change: Callable[[Action], Action]) -> Action:
+        """Read, change and save an action in one locked step (no other process's save is lost)."""
+        with self.locked():
+            action = self.load(name)
+            return self.save(change(action), previous_name=action.name)
 
     def create_unique(self, action: Action) -> Action:
         """Save a new action under its name, or the first free name derived from it (one locked step)."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable
@@ -12,6 +13,7 @@ from app.model import MASK, Action, CustomAuth, SecretRef, error_lines, parse_js
 from app.model.auth import is_secret_key
 from app.model.base import placeholders
 from app.secrets import SecretStore
+from app.store import Workspace
 
 BUNDLE_FORMAT = "action-studio/export@1"
 
@@ -70,6 +72,37 @@ def read_bundle(text: str, where: str = "import") -> list[Imported]:
             raise ImportProblem(f"{place} ({item.get('name', '?')}): " + "; ".join(error_lines(exc))) from None
         out.append(Imported(action, missing))
     return out
+
+
+@dataclass
+class Saved:
+    action: Action  # as saved: a fresh id, the name it got
+    name_in_file: str
+    missing_secrets: list[str] = field(default_factory=list)
+
+
+def import_items(workspace: Workspace, store: SecretStore, items: list[Imported], rename: bool = False) -> list[Saved]:
+    """Save imported actions all or nothing: plain secrets go to the keyring first (one that fails
+    stores nothing and takes back what it stored), then every file in one journaled, locked step.
+    Without rename a name already taken refuses the whole import (ConflictError naming them)."""
+    prepared: list[Action] = []
+    try:
+        for item in items:
+            # A fresh id: an import is a new action, even when it came from this workspace.
+            prepared.append(externalize_secrets(item.action.model_copy(update={"id": uuid.uuid4().hex}), store))
+        saved = workspace.create_many(prepared, rename=rename)
+    except BaseException:
+        _take_back(store, items, prepared)
+        raise
+    return [Saved(a, i.action.name, i.missing_secrets) for a, i in zip(saved, items)]
+
+
+def _take_back(store: SecretStore, items: list[Imported], prepared: list[Action]) -> None:
+    for item, action in zip(items, prepared):
+        kept = {ref.secret for ref in item.action.secret_refs()}
+        for ref in action.secret_refs():
+            if ref.secret not in kept:
+                store.delete(ref)
 
 
 def _items(data: Any, where: str) -> list[Any]:

@@ -8,8 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from filelock import FileLock, Timeout
-
 from app.store_errors import BusyError, StoreError
 
 LOCK_NAME = ".lock"
@@ -29,6 +27,8 @@ class WorkspaceLock:
     through the file lock."""
 
     def __init__(self, home: Path, timeout: float | None = None) -> None:
+        from filelock import FileLock  # imported when first writing: opening the window must stay fast
+
         self.home = Path(home)
         self.timeout = default_timeout() if timeout is None else timeout
         self._threads = threading.RLock()
@@ -39,6 +39,8 @@ class WorkspaceLock:
     @contextmanager
     def held(self) -> Iterator[bool]:
         """Hold the lock; yields True on the outermost entry (when repairs may run)."""
+        from filelock import Timeout
+
         with self._threads:
             try:
                 self._file.acquire()

@@ -79,7 +79,13 @@ class PanelsMixin:
             return
         from ui.environments import EnvironmentsDialog
 
-        dialog = EnvironmentsDialog(self.services, self)
+        from app.store import StoreError
+
+        try:
+            dialog = EnvironmentsDialog(self.services, self)
+        except StoreError as exc:  # a broken environments.json: named, and never edited over
+            self._failed("Environments")(exc)
+            return
         dialog.saved.connect(lambda: (self._fill_env_combo(), self.pane and self.pane.refresh_resolved()))
         ask.show_dialog(dialog)
         dialog.deleteLater()

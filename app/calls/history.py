@@ -19,9 +19,11 @@ from typing import Any, Callable, Iterable, Iterator, Optional, TextIO
 
 from app.calls.record import CallResult
 from app.calls.storage import Share, pack, unpack
+from app.store_errors import StoreError
 
 FILE_NAME = "history.sqlite3"
 DEFAULT_MAX_ROWS = 50_000
+UNBOUNDED = 2**62
 SOURCES = ("test", "manual", "batch", "journey")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -44,6 +46,10 @@ CREATE TABLE IF NOT EXISTS parts (
 );
 """
 _COLUMNS = "id, time, action, source, outcome, status, duration_ms, method, url, error"
+
+
+class HistoryError(StoreError):
+    """The history database cannot be used; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -100,31 +106,65 @@ class Filter:
 class History:
     """The call history of one workspace. Thread-safe; close() when done."""
 
-    def __init__(self, path: Path, max_rows: int = DEFAULT_MAX_ROWS) -> None:
+    def __init__(self, path: Path, max_rows: int = DEFAULT_MAX_ROWS, problems: Optional[list[str]] = None) -> None:
         self.path = Path(path)
         self.max_rows = max_rows
+        self.problems: list[str] = list(problems or [])  # what the user should hear about (set-aside files)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db: Optional[sqlite3.Connection] = sqlite3.connect(
-            str(self.path), check_same_thread=False, isolation_level=None)
+        self._db: Optional[sqlite3.Connection] = self._open_or_set_aside()
         self._closer = weakref.finalize(self, self._db.close)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(_SCHEMA)
-        self._rows = self._db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
         self._listeners: list[Callable[[int], None]] = []
         self._part_ids: dict[str, int] = {}
         self._part_texts: dict[int, str] = {}
 
+    def _open_or_set_aside(self) -> sqlite3.Connection:
+        """The database; a file that is not one (or is corrupt) is moved to broken/ and a new one started."""
+        try:
+            return self._connect()
+        except sqlite3.OperationalError as exc:  # locked, unreadable, read-only: the environment refuses
+            raise HistoryError(f"{self.path}: the history cannot be opened ({exc})") from None
+        except sqlite3.DatabaseError as exc:  # not a database, or corrupt
+            from app.store import move_to_broken
+
+            siblings = [self.path.with_name(self.path.name + s) for s in ("-wal", "-shm")]
+            try:
+                moved = move_to_broken(self.path.parent, self.path, *siblings)
+            except OSError as err:
+                raise HistoryError(f"{self.path}: not a readable history database ({exc}) and it could not be "
+                                   f"moved aside ({err.strerror}); move it away to start a new history") from None
+            self.problems.append(f"{self.path}: not a readable history database ({exc}); moved to "
+                                 f"{moved.parent.name}/{moved.name}; a new, empty history was started")
+            return self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA busy_timeout=5000")
+            db.executescript(_SCHEMA)
+            self._rows = db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+        except BaseException:
+            db.close()
+            raise
+        return db
+
     @classmethod
     def for_workspace(cls, home: Path, max_rows: Optional[int] = None) -> "History":
-        """The workspace's history, bounded by its settings' historyMaxRows unless max_rows is given."""
+        """The workspace's history, bounded by its settings' historyMaxRows unless max_rows is given.
+        With a broken settings.json nothing is pruned (the bound it held is unknown) and the
+        problem is in `problems`."""
+        problems = []
         if max_rows is None:
-            from app.settings import load_settings
+            from app.settings import SettingsError, load_settings
 
-            max_rows = load_settings(home).history_max_rows
-        return cls(Path(home) / FILE_NAME, max_rows)
+            try:
+                max_rows = load_settings(home).history_max_rows
+            except SettingsError as exc:
+                problems.append(f"{exc}; until then the history keeps every call")
+                max_rows = UNBOUNDED
+        return cls(Path(home) / FILE_NAME, max_rows, problems)
 
     def set_max_rows(self, max_rows: int) -> int:
         """Change the bound and prune at once; returns how many calls were removed."""
@@ -320,12 +360,7 @@ def history_of(services: Any) -> History:
     with _open_lock:
         history = _open.get(services)
         if history is None or history._db is None:
-            from app.settings import SettingsError
-
-            try:
-                history = History.for_workspace(services.workspace.home)
-            except SettingsError:  # a broken settings.json must not cost the history (the CLI reports it)
-                history = History.for_workspace(services.workspace.home, DEFAULT_MAX_ROWS)
+            history = History.for_workspace(services.workspace.home)  # problems: in history.problems
             _open[services] = history
         return history
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import uuid
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -11,9 +10,10 @@ from pydantic import ValidationError
 from app.cli.common import CliError, emit, read_input, services_of
 from app.model import Action, JsonError, error_lines, infer_payload, parse_json
 from app.model.rules import name_problem
-from app.store import StoreError
-from app.transfer import (BUNDLE_FORMAT, ImportProblem, export_bundle, externalize_secrets, import_auth, masked_dict,
-                          read_bundle)
+from app.secrets import SecretError
+from app.store import ConflictError, StoreError
+from app.transfer import (BUNDLE_FORMAT, ImportProblem, export_bundle, externalize_secrets, import_auth, import_items,
+                          masked_dict, read_bundle)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -107,17 +107,13 @@ def run_import(args: argparse.Namespace) -> int:
     except (ImportProblem, JsonError, ValueError) as exc:
         raise CliError(str(exc)) from None
     services = services_of(args)
-    ws = services.workspace
-    clashes = [i.action.name for i in items if ws.exists(i.action.name)]
-    if clashes and not args.rename:
-        raise CliError(f"already in the workspace: {', '.join(clashes)} (use --rename to import under free names)")
-    done = []
-    for item in items:
-        # A fresh id: an import is a new action even when it came from this workspace.
-        action = item.action.model_copy(update={"name": ws.unique_name(item.action.name), "id": uuid.uuid4().hex})
-        action = externalize_secrets(action, services.secrets)
-        ws.save(action)
-        done.append({"name": action.name, "missingSecrets": item.missing_secrets})
+    try:
+        saved = import_items(services.workspace, services.secrets, items, rename=args.rename)
+    except ConflictError as exc:
+        raise CliError(f"{exc} (use --rename to import under free names)") from None
+    except (StoreError, SecretError, OSError) as exc:
+        raise CliError(f"{exc}; nothing was imported") from None
+    done = [{"name": s.action.name, "missingSecrets": s.missing_secrets} for s in saved]
     lines = [f"imported {d['name']}" + (f" (enter secrets: {', '.join(d['missingSecrets'])})" if d["missingSecrets"] else "") for d in done]
     emit(args, done, "\n".join(lines))
     return 0
@@ -157,16 +153,19 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_import_auth(args: argparse.Namespace) -> int:
     services = services_of(args)
     ws = services.workspace
+    text = read_input(args.file)
+
+    def change(action: Action) -> Action:
+        auth = import_auth(text, action.auth, where=args.file)
+        return externalize_secrets(action.model_copy(update={"auth": auth}), services.secrets)
+
     try:
-        action = ws.load(args.name)
-        auth = import_auth(read_input(args.file), action.auth, where=args.file)
+        updated = ws.update(args.name, change)  # read and write in one locked step
     except (StoreError, ImportProblem, JsonError) as exc:
         raise CliError(str(exc)) from None
-    updated = externalize_secrets(action.model_copy(update={"auth": auth}), services.secrets)
-    ws.save(updated, previous_name=action.name)
     missing = [ref.secret for ref in updated.secret_refs() if ref.secret.startswith("missing/")]
     note = f" (enter the secret{'s' if len(missing) > 1 else ''} it masks in the window)" if missing else ""
-    emit(args, {"name": action.name, "missingSecrets": missing}, f"authentication of {action.name} updated{note}")
+    emit(args, {"name": updated.name, "missingSecrets": missing}, f"authentication of {updated.name} updated{note}")
     return 0
 
 

@@ -44,7 +44,10 @@ def _open(args: argparse.Namespace) -> Any:
     home = home_of(args)
     if not (Path(home) / FILE_NAME).exists():
         raise CliError(f"no history in {home} yet: calls are recorded by 'send' and the app")
-    return History.for_workspace(home)
+    history = History.for_workspace(home)
+    for problem in history.problems:  # a history or settings file set aside or ignored: say so
+        print(f"warning: {problem}", file=sys.stderr)
+    return history
 
 
 def _where(args: argparse.Namespace) -> Any:

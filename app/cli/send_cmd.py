@@ -95,6 +95,8 @@ def _history(args: argparse.Namespace, services: Any) -> Iterator[Optional[Any]]
     from app.calls.history import History
 
     history = History.for_workspace(services.workspace.home)
+    for problem in history.problems:  # a history or settings file set aside or ignored: say so
+        print(f"warning: {problem}", file=sys.stderr)
     try:
         yield history
     finally:

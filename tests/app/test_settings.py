@@ -46,3 +46,18 @@ def test_history_limit_command_prunes_at_once(tmp_path: Path) -> None:
     (tmp_path / "settings.json").write_text("{oops")
     broken = cli(tmp_path)
     assert broken.returncode == 1 and "settings.json" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_a_newer_field_is_ignored_and_kept(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text('{"historyMaxRows": 300, "theme": "dark"}')
+    assert load_settings(tmp_path).history_max_rows == 300
+    save_settings(tmp_path, WorkspaceSettings(history_max_rows=400))
+    assert json.loads((tmp_path / "settings.json").read_text()) == {"historyMaxRows": 400, "theme": "dark"}
+
+
+def test_a_broken_file_keeps_every_call_in_the_history(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_text('{"historyMaxRows": 100')
+    with History.for_workspace(tmp_path) as history:
+        history.add_rows([("2026-11-23T12:00:00.000", "a", "manual", "http_200", 200, 1.0, "POST", "u", "", "{}")] * 150)
+        assert history.count() == 150  # the bound it held is unknown: nothing pruned
+        assert history.problems[0].startswith(f"{tmp_path / 'settings.json'}: not valid JSON (line 1, column 23")

@@ -123,3 +123,20 @@ def test_environments_round_trip_and_corrupt(tmp_path: Path) -> None:
     with pytest.raises(BrokenFileError, match=r"environments.json: not valid JSON .*line 1, column 2"):
         ws.environments()
     assert (tmp_path / "environments.json").read_text() == "{"  # left in place, never dropped
+
+
+def test_environments_from_a_newer_version_and_saving_over_a_broken_file(tmp_path: Path) -> None:
+    from app.model import Environment, EnvironmentSet
+
+    ws = Workspace.open(tmp_path)
+    path = tmp_path / "environments.json"
+    path.write_text(json.dumps({"active": "dev", "environments": [{"name": "dev", "color": "red"}], "sync": True}))
+    envs = ws.environments()
+    assert envs.active == "dev" and "environments.json: fields from a newer version" in ws.problems[0]
+    ws.save_environments(envs.model_copy(update={"active": "dev2", "environments": [*envs.environments, Environment(name="dev2")]}))
+    data = json.loads(path.read_text())
+    assert data["sync"] is True and data["active"] == "dev2"
+    path.write_text("{broken")
+    ws.save_environments(EnvironmentSet())  # an explicit save replaces it, the broken one kept aside
+    [kept] = (tmp_path / "broken").iterdir()
+    assert kept.read_text() == "{broken" and kept.name.startswith("environments.json.")

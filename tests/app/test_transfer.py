@@ -71,3 +71,47 @@ def test_masked_api_key_round_trip(secrets: SecretStore) -> None:
     action = Action(name="k", auth=ApiKeyAuth(name="x-api-key", value=secrets.put("abc")))
     (item,) = read_bundle(export_bundle([action]))
     assert item.missing_secrets == ["auth.value"]
+
+
+class _OneSecretKeyring:
+    """Stores one secret, then refuses (a keyring that locks or fills up midway)."""
+
+    def __init__(self) -> None:
+        self.data: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, key: str):
+        return self.data.get((service, key))
+
+    def set_password(self, service: str, key: str, value: str) -> None:
+        if self.data:
+            raise RuntimeError("the collection is locked")
+        self.data[(service, key)] = value
+
+    def delete_password(self, service: str, key: str) -> None:
+        self.data.pop((service, key), None)
+
+
+def test_import_failing_on_the_second_secret_keeps_nothing(tmp_path) -> None:
+    from app.secrets import SecretError
+    from app.transfer import import_items
+
+    text = json.dumps([{"name": f"a{i}", "auth": {"type": "basic", "username": "u", "password": f"pw{i}"}}
+                       for i in range(2)])
+    keyring_ = _OneSecretKeyring()
+    ws = Workspace.open(tmp_path)
+    with pytest.raises(SecretError, match="refused to store a secret"):
+        import_items(ws, SecretStore(keyring_, namespace="t"), read_bundle(text), rename=True)
+    assert Workspace.open(tmp_path).names() == []
+    assert keyring_.data == {}  # the first action's secret was taken back
+
+
+def test_import_items_names_and_reports(tmp_path, secrets: SecretStore) -> None:
+    from app.transfer import import_items
+
+    ws = Workspace.open(tmp_path)
+    ws.save(Action(name="a"))
+    text = json.dumps([{"name": "a", "auth": {"type": "apiKey", "name": "k", "value": MASK}}, {"name": "b"}])
+    saved = import_items(ws, secrets, read_bundle(text), rename=True)
+    assert [(s.name_in_file, s.action.name, s.missing_secrets) for s in saved] == [
+        ("a", "a_2", ["auth.value"]), ("b", "b", [])]
+    assert Workspace.open(tmp_path).names() == ["a", "a_2", "b"]

@@ -189,3 +189,22 @@ def test_shortcuts_and_about(window, answers):
     assert "Ctrl+S" in " ".join(w.text() for w in dialog.findChildren(type(window.status_message)))
     window.about_act.trigger()
     assert answers.asked[-1][0] == "inform" and "custom actions" in answers.asked[-1][1]
+
+
+def test_a_broken_environments_file_is_named_and_not_edited_over(qtbot, sample_home, secrets, answers):
+    from app.services import Services
+
+    path = sample_home / "environments.json"
+    path.write_text('{"active": "sandbox",')
+    services = Services.open(sample_home, secrets)
+    win = open_window(qtbot, sample_home, services)
+    try:
+        qtbot.waitUntil(lambda: "environments.json: not valid JSON" in win.status_message.text())
+        win.env_act.trigger()
+        wait_idle(qtbot)
+        assert ("show_dialog", "environmentsDialog") not in answers.asked
+        assert "the file was left as it is" in win.status_message.text()
+        assert path.read_text() == '{"active": "sandbox",'
+    finally:
+        close_window(qtbot, win, answers)
+        services.close()

@@ -120,10 +120,10 @@ class ImportReport:
 
 
 def import_files(services: Any, paths: list[Path]) -> ImportReport:
-    """Read bundles / actions; clashing names get a free one; plain secrets move to the keyring."""
-    from app.transfer import externalize_secrets, read_bundle
+    """Read bundles / actions; clashing names get a free one; plain secrets move to the keyring.
+    All or nothing: every file parses, then app.transfer.import_items saves them in one locked step."""
+    from app.transfer import import_items, read_bundle
 
-    ws = services.workspace
     report = ImportReport()
     items = []
     for path in paths:
@@ -132,16 +132,12 @@ def import_files(services: Any, paths: list[Path]) -> ImportReport:
         except (OSError, UnicodeDecodeError) as exc:
             raise ValueError(f"{Path(path).name}: cannot be read ({exc})") from None
         items += read_bundle(text, Path(path).name)  # all files parse before anything is written
-    # A fresh id: importing the same file twice gives two actions, never an overwrite.
-    actions = [externalize_secrets(i.action.model_copy(update={"id": uuid.uuid4().hex}), services.secrets)
-               for i in items]
-    # Names chosen and files written in one locked step: another process cannot take a name between.
-    report.saved = ws.create_many(actions, rename=True)
-    for item, saved in zip(items, report.saved):
-        if saved.name != item.action.name:
-            report.renamed.append((item.action.name, saved.name))
-        if item.missing_secrets:
-            report.missing[saved.name] = list(item.missing_secrets)
+    for saved in import_items(services.workspace, services.secrets, items, rename=True):
+        report.saved.append(saved.action)
+        if saved.action.name != saved.name_in_file:
+            report.renamed.append((saved.name_in_file, saved.action.name))
+        if saved.missing_secrets:
+            report.missing[saved.action.name] = list(saved.missing_secrets)
     return report
 
 
