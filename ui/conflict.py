@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QP
 
 from ui import icons
 
-CHOICES = ("mine", "theirs", "cancel")
 
 
 @dataclass(frozen=True)
