@@ -17,6 +17,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from ui.workers import run_in_background
 
 SETTLE_MS = 150  # a CLI import writes many files: read once they are all there
+RETRY_MS = 500
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,12 @@ class WorkspaceWatcher(QObject):
 
     def scan_soon(self, *_: Any) -> None:
         if not self._stopped:
-            self._timer.start()
+            self._timer.start(SETTLE_MS)
+
+    def scan_later(self) -> None:
+        """Read again once the window's own write is done (polled slowly: a save may wait on a keyring prompt)."""
+        if not self._stopped:
+            self._timer.start(RETRY_MS)
 
     def scan(self) -> None:
         if self._stopped:

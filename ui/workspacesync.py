@@ -57,7 +57,7 @@ class WorkspaceSync(QObject):
     def _on_read(self, state: WorkspaceState) -> None:
         w = self.window
         if w.writes_running() or w.pane.is_saving() or state.context != self._context():
-            self.watcher.scan_soon()  # our own write is under way or landed meanwhile: read again after
+            self.watcher.scan_later()  # our own write is under way or landed meanwhile: read again after
             return
         for problem in state.problems:
             message.warning(problem)
