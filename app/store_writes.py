@@ -42,7 +42,7 @@ class ActionWrites:
         with self.locked():
             source = self._disk_name(previous_name or action.name)
             self._check_expected(previous_name or action.name, source, expected)
-            self._check_clash(action, previous_name, source)
+            self._check_clash(action, previous_name)
             action = action.model_copy(update={"modified": now()})
             data = self._with_unknown_fields(action.dump(), source)
             if previous_name and previous_name != action.name:
@@ -65,7 +65,8 @@ class ActionWrites:
         if current != expected:
             raise ConflictError(name, "changed")
 
-    def _check_clash(self, action: Action, previous_name: Optional[str], source: Optional[str]) -> None:
+    def _check_clash(self, action: Action, previous_name: Optional[str]) -> None:
+        """Another action already has this name (a plain save may overwrite its own file)."""
         clash = self._disk_name(action.name)
         if clash is None or (previous_name and clash.lower() == previous_name.lower()):
             return
@@ -104,16 +105,19 @@ class ActionWrites:
         """Save new actions all or nothing; with rename, clashing names get a free suffix, else
         ConflictError names every clash and nothing is written."""
         with self.locked():
-            taken = self._disk_names()
-            named, clashes = [], []
+            existing = self._disk_names()
+            taken = set(existing)
+            named, clashes, twice = [], [], []
             for action in actions:
                 name = _free_name(action.name, taken) if rename else action.name
                 if name.lower() in taken:
-                    clashes.append(action.name)
+                    (clashes if name.lower() in existing else twice).append(action.name)
                 taken.add(name.lower())
                 named.append(action.model_copy(update={"name": name, "modified": now()}))
-            if clashes:
-                raise ConflictError(clashes[0], "exists", f"already in the workspace: {', '.join(clashes)}")
+            if clashes or twice:
+                parts = ([f"already in the workspace: {', '.join(clashes)}"] if clashes else []) + (
+                    [f"more than once in the import: {', '.join(twice)}"] if twice else [])
+                raise ConflictError((clashes or twice)[0], "exists", "; ".join(parts))
             self._write_all(named)
             self._remember(*named)
             return named
@@ -153,7 +157,6 @@ class ActionWrites:
         """A free name derived from base, within 30 characters. Only advice: another process may
         take it before it is used; create_unique/create_many choose and write in one locked step."""
         return _free_name(base, self._disk_names())
-
 
 
 def _free_name(base: str, taken: set[str]) -> str:

@@ -128,3 +128,10 @@ def test_create_many_is_all_or_nothing_on_clashes(tmp_path: Path) -> None:
     made = ws.create_many([Action(name="a"), Action(name="b"), Action(name="b")], rename=True)
     assert [a.name for a in made] == ["a", "b_2", "b_3"]
     assert Workspace.open(tmp_path).names() == ["a", "b", "b_2", "b_3"]
+
+
+def test_create_many_refuses_a_name_twice_in_one_import_without_rename(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path)
+    with pytest.raises(ConflictError, match="^more than once in the import: X$"):
+        ws.create_many([Action(name="x"), Action(name="X")])
+    assert Workspace.open(tmp_path).names() == []
