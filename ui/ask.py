@@ -6,7 +6,7 @@ so a test's replacement is the one used.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -67,3 +67,30 @@ def inform(parent: Optional[QWidget], title: str, text: str, detail: str = "") -
 def show_dialog(dialog: QWidget) -> int:
     """Run a modal dialog (Environments, Keyboard shortcuts); tests replace this to drive it."""
     return dialog.exec()  # type: ignore[attr-defined]
+
+
+def save_conflict(parent: Optional[QWidget], conflict: Any) -> str:
+    """'mine', 'theirs' or 'cancel' when a save finds the file changed or deleted on disk
+    (a `ui.conflict.Conflict`); "Show both" opens the two versions side by side to choose there."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Changed outside the window")
+    box.setText(conflict.question())
+    box.setInformativeText("Keep your version (it replaces the one on disk), or take the one on disk "
+                           "(your unsaved changes are dropped)?" if conflict.kind == "changed" else
+                           "Keep your version (it is saved again), or let it go (your unsaved changes are dropped)?")
+    mine = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
+    theirs = box.addButton("Take theirs", QMessageBox.ButtonRole.DestructiveRole)
+    both = box.addButton("Show both…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(both)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is both:
+        from ui.conflict import ConflictDialog
+
+        dialog = ConflictDialog(conflict, parent)
+        dialog.exec()
+        dialog.deleteLater()
+        return dialog.choice
+    return "mine" if clicked is mine else "theirs" if clicked is theirs else "cancel"

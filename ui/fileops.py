@@ -35,8 +35,7 @@ class FileOpsMixin:
             parts += [f"enter secrets for {name}: {', '.join(fields)}" for name, fields in report.missing.items()]
             (message.warning if report.renamed or report.missing else message.info)("; ".join(parts))
 
-        run_in_background(ops.import_files, self.services, list(paths), owner=self, on_done=done,
-                          on_error=self._failed("Import failed"))
+        self.run_write(ops.import_files, self.services, list(paths), on_done=done, on_error=self._failed("Import failed"))
 
     def _insert_quietly_only(self, action: Any) -> None:
         from ui.actionlist.ops import summary_of

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
@@ -42,6 +42,8 @@ def open_settings(path: Optional[str | Path] = None) -> QSettings:
 # The mixins come before QMainWindow so their Qt event overrides (drag and drop) are the ones Qt calls.
 class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEditsMixin, QMainWindow):
     ready = Signal()  # the workspace is loaded and the pane built
+    actionShown = Signal(str)  # the action the pane now edits ("" for none)
+    actionsChanged = Signal(list)  # names whose stored content changed (saved here or on disk)
 
     def __init__(self, home: Path, services: Any = None, sample: bool = False,
                  settings: Optional[QSettings] = None) -> None:
@@ -53,6 +55,9 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self.sandbox_panel: Any = None
         self.docks: dict[str, Any] = {}  # the Send events and History docks, built on first use
         self._request_dialogs: list[Any] = []
+        self._draft: Optional[str] = None  # the list row of a new action not saved yet
+        self._writes = 0  # workspace writes running in workers (the watcher waits for them)
+        self.sync: Any = None  # follows the workspace on disk, once it is loaded
         self._ready = False
         self._deleted: list[Any] = []
         self._closing = False
@@ -141,6 +146,7 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self.pane = ConfigPane(self.services, self.undo_stack, self._name_taken, self)
         self.pane.dirtyChanged.connect(self._on_dirty)
         self.pane.saved.connect(self._on_saved)
+        self.pane.theirsTaken.connect(self._on_theirs_taken)
         self.pane.duplicateRequested.connect(self.duplicate_action)
         self.pane.testRequested.connect(self.open_test_request)
         self.splitter.replaceWidget(1, self.pane)
@@ -156,6 +162,9 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
             self.open_action(first)
         else:
             self.pane.clear()
+        from ui.workspacesync import WorkspaceSync
+
+        self.sync = WorkspaceSync(self)
         self._fill_env_combo()
         self.update_sandbox_status()
         self._sandbox_timer.start()
@@ -180,25 +189,46 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         from app.store import StoreError
 
         try:
-            action = self.services.workspace.load(name)
+            action, stamp = self.services.workspace.load_stamped(name)
         except StoreError as exc:
             message.error(str(exc))
             self.list.model.remove(name)
             return False
+        self._drop_draft()
         self.undo_stack.clear()
-        self.pane.load(action, self.list.model.used_in(action.name))
+        self.pane.load(action, self.list.model.used_in(action.name), stamp=stamp)
         self.list.select(action.name)
-        self._on_dirty(False)
+        self._after_open(action.name)
+        return True
+
+    def _after_open(self, name: str) -> None:
+        self._on_dirty(self.pane.is_dirty())
         for act in (self.dup_act, self.delete_act, self.export_act, self.test_auth_act, self.test_request_act):
             act.setEnabled(True)
-        self.setWindowTitle(f"{action.name}[*] — Action Studio — {self.home.name}")
-        return True
+        self.setWindowTitle(f"{name}[*] — Action Studio — {self.home.name}")
+        self.actionShown.emit(name)
+
+    def stored_names(self) -> list[str]:
+        """The actions in the workspace as the list knows them (not a draft), by name."""
+        return sorted((n for n in self.list.model.names() if n != self._draft), key=str.lower)
+
+    def toggle_dock(self, which: str, show: Optional[bool] = None) -> None:
+        """PanelsMixin builds the dock on first use; a new Send events panel is made to follow the window."""
+        new = which not in self.docks
+        super().toggle_dock(which, show)
+        if new and which == "send" and which in self.docks:
+            self.sync.follow_window(self.docks[which].panel)
 
     def _on_list_selection(self, name: str) -> None:
         if self.pane is None or name == self.current_name():
             return
-        previous = self.current_name()
-        self.guard(lambda: self.open_action(name), lambda: self.list.select(previous))
+        self.guard(lambda: self.open_action(name), self._reselect_current)
+
+    def _reselect_current(self) -> None:
+        """Back to the row of the action being edited: now, and again once the click that changed the
+        row is handled (the view selects the clicked row after this slot returns)."""
+        self.list.select(self.current_name())
+        QTimer.singleShot(0, self, lambda: self.list.select(self.current_name()))
 
     def guard(self, proceed: Callable[[], Any], cancel: Callable[[], Any] = lambda: None) -> None:
         """Run `proceed` once unsaved edits are saved or discarded; `cancel` if the user backs out."""
@@ -226,6 +256,9 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
     def _on_saved(self, action: Any, previous: str) -> None:
         from ui.actionlist.ops import summary_of
 
+        if previous == self._draft:
+            self._draft = None  # saved: a stored action from now on
+            self.export_act.setEnabled(True)
         with self.list.quiet():
             self.list.model.set_dirty(previous, False)
             self.list.model.upsert(summary_of(action), old_name=previous)
@@ -233,6 +266,34 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
             self.list.model.rename_used(previous, action.name)
         self.list.select(action.name)
         self.setWindowTitle(f"{action.name}[*] — Action Studio — {self.home.name}")
+        self.actionsChanged.emit([action.name])
+        self.actionShown.emit(action.name)
+
+    def _on_theirs_taken(self, name: str, kind: str) -> None:
+        """A save conflict settled for the disk's version: reload it, or let a deleted one go."""
+        if kind == "changed":
+            self.open_action(name)
+            return
+        row = self.list.proxy.proxy_row_of(name)
+        with self.list.quiet():
+            self.list.model.remove(name)
+        self.open_row(row)
+
+    def run_write(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None],
+                  on_error: Callable[[BaseException], None]) -> None:
+        """A workspace write in a worker; what the watcher reads meanwhile waits until it is done."""
+        self._writes += 1
+
+        def finished(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            def call(value: Any) -> None:
+                self._writes -= 1
+                callback(value)
+            return call
+
+        run_in_background(fn, *args, owner=self, on_done=finished(on_done), on_error=finished(on_error))
+
+    def writes_running(self) -> bool:
+        return self._writes > 0
 
     def _failed(self, what: str) -> Callable[[BaseException], None]:
         """The worker error callback every window feature uses: the failure goes to the status bar."""
@@ -267,6 +328,8 @@ class MainWindow(MenusMixin, StatusMixin, PanelsMixin, FileOpsMixin, ActionEdits
         self._shut_down = True
         self._closed_down = True  # workers owned by the window deliver nothing from now on
         self._sandbox_timer.stop()
+        if self.sync is not None:
+            self.sync.stop()
         if self.pane is not None:
             self.pane.shut_down()
         self.save_state()

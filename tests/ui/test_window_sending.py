@@ -51,3 +51,40 @@ def test_send_and_history_docks(window, qtbot):
     window.toggle_dock("history", False)
     assert not history.isVisible() and not window.history_act.isChecked()
     assert send.panel.services is window.services
+
+
+def send_panel_state(window):
+    panel = window.docks["send"].panel
+    listed = [panel.actions.itemText(i) for i in range(panel.actions.count())]
+    return listed, (panel.action.name if panel.action is not None else None)
+
+
+def test_send_panel_follows_the_list_and_the_selection(window, qtbot, answers):
+    from tests.ui.test_mainwindow import finish, replace_text
+
+    window.toggle_dock("send")
+    panel = window.docks["send"].panel
+    qtbot.waitUntil(lambda: send_panel_state(window)[1] == "airshipCustomEvent")
+    select(qtbot, window, "notifyWebhook")
+    qtbot.waitUntil(lambda: send_panel_state(window)[1] == "notifyWebhook")
+
+    window.duplicate_action()  # the copy is listed and, being shown, chosen
+    qtbot.waitUntil(lambda: send_panel_state(window) == (
+        ["airshipCustomEvent", "notifyWebhook", "notifyWebhook_copy", "writeJourneyEvent"], "notifyWebhook_copy"),
+        timeout=10000)
+
+    # Saved under a new name with a new URL: the panel sends the saved action, by its new name.
+    replace_text(qtbot, window.pane.names.name_edit, "hookCopy")
+    replace_text(qtbot, window.pane.url.url_edit, "{{baseUrl}}/echo/copy")
+    finish(qtbot, window.pane.url.url_edit)
+    window.save()
+    qtbot.waitUntil(lambda: send_panel_state(window)[1] == "hookCopy", timeout=10000)
+    assert "notifyWebhook_copy" not in send_panel_state(window)[0]
+    assert panel.action.endpoint.url == "{{baseUrl}}/echo/copy"
+
+    window.delete_action()  # gone from the panel too; the panel follows the pane to the next action
+    qtbot.waitUntil(lambda: "hookCopy" not in send_panel_state(window)[0], timeout=10000)
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: send_panel_state(window)[1] == window.pane.saved_name())
+    assert "Traceback" not in panel.problems.text()
+

@@ -24,6 +24,7 @@ SummaryRole = Qt.ItemDataRole.UserRole + 2  # the backing ActionSummary
 NameRole = Qt.ItemDataRole.UserRole + 3
 DirtyRole = Qt.ItemDataRole.UserRole + 4
 
+BULK = 200  # more row changes than this at once: one reset instead of one insert/remove each
 AUTH_LABELS = {"none": "none", "basic": "basic", "apiKey": "API key", "customAuthorization": "custom"}
 
 
@@ -49,9 +50,11 @@ class ActionListModel(RowsTableModel):
         self._row_of: dict[str, int] = {}
         self._sort_column, self._sort_order = NAME, Qt.SortOrder.AscendingOrder
         self._modified_cache: dict[str, str] = {}
+        self.revision = 0  # bumped by every change of rows (a read of the disk older than it is stale)
 
     # -- loading -----------------------------------------------------------------------------
     def set_summaries(self, summaries: Iterable[Any], used_in: Optional[dict[str, list[str]]] = None) -> None:
+        self.revision += 1
         self.beginResetModel()
         self._rows = list(summaries)
         self._used = dict(used_in or {})
@@ -60,12 +63,14 @@ class ActionListModel(RowsTableModel):
         self.endResetModel()
 
     def set_used_in(self, used_in: dict[str, list[str]]) -> None:
+        if used_in == self._used:
+            return
         self._used = dict(used_in)
         if self._rows:
             self.dataChanged.emit(self.index(0, USED), self.index(len(self._rows) - 1, USED))
 
     def rename_used(self, old: str, new: str) -> None:
-        """Keep the journeys count on a renamed row (journeys refer to the old name until updated)."""
+        """Keep the journeys count on a renamed row (the store renamed the action in its journeys too)."""
         if old in self._used:
             self._used[new] = self._used.pop(old)
 
@@ -92,6 +97,7 @@ class ActionListModel(RowsTableModel):
     # -- edits -------------------------------------------------------------------------------
     def upsert(self, summary: Any, old_name: Optional[str] = None) -> int:
         """Add or replace a row (a rename replaces old_name's row); returns the new row."""
+        self.revision += 1
         for name in {old_name, summary.name} - {None}:
             row = self.row_of(name)  # type: ignore[arg-type]
             if row >= 0:
@@ -109,6 +115,7 @@ class ActionListModel(RowsTableModel):
         return row
 
     def remove(self, name: str) -> None:
+        self.revision += 1
         row = self.row_of(name)
         if row >= 0:
             self._remove_row(row)
@@ -119,6 +126,24 @@ class ActionListModel(RowsTableModel):
         del self._rows[row]
         self._reindex()
         self.endRemoveRows()
+
+    def sync(self, summaries: list[Any], keep: Iterable[str] = ()) -> tuple[list[str], list[str], list[str]]:
+        """Make the rows what the workspace holds (read from disk); rows named in `keep` stay (a draft,
+        an action with unsaved edits). Returns the (added, removed, changed) names."""
+        fresh = {s.name: s for s in summaries}
+        kept = set(keep)
+        removed = [n for n in self._row_of if n not in fresh and n not in kept]
+        added = [n for n in fresh if n not in self._row_of]
+        changed = [n for n, s in fresh.items() if n in self._row_of and self._rows[self._row_of[n]] != s]
+        if len(added) + len(removed) + len(changed) > BULK:
+            rows = list(fresh.values()) + [s for s in self._rows if s.name in kept and s.name not in fresh]
+            self.set_summaries(rows, self._used)
+            return added, removed, changed
+        for name in removed:
+            self.remove(name)
+        for name in added + changed:
+            self.upsert(fresh[name])
+        return added, removed, changed
 
     def set_dirty(self, name: str, dirty: bool) -> None:
         if dirty == (name in self._dirty):

@@ -44,11 +44,11 @@ def summary_of(action: Any) -> Any:
                          auth=action.auth.type, modified=action.modified.isoformat(), url=action.endpoint.url)
 
 
-def create_action(services: Any, base: str = "newAction") -> Any:
+def new_draft(services: Any, base: str = "newAction") -> Any:
+    """A new action under a free name, not written: it is a draft until its first valid save."""
     from app.model import Action
 
-    ws = services.workspace
-    return ws.save(Action(name=ws.unique_name(base)))
+    return Action(name=services.workspace.unique_name(base))
 
 
 def copy_name(name: str) -> str:
@@ -81,7 +81,7 @@ def duplicate_action(services: Any, name: str) -> tuple[Any, list[str]]:
             secrets.put(value, ref=new_ref)
         mapping[ref.secret] = new_ref.secret
     copy = Action.model_validate(_replace_refs(data, mapping))
-    return ws.save(copy), missing
+    return ws.create_unique(copy), missing  # the free name is chosen and taken in one locked step
 
 
 def _replace_refs(node: Any, mapping: dict[str, str]) -> Any:
@@ -101,7 +101,7 @@ def delete_action(services: Any, name: str) -> Any:
 
 def restore_action(services: Any, action: Any) -> Any:
     """Undo a delete: write the kept action back (refused if its name was taken meanwhile)."""
-    return services.workspace.save(action)
+    return services.workspace.save(action, expected=None)
 
 
 def forget_secrets(services: Any, actions: list[Any]) -> None:

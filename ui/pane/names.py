@@ -103,8 +103,10 @@ class NameSection(QWidget):
             note = ""
             name = self.name_edit.text()
             if self._used_in and self._saved_name and name != self._saved_name:
-                note = f" (journeys refer to {self._saved_name!r} by name: update them after renaming)"
+                n = len(self._used_in)
+                who = "the journey that calls it" if n == 1 else f"the {n} journeys that call it"
+                note = f" (saving updates {who} to the new name)"
             count = f"{len(name)}/{NAME_MAX}"
             self.name_error.setText(f"✓ {RULE_HINT} · {count}{note}")
-            icons.tint(self.name_error, "warning" if note else "")
+            icons.tint(self.name_error, "")
         self.name_error.setAccessibleDescription(self.name_error.text())

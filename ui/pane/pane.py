@@ -16,9 +16,12 @@ from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from ui import icons, message
+from app.store import UNCHECKED
+from ui import ask, icons, message
+from ui.conflict import Conflict
 from ui.pane.collapsible import CollapsibleSection
 from ui.pane.names import NameSection
+from ui.pane.saving import write
 from ui.pane.sections import section_classes
 from ui.pane.url import UrlSection
 from ui.undo import SnapshotCommand, Snapshot, describe
@@ -34,15 +37,6 @@ FOCUS = (("name", "nameEdit"), ("description", "descriptionEdit"), ("endpoint.ur
          ("errorResponse", "responsePayloadEdit"), ("allowNull", "payloadFieldsView"))
 
 
-def _write(services: Any, action: Action, previous: Optional[str], secrets: dict[str, str]) -> Action:
-    """Worker: secrets to the keyring first (a file never points at a secret not stored), then the file."""
-    from app.model import SecretRef
-
-    for key, value in secrets.items():
-        services.secrets.put(value, ref=SecretRef(secret=key))
-    return services.workspace.save(action, previous_name=previous)
-
-
 def _resolve(services: Any, url: str) -> tuple[str, str]:
     """Worker: the URL with its {{variables}} (may start the sandbox for {{sandbox.url}})."""
     try:
@@ -56,6 +50,7 @@ class ConfigPane(QWidget):
 
     dirtyChanged = Signal(bool)
     saved = Signal(object, str)  # the saved Action, its previous name
+    theirsTaken = Signal(str, str)  # a save conflict resolved for the disk's version: name, "changed"/"deleted"
     duplicateRequested = Signal()
     testRequested = Signal()  # "Test request": the window opens the dialog on the saved action
 
@@ -66,6 +61,9 @@ class ConfigPane(QWidget):
         self.services = services
         self.undo_stack = undo_stack
         self._base: Optional[Action] = None
+        self._draft = False  # a new action, not in the workspace until its first valid save
+        self._stamp: Optional[str] = None  # the file's stamp when loaded or saved: a save checks it
+        self.saves = 0  # completed saves (the window tells its own writes from others')
         self._used_in: list[str] = []
         self._pending: dict[str, str] = {}
         self._saved: Snapshot = {}
@@ -196,9 +194,12 @@ class ConfigPane(QWidget):
         self.lock_banner.hide()
 
     # -- loading -----------------------------------------------------------------------------
-    def load(self, action: Action, used_in: list[str]) -> None:
-        """Show an action as saved; the undo history belongs to the window (it clears it)."""
+    def load(self, action: Action, used_in: list[str], draft: bool = False, stamp: Optional[str] = None) -> None:
+        """Show an action as saved (`stamp`: its file's, from `load_stamped`), or a draft (unsaved until
+        its first valid save); the undo history belongs to the window (it clears it)."""
         self._base = action
+        self._draft = draft
+        self._stamp = stamp
         self._used_in = list(used_in)
         self._pending.clear()
         self.setEnabled(True)
@@ -236,7 +237,21 @@ class ConfigPane(QWidget):
         return self._base
 
     def saved_name(self) -> str:
+        """The name the action is stored (or, for a draft, listed) under."""
         return self._base.name if self._base is not None else ""
+
+    def is_draft(self) -> bool:
+        return self._draft and self._base is not None
+
+    def stamp(self) -> Optional[str]:
+        return self._stamp
+
+    def rename_draft(self, name: str) -> None:
+        """The draft is listed under another name; what the user typed stays as it is."""
+        assert self._base is not None and self._draft
+        self._base = self._base.model_copy(update={"name": name})
+        self.names.update_rule()
+        self._update_dirty()
 
     def used_in(self) -> list[str]:
         return list(self._used_in)
@@ -247,6 +262,7 @@ class ConfigPane(QWidget):
     def clear(self) -> None:
         """No action: an empty, disabled pane (e.g. the last action was deleted)."""
         self._base = None
+        self._draft = False
         self._dirty = False
         self.title.setText("No action selected")
         for widget in (self.scroll, self.problems_box, self.lock_banner):
@@ -301,7 +317,9 @@ class ConfigPane(QWidget):
         mine = snapshot["mine"]
         self._restoring = True
         try:
-            self.names.set_values(mine["name"], mine["description"], self.saved_name(), self._used_in)
+            # A draft's name is not taken by itself: the clash check applies to it like any other.
+            stored = "" if self._draft else self.saved_name()
+            self.names.set_values(mine["name"], mine["description"], stored, self._used_in)
             self.url.set_values(mine["url"], mine["method"], mine["headers"], mine["query"])
             self.payload.set_method(mine["method"])
             self.auth.set_action(action)
@@ -321,7 +339,8 @@ class ConfigPane(QWidget):
             return
         if not self.problems_box.isHidden():
             self._problems_timer.start()
-        dirty = self._mine() != self._saved.get("mine") or self._last.get("theirs") != self._saved.get("theirs")
+        dirty = (self._draft or self._mine() != self._saved.get("mine")
+                 or self._last.get("theirs") != self._saved.get("theirs"))
         shown = self.names.values()[0] or self.saved_name()
         self.title.setText(shown + (" *" if dirty else ""))
         if dirty != self._dirty:
@@ -393,10 +412,11 @@ class ConfigPane(QWidget):
         else:
             self.testRequested.emit()
 
-    def save(self, then: Optional[Callable[[bool], None]] = None) -> bool:
+    def save(self, then: Optional[Callable[[bool], None]] = None, force: bool = False) -> bool:
         """Validate everything; when clean, write secrets and the file off the UI thread.
 
-        `then(ok)` runs after the write finished (or at once when saving is refused).
+        `then(ok)` runs after the write finished (or at once when saving is refused). A file changed
+        or deleted since it was loaded is not overwritten: the user chooses (force: keep mine).
         """
         if self._base is None or self._saving:
             return False
@@ -411,14 +431,22 @@ class ConfigPane(QWidget):
         refs = {ref.secret for ref in action.secret_refs()}
         secrets = {k: v for k, v in self._pending.items() if k in refs}
         previous = self._base.name
+        stored_as = None if self._draft else previous  # a draft is created, never a rename of a file
+        expected = None if self._draft else UNCHECKED if force or self._stamp is None else self._stamp
         snapshot = self._last
         self._saving = True
         self.save_button.setEnabled(False)
         self.save_button.setText("Saving…")
 
-        def done(saved: Action) -> None:
+        def done(result: Any) -> None:
             self._finish_save()
+            if isinstance(result, Conflict):
+                self._resolve_conflict(result, then)
+                return
+            saved, self._stamp = result.action, result.stamp
+            self.saves += 1
             self._base = saved
+            self._draft = False
             self._saved = snapshot
             self.names.set_values(*self.names.values(), saved.name, self._used_in)
             self._update_dirty()
@@ -434,8 +462,25 @@ class ConfigPane(QWidget):
             if then:
                 then(False)
 
-        run_in_background(_write, self.services, action, previous, secrets, on_done=done, on_error=failed, owner=self)
+        run_in_background(write, self.services, action, stored_as, secrets, expected, on_done=done, on_error=failed,
+                          owner=self)
         return True
+
+    def _resolve_conflict(self, conflict: Conflict, then: Optional[Callable[[bool], None]]) -> None:
+        """Keep mine (save over it), take theirs (the window reloads or drops it) or cancel (edits kept)."""
+        choice = ask.save_conflict(self, conflict)
+        if choice == "mine":
+            self.save(then=then, force=True)
+            return
+        if choice == "theirs":
+            self.theirsTaken.emit(conflict.name, conflict.kind)
+            if then:
+                then(True)
+            return
+        self.show_problems([f"save: {conflict.question()} Your changes are kept: save again to choose."])
+        message.warning(f"Not saved: {conflict.name} was {conflict.kind} outside the window")
+        if then:
+            then(False)
 
     def _finish_save(self) -> None:
         self._saving = False

@@ -18,6 +18,7 @@ from app.calls.build import prepare
 from app.calls.history import history_of
 from app.model import Action
 from ui import ask
+from ui.sending.chooser import ActionChooser
 from ui.sending.form import ValuesForm
 from ui.sending.result_view import ERROR_COLOR, ResultView
 from ui.sending.templates import Composer, composer_for
@@ -61,7 +62,10 @@ class SendPanel(QWidget):
         self._signals = _BatchSignals(self)
         self._signals.progress.connect(self.on_batch_progress)
         self.actions = QComboBox()
-        self.actions.currentTextChanged.connect(self.on_action_chosen)
+        self.actions.setAccessibleName("Action to send through")
+        self.chooser = ActionChooser(services, self.actions)
+        self.chooser.chosen.connect(self.show_action)
+        self.chooser.vanished.connect(self._on_vanished)
         self.kind = QLabel()
         self.compose_area = QScrollArea()
         self.compose_area.setWidgetResizable(True)
@@ -97,30 +101,38 @@ class SendPanel(QWidget):
 
     # -- actions and composers ---------------------------------------------------------------
     def reload_actions(self) -> None:
-        current = self.actions.currentText()
-        self.actions.blockSignals(True)
-        self.actions.clear()
-        self.actions.addItems(self.services.workspace.names())
-        self.actions.blockSignals(False)
-        index = self.actions.findText(current)
-        self.actions.setCurrentIndex(index if index >= 0 else 0)
-        self.on_action_chosen(self.actions.currentText())
+        """The workspace's names (a panel on its own; in the window the list drives `set_actions`)."""
+        self.set_actions(self.services.workspace.names())
+
+    def set_actions(self, names: list[str]) -> None:
+        self.chooser.set_names(names)
 
     def select_action(self, name: str) -> None:
-        self.actions.setCurrentText(name)
+        self.chooser.choose(name)
 
-    def on_action_chosen(self, name: str) -> None:
-        self.action = self.services.workspace.load(name) if name else None
-        if self.action is None:
-            self.compose_area.takeWidget()
-            self.composer = None
+    def actions_changed(self, names: list[str]) -> None:
+        """These actions were saved or changed on disk: the chosen one is reloaded, never sent stale."""
+        self.chooser.reload(names)
+
+    def show_action(self, action: Optional[Action]) -> None:
+        """Compose for the loaded action; None (loading, or vanished) leaves nothing to send."""
+        self.action = action
+        self.send_button.setEnabled(action is not None and not self._sending)
+        self.start_button.setEnabled(action is not None and self._cancel is None)
+        old = self.compose_area.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.composer = self.headers_form = None
+        if action is None:
+            self.kind.setText("")
+            self.on_composed()
             return
-        self.composer = composer_for(self.action, self.services.resolver())
+        self.composer = composer_for(action, self.services.resolver())
         self.composer.changed.connect(self.on_composed)
         page = QWidget()
         box = QVBoxLayout(page)
         box.addWidget(self.composer)
-        others = [i for i in inputs(self.action) if i.kind != "payload"]
+        others = [i for i in inputs(action) if i.kind != "payload"]
         self.headers_form = ValuesForm(others) if others else None
         if self.headers_form is not None:
             group = QGroupBox("Variable headers and query parameters")
@@ -131,6 +143,11 @@ class SendPanel(QWidget):
         self.kind.setText({"custom_event": "custom event", "inlet": "streaming inlet"}.get(self.composer.kind,
                                                                                              "raw JSON"))
         self.on_composed()
+
+    def _on_vanished(self, reason: str) -> None:
+        self.show_action(None)
+        self.problems.setText(reason)
+        self.problems.setVisible(True)
 
     def on_composed(self) -> None:
         problems = self.composer.problems() if self.composer is not None else []
@@ -162,7 +179,7 @@ class SendPanel(QWidget):
         if not shiboken6.isValid(self):
             return
         self._sending = False
-        self.send_button.setEnabled(True)
+        self.send_button.setEnabled(self.action is not None)
         self.result_view.show_result(result)
         self.sent.emit(result)
 
@@ -170,7 +187,7 @@ class SendPanel(QWidget):
         if not shiboken6.isValid(self):
             return
         self._sending = False
-        self.send_button.setEnabled(True)
+        self.send_button.setEnabled(self.action is not None)
         if isinstance(exc, ValuesError) and self.headers_form is not None:
             self.headers_form.show_problems(exc.problems)
         self.result_view.show_message(f"Not sent: {exc}", ok=False)
@@ -263,7 +280,7 @@ class SendPanel(QWidget):
 
     def _end_batch(self) -> None:
         self._cancel = None
-        self.start_button.setEnabled(True)
+        self.start_button.setEnabled(self.action is not None)
         self.cancel_button.setEnabled(False)
 
     @property

@@ -12,6 +12,8 @@ class Answers:
 
     def __init__(self) -> None:
         self.save_discard_cancel = "discard"
+        self.save_conflict = "cancel"  # 'mine', 'theirs' or 'cancel' when a save finds the file changed
+        self.conflicts: list[Any] = []  # the ui.conflict.Conflict of each save conflict asked about
         self.confirm = True
         self.open_file: Optional[Path] = None
         self.save_file: Optional[Path] = None
@@ -25,6 +27,11 @@ class Answers:
         def sdc(parent: Any, name: str) -> str:
             self.asked.append(("save_discard_cancel", name))
             return self.save_discard_cancel
+
+        def save_conflict(parent: Any, conflict: Any) -> str:
+            self.asked.append(("save_conflict", conflict.question()))
+            self.conflicts.append(conflict)
+            return self.save_conflict
 
         def confirm(parent: Any, title: str, text: str, ok: str = "OK", detail: str = "") -> bool:
             self.asked.append(("confirm", text))
@@ -46,7 +53,7 @@ class Answers:
             self.asked.append(("show_dialog", dialog.objectName()))
             return self.dialog(dialog) if self.dialog else 0
 
-        for name, fn in (("save_discard_cancel", sdc), ("confirm", confirm), ("open_file", open_file),
+        for name, fn in (("save_discard_cancel", sdc), ("save_conflict", save_conflict), ("confirm", confirm), ("open_file", open_file),
                          ("save_file", save_file), ("inform", inform), ("show_dialog", show_dialog)):
             monkeypatch.setattr(ask, name, fn)
         return self

@@ -16,16 +16,23 @@ def panel(qtbot, gui_services) -> SendPanel:
     widget = SendPanel(gui_services)
     qtbot.addWidget(widget)
     widget.show()
+    qtbot.waitUntil(lambda: widget.action is not None)  # the first action loads off the UI thread
     return widget
 
 
-def test_templates_follow_the_action(panel: SendPanel) -> None:
+def choose(qtbot, panel: SendPanel, name: str) -> None:
+    """Choose an action and wait until it is loaded (loading runs in a worker)."""
+    panel.select_action(name)
+    qtbot.waitUntil(lambda: panel.action is not None and panel.action.name == name)
+
+
+def test_templates_follow_the_action(qtbot, panel: SendPanel) -> None:
     assert [panel.actions.itemText(i) for i in range(panel.actions.count())] == \
         ["airshipCustomEvent", "notifyWebhook", "writeJourneyEvent"]
     assert isinstance(panel.composer, CustomEventComposer) and panel.kind.text() == "custom event"
-    panel.select_action("writeJourneyEvent")
+    choose(qtbot, panel, "writeJourneyEvent")
     assert isinstance(panel.composer, InletComposer) and panel.kind.text() == "streaming inlet"
-    panel.select_action("notifyWebhook")
+    choose(qtbot, panel, "notifyWebhook")
     assert isinstance(panel.composer, RawComposer)
     assert json.loads(panel.composer.editor.toPlainText())["customerId"] == "c-1001"
 
@@ -55,7 +62,7 @@ def test_custom_event_checks_inline_then_sends(qtbot, panel: SendPanel, sandbox)
 
 
 def test_inlet_envelope_and_raw_json_send(qtbot, panel: SendPanel, sandbox) -> None:
-    panel.select_action("writeJourneyEvent")
+    choose(qtbot, panel, "writeJourneyEvent")
     composer = panel.composer
     assert isinstance(composer, InletComposer) and composer.event_type.text() == "journey.step"
     composer.timestamp.setText("yesterday")
@@ -64,7 +71,7 @@ def test_inlet_envelope_and_raw_json_send(qtbot, panel: SendPanel, sandbox) -> N
     with qtbot.waitSignal(panel.sent, timeout=15000) as caught:
         panel.send_button.click()
     assert caught.args[0].ok and caught.args[0].body["body"]["xdmEntity"]["eventType"] == "journey.step"
-    panel.select_action("notifyWebhook")
+    choose(qtbot, panel, "notifyWebhook")
     panel.composer.editor.setPlainText('{"hello": "world"}')
     with qtbot.waitSignal(panel.sent, timeout=15000) as caught:
         panel.send_button.click()
@@ -72,7 +79,7 @@ def test_inlet_envelope_and_raw_json_send(qtbot, panel: SendPanel, sandbox) -> N
 
 
 def test_batch_file_with_bad_lines(qtbot, panel: SendPanel, sandbox, tmp_path: Path) -> None:
-    panel.select_action("notifyWebhook")
+    choose(qtbot, panel, "notifyWebhook")
     lines = [json.dumps({"customerId": f"c{i}"}) if i % 100 != 5 else "{bad" for i in range(300)]
     path = tmp_path / "events.jsonl"
     path.write_text("\n".join(lines))
@@ -89,7 +96,7 @@ def test_batch_file_with_bad_lines(qtbot, panel: SendPanel, sandbox, tmp_path: P
 
 
 def test_batch_can_be_cancelled(qtbot, panel: SendPanel, sandbox, tmp_path: Path) -> None:
-    panel.select_action("notifyWebhook")
+    choose(qtbot, panel, "notifyWebhook")
     sandbox.set_fault("echo", latency_ms=100)
     path = tmp_path / "events.jsonl"
     path.write_text("\n".join(json.dumps({"customerId": f"c{i}"}) for i in range(500)))
@@ -114,9 +121,38 @@ def test_batch_with_a_missing_file(panel: SendPanel, tmp_path: Path, answers) ->
 
 
 def test_raw_json_with_nan_is_not_sent(qtbot, panel: SendPanel, sandbox) -> None:
-    panel.select_action("notifyWebhook")
+    choose(qtbot, panel, "notifyWebhook")
     panel.composer.editor.setPlainText('{"customerId": "c-1", "score": NaN}')
     panel.composer.editor.edited.emit()
     assert "Body: not valid JSON" in panel.problems.text() and "NaN at score is not JSON" in panel.problems.text()
     panel.send_button.click()
     assert "Not sent" in panel.result_view.outcome.text() and not sandbox.counters().get("echo")
+
+
+def test_a_vanished_action_is_reported_and_nothing_stale_is_sent(qtbot, panel: SendPanel, sandbox) -> None:
+    from app.store import Workspace
+
+    choose(qtbot, panel, "airshipCustomEvent")
+    # Another process deletes the action the panel has not loaded yet (its name still listed).
+    other = Workspace.open(panel.services.workspace.home)
+    other.delete("notifyWebhook")
+    panel.actions.setCurrentText("notifyWebhook")  # the user picks it: no traceback
+    qtbot.waitUntil(lambda: "notifyWebhook" in panel.problems.text())
+    assert panel.problems.isVisible() and "cannot be used" in panel.problems.text()
+    assert panel.action is None and not panel.send_button.isEnabled()
+    panel.on_send()  # even called directly, the previously chosen action is not sent
+    panel.on_start_batch()
+    assert not any(sandbox.counters().values()) and not panel.batch_running
+
+
+def test_the_list_follows_the_workspace_and_a_chosen_action_that_goes_is_reported(qtbot, panel: SendPanel) -> None:
+    choose(qtbot, panel, "notifyWebhook")
+    panel.set_actions(["airshipCustomEvent", "notifyWebhook", "notifyWebhook_copy", "writeJourneyEvent"])
+    assert panel.actions.findText("notifyWebhook_copy") >= 0
+    assert panel.action is not None and panel.action.name == "notifyWebhook"  # the choice is kept
+    panel.set_actions(["airshipCustomEvent", "writeJourneyEvent"])
+    assert panel.action is None and not panel.send_button.isEnabled()
+    assert "“notifyWebhook” is no longer in the workspace" in panel.problems.text()
+    panel.select_action("writeJourneyEvent")
+    qtbot.waitUntil(lambda: panel.action is not None and panel.action.name == "writeJourneyEvent")
+    assert panel.send_button.isEnabled() and "no longer" not in panel.problems.text()
