@@ -34,7 +34,8 @@ uuid() draw from ``ctx.rng``; inAudience() reads ``ctx.audiences``.
 """
 from app.journeys.expr.context import Context
 from app.journeys.expr.errors import EvalError, ExprError, Problem
-from app.journeys.expr.expression import Comparison, Expr, Operand, evaluate, explain
+from app.journeys.expr.evaluation import Comparison, Operand, evaluate, explain
+from app.journeys.expr.expression import Expr
 from app.journeys.expr.functions import FUNCTIONS
 from app.journeys.expr.infer import check_field, check_types, infer_type
 from app.journeys.expr.lint import lint

@@ -2,6 +2,7 @@
 beyond the values themselves, so a condition costs a few function calls per profile."""
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 from app.journeys.expr.collections import METHODS
@@ -10,10 +11,14 @@ from app.journeys.expr.errors import EvalError, Span
 from app.journeys.expr.functions import FUNCTIONS
 from app.journeys.expr.nodes import Binary, Call, If, ListLit, Lit, Node, RefNode, Step, Test, Unary
 from app.journeys.expr.operators import BINARY, COMPARISONS, TESTS, neg, truth
+from app.journeys.expr.types import type_name
 from app.journeys.expr.references import make_root, profile_fields, project
 from app.journeys.expr.values import ValueProblem
 
 Compiled = Callable[[Context], Any]
+_PYTHON_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+               ">=": operator.ge}
+_PLAIN = (str, bool, int, float)  # types whose == is Python's (dates need the zone, lists the item rules)
 # Python errors a function may hit on odd input; reported as evaluation errors, never as tracebacks.
 _FAILURES = (ValueProblem, TypeError, ValueError, OverflowError, ArithmeticError, IndexError, KeyError)
 
@@ -42,33 +47,68 @@ class Compiler:
         return lambda ctx: [p(ctx) for p in parts]
 
     def c_binary(self, node: Binary) -> Compiled:
-        left, right, span = self.compile(node.left), self.compile(node.right), node.span
         if node.op == "and" or node.op == "or":
-            return self.logic(node.op, left, right, node)
-        op, compares = BINARY[node.op], node.op in COMPARISONS
+            return self.logic(node)
+        if node.op in COMPARISONS:
+            return self.comparison(node)
+        left, right, op, span = self.compile(node.left), self.compile(node.right), BINARY[node.op], node.span
+
+        def run(ctx: Context) -> Any:
+            try:
+                return op(left(ctx), right(ctx), ctx)
+            except _FAILURES as exc:
+                raise self.error(exc, span) from None
+        return run
+
+    def comparison(self, node: Binary) -> Compiled:
+        """Numbers (and, for == and !=, two values of one plain type) are compared inline; the rest goes
+        through the operator's rules. When ctx.trace is a list, the operands are recorded there."""
+        left, right, slow, span = self.compile(node.left), self.compile(node.right), BINARY[node.op], node.span
+        fast, plain = _PYTHON_OPS[node.op], _PLAIN if node.op in ("==", "!=") else ()
+        spans = node.left.span, node.right.span
 
         def run(ctx: Context) -> Any:
             a, b = left(ctx), right(ctx)
-            try:
-                result = op(a, b, ctx)
-            except _FAILURES as exc:
-                raise self.error(exc, span) from None
-            if compares and ctx.trace is not None:
-                ctx.trace.append((span, (node.left.span, a), (node.right.span, b), result))
+            ta, tb = type(a), type(b)
+            if ((ta is int or ta is float) and (tb is int or tb is float)) or (ta is tb and ta in plain):
+                result = fast(a, b)
+            else:
+                try:
+                    result = slow(a, b, ctx)
+                except _FAILURES as exc:
+                    raise self.error(exc, span) from None
+            if ctx.trace is not None:
+                ctx.trace.append((span, (spans[0], a), (spans[1], b), result))
             return result
         return run
 
-    def logic(self, op: str, left: Compiled, right: Compiled, node: Binary) -> Compiled:
-        where, lspan, rspan = f"'{op}'", node.left.span, node.right.span
+    def logic(self, node: Binary) -> Compiled:
+        """and / or, short-circuited; each side must be true, false or null (null counts as false)."""
+        left, right, where = self.compile(node.left), self.compile(node.right), f"'{node.op}'"
+        lspan, rspan = node.left.span, node.right.span
 
-        def check(value: Any, span: Span) -> bool:
-            try:
-                return truth(value, where)
-            except ValueProblem as exc:
-                raise self.error(exc, span) from None
-        if op == "and":
-            return lambda ctx: check(left(ctx), lspan) and check(right(ctx), rspan)
-        return lambda ctx: check(left(ctx), lspan) or check(right(ctx), rspan)
+        def side(value: Any, span: Span) -> bool:
+            if value is True:
+                return True
+            if value is False or value is None:
+                return False
+            raise self.error(ValueProblem(f"{where} expects true or false, got {type_name(value)}"), span)
+        if node.op == "and":
+            def conj(ctx: Context) -> bool:
+                a = left(ctx)
+                if a is not True and not side(a, lspan):
+                    return False
+                b = right(ctx)
+                return b is True or side(b, rspan)
+            return conj
+
+        def disj(ctx: Context) -> bool:
+            a = left(ctx)
+            if a is True or side(a, lspan):
+                return True
+            b = right(ctx)
+            return b is True or side(b, rspan)
+        return disj
 
     def c_unary(self, node: Unary) -> Compiled:
         operand, span = self.compile(node.operand), node.span

@@ -215,6 +215,8 @@ def is_decimal(value: Any) -> bool:
     return type(value) is float or (type(value) is str and is_numeric(value) and not is_integer(value))
 
 
+# is numeric / is integer / is decimal: a value of that type, or a string that reads as one (our reading:
+# the platform's own example applies `is numeric` to a string field, an e-mail id).
 TESTS: dict[str, Callable[[Any], bool]] = {
     "is null": lambda v: v is None,
     "is not null": lambda v: v is not None,

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Optional
 
-SCALARS = ("string", "integer", "decimal", "boolean", "dateOnly", "dateTimeOnly", "dateTime", "duration")
 DATES = frozenset({"dateOnly", "dateTimeOnly", "dateTime"})
 NUMBERS = frozenset({"integer", "decimal"})
 INT_MIN, INT_MAX = -(2 ** 63), 2 ** 63 - 1

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.journeys.expr.types import type_name
@@ -16,8 +15,7 @@ class ValueProblem(ValueError):
     """A value cannot be read or used as asked; the caller adds the position."""
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """An evaluated expression: the plain Python value and the platform's name for its type."""
 
     value: Any
@@ -141,12 +139,3 @@ def to_text(value: Any) -> str:
         return json.dumps(to_json(value), ensure_ascii=False, separators=(",", ":"))
     return str(to_json(value))
 
-
-def as_temporal(value: Any, default_zone: tzinfo) -> Optional[date | datetime]:
-    """A date-like value for comparisons and date functions: dates as they are, ISO strings read."""
-    kind = type(value)
-    if kind is datetime or kind is date:
-        return value
-    if kind is str:
-        return parse_temporal(value)
-    return None

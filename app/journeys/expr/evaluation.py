@@ -1,0 +1,56 @@
+"""evaluate() and explain(): an expression's value for one profile's context, and why a condition went
+the way it did."""
+from __future__ import annotations
+
+from typing import NamedTuple, Union
+
+from app.journeys.expr.context import Context
+from app.journeys.expr.errors import Span
+from app.journeys.expr.expression import Expr
+from app.journeys.expr.parser import parse
+from app.journeys.expr.types import type_name
+from app.journeys.expr.values import Value
+
+
+class Operand(NamedTuple):
+    text: str
+    span: Span
+    value: Value
+
+
+class Comparison(NamedTuple):
+    """One comparison or test the evaluation went through: its text, its operands' values, its result."""
+
+    text: str
+    span: Span
+    operands: tuple[Operand, ...]
+    result: bool
+
+
+def evaluate(expr: Union[Expr, str], ctx: Context) -> Value:
+    """The expression's value for ctx (text is parsed once, then cached). EvalError names the failing
+    sub-expression's span."""
+    parsed = expr if type(expr) is Expr else parse(expr)  # type: ignore[arg-type]
+    return Value.of(parsed.compiled(ctx))
+
+
+def explain(expr: Union[Expr, str], ctx: Context) -> tuple[Value, list[Comparison]]:
+    """The value, and each comparison or test it evaluated with its operands' values: why a condition
+    took its path. Comparisons skipped by and/or short-circuits are not listed."""
+    parsed = expr if type(expr) is Expr else parse(expr)  # type: ignore[arg-type]
+    saved, ctx.trace = ctx.trace, []
+    try:
+        value = Value.of(parsed.compiled(ctx))
+        records = ctx.trace
+    finally:
+        ctx.trace = saved
+    text, out = parsed.text, []
+    for span, (lspan, a), right, result in records:
+        first = Operand(text[lspan[0]:lspan[1]], lspan, Value(a, type_name(a)))
+        if right is None:
+            operands: tuple[Operand, ...] = (first,)
+        else:
+            rspan, b = right
+            operands = (first, Operand(text[rspan[0]:rspan[1]], rspan, Value(b, type_name(b))))
+        out.append(Comparison(text[span[0]:span[1]], span, operands, result is True))
+    return value, out
