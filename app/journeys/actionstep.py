@@ -38,14 +38,12 @@ async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Opt
         step.outcome = "dry"  # the platform's dry run: nothing sent, the response is null
         return "next"
     result, queue_ms = await send(p.run, call, out)
-    wall_at = result.started_at.timestamp()
-    step.attempts = [AttemptTrace.from_exchange(ex, i + 1, call.target.kind, queue_ms=queue_ms if i == 0 else 0.0,
-                                                wall_at=wall_at if i == 0 else None)
-                     for i, ex in enumerate(result.exchanges)]
+    step.attempts = _attempts(result, call.target.kind, queue_ms)
     step.outcome = result.outcome
     _remember(p, call, result)
     if result.ok:
         return "next"
+    step.error = result.summary()  # why it failed, also when the error path goes on from here
     if node.timeout_or_error:
         return "timeoutOrError"
     outcome = "timedOut" if result.outcome == "timedout" else "error"
@@ -106,6 +104,16 @@ async def _call(run: "RunState", call: NodeCall, out: Outgoing, gate: Any, t0: f
     if result.outcome == "capped":
         result.error = gate.refusal
     return result, queue_ms
+
+
+def _attempts(result: CallResult, target: str, queue_ms: float) -> list[AttemptTrace]:
+    """Each attempt as recorded; one without an answer ended as the call did when it was the last
+    (timedout, internalError), else in a connection failure that was retried (internalError)."""
+    last = len(result.exchanges) - 1
+    return [AttemptTrace.from_exchange(
+        ex, i + 1, target, outcome=None if ex.response is not None else result.outcome if i == last else "internalError",
+        queue_ms=queue_ms if i == 0 else 0.0, wall_at=result.started_at.timestamp() if i == 0 else None)
+        for i, ex in enumerate(result.exchanges)]
 
 
 def _remember(p: "ProfileRun", call: NodeCall, result: CallResult) -> None:

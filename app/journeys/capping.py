@@ -81,7 +81,8 @@ class Capping:
                         RateWindow(DEFAULT_CAP_PER_MINUTE, 60.0, self.clock))
         rating = service.rating
         rule = f"capping[{index}] {config.url}: {rating.max_calls_count} calls per {rating.period_in_ms} ms"
-        if service.max_http_connections:
-            rule += f", {service.max_http_connections} connections"
+        connections = service.max_http_connections
+        if connections:
+            rule += f", at most {connections} connection{'s' if connections != 1 else ''} at once"
         return Gate(rule, RateWindow(rating.max_calls_count, rating.period_in_ms / 1000, self.clock),
                     service.max_http_connections)

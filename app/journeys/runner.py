@@ -151,7 +151,7 @@ class JourneyRun:
             state.client = client
             workers = [asyncio.ensure_future(self._worker(state, rows, writer, reentry))
                        for _ in range(self.options.concurrency)]
-            watcher = asyncio.ensure_future(_watch(self.cancel, workers))
+            watcher = asyncio.ensure_future(_watch(self.cancel, workers, state.board))
             try:
                 await asyncio.gather(*workers)
             except asyncio.CancelledError:
@@ -193,8 +193,11 @@ class JourneyRun:
         state.board.finished(trace.outcome)
 
 
-async def _watch(cancel: threading.Event, workers: list["asyncio.Future[None]"]) -> None:
+async def _watch(cancel: threading.Event, workers: list["asyncio.Future[None]"], board: ProgressBoard) -> None:
+    """Cancel the workers when asked (checked every 50 ms); meanwhile keep the progress fresh even
+    when no profile ends (real-time waits)."""
     while not cancel.is_set():
         await asyncio.sleep(0.05)
+        board.publish()
     for task in workers:
         task.cancel()
