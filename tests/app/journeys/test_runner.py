@@ -23,7 +23,7 @@ def _expected_vips(path: Path, rejected: set[int]) -> int:
     return vips
 
 
-def test_the_sample_journey_takes_its_branches_and_the_counts_add_up(services: Any, sandbox: Any,
+def test_the_sample_journey_takes_its_branches_and_the_counts_add_up(services: Any, sandbox: Any, resolver: Any,
                                                                      run_journey: Any) -> None:
     home = services.workspace.home
     sample = load_journey(home, "sampleJourney")
@@ -51,6 +51,9 @@ def test_the_sample_journey_takes_its_branches_and_the_counts_add_up(services: A
     assert write["values"]["body.xdmEntity._yourOrg.nodeId"] == "writeEvent"
     assert write["values"]["body.xdmEntity._yourOrg.journeyVersionId"] == sample.version_id
     assert ["Authorization", "********"] in write["attempts"][0]["request"]["headers"]
+    token = services.auth.credentials(services.workspace.load("writeJourneyEvent").auth, resolver)[0]["Authorization"]
+    trace = result.path.read_bytes()  # no secret, no token in the file
+    assert token.split()[1].encode() not in trace and b"sandbox-airship-token" not in trace and b"5678" not in trace
     discarded = next(v[-1] for v in ran.profiles.values() if v[-1]["outcome"] == "discarded")
     assert "within the reentrance wait period" in discarded["error"] and discarded["path"] == []
 
