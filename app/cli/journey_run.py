@@ -75,12 +75,16 @@ def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
     from app.journeys.actionplan import PlanError
     from app.journeys.profiles import ProfilesError, ProfileSource
     from app.journeys.runner import JourneyRun, RunOptions
+    from app.journeys.traces import TraceError
     from app.journeys.validate import validate_in
 
     report = validate_in(services.workspace, journey)
     if not report.ok:
         return _fail(args, f"{journey.name}: the journey is invalid; nothing was run",
                      [line for line in _report_lines(report, []) if line.startswith("error")])
+    if report.warnings and not getattr(args, "json", False):
+        print(f"note: {len(report.warnings)} warning(s) (action-studio journey validate {journey.name} shows them)",
+              file=sys.stderr)
     targets = _targets(args.target)
     actions = {n: services.workspace.load(n) for n in journey.actions_used()}
     try:
@@ -99,7 +103,10 @@ def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
             return _fail(args, f"{journey.name}: the run cannot start", exc.problems)
         _announce(args, runner)
         with _signals(cancel):
-            result = runner.run(source)
+            try:
+                result = runner.run(source)
+            except TraceError as exc:  # the runs folder cannot be written (full, read-only)
+                return _fail(args, str(exc))
     return _report(args, result)
 
 

@@ -17,8 +17,8 @@ from app.calls.record import CallResult
 from app.calls.send import acall
 from app.calls.values import ValuesError
 from app.journeys.actionplan import NodeCall
-from app.journeys.expr import EvalError, evaluate
-from app.journeys.expr.values import to_text
+from app.journeys.expr import EvalError
+from app.journeys.expr.values import to_json, to_text
 from app.journeys.model import ActionNode
 from app.journeys.targets import mock_call, placeholder_credentials
 from app.journeys.tracerecords import AttemptTrace, StepTrace
@@ -56,16 +56,16 @@ def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace)
     field = ""
     try:
         for key, expr in call.mapping:
-            field = f"mapping[{key}]"
-            raw[key] = evaluate(expr, p.ctx).to_json()
+            field = key
+            raw[key] = to_json(expr.compiled(p.ctx))
         suffix = ""
         if call.dynamic_path is not None:
-            field = "dynamicPath"
-            path = evaluate(call.dynamic_path, p.ctx).value
+            field = ""
+            path = call.dynamic_path.compiled(p.ctx)
             suffix = "" if path is None else to_text(path)
     except EvalError as exc:
         step.values = raw
-        return p.fail("error", p.where(node, field, exc))
+        return p.fail("error", p.where(node, f"mapping[{field}]" if field else "dynamicPath", exc))
     try:
         values = call.prepared.check(raw)
         step.values = values

@@ -117,6 +117,8 @@ class JourneyRun:
             return runner.run(self.arun(source))
 
     async def arun(self, source: ProfileSource) -> RunResult:
+        """The run (once per JourneyRun); raises TraceError when the trace cannot be written."""
+        self.read = 0
         start = datetime.now(timezone.utc)
         t0 = time.monotonic()
         board = ProgressBoard(self.progress, limit=self.preset.max_profiles)
