@@ -39,10 +39,14 @@ class AttemptTrace:
     @classmethod
     def from_exchange(cls, exchange: RecordedExchange, number: int, target: str, *, outcome: Optional[str] = None,
                       queue_ms: float = 0.0, wall_at: Optional[float] = None) -> "AttemptTrace":
-        """An attempt from the call engine's record (already masked)."""
+        """An attempt from the call engine's record (already masked); outcome defaults to the
+        attempt's own code (`http_<status>`, `timedout`, `internalError`)."""
         req, resp = exchange.request, exchange.response
-        if outcome is None:
-            outcome = f"http_{resp.status}" if resp is not None else None
+        if outcome is None:  # the call engine's codes: a timed-out attempt is never retried
+            if resp is not None:
+                outcome = f"http_{resp.status}"
+            else:
+                outcome = "timedout" if (exchange.error or "").startswith("timed out") else "internalError"
         size = None
         if resp is not None and resp.truncated:
             size = -1  # cut by the call engine: the full size is unknown

@@ -110,6 +110,9 @@ def test_bodies_are_kept_up_to_1_mb_with_an_explicit_marker(tmp_path: Path) -> N
                            RecordedResponse(200, "OK", [], "y" * 100, 3.0, truncated=True), None, 3.0)
     attempt = AttemptTrace.from_exchange(cut, 1, "env")
     assert attempt.outcome == "http_200" and attempt.network_ms == 3.0
+    hung = RecordedExchange(cut.request, None, "timed out after 2.0 s", 2000.0)
+    refused = RecordedExchange(cut.request, None, "connection refused", 1.0)
+    assert [AttemptTrace.from_exchange(e, 1, "env").outcome for e in (hung, refused)] == ["timedout", "internalError"]
     with _writer(tmp_path) as trace:
         p = _profile(1)
         p.steps[1].attempts = [attempt, _attempt(2, 200)]

@@ -88,9 +88,12 @@ def to_decimal(value: Any) -> float:
         return float(value)
     if kind is str:
         try:
-            return float(value.strip())
+            number = float(value.strip())
         except ValueError:
-            raise ValueProblem(f"toDecimal: {value[:40]!r} is not a number") from None
+            number = math.nan
+        if not math.isfinite(number):
+            raise ValueProblem(f"toDecimal: {value[:40]!r} is not a number")
+        return number
     raise _wrong("toDecimal", value)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.journeys.expr.context import Context
 from app.journeys.expr.functions.registry import expect, function
-from app.journeys.expr.types import type_name
+from app.journeys.expr.types import TypeInfo, type_name
 from app.journeys.expr.values import ValueProblem, parse_datetime, parse_temporal, zone
 
 UNITS = {"second": "seconds", "minute": "minutes", "hour": "hours", "day": "days", "week": "weeks",
@@ -114,7 +114,13 @@ def _temporal(value: Any, fn: str) -> date | datetime:
     return value
 
 
-@function("setHours", [(("date", "integer"), _same_kind)], "the date-time with its hour set (0-23)")
+def _with_time(value: Any) -> Any:
+    kind = _same_kind(value)
+    return TypeInfo("dateTimeOnly") if kind == TypeInfo("dateOnly") else kind
+
+
+@function("setHours", [(("date", "integer"), _with_time)],
+          "the date-time with its hour set (0-23); a date becomes a local date-time")
 def set_hours(value: Any, hour: Any) -> datetime:
     moment = _temporal(value, "setHours")
     if type(moment) is date:

@@ -174,7 +174,8 @@ def sort(values: Any, by: Any, ascending: Any = None) -> list[Any]:
 
 
 @function("serializeList", [(("scalarList", "string", "boolean"), "string")],
-          "the items as text joined by the separator, each in double quotes when the third argument is true")
+          "the items as text joined by the separator, each in double quotes when the third argument is true "
+          "(null items left out)")
 def serialize_list(values: Any, separator: Any, quotes: Any) -> str:
     mark = '"' if expect(quotes, bool, "serializeList", "true or false (quotes)") else ""
     sep = expect(separator, str, "serializeList", "a separator string")

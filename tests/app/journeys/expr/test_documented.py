@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from app.journeys.expr import FUNCTIONS, Context, evaluate, parse
+from app.journeys.expr import FUNCTIONS, Context, evaluate, infer_type, parse
 from app.journeys.expr.nodes import Call
 
 REFERENCE_FUNCTIONS = """toBool toDateOnly toDateTime toDateTimeOnly toDecimal toDuration toInteger toString now nowWithDelta
@@ -175,3 +175,10 @@ def test_every_function_the_reference_names_exists_and_is_used_here() -> None:
     used |= {"uuid", "random"}
     assert set(FUNCTIONS) - used == set()
 
+
+
+@pytest.mark.parametrize("text,expected,kind", EXAMPLES, ids=[e[0][:60] for e in EXAMPLES])
+def test_the_type_inferred_before_running_is_the_type_evaluated(ctx: Context, text: str, expected: object,
+                                                                kind: str) -> None:
+    inferred = infer_type(text)  # no schema: references are of unknown type
+    assert inferred is None or inferred.name in (kind, "listAny")

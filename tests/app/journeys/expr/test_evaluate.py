@@ -63,6 +63,7 @@ def test_null_semantics(text: str, result: object) -> None:
     ('upper(@event{purchase.value})', "upper expects a string, got integer", "upper(@event{purchase.value})"),
     ('toDateTime("yesterday")', "'yesterday' is not an ISO 8601 date or date-time", 'toDateTime("yesterday")'),
     ('toDuration("P1M")', "months and years vary in length", 'toDuration("P1M")'),
+    ('1 + toDecimal("NaN")', "toDecimal: 'NaN' is not a number", 'toDecimal("NaN")'),
     ('substr("abc", 1, 9)', "substr: 1 to 9 is outside the string (length 3)", 'substr("abc", 1, 9)'),
     ('now("Mars/Olympus")', "unknown time zone 'Mars/Olympus'", 'now("Mars/Olympus")'),
     ('toDateTime("2024-01-01T00:00:00Z") - toDuration("PT1H")', "only + moves a date",

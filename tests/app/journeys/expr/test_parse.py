@@ -2,7 +2,9 @@
 but ExprError (and evaluation never anything but EvalError)."""
 from __future__ import annotations
 
+import tomllib
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -155,3 +157,8 @@ def test_deep_nesting_is_an_expr_error_not_a_crash(text: str) -> None:
 
 def test_reasonable_nesting_evaluates() -> None:
     assert evaluate("(" * 60 + "1" + ")" * 60 + " + 1", Context()).value == 2
+
+
+def test_the_grammar_ships_as_package_data() -> None:
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[4] / "pyproject.toml").read_text("utf-8"))
+    assert "*.lark" in pyproject["tool"]["setuptools"]["package-data"]["*"]

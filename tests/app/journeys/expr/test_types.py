@@ -36,6 +36,7 @@ SCHEMA = Schema.from_examples(
     ("avg([1, 2])", "decimal"), ("max(@event{purchase.items.price})", "integer"), ("limit(@event{purchase.tags}, 1)", "listString"),
     ('split("a,b", ",")', "listString"), ("getListItem(@event{purchase.tags}, 0)", "string"),
     ('setHours(@event{purchase.ts}, 3)', "dateTime"), ('setDays(date("2024-01-01"), 3)', "dateOnly"),
+    ('setHours(date("2024-01-01"), 3)', "dateTimeOnly"),
     ("count(@event{purchase.tags})", "integer"), ('toDateTime("2024-01-01T00:00:00Z")', "dateTime"),
 ])
 def test_inferred_types(text: str, kind: str) -> None:
