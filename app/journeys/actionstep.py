@@ -107,13 +107,11 @@ async def _call(run: "RunState", call: NodeCall, out: Outgoing, gate: Any, t0: f
 
 
 def _attempts(result: CallResult, target: str, queue_ms: float) -> list[AttemptTrace]:
-    """Each attempt as recorded; one without an answer ended as the call did when it was the last
-    (timedout, internalError), else in a connection failure that was retried (internalError)."""
-    last = len(result.exchanges) - 1
-    return [AttemptTrace.from_exchange(
-        ex, i + 1, target, outcome=None if ex.response is not None else result.outcome if i == last else "internalError",
-        queue_ms=queue_ms if i == 0 else 0.0, wall_at=result.started_at.timestamp() if i == 0 else None)
-        for i, ex in enumerate(result.exchanges)]
+    """Each attempt as recorded (its outcome code from its answer or how it failed); the queue time
+    is the first attempt's (retries wait their backoff, not the queue)."""
+    return [AttemptTrace.from_exchange(ex, i + 1, target, queue_ms=queue_ms if i == 0 else 0.0,
+                                       wall_at=result.started_at.timestamp() if i == 0 else None)
+            for i, ex in enumerate(result.exchanges)]
 
 
 def _remember(p: "ProfileRun", call: NodeCall, result: CallResult) -> None:
