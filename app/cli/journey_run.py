@@ -100,7 +100,11 @@ def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
             runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth, resolvers=resolvers,
                                 options=options, progress=bar.update if bar else None, cancel=cancel)
         except PlanError as exc:
-            return _fail(args, f"{journey.name}: the run cannot start", exc.problems)
+            problems = list(exc.problems)
+            if getattr(exc, "from_sandbox", False):
+                problems.append("the sandbox target uses the environment named 'sandbox', else one whose variables "
+                                "use {{sandbox.url}}; none does in this workspace")
+            return _fail(args, f"{journey.name}: the run cannot start", problems)
         _announce(args, runner)
         with _signals(cancel):
             try:

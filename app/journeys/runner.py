@@ -49,11 +49,16 @@ PENDING_TRACES = 2_000  # finished profiles waiting for the writer before the ru
 class RealCallsRefused(PlanError):
     """The run would call real hosts and was not armed; `hosts` maps each host to its nodes."""
 
-    def __init__(self, hosts: dict[str, list[str]]) -> None:
-        self.hosts = hosts
+    def __init__(self, hosts: dict[str, list[str]], targets: dict[str, str]) -> None:
+        self.hosts, self.targets = hosts, targets
         listed = "; ".join(f"{h} (node{'s' if len(n) > 1 else ''} {', '.join(n)})" for h, n in hosts.items())
         super().__init__([f"this run would call real hosts: {listed}. Arm it to call them (--arm-real-calls), "
                           "or point those nodes at the sandbox, a mock or dry (--target NODE=...)"])
+
+    @property
+    def from_sandbox(self) -> bool:
+        """Whether a node targeting the sandbox would reach a real host (its environment does not point there)."""
+        return any(self.targets.get(n) == "sandbox" for nodes in self.hosts.values() for n in nodes)
 
 
 @dataclass
@@ -104,7 +109,7 @@ class JourneyRun:
         self.plan: CallPlan = plan_calls(journey, actions, self.options.targets, resolvers, engine)
         self.real_hosts = self.plan.real_hosts()
         if self.real_hosts and not self.options.arm_real_calls:
-            raise RealCallsRefused(self.real_hosts)
+            raise RealCallsRefused(self.real_hosts, self.plan.targets())
         self.seed = self.options.seed if self.options.seed is not None else random.SystemRandom().randrange(1, 2**31)
         self.progress, self.cancel = progress, cancel or threading.Event()
         self.client_factory = client_factory or (lambda: make_client(

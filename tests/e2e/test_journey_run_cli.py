@@ -133,3 +133,16 @@ def test_sigint_cancels_a_real_time_run_and_kill_9_leaves_a_readable_trace(fresh
         info, outcomes = reader.info(), reader.outcomes()
     assert info.state == "interrupted" and info.rows_read == info.profiles >= 200
     assert set(outcomes) <= {"finished", "rejected", "discarded"} and outcomes["finished"] > 0
+
+
+def test_the_sandbox_target_never_reaches_a_real_host_unarmed(fresh: Path) -> None:
+    envs = json.loads((fresh / "environments.json").read_text())
+    envs["environments"] = [e for e in envs["environments"] if e["name"] != "sandbox"]
+    envs["active"] = "production"
+    (fresh / "environments.json").write_text(json.dumps(envs))
+    done = cli("journey", "run", "sampleJourney", "--profiles", str(fresh / "profiles" / "purchases.csv"), "--json",
+               home=fresh)
+    assert done.returncode == 1
+    error = json.loads(done.stdout)["error"]
+    assert "would call real hosts: dcs.adobedc.net (node writeEvent)" in error["problems"][0]
+    assert "none does in this workspace" in error["problems"][1]
