@@ -60,7 +60,7 @@ def test_the_sample_runs_end_to_end_without_a_keyring(fresh: Path) -> None:
     assert text.returncode == 0 and "outcomes: finished 288, rejected 12, discarded 3" in text.stdout
     assert "checkValue  condition     288  otherCases -> done " in text.stdout and "paths[0] -> vipEvent " in text.stdout
     assert "rejected: row 25 (line 26), column event.value: expected a number, got 'abc'" in text.stdout
-    assert text.stderr.startswith("running sampleJourney: preset fast, seed ")
+    assert "note: 2 warning(s)" in text.stderr and "\nrunning sampleJourney: preset fast, seed " in text.stderr
     shown = cli("journey", "trace", "last", "--profile", "#25", home=fresh)
     assert shown.returncode == 0 and "rejected: row 25 (line 26)" in shown.stdout
 
