@@ -16,7 +16,6 @@ import contextlib
 import signal
 import sys
 import threading
-from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from app.cli.common import CliError, add_call_options, emit, parse_vars, services_of

@@ -168,13 +168,14 @@ async def _split(p: ProfileRun, node: SplitNode, step: StepTrace) -> Optional[st
         step.values = {"branch": 0, "why": "test mode takes the top branch"}
         return "branches[0]"
     draw = p.ctx.rng.random() * 100
-    total = 0
+    index, total = len(node.branches) - 1, 0
     for i, branch in enumerate(node.branches):
         total += branch.percent
         if draw < total:
+            index = i
             break
-    step.values = {"branch": i, "draw": round(draw, 4)}
-    return f"branches[{i}]"
+    step.values = {"branch": index, "draw": round(draw, 4)}
+    return f"branches[{index}]"
 
 
 async def _cap(p: ProfileRun, node: CapNode, step: StepTrace) -> Optional[str]:

@@ -113,6 +113,6 @@ def test_throttling_queues_calls_in_order_with_the_queue_time_apart(sandbox: Any
     ran = run_journey(journey(EVENT, notify(), END, FAILED, throttling=throttle), purchases(8), concurrency=8)
     assert ran.summary["outcomes"] == {"finished": 8}
     arrived = [r["body"] for r in sandbox.requests("/echo/notify")]
-    assert [f'"customerId":"c-{i}"' in body for i, body in zip(range(1, 9), arrived)] == [True] * 8
+    assert [f'"customerId":"c-{i}"' in body for i, body in zip(range(1, 9), arrived, strict=True)] == [True] * 8
     last = ran.attempts("p8", "notify")[0]
     assert last["queueMs"] > 0 and ran.summary["calls"]["notify"]["meanQueueMs"] > 0
