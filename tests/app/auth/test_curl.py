@@ -13,7 +13,7 @@ from app.model import MASK, SecretRef
 
 from tests.app.auth.conftest import resolver_for
 
-SEED = next(Path("/work/shared/seeds").glob("000_*.txt"))
+SEED = next((Path(__file__).resolve().parents[2] / "seeds").glob("000_*.txt"))  # a copy of shared/seeds/000
 SCOPE = "openid,AdobeID,read_organizations,additional_info.projectedProductContext,session"
 FORM = {"grant_type": "client_credentials", "client_id": "1234", "client_secret": MASK, "scope": SCOPE}
 
