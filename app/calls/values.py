@@ -14,15 +14,20 @@ required field is an error.
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Mapping, Optional
 
-from app.model import Action, PayloadField
+from app.model import Action, JsonError, PayloadField, parse_json
 from app.model.payload import type_problem
 
 Kind = Literal["payload", "header", "query"]
 LIST_TYPES = frozenset({"listString", "listInteger", "listDecimal", "listBoolean", "listDateTime",
                         "listObject", "listAny"})
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_NOT_JSON = re.compile(r"-?\b(NaN|Infinity)\b")
 
 
 class ValuesError(ValueError):
@@ -163,6 +168,8 @@ def _check(field: PayloadField, value: Any, where: str, allow_null: bool, proble
         value = _list_items(value, where, allow_null, problems)
     checked = [x for x in value if x is not None] if is_list and isinstance(value, list) else value
     problem = type_problem(field.type, checked)  # type: ignore[arg-type]
+    if not problem and isinstance(value, float) and not math.isfinite(value):
+        problem = f"expected a finite number, got {value}"  # JSON has no NaN or Infinity: endpoints refuse them
     if problem:
         problems.append(f"{where}: {problem}")
         return False, None
@@ -214,16 +221,14 @@ def coerce_text(ftype: str, text: str) -> Any:
         return None
     if ftype in ("string", "dateTime", "dateOnly"):
         return text
+    # Plain ASCII digits only: Python's int() and float() also take "1_000", "nan", "inf" and other scripts' digits.
     if ftype == "integer":
-        try:
-            return int(stripped)
-        except ValueError:
-            raise ValueError(f"expected an integer, got {text!r}") from None
+        if not _INTEGER.match(stripped):
+            raise ValueError(f"expected an integer, got {text[:40]!r}")
+        return int(stripped)
     if ftype == "decimal":
-        try:
-            number = float(stripped)
-        except ValueError:
-            raise ValueError(f"expected a number, got {text!r}") from None
+        if not _NUMBER.match(stripped) or not math.isfinite(number := float(stripped)):
+            raise ValueError(f"expected a number, got {text[:40]!r}")
         return int(number) if number.is_integer() and "." not in stripped and "e" not in stripped.lower() else number
     if ftype == "boolean":
         lowered = stripped.lower()
@@ -233,8 +238,31 @@ def coerce_text(ftype: str, text: str) -> Any:
             return False
         raise ValueError(f"expected true or false, got {text!r}")
     try:
-        return json.loads(stripped)
-    except ValueError:
+        return read_json(stripped)
+    except JsonError:
         if ftype == "listString":
             return [part.strip() for part in stripped.split("|")]
         raise ValueError(f"expected JSON ({ftype}), got {text[:40]!r}") from None
+
+
+def read_json(text: str, where: str = "") -> Any:
+    """JSON input (values, bodies, batch lines). Raises JsonError naming the line and column, also
+    for NaN and Infinity, which Python reads but JSON (and so every endpoint) refuses."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except _NonFinite as exc:
+        match = _NOT_JSON.search(text)
+        start = match.start() if match else 0
+        line, column = text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+        raise JsonError(str(exc), line, column, where) from None
+    except (ValueError, RecursionError):
+        parse_json(text, where)  # the error path only: parse_json says what and where
+        raise  # pragma: no cover - parse_json raised JsonError above
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NonFinite(f"{name} is not JSON (numbers must be finite)")
