@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -118,6 +120,7 @@ def run_import(args: argparse.Namespace) -> int:
         action = externalize_secrets(action, services.secrets)
         ws.save(action)
         done.append({"name": action.name, "missingSecrets": item.missing_secrets})
+        _warn_session_only(services.secrets, action)
     lines = [f"imported {d['name']}" + (f" (enter secrets: {', '.join(d['missingSecrets'])})" if d["missingSecrets"] else "") for d in done]
     emit(args, done, "\n".join(lines))
     return 0
@@ -134,7 +137,10 @@ def run_export(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     text = export_bundle(actions)
     if args.output:
-        Path(args.output).write_text(text, "utf-8")
+        try:
+            Path(args.output).write_text(text, "utf-8")
+        except OSError as exc:
+            raise CliError(f"-o {args.output}: {exc.strerror}") from None
         print(f"exported {len(actions)} action{'s' if len(actions) != 1 else ''} to {args.output}")
     else:
         print(text, end="")
@@ -146,8 +152,7 @@ def run_validate(args: argparse.Namespace) -> int:
     try:
         items = read_bundle(text, where=args.file)
     except (ImportProblem, JsonError, ValueError) as exc:
-        emit(args, {"valid": False, "errors": [str(exc)]})
-        raise CliError(str(exc)) from None
+        raise CliError(str(exc), data={"valid": False, "errors": [str(exc)]}) from None
     warnings = [f"{i.action.name}: {w}" for i in items for w in i.action.endpoint.warnings()]
     emit(args, {"valid": True, "actions": [i.action.name for i in items], "warnings": warnings},
          "\n".join([f"valid: {', '.join(i.action.name for i in items)}"] + [f"warning: {w}" for w in warnings]))
@@ -164,6 +169,7 @@ def run_import_auth(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     updated = externalize_secrets(action.model_copy(update={"auth": auth}), services.secrets)
     ws.save(updated, previous_name=action.name)
+    _warn_session_only(services.secrets, updated)
     missing = [ref.secret for ref in updated.secret_refs() if ref.secret.startswith("missing/")]
     note = f" (enter the secret{'s' if len(missing) > 1 else ''} it masks in the window)" if missing else ""
     emit(args, {"name": action.name, "missingSecrets": missing}, f"authentication of {action.name} updated{note}")
@@ -227,8 +233,17 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_problems(problems: list[str]) -> None:
-    import sys
+def _warn_session_only(secrets: Any, action: Action) -> None:
+    """A secret put in a session-only store is gone when the command ends: say so."""
+    if not secrets.session_only:
+        return
+    kept = [ref for ref in action.secret_refs() if secrets.get(ref) is not None]
+    if kept:
+        print(f"warning: secrets are session-only (--session-secrets or ACTION_STUDIO_SECRETS=session): "
+              f"the {len(kept)} secret{'s' if len(kept) > 1 else ''} of {action.name} "
+              "will be forgotten when this command ends; import it with a keyring to keep them", file=sys.stderr)
 
+
+def _report_problems(problems: list[str]) -> None:
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
