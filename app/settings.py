@@ -32,7 +32,7 @@ def load_settings(home: Path) -> WorkspaceSettings:
     try:
         return WorkspaceSettings.model_validate_json(text)
     except ValidationError as exc:
-        raise SettingsError(f"{path}: " + "; ".join(error_lines(exc))) from None
+        raise SettingsError(f"{path}: " + "; ".join(error_lines(exc, root=""))) from None
 
 
 def save_settings(home: Path, settings: WorkspaceSettings) -> None:

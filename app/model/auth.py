@@ -45,9 +45,27 @@ class ApiKeyAuth(Model):
         return name
 
 
+def flat_text(values: object, what: str) -> object:
+    """Header and body values are text or a {secret} reference: name the key that is neither,
+    instead of pydantic's three lines about the union."""
+    if isinstance(values, dict):
+        for key, value in values.items():
+            if not isinstance(value, str) and not (isinstance(value, dict) and set(value) == {"secret"}):
+                kind = "null" if value is None else {dict: "an object", list: "a list",
+                                                     bool: "true/false"}.get(type(value), "a number")
+                raise ValueError(f"{what} {key!r} is {kind}; custom authentication sends flat text values: "
+                                 "write it as text (a JSON string if need be) or a {{variable}}")
+    return values
+
+
 class CustomBody(Model):
     body_type: Literal["form", "json"] = "form"
     body_params: dict[str, Value] = Field(default_factory=dict)
+
+    @field_validator("body_params", mode="before")
+    @classmethod
+    def _flat(cls, params: object) -> object:
+        return flat_text(params, "body parameter")
 
 
 class CacheDuration(Model):
@@ -118,6 +136,11 @@ class CustomAuth(Model):
         if value != "response" and not _JSON_PATH.match(value):
             raise ValueError('tokenInResponse must be "response" or json://path.to.token')
         return value
+
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _flat(cls, headers: object) -> object:
+        return flat_text(headers, "header")
 
     @field_validator("headers")
     @classmethod
