@@ -16,6 +16,7 @@ from typing import Any, Iterator, Literal, Optional, Union
 from app.calls.build import Prepared
 from app.calls.values import Input, ValuesError, canonical, coerce_text, read_json
 from app.model import JsonError
+from app.model.base import check_placeholders
 
 PATH_KEY = "$path"
 BOM = "\ufeff"
@@ -74,8 +75,9 @@ def _path_suffix(prepared: Prepared, value: Any) -> str:
     if not isinstance(value, str):
         raise ValuesError([f"{PATH_KEY}: the dynamic path must be text, got {type(value).__name__}"])
     try:
+        check_placeholders(value)
         prepared.resolver.text(value, "the dynamic path")
-    except Exception as exc:  # MissingVariable, a control character, a {{variable}} loop
+    except Exception as exc:  # malformed {{, MissingVariable, a control character, a {{variable}} loop
         raise ValuesError([f"{PATH_KEY}: {exc}"]) from None
     return value
 

@@ -128,6 +128,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     ws = services_of(args).workspace
+    if args.output is not None and not args.output.strip():
+        raise CliError("-o needs a file name")
     names = ws.names() if args.all else args.names
     if not names:
         raise CliError("name the actions to export, or use --all")

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Optional
 
 from app.cli.calling import add_call_options, call_resolver, parse_vars
 from app.cli.common import EXIT_CALL_FAILED, CliError, check_timeout, emit, load_json, read_input, services_of
+from app.model.base import check_placeholders
 
 MAX_SHOWN = 20  # bad lines and failures printed one by one
 
@@ -67,6 +68,10 @@ def _check_options(args: argparse.Namespace) -> None:
         raise CliError("--concurrency must be between 1 and 512")
     if args.body and args.batch:
         raise CliError("--body sends one call; it cannot be combined with --batch")
+    try:
+        check_placeholders(args.path)
+    except ValueError as exc:
+        raise CliError(f"--path {args.path!r}: {exc}") from None
 
 
 @contextlib.contextmanager

@@ -62,6 +62,8 @@ CASES: list[tuple[list[Arg], int, str]] = [
     (["auth", "test", "writeJourneyEvent", "--timeout", "inf", "--sandbox"], 1,
      "error: --timeout must be between 1 and 30 seconds"),
     (["send", "notifyWebhook", "--timeout", "nan"], 1, "error: --timeout must be between 1 and 30 seconds"),
+    (["send", "notifyWebhook", "--path", "x/{{id", "--sandbox"], 1, "error: --path 'x/{{id': malformed {{variable}}"),
+    (["action", "export", "--all", "-o", ""], 1, "error: -o needs a file name"),
     # 31: CSV
     (["send", "airshipCustomEvent", "--batch", "{in}/nul.csv", "--sandbox"], 1,
      "nul.csv: line 2: holds a NUL character (is the file UTF-16 or binary? save it as CSV UTF-8)"),
