@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import Field, field_validator, model_validator
 
 from app.model import rules
-from app.model.base import Model, Value, check_placeholders
+from app.model.base import Model, SecretRef, Value, check_placeholders
 
 TIME_UNITS = ("milliseconds", "seconds", "minutes", "hours", "days", "months", "years")
 TimeUnit = Literal["milliseconds", "seconds", "minutes", "hours", "days", "months", "years"]
@@ -50,7 +50,7 @@ def flat_text(values: object, what: str) -> object:
     instead of pydantic's three lines about the union."""
     if isinstance(values, dict):
         for key, value in values.items():
-            if not isinstance(value, str) and not (isinstance(value, dict) and set(value) == {"secret"}):
+            if not isinstance(value, (str, SecretRef)) and not (isinstance(value, dict) and set(value) == {"secret"}):
                 kind = "null" if value is None else {dict: "an object", list: "a list",
                                                      bool: "true/false"}.get(type(value), "a number")
                 raise ValueError(f"{what} {key!r} is {kind}; custom authentication sends flat text values: "
