@@ -52,8 +52,9 @@ class CurlDialog(QDialog):
         offer = host_offer(self.text.toPlainText())
         self.use_variable.setVisible(offer is not None)
         if offer is not None:
-            self.use_variable.setText(f"Write {offer.origin} as {offer.placeholder}, so each environment "
-                                      "sets the host (the sandbox environment points it at the sandbox)")
+            self.use_variable.setText(f"Write {offer.origin} as {offer.placeholder}")
+            self.use_variable.setToolTip(f"Each environment then sets {offer.placeholder}: production the "
+                                         "vendor's host, the sandbox environment the embedded sandbox")
 
     def command(self) -> str:
         """The command to import: with the vendor host as its variable when that is ticked."""
