@@ -36,10 +36,10 @@ def call_resolver(args: argparse.Namespace, services: Any) -> Iterator[Resolver]
     and every vendor host variable ({{imsUrl}}, {{baseUrl}}...) pointed at it (--var wins), and
     the sample's demo secrets seeded; without a keyring they are kept in memory for the run."""
     overrides = parse_vars(args.var)
-    resolver_of(services, args.env, overrides)  # a wrong environment is said before a sandbox starts
     if not args.sandbox:
         yield resolver_of(services, args.env, overrides)
         return
+    resolver_of(services, args.env, overrides)  # a wrong environment is said before a sandbox starts
     from app.auth.vendors import VARIABLES
     from app.sandbox import Sandbox, SandboxConfig
     from app.services import SANDBOX_URL_VAR

@@ -154,3 +154,11 @@ def test_errors_are_json_under_json(sample_home: Path) -> None:
     done = cli("send", "nosuch", "--json", home=sample_home)
     assert done.returncode == 1 and done.stderr == ""
     assert json.loads(done.stdout) == {"error": "no action named 'nosuch' in this workspace", "exitCode": 1}
+
+
+def test_a_raw_body_needs_no_payload_values(sample_home: Path, tmp_path: Path) -> None:
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps({"anything": ["goes", 1]}))
+    done = cli("send", "notifyWebhook", "--body", str(body), "--sandbox", "--json", home=sample_home)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["data"]["body"] == {"anything": ["goes", 1]}
