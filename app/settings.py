@@ -34,7 +34,7 @@ def load_settings(home: Path) -> WorkspaceSettings:
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
     except ValidationError as exc:
-        reason = "; ".join(error_lines(exc))
+        reason = "; ".join(error_lines(exc, root=""))
     except OSError as exc:
         reason = f"cannot be read ({exc.strerror})"
     raise SettingsError(f"{path}: {reason}; the file was left as it is: fix it, or remove it for the defaults")

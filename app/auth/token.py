@@ -19,6 +19,7 @@ import httpx
 
 from app.auth.errors import AuthError
 from app.auth.request import TokenRequest
+from app.auth.vendors import dns_hint
 from app.masking import is_secret_key, mask_all, mask_json, response_secrets
 from app.model.auth import UNIT_SECONDS, CustomAuth
 
@@ -90,7 +91,7 @@ def transport_error(exc: BaseException, request: TokenRequest, timeout: float) -
     if any(isinstance(c, socket.gaierror) for c in causes) or _says(causes, "name or service not known",
                                                                     "nodename nor servname", "getaddrinfo"):
         return AuthError(f"DNS failure: the host name {url.host!r} could not be resolved "
-                         "(check the token endpoint URL and your network)")
+                         f"(check the token endpoint URL and your network{dns_hint(url.host)})")
     if any(isinstance(c, ConnectionRefusedError) for c in causes) or _says(causes, "connection refused",
                                                                             "connect call failed"):
         return AuthError(f"connection refused by {where} (nothing is listening there: "
