@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Literal, Optional
 
 import httpx
 
-from app.calls.build import Prepared, prepare
+from app.calls.build import Prepared, SetupError, prepare
 from app.calls.history import History, HistoryBuffer
 from app.calls.record import CallResult, Masker
 from app.calls.send import AuthState, CallClient, HostCap, acall
@@ -105,11 +105,15 @@ def read_batch(prepared: Prepared, text: str, fmt: Literal["jsonl", "csv"] = "js
         if isinstance(row, str):
             out.bad.append(BadLine(line, row))
             continue
-        suffix = row.pop(PATH_KEY, "") or ""
+        suffix = str(row.pop(PATH_KEY, "") or "")
         try:
-            out.items.append(BatchItem(line, prepared.check(row), str(suffix)))
+            if suffix:
+                prepared.dynamic_path(suffix)  # checked here: a bad line is skipped, not a failed call
+            out.items.append(BatchItem(line, prepared.check(row), suffix))
         except ValuesError as exc:
             out.bad.append(BadLine(line, "; ".join(exc.problems)))
+        except SetupError as exc:
+            out.bad.append(BadLine(line, f"{PATH_KEY}: {exc}"))
     return out
 
 
