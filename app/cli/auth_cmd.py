@@ -17,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verbs = auth.add_subparsers(dest="verb", metavar="VERB", required=True)
     p = add_parser(verbs, "test", help="run the authentication of an action (the token call for custom)")
     p.add_argument("name", help="action name")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="token call timeout in seconds")
+    p.add_argument("--timeout", type=float, metavar="S",
+                   help="token call timeout in seconds (default: the action's timeout)")
     add_call_options(p)
     p.set_defaults(func=run_test)
     p = add_parser(verbs, "from-curl", help="turn a token cURL command into a customAuthorization")
@@ -74,7 +75,7 @@ def _test(args: argparse.Namespace) -> int:
             overrides.setdefault("baseUrl", url)
             overrides.setdefault("sandbox.url", url)
         resolver = services.resolver(args.env, overrides)
-        engine = AuthEngine(services.secrets, timeout=args.timeout)
+        engine = AuthEngine(services.secrets, timeout=args.timeout or action.timeout_seconds, net=services.net())
         result = engine.test(action.auth, resolver)
     data = result.to_dict()
     data["action"] = action.name

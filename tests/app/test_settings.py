@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_defaults_round_trip_and_bad_values(tmp_path: Path) -> None:
     assert load_settings(tmp_path).history_max_rows == 50_000
     save_settings(tmp_path, WorkspaceSettings(history_max_rows=500))
-    assert json.loads((tmp_path / "settings.json").read_text()) == {"historyMaxRows": 500}
+    assert json.loads((tmp_path / "settings.json").read_text())["historyMaxRows"] == 500
     assert History.for_workspace(tmp_path).max_rows == 500
     (tmp_path / "settings.json").write_text('{"historyMaxRows": 5}')
     with pytest.raises(SettingsError, match="settings.json: historyMaxRows: Input should be greater than or equal to 100"):
