@@ -222,7 +222,7 @@ class AuthEngine:
 
 
 def _waited(timeout: float) -> str:
-    return f"gave up after {timeout:g} s waiting for the token request another call started"
+    return f"gave up after {round(timeout, 1):g} s waiting for the token request another call started"
 
 
 def _recorded(exchange: Exchange, sensitive: frozenset[str]) -> RecordedResponse:

@@ -110,9 +110,11 @@ async def _read(response: Any, cap: Optional[int]) -> tuple[bytes, Optional[int]
 def _response(status: int, headers: "list[tuple[bytes, bytes]]", body: bytes, request: httpx.Request,
               extensions: dict) -> httpx.Response:
     """An httpx.Response already read. Without a Content-Encoding the body is the content as is: set
-    directly, as `read()` would (its decoder chain costs 8 us per call); else httpx decodes it."""
+    directly, as `read()` would (its decoder chain costs 8 us per call); else it is left to be
+    decoded by the reader (app.net.reading, up to the cap; httpx's `aread` otherwise)."""
     if any(name.lower() == b"content-encoding" for name, _ in headers):
-        return httpx.Response(status, headers=headers, content=body, request=request, extensions=extensions)
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(body), request=request,
+                              extensions=extensions)
     response = httpx.Response(status, headers=headers, stream=httpx.ByteStream(body), request=request,
                               extensions=extensions)
     response._content, response.is_stream_consumed, response.is_closed = body, True, True

@@ -47,6 +47,7 @@ class Server:
     def __init__(self, respond: Respond, tls: bool = False) -> None:
         self.respond = respond
         self.requests: list[Seen] = []
+        self.sent: list[int] = []  # body bytes written by each `huge` / `endless` answer
         self.stopping = threading.Event()
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
@@ -132,20 +133,28 @@ def huge(size: int, chunk: int = 64 * 1024) -> Respond:
     return respond
 
 
+ENDLESS = 256 * 1024 * 1024  # where an "endless" body stops after all: a reader without a cap stays bounded
+
+
 def endless(handler: _Handler, seen: Seen) -> None:
-    """200 without a length, the body never ending (HTTP/1.0: until the connection closes)."""
+    """200 without a length, the body going on until the client stops reading (HTTP/1.0: the
+    body ends when the connection closes)."""
     handler.send_response(200)
     handler.send_header("Content-Type", "text/plain")
     handler.end_headers()
-    _stream(handler, None, 64 * 1024)
+    _stream(handler, ENDLESS, 64 * 1024)
 
 
-def _stream(handler: _Handler, size: Optional[int], chunk: int) -> None:
+def _stream(handler: _Handler, size: int, chunk: int) -> None:
+    owner: Server = handler.server.owner  # type: ignore[attr-defined]
     sent, block = 0, b"x" * chunk
-    while (size is None or sent < size) and not handler.stopping.is_set():
-        part = block if size is None else block[: min(chunk, size - sent)]
-        handler.wfile.write(part)
-        sent += len(part)
+    try:
+        while sent < size and not handler.stopping.is_set():
+            part = block[: min(chunk, size - sent)]
+            handler.wfile.write(part)
+            sent += len(part)
+    finally:
+        owner.sent.append(sent)
 
 
 def trickle(body: bytes, every_s: float) -> Respond:
