@@ -95,8 +95,8 @@ async def _follow(client: httpx.AsyncClient, outgoing: httpx.Request,
 
 def _timed_out(request: TokenRequest, timeout: float) -> str:
     # Rounded: the time left of a call's timeout is a hair under what the user set.
-    return (f"the token request to {_where(httpx.URL(request.url))} timed out after {round(timeout, 1):g} s (the server did "
-            "not answer in time; check the URL or raise the timeout)")
+    return (f"the token request to {_where(httpx.URL(request.url))} timed out after {round(timeout, 1):g} s "
+            "(the server did not answer in time; check the URL or raise the timeout)")
 
 
 def _where(url: httpx.URL) -> str:

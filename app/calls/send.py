@@ -112,7 +112,8 @@ async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: Aut
                 try:
                     await auth.refresh(creds, deadline)
                 except Exception as exc:
-                    result.error = f"the token was refused and a new one could not be fetched: {auth.masker.text(str(exc))}"
+                    reason = auth.masker.text(str(exc))
+                    result.error = f"the token was refused and a new one could not be fetched: {reason}"
                     if isinstance(exc, AuthTimeout):
                         result.outcome = "timedout"
                     break

@@ -4,7 +4,7 @@
 column holds: positional, header pairs as "Name: value" lines, so encoding a call costs a third
 of the dict form (measured: it is most of what recording adds to a batch call).
 
-A batch's calls share their request headers (one masked list, see `send.AuthState.headers`): given
+A batch's calls share their request headers (one masked list, see `credentials.AuthState.headers`): given
 a `share` function (`History.part_id`), their text is stored once and the rows hold its id;
 `unpack` is then given the reverse (`History.part_text`) to put them back.
 """

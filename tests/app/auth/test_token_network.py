@@ -85,3 +85,11 @@ def test_a_hanging_token_endpoint_ends_at_the_callers_timeout(store, secret_ref)
             engine.credentials(ims_auth(secret_ref), resolver_for(store, server.url), timeout=1)
         with pytest.raises(AuthTimeout, match="timed out after 1.5 s"):
             asyncio.run(engine.acredentials(ims_auth(secret_ref), resolver_for(store, server.url), timeout=1.5))
+
+
+def test_a_token_header_that_cannot_be_sent_is_a_failed_test_not_a_crash(engine, store, secret_ref) -> None:
+    with Server(answer(200, GRANT)) as server:
+        result = engine.test(ims_auth(secret_ref, headers={"X-Note": "café"}), resolver_for(store, server.url))
+    assert not result.ok and server.requests == []
+    assert result.reason == ("the token request cannot be sent: the value of header X-Note holds U+00E9 "
+                             "(character 4): header values must be ASCII")

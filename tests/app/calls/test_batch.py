@@ -207,6 +207,7 @@ def test_the_eager_transport_leaves_redirects_and_decoding_to_httpx(local_server
 
 def test_a_batch_line_whose_path_climbs_is_a_bad_line(webhook) -> None:
     _, prepared = webhook
-    parsed = read_batch(prepared, '{"customerId": "a", "$path": "../../_sandbox/faults"}\n{"customerId": "b", "$path": "ok/1"}\n')
+    lines = '{"customerId": "a", "$path": "../../_sandbox/faults"}\n{"customerId": "b", "$path": "ok/1"}\n'
+    parsed = read_batch(prepared, lines)
     assert [(i.line, i.path_suffix) for i in parsed.items] == [(2, "ok/1")]
     assert parsed.bad[0].line == 1 and "may not climb above" in parsed.bad[0].reason

@@ -55,7 +55,8 @@ def _setup(kind: str, secrets: Any, url: str, token_url: str) -> tuple[Action, R
                         Param(name="X-Secret-Token", value=secrets.put("hdr-secret-1")),
                         Param(name="X-Tenant", value="{{tenantKey}}"),  # a secret environment variable
                         Param(name="X-Trace", value="keep-me")],
-                        query=[Param(name="api_key", value=secrets.put("qry-secret-1")), Param(name="plain", value="1")]))
+                        query=[Param(name="api_key", value=secrets.put("qry-secret-1")),
+                               Param(name="plain", value="1")]))
     env = Environment(name="t", variables=[Variable(name="tenantKey", value=secrets.put("env-secret-1"))])
     return action, Resolver(secrets, env)
 
