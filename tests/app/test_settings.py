@@ -46,3 +46,16 @@ def test_history_limit_command_prunes_at_once(tmp_path: Path) -> None:
     (tmp_path / "settings.json").write_text("{oops")
     broken = cli(tmp_path)
     assert broken.returncode == 1 and "settings.json" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_response_caps_have_defaults_and_bounds(tmp_path: Path) -> None:
+    from app.net import NetConfig
+
+    settings = load_settings(tmp_path)
+    assert settings.response_max_bytes == 4 * 1024 * 1024 and settings.token_response_max_bytes == 1024 * 1024
+    assert NetConfig.from_settings(settings) == NetConfig()
+    (tmp_path / "settings.json").write_text('{"responseMaxBytes": 10, "tokenResponseMaxBytes": 2048}')
+    with pytest.raises(SettingsError, match="responseMaxBytes: Input should be greater than or equal to 1024"):
+        load_settings(tmp_path)
+    (tmp_path / "settings.json").write_text('{"responseMaxBytes": 20000, "tokenResponseMaxBytes": 2048}')
+    assert NetConfig.from_settings(load_settings(tmp_path)) == NetConfig(20000, 2048)
