@@ -1,11 +1,11 @@
 """Sending an action call with the platform's run-time rules.
 
 - The whole call (every attempt, waits included) fits in the action's timeout (1-30 s).
-- Up to 3 retries within that timeout for any HTTP error except 401, 403 and 404, after a small
+- Up to 3 retries within that timeout for any HTTP error except 401, 403, 404 and 413, after a small
   backoff or the server's `Retry-After` when it fits in the time left; a timed-out attempt is
   never retried. A connection failure (refused, dropped) is retried like an HTTP error; our own
   errors, which would fail the same way again (TLS verification, a header that cannot be sent),
-  and a 413 are not.
+  are not, nor is a 413 (the same payload is too large again).
 - The token call (custom authentication) counts against the same timeout as the call itself.
 - With custom authentication, a 401 (or 403, which the streaming inlet answers for an expired
   token) makes the cached token invalid: one new token is fetched and the call made once more.
