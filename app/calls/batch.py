@@ -23,11 +23,14 @@ import httpx
 
 from app.calls.batchinput import PATH_KEY, BadLine, BatchInput, BatchItem, format_of, read_batch
 from app.calls.build import Outgoing, Prepared, prepare
+from app.calls.client import CallClient
+from app.calls.credentials import AuthState
 from app.calls.history import History, HistoryBuffer
 from app.calls.record import CallResult, Masker, RecordedExchange, RecordedRequest
-from app.calls.send import AuthState, CallClient, HostCap, acall
+from app.calls.send import HostCap, acall
 from app.calls.transport import Transport, make_transport
 from app.model import Action
+from app.net import NetConfig
 from app.resolve import Resolver
 
 __all__ = ["PATH_KEY", "BadLine", "BatchInput", "BatchItem", "BatchSummary", "arun_batch", "format_of",
@@ -73,10 +76,13 @@ class BatchSummary:
 
 
 # -- sending -------------------------------------------------------------------------------------
-def make_client(transport: Transport, concurrency: int, timeout: float) -> httpx.AsyncClient:
-    """The one client a batch shares (see app.calls.transport for the transports)."""
-    return CallClient(transport=make_transport(transport, concurrency), follow_redirects=True, timeout=timeout,
-                      eager=transport == "aiohttp")
+def make_client(transport: Transport, concurrency: int, timeout: float, net: Optional[NetConfig] = None) -> CallClient:
+    """The one client a batch shares (see app.calls.transport for the transports), with the same
+    proxies, TLS context and response cap as a single call (`net`)."""
+    net = net or NetConfig()
+    context = net.ssl_context()
+    options = net.client_options(lambda proxy: make_transport(transport, concurrency, context, proxy))
+    return CallClient(timeout=timeout, eager=transport == "aiohttp", max_body=net.response_max_bytes, **options)
 
 
 Progress = Callable[[int, int, BatchSummary], None]
@@ -88,9 +94,11 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
                      history: Optional[History] = None, source: str = "batch",
                      transport: Transport = DEFAULT_TRANSPORT, cap: Optional[HostCap] = None,
                      on_result: Optional[Callable[[BatchItem, CallResult], None]] = None,
-                     bad: Iterable[BadLine] = ()) -> BatchSummary:
-    """Send every item; returns the summary. `cancel` (a threading.Event) stops the batch soon."""
+                     bad: Iterable[BadLine] = (), net: Optional[NetConfig] = None) -> BatchSummary:
+    """Send every item; returns the summary. `cancel` (a threading.Event) stops the batch soon.
+    `net` (the response cap, proxies, TLS) defaults to the engine's, which the token call uses too."""
     prepared = prepared or prepare(action, resolver)
+    net = net or getattr(engine, "net", None) or NetConfig()
     seconds = timeout if timeout is not None else action.timeout_seconds
     summary = BatchSummary(total=len(items), bad=list(bad))
     masker = Masker(resolver.secret_values)
@@ -125,7 +133,7 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
             done(item, result)
 
     try:
-        async with make_client(transport, concurrency, seconds) as client:
+        async with make_client(transport, concurrency, seconds, net) as client:
             workers = [asyncio.ensure_future(worker(client)) for _ in range(max(1, min(concurrency, len(items))))]
             watcher = asyncio.ensure_future(_watch(cancel, workers)) if cancel is not None else None
             try:

@@ -69,15 +69,16 @@ def format_of(path: str) -> Literal["jsonl", "csv"]:
 
 
 def _path_suffix(prepared: Prepared, value: Any) -> str:
-    """A line's `$path`: text whose {{variables}} resolve and that can go in a URL."""
+    """A line's `$path`: text whose {{variables}} resolve and that can go in a URL (checked here: a
+    bad line is skipped, not a failed call)."""
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
         raise ValuesError([f"{PATH_KEY}: the dynamic path must be text, got {type(value).__name__}"])
     try:
         check_placeholders(value)
-        prepared.resolver.text(value, "the dynamic path")
-    except Exception as exc:  # malformed {{, MissingVariable, a control character, a {{variable}} loop
+        prepared.dynamic_path(value)  # resolved, and refused when a . or .. segment would climb the URL path
+    except Exception as exc:  # malformed {{, MissingVariable, a control character, a {{variable}} loop, ..
         raise ValuesError([f"{PATH_KEY}: {exc}"]) from None
     return value
 

@@ -21,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verbs = auth.add_subparsers(dest="verb", metavar="VERB", required=True)
     p = add_parser(verbs, "test", help="run the authentication of an action (the token call for custom)")
     p.add_argument("name", help="action name")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="token call timeout, 1-30 s (default 30)")
+    p.add_argument("--timeout", type=float, metavar="S",
+                   help="token call timeout, 1-30 s (default: the action's timeout)")
     add_call_options(p)
     p.set_defaults(func=run_test)
     p = add_parser(verbs, "from-curl", help="turn a token cURL command into a customAuthorization")
@@ -69,8 +70,10 @@ def _test(args: argparse.Namespace) -> int:
         action = services.workspace.load(args.name)
         if args.sandbox:
             _warn_vendor_host(action)
+        timeout = args.timeout if args.timeout is not None else action.timeout_seconds
         with call_resolver(args, services) as resolver:
-            result = AuthEngine(services.secrets, timeout=args.timeout).test(action.auth, resolver)
+            engine = AuthEngine(services.secrets, timeout=timeout, net=services.net())
+            result = engine.test(action.auth, resolver)
     finally:
         services.close()
     data = result.to_dict()

@@ -226,3 +226,11 @@ def test_a_cancelled_batch_records_the_calls_in_flight(services, tmp_path) -> No
     assert all("interrupted while in flight" in reason for _, reason in summary.failures)
     assert sorted(r.outcome for r in rows) == ["cancelled"] * 3
     assert all(r.url.endswith("/notify") and r.method == "POST" for r in rows)
+
+
+def test_a_batch_line_whose_path_climbs_is_a_bad_line(webhook) -> None:
+    _, prepared = webhook
+    lines = '{"customerId": "a", "$path": "../../_sandbox/faults"}\n{"customerId": "b", "$path": "ok/1"}\n'
+    parsed = read_batch(prepared, lines)
+    assert [(i.line, i.path_suffix) for i in parsed.items] == [(2, "ok/1")]
+    assert parsed.bad[0].line == 1 and "may not climb above" in parsed.bad[0].reason
