@@ -72,6 +72,7 @@ class Prepared:
     inputs: list[Input]
     _parsed: Optional[httpx.URL] = None
     _parsed_text: str = ""
+    _host: str = ""
     _reader: Optional[FieldReader] = None
     _template: Any = _NOTHING
 
@@ -84,7 +85,9 @@ class Prepared:
 
     @property
     def host(self) -> str:
-        return self.parsed_url.host
+        if not self._host:  # asked for every call (the per-host cap): httpx decodes it each time
+            self._host = self.parsed_url.host
+        return self._host
 
     @property
     def parsed_url(self) -> httpx.URL:

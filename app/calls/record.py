@@ -26,6 +26,7 @@ class Masker:
     def __init__(self, secrets: Iterable[str] = (), header_names: Iterable[str] = ()) -> None:
         self.secrets: set[str] = set()
         self.header_names = set(SECRET_HEADERS) | {h.lower() for h in header_names}
+        self.version = 0  # changes with every add(): what was masked before may need masking again
         self.add(secrets)
 
     def add(self, secrets: Iterable[str]) -> None:
@@ -37,12 +38,24 @@ class Masker:
                     self.secrets.add(rest)
         self._ordered = sorted(self.secrets, key=len, reverse=True)
         self._memo: dict[tuple[str, str], str] = {}
+        self._texts: dict[str, str] = {}
+        self.version += 1
 
     def text(self, text: str) -> str:
         for secret in self._ordered:
             if secret in text:
                 text = text.replace(secret, MASK)
         return text
+
+    def repeated(self, text: str) -> str:
+        """`text` masked, remembered: for the texts every call of a run repeats (its URL)."""
+        shown = self._texts.get(text)
+        if shown is None:
+            shown = self.text(text)
+            if len(self._texts) > 256:
+                self._texts.clear()
+            self._texts[text] = shown
+        return shown
 
     def header(self, name: str, value: str) -> str:
         key = (name, value)

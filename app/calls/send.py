@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import collections
+import functools
 import json
 import ssl
 import sys
@@ -139,7 +140,7 @@ async def _attempt(client: CallClient, prepared: Prepared, out: Outgoing,
     target = out.parsed_url.copy_merge_params(creds[1]) if creds[1] else out.parsed_url
     url = str(target) if creds[1] else out.url
     headers, shown_headers, problem = auth.headers(out, target, creds, out.headers is prepared.headers)
-    shown = RecordedRequest(out.method, masker.text(url), shown_headers,
+    shown = RecordedRequest(out.method, masker.repeated(url), shown_headers,
                             None if out.body is None else masker.text(out.body.decode("utf-8", "replace")))
     if headers is None:
         return RecordedExchange(shown, None, f"not sent: {problem}"), None, "final"
@@ -177,14 +178,20 @@ def _charset(headers: list[tuple[str, str]]) -> str:
     """The body's charset from Content-Type (utf-8 when absent or unknown)."""
     for name, value in headers:
         if name.lower() == "content-type":
-            _, found, rest = value.lower().partition("charset=")
-            if found:
-                charset = rest.split(";", 1)[0].strip().strip('"')
-                try:
-                    codecs.lookup(charset)
-                    return charset
-                except LookupError:
-                    return "utf-8"
+            return _content_charset(value)
+    return "utf-8"
+
+
+@functools.lru_cache(maxsize=64)  # an endpoint answers with the same Content-Type every time
+def _content_charset(content_type: str) -> str:
+    _, found, rest = content_type.lower().partition("charset=")
+    if found:
+        charset = rest.split(";", 1)[0].strip().strip('"')
+        try:
+            codecs.lookup(charset)
+            return charset
+        except LookupError:
+            return "utf-8"
     return "utf-8"
 
 

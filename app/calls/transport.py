@@ -52,6 +52,7 @@ def _eager_class() -> type:
 
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
+            self._timeouts: dict[int, ClientTimeout] = {}
             proxy = self.proxy
             # The same per-request proxy arguments as the streaming AiohttpTransport passes.
             self._proxy_args = {} if proxy is None else {
@@ -71,7 +72,7 @@ def _eager_class() -> type:
                     data=await request.aread() or None, allow_redirects=False, auto_decompress=False, compress=False,
                     # One deadline per request (the longest of httpx's four): aiohttp re-arms a timer
                     # on every read for sock_read, which costs more than the read on loopback.
-                    timeout=ClientTimeout(total=max((t for t in timeout.values() if t is not None), default=None)),
+                    timeout=self._timeout(max((t for t in timeout.values() if t is not None), default=None)),
                     **self._proxy_args,
                 ) as response:
                     body, cut = await _read(response, request.extensions.get(MAX_BODY))
@@ -86,6 +87,19 @@ def _eager_class() -> type:
             if cut:
                 extensions[CUT] = cut
             return _response(status, headers, body, request, extensions)
+
+        def _timeout(self, total: Optional[float]) -> ClientTimeout:
+            """ClientTimeout(total) cut to the millisecond (earlier, never past the caller's deadline),
+            made once per value: building one costs more than the rest of this method."""
+            ms = int(total * 1000) if total is not None else 0
+            if ms <= 0:
+                return ClientTimeout(total=total)
+            found = self._timeouts.get(ms)
+            if found is None:
+                if len(self._timeouts) > 1024:
+                    self._timeouts.clear()
+                found = self._timeouts[ms] = ClientTimeout(total=ms / 1000)
+            return found
 
     _EAGER = EagerAiohttpTransport
     return _EAGER

@@ -88,6 +88,9 @@ def example_values(action: Action) -> dict[str, Any]:
 def canonical(action: Action, raw: Mapping[str, Any], known: Optional[list[Input]] = None) -> dict[str, Any]:
     """Values keyed by input key; labels are accepted too. Unknown keys are an error."""
     known = known if known is not None else inputs(action)
+    keys = {i.key for i in known}
+    if keys.issuperset(raw):  # every name an input key, as the bulk and journey paths give them
+        return dict(raw)
     by_key = {i.key: i.key for i in known}
     by_label = {i.label.lower(): i.key for i in known}
     by_lower = {i.key.lower(): i.key for i in known}

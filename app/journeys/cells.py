@@ -15,6 +15,8 @@ TYPES: tuple[str, ...] = get_args(FieldType)
 _INT = re.compile(r"[+-]?\d+")
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _INT64 = 2**63
+_LEADING_ZERO = re.compile(r"[+-]?0\d")
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d+\.\d+")
 
 
 class CellError(ValueError):
@@ -65,9 +67,9 @@ def guess(text: str) -> Any:
     Cautious on purpose: "02134" (a zip code) and "1e5" stay strings."""
     if text in ("true", "false"):
         return text == "true"
-    if _INT.fullmatch(text) and not re.match(r"[+-]?0\d", text) and -_INT64 <= int(text) < _INT64:
+    if _INT.fullmatch(text) and not _LEADING_ZERO.match(text) and -_INT64 <= int(text) < _INT64:
         return int(text)
-    if re.fullmatch(r"[+-]?\d+\.\d+", text) and not re.match(r"[+-]?0\d", text):
+    if _PLAIN_DECIMAL.fullmatch(text) and not _LEADING_ZERO.match(text):
         return float(text)
     return text
 

@@ -41,6 +41,7 @@ class RunState:
     properties: dict[str, Any] = field(init=False)
     namespace: uuid.UUID = field(init=False)
     _uid_prefix: str = field(init=False)
+    _entry: Optional[EventNode] = field(init=False)
 
     def __post_init__(self) -> None:
         journey = self.journey
@@ -64,10 +65,11 @@ class RunState:
         self.properties = {**journey.properties(), "namespace": "profileId"}
         self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"action-studio:{journey.version_id}:{self.seed}")
         self._uid_prefix = str(self.namespace)[:24]
+        self._entry = journey.entry  # asked for every profile: the journey's nodes scanned once
 
     @property
     def entry(self) -> EventNode:
-        entry = self.journey.entry
+        entry = self._entry
         assert entry is not None  # validation refuses a journey without one
         return entry
 

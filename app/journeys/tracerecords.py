@@ -50,8 +50,10 @@ class AttemptTrace:
         size = None
         if resp is not None and resp.truncated:
             size = -1  # cut by the call engine: the full size is unknown
-        return cls(number, target, req.method, req.url, list(req.headers), req.body,
-                   resp.status if resp else None, list(resp.headers) if resp else [], resp.body if resp else None,
+        # The header lists are the record's own (never changed once recorded), not copies: a run's
+        # calls share one request header list, which the trace writer encodes once.
+        return cls(number, target, req.method, req.url, req.headers, req.body,
+                   resp.status if resp else None, resp.headers if resp else [], resp.body if resp else None,
                    size, outcome, exchange.error, queue_ms, exchange.elapsed_ms, wall_at)
 
 
@@ -100,6 +102,8 @@ def clip(text: Optional[str], size: Optional[int] = None) -> tuple[Optional[str]
     size: the full size when text is already a part (-1: cut earlier, full size unknown)."""
     if text is None:
         return None, None
+    if size is None and len(text) <= MAX_BODY // 4:  # at most 4 bytes a character: it fits, no need to count
+        return text, None
     data = text.encode("utf-8", "surrogatepass")
     total = size if size and size > len(data) else len(data)
     if len(data) > MAX_BODY:

@@ -101,6 +101,12 @@ class TraceWriter:
         self._failure: Optional[BaseException] = None
         self._seq = self._step_id = self._attempt_id = 0
         self._parts: dict[str, int] = {}
+        # Texts that repeat across a run's rows, encoded once (bounded; a masker change empties them).
+        self._header_sets: dict[int, tuple[list[tuple[str, str]], int]] = {}  # id(list) -> (list, part id)
+        self._paths: dict[Any, str] = {}
+        self._urls: dict[Any, str] = {}
+        self._response_headers: dict[Any, str] = {}
+        self._version = self.masker.version
         self._last_iso: tuple[Optional[datetime], Optional[str]] = (None, None)
         self.written = 0
         self.state = "running"
@@ -233,9 +239,10 @@ class TraceWriter:
         self.written += len(batch)
 
     def _profile_row(self, seq: int, p: ProfileTrace) -> tuple[Any, ...]:
-        path = [s.node for s in p.steps]
+        path = tuple([s.node for s in p.steps])
         return (seq, p.row, p.profile_id, p.outcome, p.code, self.masker.text(p.error) if p.error else None,
-                _json(path), path[-1] if path else None, self._iso(p.entered_at), self._iso(p.ended_at), p.wall_ms)
+                self._once(self._paths, path, _json), path[-1] if path else None, self._iso(p.entered_at),
+                self._iso(p.ended_at), p.wall_ms)
 
     def _step_row(self, step_id: int, seq: int, idx: int, s: StepTrace) -> tuple[Any, ...]:
         text = self.masker.text  # mapped values come from the profile and event, but never trust them
@@ -248,11 +255,45 @@ class TraceWriter:
         m = self.masker
         req_body, req_note = clip(m.text(a.request_body) if a.request_body is not None else None)
         resp_body, resp_note = clip(m.text(a.response_body) if a.response_body is not None else None, a.response_size)
-        headers = self._part(db, _json(m.headers(a.request_headers)))
+        resp_headers = None
+        if a.status is not None:
+            resp_headers = self._once(self._response_headers, tuple(a.response_headers), self._headers_json)
         return (attempt_id, step_id, seq, node, a.number, a.target, a.outcome, a.status,
-                m.text(a.error) if a.error else None, a.method, m.text(a.url), headers, req_body, req_note,
-                _json(m.headers(a.response_headers)) if a.status is not None else None, resp_body, resp_note,
+                m.text(a.error) if a.error else None, a.method, self._once(self._urls, a.url, m.text),
+                self._header_part(db, a.request_headers), req_body, req_note, resp_headers, resp_body, resp_note,
                 a.queue_ms, a.network_ms, int(a.network_ms > SLOW_MS), a.wall_at)
+
+    def _headers_json(self, headers: Iterable[tuple[str, str]]) -> str:
+        return _json(self.masker.headers(headers))
+
+    def _once(self, cache: dict[Any, str], key: Any, encode: Any) -> str:
+        """encode(key), remembered while the masker stays as it is (a run's URLs, paths, response headers)."""
+        self._check_masker()
+        found = cache.get(key)
+        if found is None:
+            found = encode(key)
+            if len(cache) > 4096:  # dates and lengths make response headers vary
+                cache.clear()
+            cache[key] = found
+        return found
+
+    def _header_part(self, db: sqlite3.Connection, headers: list[tuple[str, str]]) -> int:
+        """The request headers' part id; the call engine hands every call of a run the same list."""
+        self._check_masker()
+        found = self._header_sets.get(id(headers))
+        if found is not None and found[0] is headers:
+            return found[1]
+        part = self._part(db, self._headers_json(headers))
+        if len(self._header_sets) > 64:
+            self._header_sets.clear()
+        self._header_sets[id(headers)] = (headers, part)  # the list held: its id is not reused meanwhile
+        return part
+
+    def _check_masker(self) -> None:
+        if self.masker.version != self._version:  # a new secret: what was encoded may show it
+            for cache in (self._header_sets, self._paths, self._urls, self._response_headers):
+                cache.clear()
+            self._version = self.masker.version
 
     def _iso(self, value: Optional[datetime]) -> Optional[str]:
         """A profile's steps mostly share one virtual time (the same object): its text is reused."""

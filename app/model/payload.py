@@ -237,23 +237,27 @@ def _list_type(items: list[Any]) -> FieldType:
     return "listAny"
 
 
+# Built once: type_problem runs for every value of every call on the bulk and journey paths.
+_SCALAR: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "decimal": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "dateTime": lambda v: isinstance(v, str) and bool(_DATETIME.match(v)),
+    "dateOnly": lambda v: isinstance(v, str) and bool(_DATE.match(v)),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
 def type_problem(ftype: FieldType, value: Any) -> Optional[str]:
     """Why a value does not fit a field type, or None (null is judged by the caller)."""
     if value is None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return f"{value} is not a JSON number (JSON has no NaN or Infinity): use a number or null"
-    scalar = {
-        "string": lambda v: isinstance(v, str),
-        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "decimal": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        "boolean": lambda v: isinstance(v, bool),
-        "dateTime": lambda v: isinstance(v, str) and bool(_DATETIME.match(v)),
-        "dateOnly": lambda v: isinstance(v, str) and bool(_DATE.match(v)),
-        "object": lambda v: isinstance(v, dict),
-    }
-    if ftype in scalar:
-        ok = scalar[ftype](value)
+    check = _SCALAR.get(ftype)
+    if check is not None:
+        ok = check(value)
         return None if ok else f"expected {_article(ftype)}, got {_describe(value)}"
     if not isinstance(value, list):
         return f"expected a list ({ftype}), got {_describe(value)}"
