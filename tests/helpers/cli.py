@@ -1,0 +1,56 @@
+"""The `action-studio` command run in this process: exit code, standard output and standard error.
+
+A subprocess costs a Python start and the app's imports (~0.5-1 s on the CI machine) for each
+command; in process, a test pays only for the command. `main()` is what `python -m app` runs, so
+the exit code, the messages and the files written are the same. Tests keep a real process where the
+process is the point: signals, a killed command, two processes racing for the workspace lock, the
+interpreter's own exit status, or a child with no keyring at all.
+
+A bug of ours raises here (ACTION_STUDIO_DEBUG=1: the traceback instead of exit 70), so it fails
+the test with its traceback rather than hiding behind a message.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+from dataclasses import dataclass
+from typing import Optional
+from unittest import mock
+
+import keyring
+from keyring.backend import KeyringBackend
+
+
+@dataclass
+class Done:
+    """What a command left (the fields of subprocess.CompletedProcess that tests read)."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, stdin: Optional[str] = None, env: Optional[dict[str, str]] = None,
+            keyring_backend: Optional[KeyringBackend] = None) -> Done:
+    """Run `action-studio ARGS` in process; `env` is added to the environment for the command,
+    `keyring_backend` (e.g. keyring.backends.fail.Keyring()) replaces the test's keyring for it."""
+    from app.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = keyring.get_keyring()
+    if keyring_backend is not None:
+        keyring.set_keyring(keyring_backend)
+    try:
+        with mock.patch.dict(os.environ, {"ACTION_STUDIO_DEBUG": "1", **(env or {})}), \
+                mock.patch.object(sys, "stdin", io.StringIO(stdin or "")), \
+                contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: usage errors and --help
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        keyring.set_keyring(previous)
+    return Done(list(args), code, out.getvalue(), err.getvalue())
