@@ -39,13 +39,13 @@ def run_cli(*args: str, stdin: Optional[str] = None, env: Optional[dict[str, str
     `keyring_backend` (e.g. keyring.backends.fail.Keyring()) replaces the test's keyring for it."""
     from app.cli.main import main
 
-    out, err = io.StringIO(), io.StringIO()
+    out, err = _stream(), _stream()
     previous = keyring.get_keyring()
     if keyring_backend is not None:
         keyring.set_keyring(keyring_backend)
     try:
         with mock.patch.dict(os.environ, {"ACTION_STUDIO_DEBUG": "1", **(env or {})}), \
-                mock.patch.object(sys, "stdin", io.StringIO(stdin or "")), \
+                mock.patch.object(sys, "stdin", _stream((stdin or "").encode())), \
                 contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(list(args))
@@ -53,4 +53,14 @@ def run_cli(*args: str, stdin: Optional[str] = None, env: Optional[dict[str, str
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     finally:
         keyring.set_keyring(previous)
-    return Done(list(args), code, out.getvalue(), err.getvalue())
+    return Done(list(args), code, _text(out), _text(err))
+
+
+def _stream(data: bytes = b"") -> io.TextIOWrapper:
+    """A text stream with the `.buffer` of a real one (commands read standard input as bytes)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    return stream.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
