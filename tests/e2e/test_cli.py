@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.cli import Done, run_cli
+from tests.helpers.cli import Done, run_cli, run_process
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,10 +23,8 @@ def cli(*args: str, home: Path | None = None, stdin: str | None = None) -> Done:
 
 
 def test_the_process_exits_with_the_commands_code() -> None:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
     for args, code in ((["check-name", "write journey"], 1), (["nope"], 2)):
-        done = subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env,
-                              timeout=60)
+        done = run_process(*args)
         assert done.returncode == code and "Traceback" not in done.stderr, done.stderr
 
 

@@ -14,13 +14,17 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 from unittest import mock
 
 import keyring
 from keyring.backend import KeyringBackend
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -54,6 +58,15 @@ def run_cli(*args: str, stdin: Optional[str] = None, env: Optional[dict[str, str
     finally:
         keyring.set_keyring(previous)
     return Done(list(args), code, _text(out), _text(err))
+
+
+def run_process(*args: str, stdin: Optional[str] = None, env: Optional[dict[str, str]] = None,
+                timeout: float = 120) -> Done:
+    """Run `python -m app ARGS` as a real process (for tests where the process is the point)."""
+    environ = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    done = subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, input=stdin,
+                          env=environ, timeout=timeout)
+    return Done(list(args), done.returncode, done.stdout, done.stderr)
 
 
 def _stream(data: bytes = b"") -> io.TextIOWrapper:
