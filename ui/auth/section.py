@@ -303,6 +303,10 @@ class AuthSection(QWidget):
             return
         self._tester.start(auth, self._pending.used_by(secret_refs(auth)))
 
+    def can_test(self) -> bool:
+        """Whether "Test authentication" would start a test now (a mode with credentials, none running)."""
+        return self.mode_name() != "none" and not self.is_testing()
+
     def is_testing(self) -> bool:
         return self._tester.is_testing()
 

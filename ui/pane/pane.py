@@ -513,6 +513,16 @@ class ConfigPane(QWidget):
         self.scroll.ensureWidgetVisible(widget, 50, 50)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def test_authentication(self) -> bool:
+        """Show the Authentication section and start its test (the result comes by the section's
+        `testFinished`); False, with the reason in the status bar, when there is nothing to test."""
+        if self._base is None or not self.auth.can_test():
+            message.warning("Nothing to test: choose an authentication mode first")
+            return False
+        self.scroll_to("auth")
+        self.auth.test_authentication()
+        return True
+
     def scroll_to(self, key: str) -> None:
         """Bring a section's title to the top of the scroll area."""
         section = self.sections[key]
