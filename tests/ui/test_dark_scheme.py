@@ -53,6 +53,6 @@ def test_the_selected_form_or_json_view_shows_in_a_dark_scheme(qtbot, services, 
 def test_the_refused_edit_note_uses_the_palettes_amber(qtbot, dark):
     tab = PayloadTab("request", "requestPayloadEdit", "payloadFieldsView")
     qtbot.addWidget(tab)
-    note = tab.findChild(QLabel, "payloadEditRefused")
+    note = tab.findChild(QLabel, "requestPayloadEditRefused")
     assert note.styleSheet() == ""
     assert note.palette().color(QPalette.ColorRole.WindowText) == icons.warning_color()

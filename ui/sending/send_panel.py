@@ -77,6 +77,7 @@ class SendPanel(QWidget):
         self.send_button = QPushButton("Send event")
         self.send_button.clicked.connect(self.on_send)
         self.result_view = ResultView()
+        self.result_view.setObjectName("sendResult")
         top = QHBoxLayout()
         top.addWidget(QLabel("Action"))
         top.addWidget(self.actions, 1)
