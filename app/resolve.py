@@ -13,16 +13,35 @@ from app.secrets import SecretStore
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
 
 
+# Where a resolved text must stay on one line: a CR/LF there would end a header or break a URL.
+_ONE_LINE = ("header ", "query parameter ", "the URL", "the token endpoint URL", "the dynamic path", "the API key ")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 class MissingVariable(KeyError):
-    def __init__(self, names: list[str], where: str = "") -> None:
+    def __init__(self, names: list[str], where: str = "", env: Optional[str] = None) -> None:
         self.names = names
         place = f" in {where}" if where else ""
+        hint = (f"set it in environment {env!r} or with --var" if env
+                else "no environment is active: choose one, or set it with --var")
         super().__init__(f"undefined variable{'s' if len(names) > 1 else ''}{place}: "
-                         + ", ".join("{{" + n + "}}" for n in names)
-                         + " (set it in the active environment or with --var)")
+                         + ", ".join("{{" + n + "}}" for n in names) + f" ({hint})")
 
     def __str__(self) -> str:
         return str(self.args[0])
+
+
+class UnsafeValue(ValueError):
+    """A resolved value holds a line break or control character where it cannot be sent."""
+
+
+def control_problem(text: str) -> str:
+    """'' or what is wrong with a text that must stay on one line (never showing the text)."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return ""
+    char = found.group(0)
+    return "a line break (CR/LF)" if char in "\r\n" else f"a control character (U+{ord(char):04X})"
 
 
 class Resolver:
@@ -62,13 +81,25 @@ class Resolver:
         values = {name: self.variable(name) for name in set(_PLACEHOLDER.findall(text))}
         missing = sorted(name for name, value in values.items() if value is None)
         if missing:
-            raise MissingVariable(missing, where)
-        return _PLACEHOLDER.sub(lambda m: values[m.group(1)] or "", text)
+            raise MissingVariable(missing, where, self.env.name if self.env is not None else None)
+        if where.startswith(_ONE_LINE):
+            for name, value in sorted(values.items()):
+                problem = control_problem(value or "")
+                if problem:
+                    raise UnsafeValue(f"{where}: the variable {{{{{name}}}}} holds {problem}, which cannot be "
+                                      "sent there; check its value (environment or --var)")
+        resolved = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or "", text)
+        if where.startswith(_ONE_LINE) and control_problem(resolved):
+            raise UnsafeValue(f"{where} holds {control_problem(resolved)}, which cannot be sent there")
+        return resolved
 
     def value(self, value: Value, where: str = "") -> str:
         if isinstance(value, SecretRef):
             plain = self.secrets.reveal(value, where)
             self.remember_secrets((plain,))
+            if where.startswith(_ONE_LINE) and control_problem(plain):
+                raise UnsafeValue(f"{where}: the secret holds {control_problem(plain)}, which cannot be "
+                                  "sent there; enter it again")
             return plain
         return self.text(value, where)
 

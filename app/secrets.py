@@ -2,9 +2,12 @@
 
 When no keyring backend works (headless Linux without a Secret Service) the store says so and can
 switch to a session-only in-memory store on request; it never falls back to plaintext on disk.
+`ACTION_STUDIO_SECRETS=session` (the command line's `--session-secrets`) chooses the session-only
+store from the start, for CI and headless machines: the keyring is then never touched.
 """
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from typing import Any, Optional
@@ -12,6 +15,9 @@ from typing import Any, Optional
 from app.model.base import MASK, SecretRef, Value
 
 SERVICE = "action-studio"
+CHOICE_VAR = "ACTION_STUDIO_SECRETS"
+HOW_TO_CHOOSE = ("'Use session-only storage' in the window; --session-secrets or "
+                 f"{CHOICE_VAR}=session on the command line")
 
 
 class SecretError(Exception):
@@ -53,7 +59,7 @@ class SecretStore:
     def _get_backend(self) -> Any:
         with self._lock:
             if self._backend is None:
-                self._backend, self._problem = _detect_keyring()
+                self._backend, self._problem = _chosen_backend()
             return self._backend
 
     @property
@@ -82,6 +88,11 @@ class SecretStore:
         if backend is None:
             return "" if problem else None
         return "memory, for this session only" if isinstance(backend, MemoryBackend) else "the keyring"
+
+    @property
+    def session_only(self) -> bool:
+        """True when secrets live in memory only, forgotten when this process ends."""
+        return isinstance(self._get_backend(), MemoryBackend)
 
     def use_session_only(self) -> None:
         """The user's explicit choice when no keyring works: keep secrets in memory for this run."""
@@ -123,7 +134,9 @@ class SecretStore:
         secret = self.get(value)
         if secret is None:
             place = f" for {where}" if where else ""
-            raise MissingSecret(f"the secret{place} is not in the keyring; enter it again")
+            note = (" (secrets are session-only in this run, so the keyring is not read: use the keyring, or "
+                    "give the value through a {{variable}} and --var)") if self.session_only else ""
+            raise MissingSecret(f"the secret{place} is not in the keyring; enter it again{note}")
         return secret
 
     def _require(self) -> Any:
@@ -131,9 +144,30 @@ class SecretStore:
         if backend is None:
             raise SecretError(
                 (self._problem or "no keyring is available")
-                + " (in the window, 'Use session-only storage' keeps secrets in memory for that run)"
+                + f" (to keep secrets in memory for one run instead: {HOW_TO_CHOOSE})"
             )
         return backend
+
+
+def session_only_chosen() -> bool:
+    """Whether $ACTION_STUDIO_SECRETS asks for session-only secrets; raises SecretError for a value
+    that is neither 'session' nor 'keyring'."""
+    choice = os.environ.get(CHOICE_VAR, "").strip()
+    if choice.lower() in ("", "keyring"):
+        return False
+    if choice.lower() == "session":
+        return True
+    raise SecretError(f"{CHOICE_VAR}={choice!r} is not understood: use 'session' (secrets kept in memory "
+                      "for this run only) or 'keyring'")
+
+
+def _chosen_backend() -> tuple[Any, Optional[str]]:
+    try:
+        if session_only_chosen():
+            return MemoryBackend(), None
+    except SecretError as exc:
+        return None, str(exc)
+    return _detect_keyring()
 
 
 def _detect_keyring() -> tuple[Any, Optional[str]]:

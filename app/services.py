@@ -67,16 +67,28 @@ class Services:
             revealed = set(self._revealed)
         sandbox.mask_values(revealed)
 
-    # -- auth --------------------------------------------------------------------------------
+    # -- auth and the network ----------------------------------------------------------------
     @property
     def auth(self) -> Any:
-        """The shared AuthEngine (one token cache for every action and run)."""
+        """The shared AuthEngine (one token cache for every action and run), with `net()`."""
         with self._lock:
             if self._auth is None:
                 from app.auth import AuthEngine
 
-                self._auth = AuthEngine(self.secrets)
+                self._auth = AuthEngine(self.secrets, net=self.net())
             return self._auth
+
+    def net(self) -> Any:
+        """The workspace's network settings (app.net.NetConfig from settings.json: response caps).
+        A settings.json that cannot be read gives the defaults: calls must not fail for it (the CLI
+        reports that file, as for the history)."""
+        from app.net import NetConfig
+        from app.settings import SettingsError, load_settings
+
+        try:
+            return NetConfig.from_settings(load_settings(self.workspace.home))
+        except SettingsError:
+            return NetConfig()
 
     # -- sandbox -----------------------------------------------------------------------------
     def sandbox_url(self) -> str:

@@ -7,6 +7,7 @@ from pydantic import Field, ValidationError
 
 from app import atomic
 from app.model import JsonError, Model, error_lines, parse_json
+from app.net.config import DEFAULT_RESPONSE_MAX_BYTES, DEFAULT_TOKEN_MAX_BYTES
 from app.unknown_fields import carry_from_file, validate_keeping_unknown
 
 FILE_NAME = "settings.json"
@@ -19,6 +20,10 @@ class SettingsError(ValueError):
 class WorkspaceSettings(Model):
     # The history is bounded: past this many calls the oldest are pruned.
     history_max_rows: int = Field(default=50_000, ge=100, le=10_000_000)
+    # Bytes read of a response body, per response: the rest is never read (a huge or endless body
+    # cannot take the memory) and the result says "truncated at N bytes".
+    response_max_bytes: int = Field(default=DEFAULT_RESPONSE_MAX_BYTES, ge=1024, le=1024 ** 3)
+    token_response_max_bytes: int = Field(default=DEFAULT_TOKEN_MAX_BYTES, ge=1024, le=64 * 1024 ** 2)
 
 
 def load_settings(home: Path) -> WorkspaceSettings:
@@ -34,7 +39,7 @@ def load_settings(home: Path) -> WorkspaceSettings:
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
     except ValidationError as exc:
-        reason = "; ".join(error_lines(exc))
+        reason = "; ".join(error_lines(exc, root=""))
     except OSError as exc:
         reason = f"cannot be read ({exc.strerror})"
     raise SettingsError(f"{path}: {reason}; the file was left as it is: fix it, or remove it for the defaults")

@@ -5,6 +5,7 @@ run on the GUI thread (queued through a relay QObject that lives there).
 """
 from __future__ import annotations
 
+import threading
 import traceback
 from typing import Any, Callable, Optional
 
@@ -38,6 +39,7 @@ class _Relay(QObject):
         super().__init__()
         self._on_done, self._on_error = on_done, on_error
         self._owner = owner
+        self.finished = threading.Event()  # set by the task once it no longer touches its emitter
 
     def _owner_alive(self) -> bool:
         """The owner still exists and neither it nor a parent of it (the window) has closed down."""
@@ -75,10 +77,18 @@ class _Relay(QObject):
 
 
 def _release(relay: "_Relay") -> None:
-    """Let a relay go once its slot has returned. Dropping the last reference inside the relay's own
-    queued slot destroys the QObject in the middle of PySide's qt_metacall, which then reads freed
-    memory (a segfault seen at random in the GUI tests); the next turn of the event loop is safe."""
-    QTimer.singleShot(0, lambda: _live.discard(relay))
+    """Let a relay (and its child emitter) go once its slot has returned and its task is done.
+
+    Dropping the last reference inside the relay's own queued slot destroys the QObject in the
+    middle of PySide's qt_metacall, which then reads freed memory; and the emitter must not be
+    deleted while the worker thread is still inside emit(). Both were random segfaults in the GUI
+    tests under load. So the relay goes on a later turn of the GUI loop, after the task said it has
+    finished, and always on the GUI thread (the emitter is its child: a worker dropping its Python
+    reference never deletes the C++ object)."""
+    if relay.finished.is_set():
+        QTimer.singleShot(0, lambda: _live.discard(relay))
+    else:
+        QTimer.singleShot(5, lambda: _release(relay))
 
 
 def _alive(callback: Callable[..., Any]) -> bool:
@@ -92,19 +102,25 @@ def _alive(callback: Callable[..., Any]) -> bool:
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], signals: _Signals) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], signals: _Signals,
+                 finished: threading.Event) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._fn, self._args, self._signals = fn, args, signals
+        self._fn, self._args, self._signals, self._finished = fn, args, signals, finished
 
     def run(self) -> None:
+        signals, self._signals = self._signals, None
         try:
-            result = self._fn(*self._args)
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported to the GUI thread
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._signals.failed.emit(exc)
-        else:
-            self._signals.done.emit(result)
+            try:
+                result = self._fn(*self._args)
+            except BaseException as exc:  # noqa: BLE001 - every failure is reported to the GUI thread
+                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                signals.failed.emit(exc)
+            else:
+                signals.done.emit(result)
+        finally:
+            del signals
+            self._finished.set()
 
 
 def run_in_background(fn: Callable[..., Any], *args: Any,
@@ -117,12 +133,11 @@ def run_in_background(fn: Callable[..., Any], *args: Any,
     marked `_closed_down` (a window closed while its work, or its parts' work, was still running).
     """
     relay = _Relay(on_done, on_error, owner)
-    signals = _Signals()
+    signals = _Signals(relay)  # a child: deleted with the relay, on the GUI thread
     signals.done.connect(relay.deliver, Qt.ConnectionType.QueuedConnection)
     signals.failed.connect(relay.fail, Qt.ConnectionType.QueuedConnection)
-    relay._signals = signals  # type: ignore[attr-defined]  # keep the emitter alive with the relay
     _live.add(relay)
-    pool().start(_Task(fn, args, signals))
+    pool().start(_Task(fn, args, signals, relay.finished))
 
 
 def busy() -> bool:

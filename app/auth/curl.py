@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from app.auth import shellwords
 from app.auth.errors import CurlError
+from app.auth.vendors import VendorHost, vendor_host
 from app.model import rules
 from app.model.auth import CustomAuth, CustomBody, is_secret_key
 from app.model.base import MASK, SecretRef, error_lines, placeholders
@@ -112,6 +113,27 @@ def parse_curl(text: str) -> CurlImport:
     parsed = _Parsed(warnings=list(words.notes))
     _read_options(args, parsed)
     return _build(parsed)
+
+
+def host_offer(text: str) -> Optional[VendorHost]:
+    """The known vendor host (e.g. https://ims-na1.adobelogin.com) the command's URL starts with:
+    what `use_host_variable` would write as its environment variable ({{imsUrl}}), else None."""
+    try:
+        return vendor_host(parse_curl(text).auth.endpoint)
+    except CurlError:
+        return None
+
+
+def use_host_variable(text: str) -> tuple[str, Optional[VendorHost]]:
+    """The command with its URL's vendor origin written as the variable, so the environment (the
+    sandbox's, production's) chooses the host; unchanged, with None, when there is none."""
+    offer = host_offer(text)
+    if offer is None:
+        return text, None
+    changed = text.replace(offer.origin, offer.placeholder, 1)
+    if not parse_curl(changed).auth.endpoint.startswith(offer.placeholder):  # the origin was elsewhere first
+        return text, None
+    return changed, offer
 
 
 def _read_options(args: list[str], p: _Parsed) -> None:

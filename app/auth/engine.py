@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -12,12 +13,14 @@ import httpx
 
 from app.auth.apply import Credentials, apply_token, masked, static_credentials
 from app.auth.cache import Abandoned, TokenCache
-from app.auth.errors import AuthError
+from app.auth.errors import AuthCancelled, AuthError, AuthTimeout
 from app.auth.request import TokenRequest, build_request, mask_all
 from app.auth.result import AuthTestResult, preview, recorded_response
-from app.auth.token import MAX_BODY, Exchange, Grant, asend, interpret, send
+from app.auth.running import run_sync
+from app.auth.token import MAX_BODY, Exchange, Grant, asend, interpret
 from app.masking import response_secrets
 from app.model.auth import CustomAuth
+from app.net import NetConfig
 from app.resolve import Resolver
 from app.secrets import SecretStore
 
@@ -28,58 +31,63 @@ _ATTEMPTS = 3  # how often a waiter retries after the fetching caller was cancel
 class AuthEngine:
     """Credentials for action calls, the token cache, and "test authentication".
 
-    `transport` / `async_transport` (httpx transports) are injectable; by default real sockets
-    are used. `clock` drives token expiry (tests pass a fake one); it is the clock of the cache
+    `net` (app.net.NetConfig: proxies, TLS, the token response cap) is shared with the action
+    calls made with this engine. `transport` / `async_transport` (httpx transports) are
+    injectable; by default real sockets are used. `timeout` is the token call's when the caller
+    gives none. `clock` drives token expiry (tests pass a fake one); it is the clock of the cache
     the engine creates, a cache passed in keeps its own.
     """
 
     def __init__(self, secrets: SecretStore, cache: Optional[TokenCache] = None,
                  clock: Callable[[], float] = time.monotonic, timeout: float = 30.0, verify: bool = True,
                  transport: Optional[httpx.BaseTransport] = None,
-                 async_transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
+                 async_transport: Optional[httpx.AsyncBaseTransport] = None, net: Optional[NetConfig] = None) -> None:
         self.secrets = secrets
         self.cache = cache if cache is not None else TokenCache(clock)
         self.timeout = timeout
-        self.verify = verify
-        self._transport = transport
-        self._async_transport = async_transport
+        self.net = net if net is not None else NetConfig(verify=verify)
+        # httpx's MockTransport serves sync and async clients alike: either injected one is used.
+        self._transport = async_transport if async_transport is not None else transport
 
     def __repr__(self) -> str:
         return f"<AuthEngine timeout={self.timeout:g}s {self.cache!r}>"
 
-    # -- clients -----------------------------------------------------------------------------
-    def _client(self) -> httpx.Client:
-        return httpx.Client(timeout=self.timeout, verify=self.verify, transport=self._transport,
-                            follow_redirects=True)
+    # -- the token call ----------------------------------------------------------------------
+    def _aclient(self, timeout: float) -> httpx.AsyncClient:
+        options = self.net.httpx_options(2) if self._transport is None else {"transport": self._transport,
+                                                                              "trust_env": False}
+        return httpx.AsyncClient(timeout=timeout, follow_redirects=False, **options)
 
-    def _aclient(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=self.timeout, verify=self.verify, transport=self._async_transport,
-                                 follow_redirects=True)
+    async def _asend(self, request: TokenRequest, timeout: float) -> Exchange:
+        async with self._aclient(timeout) as client:
+            return await asend(request, client, timeout, self.net.token_max_bytes)
 
-    def _send(self, request: TokenRequest) -> Exchange:
-        with self._client() as client:
-            return send(request, client, self.timeout)
+    def _send(self, request: TokenRequest, timeout: float, cancel: Optional[threading.Event] = None) -> Exchange:
+        """The token call from synchronous code (a worker thread, the CLI): on an event loop of its
+        own, where the deadline holds for the whole exchange; `cancel` set stops it (AuthCancelled)."""
+        return run_sync(self._asend(request, timeout), cancel)
 
-    async def _asend(self, request: TokenRequest) -> Exchange:
-        async with self._aclient() as client:
-            return await asend(request, client, self.timeout)
+    def _seconds(self, timeout: Optional[float]) -> float:
+        return self.timeout if timeout is None else max(0.0, timeout)
 
     # -- credentials for action calls --------------------------------------------------------
-    def credentials(self, auth: AnyAuth, resolver: Resolver) -> Credentials:
+    def credentials(self, auth: AnyAuth, resolver: Resolver, timeout: Optional[float] = None) -> Credentials:
         """Headers and query params to add to an action call; a custom token comes from the cache
-        or one fetch shared with every concurrent caller. Raises AuthError."""
+        or one fetch shared with every concurrent caller, within `timeout` seconds (default: the
+        engine's). Raises AuthError (AuthTimeout when the time ran out)."""
         if not isinstance(auth, CustomAuth):
             return static_credentials(auth, resolver)[0]
         request = build_request(auth, resolver)
-        return apply_token(auth, self._token(auth, request))
+        return apply_token(auth, self._token(auth, request, self._seconds(timeout)))
 
-    async def acredentials(self, auth: AnyAuth, resolver: Resolver) -> Credentials:
-        """Async `credentials` (httpx.AsyncClient); the same cache and single flight as the sync one,
-        so threads and event loops never fetch the same token twice at once."""
+    async def acredentials(self, auth: AnyAuth, resolver: Resolver, timeout: Optional[float] = None) -> Credentials:
+        """Async `credentials`; the same cache and single flight as the sync one, so threads and
+        event loops never fetch the same token twice at once. An action call passes the time left
+        of its own timeout: the token call and the action call share it."""
         if not isinstance(auth, CustomAuth):
             return static_credentials(auth, resolver)[0]
         request = build_request(auth, resolver)
-        return apply_token(auth, await self._atoken(auth, request))
+        return apply_token(auth, await self._atoken(auth, request, self._seconds(timeout)))
 
     def invalidate(self, auth: AnyAuth, resolver: Resolver,
                    used: Union[Credentials, str, None] = None) -> bool:
@@ -91,28 +99,28 @@ class AuthEngine:
         token = _token_in(auth, used) if used is not None else None
         return self.cache.invalidate(request.key, token)
 
-    def _token(self, auth: CustomAuth, request: TokenRequest) -> str:
+    def _token(self, auth: CustomAuth, request: TokenRequest, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
         for _ in range(_ATTEMPTS):
             cached, flight, leader = self.cache.claim(request.key)
             if cached is not None:
                 return cached.token
             assert flight is not None
             if leader:
-                return self._lead(auth, request, flight)
+                return self._lead(auth, request, flight, deadline - time.monotonic())
             try:
-                return flight.result(timeout=self.timeout * 4 + 5).token
+                return flight.result(timeout=max(0.0, deadline - time.monotonic())).token
             except Abandoned:
                 continue
             except AuthError as exc:
-                raise AuthError(exc.reason) from None
+                raise type(exc)(exc.reason) from None
             except FutureTimeout:
-                raise AuthError(f"gave up waiting {self.timeout * 4 + 5:g} s for the token request "
-                                "another call started") from None
+                raise AuthTimeout(_waited(timeout)) from None
         raise AuthError("the token request was cancelled repeatedly by other callers; try again")
 
-    def _lead(self, auth: CustomAuth, request: TokenRequest, flight: Future[Grant]) -> str:
+    def _lead(self, auth: CustomAuth, request: TokenRequest, flight: Future[Grant], timeout: float) -> str:
         try:
-            grant = self._fetch(auth, request)
+            grant = self._fetch(auth, request, timeout)
         except AuthError as exc:
             self.cache.settle(request.key, flight, error=exc)
             raise
@@ -122,7 +130,8 @@ class AuthEngine:
         self.cache.settle(request.key, flight, grant=grant)
         return grant.token
 
-    async def _atoken(self, auth: CustomAuth, request: TokenRequest) -> str:
+    async def _atoken(self, auth: CustomAuth, request: TokenRequest, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
         for _ in range(_ATTEMPTS):
             cached, flight, leader = self.cache.claim(request.key)
             if cached is not None:
@@ -130,7 +139,7 @@ class AuthEngine:
             assert flight is not None
             if leader:
                 try:
-                    grant = await self._afetch(auth, request)
+                    grant = await self._afetch(auth, request, deadline - time.monotonic())
                 except AuthError as exc:
                     self.cache.settle(request.key, flight, error=exc)
                     raise
@@ -142,30 +151,35 @@ class AuthEngine:
             inner = asyncio.wrap_future(flight)
             inner.add_done_callback(_consume)
             try:
-                # shield: one waiter being cancelled must not cancel the shared fetch
-                return (await asyncio.shield(inner)).token
+                # shield: one waiter being cancelled (or timing out) must not cancel the shared fetch
+                async with asyncio.timeout(deadline - time.monotonic()):
+                    return (await asyncio.shield(inner)).token
             except Abandoned:
                 continue
             except AuthError as exc:
-                raise AuthError(exc.reason) from None
+                raise type(exc)(exc.reason) from None
+            except TimeoutError:
+                raise AuthTimeout(_waited(timeout)) from None
         raise AuthError("the token request was cancelled repeatedly by other callers; try again")
 
-    def _fetch(self, auth: CustomAuth, request: TokenRequest) -> Grant:
+    def _fetch(self, auth: CustomAuth, request: TokenRequest, timeout: float) -> Grant:
         try:
-            return interpret(auth, self._send(request))
+            return interpret(auth, self._send(request, timeout))
         except AuthError as exc:
-            raise AuthError(request.mask(exc.reason)) from None
+            raise type(exc)(request.mask(exc.reason)) from None
 
-    async def _afetch(self, auth: CustomAuth, request: TokenRequest) -> Grant:
+    async def _afetch(self, auth: CustomAuth, request: TokenRequest, timeout: float) -> Grant:
         try:
-            return interpret(auth, await self._asend(request))
+            return interpret(auth, await self._asend(request, timeout))
         except AuthError as exc:
-            raise AuthError(request.mask(exc.reason)) from None
+            raise type(exc)(request.mask(exc.reason)) from None
 
     # -- test authentication -----------------------------------------------------------------
-    def test(self, auth: AnyAuth, resolver: Resolver) -> AuthTestResult:
+    def test(self, auth: AnyAuth, resolver: Resolver, *, timeout: Optional[float] = None,
+             cancel: Optional[threading.Event] = None) -> AuthTestResult:
         """Run the token call now (the cache is bypassed, then refreshed with the new token), or for
-        the other modes resolve what would be applied. Never raises for a failed test."""
+        the other modes resolve what would be applied. Never raises for a failed test. `timeout`
+        (default: the engine's) bounds the whole token call; `cancel` set stops it."""
         started = time.perf_counter()
 
         def elapsed() -> float:
@@ -183,7 +197,7 @@ class AuthEngine:
         except AuthError as exc:
             return AuthTestResult(ok=False, reason=exc.reason, mode=mode, elapsed_ms=elapsed())
         try:
-            exchange = self._send(request)
+            exchange = self._send(request, self._seconds(timeout), cancel)
         except AuthError as exc:
             return AuthTestResult(ok=False, reason=request.mask(exc.reason), mode=mode,
                                   request=request.shown, elapsed_ms=elapsed())
@@ -206,6 +220,10 @@ class AuthEngine:
     def token_request(self, auth: CustomAuth, resolver: Resolver) -> TokenRequest:
         """The resolved token request (for "copy as cURL"). Raises AuthError."""
         return build_request(auth, resolver)
+
+
+def _waited(timeout: float) -> str:
+    return f"gave up after {round(timeout, 1):g} s waiting for the token request another call started"
 
 
 def _token_in(auth: CustomAuth, used: Union[Credentials, str]) -> Optional[str]:

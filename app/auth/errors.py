@@ -15,3 +15,12 @@ class AuthError(Exception):
 
 class CurlError(ValueError):
     """A pasted cURL command could not be read; the message says what and where."""
+
+
+class AuthTimeout(AuthError):
+    """No token within the time allowed (the call's timeout, the token call and the action call
+    together; or the test's): the call's outcome is `timedout`."""
+
+
+class AuthCancelled(AuthError):
+    """The token call was cancelled (a test stopped in the window)."""

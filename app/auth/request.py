@@ -19,7 +19,7 @@ from app.auth.result import RecordedRequest
 from app.masking import is_secret_key, mask_all
 from app.model.auth import CustomAuth
 from app.model.base import MASK, SecretRef, Value
-from app.resolve import MissingVariable, Resolver
+from app.resolve import MissingVariable, Resolver, UnsafeValue
 from app.secrets import SecretError
 
 FORM = "application/x-www-form-urlencoded"
@@ -47,7 +47,7 @@ def guarded(where: str, func: Callable[[], str]) -> str:
     """Run a resolution step, turning missing secrets/variables into an AuthError naming where."""
     try:
         return func()
-    except MissingVariable as exc:
+    except (MissingVariable, UnsafeValue) as exc:  # their messages already say where
         raise AuthError(str(exc)) from None
     except SecretError as exc:
         raise AuthError(str(exc)) from None

@@ -83,7 +83,9 @@ def recorded_response(exchange: "Exchange", sensitive: Iterable[str], limit: int
         shown = MASK if is_secret_header(name) else mask_all(value, hidden)
         headers[name] = f"{headers[name]}, {shown}" if name in headers else shown
     # Masked before the cut, so a token the cut would split is still found whole.
-    return RecordedResponse(exchange.status, headers, mask_all(body, hidden)[:limit], len(body) > limit)
+    # Also truncated when the read stopped at the token response cap (the rest was never read).
+    truncated = len(body) > limit or exchange.cut_at is not None
+    return RecordedResponse(exchange.status, headers, mask_all(body, hidden)[:limit], truncated)
 
 
 def preview(token: str) -> str:

@@ -3,9 +3,13 @@
 Every failure becomes an AuthError whose reason says what happened and what to check:
 connection refused, DNS, TLS, timeout, a non-2xx status with the body's error text, a body that
 is not JSON, a token path that is not there (with the keys that are), an expiry that is no number.
+The request carries credentials (a client secret, a basic header): a redirect is followed only on
+the endpoint's own origin, never to another host. The timeout is a deadline for the whole
+exchange (a server trickling its answer is cut too) and the body is read up to a cap.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -17,10 +21,12 @@ from typing import Any, Optional
 
 import httpx
 
-from app.auth.errors import AuthError
+from app.auth.errors import AuthError, AuthTimeout
 from app.auth.request import TokenRequest
+from app.auth.vendors import dns_hint
 from app.masking import is_secret_key, mask_all, mask_json, response_secrets
 from app.model.auth import UNIT_SECONDS, CustomAuth
+from app.net import MAX_REDIRECTS, header_problem, keeps_credentials, origin, read_capped, redirect_request
 
 MAX_BODY = 64 * 1024  # what a test result keeps of a response body
 DEFAULT_LIFETIME = 3600.0
@@ -34,6 +40,7 @@ class Exchange:
     headers: list[tuple[str, str]]
     body: bytes = field(repr=False)
     elapsed_ms: float
+    cut_at: Optional[int] = None  # the body was longer than this cap: only its start was read
 
     @property
     def text(self) -> str:
@@ -53,44 +60,62 @@ class Grant:
 
 
 # -- sending ---------------------------------------------------------------------------------
-def send(request: TokenRequest, client: httpx.Client, timeout: float) -> Exchange:
+async def asend(request: TokenRequest, client: httpx.AsyncClient, timeout: float, max_bytes: int) -> Exchange:
+    """Send within `timeout` seconds in all, reading at most `max_bytes` of the answer."""
     started = time.perf_counter()
+    problem = next(filter(None, (header_problem(k, v) for k, v in request.headers.items())), None)
+    if problem:
+        raise AuthError(f"the token request cannot be sent: {problem}")
+    outgoing = client.build_request(request.method, request.url, headers=request.headers,
+                                    content=request.body or None)
     try:
-        response = client.request(request.method, request.url, headers=request.headers,
-                                  content=request.body or None)
+        async with asyncio.timeout(timeout):
+            response, cut = await _follow(client, outgoing, max_bytes)
+    except TimeoutError:
+        raise AuthTimeout(_timed_out(request, timeout)) from None
     except httpx.HTTPError as exc:
         raise transport_error(exc, request, timeout) from None
-    return _exchange(response, started)
-
-
-async def asend(request: TokenRequest, client: httpx.AsyncClient, timeout: float) -> Exchange:
-    started = time.perf_counter()
-    try:
-        response = await client.request(request.method, request.url, headers=request.headers,
-                                        content=request.body or None)
-    except httpx.HTTPError as exc:
-        raise transport_error(exc, request, timeout) from None
-    return _exchange(response, started)
-
-
-def _exchange(response: httpx.Response, started: float) -> Exchange:
     return Exchange(response.status_code, list(response.headers.multi_items()), response.content,
-                    (time.perf_counter() - started) * 1000)
+                    (time.perf_counter() - started) * 1000, cut)
+
+
+async def _follow(client: httpx.AsyncClient, outgoing: httpx.Request,
+                  max_bytes: int) -> tuple[httpx.Response, Optional[int]]:
+    for _ in range(MAX_REDIRECTS + 1):
+        response = await client.send(outgoing, stream=True, follow_redirects=False)
+        cut = await read_capped(response, max_bytes)
+        if not response.has_redirect_location:
+            return response, cut
+        following = redirect_request(outgoing, response)
+        if not keeps_credentials(outgoing.url, following.url):
+            raise AuthError(f"the token endpoint {origin(outgoing.url)} redirected ({response.status_code}) to "
+                            f"{origin(following.url)}, another host: the token request carries credentials, so "
+                            "it is not sent there. If that host is the right one, use its URL as the token endpoint")
+        outgoing = following
+    raise AuthError(f"the token endpoint at {origin(outgoing.url)} redirected too many times")
+
+
+def _timed_out(request: TokenRequest, timeout: float) -> str:
+    # Rounded: the time left of a call's timeout is a hair under what the user set.
+    return (f"the token request to {_where(httpx.URL(request.url))} timed out after {round(timeout, 1):g} s "
+            "(the server did not answer in time; check the URL or raise the timeout)")
+
+
+def _where(url: httpx.URL) -> str:
+    return f"{url.host}:{url.port or (443 if url.scheme == 'https' else 80)}"
 
 
 def transport_error(exc: BaseException, request: TokenRequest, timeout: float) -> AuthError:
     """Name the failure the way a person can act on it."""
     url = httpx.URL(request.url)
-    port = url.port or (443 if url.scheme == "https" else 80)
-    where = f"{url.host}:{port}"
+    where = _where(url)
     causes = list(_chain(exc))
     if isinstance(exc, httpx.TimeoutException):
-        return AuthError(f"the token request to {where} timed out after {timeout:g} s "
-                         "(the server did not answer in time; check the URL or raise the timeout)")
+        return AuthTimeout(_timed_out(request, timeout))
     if any(isinstance(c, socket.gaierror) for c in causes) or _says(causes, "name or service not known",
                                                                     "nodename nor servname", "getaddrinfo"):
         return AuthError(f"DNS failure: the host name {url.host!r} could not be resolved "
-                         "(check the token endpoint URL and your network)")
+                         f"(check the token endpoint URL and your network{dns_hint(url.host)})")
     if any(isinstance(c, ConnectionRefusedError) for c in causes) or _says(causes, "connection refused",
                                                                             "connect call failed"):
         return AuthError(f"connection refused by {where} (nothing is listening there: "
@@ -129,6 +154,9 @@ def interpret(auth: CustomAuth, exchange: Exchange) -> Grant:
     if not 200 <= exchange.status < 300:
         raise AuthError(f"the token endpoint answered {exchange.status}{_error_text(exchange)}"
                         f"{_status_hint(exchange.status)}")
+    if exchange.cut_at is not None:
+        raise AuthError(f"the token response is larger than {exchange.cut_at:,} bytes (tokenResponseMaxBytes in the "
+                        "workspace's settings.json): it was not read further and no token is taken from it")
     data: Any = None
     if auth.token_in_response == "response":
         token = exchange.text.strip()

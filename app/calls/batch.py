@@ -1,9 +1,8 @@
 """The bulk path: many calls of one action, bounded concurrency over one shared AsyncClient.
 
-Input is JSON lines (one object per line) or CSV (a header row, one row per call). Keys are the
-action's input keys or labels (see `app.calls.values`); a JSON line may also nest objects
-(`{"body": {"name": "x"}}` fills `body.name`). The key `$path` gives a call's dynamic path.
-Bad lines are reported with their line number and skipped; they never stop the batch.
+Input is JSON lines or CSV, read by `app.calls.batchinput` (bad lines are reported with their
+number and skipped; they never stop the batch). An interrupted batch (cancel) records the calls
+that were in flight as `cancelled`, so the history and the summary hold every call started.
 
 Transport: httpx stays the API; its default transport (httpcore) degrades under concurrency, so
 the bulk path uses the httpx-aiohttp transport, reading bodies at once (app.calls.transport;
@@ -13,52 +12,31 @@ is fetched once for the whole batch (a rejected token is refetched once, for eve
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
-import json
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal, Optional
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable, Optional
 
 import httpx
 
-from app import jsonstrict
-from app.calls.build import Prepared, prepare
+from app.calls.batchinput import PATH_KEY, BadLine, BatchInput, BatchItem, format_of, read_batch
+from app.calls.build import Outgoing, Prepared, prepare
+from app.calls.client import CallClient
+from app.calls.credentials import AuthState
 from app.calls.history import History, HistoryBuffer
-from app.calls.record import CallResult, Masker
-from app.calls.send import AuthState, CallClient, HostCap, acall
+from app.calls.record import CallResult, Masker, RecordedExchange, RecordedRequest
+from app.calls.send import HostCap, acall
 from app.calls.transport import Transport, make_transport
-from app.calls.values import Input, ValuesError, coerce_text
 from app.model import Action
+from app.net import NetConfig
 from app.resolve import Resolver
 
-PATH_KEY = "$path"
+__all__ = ["PATH_KEY", "BadLine", "BatchInput", "BatchItem", "BatchSummary", "arun_batch", "format_of",
+           "read_batch", "run_batch"]
 DEFAULT_TRANSPORT: Transport = "aiohttp"
 MAX_FAILURES_KEPT = 200
-
-
-@dataclass(frozen=True)
-class BadLine:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    line: int
-    values: dict[str, Any]
-    path_suffix: str = ""
-
-
-@dataclass
-class BatchInput:
-    items: list[BatchItem] = field(default_factory=list)
-    bad: list[BadLine] = field(default_factory=list)
 
 
 @dataclass
@@ -97,98 +75,14 @@ class BatchSummary:
                 "callsPerS": round(self.calls_per_s, 1)}
 
 
-# -- input ---------------------------------------------------------------------------------------
-def read_batch(prepared: Prepared, text: str, fmt: Literal["jsonl", "csv"] = "jsonl") -> BatchInput:
-    """Parse and check every line; bad ones are collected with their line number."""
-    rows = _csv_rows(text, prepared.inputs) if fmt == "csv" else _jsonl_rows(text, prepared.inputs)
-    out = BatchInput()
-    for line, row in rows:
-        if isinstance(row, str):
-            out.bad.append(BadLine(line, row))
-            continue
-        suffix = row.pop(PATH_KEY, "") or ""
-        try:
-            out.items.append(BatchItem(line, prepared.check(row), str(suffix)))
-        except ValuesError as exc:
-            out.bad.append(BadLine(line, "; ".join(exc.problems)))
-    return out
-
-
-def format_of(path: str) -> Literal["jsonl", "csv"]:
-    return "csv" if path.lower().endswith((".csv", ".tsv")) else "jsonl"
-
-
-def _jsonl_rows(text: str, known: list[Input]) -> Iterable[tuple[int, Any]]:
-    keys = {i.key for i in known} | {i.label.lower() for i in known} | {PATH_KEY}
-    for n, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            data = jsonstrict.loads(raw)
-        except ValueError as exc:
-            yield n, f"not valid JSON ({exc.msg} at column {getattr(exc, 'colno', '?')})"
-            continue
-        if not isinstance(data, dict):
-            yield n, "expected a JSON object"
-            continue
-        yield n, _flatten(data, keys)
-
-
-def _flatten(data: dict[str, Any], keys: set[str], prefix: str = "") -> dict[str, Any]:
-    """Nested objects down to the input keys: {"body": {"name": x}} -> {"body.name": x}."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if path in keys or path.lower() in keys or prefix == "" and key.strip().lower() in keys:
-            out[path] = value
-        elif isinstance(value, dict) and any(k.startswith(path + ".") for k in keys):
-            out.update(_flatten(value, keys, path))
-        else:
-            out[path] = value  # unknown: reported by the check, with the known keys
-    return out
-
-
-def _csv_rows(text: str, known: list[Input]) -> Iterable[tuple[int, Any]]:
-    reader = csv.reader(io.StringIO(text), dialect=csv.excel_tab if _tabbed(text) else csv.excel)
-    types = {i.key: i.type for i in known} | {i.label.lower(): i.type for i in known}
-    header: Optional[list[str]] = None
-    try:
-        for row in reader:
-            n = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = [h.strip() for h in row]
-                continue
-            if len(row) != len(header):
-                yield n, f"expected {len(header)} cells, found {len(row)}"
-                continue
-            values: dict[str, Any] = {}
-            problems = []
-            for name, cell in zip(header, row):
-                ftype = types.get(name) or types.get(name.lower()) or "string"
-                try:
-                    value = coerce_text(ftype, cell)
-                except ValueError as exc:
-                    problems.append(f"{name}: {exc}")
-                    continue
-                if value is not None or cell.strip() == "null":
-                    values[name] = value
-            yield n, "; ".join(problems) if problems else values
-    except csv.Error as exc:
-        yield reader.line_num, f"not valid CSV: {exc}"
-
-
-def _tabbed(text: str) -> bool:
-    first = text.split("\n", 1)[0]
-    return "\t" in first and "," not in first
-
-
 # -- sending -------------------------------------------------------------------------------------
-def make_client(transport: Transport, concurrency: int, timeout: float) -> httpx.AsyncClient:
-    """The one client a batch shares (see app.calls.transport for the transports)."""
-    return CallClient(transport=make_transport(transport, concurrency), follow_redirects=True, timeout=timeout,
-                      eager=transport == "aiohttp")
+def make_client(transport: Transport, concurrency: int, timeout: float, net: Optional[NetConfig] = None) -> CallClient:
+    """The one client a batch shares (see app.calls.transport for the transports), with the same
+    proxies, TLS context and response cap as a single call (`net`)."""
+    net = net or NetConfig()
+    context = net.ssl_context()
+    options = net.client_options(lambda proxy: make_transport(transport, concurrency, context, proxy))
+    return CallClient(timeout=timeout, eager=transport == "aiohttp", max_body=net.response_max_bytes, **options)
 
 
 Progress = Callable[[int, int, BatchSummary], None]
@@ -200,9 +94,11 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
                      history: Optional[History] = None, source: str = "batch",
                      transport: Transport = DEFAULT_TRANSPORT, cap: Optional[HostCap] = None,
                      on_result: Optional[Callable[[BatchItem, CallResult], None]] = None,
-                     bad: Iterable[BadLine] = ()) -> BatchSummary:
-    """Send every item; returns the summary. `cancel` (a threading.Event) stops the batch soon."""
+                     bad: Iterable[BadLine] = (), net: Optional[NetConfig] = None) -> BatchSummary:
+    """Send every item; returns the summary. `cancel` (a threading.Event) stops the batch soon.
+    `net` (the response cap, proxies, TLS) defaults to the engine's, which the token call uses too."""
     prepared = prepared or prepare(action, resolver)
+    net = net or getattr(engine, "net", None) or NetConfig()
     seconds = timeout if timeout is not None else action.timeout_seconds
     summary = BatchSummary(total=len(items), bad=list(bad))
     masker = Masker(resolver.secret_values)
@@ -212,19 +108,32 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
     queue = iter(items)
     started = time.monotonic()
 
+    def done(item: BatchItem, result: CallResult) -> None:
+        _count(summary, item, result)
+        if buffer is not None:
+            buffer.add(result)
+        if on_result is not None:
+            on_result(item, result)
+        reporter.tick()
+
     async def worker(client: httpx.AsyncClient) -> None:
         for item in queue:
-            result = await acall(client, prepared, prepared.render(item.values, item.path_suffix), auth,
-                                 seconds, cap, source)
-            _count(summary, item, result)
-            if buffer is not None:
-                buffer.add(result)
-            if on_result is not None:
-                on_result(item, result)
-            reporter.tick()
+            try:
+                out = prepared.render(item.values, item.path_suffix)
+            except ValueError as exc:  # this line's request cannot be built: a bad line, the rest go on
+                summary.bad.append(BadLine(item.line, str(exc)))
+                summary.total -= 1
+                continue
+            started = time.monotonic()
+            try:
+                result = await acall(client, prepared, out, auth, seconds, cap, source)
+            except asyncio.CancelledError:  # interrupted in flight: recorded, the endpoint may have it
+                done(item, interrupted(prepared, out, masker, source, started))
+                raise
+            done(item, result)
 
     try:
-        async with make_client(transport, concurrency, seconds) as client:
+        async with make_client(transport, concurrency, seconds, net) as client:
             workers = [asyncio.ensure_future(worker(client)) for _ in range(max(1, min(concurrency, len(items))))]
             watcher = asyncio.ensure_future(_watch(cancel, workers)) if cancel is not None else None
             try:
@@ -267,6 +176,18 @@ async def _watch(cancel: threading.Event, workers: list["asyncio.Future[None]"])
         await asyncio.sleep(0.05)
     for task in workers:
         task.cancel()
+
+
+def interrupted(prepared: Prepared, out: Outgoing, masker: Masker, source: str, started: float) -> CallResult:
+    """A call cancelled while in flight: what was being sent (masked), outcome `cancelled`."""
+    request = RecordedRequest(out.method, masker.text(out.url), masker.headers(out.headers.items()),
+                              None if out.body is None else masker.text(out.body_text or ""))
+    reason = "interrupted while in flight: the endpoint may or may not have received it"
+    elapsed = (time.monotonic() - started) * 1000
+    return CallResult(prepared.action.name, "cancelled",
+                      datetime.now(timezone.utc) - timedelta(milliseconds=elapsed), elapsed,
+                      [RecordedExchange(request, None, reason, elapsed)], reason, source, out.values,
+                      out.path_suffix, reader=prepared.reader)
 
 
 def _count(summary: BatchSummary, item: BatchItem, result: CallResult) -> None:

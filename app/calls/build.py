@@ -8,9 +8,10 @@ which is what the bulk path needs. Values are checked (`app.calls.values.check_v
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
@@ -113,7 +114,7 @@ class Prepared:
                 query.append((name, value))
         target: Optional[httpx.URL] = None
         if path_suffix or query:
-            url = join_path(self.url, self._text(path_suffix, "the dynamic path")) if path_suffix else self.url
+            url = join_path(self.url, self.dynamic_path(path_suffix)) if path_suffix else self.url
             if self.query or query:
                 url = str(httpx.URL(url).copy_merge_params([*self.query, *query]))
         else:  # the common case: the URL parsed once for every call
@@ -137,6 +138,15 @@ class Prepared:
                 return "".join([texts[0], *(_encode(values[k]) + t for k, t in zip(keys, texts[1:]))]).encode()
         body = _render(self.plan, values)
         return _dumps([body] if self.root == "array" else body)
+
+    def dynamic_path(self, suffix: str) -> str:
+        """The dynamic path with its {{variables}} resolved; raises SetupError when it would climb
+        above the action's URL path (a `.` or `..` segment, encoded or not)."""
+        resolved = self._text(suffix, "the dynamic path")
+        problem = path_problem(resolved)
+        if problem:
+            raise SetupError(problem)
+        return resolved
 
     def _text(self, text: str, where: str) -> str:
         try:
@@ -194,6 +204,21 @@ def join_path(url: str, suffix: str) -> str:
     path = parts.path.rstrip("/") + "/" + suffix_path.lstrip("/") if suffix_path else parts.path
     query = "&".join(q for q in (parts.query, suffix_query) if q)
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+
+
+_SEGMENT_SPLIT = re.compile(r"[/\\]")
+
+
+def path_problem(suffix: str) -> Optional[str]:
+    """Why a dynamic path may not be used, or None. URLs resolve `..` (and servers decode `%2e%2e`,
+    some treat `\\` as `/`), so a dot segment would reach paths beside or above the action's own
+    (the sandbox's control API was reached that way): refused, not encoded, so the mistake shows."""
+    path = unquote(suffix.partition("?")[0])
+    for segment in _SEGMENT_SPLIT.split(path):
+        if segment in (".", ".."):
+            return (f"the dynamic path {suffix!r} has a {segment!r} segment: a dynamic path is appended "
+                    "to the action's URL path and may not climb above it")
+    return None
 
 
 def _url_problem(url: str) -> Optional[str]:

@@ -82,7 +82,8 @@ class RecordedResponse:
     headers: list[tuple[str, str]]
     body: str
     elapsed_ms: float
-    truncated: bool = False
+    truncated: bool = False  # the body kept here is shorter than the one read
+    cut_at: Optional[int] = None  # the read stopped at this many bytes (the response cap): the rest was never read
 
     def header(self, name: str) -> Optional[str]:
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)
@@ -207,6 +208,8 @@ class CallResult:
         parts.append(f"in {self.duration_ms:.0f} ms")
         if self.attempts > 1:
             parts.append(f"after {self.attempts} attempts")
+        if self.response is not None and self.response.cut_at is not None:
+            parts.append(f"(response truncated at {self.response.cut_at:,} bytes)")
         line = " ".join(parts)
         reason = self.error or (failure_reason(self.data, self.response.body) if self.response and not self.ok else "")
         return f"{line}: {reason}" if reason else line
@@ -234,7 +237,8 @@ class CallResult:
             if ex.get("response"):
                 r = ex["response"]
                 resp = RecordedResponse(r["status"], r.get("reason", ""), [tuple(h) for h in r["headers"]],  # type: ignore[misc]
-                                        r.get("body", ""), r.get("elapsedMs", 0.0), r.get("truncated", False))
+                                        r.get("body", ""), r.get("elapsedMs", 0.0), r.get("truncated", False),
+                                        r.get("truncatedAt"))
             exchanges.append(RecordedExchange(req, resp, ex.get("error"), ex.get("elapsedMs", 0.0)))
         return cls(
             action=data["action"], outcome=data["outcome"],
@@ -252,7 +256,8 @@ def _exchange_dict(ex: RecordedExchange) -> dict[str, Any]:
         "request": {"method": req.method, "url": req.url, "headers": req.headers, "body": req.body},
         "response": None if resp is None else {
             "status": resp.status, "reason": resp.reason, "headers": resp.headers,
-            "body": resp.body, "elapsedMs": round(resp.elapsed_ms, 2), "truncated": resp.truncated},
+            "body": resp.body, "elapsedMs": round(resp.elapsed_ms, 2), "truncated": resp.truncated,
+            "truncatedAt": resp.cut_at},
         "error": ex.error, "elapsedMs": round(ex.elapsed_ms, 2),
     }
 

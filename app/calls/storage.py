@@ -4,7 +4,7 @@
 column holds: positional, header pairs as "Name: value" lines, so encoding a call costs a third
 of the dict form (measured: it is most of what recording adds to a batch call).
 
-A batch's calls share their request headers (one masked list, see `send.AuthState.headers`): given
+A batch's calls share their request headers (one masked list, see `credentials.AuthState.headers`): given
 a `share` function (`History.part_id`), their text is stored once and the rows hold its id;
 `unpack` is then given the reverse (`History.part_text`) to put them back.
 """
@@ -36,6 +36,8 @@ def _exchange(ex: RecordedExchange, share: Optional[Share]) -> list[Any]:
     req, resp = ex.request, ex.response
     packed_resp = None if resp is None else [resp.status, resp.reason, _headers_text(resp.headers), resp.body,
                                              round(resp.elapsed_ms, 2), resp.truncated]
+    if resp is not None and resp.cut_at is not None:
+        packed_resp.append(resp.cut_at)  # optional last item: rows stored before it have six
     return [req.method, req.url, _request_headers(req.headers, share), req.body, packed_resp, ex.error,
             round(ex.elapsed_ms, 2)]
 
@@ -85,6 +87,7 @@ def _unpack_exchange(ex: list[Any], unshare: Optional[Unshare]) -> RecordedExcha
         req_headers = unshare(req_headers)
     response: Optional[RecordedResponse] = None
     if resp is not None:
-        status, reason, headers, resp_body, resp_elapsed, truncated = resp
-        response = RecordedResponse(status, reason, _headers(headers), resp_body, resp_elapsed, truncated)
+        status, reason, headers, resp_body, resp_elapsed, truncated, *cut = resp
+        response = RecordedResponse(status, reason, _headers(headers), resp_body, resp_elapsed, truncated,
+                                    cut[0] if cut else None)
     return RecordedExchange(RecordedRequest(method, url, _headers(req_headers), req_body), response, error, elapsed)

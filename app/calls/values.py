@@ -14,16 +14,19 @@ required field is an error.
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Mapping, Optional
 
-from app import jsonstrict
-from app.model import Action, PayloadField
+from app.model import Action, JsonError, PayloadField, parse_json
 from app.model.payload import type_problem
 
 Kind = Literal["payload", "header", "query"]
 LIST_TYPES = frozenset({"listString", "listInteger", "listDecimal", "listBoolean", "listDateTime",
                         "listObject", "listAny"})
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 class ValuesError(ValueError):
@@ -215,16 +218,14 @@ def coerce_text(ftype: str, text: str) -> Any:
         return None
     if ftype in ("string", "dateTime", "dateOnly"):
         return text
+    # Plain ASCII digits only: Python's int() and float() also take "1_000", "nan", "inf" and other scripts' digits.
     if ftype == "integer":
-        try:
-            return int(stripped)
-        except ValueError:
-            raise ValueError(f"expected an integer, got {text!r}") from None
+        if not _INTEGER.match(stripped):
+            raise ValueError(f"expected an integer, got {text[:40]!r}")
+        return int(stripped)
     if ftype == "decimal":
-        try:
-            number = float(stripped)
-        except ValueError:
-            raise ValueError(f"expected a number, got {text!r}") from None
+        if not _NUMBER.match(stripped) or not math.isfinite(number := float(stripped)):
+            raise ValueError(f"expected a number, got {text[:40]!r}")
         return int(number) if number.is_integer() and "." not in stripped and "e" not in stripped.lower() else number
     if ftype == "boolean":
         lowered = stripped.lower()
@@ -234,8 +235,8 @@ def coerce_text(ftype: str, text: str) -> Any:
             return False
         raise ValueError(f"expected true or false, got {text!r}")
     try:
-        return jsonstrict.loads(stripped)
-    except ValueError:
+        return parse_json(stripped)
+    except JsonError:
         if ftype == "listString":
             return [part.strip() for part in stripped.split("|")]
         raise ValueError(f"expected JSON ({ftype}), got {text[:40]!r}") from None

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -114,6 +116,8 @@ def run_import(args: argparse.Namespace) -> int:
     except (StoreError, SecretError, OSError) as exc:
         raise CliError(f"{exc}; nothing was imported") from None
     done = [{"name": s.action.name, "missingSecrets": s.missing_secrets} for s in saved]
+    for item in saved:
+        _warn_session_only(services.secrets, item.action)
     lines = [f"imported {d['name']}" + (f" (enter secrets: {', '.join(d['missingSecrets'])})" if d["missingSecrets"] else "") for d in done]
     emit(args, done, "\n".join(lines))
     return 0
@@ -121,6 +125,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     ws = services_of(args).workspace
+    if args.output is not None and not args.output.strip():
+        raise CliError("-o needs a file name")
     names = ws.names() if args.all else args.names
     if not names:
         raise CliError("name the actions to export, or use --all")
@@ -130,7 +136,10 @@ def run_export(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     text = export_bundle(actions)
     if args.output:
-        Path(args.output).write_text(text, "utf-8")
+        try:
+            Path(args.output).write_text(text, "utf-8")
+        except OSError as exc:
+            raise CliError(f"-o {args.output}: {exc.strerror}") from None
         print(f"exported {len(actions)} action{'s' if len(actions) != 1 else ''} to {args.output}")
     else:
         print(text, end="")
@@ -142,8 +151,7 @@ def run_validate(args: argparse.Namespace) -> int:
     try:
         items = read_bundle(text, where=args.file)
     except (ImportProblem, JsonError, ValueError) as exc:
-        emit(args, {"valid": False, "errors": [str(exc)]})
-        raise CliError(str(exc)) from None
+        raise CliError(str(exc), data={"valid": False, "errors": [str(exc)]}) from None
     warnings = [f"{i.action.name}: {w}" for i in items for w in i.action.endpoint.warnings()]
     emit(args, {"valid": True, "actions": [i.action.name for i in items], "warnings": warnings},
          "\n".join([f"valid: {', '.join(i.action.name for i in items)}"] + [f"warning: {w}" for w in warnings]))
@@ -160,9 +168,11 @@ def run_import_auth(args: argparse.Namespace) -> int:
         return externalize_secrets(action.model_copy(update={"auth": auth}), services.secrets)
 
     try:
+        import_auth(text, ws.load(args.name).auth, where=args.file)  # bad input refused before the lock is taken
         updated = ws.update(args.name, change)  # read and write in one locked step
     except (StoreError, ImportProblem, JsonError) as exc:
         raise CliError(str(exc)) from None
+    _warn_session_only(services.secrets, updated)
     missing = [ref.secret for ref in updated.secret_refs() if ref.secret.startswith("missing/")]
     note = f" (enter the secret{'s' if len(missing) > 1 else ''} it masks in the window)" if missing else ""
     emit(args, {"name": updated.name, "missingSecrets": missing}, f"authentication of {updated.name} updated{note}")
@@ -223,8 +233,17 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_problems(problems: list[str]) -> None:
-    import sys
+def _warn_session_only(secrets: Any, action: Action) -> None:
+    """A secret put in a session-only store is gone when the command ends: say so."""
+    if not secrets.session_only:
+        return
+    kept = [ref for ref in action.secret_refs() if secrets.get(ref) is not None]
+    if kept:
+        print(f"warning: secrets are session-only (--session-secrets or ACTION_STUDIO_SECRETS=session): "
+              f"the {len(kept)} secret{'s' if len(kept) > 1 else ''} of {action.name} "
+              "will be forgotten when this command ends; import it with a keyring to keep them", file=sys.stderr)
 
+
+def _report_problems(problems: list[str]) -> None:
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)

@@ -1,13 +1,17 @@
-"""`auth test NAME` (run the token call, show request/response/token masked) and `auth from-curl`."""
+"""`auth test NAME` (run the token call, show request/response/token masked) and `auth from-curl`.
+
+`auth test` exits 0 when the authentication works, 3 when the token endpoint answered an error or
+could not be reached, 1 when nothing could be sent (a missing secret or variable, bad input).
+"""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-from typing import Any, Iterator, Optional
+from typing import Any
 
-from app.cli.common import CliError, add_call_options, emit, parse_vars, read_input, services_of
+from app.cli.calling import add_call_options, call_resolver, parse_vars
+from app.cli.common import EXIT_CALL_FAILED, CliError, check_timeout, emit, read_input, services_of
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verbs = auth.add_subparsers(dest="verb", metavar="VERB", required=True)
     p = add_parser(verbs, "test", help="run the authentication of an action (the token call for custom)")
     p.add_argument("name", help="action name")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="S", help="token call timeout in seconds")
+    p.add_argument("--timeout", type=float, metavar="S",
+                   help="token call timeout, 1-30 s (default: the action's timeout)")
     add_call_options(p)
     p.set_defaults(func=run_test)
     p = add_parser(verbs, "from-curl", help="turn a token cURL command into a customAuthorization")
@@ -25,19 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--into", metavar="NAME",
                    help="store it as the authentication of action NAME (created if missing); "
                         "secrets go to the keyring")
+    p.add_argument("--host-variable", action="store_true",
+                   help="write a known vendor host as its environment variable (https://ims-na1.adobelogin.com "
+                        "as {{imsUrl}}), so the environment, and --sandbox, choose the host")
     p.set_defaults(func=run_from_curl)
-
-
-@contextlib.contextmanager
-def _sandbox(enabled: bool, services: Any) -> Iterator[Optional[str]]:
-    if not enabled:
-        yield None
-        return
-    from app.sandbox import Sandbox, SandboxConfig
-
-    with Sandbox(SandboxConfig(port=0)) as sandbox:
-        services.share_secrets_with(sandbox)
-        yield sandbox.base_url
 
 
 def run_test(args: argparse.Namespace) -> int:
@@ -67,22 +63,38 @@ def _guarded(func: Any, args: argparse.Namespace) -> int:
 def _test(args: argparse.Namespace) -> int:
     from app.auth import AuthEngine
 
-    overrides = parse_vars(args.var)
+    check_timeout(args.timeout)
+    parse_vars(args.var)  # options first: a bad one is said before the workspace is read
     services = services_of(args)
-    action = services.workspace.load(args.name)
-    with _sandbox(args.sandbox, services) as url:
-        if url:
-            overrides.setdefault("baseUrl", url)
-            overrides.setdefault("sandbox.url", url)
-        resolver = services.resolver(args.env, overrides)
-        engine = AuthEngine(services.secrets, timeout=args.timeout)
-        result = engine.test(action.auth, resolver)
+    try:
+        action = services.workspace.load(args.name)
+        if args.sandbox:
+            _warn_vendor_host(action)
+        timeout = args.timeout if args.timeout is not None else action.timeout_seconds
+        with call_resolver(args, services) as resolver:
+            engine = AuthEngine(services.secrets, timeout=timeout, net=services.net())
+            result = engine.test(action.auth, resolver)
+    finally:
+        services.close()
     data = result.to_dict()
     data["action"] = action.name
     emit(args, data, _describe(action.name, result))
-    if not result.ok and not args.json:
+    if result.ok:
+        return 0
+    if not args.json:
         print(f"error: {action.name}: {result.reason}", file=sys.stderr)
-    return 0 if result.ok else 1
+    return EXIT_CALL_FAILED if result.request is not None else 1  # no request: nothing was sent
+
+
+def _warn_vendor_host(action: Any) -> None:
+    """--sandbox replaces variables, not a host written out: say so before the call fails."""
+    from app.auth.vendors import vendor_host
+
+    found = vendor_host(getattr(action.auth, "endpoint", ""))
+    if found:
+        print(f"warning: the token endpoint names the vendor's host {found.origin}, which --sandbox cannot "
+              f"replace: write it as {found.placeholder} (auth from-curl --host-variable does) so that "
+              "the environment chooses the host", file=sys.stderr)
 
 
 def _describe(name: str, result: Any) -> str:
@@ -109,35 +121,77 @@ def _describe(name: str, result: Any) -> str:
 
 
 def _from_curl(args: argparse.Namespace) -> int:
-    from app.auth import parse_curl
-    from app.model import Action
+    from app.auth import host_offer, parse_curl, use_host_variable
 
+    _check_into(args.into)
     text = read_input("-") if args.curl == "-" else args.curl
+    offer = host_offer(text)
+    if args.host_variable:
+        text, offer = use_host_variable(text)
     imported = parse_curl(text)
     data: dict[str, Any] = imported.to_dict()
-    stored = None
-    if args.into:
-        services = services_of(args)
-        workspace = services.workspace
-        existing = workspace.find_name(args.into)
-        auth = imported.with_secrets_stored(services.secrets)
-        if existing:
-            action = workspace.load(existing)
-            previous = action.name
-        else:
-            action, previous = Action(name=args.into), None
-        action = action.model_copy(update={"auth": auth})
-        stored = workspace.save(Action.model_validate(action.model_dump()), previous_name=previous).name
-        data["stored"] = {"action": stored, "created": existing is None}
+    stored = _store_into(args, imported) if args.into is not None else None
+    if stored:
+        data["stored"] = stored
     emit(args, data, json.dumps(imported.auth.dump(), indent=2, ensure_ascii=False))
     if not args.json:
-        for name in sorted(imported.secrets):
-            where = "stored in the keyring" if stored else "use --into NAME to store it in the keyring"
-            print(f"secret: {name} shown as ******** ({where})", file=sys.stderr)
-        for item in imported.ignored:
-            print(f"ignored: {item}", file=sys.stderr)
-        for warning in imported.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        if stored:
-            print(f"stored as the authentication of action {stored}", file=sys.stderr)
+        _notes(imported, stored, offer, args.host_variable)
     return 0
+
+
+def _check_into(name: Any) -> None:
+    """--into is checked before anything is stored: a refused name leaves no secret behind."""
+    from app.model.rules import name_problem
+
+    if name is None:
+        return
+    if not name.strip():
+        raise CliError("--into needs an action name")
+    problem = name_problem(name)
+    if problem:
+        raise CliError(f"--into {name!r}: {problem}")
+
+
+def _store_into(args: argparse.Namespace, imported: Any) -> dict[str, Any]:
+    """Save the auth into the action (created if missing); its secrets go to the keyring, and
+    come out again if the save fails."""
+    from app.model import Action, SecretRef
+
+    services = services_of(args)
+    workspace = services.workspace
+    existing = workspace.find_name(args.into)
+    action = workspace.load(existing) if existing else Action(name=args.into)
+    Action.model_validate(action.model_copy(update={"auth": imported.auth}).model_dump())  # before any put
+    auth = imported.with_secrets_stored(services.secrets)
+    new_refs = [v for v in [*auth.headers.values(), *(auth.body.body_params.values() if auth.body else [])]
+                if isinstance(v, SecretRef)]
+    updated = Action.model_validate(action.model_copy(update={"auth": auth}).model_dump())
+    try:
+        name = workspace.save(updated, previous_name=existing).name
+    except BaseException:
+        for ref in new_refs:
+            services.secrets.delete(ref)
+        raise
+    if new_refs and services.secrets.session_only:
+        print("warning: secrets are session-only (--session-secrets or ACTION_STUDIO_SECRETS=session): "
+              f"{', '.join(sorted(imported.secrets))} of {name} is forgotten when this command ends; "
+              "run it with a keyring to keep it", file=sys.stderr)
+    return {"action": name, "created": existing is None}
+
+
+def _notes(imported: Any, stored: Any, offer: Any, replaced: bool) -> None:
+    for name in sorted(imported.secrets):
+        where = "stored in the keyring" if stored else "use --into NAME to store it in the keyring"
+        print(f"secret: {name} shown as ******** ({where})", file=sys.stderr)
+    for item in imported.ignored:
+        print(f"ignored: {item}", file=sys.stderr)
+    for warning in imported.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if offer and replaced:
+        print(f"note: {offer.origin} is written as {offer.placeholder}: each environment sets it "
+              "(the sample's sandbox environment and --sandbox point it at the sandbox)", file=sys.stderr)
+    elif offer:
+        print(f"note: {offer.origin} is the vendor's own host, so only the real service answers (--sandbox "
+              f"cannot replace it): --host-variable writes it as {offer.placeholder} instead", file=sys.stderr)
+    if stored:
+        print(f"stored as the authentication of action {stored['action']}", file=sys.stderr)

@@ -37,7 +37,11 @@ def run_sample(args: argparse.Namespace) -> int:
     from app.secrets import SecretStore
 
     home = resolve_home(args.home) if getattr(args, "home", None) else sample_home()
-    problems = install_sample(home, SecretStore())
+    store = SecretStore()
+    problems = install_sample(home, store)
+    if not store.available:  # not a failure: --sandbox commands put the demo secrets in memory themselves
+        problems = ["no OS keyring: the demo secrets could not be stored; commands run with --sandbox keep them "
+                    "in memory for that run"]
     emit(args, {"home": str(home), "problems": problems},
          "\n".join([f"sample workspace at {home}"] + [f"warning: {p}" for p in problems]))
     return 0

@@ -9,6 +9,8 @@ from typing import Any
 
 from app.cli.common import CliError, emit, home_of
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer: ids and limits past it cannot even be asked for
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from app.cli.main import add_parser
@@ -60,7 +62,7 @@ def run_list(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
     with _open(args) as history:
-        rows = history.rows(_where(args), limit=args.limit)
+        rows = history.rows(_where(args), limit=min(args.limit, MAX_ID))
     lines = [f"{r.id:>6}  {r.time[:19]}  {r.action:<24} {r.source:<7} {r.outcome:<14} {r.duration_ms:>8.0f} ms"
              + (f"  {r.error}" if r.error else "") for r in rows]
     emit(args, [r.to_dict() for r in rows], "\n".join(lines) if lines else "no recorded calls match")
@@ -69,7 +71,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     with _open(args) as history:
-        result = history.result(args.id)
+        result = history.result(args.id) if 0 < args.id <= MAX_ID else None
     if result is None:
         raise CliError(f"no recorded call with id {args.id}")
     data = result.to_dict()

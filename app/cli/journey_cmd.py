@@ -1,4 +1,5 @@
-"""`action-studio journey`: list, show and validate the workspace's journeys.
+"""`action-studio journey`: list, show and validate the workspace's journeys (run, runs and trace:
+app.cli.journey_run and app.cli.journey_runs).
 
 A journey is named by its name in the workspace, or by a file path (`.json`, or anything with a
 path separator). Exit codes: 0 done (valid), 1 not found, unreadable or invalid, 2 usage. With
@@ -18,7 +19,7 @@ from app.cli.common import CliError, emit, home_of
 def register(subparsers: argparse._SubParsersAction) -> None:
     from app.cli.main import add_parser
 
-    journey = add_parser(subparsers, "journey", help="list, show or validate journeys")
+    journey = add_parser(subparsers, "journey", help="list, show, validate and run journeys; their runs and traces")
     verbs = journey.add_subparsers(dest="verb", metavar="VERB", required=True)
     add_parser(verbs, "list", help="the workspace's journeys").set_defaults(func=run_list)
     p = add_parser(verbs, "show", help="one journey: properties and nodes with their paths")
@@ -27,6 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = add_parser(verbs, "validate", help="check a journey against the workspace's actions (exit 1 on errors)")
     p.add_argument("journey", metavar="NAME|FILE")
     p.set_defaults(func=run_validate)
+    from app.cli import journey_run, journey_runs
+
+    journey_run.register(verbs)
+    journey_runs.register(verbs)
 
 
 def _fail(args: argparse.Namespace, message: str, problems: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from app.cli.common import CliError, common_options
+from app.cli.common import CliError, common_options, print_error
 
 # Each module exposes register(subparsers); a subparser sets func=run(args) -> exit code.
 COMMAND_MODULES = [
@@ -22,9 +22,21 @@ COMMAND_MODULES = [
 ]
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors are a JSON object too when --json was given."""
+
+    json_errors = False
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        if self.json_errors:
+            self.exit(print_error(True, f"{self.prog}: {message}", 2))
+        super().error(message)
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES, json_errors: bool = False) -> argparse.ArgumentParser:
     parent = common_options()
-    parser = argparse.ArgumentParser(
+    _Parser.json_errors = json_errors  # subcommand parsers are _Parsers too (argparse makes them)
+    parser = _Parser(
         prog="action-studio", parents=[parent],
         description="Configure, test and send journey custom actions. With no command, opens the window.",
     )
@@ -42,9 +54,9 @@ def add_parser(subparsers: argparse._SubParsersAction, name: str, **kwargs: obje
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Opening the window must be fast: don't import every command's modules to parse its options.
-    parser = build_parser(["app.cli.gui_cmd"] if _wants_gui(argv) else COMMAND_MODULES)
+    parser = build_parser(["app.cli.gui_cmd"] if _wants_gui(argv) else COMMAND_MODULES, "--json" in argv)
     args = parser.parse_args(argv)
-    for name, default in (("home", None), ("json", False), ("sample", False)):
+    for name, default in (("home", None), ("json", False), ("sample", False), ("session_secrets", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
     if args.command is None:  # no command: open the window
@@ -55,19 +67,37 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.parse_args([args.command, "--help"])
         return 2
     try:
+        _check_arguments(argv)
+        _choose_secrets(args)
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.code
+        return print_error(args.json, str(exc), exc.code, exc.data)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        return _report(exc)
+        return _report(exc, args.json)
 
 
-def _report(exc: Exception) -> int:
+def _check_arguments(argv: list[str]) -> None:
+    """Text the shell could not decode (invalid UTF-8) is refused, unless it names an existing file."""
+    for n, arg in enumerate(argv, start=1):
+        if any("\udc80" <= c <= "\udcff" for c in arg) and not os.path.exists(arg):
+            raise CliError(f"argument {n} is not valid UTF-8 text")
+
+
+def _choose_secrets(args: argparse.Namespace) -> None:
+    """--session-secrets is ACTION_STUDIO_SECRETS=session for this process (every secret store
+    made from here on, the window's too, keeps secrets in memory); a value not understood is said."""
+    from app.secrets import CHOICE_VAR, session_only_chosen
+
+    if args.session_secrets:
+        os.environ[CHOICE_VAR] = "session"
+    session_only_chosen()
+
+
+def _report(exc: Exception, as_json: bool) -> int:
     """The environment refused (no keyring, a read-only or full disk): say what, exit 1. Anything
     else is a bug of ours: a one-line report, the traceback on request, exit 70."""
     from app.secrets import SecretError  # imported here: opening the window must stay fast
@@ -75,13 +105,11 @@ def _report(exc: Exception) -> int:
     from app.store import StoreError
 
     if isinstance(exc, (SecretError, SettingsError, StoreError, OSError)):
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return print_error(as_json, str(exc), 1)
     if os.environ.get("ACTION_STUDIO_DEBUG"):
         raise exc
-    print(f"error: internal error ({type(exc).__name__}: {exc}); "
-          "run again with ACTION_STUDIO_DEBUG=1 for the details and please report it", file=sys.stderr)
-    return 70
+    return print_error(as_json, f"internal error ({type(exc).__name__}: {exc}); run again with "
+                       "ACTION_STUDIO_DEBUG=1 for the details and please report it", 70)
 
 
 def _wants_gui(argv: list[str]) -> bool:

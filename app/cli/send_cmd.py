@@ -1,7 +1,9 @@
 """`action-studio send`: call an action once (`--values`) or many times (`--batch`).
 
 Exit codes: 0 every call got a 2xx; 3 an endpoint answered an error or a call failed (the output
-says which and why); 1 invalid input (values, batch lines, options, configuration).
+says which and why); 1 invalid input (values, batch lines, options, configuration); 130 / 143 a
+batch interrupted by Ctrl+C / SIGTERM (the calls in flight are reported and recorded).
+Input is read and checked before anything is sent or recorded.
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ import sys
 import threading
 from typing import Any, Iterator, Optional
 
-from app import jsonstrict
-from app.cli.common import CliError, add_call_options, emit, parse_vars, read_input, services_of
+from app.cli.calling import add_call_options, call_resolver, parse_vars
+from app.cli.common import EXIT_CALL_FAILED, CliError, check_timeout, emit, load_json, read_input, services_of
+from app.model.base import check_placeholders
 
-EXIT_FAILED = 3
+MAX_SHOWN = 20  # bad lines and failures printed one by one
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,47 +49,29 @@ def run(args: argparse.Namespace) -> int:
     _check_options(args)
     services = services_of(args)
     try:
-        with _sandbox(args, services) as overrides:
-            action = _load(services, args.name)
-            try:
-                resolver = services.resolver(args.env, overrides)
-            except ValueError as exc:
-                raise CliError(str(exc)) from None
-            with _history(args, services) as history:
-                if args.batch:
-                    return _batch(args, services, action, resolver, history)
-                return _single(args, services, action, resolver, history)
+        action = _load(services, args.name)
+        if args.batch:
+            text = read_input(args.batch)
+            with call_resolver(args, services) as resolver:
+                return _batch(args, services, action, resolver, text)
+        values, body = _single_input(args, action)
+        with call_resolver(args, services) as resolver:
+            return _single(args, services, action, resolver, values, body)
     finally:
         services.close()
 
 
 def _check_options(args: argparse.Namespace) -> None:
-    if args.timeout is not None and not 1 <= args.timeout <= 30:
-        raise CliError("--timeout must be between 1 and 30 seconds")
+    check_timeout(args.timeout)
+    parse_vars(args.var)
     if not 1 <= args.concurrency <= 512:
         raise CliError("--concurrency must be between 1 and 512")
     if args.body and args.batch:
         raise CliError("--body sends one call; it cannot be combined with --batch")
-
-
-@contextlib.contextmanager
-def _sandbox(args: argparse.Namespace, services: Any) -> Iterator[dict[str, str]]:
-    """With --sandbox: a sandbox for this command, the environment pointed at it, demo secrets seeded."""
-    overrides = parse_vars(args.var)
-    if not args.sandbox:
-        yield overrides
-        return
-    from app.sample import seed_sample_secrets
-    from app.sandbox import Sandbox, SandboxConfig
-    from app.services import SANDBOX_URL_VAR
-
-    if not services.secrets.available:  # the sandbox takes demo credentials only: memory is enough
-        services.secrets.use_session_only()
-    for problem in seed_sample_secrets(services.secrets):
-        print(f"warning: {problem}", file=sys.stderr)
-    with Sandbox(SandboxConfig(port=0)) as sandbox:
-        services.share_secrets_with(sandbox)
-        yield {SANDBOX_URL_VAR: sandbox.base_url, **overrides}
+    try:
+        check_placeholders(args.path)
+    except ValueError as exc:
+        raise CliError(f"--path {args.path!r}: {exc}") from None
 
 
 @contextlib.contextmanager
@@ -114,34 +99,38 @@ def _load(services: Any, name: str) -> Any:
         raise CliError(str(exc)) from None
 
 
-def _json_file(path: str, what: str) -> Any:
-    text = read_input(path)
-    try:
-        return jsonstrict.loads(text)
-    except ValueError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}: " if hasattr(exc, "lineno") else ""
-        raise CliError(f"{what} {path}: not valid JSON ({where}{getattr(exc, 'msg', exc)})") from None
+def _single_input(args: argparse.Namespace, action: Any) -> tuple[dict[str, Any], Any]:
+    """The values and the raw body (or None) of one call, from the files or the example."""
+    from app.calls import inputs
 
-
-def _single(args: argparse.Namespace, services: Any, action: Any, resolver: Any, history: Any) -> int:
-    from app.calls import SetupError, ValuesError, example_values, send
-
-    values = _json_file(args.values, "--values") if args.values else example_values(action)
+    body = load_json(args.body, "--body") if args.body else None
+    if not args.values:  # the example's values; with --body only those of headers and query parameters
+        return {i.key: i.example for i in inputs(action) if body is None or i.kind != "payload"}, body
+    values = load_json(args.values, "--values")
     if not isinstance(values, dict):
         raise CliError(f"--values {args.values}: expected a JSON object of values")
-    body = _json_file(args.body, "--body") if args.body else None
+    return values, body
+
+
+def _single(args: argparse.Namespace, services: Any, action: Any, resolver: Any, values: dict[str, Any],
+            body: Any) -> int:
+    from app.calls import SetupError, ValuesError, send
+
     try:
         result = send(action, values, engine=services.auth, resolver=resolver, timeout=args.timeout,
-                      path_suffix=args.path, body=body, source="manual", history=history)
+                      path_suffix=args.path, body=body, source="manual")
     except ValuesError as exc:
         raise CliError(f"{'--values ' + args.values if args.values else 'the example values'}: "
                        + "\n  ".join(exc.problems)) from None
     except SetupError as exc:
         raise CliError(str(exc)) from None
+    with _history(args, services) as history:  # recorded once sent: bad input writes nothing
+        if history is not None:
+            history.add(result)
     emit(args, result.to_dict(), _result_text(result))
     if not result.ok:
         print(f"failed: {action.name}: {result.summary()}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_CALL_FAILED
     return 0
 
 
@@ -154,39 +143,53 @@ def _result_text(result: Any) -> str:
     return "\n".join(lines)
 
 
-def _batch(args: argparse.Namespace, services: Any, action: Any, resolver: Any, history: Any) -> int:
+def _batch(args: argparse.Namespace, services: Any, action: Any, resolver: Any, text: str) -> int:
     from app.calls.batch import format_of, read_batch, run_batch
     from app.calls.build import SetupError, prepare
 
-    text = read_input(args.batch)
     try:
         prepared = prepare(action, resolver)
     except SetupError as exc:
         raise CliError(str(exc)) from None
     parsed = read_batch(prepared, text, args.format or format_of(args.batch))
-    for bad in parsed.bad[:20]:
-        print(f"{args.batch}: {bad}", file=sys.stderr)
-    if len(parsed.bad) > 20:
-        print(f"{args.batch}: ... and {len(parsed.bad) - 20} more bad lines", file=sys.stderr)
+    _print_lines(args.batch, parsed.bad)
     if not parsed.items:
         raise CliError(f"{args.batch}: no valid line to send")
-    cancel = threading.Event()
+    cancel, stopped_by = threading.Event(), []
+
+    def stop(signum: int, _frame: Any) -> None:
+        stopped_by.append(signum)
+        cancel.set()
+
     bar = _ProgressBar() if sys.stderr.isatty() and not getattr(args, "json", False) else None
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        summary = run_batch(action, parsed.items, engine=services.auth, resolver=resolver, prepared=prepared,
-                            concurrency=args.concurrency, timeout=args.timeout, cancel=cancel, history=history,
-                            progress=bar.update if bar else None, transport=args.transport, bad=parsed.bad)
+        with _history(args, services) as history:
+            summary = run_batch(action, parsed.items, engine=services.auth, resolver=resolver, prepared=prepared,
+                                concurrency=args.concurrency, timeout=args.timeout, cancel=cancel,
+                                history=history, progress=bar.update if bar else None,
+                                transport=args.transport, bad=parsed.bad)
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if bar:
             bar.done()
-    for line, reason in summary.failures[:20]:
+    _print_lines(args.batch, summary.bad[len(parsed.bad):])  # lines whose request could not be built
+    for line, reason in summary.failures[:MAX_SHOWN]:
         print(f"failed: line {line}: {reason}", file=sys.stderr)
     emit(args, summary.to_dict(), summary.line())
+    if stopped_by:
+        return 128 + stopped_by[0]
     if summary.failed or summary.cancelled:
-        return EXIT_FAILED
+        return EXIT_CALL_FAILED
     return 1 if summary.bad else 0
+
+
+def _print_lines(source: str, bad: list[Any]) -> None:
+    for item in bad[:MAX_SHOWN]:
+        print(f"{source}: {item}", file=sys.stderr)
+    if len(bad) > MAX_SHOWN:
+        print(f"{source}: ... and {len(bad) - MAX_SHOWN} more bad lines", file=sys.stderr)
 
 
 class _ProgressBar:

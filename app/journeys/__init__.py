@@ -6,4 +6,9 @@ cycles, order, what holds on every path), `validate` (with `checkexpr` and `find
 warnings naming node, field and position), `profiles` (streamed CSV / JSON lines / JSON array input,
 with `cells` and `jsonarray`), `traces` (the per-run SQLite trace writer; `tracerecords`: what the
 runner hands it; `tracereader`: runs, states, counts by SQL), `expr` (the expression language).
+The runner: `runner` (JourneyRun: workers over the streamed rows, cancel, the trace), `runstate`
+(what the profiles share), `steps` (a profile's way, a handler per node type) and `actionstep`
+(an action node's call), `actionplan` (targets, requests and credentials prepared once, real hosts),
+`targets` (sandbox, env, mock, dry), `capping` and `throttle` (the platform's limits at run time),
+`clock` (presets, virtual time, seeded draws), `reentry`, `progress` (live counts for the CLI/window).
 """

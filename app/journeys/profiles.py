@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,17 @@ class ProfileSource:
 
     def close(self) -> None:
         self._text.close()
+
+    def position(self) -> tuple[int, Optional[int]]:
+        """(bytes read so far, the input's size or None): a streamed run's progress and ETA. The
+        text layer reads ahead, so the position runs up to a chunk ahead of the rows given."""
+        raw = self._text.buffer
+        try:
+            at = raw.tell()
+            size = os.fstat(raw.fileno()).st_size
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            return 0, None
+        return at, size if size > 0 else None
 
     def __enter__(self) -> "ProfileSource":
         return self

@@ -101,6 +101,7 @@ class TraceWriter:
         self._failure: Optional[BaseException] = None
         self._seq = self._step_id = self._attempt_id = 0
         self._parts: dict[str, int] = {}
+        self._last_iso: tuple[Optional[datetime], Optional[str]] = (None, None)
         self.written = 0
         self.state = "running"
 
@@ -234,11 +235,11 @@ class TraceWriter:
     def _profile_row(self, seq: int, p: ProfileTrace) -> tuple[Any, ...]:
         path = [s.node for s in p.steps]
         return (seq, p.row, p.profile_id, p.outcome, p.code, self.masker.text(p.error) if p.error else None,
-                _json(path), path[-1] if path else None, _iso(p.entered_at), _iso(p.ended_at), p.wall_ms)
+                _json(path), path[-1] if path else None, self._iso(p.entered_at), self._iso(p.ended_at), p.wall_ms)
 
     def _step_row(self, step_id: int, seq: int, idx: int, s: StepTrace) -> tuple[Any, ...]:
         text = self.masker.text  # mapped values come from the profile and event, but never trust them
-        return (step_id, seq, idx, s.node, s.port, s.next, _iso(s.virtual_at), s.wall_at, s.wall_ms,
+        return (step_id, seq, idx, s.node, s.port, s.next, self._iso(s.virtual_at), s.wall_at, s.wall_ms,
                 text(_json(s.values)) if s.values is not None else None,
                 text(_json(s.why)) if s.why is not None else None, s.outcome, text(s.error) if s.error else None)
 
@@ -252,6 +253,12 @@ class TraceWriter:
                 m.text(a.error) if a.error else None, a.method, m.text(a.url), headers, req_body, req_note,
                 _json(m.headers(a.response_headers)) if a.status is not None else None, resp_body, resp_note,
                 a.queue_ms, a.network_ms, int(a.network_ms > SLOW_MS), a.wall_at)
+
+    def _iso(self, value: Optional[datetime]) -> Optional[str]:
+        """A profile's steps mostly share one virtual time (the same object): its text is reused."""
+        if value is not self._last_iso[0]:
+            self._last_iso = (value, _iso(value))
+        return self._last_iso[1]
 
     def _part(self, db: sqlite3.Connection, text: str) -> int:
         """Request header sets repeat across a run's calls: each is stored once."""
@@ -271,8 +278,8 @@ def _remove(path: Path) -> None:
         pass
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+# One encoder for every row: json.dumps with options builds a new one per call (~9 us of ~14).
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
 def _iso(value: Optional[datetime]) -> Optional[str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from app.masking import is_secret_key as is_secret_key  # the rule lives in app.masking
 from app.model import rules
-from app.model.base import Model, Value, check_placeholders
+from app.model.base import Model, SecretRef, Value, check_placeholders
 
 TIME_UNITS = ("milliseconds", "seconds", "minutes", "hours", "days", "months", "years")
 TimeUnit = Literal["milliseconds", "seconds", "minutes", "hours", "days", "months", "years"]
@@ -40,9 +40,28 @@ class ApiKeyAuth(Model):
         return name
 
 
+def flat_text(what: str) -> BeforeValidator:
+    """Header and body values are text or a {secret} reference: one that is neither is said in one
+    line (instead of pydantic's three about the union), at its own key's path (body.bodyParams.a)."""
+
+    def check(value: object) -> object:
+        if not isinstance(value, (str, SecretRef)) and not (isinstance(value, dict) and set(value) == {"secret"}):
+            kind = "null" if value is None else {dict: "an object", list: "a list",
+                                                 bool: "true/false"}.get(type(value), "a number")
+            raise ValueError(f"the {what} is {kind}; custom authentication sends flat text values: "
+                             "write it as text (a JSON string if need be) or a {{variable}}")
+        return value
+
+    return BeforeValidator(check)
+
+
+FlatParam = Annotated[Value, flat_text("body parameter")]
+FlatHeader = Annotated[Value, flat_text("header")]
+
+
 class CustomBody(Model):
     body_type: Literal["form", "json"] = "form"
-    body_params: dict[str, Value] = Field(default_factory=dict)
+    body_params: dict[str, FlatParam] = Field(default_factory=dict)
 
 
 class CacheDuration(Model):
@@ -78,7 +97,7 @@ class CustomAuth(Model):
     type: Literal["customAuthorization"] = "customAuthorization"
     endpoint: str = "https://"
     method: Literal["GET", "POST"] = "POST"
-    headers: dict[str, Value] = Field(default_factory=dict)
+    headers: dict[str, FlatHeader] = Field(default_factory=dict)
     body: Optional[CustomBody] = None
     token_in_response: str = "json://access_token"
     cache_duration: Optional[CacheDuration] = None

@@ -52,8 +52,9 @@ def check_placeholders(text: str) -> None:
         raise ValueError("malformed {{variable}}: use {{name}} with letters, digits, _ . -")
 
 
-def format_loc(loc: tuple[Any, ...]) -> str:
-    """Turn a pydantic location into a readable path: endpoint.headers[2].name."""
+def format_loc(loc: tuple[Any, ...], root: str = "(action)") -> str:
+    """Turn a pydantic location into a readable path: endpoint.headers[2].name; `root` names the
+    document itself (an action by default; "" when the caller already named the file)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -64,19 +65,22 @@ def format_loc(loc: tuple[Any, ...]) -> str:
             continue
         else:
             out += ("." if out else "") + str(part)
-    return out or "(action)"
+    return out or root
 
 
-def error_lines(exc: ValidationError) -> list[str]:
+def error_lines(exc: ValidationError, root: str = "(action)") -> list[str]:
     """Every validation error as 'path: reason', the reason without pydantic's prefixes."""
     lines = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
-        msg = err["msg"]
+        # Documents are validated from parsed JSON: a non-object where a model goes is said in JSON's
+        # words, not as "a valid dictionary or instance of <class>".
+        msg = "Input should be an object" if err["type"] == "model_type" else err["msg"]
         for prefix in ("Value error, ", "Assertion failed, "):
             if msg.startswith(prefix):
                 msg = msg[len(prefix):]
-        lines.append(f"{format_loc(loc)}: {msg}")
+        where = format_loc(loc, root)
+        lines.append(f"{where}: {msg}" if where else msg)
     return lines
 
 

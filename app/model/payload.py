@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Any, Iterator, Literal, Optional
 
 from pydantic import Field, field_validator, model_validator
@@ -130,6 +131,18 @@ def parse_json(text: str, where: str = "") -> Any:
         raise JsonError(_friendly(exc.msg), exc.lineno, exc.colno, where) from None
     except RecursionError:
         raise JsonError("nested too deeply", 1, 1, where) from None
+    except ValueError:  # an integer past Python's conversion limit (sys.get_int_max_str_digits)
+        line, column = _long_number_at(text)
+        raise JsonError(f"a number with more than {sys.get_int_max_str_digits()} digits is too long",
+                        line, column, where) from None
+
+
+def _long_number_at(text: str) -> tuple[int, int]:
+    """Line and column (1-based) of the first number too long to convert."""
+    match = re.search(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1), text)
+    start = match.start() if match else 0
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
 
 
 def _friendly(msg: str) -> str:

@@ -113,3 +113,19 @@ def test_real_secret_service(tmp_path: Path) -> None:
                           text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "SecretService" in done.stdout
+
+
+def test_session_only_by_choice_never_touches_the_keyring(memory_keyring, monkeypatch) -> None:
+    monkeypatch.setenv("ACTION_STUDIO_SECRETS", "session")
+    store = SecretStore()
+    ref = store.put("s3cret", hint="x")
+    assert store.session_only and store.reveal(ref) == "s3cret"
+    assert memory_keyring.data == {}
+
+
+def test_a_secrets_choice_not_understood_makes_the_store_unavailable(monkeypatch) -> None:
+    monkeypatch.setenv("ACTION_STUDIO_SECRETS", "disk")
+    store = SecretStore()
+    assert not store.available and "ACTION_STUDIO_SECRETS='disk' is not understood" in (store.problem or "")
+    with pytest.raises(SecretError, match="not understood"):
+        store.put("x")

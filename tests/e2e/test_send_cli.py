@@ -3,9 +3,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests.helpers.hanging_server import hanging_server
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = {"Named user": "u1", "Event name": "opened", "Value": 2, "Transaction id": "t1"}
@@ -105,3 +110,55 @@ def test_batch_with_bad_lines_then_history(sample_home: Path, tmp_path: Path) ->
 def test_history_without_calls(tmp_path: Path) -> None:
     done = cli("history", "list", home=tmp_path / "empty")
     assert done.returncode == 1 and "no history" in done.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_batch_reports_and_records_the_calls_in_flight(sample_home: Path, tmp_path: Path,
+                                                                      signum: int) -> None:
+    batch = tmp_path / "events.jsonl"
+    batch.write_text("\n".join(json.dumps({"customerId": f"c{i}"}) for i in range(1, 21)))
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    with hanging_server() as server:
+        child = subprocess.Popen([sys.executable, "-m", "app", "--home", str(sample_home), "send", "notifyWebhook",
+                                  "--batch", str(batch), "--concurrency", "3", "--var", f"baseUrl={server.url}"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            assert server.wait_for(3), "three calls in flight"
+            child.send_signal(signum)
+            out, err = child.communicate(timeout=60)
+        finally:
+            child.kill()
+    assert child.returncode == 128 + signum, err
+    assert "sent 3 of 20; 0 ok; failed: cancelled x3; cancelled" in out
+    assert sorted(err.count(f"failed: line {n}: cancelled") for n in (1, 2, 3)) == [1, 1, 1]
+    assert "may or may not have received it" in err and "Traceback" not in err
+    rows = json.loads(cli("history", "list", "--json", home=sample_home).stdout)
+    assert sorted((r["outcome"], r["method"]) for r in rows) == [("cancelled", "POST")] * 3
+
+
+def test_csv_from_excel_with_bad_rows_sends_the_good_ones(sample_home: Path, tmp_path: Path) -> None:
+    rows = ["\ufeffNamed user,Event name,Value,Transaction id", "u1,opened,1,t1", 'u2,opened,2,"t2',
+            "u3,opened,3,t3", "u4,op\x00ened,4,t4", "u5,opened,5,t5"]
+    events = tmp_path / "events.csv"
+    events.write_text("\r\n".join(rows) + "\r\n", "utf-8")
+    done = cli("send", "airshipCustomEvent", "--batch", str(events), "--sandbox", home=sample_home)
+    assert done.returncode == 1  # every call succeeded, but two rows were bad input
+    assert "sent 3 of 3; 3 ok; 2 bad lines skipped" in done.stdout
+    assert f'{events}: line 3: a quote (") opened on this line is never closed' in done.stderr
+    assert f"{events}: line 5: holds a NUL character" in done.stderr
+    sent = json.loads(cli("history", "list", "--json", home=sample_home).stdout)
+    assert len(sent) == 3 and all(r["outcome"] == "http_200" for r in sent)
+
+
+def test_errors_are_json_under_json(sample_home: Path) -> None:
+    done = cli("send", "nosuch", "--json", home=sample_home)
+    assert done.returncode == 1 and done.stderr == ""
+    assert json.loads(done.stdout) == {"error": "no action named 'nosuch' in this workspace", "exitCode": 1}
+
+
+def test_a_raw_body_needs_no_payload_values(sample_home: Path, tmp_path: Path) -> None:
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps({"anything": ["goes", 1]}))
+    done = cli("send", "notifyWebhook", "--body", str(body), "--sandbox", "--json", home=sample_home)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["data"]["body"] == {"anything": ["goes", 1]}

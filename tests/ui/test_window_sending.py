@@ -14,7 +14,6 @@ def test_test_request_button_sends_through_the_saved_action(window, qtbot):
     assert button is not None and button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = window.panels.request_dialogs[-1]
-    qtbot.addWidget(dialog)
     assert dialog.action.name == "notifyWebhook"
     dialog.form.editors["customerId"].editor.setText("c-77")
     with qtbot.waitSignal(dialog.finished_call, timeout=20000) as blocker:
@@ -36,7 +35,6 @@ def test_unsaved_edits_are_saved_before_a_test_request(window, qtbot, services):
     qtbot.waitUntil(lambda: bool(window.panels.request_dialogs), timeout=15000)
     wait_idle(qtbot)
     dialog = window.panels.request_dialogs[-1]
-    qtbot.addWidget(dialog)
     assert dialog.action.description == "changed before the test"
     assert services.workspace.load("notifyWebhook").description == "changed before the test"
     dialog.close()

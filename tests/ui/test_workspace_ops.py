@@ -73,7 +73,7 @@ def test_drop_a_json_file_imports_it(window, qtbot, tmp_path, services):
 
 
 def test_environments_dialog_edits_variables_and_the_active_one(window, qtbot, answers, services):
-    def drive(dialog):  # the window owns the dialog and deletes it once shown: not qtbot's to close
+    def drive(dialog):
         assert dialog.env_list.count() == 2
         dialog.env_list.setCurrentRow(1)  # production
         model = dialog.model
@@ -101,7 +101,7 @@ def test_environments_dialog_edits_variables_and_the_active_one(window, qtbot, a
 
 
 def test_environments_dialog_refuses_a_bad_variable_name(window, qtbot, answers, services):
-    def drive(dialog):  # the window owns the dialog and deletes it once shown: not qtbot's to close
+    def drive(dialog):
         row = dialog.model.add_row()
         dialog.model.setData(dialog.model.index(row, 0), "bad name")
         dialog.on_save()

@@ -1,11 +1,12 @@
-"""The "Test authentication" row: its widgets, the test in a worker, the busy state, the result line
-and the Details dialog.
+"""The "Test authentication" row: its widgets, the test in a worker, the busy state, Cancel, the
+result line and the Details dialog.
 
 The section decides whether the auth is ready to test; `AuthTester` runs it with the pending
 secrets overlaid (nothing is written to the keyring) and masks every secret the test used.
 """
 from __future__ import annotations
 
+import threading
 from typing import Any, Optional
 
 import shiboken6
@@ -31,9 +32,11 @@ class AuthTester(QObject):
         self._generation = 0
         self._last_result: Any = None
         self._result_secrets: set[str] = set()
+        self._stop: Optional[threading.Event] = None  # set to end the running test's token call
         self.details_dialog: Optional[DetailsDialog] = None
         self._build(view)
         self.details_button.clicked.connect(self.show_details)
+        self.cancel_button.clicked.connect(self.on_cancel_clicked)
 
     def _build(self, view: QWidget) -> None:
         # The widgets are the section's own children (not a row widget) so that the row takes no
@@ -47,6 +50,11 @@ class AuthTester(QObject):
         self.busy.setMaximumWidth(80)
         self.busy.setTextVisible(False)
         self.busy.hide()
+        self.cancel_button = QToolButton(view)
+        self.cancel_button.setObjectName("cancelAuthTestButton")
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop the running test (its token call is ended)")
+        self.cancel_button.hide()
         self.result = QLabel(view)
         self.result.setObjectName("authResult")
         self.result.setWordWrap(True)
@@ -61,24 +69,35 @@ class AuthTester(QObject):
         self.row = QHBoxLayout()
         self.row.addWidget(self.button)
         self.row.addWidget(self.busy)
+        self.row.addWidget(self.cancel_button)
         self.row.addWidget(self.result, 1)
         self.row.addWidget(self.details_button)
 
     def start(self, auth: Any, pending: dict[str, str]) -> None:
         """Test `auth` in a worker; `pending` are the typed secrets it uses (ref key -> value)."""
+        self.cancel()  # a test still running is replaced
         self._generation += 1
         generation = self._generation
+        self._stop = threading.Event()
         self._set_busy(True)
         workers.run_in_background(
-            _run_test, self._services, auth, pending,
+            _run_test, self._services, auth, pending, self._stop,
             on_done=self._guarded(lambda answer: self._on_tested(generation, answer, set(pending.values()))),
             on_error=self._guarded(lambda exc: self._on_crashed(generation, exc)),
         )
 
     def cancel(self) -> None:
-        """Forget a running test (its result will be ignored) and leave the busy state."""
+        """Stop a running test (its token call ends, its result is ignored) and leave the busy state."""
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
         self._generation += 1
         self._set_busy(False)
+
+    def on_cancel_clicked(self) -> None:
+        if self.is_testing():
+            self.cancel()
+            self.show_result(None, "● test cancelled")
 
     def is_testing(self) -> bool:
         return not self.button.isEnabled()
@@ -87,6 +106,7 @@ class AuthTester(QObject):
         if generation != self._generation:
             return  # the action changed meanwhile
         result, revealed = answer
+        self._stop = None
         self._set_busy(False)
         self._last_result = result
         self._result_secrets = pending | revealed
@@ -97,6 +117,7 @@ class AuthTester(QObject):
     def _on_crashed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
             return
+        self._stop = None
         self._set_busy(False)
         self.show_result(None, f"● the test could not run: {exc}", "error")
 
@@ -104,6 +125,7 @@ class AuthTester(QObject):
         self.button.setEnabled(not busy)
         self.button.setText("Testing…" if busy else "Test authentication")
         self.busy.setVisible(busy)
+        self.cancel_button.setVisible(busy)
         if busy:
             self.show_result(None, "Testing…")
 
@@ -139,8 +161,10 @@ class AuthTester(QObject):
         return call
 
 
-def _run_test(services: Services, auth: Any, pending: dict[str, str]) -> tuple[Any, set[str]]:
-    """Worker side (no widgets): the test result and the secret values it resolved, to mask them."""
+def _run_test(services: Services, auth: Any, pending: dict[str, str],
+              stop: threading.Event) -> tuple[Any, set[str]]:
+    """Worker side (no widgets): the test result and the secret values it resolved, to mask them.
+    `stop` set (Cancel, or another action shown) ends the token call at once."""
     resolver = overlay_resolver(services, pending)
-    result = services.auth.test(auth, resolver)
+    result = services.auth.test(auth, resolver, cancel=stop)
     return result, set(resolver.secret_values)

@@ -63,16 +63,19 @@ def test_from_curl_into_then_test_against_the_sandbox(cli):
     assert "5678" not in out.stdout + out.stderr
 
 
-def test_failed_test_exits_1_with_the_reason(cli):
+def test_failed_test_exits_3_with_the_reason(cli):
+    """Like `send`: 3 when the endpoint answered an error or could not be reached (README)."""
     command = seed_command().replace("https://ims-na1.adobelogin.com", "{{baseUrl}}").replace("5678", "9999")
     assert cli("auth", "from-curl", command, "--into", "badSecret").returncode == 0
     out = cli("auth", "test", "badSecret", "--sandbox")
-    assert out.returncode == 1
+    assert out.returncode == 3
     assert "error: badSecret: the token endpoint answered 400 invalid_client: invalid client_secret parameter" \
         in out.stderr
     assert "9999" not in out.stdout + out.stderr and "Traceback" not in out.stderr
     out = cli("auth", "test", "badSecret", "--var", "baseUrl=http://127.0.0.1:9", "--json")
-    assert out.returncode == 1 and "connection refused by 127.0.0.1:9" in json.loads(out.stdout)["reason"]
+    assert out.returncode == 3 and "connection refused by 127.0.0.1:9" in json.loads(out.stdout)["reason"]
+    out = cli("auth", "test", "badSecret", "--json")  # nothing sent: a configuration problem
+    assert out.returncode == 1 and "undefined variable" in json.loads(out.stdout)["reason"]
 
 
 def test_sample_workspace_authenticates_against_the_sandbox(cli, tmp_path):
@@ -113,11 +116,39 @@ def test_failed_extraction_never_prints_the_token(cli):
     stored["auth"]["tokenInResponse"] = "json://data.token"
     path.write_text(json.dumps(stored))
     out = cli("auth", "test", "wrongPath", "--sandbox", "--json")
-    assert out.returncode == 1, out.stderr
+    assert out.returncode == 3, out.stderr  # the endpoint answered: 3 (1 is for nothing sent)
     result = json.loads(out.stdout)
     assert "json://data.token was not found" in result["reason"]
     assert json.loads(result["response"]["body"])["access_token"] == "********"
     assert "eyJ" not in out.stdout + out.stderr  # the sandbox's tokens are JWT-shaped
     out = cli("auth", "test", "wrongPath", "--sandbox")
-    assert out.returncode == 1 and "access_token" in out.stdout
+    assert out.returncode == 3 and "access_token" in out.stdout
     assert "eyJ" not in out.stdout + out.stderr
+
+
+def test_the_seed_pasted_as_is_reaches_the_sandbox_with_host_variable(cli):
+    as_is = cli("auth", "from-curl", seed_command(), "--into", "asIs")
+    assert as_is.returncode == 0
+    assert "--host-variable writes it as {{imsUrl}} instead" in as_is.stderr
+    # Session-only secrets: the stored secret is not read, so nothing is sent to the vendor's host.
+    out = cli("auth", "test", "asIs", "--sandbox", "--session-secrets")
+    assert out.returncode == 1 and "the secret for body parameter client_secret is not in the keyring" in out.stderr
+    assert "warning: the token endpoint names the vendor's host https://ims-na1.adobelogin.com" in out.stderr
+
+    out = cli("auth", "from-curl", seed_command(), "--into", "imsToken", "--host-variable")
+    assert out.returncode == 0, out.stderr
+    assert "note: https://ims-na1.adobelogin.com is written as {{imsUrl}}" in out.stderr
+    stored = json.loads((cli.home / "actions" / "imsToken.json").read_text())
+    assert stored["auth"]["endpoint"] == "{{imsUrl}}/ims/token/v3"
+    out = cli("auth", "test", "imsToken", "--sandbox", "--json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert json.loads(out.stdout)["ok"] and "warning" not in out.stderr
+
+
+def test_a_refused_into_name_stores_nothing(cli):
+    command = "curl -X POST https://t.example/token -d client_id=1 -d client_secret=SEKRIT"
+    for name, message in (("../evil", "--into '../evil': the name contains '.', '/'"),
+                          ("", "--into needs an action name"), ("  ", "--into needs an action name")):
+        out = cli("auth", "from-curl", command, "--into", name)
+        assert out.returncode == 1 and out.stderr.startswith(f"error: {message}"), out.stderr
+    assert not cli.keyring.exists() and not (cli.home / "actions").exists()

@@ -13,7 +13,7 @@ from app.model import MASK, SecretRef
 
 from tests.app.auth.conftest import resolver_for
 
-SEED = next(Path("/work/shared/seeds").glob("000_*.txt"))
+SEED = next((Path(__file__).resolve().parents[2] / "seeds").glob("000_*.txt"))  # a copy of shared/seeds/000
 SCOPE = "openid,AdobeID,read_organizations,additional_info.projectedProductContext,session"
 FORM = {"grant_type": "client_credentials", "client_id": "1234", "client_secret": MASK, "scope": SCOPE}
 
@@ -163,3 +163,38 @@ def test_to_curl_masks_secrets_and_round_trips(store, sandbox):
     again = parse_curl(revealed)
     assert again.auth.endpoint == f"{sandbox.base_url}/ims/token/v3"
     assert again.auth.body.body_params == FORM and again.secrets == {"client_secret": "5678"}
+
+
+def test_the_seed_s_vendor_host_can_be_written_as_its_variable():
+    from app.auth import host_offer, use_host_variable
+
+    offer = host_offer(seed_command())
+    assert (offer.origin, offer.placeholder) == ("https://ims-na1.adobelogin.com", "{{imsUrl}}")
+    text, used = use_host_variable(seed_command())
+    assert used == offer and parse_curl(text).auth.endpoint == "{{imsUrl}}/ims/token/v3"
+    assert parse_curl(text).secrets == {"client_secret": "5678"}
+    assert use_host_variable("curl -X POST https://auth.example.com/token") == (
+        "curl -X POST https://auth.example.com/token", None)
+    # The origin first appears in a header: the URL is left alone rather than the wrong place changed.
+    referer = "curl -H 'Referer: https://ims-na1.adobelogin.com' https://ims-na1.adobelogin.com/ims/token/v3"
+    assert use_host_variable(referer) == (referer, None)
+
+
+def test_a_dns_failure_on_a_vendor_host_suggests_the_sandbox():
+    import socket
+
+    import httpx
+
+    from app.auth.request import TokenRequest
+    from app.auth.token import transport_error
+
+    def failure(url: str) -> str:
+        request = TokenRequest("POST", url, {}, b"", None, "", frozenset())  # type: ignore[arg-type]
+        exc = httpx.ConnectError("[Errno -2] Name or service not known")
+        exc.__cause__ = socket.gaierror(-2, "Name or service not known")
+        return str(transport_error(exc, request, 30))
+
+    vendor = failure("https://ims-na1.adobelogin.com/ims/token/v3")
+    assert vendor.startswith("DNS failure: the host name 'ims-na1.adobelogin.com' could not be resolved")
+    assert "use the sandbox environment (or --sandbox) and write the URL with {{imsUrl}}" in vendor
+    assert "sandbox" not in failure("https://auth.example.com/token")

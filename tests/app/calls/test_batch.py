@@ -203,3 +203,34 @@ def test_the_eager_transport_leaves_redirects_and_decoding_to_httpx(local_server
     assert moved.status_code == 307 and moved.headers["location"] == "/moved"  # not followed by aiohttp
     zipped = asyncio.run(post("/x/gz"))
     assert zipped.headers["content-encoding"] == "gzip" and zipped.json() == {"path": "/x/gz", "body": {"a": 1}}
+
+
+def test_a_cancelled_batch_records_the_calls_in_flight(services, tmp_path) -> None:
+    """Cancelled while 3 calls wait on a server that never answers: all 3 are counted and recorded."""
+    from app.services import SANDBOX_URL_VAR
+    from tests.helpers.hanging_server import hanging_server
+
+    action = services.workspace.load("notifyWebhook")
+    items = [BatchItem(i, {"customerId": f"c{i}"}) for i in range(1, 11)]
+    cancel = threading.Event()
+    with hanging_server() as server, History(tmp_path / "h.sqlite3") as history:
+        resolver = services.resolver(overrides={SANDBOX_URL_VAR: "unused", "baseUrl": server.url})
+        waiter = threading.Thread(target=lambda: server.wait_for(3) and cancel.set())
+        waiter.start()
+        summary = run_batch(action, items, engine=services.auth, resolver=resolver, concurrency=3,
+                            timeout=30, cancel=cancel, history=history)
+        waiter.join()
+        rows = history.rows(limit=50)
+    assert summary.cancelled and summary.sent == 3 and summary.failed == {"cancelled": 3}
+    assert sorted(line for line, _ in summary.failures) == [1, 2, 3]
+    assert all("interrupted while in flight" in reason for _, reason in summary.failures)
+    assert sorted(r.outcome for r in rows) == ["cancelled"] * 3
+    assert all(r.url.endswith("/notify") and r.method == "POST" for r in rows)
+
+
+def test_a_batch_line_whose_path_climbs_is_a_bad_line(webhook) -> None:
+    _, prepared = webhook
+    lines = '{"customerId": "a", "$path": "../../_sandbox/faults"}\n{"customerId": "b", "$path": "ok/1"}\n'
+    parsed = read_batch(prepared, lines)
+    assert [(i.line, i.path_suffix) for i in parsed.items] == [(2, "ok/1")]
+    assert parsed.bad[0].line == 1 and "may not climb above" in parsed.bad[0].reason

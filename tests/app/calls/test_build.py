@@ -119,3 +119,16 @@ def test_payload_template_gives_the_bytes_of_the_whole_payload(services, resolve
     assert json.loads(prepared.render(full).body)["b"] == {"c": 1, "d": None, "e": [2.25, None, {"k": "v"}]}
     partial = {k: v for k, v in full.items() if k != "b.d"}  # an unfilled optional field: rendered, omitted
     assert json.loads(prepared.render(partial).body)["b"] == {"c": 1, "e": [2.25, None, {"k": "v"}]}
+
+
+@pytest.mark.parametrize("suffix", ["../../_sandbox/faults", "a/../../b", "..", "./x", "%2e%2e/x", "x/%2E%2E",
+                                    "..%2f..%2fadmin", "a\\..\\..\\b", "../x?y=1"])
+def test_a_dynamic_path_may_not_climb_above_the_url_path(plain: Resolver, suffix: str) -> None:
+    action = Action(name="t", endpoint=Endpoint(url="{{host}}/v1/items"))
+    with pytest.raises(SetupError, match="may not climb above"):
+        build(action, {}, plain, path_suffix=suffix)
+
+
+def test_dots_inside_a_segment_are_fine(plain: Resolver) -> None:
+    action = Action(name="t", endpoint=Endpoint(url="{{host}}/v1/items"))
+    assert build(action, {}, plain, path_suffix="v1.2/..x/a..b").url == "https://api.example/v1/items/v1.2/..x/a..b"

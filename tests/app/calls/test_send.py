@@ -151,3 +151,12 @@ def test_a_raw_body_replaces_the_payload_and_needs_no_payload_values(services, r
     result = send(action, {}, engine=services.auth, resolver=resolver, body=event)
     assert result.ok and result.body == event and result.values == {}
     assert '"raw_event"' in result.request.body
+
+
+def test_a_dynamic_path_cannot_reach_the_sandbox_control_api(call, sandbox) -> None:
+    from app.calls import SetupError
+
+    with pytest.raises(SetupError, match="may not climb above"):
+        call("notifyWebhook", path_suffix="../../_sandbox/faults")
+    assert sandbox.counters().get("echo", 0) == 0 and sandbox.counters().get("admin", 0) == 0
+    assert call("notifyWebhook", path_suffix="a/b").data["path"].endswith("/notify/a/b")

@@ -1,12 +1,8 @@
 """Fixtures for the pane sections: the seed payload, and no worker left running after a test."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QThreadPool
-
-SEED_000 = next(Path("/work/shared/seeds").glob("000_*.txt"), None)
 
 # The request payload of seed 000 as the seed prints it (line 16 lacks its closing quote).
 SEED_REQUEST = """{

@@ -1,0 +1,225 @@
+"""`action-studio journey run`: push profiles from a file through a journey, locally, and trace it.
+
+Calls go to the embedded sandbox by default (started for the command; without a keyring its demo
+secrets are kept in memory, as `send --sandbox` does). `--target NODE=env|mock:FILE|dry` points
+an action node elsewhere; a run that would call real hosts lists them and refuses unless armed
+(`--arm-real-calls`). Ctrl+C (or SIGTERM) stops the run within a second and keeps what finished.
+
+Exit codes: 0 the run completed (even if profiles took error paths or ended in error), 1 an invalid
+journey, input or setup (nothing is run), 2 usage, 130 the run was cancelled (the trace says what
+finished). With --json everything, errors included, is JSON on standard output.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from typing import Any, Iterator, Optional
+
+from app.cli.calling import add_call_options, parse_vars, resolver_of, seed_demo_secrets
+from app.cli.common import CliError, emit, services_of
+from app.cli.journey_cmd import _fail, _loaded, _report_lines
+from app.cli.journey_summary import summary_lines
+
+EXIT_CANCELLED = 130
+PRESETS = ("fast", "test-mode", "real-time")
+TARGET_KINDS = ("sandbox", "env", "mock", "dry")
+
+
+def register(verbs: argparse._SubParsersAction) -> None:
+    from app.cli.main import add_parser
+
+    p = add_parser(verbs, "run", help="run a journey locally over profiles from a file (traced under runs/)",
+                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("journey", metavar="NAME|FILE")
+    p.add_argument("--profiles", metavar="FILE", required=True,
+                   help="CSV, JSON lines or a JSON array, one profile per row ('-' = stdin)")
+    p.add_argument("--preset", choices=PRESETS, default="fast",
+                   help="fast (default: waits complete at once), test-mode (as the platform's test mode: 10 s "
+                        "waits, top split branch, no profile cap, at most 100 profiles), real-time (waits wait)")
+    p.add_argument("--target", metavar="NODE=TARGET", action="append", default=[], type=_target_arg,
+                   help="where an action node's calls go: sandbox (default), env, mock:FILE (a JSON list of "
+                        "responses, one per attempt), dry (built and recorded, not sent); repeatable")
+    p.add_argument("--seed", type=int, help="seed of the percentage splits and random() (default: a random one, "
+                                            "printed and stored in the trace)")
+    p.add_argument("--concurrency", metavar="N", type=int, default=16, help="profiles in flight (default 16)")
+    p.add_argument("--arm-real-calls", action="store_true",
+                   help="allow calls to real hosts (the run lists them first)")
+    add_call_options(p)
+    p.set_defaults(func=run)
+
+
+def _target_arg(text: str) -> tuple[str, str]:
+    node, sep, spec = text.partition("=")
+    if not sep or not node or spec.partition(":")[0] not in TARGET_KINDS:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NODE=sandbox, NODE=env, NODE=mock:FILE or NODE=dry")
+    return node, spec
+
+
+def run(args: argparse.Namespace) -> int:
+    journey, failed = _loaded(args)
+    if journey is None:
+        return int(failed)
+    services = services_of(args)
+    try:
+        return _run(args, services, journey)
+    except CliError as exc:
+        return _fail(args, str(exc))
+    finally:
+        services.close()
+
+
+def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
+    from app.journeys.actionplan import PlanError
+    from app.journeys.profiles import ProfilesError, ProfileSource
+    from app.journeys.runner import JourneyRun, RunOptions
+    from app.journeys.traces import TraceError
+    from app.journeys.validate import validate_in
+
+    report = validate_in(services.workspace, journey)
+    if not report.ok:
+        return _fail(args, f"{journey.name}: the journey is invalid; nothing was run",
+                     [line for line in _report_lines(report, []) if line.startswith("error")])
+    if report.warnings and not getattr(args, "json", False):
+        print(f"note: {len(report.warnings)} warning(s) (action-studio journey validate {journey.name} shows them)",
+              file=sys.stderr)
+    targets = _targets(args.target)
+    actions = {n: services.workspace.load(n) for n in journey.actions_used()}
+    try:
+        source = ProfileSource(sys.stdin.buffer, journey.entry, None, "stdin") if args.profiles == "-" \
+            else ProfileSource.open(args.profiles, journey.entry)
+    except ProfilesError as exc:
+        return _fail(args, str(exc))
+    cancel = threading.Event()
+    options = RunOptions(args.preset, args.seed, args.concurrency, targets, args.arm_real_calls)
+    needs_sandbox = any(targets.get(n.id) is None or targets[n.id].kind == "sandbox" for n in journey.action_nodes())
+    with source, _resolvers(args, services, needs_sandbox) as resolvers, _Bar.maybe(args, source) as bar:
+        try:
+            runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth, resolvers=resolvers,
+                                options=options, progress=bar.update if bar else None, cancel=cancel)
+        except PlanError as exc:
+            problems = list(exc.problems)
+            if getattr(exc, "from_sandbox", False):
+                problems.append("the sandbox target uses the environment named 'sandbox', else one whose variables "
+                                "use {{sandbox.url}}; none does in this workspace")
+            return _fail(args, f"{journey.name}: the run cannot start", problems)
+        _announce(args, runner)
+        with _signals(cancel):
+            try:
+                result = runner.run(source)
+            except TraceError as exc:  # the runs folder cannot be written (full, read-only)
+                return _fail(args, str(exc))
+    return _report(args, result)
+
+
+def _targets(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    from app.journeys.targets import Target, TargetError
+
+    out = {}
+    for node, spec in pairs:
+        try:
+            out[node] = Target.parse(spec)
+        except TargetError as exc:
+            raise CliError(f"--target {node}={spec}: {exc}") from None
+    return out
+
+
+@contextlib.contextmanager
+def _resolvers(args: argparse.Namespace, services: Any, needs_sandbox: bool) -> Iterator[Any]:
+    """The sandbox target's resolver (the environment pointing at {{sandbox.url}}, with a sandbox
+    started for this command) and the env target's (--env, else the active environment)."""
+    from app.journeys.actionplan import Resolvers
+    from app.services import SANDBOX_URL_VAR
+
+    overrides = parse_vars(args.var)
+    env = resolver_of(services, args.env, overrides)  # a wrong --env is said before a sandbox starts
+    if not (needs_sandbox or args.sandbox):
+        yield Resolvers(env, env)
+        return
+    from app.sandbox import Sandbox, SandboxConfig
+
+    seed_demo_secrets(services.secrets)
+    with Sandbox(SandboxConfig(port=0)) as sandbox:
+        services.share_secrets_with(sandbox)  # its request log masks every secret the run reveals
+        local = {SANDBOX_URL_VAR: sandbox.base_url, **overrides}
+        yield Resolvers(resolver_of(services, _sandbox_env(services), local),
+                        resolver_of(services, args.env, local) if args.sandbox else env)
+
+
+def _sandbox_env(services: Any) -> Optional[str]:
+    """The environment of the sandbox target: one named `sandbox`, else one using {{sandbox.url}}."""
+    envs = services.environments()
+    if envs.by_name("sandbox") is not None:
+        return "sandbox"
+    for env in envs.environments:
+        if any("{{sandbox.url}}" in str(v.value).replace(" ", "") for v in env.variables):
+            return str(env.name)
+    return None
+
+
+def _announce(args: argparse.Namespace, runner: Any) -> None:
+    """Real hosts first (an armed run), then what runs, on standard error."""
+    for host, nodes in runner.real_hosts.items():
+        print(f"real calls: {host} (from {', '.join(nodes)})", file=sys.stderr)
+    if not getattr(args, "json", False):
+        targets = ", ".join(f"{n}={t}" for n, t in runner.plan.targets().items())
+        print(f"running {runner.journey.name}: preset {runner.preset.name}, seed {runner.seed}, "
+              f"concurrency {runner.options.concurrency}, targets {targets or 'none'}", file=sys.stderr)
+        sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def _signals(cancel: threading.Event) -> Iterator[None]:
+    previous = {sig: signal.signal(sig, lambda *_: cancel.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _report(args: argparse.Namespace, result: Any) -> int:
+    from app.journeys.tracereader import TraceReader
+
+    with TraceReader(result.path) as reader:
+        summary = reader.summary()
+        problems = reader.profiles(outcome="rejected", limit=5) + [
+            p for o in ("error", "timedOut") for p in reader.profiles(outcome=o, limit=5)]
+        journey = reader.journey()
+    summary.update(cut=result.cut, elapsedS=round(result.elapsed_s, 3))
+    emit(args, summary, "\n".join(summary_lines(summary, journey, problems, result.cut)))
+    return EXIT_CANCELLED if result.state == "cancelled" else 0
+
+
+class _Bar:
+    """A tqdm bar on a terminal: profiles done, rate, ETA (the total estimated from the bytes read)."""
+
+    def __init__(self, source: Any) -> None:
+        from tqdm import tqdm
+
+        self.source = source
+        self.bar = tqdm(total=None, unit=" profiles", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    @classmethod
+    @contextlib.contextmanager
+    def maybe(cls, args: argparse.Namespace, source: Any) -> Iterator[Optional["_Bar"]]:
+        if getattr(args, "json", False) or not sys.stderr.isatty():
+            yield None
+            return
+        bar = cls(source)
+        try:
+            yield bar
+        finally:
+            bar.bar.close()
+
+    def update(self, progress: Any) -> None:
+        at, size = self.source.position()
+        if progress.limit is not None:
+            self.bar.total = progress.limit
+        elif size and at:
+            self.bar.total = max(progress.done, round(progress.rows_read * size / at))
+        self.bar.n = progress.done
+        self.bar.set_postfix({k: v for k, v in sorted(progress.outcomes.items())}, refresh=False)
+        self.bar.refresh()

@@ -1,0 +1,146 @@
+"""An action node for one profile: its Variable fields evaluated from their expressions, the request
+built by the call engine, sent to the node's target (through the journey's throttling queue and
+cap), each attempt recorded, and the response made readable to later expressions.
+
+2xx: on by `next`. An error or a timeout: the node's "timeout or error" path if it has one (where
+`@action{X.errorResponse...}` reads the error response), else the profile ends in `error` or
+`timedOut`. A value that cannot be computed or does not fit the field ends it in `error`, naming
+the node, the field, the position in the expression and the profile.
+"""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Optional
+
+from app.calls.build import Outgoing, SetupError
+from app.calls.record import CallResult
+from app.calls.send import acall
+from app.calls.values import ValuesError
+from app.journeys.actionplan import NodeCall
+from app.journeys.expr import EvalError
+from app.journeys.expr.values import to_json, to_text
+from app.journeys.model import ActionNode
+from app.journeys.targets import mock_call, placeholder_credentials
+from app.journeys.tracerecords import AttemptTrace, StepTrace
+
+if TYPE_CHECKING:
+    from app.journeys.runstate import RunState
+    from app.journeys.steps import ProfileRun
+
+
+async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Optional[str]:
+    call = p.run.call(node.id)
+    out = _request(p, node, call, step)
+    if out is None:
+        return None
+    if call.target.kind == "dry":
+        step.attempts.append(dry_attempt(call, out))
+        step.outcome = "dry"  # the platform's dry run: nothing sent, the response is null
+        return "next"
+    result, queue_ms = await send(p.run, call, out)
+    step.attempts = _attempts(result, call.target.kind, queue_ms)
+    step.outcome = result.outcome
+    _remember(p, call, result)
+    if result.ok:
+        return "next"
+    step.error = result.summary()  # why it failed, also when the error path goes on from here
+    if node.timeout_or_error:
+        return "timeoutOrError"
+    outcome = "timedOut" if result.outcome == "timedout" else "error"
+    return p.fail(outcome, f"node {node.title}: {result.summary()}", result.outcome)
+
+
+def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace) -> Optional[Outgoing]:
+    """The request for this profile, or None when its values cannot be made (the profile failed)."""
+    raw: dict[str, Any] = {}
+    field = ""
+    try:
+        for key, expr in call.mapping:
+            field = key
+            raw[key] = to_json(expr.compiled(p.ctx))
+        suffix = ""
+        if call.dynamic_path is not None:
+            field = ""
+            path = call.dynamic_path.compiled(p.ctx)
+            suffix = "" if path is None else to_text(path)
+    except EvalError as exc:
+        step.values = raw
+        return p.fail("error", p.where(node, f"mapping[{field}]" if field else "dynamicPath", exc))
+    try:
+        values = call.prepared.check(raw)
+        step.values = values
+        return call.prepared.render(values, suffix)
+    except ValuesError as exc:
+        step.values = raw
+        return p.fail("error", f"node {node.title}: the values do not fit {call.action.name!r} "
+                               f"(profile {p.row.profile_id}): " + "; ".join(exc.problems))
+    except SetupError as exc:
+        step.values = raw
+        return p.fail("error", f"node {node.title}: the request cannot be built: {exc}")
+
+
+async def send(run: "RunState", call: NodeCall, out: Outgoing) -> tuple[CallResult, float]:
+    """The call through its throttling queue and its cap; returns the result and the queue time (ms)."""
+    url, method = out.url, out.method
+    gate = run.capping.gate(url, method, out.parsed_url.host)
+    queue = run.throttling.queue(url, method)
+    t0 = time.monotonic()
+    if queue is not None:
+        await queue.wait()
+    if gate.connections is not None:
+        async with gate.connections:
+            return await _call(run, call, out, gate, t0)
+    return await _call(run, call, out, gate, t0)
+
+
+async def _call(run: "RunState", call: NodeCall, out: Outgoing, gate: Any, t0: float) -> tuple[CallResult, float]:
+    queue_ms = (time.monotonic() - t0) * 1000
+    client = run.client_for(call)
+    if call.target.kind == "mock":
+        with mock_call():
+            result = await acall(client, call.prepared, out, call.auth, run.timeout, gate, "journey")
+    else:
+        result = await acall(client, call.prepared, out, call.auth, run.timeout, gate, "journey")
+    if result.outcome == "capped":
+        result.error = gate.refusal
+    return result, queue_ms
+
+
+def _attempts(result: CallResult, target: str, queue_ms: float) -> list[AttemptTrace]:
+    """Each attempt as recorded (its outcome code from its answer or how it failed); the queue time
+    is the first attempt's (retries wait their backoff, not the queue)."""
+    return [AttemptTrace.from_exchange(ex, i + 1, target, queue_ms=queue_ms if i == 0 else 0.0,
+                                       wall_at=result.started_at.timestamp() if i == 0 else None)
+            for i, ex in enumerate(result.exchanges)]
+
+
+def _remember(p: "ProfileRun", call: NodeCall, result: CallResult) -> None:
+    """The response as later expressions read it (`@action{Name.path}`, jo_status_code, errorResponse),
+    and the journey properties about the last call."""
+    props = p.ctx.journey
+    props["lastActionExecutionElapsedTime"] = int(result.duration_ms)
+    props["lastExecutedActionErrorCode"] = None if result.ok else result.outcome
+    if not result.ok:
+        props["lastErrorCode"] = result.outcome
+    name = call.action.name
+    if name not in p.run.read_actions:
+        return  # nothing reads it: the body is not parsed
+    data = result.data
+    if result.ok:
+        p.ctx.actions[name] = {**data, "jo_status_code": result.outcome} if isinstance(data, dict) else {
+            "jo_status_code": result.outcome}
+        p.ctx.error_response = None
+    else:
+        p.ctx.actions[name] = {"jo_status_code": result.outcome, "errorResponse": data}
+        p.ctx.error_response = data if isinstance(data, dict) else None
+
+
+def dry_attempt(call: NodeCall, out: Outgoing) -> AttemptTrace:
+    """The request a dry step would send, masked, with no response."""
+    masker = call.auth.masker
+    headers, params = placeholder_credentials(call.action.auth)
+    target = out.parsed_url.copy_merge_params(params) if params else out.parsed_url
+    shown = masker.headers([("Host", target.netloc.decode("ascii")), *out.headers.items(), *headers.items()])
+    body = out.body_text
+    return AttemptTrace(1, "dry", out.method, masker.text(str(target)), shown,
+                        masker.text(body) if body is not None else None, outcome="dry", wall_at=time.time())

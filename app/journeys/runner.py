@@ -1,0 +1,210 @@
+"""Run a journey locally: profiles streamed from a file, each through the journey, traced.
+
+    run = JourneyRun(home, journey, actions, engine=services.auth, resolvers=Resolvers(sandbox_resolver),
+                     options=RunOptions(preset="fast", seed=7, targets={"writeEvent": Target("dry")}),
+                     progress=callback, cancel=threading.Event())   # PlanError: it cannot start
+    result = run.run(ProfileSource.open(path, journey.entry))      # its own event loop (uvloop)
+
+Refuses to start (PlanError) an invalid journey (validation errors), a request that cannot be
+built, or, unless `arm_real_calls`, a run that would call real hosts (`real_hosts` lists them).
+Workers (`concurrency`) pull rows from the streamed reader; a profile's trace goes to the trace
+writer when it ends and nothing of it is kept, so memory stays flat however many rows. Every row
+read ends in exactly one outcome (rejected, discarded, finished, error, timedOut, cancelled).
+Cancel (the threading.Event) stops the run within a second: profiles in flight end `cancelled`.
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Optional
+
+import httpx
+
+from app.calls.batch import loop_factory, make_client
+from app.calls.send import CallClient
+from app.journeys.actionplan import CallPlan, PlanError, Resolvers, plan_calls
+from app.journeys.clock import preset as find_preset
+from app.journeys.model import Journey
+from app.journeys.profiles import Item, ProfileSource, Rejection
+from app.journeys.progress import Callback, ProgressBoard
+from app.journeys.reentry import Reentry
+from app.journeys.runstate import RunState
+from app.journeys.steps import ProfileRun
+from app.journeys.targets import MockTransport, Target
+from app.journeys.traces import TraceWriter
+from app.journeys.tracerecords import ProfileTrace
+from app.journeys.validate import validate
+from app.model import Action
+
+MAX_CONCURRENCY = 512
+PENDING_TRACES = 2_000  # finished profiles waiting for the writer before the run waits for it
+
+
+class RealCallsRefused(PlanError):
+    """The run would call real hosts and was not armed; `hosts` maps each host to its nodes."""
+
+    def __init__(self, hosts: dict[str, list[str]], targets: dict[str, str]) -> None:
+        self.hosts, self.targets = hosts, targets
+        listed = "; ".join(f"{h} (node{'s' if len(n) > 1 else ''} {', '.join(n)})" for h, n in hosts.items())
+        super().__init__([f"this run would call real hosts: {listed}. Arm it to call them (--arm-real-calls), "
+                          "or point those nodes at the sandbox, a mock or dry (--target NODE=...)"])
+
+    @property
+    def from_sandbox(self) -> bool:
+        """Whether a node targeting the sandbox would reach a real host (its environment does not point there)."""
+        return any(self.targets.get(n) == "sandbox" for nodes in self.hosts.values() for n in nodes)
+
+
+@dataclass
+class RunOptions:
+    preset: str = "fast"
+    seed: Optional[int] = None  # None: a random seed (stored in the trace, in the result)
+    concurrency: int = 16
+    targets: dict[str, Target] = field(default_factory=dict)  # by action node id; default: the sandbox
+    arm_real_calls: bool = False
+    transport: str = "aiohttp"
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    path: Path
+    state: str  # completed or cancelled
+    rows_read: int
+    outcomes: dict[str, int]
+    seed: int
+    preset: str
+    elapsed_s: float
+    cut: bool = False  # test mode stopped reading at its limit with rows left
+    real_hosts: dict[str, list[str]] = field(default_factory=dict)
+
+
+ClientFactory = Callable[[], httpx.AsyncClient]
+
+
+class JourneyRun:
+    """One run of a journey; see the module docstring."""
+
+    def __init__(self, home: Path, journey: Journey, actions: Mapping[str, Action], *, engine: Any,
+                 resolvers: Resolvers, options: Optional[RunOptions] = None, progress: Optional[Callback] = None,
+                 cancel: Optional[threading.Event] = None, client_factory: Optional[ClientFactory] = None) -> None:
+        self.home, self.journey = Path(home), journey
+        self.options = options or RunOptions()
+        report = validate(journey, actions)
+        if not report.ok:
+            raise PlanError([str(f) for f in report.errors])
+        try:
+            self.preset = find_preset(self.options.preset)
+        except ValueError as exc:
+            raise PlanError([str(exc)]) from None
+        if not 1 <= self.options.concurrency <= MAX_CONCURRENCY:
+            raise PlanError([f"the concurrency must be between 1 and {MAX_CONCURRENCY}"])
+        self.actions = [actions[n] for n in journey.actions_used() if n in actions]
+        self.plan: CallPlan = plan_calls(journey, actions, self.options.targets, resolvers, engine)
+        self.real_hosts = self.plan.real_hosts()
+        if self.real_hosts and not self.options.arm_real_calls:
+            raise RealCallsRefused(self.real_hosts, self.plan.targets())
+        self.seed = self.options.seed if self.options.seed is not None else random.SystemRandom().randrange(1, 2**31)
+        self.progress, self.cancel = progress, cancel or threading.Event()
+        self.client_factory = client_factory or (lambda: make_client(
+            self.options.transport, self.options.concurrency, float(journey.timeout_seconds)))  # type: ignore[arg-type]
+        self.read = 0
+
+    def run(self, source: ProfileSource) -> RunResult:
+        """arun() on its own event loop (uvloop where installed): for a worker thread or the CLI."""
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            return runner.run(self.arun(source))
+
+    async def arun(self, source: ProfileSource) -> RunResult:
+        """The run (once per JourneyRun); raises TraceError when the trace cannot be written."""
+        self.read = 0
+        start = datetime.now(timezone.utc)
+        t0 = time.monotonic()
+        board = ProgressBoard(self.progress, limit=self.preset.max_profiles)
+        writer = TraceWriter.create(self.home, self.journey, self.actions, seed=self.seed, preset=self.preset.name,
+                                    targets=self.plan.targets(), masker=self.plan.masker, settings=self._settings(source))
+        writer.max_pending = PENDING_TRACES
+        state = RunState(self.journey, self.preset, self.seed, start, self.plan, board)
+        base: Iterator[Item] = iter(source)
+        rows = itertools.islice(base, self.preset.max_profiles) if self.preset.max_profiles is not None else base
+        try:
+            cancelled = await self._work(state, rows, writer)
+        except BaseException:
+            writer.finish("interrupted", rows_read=self.read)
+            raise
+        cut = self.preset.max_profiles is not None and self.read == self.preset.max_profiles and not cancelled \
+            and next(base, None) is not None
+        writer.finish("cancelled" if cancelled else "completed", rows_read=self.read)
+        board.publish(final=True)
+        return RunResult(writer.run_id, writer.path, writer.state, self.read, dict(board.outcomes), self.seed,
+                         self.preset.name, time.monotonic() - t0, cut, self.real_hosts)
+
+    def _settings(self, source: ProfileSource) -> dict[str, Any]:
+        return {"concurrency": self.options.concurrency, "timeoutSeconds": self.journey.timeout_seconds,
+                "profiles": source.name, "realHosts": self.real_hosts, "armed": self.options.arm_real_calls}
+
+    async def _work(self, state: RunState, rows: Iterator[Item], writer: TraceWriter) -> bool:
+        """Run the workers until the rows are done or the run is cancelled (returns True then)."""
+        reentry = Reentry(self.journey.reentrance, state.start, self.preset.real_waits)
+        state.mock_clients = {node: CallClient(transport=MockTransport(call.target.mock), eager=False)
+                              for node, call in self.plan.calls.items() if call.target.mock is not None}
+        async with self.client_factory() as client:
+            state.client = client
+            workers = [asyncio.ensure_future(self._worker(state, rows, writer, reentry))
+                       for _ in range(self.options.concurrency)]
+            watcher = asyncio.ensure_future(_watch(self.cancel, workers, state.board))
+            try:
+                await asyncio.gather(*workers)
+            except asyncio.CancelledError:
+                if not self.cancel.is_set():
+                    raise
+            finally:
+                watcher.cancel()
+                for task in workers:
+                    task.cancel()
+                await asyncio.gather(*workers, watcher, return_exceptions=True)
+                for mock in state.mock_clients.values():
+                    await mock.aclose()
+        return self.cancel.is_set()
+
+    async def _worker(self, state: RunState, rows: Iterator[Item], writer: TraceWriter, reentry: Reentry) -> None:
+        # Taking a row and recording its outcome has no await in between but the profile's own
+        # steps: a cancelled worker records the profile it holds as cancelled, so no row is lost.
+        for item in rows:
+            self.read += 1
+            state.board.rows_read += 1
+            if isinstance(item, Rejection):
+                self._record(state, writer, ProfileTrace(item.row, None, "rejected", error=str(item)))
+                continue
+            refused = reentry.refuse(item.profile_id)
+            if refused:
+                self._record(state, writer, ProfileTrace(item.row, item.profile_id, "discarded", error=refused,
+                                                         entered_at=state.start, ended_at=state.start))
+                continue
+            profile = ProfileRun(state, item)
+            try:
+                trace = await profile.go()
+            except asyncio.CancelledError:
+                self._record(state, writer, profile.cancelled())
+                raise
+            self._record(state, writer, trace)
+
+    def _record(self, state: RunState, writer: TraceWriter, trace: ProfileTrace) -> None:
+        writer.add(trace)
+        state.board.finished(trace.outcome)
+
+
+async def _watch(cancel: threading.Event, workers: list["asyncio.Future[None]"], board: ProgressBoard) -> None:
+    """Cancel the workers when asked (checked every 50 ms); meanwhile keep the progress fresh even
+    when no profile ends (real-time waits)."""
+    while not cancel.is_set():
+        await asyncio.sleep(0.05)
+        board.publish()
+    for task in workers:
+        task.cancel()

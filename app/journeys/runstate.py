@@ -1,0 +1,90 @@
+"""What every profile of a run shares: the journey read once (nodes, ports, parsed expressions),
+the preset and seed, the action calls' plan, the caps, queues and clients, the live counts."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Optional
+
+import httpx
+
+from app.journeys import graph
+from app.journeys.actionplan import CallPlan, NodeCall
+from app.journeys.capping import Capping
+from app.journeys.clock import Preset
+from app.journeys.durations import parse_duration
+from app.journeys.expr import Expr, parse
+from app.journeys.model import ConditionNode, EventNode, Journey, NodeBase, WaitNode
+from app.journeys.progress import ProgressBoard
+from app.journeys.throttle import Throttling
+
+
+@dataclass
+class RunState:
+    journey: Journey
+    preset: Preset
+    seed: int
+    start: datetime
+    plan: CallPlan
+    board: ProgressBoard
+    client: Optional[httpx.AsyncClient] = None  # shared by every sandbox and env call
+    mock_clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)  # by node id
+    nodes: dict[str, NodeBase] = field(init=False)
+    ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
+    exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed
+    waits: dict[str, timedelta] = field(init=False)  # fixed wait durations by node id
+    read_actions: frozenset[str] = field(init=False)  # actions whose responses some expression reads
+    cap_counts: dict[str, int] = field(default_factory=dict)
+    capping: Capping = field(init=False)
+    throttling: Throttling = field(init=False)
+    properties: dict[str, Any] = field(init=False)
+    namespace: uuid.UUID = field(init=False)
+    _uid_prefix: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        journey = self.journey
+        self.nodes = journey.by_id()
+        self.ports = {node: {e.port: e.target for e in out} for node, out in graph.edges(journey).items()}
+        self.exprs, self.waits = {}, {}
+        for node in journey.nodes:
+            if isinstance(node, ConditionNode):
+                for i, path in enumerate(node.paths):
+                    self.exprs[(node.id, f"paths[{i}].expression")] = parse(path.expression)
+            elif isinstance(node, WaitNode):
+                if node.until is not None:
+                    self.exprs[(node.id, "until")] = parse(node.until)
+                else:
+                    self.waits[node.id] = parse_duration(node.duration or "")
+        every = [*self.exprs.values(), *(e for c in self.plan.calls.values() for _, e in c.mapping),
+                 *(c.dynamic_path for c in self.plan.calls.values() if c.dynamic_path is not None)]
+        self.read_actions = frozenset(r.name for e in every for r in e.references() if r.kind == "action")
+        self.capping = Capping(journey.capping)
+        self.throttling = Throttling(journey.throttling)
+        self.properties = {**journey.properties(), "namespace": "profileId"}
+        self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"action-studio:{journey.version_id}:{self.seed}")
+        self._uid_prefix = str(self.namespace)[:24]
+
+    @property
+    def entry(self) -> EventNode:
+        entry = self.journey.entry
+        assert entry is not None  # validation refuses a journey without one
+        return entry
+
+    @property
+    def timeout(self) -> float:
+        return float(self.journey.timeout_seconds)
+
+    def call(self, node_id: str) -> NodeCall:
+        return self.plan.calls[node_id]
+
+    def client_for(self, call: NodeCall) -> httpx.AsyncClient:
+        if call.target.kind == "mock":
+            return self.mock_clients[call.node.id]
+        assert self.client is not None
+        return self.client
+
+    def instance_uid(self, row: int) -> str:
+        """The profile's journey instance id, UUID-shaped: the run's namespace with the row number as
+        its last part (the same for the same row and seed; formatting beats uuid5's hashing 20 times)."""
+        return f"{self._uid_prefix}{row & 0xFFFFFFFFFFFF:012x}"

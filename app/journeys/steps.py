@@ -1,0 +1,191 @@
+"""One profile's way through a journey: a step per node, recorded as it goes, and one outcome.
+
+Each node type has a handler that returns the port the profile leaves by (None: it stops there).
+A profile that stops without an error is `finished`; an action that fails without a "timeout or
+error" path ends it in `error` (or `timedOut`); a cancelled run ends the profiles in flight in
+`cancelled` with the steps they made. Actions are in app.journeys.actionstep.
+"""
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from typing import Any, Awaitable, Callable, Optional
+
+from app.journeys.actionstep import action_step
+from app.journeys.clock import ProfileClock, ProfileRandom, profile_seed
+from app.journeys.durations import JOURNEY_TIMEOUT, describe
+from app.journeys.expr import Context, EvalError, evaluate, explain
+from app.journeys.expr.values import ValueProblem, parse_datetime, to_json, zone
+from app.journeys.model import CapNode, ConditionNode, NodeBase, SplitNode, WaitNode
+from app.journeys.profiles import ProfileRow
+from app.journeys.runstate import RunState
+from app.journeys.tracerecords import ProfileTrace, StepTrace
+
+Handler = Callable[["ProfileRun", Any, StepTrace], Awaitable[Optional[str]]]
+
+
+class ProfileRun:
+    """One profile in the journey: its context for expressions, its clock, its trace."""
+
+    def __init__(self, run: RunState, row: ProfileRow) -> None:
+        self.run, self.row = run, row
+        self.clock = ProfileClock(run.start, run.preset.real_waits)
+        props = dict(run.properties, profileId=row.profile_id, externalKey=row.profile_id,
+                     instanceUID=run.instance_uid(row.row))
+        self.ctx = Context(events={run.entry.event: row.event}, profile=row.attributes,
+                           audiences=frozenset(row.audiences), journey=props, now=self.clock.now(),
+                           tz=run.journey.time_zone, rng=ProfileRandom(profile_seed(run.seed, row.row)))
+        self.trace = ProfileTrace(row.row, row.profile_id, "finished", entered_at=self.ctx.now)
+        self._t0 = time.perf_counter()
+
+    async def go(self) -> ProfileTrace:
+        """Walk the journey from its entry; never raises (a bug of ours ends the profile in error)."""
+        node: Optional[NodeBase] = self.run.entry
+        previous: Optional[NodeBase] = None
+        while node is not None:
+            step = self._enter(node, previous)
+            t0 = time.perf_counter()
+            try:
+                port = await HANDLERS[node.type](self, node, step)
+            except Exception as exc:  # noqa: BLE001 - one profile's failure never stops the run
+                port = self.fail("error", f"internal error at node {node.title}: {type(exc).__name__}: {exc}")
+            step.wall_ms = (time.perf_counter() - t0) * 1000
+            target = self.run.ports[node.id].get(port) if port is not None else None
+            if target is not None:
+                step.port, step.next = port, target
+            self.run.board.step(node.id, step.port, step.outcome)
+            previous, node = node, self.run.nodes.get(target) if target is not None else None
+        return self._close()
+
+    def _enter(self, node: NodeBase, previous: Optional[NodeBase]) -> StepTrace:
+        now = self.ctx.now = self.clock.now()
+        props = self.ctx.journey
+        props["currentNodeId"], props["currentNodeName"] = node.id, node.label or node.id
+        if previous is not None:
+            props["previousNodeId"], props["previousNodeName"] = previous.id, previous.label or previous.id
+        step = StepTrace(node.id, virtual_at=now, wall_at=time.time())
+        self.trace.steps.append(step)
+        return step
+
+    def _close(self) -> ProfileTrace:
+        self.trace.ended_at = self.clock.now()
+        self.trace.wall_ms = (time.perf_counter() - self._t0) * 1000
+        return self.trace
+
+    def fail(self, outcome: str, error: str, code: Optional[str] = None) -> None:
+        """End the profile in error or timedOut (returns None: no port)."""
+        trace = self.trace
+        trace.outcome, trace.code, trace.error = outcome, code, error
+        if trace.steps:
+            trace.steps[-1].error = error
+        return None
+
+    def cancelled(self) -> ProfileTrace:
+        """The trace so far, for a profile stopped by a cancelled run."""
+        self.trace.outcome = "cancelled"
+        return self._close()
+
+    def where(self, node: NodeBase, field: str, exc: EvalError) -> str:
+        """An evaluation error named by node, field, position and profile."""
+        exc.profile = self.row.profile_id
+        return f"node {node.title}, {field}: {exc}"
+
+
+# -- the handlers ----------------------------------------------------------------------------------
+async def _event(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
+    return "next"
+
+
+async def _end(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
+    return None
+
+
+async def _condition(p: ProfileRun, node: ConditionNode, step: StepTrace) -> Optional[str]:
+    """The first path whose expression is true; why: each path tried, its value and its comparisons."""
+    tried: list[dict[str, Any]] = []
+    step.why = {"taken": None, "paths": tried}
+    for i, path in enumerate(node.paths):
+        field = f"paths[{i}].expression"
+        try:
+            value, comparisons = explain(p.run.exprs[(node.id, field)], p.ctx)
+        except EvalError as exc:
+            message = p.where(node, field, exc)
+            tried.append({"label": path.label, "expression": path.expression, "error": message})
+            if node.timeout_or_error:
+                step.error, step.why["taken"] = message, "timeoutOrError"
+                return "timeoutOrError"
+            return p.fail("error", message)
+        result = value.value is True
+        tried.append({"label": path.label, "expression": path.expression, "result": result,
+                      "value": value.to_json(), "comparisons": [
+                          {"text": c.text, "result": c.result,
+                           "operands": [{"text": o.text, "value": o.value.to_json(), "type": o.value.type}
+                                        for o in c.operands]} for c in comparisons]})
+        if result:
+            step.why["taken"] = f"paths[{i}]"
+            return f"paths[{i}]"
+    if node.other_cases:
+        step.why["taken"] = "otherCases"
+        return "otherCases"
+    return None
+
+
+async def _wait(p: ProfileRun, node: WaitNode, step: StepTrace) -> Optional[str]:
+    now = p.ctx.now
+    if node.until is not None:
+        try:
+            until = _as_datetime(evaluate(p.run.exprs[(node.id, "until")], p.ctx).value, p.run.journey.time_zone)
+        except EvalError as exc:
+            return p.fail("error", p.where(node, "until", exc))
+        except ValueProblem as exc:
+            return p.fail("error", f"node {node.title}, until: {exc}")
+        duration = max(until - now, timedelta(0))
+    else:
+        duration = p.run.waits[node.id]
+    if p.run.preset.wait is not None:
+        duration = p.run.preset.wait
+    step.values = {"waitSeconds": duration.total_seconds(), "until": to_json(now + duration)}
+    if p.clock.elapsed + duration > JOURNEY_TIMEOUT:
+        return p.fail("timedOut", f"node {node.title}: the wait would end after the journey's "
+                                  f"{describe(JOURNEY_TIMEOUT)} timeout; the platform ends the journey here")
+    await p.clock.wait(duration)
+    return "next"
+
+
+def _as_datetime(value: Any, tz: str) -> datetime:
+    """What a wait's 'until' gives, as an aware date-time (no offset: the journey's time zone)."""
+    if isinstance(value, str):
+        return parse_datetime(value, zone(tz))
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=zone(tz))
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=zone(tz))
+    raise ValueProblem(f"expected a date-time to wait until, got {to_json(value)!r}")
+
+
+async def _split(p: ProfileRun, node: SplitNode, step: StepTrace) -> Optional[str]:
+    if p.run.preset.split_top:
+        step.values = {"branch": 0, "why": "test mode takes the top branch"}
+        return "branches[0]"
+    draw = p.ctx.rng.random() * 100
+    index, total = len(node.branches) - 1, 0
+    for i, branch in enumerate(node.branches):
+        total += branch.percent
+        if draw < total:
+            index = i
+            break
+    step.values = {"branch": index, "draw": round(draw, 4)}
+    return f"branches[{index}]"
+
+
+async def _cap(p: ProfileRun, node: CapNode, step: StepTrace) -> Optional[str]:
+    if not p.run.preset.profile_cap:
+        step.values = {"applied": False, "why": "test mode applies no profile cap"}
+        return "next"
+    count = p.run.cap_counts[node.id] = p.run.cap_counts.get(node.id, 0) + 1
+    step.values = {"position": count, "limit": node.limit}
+    return "next" if count <= node.limit else "alternate"
+
+
+HANDLERS: dict[str, Handler] = {"event": _event, "action": action_step, "condition": _condition, "wait": _wait,
+                                 "split": _split, "cap": _cap, "end": _end}
