@@ -80,7 +80,7 @@ def test_add_name_rule_variable_header_url_warning_save_and_reopen(window, qtbot
     error = window.findChild(QLabel, "nameError")
     replace_text(qtbot, name, "bad name!")
     assert error.text().startswith("✗") and "space" in error.text()
-    assert window.pane.title.text() == "bad name! *"
+    assert window.pane.header.title.text() == "bad name! *"
     replace_text(qtbot, name, "a" * 31)
     assert "31 characters" in error.text()
     replace_text(qtbot, name, "notifyWebhook")
@@ -127,7 +127,7 @@ def test_add_name_rule_variable_header_url_warning_save_and_reopen(window, qtbot
     data = json.loads(path.read_text())
     assert data["endpoint"]["url"] == "https://hooks.example.com/order"
     assert {"name": "x-request-id", "mode": "variable", "value": "", "label": "Request id"} in data["endpoint"]["headers"]
-    assert window.pane.title.text() == "orderShipped"
+    assert window.pane.header.title.text() == "orderShipped"
     assert not window.isWindowModified()
     assert "orderShipped" in names_in_list(window) and "newAction" not in names_in_list(window)
     assert not window.list.model.is_dirty("orderShipped")
@@ -159,7 +159,7 @@ def test_undo_redo_of_pane_edits(window, qtbot):
     window.menus.redo_act.trigger()
     window.menus.redo_act.trigger()
     assert desc.text() == "Changed description" and url.text() == "https://example.com/x"
-    assert window.pane.title.text().endswith("*")
+    assert window.pane.header.title.text().endswith("*")
 
 
 def test_method_change_and_header_edits_undo(window, qtbot):
@@ -299,7 +299,7 @@ def test_save_lists_every_blocker_and_links_focus_the_field(window, qtbot):
     assert "Not saved" in window.status.status_message.text()
     window.pane.focus_path("endpoint.url")
     assert window.focusWidget() is window.findChild(QLineEdit, "urlEdit")
-    window.pane.problems_label.linkActivated.emit("name")
+    window.pane.problems_box.label.linkActivated.emit("name")
     assert window.focusWidget() is window.findChild(QLineEdit, "nameEdit")
 
 
@@ -307,7 +307,7 @@ def test_action_used_in_a_journey_is_locked_with_a_duplicate_shortcut(window, qt
     select(qtbot, window, "writeJourneyEvent")
     qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent")
     assert window.pane.lock_banner.isVisibleTo(window)
-    assert "sampleJourney" in window.pane.lock_text.text()
+    assert "sampleJourney" in window.pane.lock_banner.text.text()
     assert not window.pane.url.method_combo.isEnabled()
     assert window.findChild(QLineEdit, "urlEdit").isEnabled()
     assert window.findChild(QLineEdit, "nameEdit").isEnabled()

@@ -47,7 +47,7 @@ def test_a_new_action_is_a_draft_until_its_first_valid_save(window, qtbot, answe
     qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
     assert stored_files(services) == before  # nothing written yet
     assert "newAction" in names_in_list(window) and window.list.model.is_dirty("newAction")
-    assert window.pane.is_dirty() and window.pane.title.text() == "newAction *"
+    assert window.pane.is_dirty() and window.pane.header.title.text() == "newAction *"
 
     answers.save_discard_cancel = "discard"  # switching away discards the draft: its row goes too
     select(qtbot, window, "notifyWebhook")
@@ -142,5 +142,5 @@ def test_renaming_a_used_action_updates_its_journeys_and_keeps_the_lock(window, 
     select(qtbot, window, "notifyWebhook")
     select(qtbot, window, "writeStep")
     qtbot.waitUntil(lambda: window.pane.saved_name() == "writeStep")
-    assert window.pane.is_locked() and "sampleJourney" in window.pane.lock_text.text()
+    assert window.pane.is_locked() and "sampleJourney" in window.pane.lock_banner.text.text()
     assert window.list.model.used_in("writeStep") == ["sampleJourney"]
