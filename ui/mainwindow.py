@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from app.services import Services
     from ui.actionlist.ops import Loaded
     from ui.pane.pane import ConfigPane
+    from ui.sending.send_panel import SendPanel
     from ui.workspacesync import WorkspaceSync
 
 
@@ -118,8 +119,17 @@ class MainWindow(QMainWindow):
         self.current.changed.connect(self.actionsChanged)
         self.current.dirtyChanged.connect(self.setWindowModified)
         panels.dockShown.connect(m.dock_shown)
-        panels.environmentChanged.connect(lambda: self.pane is not None and self.pane.refresh_resolved())
-        panels.sendPanelMade.connect(lambda panel: self.sync is not None and self.sync.follow_window(panel))
+        panels.environmentChanged.connect(self._on_environment_changed)
+        panels.sendPanelMade.connect(self._on_send_panel_made)
+
+    def _on_environment_changed(self) -> None:
+        if self.pane is not None:
+            self.pane.refresh_resolved()
+
+    def _on_send_panel_made(self, panel: "SendPanel") -> None:
+        """The Send events panel follows the window: its names, its choice, its reloads."""
+        if self.sync is not None:
+            self.sync.follow_window(panel)
 
     # -- loading --------------------------------------------------------------------------------
     def is_ready(self) -> bool:

@@ -197,7 +197,9 @@ class Panels(QObject):
         """Bottom docks share one tab group below the list and the pane, which keep a usable height."""
         window = self._window
         others = [d for d in (self.sandbox_panel, *self.docks.values()) if d is not None and d is not dock]
-        window.centralWidget().setMinimumHeight(PANE_MIN_HEIGHT)
+        central = window.centralWidget()
+        if central is not None:
+            central.setMinimumHeight(PANE_MIN_HEIGHT)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         if others:
             window.tabifyDockWidget(others[-1], dock)

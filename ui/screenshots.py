@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     def open_action(name: str) -> None:
         window.list.select(name, quiet=False)
         wait_until(app, lambda: window.pane.saved_name() == name)
-        window.pane.scroll.verticalScrollBar().setValue(0)
+        window.pane.column.verticalScrollBar().setValue(0)
 
     open_action("writeJourneyEvent")
     shot("01-list-and-pane")
@@ -119,7 +119,7 @@ def main(argv: list[str]) -> int:
     names.update_rule()
     window.pane.url.url_edit.setText("http://10.0.0.7:8080/hook")
     window.pane.save()
-    window.pane.scroll.verticalScrollBar().setValue(0)
+    window.pane.column.verticalScrollBar().setValue(0)
     shot("07-save-blockers")
 
     window.pane.names.name_edit.setText("notifyWebhook")

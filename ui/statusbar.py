@@ -32,7 +32,9 @@ class StatusArea(QObject):
         self._actions = actions
         self._build_keyring_banner(window)
         self._build_status_bar(window, undo_stack)
-        self._message_timer = QTimer(self, singleShot=True, timeout=self._clear_message)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self._clear_message)
         message.bridge().shown.connect(self._on_message)
         message.bridge().undoOffered.connect(self._on_undo_offered)
 

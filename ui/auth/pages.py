@@ -118,5 +118,7 @@ def _fit_to_current(stack: QStackedWidget) -> None:
     """Size a stack to its current page (by default it keeps the tallest page's height)."""
     for index in range(stack.count()):
         policy = QSizePolicy.Policy.Preferred if index == stack.currentIndex() else QSizePolicy.Policy.Ignored
-        stack.widget(index).setSizePolicy(policy, policy)
+        page = stack.widget(index)
+        if page is not None:
+            page.setSizePolicy(policy, policy)
     stack.updateGeometry()

@@ -53,7 +53,9 @@ class SectionColumn(QScrollArea):
         """Bring a section's title to the top."""
         section = self.sections[key]
         section.set_expanded(True)
-        self.widget().layout().activate()
+        column = self.widget()
+        if column is not None and column.layout() is not None:
+            column.layout().activate()  # type: ignore[union-attr]
         self.verticalScrollBar().setValue(section.y())
         # Again once pending layout work is done (a section that just grew moves the others).
         QTimer.singleShot(0, self, lambda: self.verticalScrollBar().setValue(section.y()))

@@ -66,13 +66,13 @@ class ConfigPane(QWidget):
         self.lock_banner = LockBanner(self)
         self.form = ActionForm(services, name_taken, self)
         self.names, self.url, self.auth, self.payload = self.form.names, self.form.url, self.form.auth, self.form.payload
-        self.scroll = SectionColumn(self.form.bodies(), self)
-        self.sections = self.scroll.sections
+        self.column = SectionColumn(self.form.bodies(), self)
+        self.sections = self.column.sections
         self.resolver = UrlResolver(services, self.url)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        for widget, stretch in ((self.header, 0), (self.problems_box, 0), (self.lock_banner, 0), (self.scroll, 1)):
+        for widget, stretch in ((self.header, 0), (self.problems_box, 0), (self.lock_banner, 0), (self.column, 1)):
             layout.addWidget(widget, stretch)
 
         self.header.saveClicked.connect(lambda: self.save())
@@ -96,7 +96,7 @@ class ConfigPane(QWidget):
         self.form.pending.clear()
         self.form.secret_owner = action.id
         self.setEnabled(True)
-        self.scroll.show()
+        self.column.show()
         self.problems_box.hide()
         reason = self.lock_banner.show_lock(used_in)
         self.form.set_locked(bool(used_in), reason)
@@ -140,7 +140,7 @@ class ConfigPane(QWidget):
         self._draft = False
         self._dirty = False
         self.header.show_title("No action selected")
-        for widget in (self.scroll, self.problems_box, self.lock_banner):
+        for widget in (self.column, self.problems_box, self.lock_banner):
             widget.hide()
         self.setEnabled(False)
 
@@ -292,8 +292,12 @@ class ConfigPane(QWidget):
         """A test request goes out as saved (secrets come from the keyring): save edits first."""
         if self._base is None:
             return
+        def saved(ok: bool) -> None:
+            if ok:
+                self.testRequested.emit()
+
         if self.is_dirty():
-            self.save(then=lambda ok: ok and self.testRequested.emit())
+            self.save(then=saved)
         else:
             self.testRequested.emit()
 
@@ -310,11 +314,11 @@ class ConfigPane(QWidget):
     # -- navigation ------------------------------------------------------------------------------
     def focus_path(self, path: str) -> None:
         """Scroll to and focus the field a blocker names (e.g. 'endpoint.headers[2].name')."""
-        self.scroll.focus_path(path)
+        self.column.focus_path(path)
 
     def scroll_to(self, key: str) -> None:
         """Bring a section's title to the top of the scroll area."""
-        self.scroll.scroll_to(key)
+        self.column.scroll_to(key)
 
     def _on_view_journeys(self) -> None:
         names = self._used_in
