@@ -74,16 +74,30 @@ class CurrentAction(QObject):
         `then(ok)` runs once it is shown or could not be read; an open overtaken by another
         (or cancelled) never calls back.
         """
-        assert self.services is not None
+        assert self.services is not None and self.pane is not None
         self._opening += 1
         generation, self._pending = self._opening, name
+        edits = self.pane.edits
 
         def loaded(result: tuple["Action", Optional[str]]) -> None:
-            if generation == self._opening:
-                self._pending = ""
+            if generation != self._opening:
+                return
+            self._pending = ""
+
+            def show() -> None:
                 self._show(*result)
                 if then:
                     then(True)
+
+            def kept() -> None:
+                self._reselect_current()
+                if then:
+                    then(False)
+
+            if self.pane is not None and self.pane.edits != edits:
+                self.guard(show, kept)  # typed into while the file was read: ask before replacing the edits
+            else:
+                show()
 
         def failed(exc: BaseException) -> None:
             if generation == self._opening:

@@ -8,7 +8,7 @@ from collections import Counter
 from PySide6.QtWidgets import QWidget
 
 from tests.ui.conftest import wait_idle, wait_opened
-from tests.ui.test_mainwindow import select
+from tests.ui.test_mainwindow import replace_text, select
 
 # Names Qt gives the parts of its own widgets (a tab bar's scroll buttons, a line edit's clear action).
 QT_OWN = ("qt_", "_q_", "ScrollLeftButton", "ScrollRightButton")
@@ -50,6 +50,26 @@ def test_a_late_read_never_replaces_the_action_chosen_after_it(window, qtbot, se
     gate.set()
     wait_idle(qtbot)
     assert window.pane.saved_name() == "writeJourneyEvent" and window.list.current_name() == "writeJourneyEvent"
+
+
+def test_edits_typed_while_an_action_is_read_are_not_lost(window, qtbot, services, answers, monkeypatch):
+    real = services.workspace.load_stamped
+    gate = threading.Event()
+
+    def gated(name):
+        gate.wait(10)
+        return real(name)
+
+    monkeypatch.setattr(services.workspace, "load_stamped", gated)
+    window.list.select("notifyWebhook", quiet=False)
+    replace_text(qtbot, window.pane.names.description_edit, "typed meanwhile")
+    answers.save_discard_cancel = "cancel"
+    gate.set()
+    wait_idle(qtbot)
+    assert answers.asked[-1] == ("save_discard_cancel", "airshipCustomEvent")
+    assert window.pane.saved_name() == "airshipCustomEvent"
+    assert window.pane.names.description_edit.text() == "typed meanwhile" and window.pane.is_dirty()
+    assert window.list.current_name() == "airshipCustomEvent"
 
 
 def test_the_pane_starts_the_auth_test_through_its_public_api(window, qtbot):

@@ -52,6 +52,7 @@ class ConfigPane(QWidget):
         self._draft = False  # a new action, not in the workspace until its first valid save
         self._stamp: Optional[str] = None  # the file's stamp when loaded or saved: a save checks it
         self.saves = 0  # completed saves (the window tells its own writes from others')
+        self.edits = 0  # user edits so far (the window tells whether the pane was edited meanwhile)
         self._used_in: list[str] = []
         self._saved: Snapshot = {}
         self._last: Snapshot = {}
@@ -79,8 +80,8 @@ class ConfigPane(QWidget):
         self.header.testClicked.connect(self.request_test)
         self.problems_box.pathClicked.connect(self.focus_path)
         self.lock_banner.duplicateRequested.connect(self.duplicateRequested)
-        self.form.edited.connect(self.commit)
-        self.form.typing.connect(self._update_dirty)
+        self.form.edited.connect(self._on_edited)
+        self.form.typing.connect(self._on_typing)
         self.form.urlChanged.connect(self.resolver.refresh_soon)
         self.form.viewJourneys.connect(self._on_view_journeys)
         self.setEnabled(False)
@@ -174,6 +175,14 @@ class ConfigPane(QWidget):
         self.form.show(snapshot, action, "" if self._draft else self.saved_name(), self._used_in)
 
     # -- dirty ---------------------------------------------------------------------------------
+    def _on_edited(self) -> None:
+        self.edits += 1
+        self.commit()
+
+    def _on_typing(self) -> None:
+        self.edits += 1
+        self._update_dirty()
+
     def is_dirty(self) -> bool:
         return self._dirty
 
