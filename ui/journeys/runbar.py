@@ -173,7 +173,7 @@ class RunBar(QWidget):
         self.targets.setHorizontalHeaderLabels(["Action node", "Target", "Mock file"])
         self.targets.verticalHeader().hide()
         self.targets.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.targets.setMaximumHeight(120)
+        self.targets.setMaximumHeight(90)
         self._target_combos: dict[str, tuple[QComboBox, QLineEdit]] = {}
         for node in self.journey.action_nodes():
             self._add_target_row(node.id, node.action)

@@ -25,8 +25,7 @@ class RunView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.profiles)
         split.addWidget(self.trace)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setSizes([500, 700])  # the trace needs the room: steps, values, request and response
         layout = QVBoxLayout(self)
         layout.addWidget(self.runbar)
         layout.addWidget(split, 1)

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QTreeWidget,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from app.calls import CallResult, send
@@ -73,6 +73,7 @@ class TraceView(QWidget):
         self.steps.setAlternatingRowColors(True)
         self.badge = QLabel(self)
         self.badge.setObjectName("journeyTargetBadge")
+        self.badge.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Maximum)
         self.badge.hide()
         self.attempt_line = QLabel(self)
         self.attempt_line.setWordWrap(True)
