@@ -64,9 +64,10 @@ class Route:
 
     @property
     def label_at(self) -> Point:
-        """Where the label goes: the middle of the first segment of a forward edge, of the lane of a
-        back edge."""
-        (x1, y1), (x2, y2) = (self.points[2], self.points[3]) if self.back else (self.points[0], self.points[1])
+        """Where the label goes: on the lane of a back edge, on the first straight run of a long
+        edge (clear of the boxes), else the middle of the edge."""
+        first = 2 if self.back else 1 if len(self.points) > 2 else 0
+        (x1, y1), (x2, y2) = self.points[first], self.points[first + 1]
         return ((x1 + x2) / 2, (y1 + y2) / 2)
 
 
