@@ -47,17 +47,17 @@ class RunCounts:
     @classmethod
     def from_trace(cls, reader: TraceReader) -> "RunCounts":
         final = reader.info().state != "running"
-        return _build(reader.journey(), reader.node_counts(), reader.edge_counts(), reader.stopped(), reader.codes(), reader.calls(),
-                      reader.latencies(), final)
+        return _build(reader.journey(), reader.node_counts(), reader.edge_counts(), reader.stopped(), reader.codes(),
+                      reader.calls(), reader.latencies(), final)
 
     @property
     def busiest_edge(self) -> int:
         return max(self.edges.values(), default=0)
 
 
-def _build(journey: Journey, steps: dict[str, int], edges: dict[tuple[str, str], int], stopped: dict[str, dict[str, int]],
-           codes: dict[str, dict[str, int]], calls: dict[str, dict[str, Any]], latencies: dict[str, dict[str, float]],
-           final: bool) -> RunCounts:
+def _build(journey: Journey, steps: dict[str, int], edges: dict[tuple[str, str], int],
+           stopped: dict[str, dict[str, int]], codes: dict[str, dict[str, int]], calls: dict[str, dict[str, Any]],
+           latencies: dict[str, dict[str, float]], final: bool) -> RunCounts:
     # A step is counted when the profile leaves the node, the edge into it when it arrives: the
     # difference is the profiles inside the node now (the entry has no edge in; it never holds one).
     targets = {(source, e.port): e.target for source, out in graph.edges(journey).items() for e in out}

@@ -14,6 +14,7 @@ cap nominal / alternate); back edges run along lanes under the drawing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Callable, Optional, Union
 
 from app.journeys import graph
@@ -177,7 +178,7 @@ def _units(journey: Journey, out: dict[str, list[Edge]], back: set[tuple[str, st
             chain: tuple[Unit, ...] = (source, *[(source, e.port, li) for li in range(layer[source] + 1,
                                                                                       layer[e.target])], e.target)
             chains[source].append(chain)
-            links.extend(zip(chain, chain[1:]))
+            links.extend(pairwise(chain))
     columns: list[list[Unit]] = [[] for _ in range(max(layer.values(), default=-1) + 1)]
     seen: set[Unit] = set()
 
@@ -267,8 +268,8 @@ def _vertical(columns: list[list[Unit]], links: list[tuple[Unit, Unit]],
         order = columns if sweep % 2 == 0 else columns[::-1]
         for column in order:
             wanted = [sum(y[n] for n in near[u]) / len(near[u]) if near.get(u) else y[u] for u in column]
-            gaps = [0.0] + [(height[a] + height[b]) / 2 + ROW_GAP for a, b in zip(column, column[1:])]
-            for u, value in zip(column, _spaced_fit(wanted, gaps)):
+            gaps = [0.0] + [(height[a] + height[b]) / 2 + ROW_GAP for a, b in pairwise(column)]
+            for u, value in zip(column, _spaced_fit(wanted, gaps), strict=True):
                 y[u] = value
     top = min((y[u] - height[u] / 2 for u in y), default=MARGIN)
     return {u: round(value - top + MARGIN, 2) for u, value in y.items()}
@@ -282,14 +283,14 @@ def _spaced_fit(wanted: list[float], gaps: list[float]) -> list[float]:
         total += gap
         offsets.append(total)
     blocks: list[list[float]] = []  # [mean, weight]
-    for want, offset in zip(wanted, offsets):
+    for want, offset in zip(wanted, offsets, strict=True):
         blocks.append([want - offset, 1.0])
         while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
             mean, weight = blocks.pop()
             blocks[-1] = [(blocks[-1][0] * blocks[-1][1] + mean * weight) / (blocks[-1][1] + weight),
                           blocks[-1][1] + weight]
     fitted = [mean for mean, weight in blocks for _ in range(int(weight))]
-    return [z + offset for z, offset in zip(fitted, offsets)]
+    return [z + offset for z, offset in zip(fitted, offsets, strict=True)]
 
 
 # -- edges ----------------------------------------------------------------------------------------

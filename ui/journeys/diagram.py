@@ -9,6 +9,7 @@ node, an edge or a status count emits `filterRequested(kind, key)`: ("node", id)
 """
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
@@ -127,7 +128,7 @@ class JourneyDiagram(QGraphicsView):
         self._reset_marks()
         if edges is None:
             edges = [next((k for k, e in self.edges.items() if k[0] == a and e.route.target == b), ("", ""))
-                     for a, b in zip(nodes, nodes[1:])]
+                     for a, b in pairwise(nodes)]
         for node_id in nodes:
             if node_id in self.nodes:
                 self.nodes[node_id].highlighted = True

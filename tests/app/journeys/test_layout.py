@@ -31,7 +31,8 @@ def act(node_id: str, next_: str | None = None, error: str | None = None) -> dic
 def split(node_id: str, *targets: str) -> dict:
     share = [100 // len(targets)] * len(targets)
     share[0] += 100 - sum(share)
-    return {"id": node_id, "type": "split", "branches": [{"percent": p, "next": t} for p, t in zip(share, targets)]}
+    branches = [{"percent": p, "next": t} for p, t in zip(share, targets, strict=True)]
+    return {"id": node_id, "type": "split", "branches": branches}
 
 
 def end(node_id: str) -> dict:
