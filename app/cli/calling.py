@@ -44,7 +44,7 @@ def call_resolver(args: argparse.Namespace, services: Any) -> Iterator[Resolver]
     from app.sandbox import Sandbox, SandboxConfig
     from app.services import SANDBOX_URL_VAR
 
-    _seed_demo_secrets(services.secrets)
+    seed_demo_secrets(services.secrets)
     with Sandbox(SandboxConfig(port=0)) as sandbox:
         services.share_secrets_with(sandbox)  # its request log masks every secret this command reveals
         for name in (SANDBOX_URL_VAR, *VARIABLES):
@@ -64,7 +64,7 @@ def resolver_of(services: Any, env: Optional[str], overrides: dict[str, str]) ->
         raise CliError(str(exc)) from None
 
 
-def _seed_demo_secrets(secrets: Any) -> None:
+def seed_demo_secrets(secrets: Any) -> None:
     from app.sample import seed_sample_secrets
 
     if not secrets.available:  # the sandbox takes demo credentials only: memory is enough

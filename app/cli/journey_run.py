@@ -18,7 +18,8 @@ import sys
 import threading
 from typing import Any, Iterator, Optional
 
-from app.cli.common import CliError, add_call_options, emit, parse_vars, services_of
+from app.cli.calling import add_call_options, parse_vars, resolver_of, seed_demo_secrets
+from app.cli.common import CliError, emit, services_of
 from app.cli.journey_cmd import _fail, _loaded, _report_lines
 from app.cli.journey_summary import summary_lines
 
@@ -74,6 +75,7 @@ def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
     from app.journeys.actionplan import PlanError
     from app.journeys.profiles import ProfilesError, ProfileSource
     from app.journeys.runner import JourneyRun, RunOptions
+    from app.journeys.runsetup import needs_sandbox, refusal_problems
     from app.journeys.traces import TraceError
     from app.journeys.validate import validate_in
 
@@ -93,17 +95,12 @@ def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
         return _fail(args, str(exc))
     cancel = threading.Event()
     options = RunOptions(args.preset, args.seed, args.concurrency, targets, args.arm_real_calls)
-    needs_sandbox = any(targets.get(n.id) is None or targets[n.id].kind == "sandbox" for n in journey.action_nodes())
-    with source, _resolvers(args, services, needs_sandbox) as resolvers, _Bar.maybe(args, source) as bar:
+    with source, _resolvers(args, services, needs_sandbox(journey, targets)) as resolvers, _Bar.maybe(args, source) as bar:
         try:
             runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth, resolvers=resolvers,
                                 options=options, progress=bar.update if bar else None, cancel=cancel)
         except PlanError as exc:
-            problems = list(exc.problems)
-            if getattr(exc, "from_sandbox", False):
-                problems.append("the sandbox target uses the environment named 'sandbox', else one whose variables "
-                                "use {{sandbox.url}}; none does in this workspace")
-            return _fail(args, f"{journey.name}: the run cannot start", problems)
+            return _fail(args, f"{journey.name}: the run cannot start", refusal_problems(exc))
         _announce(args, runner)
         with _signals(cancel):
             try:
@@ -130,48 +127,22 @@ def _resolvers(args: argparse.Namespace, services: Any, needs_sandbox: bool) -> 
     """The sandbox target's resolver (the environment pointing at {{sandbox.url}}, with a sandbox
     started for this command) and the env target's (--env, else the active environment)."""
     from app.journeys.actionplan import Resolvers
+    from app.journeys.runsetup import sandbox_env
     from app.services import SANDBOX_URL_VAR
 
     overrides = parse_vars(args.var)
-    env = _resolver(services, args.env, overrides)  # a wrong --env is said before a sandbox starts
+    env = resolver_of(services, args.env, overrides)  # a wrong --env is said before a sandbox starts
     if not (needs_sandbox or args.sandbox):
         yield Resolvers(env, env)
         return
     from app.sandbox import Sandbox, SandboxConfig
 
-    _seed_demo_secrets(services)
+    seed_demo_secrets(services.secrets)
     with Sandbox(SandboxConfig(port=0)) as sandbox:
+        services.share_secrets_with(sandbox)  # its request log masks every secret the run reveals
         local = {SANDBOX_URL_VAR: sandbox.base_url, **overrides}
-        yield Resolvers(_resolver(services, _sandbox_env(services), local),
-                        _resolver(services, args.env, local) if args.sandbox else env)
-
-
-def _resolver(services: Any, env: Optional[str], overrides: dict[str, str]) -> Any:
-    try:
-        return services.resolver(env, overrides)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-
-
-def _sandbox_env(services: Any) -> Optional[str]:
-    """The environment of the sandbox target: one named `sandbox`, else one using {{sandbox.url}}."""
-    envs = services.environments()
-    if envs.by_name("sandbox") is not None:
-        return "sandbox"
-    for env in envs.environments:
-        if any("{{sandbox.url}}" in str(v.value).replace(" ", "") for v in env.variables):
-            return str(env.name)
-    return None
-
-
-def _seed_demo_secrets(services: Any) -> None:
-    """As `send --sandbox`: without a keyring the sandbox's demo secrets are kept in memory."""
-    from app.sample import seed_sample_secrets
-
-    if not services.secrets.available:
-        services.secrets.use_session_only()
-    for problem in seed_sample_secrets(services.secrets):
-        print(f"warning: {problem}", file=sys.stderr)
+        yield Resolvers(resolver_of(services, sandbox_env(services), local),
+                        resolver_of(services, args.env, local) if args.sandbox else env)
 
 
 def _announce(args: argparse.Namespace, runner: Any) -> None:
