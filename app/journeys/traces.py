@@ -1,25 +1,26 @@
 """The trace of a run: one SQLite file per run under `runs/` in the workspace, written by one thread.
 
 What the runner hands in (`ProfileTrace` with its `StepTrace`s and their `AttemptTrace`s) is
-queued and written in batches (WAL, executemany) by a single writer thread, one transaction per
-batch, a profile with all its steps and attempts at once: after a kill -9 the file opens, every
+encoded into rows at once (app.journeys.tracerows), queued, and written in batches (WAL,
+executemany) by a single writer thread, one transaction per batch, a profile with all its steps
+and attempts at once: after a kill -9 the file opens, every
 finished profile is there, and the run reads as `interrupted` (the writer's lock on
 `<run>.sqlite3.lock` is gone with its process). Counts are computed by SQL from these same rows
 (app.journeys.tracereader), so a summary or a diagram can never disagree with the trace.
 
 No secret reaches the file: requests and responses come masked from the call engine and are
-masked again here with the run's `Masker` (known secret values, secret-named headers); actions
+masked again with the run's `Masker` (known secret values, secret-named headers); actions
 are stored as exported (secret references shown as ********). Bodies are kept up to 1 MB with an
 explicit "truncated at N of M bytes" note.
 
 Usage (the runner):
     with TraceWriter.create(home, journey, actions, seed=7, preset="fast", targets={...}) as trace:
-        trace.add(ProfileTrace(...))          # any thread; cheap: the writer thread encodes
+        trace.add(ProfileTrace(...))          # any thread; encodes the rows, the writer thread inserts them
     # leaving the block: completed (or `trace.finish("cancelled")` before; an exception: interrupted)
 """
 from __future__ import annotations
 
-import json
+import functools
 import re
 import secrets as _random
 import sqlite3
@@ -33,12 +34,12 @@ from filelock import FileLock, Timeout
 from app.calls.record import Masker
 from app.journeys.model import Journey
 from app.journeys.tracerecords import MAX_BODY, OUTCOMES, AttemptTrace, ProfileTrace, StepTrace, clip
+from app.journeys.tracerows import SLOW_MS, ProfileRows, RowEncoder, json_text
 from app.model import Action
 from app.transfer import masked_dict
 
 FOLDER = "runs"
 SUFFIX = ".sqlite3"
-SLOW_MS = 750.0  # the platform moves an endpoint slower than this to its slow service
 STATES = ("running", "completed", "cancelled", "interrupted")
 __all__ = ["MAX_BODY", "OUTCOMES", "SLOW_MS", "STATES", "AttemptTrace", "ProfileTrace", "StepTrace", "TraceError",
            "TraceWriter", "clip", "new_run_id", "runs_dir"]
@@ -95,19 +96,13 @@ class TraceWriter:
         self.masker = masker or Masker()
         self.batch, self.interval_s, self.max_pending = batch, interval_s, max_pending
         self.lock = FileLock(str(self.path) + ".lock", timeout=0)
-        self._pending: list[ProfileTrace] = []
+        self._pending: list[ProfileRows] = []
+        self._encoder = RowEncoder(self.masker)
         self._cond = threading.Condition()
         self._closing = False
         self._failure: Optional[BaseException] = None
         self._seq = self._step_id = self._attempt_id = 0
         self._parts: dict[str, int] = {}
-        # Texts that repeat across a run's rows, encoded once (bounded; a masker change empties them).
-        self._header_sets: dict[int, tuple[list[tuple[str, str]], int]] = {}  # id(list) -> (list, part id)
-        self._paths: dict[Any, str] = {}
-        self._urls: dict[Any, str] = {}
-        self._response_headers: dict[Any, str] = {}
-        self._version = self.masker.version
-        self._last_iso: tuple[Optional[datetime], Optional[str]] = (None, None)
         self.written = 0
         self.state = "running"
 
@@ -127,8 +122,8 @@ class TraceWriter:
         try:
             db = writer._connect()
             db.execute("INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, NULL, NULL)", (
-                run_id, SCHEMA_VERSION, journey.name, _json(journey.dump()),
-                _json([masked_dict(a) for a in actions]), seed, preset, _json(targets), _json(settings or {}),
+                run_id, SCHEMA_VERSION, journey.name, json_text(journey.dump()),
+                json_text([masked_dict(a) for a in actions]), seed, preset, json_text(targets), json_text(settings or {}),
                 _now()))
             db.execute("COMMIT")
         except (sqlite3.Error, OSError) as exc:
@@ -149,14 +144,22 @@ class TraceWriter:
 
     # -- producers -----------------------------------------------------------------------------
     def add(self, profile: ProfileTrace) -> None:
-        """Queue a finished profile (any thread). Waits only when the writer is far behind."""
+        """Queue a finished profile (any thread), encoded into its rows here.
+        Waits only when the writer is far behind."""
+        try:
+            rows = self._encoder.encode(profile)
+        except Exception as exc:  # what was queued is written; the run stops here, as on a write error
+            with self._cond:
+                self._failure = exc
+                self._cond.notify_all()
+            self._raise_failure()
         with self._cond:
+            while len(self._pending) >= self.max_pending and self._failure is None:
+                self._cond.wait(0.1)
             self._raise_failure()
             if self._closing:
                 raise TraceError(f"{self.path}: the run is already finished")
-            while len(self._pending) >= self.max_pending and self._failure is None:
-                self._cond.wait(0.1)
-            self._pending.append(profile)
+            self._pending.append(rows)
             if len(self._pending) >= self.batch:
                 self._cond.notify_all()
 
@@ -214,92 +217,35 @@ class TraceWriter:
         finally:
             db.close()
 
-    def _write(self, db: sqlite3.Connection, batch: list[ProfileTrace]) -> None:
-        profiles, steps, attempts = [], [], []
+    def _write(self, db: sqlite3.Connection, batch: list[ProfileRows]) -> None:
+        """One transaction: the rows numbered in order, each request header set swapped for its part."""
+        profiles: list[Any] = []  # the rows' values one after the other (see _insert)
+        steps: list[Any] = []
+        attempts: list[Any] = []
         db.execute("BEGIN IMMEDIATE")
         try:
-            for profile in batch:
-                self._seq += 1
-                profiles.append(self._profile_row(self._seq, profile))
-                for idx, step in enumerate(profile.steps):
-                    self._step_id += 1
-                    steps.append(self._step_row(self._step_id, self._seq, idx, step))
-                    for attempt in step.attempts:
+            for profile, profile_steps in batch:
+                seq = self._seq = self._seq + 1
+                profiles.append(seq)
+                profiles += profile
+                for idx, (step, step_attempts) in enumerate(profile_steps):
+                    step_id = self._step_id = self._step_id + 1
+                    steps += (step_id, seq, idx)
+                    steps += step
+                    for before, headers, after in step_attempts:
                         self._attempt_id += 1
-                        attempts.append(self._attempt_row(db, self._attempt_id, self._step_id, self._seq, step.node,
-                                                          attempt))
-            db.executemany("INSERT INTO profile VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", profiles)
-            db.executemany('INSERT INTO step VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', steps)
-            db.executemany("INSERT INTO attempt VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           attempts)
+                        attempts += (self._attempt_id, step_id, seq)
+                        attempts += before
+                        attempts.append(self._part(db, headers))
+                        attempts += after
+            _insert(db, "profile", 11, profiles)
+            _insert(db, "step", 13, steps)
+            _insert(db, "attempt", 21, attempts)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         self.written += len(batch)
-
-    def _profile_row(self, seq: int, p: ProfileTrace) -> tuple[Any, ...]:
-        path = tuple([s.node for s in p.steps])
-        return (seq, p.row, p.profile_id, p.outcome, p.code, self.masker.text(p.error) if p.error else None,
-                self._once(self._paths, path, _json), path[-1] if path else None, self._iso(p.entered_at),
-                self._iso(p.ended_at), p.wall_ms)
-
-    def _step_row(self, step_id: int, seq: int, idx: int, s: StepTrace) -> tuple[Any, ...]:
-        text = self.masker.text  # mapped values come from the profile and event, but never trust them
-        return (step_id, seq, idx, s.node, s.port, s.next, self._iso(s.virtual_at), s.wall_at, s.wall_ms,
-                text(_json(s.values)) if s.values is not None else None,
-                text(_json(s.why)) if s.why is not None else None, s.outcome, text(s.error) if s.error else None)
-
-    def _attempt_row(self, db: sqlite3.Connection, attempt_id: int, step_id: int, seq: int, node: str,
-                     a: AttemptTrace) -> tuple[Any, ...]:
-        m = self.masker
-        req_body, req_note = clip(m.text(a.request_body) if a.request_body is not None else None)
-        resp_body, resp_note = clip(m.text(a.response_body) if a.response_body is not None else None, a.response_size)
-        resp_headers = None
-        if a.status is not None:
-            resp_headers = self._once(self._response_headers, tuple(a.response_headers), self._headers_json)
-        return (attempt_id, step_id, seq, node, a.number, a.target, a.outcome, a.status,
-                m.text(a.error) if a.error else None, a.method, self._once(self._urls, a.url, m.text),
-                self._header_part(db, a.request_headers), req_body, req_note, resp_headers, resp_body, resp_note,
-                a.queue_ms, a.network_ms, int(a.network_ms > SLOW_MS), a.wall_at)
-
-    def _headers_json(self, headers: Iterable[tuple[str, str]]) -> str:
-        return _json(self.masker.headers(headers))
-
-    def _once(self, cache: dict[Any, str], key: Any, encode: Any) -> str:
-        """encode(key), remembered while the masker stays as it is (a run's URLs, paths, response headers)."""
-        self._check_masker()
-        found = cache.get(key)
-        if found is None:
-            found = encode(key)
-            if len(cache) > 4096:  # dates and lengths make response headers vary
-                cache.clear()
-            cache[key] = found
-        return found
-
-    def _header_part(self, db: sqlite3.Connection, headers: list[tuple[str, str]]) -> int:
-        """The request headers' part id; the call engine hands every call of a run the same list."""
-        self._check_masker()
-        found = self._header_sets.get(id(headers))
-        if found is not None and found[0] is headers:
-            return found[1]
-        part = self._part(db, self._headers_json(headers))
-        if len(self._header_sets) > 64:
-            self._header_sets.clear()
-        self._header_sets[id(headers)] = (headers, part)  # the list held: its id is not reused meanwhile
-        return part
-
-    def _check_masker(self) -> None:
-        if self.masker.version != self._version:  # a new secret: what was encoded may show it
-            for cache in (self._header_sets, self._paths, self._urls, self._response_headers):
-                cache.clear()
-            self._version = self.masker.version
-
-    def _iso(self, value: Optional[datetime]) -> Optional[str]:
-        """A profile's steps mostly share one virtual time (the same object): its text is reused."""
-        if value is not self._last_iso[0]:
-            self._last_iso = (value, _iso(value))
-        return self._last_iso[1]
 
     def _part(self, db: sqlite3.Connection, text: str) -> int:
         """Request header sets repeat across a run's calls: each is stored once."""
@@ -312,19 +258,33 @@ class TraceWriter:
         return found
 
 
+# What any SQLite allows in one statement (SQLITE_MAX_VARIABLE_NUMBER was 999 before 3.32).
+_MAX_PARAMETERS = 999
+
+
+def _insert(db: sqlite3.Connection, table: str, columns: int, values: list[Any]) -> None:
+    """Insert rows given as their values one after the other, many rows per statement: sqlite3 hands
+    the GIL over around every statement it runs (one per row with executemany), and each hand-over
+    to this thread stalls the run's event loop."""
+    per = _MAX_PARAMETERS // columns * columns
+    full = len(values) // per * per
+    if full:
+        db.executemany(_insert_sql(table, columns, per // columns), [values[i:i + per] for i in range(0, full, per)])
+    if full < len(values):
+        db.execute(_insert_sql(table, columns, (len(values) - full) // columns), values[full:])
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: int, rows: int) -> str:
+    row = "(" + ", ".join("?" * columns) + ")"
+    return f"INSERT INTO {table} VALUES " + ", ".join([row] * rows)
+
+
 def _remove(path: Path) -> None:
     try:
         path.unlink()
     except OSError:
         pass
-
-
-# One encoder for every row: json.dumps with options builds a new one per call (~9 us of ~14).
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
-
-
-def _iso(value: Optional[datetime]) -> Optional[str]:
-    return value.isoformat() if value is not None else None
 
 
 def _now() -> str:

@@ -1,0 +1,104 @@
+"""A finished profile's trace as the rows of a run file's tables, masked, clipped and JSON-encoded.
+
+`RowEncoder.encode` runs where the profile ends (the run's event loop), so the trace writer's thread
+only inserts ready tuples: Python work on two threads only takes turns on the GIL, and every turn
+handed over stalls the event loop. Row ids are the writer's (it numbers rows in the order it writes).
+
+Everything is masked with the run's `Masker`, also what the call engine masked already (never trust:
+a mock or an error may echo a secret back). Texts every call of a run repeats (its URLs, its request
+header set, a profile's path, response headers) are encoded once while the masker stays as it is.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Callable, Optional
+
+from app.calls.record import Masker
+from app.journeys.tracerecords import AttemptTrace, ProfileTrace, StepTrace, clip
+
+SLOW_MS = 750.0  # the platform moves an endpoint slower than this to its slow service
+
+# (node, number, target, outcome, status, error, method, url), the request headers' JSON (stored once
+# in `parts`: the writer swaps it for its id), then the request and response columns.
+AttemptRow = tuple[tuple[Any, ...], str, tuple[Any, ...]]
+StepRow = tuple[tuple[Any, ...], list[AttemptRow]]
+ProfileRows = tuple[tuple[Any, ...], list[StepRow]]
+
+# One encoder for every row: json.dumps with options builds a new one per call (~9 us of ~14).
+json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+_MAX_REMEMBERED = 4096  # response headers vary with the date and length: the memory stays bounded
+
+
+class RowEncoder:
+    """Encodes one run's profiles (from any thread: its memories are only ever replaced whole)."""
+
+    def __init__(self, masker: Masker) -> None:
+        self.masker = masker
+        self._version = masker.version
+        self._header_sets: dict[int, tuple[list[tuple[str, str]], str]] = {}  # id(list) -> (the list, JSON)
+        self._paths: dict[Any, str] = {}
+        self._urls: dict[Any, str] = {}
+        self._response_headers: dict[Any, str] = {}
+        self._last_iso: tuple[Optional[datetime], Optional[str]] = (None, None)
+
+    def encode(self, p: ProfileTrace) -> ProfileRows:
+        if self.masker.version != self._version:  # a new secret: what was encoded may show it
+            for cache in (self._header_sets, self._paths, self._urls, self._response_headers):
+                cache.clear()
+            self._version = self.masker.version
+        path = tuple([s.node for s in p.steps])
+        profile = (p.row, p.profile_id, p.outcome, p.code, self.masker.text(p.error) if p.error else None,
+                   _once(self._paths, path, json_text), path[-1] if path else None, self._iso(p.entered_at),
+                   self._iso(p.ended_at), p.wall_ms)
+        return profile, [(self._step(s), [self._attempt(s.node, a) for a in s.attempts]) for s in p.steps]
+
+    def _step(self, s: StepTrace) -> tuple[Any, ...]:
+        text = self.masker.text  # mapped values come from the profile and event, but never trust them
+        return (s.node, s.port, s.next, self._iso(s.virtual_at), s.wall_at, s.wall_ms,
+                text(json_text(s.values)) if s.values is not None else None,
+                text(json_text(s.why)) if s.why is not None else None, s.outcome, text(s.error) if s.error else None)
+
+    def _attempt(self, node: str, a: AttemptTrace) -> AttemptRow:
+        m = self.masker
+        req_body, req_note = clip(m.text(a.request_body) if a.request_body is not None else None)
+        resp_body, resp_note = clip(m.text(a.response_body) if a.response_body is not None else None, a.response_size)
+        resp_headers = None
+        if a.status is not None:
+            resp_headers = _once(self._response_headers, tuple(a.response_headers), self._headers_json)
+        return ((node, a.number, a.target, a.outcome, a.status, m.text(a.error) if a.error else None, a.method,
+                 _once(self._urls, a.url, m.text)),
+                self._request_headers(a.request_headers),
+                (req_body, req_note, resp_headers, resp_body, resp_note, a.queue_ms, a.network_ms,
+                 int(a.network_ms > SLOW_MS), a.wall_at))
+
+    def _request_headers(self, headers: list[tuple[str, str]]) -> str:
+        """The call engine hands every call of a run the same header list: encoded once, by identity."""
+        found = self._header_sets.get(id(headers))
+        if found is not None and found[0] is headers:
+            return found[1]
+        text = self._headers_json(headers)
+        if len(self._header_sets) > 64:
+            self._header_sets.clear()
+        self._header_sets[id(headers)] = (headers, text)  # the list held: its id is not reused meanwhile
+        return text
+
+    def _headers_json(self, headers: Any) -> str:
+        return json_text(self.masker.headers(headers))
+
+    def _iso(self, value: Optional[datetime]) -> Optional[str]:
+        """A profile's steps mostly share one virtual time (the same object): its text is reused."""
+        last = self._last_iso  # read once: the pair stays consistent whoever encodes
+        if value is not last[0]:
+            last = self._last_iso = (value, value.isoformat() if value is not None else None)
+        return last[1]
+
+
+def _once(cache: dict[Any, str], key: Any, encode: Callable[[Any], str]) -> str:
+    found = cache.get(key)
+    if found is None:
+        found = encode(key)
+        if len(cache) > _MAX_REMEMBERED:
+            cache.clear()
+        cache[key] = found
+    return found
