@@ -92,8 +92,8 @@ async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: Aut
         if cap is not None and not cap.admit(prepared.host if out.target is not None else out.parsed_url.host):
             result.outcome, result.error = "capped", "refused by the per-host cap (calls per minute)"
             break
-        try:
-            creds = await auth.get(monotonic_deadline(clock, deadline))
+        try:  # once fetched, the credentials are there: no coroutine to await for them
+            creds = auth.creds if auth.creds is not None else await auth.get(monotonic_deadline(clock, deadline))
         except Exception as exc:  # AuthError, AuthTimeout, or a token call that failed at the socket
             result.error = f"authentication failed: {auth.masker.text(str(exc))}"
             if isinstance(exc, AuthTimeout):

@@ -81,8 +81,9 @@ def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace)
 
 async def send(run: "RunState", call: NodeCall, out: Outgoing) -> tuple[CallResult, float]:
     """The call through its throttling queue and its cap; returns the result and the queue time (ms)."""
-    url, method = out.url, out.method
-    gate = run.capping.gate(url, method, out.parsed_url.host)
+    url, method, prepared = out.url, out.method, call.prepared
+    host = prepared.host if out.target is prepared.parsed_url else out.parsed_url.host  # the first: cached
+    gate = run.capping.gate(url, method, host)
     queue = run.throttling.queue(url, method)
     t0 = time.monotonic()
     if queue is not None:

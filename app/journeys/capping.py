@@ -60,9 +60,19 @@ class Capping:
     def __init__(self, configs: list[CappingConfig], clock: Clock = time.monotonic) -> None:
         self.configs, self.clock = configs, clock
         self._gates: dict[object, Gate] = {}
+        self._calls: dict[tuple[str, str, str], Gate] = {}  # (url, method, host) -> its gate: asked per call
 
     def gate(self, url: str, method: str, host: str) -> Gate:
         """The gate a call to url goes through (one per configuration, or per host by default)."""
+        found = self._calls.get((url, method, host))
+        if found is None:
+            found = self._find(url, method, host)
+            if len(self._calls) > 1024:  # dynamic paths make URLs vary
+                self._calls.clear()
+            self._calls[(url, method, host)] = found
+        return found
+
+    def _find(self, url: str, method: str, host: str) -> Gate:
         index = next((i for i, c in enumerate(self.configs) if c.applies_to(url, method)), None)
         key: object = index if index is not None else ("host", host)
         found = self._gates.get(key)

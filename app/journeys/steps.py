@@ -40,21 +40,23 @@ class ProfileRun:
 
     async def go(self) -> ProfileTrace:
         """Walk the journey from its entry; never raises (a bug of ours ends the profile in error)."""
-        node: Optional[NodeBase] = self.run.entry
+        run = self.run
+        ports, nodes, board, clock = run.ports, run.nodes, run.board, time.perf_counter
+        node: Optional[NodeBase] = run.entry
         previous: Optional[NodeBase] = None
         while node is not None:
             step = self._enter(node, previous)
-            t0 = time.perf_counter()
+            t0 = clock()
             try:
                 port = await HANDLERS[node.type](self, node, step)
             except Exception as exc:  # noqa: BLE001 - one profile's failure never stops the run
                 port = self.fail("error", f"internal error at node {node.title}: {type(exc).__name__}: {exc}")
-            step.wall_ms = (time.perf_counter() - t0) * 1000
-            target = self.run.ports[node.id].get(port) if port is not None else None
+            step.wall_ms = (clock() - t0) * 1000
+            target = ports[node.id].get(port) if port is not None else None
             if target is not None:
                 step.port, step.next = port, target
-            self.run.board.step(node.id, step.port, step.outcome)
-            previous, node = node, self.run.nodes.get(target) if target is not None else None
+            board.step(node.id, step.port, step.outcome)
+            previous, node = node, nodes.get(target) if target is not None else None
         return self._close()
 
     def _enter(self, node: NodeBase, previous: Optional[NodeBase]) -> StepTrace:

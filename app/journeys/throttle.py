@@ -50,6 +50,8 @@ class Throttling:
 
     def queue(self, url: str, method: str) -> Optional[Throttle]:
         """The queue a call to url waits in, or None (not throttled)."""
+        if not self.configs:
+            return None
         for config, queue in zip(self.configs, self._queues, strict=True):
             if config.applies_to(url, method):
                 return queue
