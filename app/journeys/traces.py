@@ -96,13 +96,14 @@ class TraceWriter:
         self.masker = masker or Masker()
         self.batch, self.interval_s, self.max_pending = batch, interval_s, max_pending
         self.lock = FileLock(str(self.path) + ".lock", timeout=0)
-        self._pending: list[ProfileRows] = []
+        self._pending = _Batch()
         self._encoder = RowEncoder(self.masker)
         self._cond = threading.Condition()
         self._closing = False
         self._failure: Optional[BaseException] = None
         self._seq = self._step_id = self._attempt_id = 0
-        self._parts: dict[str, int] = {}
+        self._parts: dict[str, int] = {}  # request header sets stored so far, up to:
+        self.parts_remembered = MAX_PARTS_REMEMBERED
         self.written = 0
         self.state = "running"
 
@@ -154,14 +155,49 @@ class TraceWriter:
                 self._cond.notify_all()
             self._raise_failure()
         with self._cond:
-            while len(self._pending) >= self.max_pending and self._failure is None:
+            while self._pending.count >= self.max_pending and self._failure is None:
                 self._cond.wait(0.1)
             self._raise_failure()
             if self._closing:
                 raise TraceError(f"{self.path}: the run is already finished")
-            self._pending.append(rows)
-            if len(self._pending) >= self.batch:
+            self._queue(rows)
+            if self._pending.count >= self.batch:
                 self._cond.notify_all()
+
+    def _queue(self, rows: ProfileRows) -> None:
+        """Number the rows (in the order profiles are added: under the lock) and lay their values out
+        as the writer inserts them, so that its thread runs hardly any Python: every bit of Python
+        there takes the GIL from the run's event loop."""
+        batch = self._pending
+        profile, steps = rows
+        seq = self._seq = self._seq + 1
+        batch.profiles.append(seq)
+        batch.profiles += profile
+        for idx, (step, attempts) in enumerate(steps):
+            step_id = self._step_id = self._step_id + 1
+            batch.steps += (step_id, seq, idx)
+            batch.steps += step
+            for before, headers, after in attempts:
+                self._attempt_id += 1
+                batch.attempts += (self._attempt_id, step_id, seq)
+                batch.attempts += before
+                batch.attempts.append(self._part(headers, batch))
+                batch.attempts += after
+        batch.count += 1
+
+    def _part(self, text: str, batch: "_Batch") -> Any:
+        """The id of a request header set (sets repeat across a run's calls: each is stored once). Ids are
+        given here, the table being this run's own; past `parts_remembered` sets the writer looks them
+        up in the file instead (the text is left in place), so memory stays bounded."""
+        found = self._parts.get(text)
+        if found is not None:
+            return found
+        if len(self._parts) < self.parts_remembered:
+            found = self._parts[text] = len(self._parts) + 1
+            batch.parts.append((found, text))
+            return found
+        batch.unresolved.append(len(batch.attempts))
+        return text
 
     def finish(self, state: str = "completed", rows_read: Optional[int] = None) -> None:
         """Write what is queued, then the final state; releases the file. Idempotent."""
@@ -194,14 +230,14 @@ class TraceWriter:
         try:
             while True:
                 with self._cond:
-                    if not self._closing and len(self._pending) < self.batch:
+                    if not self._closing and self._pending.count < self.batch:
                         self._cond.wait(self.interval_s)
-                    batch, self._pending = self._pending, []
+                    batch, self._pending = self._pending, _Batch()
                     closing = self._closing
                     self._cond.notify_all()
-                if batch:
+                if batch.count:
                     self._write(db, batch)
-                if closing and not self._pending:
+                if closing and not self._pending.count:
                     break
             state, rows = self._final
             db.execute("BEGIN IMMEDIATE")
@@ -212,61 +248,60 @@ class TraceWriter:
         except BaseException as exc:  # noqa: BLE001 - reported to the producers by add()/finish()
             with self._cond:
                 self._failure = exc
-                self._pending.clear()
+                self._pending = _Batch()
                 self._cond.notify_all()
         finally:
             db.close()
 
-    def _write(self, db: sqlite3.Connection, batch: list[ProfileRows]) -> None:
-        """One transaction: the rows numbered in order, each request header set swapped for its part."""
-        profiles: list[Any] = []  # the rows' values one after the other (see _insert)
-        steps: list[Any] = []
-        attempts: list[Any] = []
+    def _write(self, db: sqlite3.Connection, batch: "_Batch") -> None:
+        """One transaction: the new header sets, then every row of the batch."""
         db.execute("BEGIN IMMEDIATE")
         try:
-            for profile, profile_steps in batch:
-                seq = self._seq = self._seq + 1
-                profiles.append(seq)
-                profiles += profile
-                for idx, (step, step_attempts) in enumerate(profile_steps):
-                    step_id = self._step_id = self._step_id + 1
-                    steps += (step_id, seq, idx)
-                    steps += step
-                    for before, headers, after in step_attempts:
-                        self._attempt_id += 1
-                        attempts += (self._attempt_id, step_id, seq)
-                        attempts += before
-                        attempts.append(self._part(db, headers))
-                        attempts += after
-            _insert(db, "profile", 11, profiles)
-            _insert(db, "step", 13, steps)
-            _insert(db, "attempt", 21, attempts)
+            if batch.parts:
+                db.executemany("INSERT INTO parts (id, text) VALUES (?, ?)", batch.parts)
+            for at in batch.unresolved:
+                batch.attempts[at] = _stored_part(db, batch.attempts[at])
+            _insert(db, "profile", 11, batch.profiles)
+            _insert(db, "step", 13, batch.steps)
+            _insert(db, "attempt", 21, batch.attempts)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        self.written += len(batch)
-
-    def _part(self, db: sqlite3.Connection, text: str) -> int:
-        """Request header sets repeat across a run's calls: each is stored once."""
-        found = self._parts.get(text)
-        if found is None:
-            db.execute("INSERT OR IGNORE INTO parts (text) VALUES (?)", (text,))
-            found = db.execute("SELECT id FROM parts WHERE text = ?", (text,)).fetchone()[0]
-            if len(self._parts) < 10_000:
-                self._parts[text] = found
-        return found
+        self.written += batch.count
 
 
-# What any SQLite allows in one statement (SQLITE_MAX_VARIABLE_NUMBER was 999 before 3.32).
-_MAX_PARAMETERS = 999
+class _Batch:
+    """Profiles waiting for the writer: each table's rows as their values one after the other."""
+
+    __slots__ = ("profiles", "steps", "attempts", "parts", "unresolved", "count")
+
+    def __init__(self) -> None:
+        self.profiles: list[Any] = []
+        self.steps: list[Any] = []
+        self.attempts: list[Any] = []
+        self.parts: list[tuple[int, str]] = []  # header sets new in this batch: (id, text)
+        self.unresolved: list[int] = []  # where in `attempts` a header set's text waits for its id
+        self.count = 0
+
+
+def _stored_part(db: sqlite3.Connection, text: str) -> int:
+    db.execute("INSERT OR IGNORE INTO parts (text) VALUES (?)", (text,))
+    return int(db.execute("SELECT id FROM parts WHERE text = ?", (text,)).fetchone()[0])
+
+
+# Values bound per statement (at most what the SQLite in use allows: 999 before 3.32): binding holds
+# the GIL, running the statement does not.
+MAX_PARAMETERS = 8192
+MAX_PARTS_REMEMBERED = 10_000
 
 
 def _insert(db: sqlite3.Connection, table: str, columns: int, values: list[Any]) -> None:
-    """Insert rows given as their values one after the other, many rows per statement: sqlite3 hands
-    the GIL over around every statement it runs (one per row with executemany), and each hand-over
-    to this thread stalls the run's event loop."""
-    per = _MAX_PARAMETERS // columns * columns
+    """Insert rows given as their values one after the other, many rows per statement: sqlite3 takes
+    the GIL back after every statement it runs (one per row with executemany), and each time this
+    thread takes it, the run's event loop waits."""
+    limit = min(MAX_PARAMETERS, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    per = limit // columns * columns
     full = len(values) // per * per
     if full:
         db.executemany(_insert_sql(table, columns, per // columns), [values[i:i + per] for i in range(0, full, per)])

@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -84,6 +86,28 @@ def test_a_run_round_trips_and_counts_come_from_the_rows(tmp_path: Path) -> None
         assert [p["row"] for p in reader.profiles(outcome="finished", limit=2, offset=1)] == [2, 3]
     assert [r.id for r in list_runs(tmp_path)] == [trace.run_id]
     assert [p.name for p in (tmp_path / "runs").iterdir()] == [trace.path.name]  # no lock, no WAL left
+
+
+def test_request_header_sets_are_stored_once_and_past_the_remembered_ones_looked_up(tmp_path: Path) -> None:
+    """Header sets get their ids when profiles are added; past `parts_remembered` the writer finds them
+    in the file: every attempt reads back its own headers either way, each set stored once."""
+    shared = [("Content-Type", "application/json"), ("X-Api-Key", "k-123456")]
+    trace = _writer(tmp_path)
+    trace.parts_remembered = 2
+    trace.batch = 4  # several transactions: ids given by one batch are used by the next
+    expected = {}
+    for row in range(1, 13):
+        p = _profile(row)
+        headers = shared if row % 3 == 0 else [("Content-Type", "application/json"), ("X-Customer", f"c-{row % 5}")]
+        p.steps[1].attempts[0].request_headers = headers
+        expected[f"p{row}"] = [[k, "********" if k == "X-Api-Key" else v] for k, v in headers]
+        trace.add(p)
+    trace.finish()
+    with TraceReader(trace.path) as reader:
+        for profile_id, headers in expected.items():
+            assert reader.profile(profile_id)[0]["steps"][1]["attempts"][0]["request"]["headers"] == headers
+    with closing(sqlite3.connect(trace.path)) as db:
+        assert db.execute("SELECT COUNT(*), COUNT(DISTINCT text) FROM parts").fetchone() == (6, 6)
 
 
 def test_cancelled_runs_and_bad_outcomes(tmp_path: Path) -> None:
