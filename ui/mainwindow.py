@@ -11,7 +11,9 @@ The window is a shell that composes parts, each owning its state, and wires them
 - `status` (`ui.statusbar.StatusArea`): keyring banner and status bar;
 - `panels` (`ui.panels.Panels`): environments, the sandbox / Send events / History docks, test requests;
 - `files` (`ui.fileops.FileOps`): import, export, drops; `edits` (`ui.actionedits.ActionEdits`): add, duplicate, delete;
-- `writes` (`ui.writes.WorkspaceWrites`): workspace writes in workers; `sync` (`ui.workspacesync`): the disk, followed.
+- `writes` (`ui.writes.WorkspaceWrites`): workspace writes in workers; `sync` (`ui.workspacesync`): the disk, followed;
+- `journeys` (`ui.journeys.area.JourneysArea`): the Journeys tab beside the actions and the journey view
+  shown in the right-hand area in place of the pane (Ctrl+J).
 """
 from __future__ import annotations
 
@@ -19,14 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from ui import ask, message, qtfixes  # noqa: F401  (qtfixes: PySide6 6.12 emit() refcount bug)
 from ui.actionedits import ActionEdits
 from ui.actionlist.view import ActionListWidget
 from ui.current import CurrentAction
 from ui.fileops import FileOps, json_paths
+from ui.journeys.area import JourneysArea
 from ui.menus import Menus
 from ui.panels import Panels
 from ui.statusbar import StatusArea
@@ -68,10 +71,20 @@ class MainWindow(QMainWindow):
         self.placeholder = QLabel("Loading the workspace…", self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setEnabled(False)
+        self.journeys = JourneysArea(self.undo_stack, self)
+        # Left: actions and journeys as tabs; right: the pane or the journey view, as the tab says.
+        self.left = QTabWidget(self)
+        self.left.setObjectName("leftTabs")
+        self.left.addTab(self.list, "Actions")
+        self.left.addTab(self.journeys.list, "Journeys")
+        self.right = QStackedWidget(self)
+        self.right.setObjectName("rightStack")
+        self.right.addWidget(self.placeholder)
+        self.right.addWidget(self.journeys.page)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.list)
-        self.splitter.addWidget(self.placeholder)
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([560, 840])
         self.splitter.setChildrenCollapsible(False)
@@ -112,6 +125,9 @@ class MainWindow(QMainWindow):
                           (m.test_auth_act, self.test_authentication)):
             act.triggered.connect(lambda *_, slot=slot: slot())  # `checked` is not an argument of the slots
         self.list.addAction(m.delete_act)  # Delete is a shortcut of the list only (see Menus)
+        m.find_act.triggered.connect(self.show_actions)
+        QShortcut(QKeySequence("Ctrl+J"), self, self.show_journeys)
+        self.left.currentChanged.connect(self._left_changed)
         self.list.addRequested.connect(edits.add_action)
         self.list.duplicateRequested.connect(edits.duplicate_action)
         self.list.deleteRequested.connect(edits.delete_action)
@@ -144,7 +160,8 @@ class MainWindow(QMainWindow):
         self.current.attach(services, pane)
         pane.duplicateRequested.connect(self.edits.duplicate_action)
         pane.testRequested.connect(self.open_test_request)
-        self.splitter.replaceWidget(1, pane)
+        self.right.insertWidget(0, pane)
+        self.right.setCurrentWidget(pane if self.left.currentIndex() == 0 else self.journeys.page)
         self.placeholder.deleteLater()
         self.menus.workspace_loaded()
         for problem in loaded.problems:
@@ -166,6 +183,8 @@ class MainWindow(QMainWindow):
         assert self.services is not None
         self.sync = WorkspaceSync(self.current, self.writes, self.services.workspace, self)
         self.panels.attach(self.services)
+        self.journeys.attach(self.services)
+        self.sync.watcher.read.connect(self.journeys.reload)  # journeys/ is watched with actions/
         self._ready = True
         message.info(f"Opened {self.home}")
         self.ready.emit()
@@ -174,6 +193,24 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, exc: BaseException) -> None:
         self.placeholder.setText(f"The workspace could not be opened:\n{exc}")
         message.error(f"The workspace could not be opened: {exc}")
+
+    # -- actions or journeys -----------------------------------------------------------------------
+    def show_journeys(self) -> None:
+        """Ctrl+J: the Journeys tab, its list focused; the right-hand area shows the journey view."""
+        self.left.setCurrentWidget(self.journeys.list)
+        self.journeys.list.list.setFocus()
+
+    def show_actions(self) -> None:
+        self.left.setCurrentWidget(self.list)
+
+    def _left_changed(self, index: int) -> None:
+        if index == 1:
+            self.right.setCurrentWidget(self.journeys.page)
+        elif self.pane is not None:
+            self.right.setCurrentWidget(self.pane)
+
+    def journeys_shown(self) -> bool:
+        return self.left.currentIndex() == 1
 
     # -- the current action -----------------------------------------------------------------------
     def current_name(self) -> str:
@@ -186,6 +223,10 @@ class MainWindow(QMainWindow):
         self.actionShown.emit(name)
 
     def save(self) -> None:
+        if self.journeys_shown():
+            if self.journeys.view is not None and self.journeys.view.path is not None:
+                self.journeys.view.editor.save()
+            return
         if self.pane is not None and self.pane.action() is not None:
             self.pane.save()
 
@@ -241,6 +282,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self._closed_down = True  # workers owned by the window (or its parts) deliver nothing from now on
         self.panels.stop()
+        self.journeys.stop()
         if self.sync is not None:
             self.sync.stop()
         if self.pane is not None:

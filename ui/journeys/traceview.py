@@ -54,6 +54,7 @@ def resend_attempt(services: Any, action_name: str, target: str, values: Optiona
 
 class TraceView(QWidget):
     resent = Signal(object)  # the CallResult of a Re-send
+    entryShown = Signal(object)  # the profile entry now shown (its path and steps: the diagram highlights it)
 
     def __init__(self, services: Any, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -168,6 +169,7 @@ class TraceView(QWidget):
         first = self.steps.topLevelItem(0)
         if first is not None:
             self.steps.setCurrentItem(first)
+        self.entryShown.emit(entry)
 
     def _step_item(self, step: dict[str, Any], start: Optional[float]) -> QTreeWidgetItem:
         node = self.journey.node(step["node"]) if self.journey else None
