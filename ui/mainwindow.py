@@ -258,6 +258,18 @@ class MainWindow(QMainWindow):
         if self._closing or self._shut_down:
             event.accept()
             return
+        view = self.journeys.view
+        if view is not None and view.is_dirty():
+            answer = ask.save_discard_cancel(self, view.editor.data.get("name") or "the journey")
+            if answer == "cancel":
+                event.ignore()
+                return
+            if answer == "save":
+                event.ignore()
+                view.editor.saved.connect(lambda _path: self.close())
+                view.editor.save()
+                return
+            view.editor.saved_data = view.editor.data  # discarded: closing asks no more about it
         if self.pane is not None and self.pane.is_dirty():
             answer = ask.save_discard_cancel(self, self.pane.names.values()[0] or self.current_name())
             if answer == "cancel":

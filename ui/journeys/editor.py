@@ -186,6 +186,20 @@ class JourneyEditor(QWidget):
         journey, problems = build(self.data)
         self.problems.setText("; ".join(problems))
         self.edited.emit(journey)
+        self._load_missing()
+
+    def _load_missing(self) -> None:
+        """An action node now calls an action not read yet: read it (a worker), then show its fields."""
+        wanted = {n.get("action") for n in self.data.get("nodes", []) if n.get("type") == "action"}
+        missing = sorted(n for n in wanted if n in self.action_names and n not in self.actions)
+        if missing:
+            run_in_background(_load_actions, self.services.workspace, missing, owner=self, on_done=self._loaded)
+
+    def _loaded(self, actions: dict[str, Action]) -> None:
+        if set(actions) - set(self.actions):
+            self.actions.update(actions)
+            self._show_form()
+            self.edited.emit(self.journey())
 
     def _show_form(self) -> None:
         old = self.scroll.takeWidget()
@@ -230,3 +244,16 @@ class JourneyEditor(QWidget):
     def _not_saved(self, exc: BaseException) -> None:
         self.saving = False
         self.problems.setText(f"Not saved: {exc}")
+
+
+def _load_actions(workspace: Any, names: list[str]) -> dict[str, Action]:
+    """Worker: the actions that load (one that does not is reported by validation at its node)."""
+    from app.store_errors import StoreError
+
+    out = {}
+    for name in names:
+        try:
+            out[name] = workspace.load(name)
+        except StoreError:
+            pass
+    return out
