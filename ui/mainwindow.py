@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from ui.workspacesync import WorkspaceSync
 
 
+JOURNEY_LIST_WIDTH = 220
+
+
 class MainWindow(QMainWindow):
     ready = Signal()  # the workspace is loaded, the pane built and the first action shown
     actionShown = Signal(str)  # the action the pane now edits ("" for none)
@@ -204,9 +207,16 @@ class MainWindow(QMainWindow):
         self.left.setCurrentWidget(self.list)
 
     def _left_changed(self, index: int) -> None:
+        # The journey list needs less room than the action table; the journey view needs more.
+        sizes, total = self.splitter.sizes(), sum(self.splitter.sizes())
         if index == 1:
+            self._actions_width = sizes[0]
+            self.splitter.setSizes([JOURNEY_LIST_WIDTH, max(total - JOURNEY_LIST_WIDTH, 0)])
             self.right.setCurrentWidget(self.journeys.page)
-        elif self.pane is not None:
+            return
+        width = getattr(self, "_actions_width", sizes[0])
+        self.splitter.setSizes([width, max(total - width, 0)])
+        if self.pane is not None:
             self.right.setCurrentWidget(self.pane)
 
     def journeys_shown(self) -> bool:

@@ -82,7 +82,10 @@ def main(argv: list[str]) -> int:
 
     open_action("writeJourneyEvent")
     shot("01-list-and-pane")
+    from ui.journeyshots import journey_shots
+
     if dark:
+        journey_shots(app, window, out, wait_until, settle, "-dark")
         return _finish(app, window, services, tmp)
 
     open_action("airshipCustomEvent")
@@ -154,6 +157,7 @@ def main(argv: list[str]) -> int:
     dialog.reject()
 
     _request_shots(app, window, out, wait_until, settle)
+    journey_shots(app, window, out, wait_until, settle)
     code = _finish(app, window, services, tmp)
     import subprocess
 

@@ -81,6 +81,7 @@ class JourneyView(QWidget):
         self.alerts = QListWidget(self)
         self.alerts.setObjectName("journeyAlerts")
         self.alerts.setAccessibleName("Journey alerts")
+        self.alerts.setWordWrap(True)
         self.coverage = QLabel(self)
         self.coverage.setObjectName("journeyCoverage")
         self.coverage.setWordWrap(True)
@@ -111,7 +112,7 @@ class JourneyView(QWidget):
         top.addWidget(self.diagram)
         top.addWidget(side)
         top.setStretchFactor(0, 1)
-        top.setSizes([700, 220])
+        top.setSizes([760, 300])
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.setObjectName("journeySplitter")
         split.addWidget(top)
@@ -157,6 +158,9 @@ class JourneyView(QWidget):
             old.deleteLater()
         view = self.run_view = RunView(self.services, journey, self.run_page)
         self.run_page.layout().addWidget(view)
+        table_and_trace = view.findChild(QSplitter)
+        if table_and_trace is not None:
+            table_and_trace.setSizes([420, 680])  # the trace holds the request and response
         bar = view.runbar
         bar.runStarted.connect(self._run_started)
         bar.progressed.connect(self.diagram.set_counts)
@@ -202,6 +206,7 @@ class JourneyView(QWidget):
         for finding in findings:
             self.alerts.addItem(str(finding))
             item = self.alerts.item(self.alerts.count() - 1)
+            item.setToolTip(str(finding) + (f"\n{finding.excerpt}" if finding.excerpt else ""))
             item.setData(Qt.ItemDataRole.UserRole, finding.node)
         if not findings:
             self.alerts.addItem("No problem found")
