@@ -1,7 +1,13 @@
-"""`action-studio gui` (and no command at all): open the window on a workspace."""
+"""`action-studio gui` (and no command at all): open the window on a workspace.
+
+`open_window` is the one place where app/ reaches ui/ (tests/app/test_layers.py refuses any other):
+the domain never depends on the window, and the window is imported only when one is wanted, so no
+other command loads Qt.
+"""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +30,12 @@ def run(args: argparse.Namespace) -> int:
         home, sample = sample_home(), True
     else:
         home, sample = home_of(args), bool(getattr(args, "sample", False))
-    from ui.app import run_gui  # Qt is imported only when a window is wanted
+    return open_window(home, sample)
+
+
+def open_window(home: Path, sample: bool) -> int:
+    """Run the window on `home` until it closes; its exit code (the lazy entry point into ui/)."""
+    from ui.app import run_gui
 
     return run_gui(home, sample=sample)
 

@@ -1,4 +1,5 @@
-"""app/ is the domain: it never imports Qt, and starting the CLI does not load Qt either."""
+"""The layers: app/ is the domain, it never imports Qt, and it reaches ui/ at one documented place only
+(app/cli/gui_cmd.py's `open_window`, the `gui` command); starting the CLI does not load Qt either."""
 from __future__ import annotations
 
 import ast
@@ -7,25 +8,81 @@ import sys
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "app"
+QT = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
+# (module, function): the lazy entry point into the window, and the only one.
+UI_ENTRY = {("app/cli/gui_cmd.py", "open_window")}
+
+
+def imports(source: str, path: str, roots: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    """(path, enclosing function or "<module>", line) of every import of a module under `roots`:
+    import statements, and importlib.import_module / __import__ with a literal name."""
+    found = []
+
+    def visit(node: ast.AST, where: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            names: list[str] = []
+            if isinstance(child, ast.Import):
+                names = [a.name for a in child.names]
+            elif isinstance(child, ast.ImportFrom) and child.module and not child.level:
+                names = [child.module]
+            elif isinstance(child, ast.Call) and child.args and isinstance(child.args[0], ast.Constant) \
+                    and isinstance(child.args[0].value, str) and _is_import_call(child.func):
+                names = [child.args[0].value]
+            if any(n.split(".")[0] in roots for n in names):
+                found.append((path, where, child.lineno))
+            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else where
+            visit(child, inner)
+
+    visit(ast.parse(source), "<module>")
+    return found
+
+
+def _is_import_call(func: ast.expr) -> bool:
+    return (isinstance(func, ast.Name) and func.id == "__import__") or \
+        (isinstance(func, ast.Attribute) and func.attr == "import_module")
+
+
+def app_imports(roots: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    found = []
+    for path in sorted(APP.rglob("*.py")):
+        found += imports(path.read_text("utf-8"), path.relative_to(APP.parent).as_posix(), roots)
+    return found
 
 
 def test_app_sources_never_import_qt() -> None:
-    offenders = []
-    for path in APP.rglob("*.py"):
-        tree = ast.parse(path.read_text("utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            if any(n.split(".")[0] in ("PySide6", "PyQt5", "PyQt6", "shiboken6") for n in names):
-                offenders.append(f"{path.relative_to(APP.parent)}:{node.lineno}")
-    assert offenders == []
+    assert app_imports(QT) == []
+
+
+def test_app_reaches_ui_only_through_the_gui_entry_point() -> None:
+    found = app_imports(("ui",))
+    assert {(path, where) for path, where, _ in found} == UI_ENTRY, found
+
+
+def test_the_check_sees_every_way_of_importing() -> None:
+    source = '''
+import ui.app
+from ui import message
+import importlib
+
+def later():
+    from ui.app import run_gui
+    importlib.import_module("ui.mainwindow")
+    __import__("PySide6.QtCore")
+
+class Holder:
+    def method(self):
+        import PySide6
+from . import sibling
+from app import uitools
+import uvicorn
+'''
+    assert imports(source, "m.py", ("ui",)) == [("m.py", "<module>", 2), ("m.py", "<module>", 3),
+                                                 ("m.py", "later", 7), ("m.py", "later", 8)]
+    assert imports(source, "m.py", QT) == [("m.py", "later", 9), ("m.py", "method", 13)]
 
 
 def test_cli_commands_do_not_load_qt() -> None:
     code = ("import sys; from app.cli.main import main; main(['check-name', 'ok']); "
-            "print(sorted(m for m in sys.modules if m.startswith('PySide6')))")
+            "print(sorted(m for m in sys.modules if m == 'ui' or m.startswith(('PySide6', 'ui.'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("[]")
