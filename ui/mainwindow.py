@@ -80,6 +80,11 @@ class MainWindow(QMainWindow):
         self.left.setObjectName("leftTabs")
         self.left.addTab(self.list, "Actions")
         self.left.addTab(self.journeys.list, "Journeys")
+        # Tab goes from the list straight to the pane; Ctrl+J / Ctrl+F switch between the tabs.
+        self.left.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.left.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.left.setTabToolTip(0, "Actions (Ctrl+F searches them)")
+        self.left.setTabToolTip(1, "Journeys (Ctrl+J)")
         self.right = QStackedWidget(self)
         self.right.setObjectName("rightStack")
         self.right.addWidget(self.placeholder)

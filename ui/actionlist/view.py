@@ -211,13 +211,18 @@ class ActionListWidget(QWidget):
         return super().focusNextPrevChild(next)
 
     def _first_focusable_beside(self) -> Optional[QWidget]:
-        """The first widget after the list in the focus chain that sits beside it (the pane)."""
+        """The first widget after the list in the focus chain that sits beside it (the pane): in its
+        parent, else in the parent's parent (the list may sit in a tab, beside the journeys)."""
         parent = self.parentWidget()
-        widget = self.table.nextInFocusChain()
-        while parent is not None and widget is not self.table:  # the chain is a ring
-            if not self.isAncestorOf(widget) and parent.isAncestorOf(widget) and _takes_tab_focus(widget):
-                return widget
-            widget = widget.nextInFocusChain()
+        while parent is not None:
+            widget = self.table.nextInFocusChain()
+            while widget is not self.table:  # the chain is a ring
+                if not self.isAncestorOf(widget) and parent.isAncestorOf(widget) and _takes_tab_focus(widget):
+                    return widget
+                widget = widget.nextInFocusChain()
+            parent = parent.parentWidget()
+            if parent is not None and parent.isWindow():
+                return None  # nothing beside the list: Qt's own order
         return None
 
     def focus_search(self) -> None:
