@@ -18,7 +18,8 @@ import sys
 import threading
 from typing import Any, Iterator, Optional
 
-from app.cli.common import CliError, add_call_options, emit, parse_vars, services_of
+from app.cli.calling import add_call_options, parse_vars
+from app.cli.common import CliError, emit, services_of
 from app.cli.journey_cmd import _fail, _loaded, _report_lines
 from app.cli.journey_summary import summary_lines
 
