@@ -9,8 +9,8 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from app.masking import is_secret_key
 from app.model import MASK, Action, CustomAuth, SecretRef, error_lines, parse_json
-from app.model.auth import is_secret_key
 from app.model.base import placeholders
 from app.secrets import SecretStore
 from app.store import Workspace

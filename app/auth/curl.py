@@ -20,8 +20,9 @@ from pydantic import ValidationError
 from app.auth import shellwords
 from app.auth.errors import CurlError
 from app.auth.vendors import VendorHost, vendor_host
+from app.masking import is_secret_key
 from app.model import rules
-from app.model.auth import CustomAuth, CustomBody, is_secret_key
+from app.model.auth import CustomAuth, CustomBody
 from app.model.base import MASK, SecretRef, error_lines, placeholders
 from app.model.rules import http_name_problem
 from app.resolve import Resolver

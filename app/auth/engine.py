@@ -14,11 +14,11 @@ import httpx
 from app.auth.apply import Credentials, apply_token, masked, static_credentials
 from app.auth.cache import Abandoned, TokenCache
 from app.auth.errors import AuthCancelled, AuthError, AuthTimeout
-from app.auth.request import TokenRequest, build_request, mask_all
+from app.auth.request import TokenRequest, build_request
 from app.auth.result import AuthTestResult, preview, recorded_response
 from app.auth.running import run_sync
 from app.auth.token import MAX_BODY, Exchange, Grant, asend, interpret
-from app.masking import response_secrets
+from app.masking import mask_all, response_secrets
 from app.model.auth import CustomAuth
 from app.net import NetConfig
 from app.resolve import Resolver

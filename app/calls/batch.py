@@ -26,9 +26,10 @@ from app.calls.build import Outgoing, Prepared, prepare
 from app.calls.client import CallClient
 from app.calls.credentials import AuthState
 from app.calls.history import History, HistoryBuffer
-from app.calls.record import CallResult, Masker, RecordedExchange, RecordedRequest
+from app.calls.record import CallResult, RecordedExchange, RecordedRequest
 from app.calls.send import HostCap, acall
 from app.calls.transport import Transport, make_transport
+from app.masking import Masker
 from app.model import Action
 from app.net import NetConfig
 from app.resolve import Resolver

@@ -9,9 +9,8 @@ import httpx
 
 from app.auth.errors import AuthTimeout
 from app.calls.build import Outgoing
-from app.calls.record import Masker
+from app.masking import Masker, is_secret_key
 from app.model import Action, CustomAuth
-from app.model.auth import is_secret_key
 from app.net import header_problem
 from app.resolve import Resolver
 
@@ -81,7 +80,7 @@ class AuthState:
             or self.masker.text(value) != value
 
     def _set(self, creds: Creds) -> None:
-        self.masker.header_names.update(h.lower() for h in creds[0])
+        self.masker.add_header_names(creds[0])
         self.masker.add([*self.resolver.secret_values, *creds[0].values(), *creds[1].values()])
         self._headers.clear()  # keyed by id(creds): a new tuple may reuse the old one's id
         self.creds = creds

@@ -1,8 +1,9 @@
 """What went over the wire and what came back, secrets masked: for display, history and cURL.
 
-Masking: every secret the resolver revealed and every credential value (tokens, API keys) is
-replaced by `********` wherever it appears (URL, headers, bodies); headers whose name says they
-carry a secret (Authorization, Cookie, X-Api-Key, *secret*, *token*...) are masked whole.
+Masking (app.masking.Masker, before anything is recorded here): every secret the resolver revealed
+and every credential value (tokens, API keys) is replaced by `********` wherever it appears (URL,
+headers, bodies); headers whose name says they carry a secret (Authorization, Cookie, X-Api-Key,
+*secret*, *token*...) are masked whole.
 """
 from __future__ import annotations
 
@@ -12,51 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 
-from app.model.auth import is_secret_key
-from app.model.base import MASK
 
 MAX_BODY = 256 * 1024  # characters of a body kept for display and history
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key",
-                            "api-key", "x-ims-token"})
-
-
-class Masker:
-    """Replaces known secret values and the values of secret-named headers by the mask."""
-
-    def __init__(self, secrets: Iterable[str] = (), header_names: Iterable[str] = ()) -> None:
-        self.secrets: set[str] = set()
-        self.header_names = set(SECRET_HEADERS) | {h.lower() for h in header_names}
-        self.add(secrets)
-
-    def add(self, secrets: Iterable[str]) -> None:
-        for value in secrets:
-            if value and len(value) >= 3:
-                self.secrets.add(value)
-                scheme, _, rest = value.partition(" ")  # "Bearer <token>": the token alone too
-                if rest and scheme.isalpha() and len(rest) >= 3:
-                    self.secrets.add(rest)
-        self._ordered = sorted(self.secrets, key=len, reverse=True)
-        self._memo: dict[tuple[str, str], str] = {}
-
-    def text(self, text: str) -> str:
-        for secret in self._ordered:
-            if secret in text:
-                text = text.replace(secret, MASK)
-        return text
-
-    def header(self, name: str, value: str) -> str:
-        key = (name, value)
-        shown = self._memo.get(key)
-        if shown is None:
-            lowered = name.lower()
-            shown = MASK if lowered in self.header_names or is_secret_key(lowered) else self.text(value)
-            if len(self._memo) > 4096:  # bounded: dates and lengths vary per response
-                self._memo.clear()
-            self._memo[key] = shown
-        return shown
-
-    def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(k, self.header(k, v)) for k, v in headers]
 
 
 @dataclass

@@ -36,7 +36,8 @@ from app.auth.errors import AuthTimeout
 from app.calls.build import Outgoing, Prepared, prepare
 from app.calls.client import CallClient
 from app.calls.credentials import AuthState
-from app.calls.record import MAX_BODY, CallResult, Masker, RecordedExchange, RecordedRequest, RecordedResponse
+from app.calls.record import MAX_BODY, CallResult, RecordedExchange, RecordedRequest, RecordedResponse
+from app.masking import Masker
 from app.model import Action
 from app.net import MAX_BODY as MAX_BODY_EXTENSION
 from app.net import NetConfig, UnusableProxy

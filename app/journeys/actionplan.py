@@ -12,11 +12,11 @@ from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
 from app.calls.build import Prepared, SetupError, prepare
-from app.calls.record import Masker
 from app.calls.send import AuthState
 from app.journeys.expr import Expr, ExprError, parse
 from app.journeys.model import ActionNode, Journey
 from app.journeys.targets import SANDBOX, OfflineAuth, Target, is_loopback
+from app.masking import Masker
 from app.model import Action, CustomAuth
 from app.resolve import Resolver
 

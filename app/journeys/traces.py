@@ -30,9 +30,9 @@ from typing import Any, Iterable, Optional
 
 from filelock import FileLock, Timeout
 
-from app.calls.record import Masker
 from app.journeys.model import Journey
 from app.journeys.tracerecords import MAX_BODY, OUTCOMES, AttemptTrace, ProfileTrace, StepTrace, clip
+from app.masking import Masker
 from app.model import Action
 from app.transfer import masked_dict
 
@@ -92,7 +92,7 @@ class TraceWriter:
     def __init__(self, path: Path, masker: Optional[Masker] = None, batch: int = 500, interval_s: float = 0.25,
                  max_pending: int = 20_000) -> None:
         self.path, self.run_id = Path(path), Path(path).name.removesuffix(SUFFIX)
-        self.masker = masker or Masker()
+        self.masker = masker if masker is not None else Masker()  # shared: the run adds to it as it goes
         self.batch, self.interval_s, self.max_pending = batch, interval_s, max_pending
         self.lock = FileLock(str(self.path) + ".lock", timeout=0)
         self._pending: list[ProfileTrace] = []

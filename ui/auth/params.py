@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QToolButton, QVBoxLayout, QWidget,
 )
 
-from app.model.auth import is_secret_key
+from app.masking import is_secret_key
 from app.model.base import MASK, SecretRef, Value
 from ui import icons
 from ui.auth.pending import PendingSecrets, as_value, only_placeholder
