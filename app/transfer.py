@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from app.masking import is_secret_key
 from app.model import MASK, Action, CustomAuth, SecretRef, error_lines, parse_json
-from app.model.base import placeholders
+from app.model.base import only_placeholder
 from app.secrets import SecretStore
 from app.store import Workspace
 
@@ -186,7 +186,7 @@ def _secure_map(values: dict[str, Any], store: SecretStore, hint: str) -> dict[s
 
 def _is_literal(value: str) -> bool:
     """A non-empty value that is not just a {{variable}} (those resolve from the environment)."""
-    return bool(value) and value != MASK and not (placeholders(value) and value.strip().startswith("{{") and value.strip().endswith("}}"))
+    return bool(value) and value != MASK and not only_placeholder(value)
 
 
 def missing_secrets(action: Action, store: SecretStore) -> list[str]:

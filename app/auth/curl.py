@@ -12,7 +12,7 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, Optional
 from urllib.parse import quote, unquote_plus
 
 from pydantic import ValidationError
@@ -23,7 +23,7 @@ from app.auth.vendors import VendorHost, vendor_host
 from app.masking import is_secret_key
 from app.model import rules
 from app.model.auth import CustomAuth, CustomBody
-from app.model.base import MASK, SecretRef, error_lines, placeholders
+from app.model.base import MASK, SecretRef, error_lines, only_placeholder
 from app.model.rules import http_name_problem
 from app.resolve import Resolver
 from app.secrets import SecretStore
@@ -293,7 +293,7 @@ def _build(p: _Parsed) -> CurlImport:
     places: dict[str, tuple[str, str]] = {}
     for place, values in (("headers", headers), ("body", params)):
         for name, value in values.items():
-            if is_secret_key(name) and value and not _only_placeholder(value):
+            if is_secret_key(name) and value and not only_placeholder(value):
                 key = name if name not in secrets else f"{name} ({place[:-1] if place == 'headers' else place})"
                 secrets[key] = value
                 places[key] = (place, name)
@@ -392,11 +392,6 @@ def _json_params(text: str, p: _Parsed) -> dict[str, str]:
     return params
 
 
-def _only_placeholder(value: str) -> bool:
-    names = placeholders(value)
-    return len(names) == 1 and value.strip() == "{{" + names[0] + "}}"
-
-
 # -- the reverse ------------------------------------------------------------------------------
 def to_curl(auth: CustomAuth, resolver: Resolver, reveal: bool = False) -> str:
     """The token request as a curl command (POSIX shell quoting); secrets masked unless reveal.
@@ -411,8 +406,14 @@ def to_curl(auth: CustomAuth, resolver: Resolver, reveal: bool = False) -> str:
     else:
         shown = request.shown
         method, url, headers, body = shown.method, shown.url, shown.headers, shown.body
+    return curl_command(method, url, headers.items(), body or None)
+
+
+def curl_command(method: str, url: str, headers: Iterable[tuple[str, str]], body: Optional[str]) -> str:
+    """A request as a curl command, one option a line (POSIX shell quoting): the one cURL writer
+    of token requests and recorded calls. A body of None adds no --data-raw."""
     lines = [f"curl -X {method} {shlex.quote(url)}"]
-    lines += [f"-H {shlex.quote(f'{name}: {value}')}" for name, value in headers.items()]
-    if body:
+    lines += [f"-H {shlex.quote(f'{name}: {value}')}" for name, value in headers]
+    if body is not None:
         lines.append(f"--data-raw {shlex.quote(body)}")
     return " \\\n  ".join(lines)

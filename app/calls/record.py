@@ -8,7 +8,6 @@ headers, bodies); headers whose name says they carry a secret (Authorization, Co
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
@@ -26,11 +25,9 @@ class RecordedRequest:
 
     def to_curl(self) -> str:
         """The request as a curl command (POSIX quoting), secrets already masked."""
-        lines = [f"curl -X {self.method} {shlex.quote(self.url)}"]
-        lines += [f"-H {shlex.quote(f'{name}: {value}')}" for name, value in self.headers]
-        if self.body is not None:
-            lines.append(f"--data-raw {shlex.quote(self.body)}")
-        return " \\\n  ".join(lines)
+        from app.auth.curl import curl_command
+
+        return curl_command(self.method, self.url, self.headers, self.body)
 
 
 @dataclass

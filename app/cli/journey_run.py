@@ -156,11 +156,14 @@ def _resolver(services: Any, env: Optional[str], overrides: dict[str, str]) -> A
 
 def _sandbox_env(services: Any) -> Optional[str]:
     """The environment of the sandbox target: one named `sandbox`, else one using {{sandbox.url}}."""
+    from app.model.base import placeholders
+    from app.services import SANDBOX_URL_VAR
+
     envs = services.environments()
     if envs.by_name("sandbox") is not None:
         return "sandbox"
     for env in envs.environments:
-        if any("{{sandbox.url}}" in str(v.value).replace(" ", "") for v in env.variables):
+        if any(SANDBOX_URL_VAR in placeholders(str(v.value)) for v in env.variables):
             return str(env.name)
     return None
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from app.store import summary_of as summary_of  # TEMP re-export until ui/current.py imports app.store
+
 
 @dataclass
 class Loaded:
@@ -35,13 +37,6 @@ def load_workspace(home: Path, services: Any = None, sample: bool = False) -> Lo
     used_in = services.workspace.used_in()
     problems += services.workspace.problems
     return Loaded(services, summaries, used_in, problems)
-
-
-def summary_of(action: Any) -> Any:
-    from app.store import ActionSummary
-
-    return ActionSummary(name=action.name, description=action.description, method=action.endpoint.method,
-                         auth=action.auth.type, modified=action.modified.isoformat(), url=action.endpoint.url)
 
 
 def new_draft(services: Any, base: str = "newAction") -> Any:

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.masking import is_secret_key
-from app.model.base import MASK, SecretRef, Value
+from app.model.base import MASK, SecretRef, Value, only_placeholder
 from ui import icons
-from ui.auth.pending import PendingSecrets, as_value, only_placeholder
+from ui.auth.pending import PendingSecrets, as_value
 from ui.auth.secretedit import where_typed_goes
 from ui.rowsmodel import RowsTableModel
 
