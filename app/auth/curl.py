@@ -12,7 +12,7 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Iterable, Literal, Optional
 from urllib.parse import quote, unquote_plus
 
 from pydantic import ValidationError
@@ -20,10 +20,10 @@ from pydantic import ValidationError
 from app.auth import shellwords
 from app.auth.errors import CurlError
 from app.auth.vendors import VendorHost, vendor_host
-from app.masking import is_secret_key
+from app.masking import MASK, is_secret_key
 from app.model import rules
 from app.model.auth import CustomAuth, CustomBody
-from app.model.base import MASK, SecretRef, error_lines, only_placeholder
+from app.model.base import SecretRef, Value, error_lines, only_placeholder
 from app.model.rules import http_name_problem
 from app.resolve import Resolver
 from app.secrets import SecretStore
@@ -304,8 +304,9 @@ def _build(p: _Parsed) -> CurlImport:
                               "keyring; move it to the body or use a {{variable}}")
     try:
         auth = CustomAuth(
-            endpoint=url, method=method, headers=headers,
-            body=CustomBody(body_type="json" if is_json else "form", body_params=params) if method == "POST" else None,
+            endpoint=url, method=method, headers=dict[str, Value](headers),
+            body=CustomBody(body_type="json" if is_json else "form", body_params=dict[str, Value](params))
+            if method == "POST" else None,
         )
     except ValidationError as exc:
         raise CurlError("the command gives no usable token request: " + "; ".join(error_lines(exc))) from None
@@ -335,13 +336,13 @@ def _url(p: _Parsed) -> str:
     return url
 
 
-def _method(p: _Parsed, has_data: bool) -> str:
+def _method(p: _Parsed, has_data: bool) -> Literal["GET", "POST"]:
     method = p.method or ("GET" if p.get or not has_data else "POST")
-    if method not in ("GET", "POST"):
-        fallback = "POST" if has_data and not p.get else "GET"
-        p.warnings.append(f"method {method}: a token call uses GET or POST; {fallback} was used")
-        method = fallback
-    return method
+    if method in ("GET", "POST"):
+        return "GET" if method == "GET" else "POST"
+    fallback: Literal["GET", "POST"] = "POST" if has_data and not p.get else "GET"
+    p.warnings.append(f"method {method}: a token call uses GET or POST; {fallback} was used")
+    return fallback
 
 
 def _add_query(url: str, query: str) -> str:

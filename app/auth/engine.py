@@ -180,9 +180,9 @@ class AuthEngine:
             return AuthTestResult(ok=False, reason=mask_all(exc.reason, hidden), mode=mode, request=request.shown,
                                   response=recorded_response(exchange, hidden, MAX_BODY), elapsed_ms=elapsed())
         self.cache.put(request.key, grant)
-        sensitive = request.sensitive | {grant.token}
+        hidden = request.sensitive | {grant.token}
         return AuthTestResult(
-            ok=True, mode=mode, request=request.shown, response=recorded_response(exchange, sensitive, MAX_BODY),
+            ok=True, mode=mode, request=request.shown, response=recorded_response(exchange, hidden, MAX_BODY),
             token_preview=preview(grant.token),
             expires_at=datetime.now(timezone.utc) + timedelta(seconds=grant.lifetime_s),
             expires_in_s=grant.lifetime_s, elapsed_ms=elapsed(),

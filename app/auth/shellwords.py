@@ -108,7 +108,8 @@ class _Posix:
         return self.text[start + 1:end]
 
     def _double(self) -> str:
-        start, text, out = self.i, self.text, []
+        start, text = self.i, self.text
+        out: list[str] = []
         self.i += 1
         while self.i < len(text):
             c = text[self.i]
@@ -127,7 +128,8 @@ class _Posix:
         raise CurlError(f'unclosed double quote (") opened at {where(text, start)}')
 
     def _ansi(self) -> str:
-        start, text, out = self.i, self.text, []
+        start, text = self.i, self.text
+        out: list[str] = []
         self.i += 1
         while self.i < len(text):
             c = text[self.i]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import httpx
 
@@ -13,6 +13,9 @@ from app.masking import Masker, is_secret_key
 from app.model import Action, CustomAuth
 from app.net import header_problem
 from app.resolve import Resolver
+
+if TYPE_CHECKING:
+    from app.auth.engine import AuthEngine
 
 Creds = tuple[dict[str, str], dict[str, str]]
 # The request headers, their masked form, and why they cannot be sent (None when they can).
@@ -24,7 +27,7 @@ class AuthState:
     per rejected token (concurrent 401s on the same token cause one refetch). Getting them counts
     against the call's deadline: the token call and the action call share the call's timeout."""
 
-    def __init__(self, engine: Any, action: Action, resolver: Resolver, masker: Masker) -> None:
+    def __init__(self, engine: AuthEngine, action: Action, resolver: Resolver, masker: Masker) -> None:
         self.engine, self.auth, self.resolver, self.masker = engine, action.auth, resolver, masker
         self.custom = isinstance(action.auth, CustomAuth)
         self.creds: Optional[Creds] = None

@@ -187,11 +187,11 @@ class CallResult:
         exchanges = []
         for ex in data.get("exchanges", []):
             req = RecordedRequest(ex["request"]["method"], ex["request"]["url"],
-                                  [tuple(h) for h in ex["request"]["headers"]], ex["request"].get("body"))  # type: ignore[misc]
+                                  [tuple(h) for h in ex["request"]["headers"]], ex["request"].get("body"))
             resp = None
             if ex.get("response"):
                 r = ex["response"]
-                resp = RecordedResponse(r["status"], r.get("reason", ""), [tuple(h) for h in r["headers"]],  # type: ignore[misc]
+                resp = RecordedResponse(r["status"], r.get("reason", ""), [tuple(h) for h in r["headers"]],
                                         r.get("body", ""), r.get("elapsedMs", 0.0), r.get("truncated", False),
                                         r.get("truncatedAt"))
             exchanges.append(RecordedExchange(req, resp, ex.get("error"), ex.get("elapsedMs", 0.0)))
@@ -220,14 +220,17 @@ def _exchange_dict(ex: RecordedExchange) -> dict[str, Any]:
 def failure_reason(data: Any, body: str) -> str:
     """A short reason from an error body: the endpoints' own fields, with the JSON path if given."""
     if isinstance(data, dict):
-        details = data.get("details") if isinstance(data.get("details"), dict) else {}
-        report = data.get("report") if isinstance(data.get("report"), dict) else {}
+        details, report = _object(data.get("details")), _object(data.get("report"))
         text = details.get("error") or report.get("message") or data.get("error_description") \
             or data.get("error") or data.get("title") or data.get("message")
         path = details.get("path")
         if text:
             return f"{text} (at {path})" if path else str(text)
     return body.strip().splitlines()[0][:200] if body.strip() else ""
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def parse_body(text: str, content_type: str) -> Any:

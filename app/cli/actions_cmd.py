@@ -10,15 +10,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.cli.common import CliError, emit, read_input, services_of
-from app.model import Action, JsonError, error_lines, infer_payload, parse_json
+from app.model import Action, JsonError, Payload, error_lines, infer_payload, parse_json
 from app.model.rules import name_problem
-from app.secrets import SecretError
+from app.secrets import SecretError, SecretStore
 from app.store import ConflictError, StoreError
 from app.transfer import (BUNDLE_FORMAT, ImportProblem, export_bundle, externalize_secrets, import_auth, import_items,
                           masked_dict, read_bundle)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(subparsers, "check-name", help="check an action name against the platform's rules")
@@ -204,7 +204,7 @@ def run_payload_fields(args: argparse.Namespace) -> int:
     return 0
 
 
-def _payload_from(data: object, text: str, args: argparse.Namespace):
+def _payload_from(data: object, text: str, args: argparse.Namespace) -> Payload:
     if isinstance(data, dict) and "endpoint" in data and "name" in data:
         try:
             action = Action.model_validate(data)
@@ -233,7 +233,7 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn_session_only(secrets: Any, action: Action) -> None:
+def _warn_session_only(secrets: SecretStore, action: Action) -> None:
     """A secret put in a session-only store is gone when the command ends: say so."""
     if not secrets.session_only:
         return

@@ -11,7 +11,7 @@ from typing import Any
 from app.cli.common import CliError, emit
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(subparsers, "expr", help="evaluate a journey expression (value and type, or the error with its position)",

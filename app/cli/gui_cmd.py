@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(subparsers, "gui", help="open the window (the default with no command)")

@@ -16,19 +16,28 @@ import contextlib
 import signal
 import sys
 import threading
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from app.cli.calling import add_call_options, parse_vars
 from app.cli.common import CliError, emit, services_of
 from app.cli.journey_cmd import _fail, _loaded, _report_lines
 from app.cli.journey_summary import summary_lines
 
+if TYPE_CHECKING:
+    from app.journeys.profiles import ProfileSource
+    from app.journeys.progress import RunProgress
+    from app.journeys.runner import JourneyRun, RunResult
+    from app.journeys.actionplan import Resolvers
+    from app.journeys.model import Journey
+    from app.resolve import Resolver
+    from app.services import Services
+
 EXIT_CANCELLED = 130
 PRESETS = ("fast", "test-mode", "real-time")
 TARGET_KINDS = ("sandbox", "env", "mock", "dry")
 
 
-def register(verbs: argparse._SubParsersAction) -> None:
+def register(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(verbs, "run", help="run a journey locally over profiles from a file (traced under runs/)",
@@ -61,7 +70,7 @@ def _target_arg(text: str) -> tuple[str, str]:
 def run(args: argparse.Namespace) -> int:
     journey, failed = _loaded(args)
     if journey is None:
-        return int(failed)
+        return failed
     services = services_of(args)
     try:
         return _run(args, services, journey)
@@ -71,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         services.close()
 
 
-def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
+def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
     from app.journeys.actionplan import PlanError
     from app.journeys.profiles import ProfilesError, ProfileSource
     from app.journeys.runner import JourneyRun, RunOptions
@@ -127,7 +136,7 @@ def _targets(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _resolvers(args: argparse.Namespace, services: Any, needs_sandbox: bool) -> Iterator[Any]:
+def _resolvers(args: argparse.Namespace, services: Services, needs_sandbox: bool) -> Iterator[Resolvers]:
     """The sandbox target's resolver (the environment pointing at {{sandbox.url}}, with a sandbox
     started for this command) and the env target's (--env, else the active environment)."""
     from app.journeys.actionplan import Resolvers
@@ -147,14 +156,14 @@ def _resolvers(args: argparse.Namespace, services: Any, needs_sandbox: bool) -> 
                         _resolver(services, args.env, local) if args.sandbox else env)
 
 
-def _resolver(services: Any, env: Optional[str], overrides: dict[str, str]) -> Any:
+def _resolver(services: Services, env: Optional[str], overrides: dict[str, str]) -> Resolver:
     try:
         return services.resolver(env, overrides)
     except ValueError as exc:
         raise CliError(str(exc)) from None
 
 
-def _sandbox_env(services: Any) -> Optional[str]:
+def _sandbox_env(services: Services) -> Optional[str]:
     """The environment of the sandbox target: one named `sandbox`, else one using {{sandbox.url}}."""
     from app.model.base import placeholders
     from app.services import SANDBOX_URL_VAR
@@ -168,7 +177,7 @@ def _sandbox_env(services: Any) -> Optional[str]:
     return None
 
 
-def _seed_demo_secrets(services: Any) -> None:
+def _seed_demo_secrets(services: Services) -> None:
     """As `send --sandbox`: without a keyring the sandbox's demo secrets are kept in memory."""
     from app.sample import seed_sample_secrets
 
@@ -178,7 +187,7 @@ def _seed_demo_secrets(services: Any) -> None:
         print(f"warning: {problem}", file=sys.stderr)
 
 
-def _announce(args: argparse.Namespace, runner: Any) -> None:
+def _announce(args: argparse.Namespace, runner: JourneyRun) -> None:
     """Real hosts first (an armed run), then what runs, on standard error."""
     for host, nodes in runner.real_hosts.items():
         print(f"real calls: {host} (from {', '.join(nodes)})", file=sys.stderr)
@@ -199,7 +208,7 @@ def _signals(cancel: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _report(args: argparse.Namespace, result: Any) -> int:
+def _report(args: argparse.Namespace, result: RunResult) -> int:
     from app.journeys.tracereader import TraceReader
 
     with TraceReader(result.path) as reader:
@@ -215,7 +224,7 @@ def _report(args: argparse.Namespace, result: Any) -> int:
 class _Bar:
     """A tqdm bar on a terminal: profiles done, rate, ETA (the total estimated from the bytes read)."""
 
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: ProfileSource) -> None:
         from tqdm import tqdm
 
         self.source = source
@@ -223,7 +232,7 @@ class _Bar:
 
     @classmethod
     @contextlib.contextmanager
-    def maybe(cls, args: argparse.Namespace, source: Any) -> Iterator[Optional["_Bar"]]:
+    def maybe(cls, args: argparse.Namespace, source: ProfileSource) -> Iterator[Optional["_Bar"]]:
         if getattr(args, "json", False) or not sys.stderr.isatty():
             yield None
             return
@@ -233,7 +242,7 @@ class _Bar:
         finally:
             bar.bar.close()
 
-    def update(self, progress: Any) -> None:
+    def update(self, progress: RunProgress) -> None:
         at, size = self.source.position()
         if progress.limit is not None:
             self.bar.total = progress.limit

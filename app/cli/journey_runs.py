@@ -12,7 +12,7 @@ from app.cli.journey_cmd import _fail
 from app.cli.journey_summary import profile_lines, summary_lines
 
 
-def register(verbs: argparse._SubParsersAction) -> None:
+def register(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(verbs, "runs", help="the runs of the workspace (of one journey), newest first")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 import zoneinfo
-from typing import Annotated, Any, Iterator, Literal, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Literal, NamedTuple, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -47,6 +47,8 @@ class Edge(NamedTuple):
 class NodeBase(Model):
     id: str
     label: str = ""
+    if TYPE_CHECKING:  # each node type declares its own literal `type` field
+        type: str
 
     @field_validator("id")
     @classmethod

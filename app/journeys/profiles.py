@@ -82,7 +82,7 @@ class ProfileSource:
                  name: str = "profiles") -> None:
         self.name = name
         if not hasattr(stream, "peek"):
-            stream = io.BufferedReader(stream)  # type: ignore[arg-type]  # _sniff peeks
+            stream = io.BufferedReader(stream)  # type: ignore[type-var]  # _sniff peeks; a raw stream is what it wraps
         self.example = event.example if event else {}
         self._types = cells.example_types(self.example)
         self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")

@@ -89,6 +89,9 @@ def new_run_id(journey_name: str) -> str:
 class TraceWriter:
     """Writes one run's trace from a single background thread; see the module docstring."""
 
+    _db: sqlite3.Connection  # set by `open`, with the writer thread
+    _thread: threading.Thread
+
     def __init__(self, path: Path, masker: Optional[Masker] = None, batch: int = 500, interval_s: float = 0.25,
                  max_pending: int = 20_000) -> None:
         self.path, self.run_id = Path(path), Path(path).name.removesuffix(SUFFIX)

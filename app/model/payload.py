@@ -96,7 +96,8 @@ class Payload(Model):
 
     def variables(self) -> list[tuple[str, PayloadField]]:
         """The Variable fields a journey author fills, outermost first (children of a variable skip)."""
-        out, skip = [], ()
+        out: list[tuple[str, PayloadField]] = []
+        skip: tuple[str, ...] = ()
         for path, field in self.walk():
             if skip and path.startswith(skip):
                 continue

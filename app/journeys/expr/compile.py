@@ -37,7 +37,7 @@ class Compiler:
             value = node.value  # type: ignore[attr-defined]
             return lambda ctx: value
         method = getattr(self, "c_" + kind.__name__.lower())
-        return method(node)  # type: ignore[no-any-return]
+        return method(node)
 
     def c_listlit(self, node: ListLit) -> Compiled:
         if all(type(i) is Lit for i in node.items):

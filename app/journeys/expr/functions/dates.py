@@ -123,11 +123,11 @@ def _with_time(value: Any) -> Any:
           "the date-time with its hour set (0-23); a date becomes a local date-time")
 def set_hours(value: Any, hour: Any) -> datetime:
     moment = _temporal(value, "setHours")
-    if type(moment) is date:
+    if not isinstance(moment, datetime):  # a date
         moment = datetime(moment.year, moment.month, moment.day)
     if type(hour) is not int or not 0 <= hour <= 23:
         raise ValueProblem(f"setHours: the hour must be an integer from 0 to 23, got {hour!r}")
-    return moment.replace(hour=hour)  # type: ignore[union-attr]
+    return moment.replace(hour=hour)
 
 
 @function("setDays", [(("date", "integer"), _same_kind)], "the date with its day of the month set")
