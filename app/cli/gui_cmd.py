@@ -1,4 +1,9 @@
-"""`action-studio gui` (and no command at all): open the window on a workspace."""
+"""`action-studio gui` (and no command at all): open the window on a workspace.
+
+`run` is the one place app/ reaches ui/ (app is the domain and never imports Qt): it imports
+`ui.app.run_gui` when a window is wanted, so every other command starts without Qt.
+tests/app/test_layers.py refuses any other import of ui/ from app/.
+"""
 from __future__ import annotations
 
 import argparse
@@ -24,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         home, sample = sample_home(), True
     else:
         home, sample = home_of(args), bool(getattr(args, "sample", False))
-    from ui.app import run_gui  # Qt is imported only when a window is wanted
+    from ui.app import run_gui  # the documented entry point (see the module docstring)
 
     return run_gui(home, sample=sample)
 
