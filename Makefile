@@ -48,7 +48,7 @@ bench: $(TEST_STAMP) system-packages
 	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 screenshots: $(TEST_STAMP) system-packages
-	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m ui.screenshots docs/screenshots
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m tools.screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from ui import icons
 from ui.auth.section import AuthSection
 from ui.payload.tab import PayloadTab
-from ui.screenshots import _dark_palette
+from tools.screenshots import _dark_palette
 
 
 @pytest.fixture

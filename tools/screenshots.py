@@ -1,4 +1,4 @@
-"""Render the main screens to PNG: `python -m ui.screenshots OUTDIR` (run under Xvfb: make screenshots).
+"""Render the main screens to PNG: `python -m tools.screenshots OUTDIR` (run under Xvfb: make screenshots).
 
 The real window on a temporary copy of the sample workspace, an in-memory keyring and a running
 sandbox; each picture is `QWidget.grab()` of the shown window after the state it shows is reached.
@@ -158,7 +158,7 @@ def main(argv: list[str]) -> int:
     import subprocess
 
     # The dark scheme in a fresh process (the palette is chosen before any widget exists).
-    return code or subprocess.call([sys.executable, "-m", "ui.screenshots", str(out), "--dark"])
+    return code or subprocess.call([sys.executable, "-m", "tools.screenshots", str(out), "--dark"])
 
 
 def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], settle_: Callable[..., None]) -> None:
