@@ -78,7 +78,7 @@ def main(argv: list[str]) -> int:
     def open_action(name: str) -> None:
         window.list.select(name, quiet=False)
         wait_until(app, lambda: window.pane.saved_name() == name)
-        window.pane.scroll.verticalScrollBar().setValue(0)
+        window.pane.column.verticalScrollBar().setValue(0)
 
     open_action("writeJourneyEvent")
     shot("01-list-and-pane")
@@ -119,7 +119,7 @@ def main(argv: list[str]) -> int:
     names.update_rule()
     window.pane.url.url_edit.setText("http://10.0.0.7:8080/hook")
     window.pane.save()
-    window.pane.scroll.verticalScrollBar().setValue(0)
+    window.pane.column.verticalScrollBar().setValue(0)
     shot("07-save-blockers")
 
     window.pane.names.name_edit.setText("notifyWebhook")
@@ -135,12 +135,12 @@ def main(argv: list[str]) -> int:
                                                    "grant_type": "client_credentials"})
         client.post(f"{base}/echo/notify", json={"customerId": "c-1001", "message": "Welcome aboard"})
         client.post(f"{base}/api/custom-events", json=[{"name": "purchased"}])
-    window.toggle_sandbox_panel(True)
-    panel = window.sandbox_panel
+    window.panels.toggle_sandbox_panel(True)
+    panel = window.panels.sandbox_panel
     wait_until(app, lambda: panel.model.rowCount() >= 3)
     panel.table.selectRow(panel.model.rowCount() - 2)
     shot("08-sandbox-panel")
-    window.toggle_sandbox_panel(False)
+    window.panels.toggle_sandbox_panel(False)
 
     from ui.environments import EnvironmentsDialog
 
@@ -166,7 +166,7 @@ def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], 
     window.list.select("airshipCustomEvent", quiet=False)
     wait(app, lambda: window.pane.saved_name() == "airshipCustomEvent")
     window.open_test_request()
-    dialog = window._request_dialogs[-1]
+    dialog = window.panels.request_dialogs[-1]
     dialog.resize(1000, 760)
     sent: list[Any] = []
     dialog.finished_call.connect(sent.append)
@@ -177,8 +177,8 @@ def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], 
     dialog.grab().save(str(path))
     print(path)
     dialog.close()
-    window.toggle_dock("history", True)
-    dock = window.docks["history"]
+    window.panels.toggle_dock("history", True)
+    dock = window.panels.docks["history"]
     panel = dock.panel
     wait(app, lambda: panel.model.rowCount() >= 1)
     panel.table.selectRow(0)
@@ -186,7 +186,7 @@ def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], 
     path = out / "11-history.png"
     window.grab().save(str(path))
     print(path)
-    window.toggle_dock("history", False)
+    window.panels.toggle_dock("history", False)
 
 
 def _finish(app: Any, window: Any, services: Any, tmp: Path) -> int:

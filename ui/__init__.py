@@ -24,7 +24,8 @@ def create_main_window(home: "Path | str", services: Any = None, sample: bool = 
     The window shows at once and loads the workspace in the background: wait for its `ready`
     signal (or `is_ready()`) before driving the pane.
     """
-    from ui.mainwindow import MainWindow, open_settings
+    from ui.mainwindow import MainWindow
+    from ui.windowstate import open_settings
 
     settings = open_settings(settings_path) if settings_path else None
     return MainWindow(Path(home), services, sample=sample, settings=settings)

@@ -1,75 +1,76 @@
 """The File menu's import and export, and importing JSON files dropped on the window.
-A mixin of `MainWindow`; the work runs in workers (`ui.actionlist.ops`)."""
+The work runs in workers (`ui.actionlist.ops`); imported actions are listed through `CurrentAction`."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QMimeData, QObject
+from PySide6.QtWidgets import QWidget
 
 from ui import ask, message
+from ui.current import CurrentAction
 from ui.workers import run_in_background
+from ui.writes import WorkspaceWrites
 
 
-class FileOpsMixin:
+def json_paths(mime: QMimeData) -> list[Path]:
+    """The local .json files a drag carries (the window accepts a drop holding at least one)."""
+    if not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.toLocalFile().lower().endswith(".json")]
+
+
+class FileOps(QObject):
     """Import (dialog or drop) and export (selected or all, secrets masked)."""
 
+    def __init__(self, current: CurrentAction, writes: WorkspaceWrites, window: QWidget) -> None:
+        super().__init__(window)
+        self.current = current
+        self.writes = writes
+        self._window = window  # the parent of the file dialogs
+
     def import_dialog(self) -> None:
-        path = ask.open_file(self, "Import actions")
+        path = ask.open_file(self._window, "Import actions")
         if path is not None:
             self.import_paths([path])
 
     def import_paths(self, paths: list[Path]) -> None:
-        if self.services is None:
+        if self.current.services is None:
             return
         from ui.actionlist import ops
 
         def done(report: Any) -> None:
             for action in report.saved:
-                self._insert_quietly_only(action)
+                self.current.list_row(action)
             if report.saved:
                 last = report.saved[-1].name
-                self.guard(lambda: self.open_action(last))
+                self.current.guard(lambda: self.current.open_action(last))
             parts = [f"Imported {len(report.saved)} action{'s' if len(report.saved) != 1 else ''}"]
             parts += [f"{old} was renamed {new} (the name was taken)" for old, new in report.renamed]
             parts += [f"enter secrets for {name}: {', '.join(fields)}" for name, fields in report.missing.items()]
             (message.warning if report.renamed or report.missing else message.info)("; ".join(parts))
 
-        self.run_write(ops.import_files, self.services, list(paths), on_done=done, on_error=self._failed("Import failed"))
-
-    def _insert_quietly_only(self, action: Any) -> None:
-        from ui.actionlist.ops import summary_of
-
-        with self.list.quiet():
-            self.list.model.upsert(summary_of(action))
+        self.writes.run(ops.import_files, self.current.services, list(paths), on_done=done,
+                        on_error=message.failure("Import failed"))
 
     def export_selected(self) -> None:
-        name = self.current_name()
+        name = self.current.current_name()
         if name:
             self._export([name], f"{name}.json")
 
     def export_all(self) -> None:
-        if self.services is not None:
+        if self.current.services is not None:
             self._export(None, "actions.json")
 
     def _export(self, names: Optional[list[str]], suggested: str) -> None:
-        path = ask.save_file(self, "Export actions (secrets are masked)", suggested)
+        path = ask.save_file(self._window, "Export actions (secrets are masked)", suggested)
         if path is None:
             return
         from ui.actionlist import ops
 
-        run_in_background(ops.export_actions, self.services, names, path,
-                          owner=self, on_done=lambda n: message.info(f"Exported {n} action{'s' if n != 1 else ''} to {path} "
-                                                         "(secrets masked)"),
-                          on_error=self._failed("Export failed"))
+        def done(n: int) -> None:
+            message.info(f"Exported {n} action{'s' if n != 1 else ''} to {path} (secrets masked)")
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.toLocalFile().lower().endswith(".json")
-                                              for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".json")]
-        if paths:
-            event.acceptProposedAction()
-            self.import_paths(paths)
+        run_in_background(ops.export_actions, self.current.services, names, path, owner=self, on_done=done,
+                          on_error=message.failure("Export failed"))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QWidget
 
 from app.model.payload import JsonError, parse_json
 from ui import icons, qtfixes  # noqa: F401  (qtfixes: PySide6 6.12 emit() refcount bug)
+from ui.naming import name_parts
 
 DEBOUNCE_MS = 250
 Validator = Callable[[str], Any]
@@ -117,7 +118,7 @@ class JsonEdit(QPlainTextEdit):
         self._timer.timeout.connect(self._start_validation)
         self._gutter = _Gutter(self)
         self._message = QLabel(self)
-        self._message.setObjectName("jsonErrorMessage")
+        name_parts(self, {"Error": self._message})
         self._message.setWordWrap(True)
         self._message.setAutoFillBackground(True)
         self._message.setStyleSheet(f"color: {icons.error_color().name()}; padding: 2px 4px;")

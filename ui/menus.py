@@ -1,13 +1,13 @@
 """The window's actions, menus and Help: every QAction with its shortcut, the menu bar, the
-keyboard-shortcuts dialog and About. A mixin of `MainWindow`; the slots it wires live there or in
-the other window mixins."""
+keyboard-shortcuts dialog and About."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenuBar, QVBoxLayout, QWidget
 
 from ui import ask, icons
 
@@ -23,63 +23,69 @@ SHORTCUTS = (
 )
 
 
-class MenusMixin:
-    """Builds the actions and menus; `MainWindow` calls `_build_actions` then `_build_menus`."""
+class Menus(QObject):
+    """Every QAction of the window (shortcuts included) and the menu bar; Help is handled here.
 
-    def _action(self, text: str, slot: Callable[..., Any], shortcut: Any = None, icon: str = "",
-                name: str = "") -> QAction:
-        act = QAction(text, self)
+    The actions are not wired to anything but Help: the window connects each `triggered` to the
+    part that does the work, so this module knows no other part of the window.
+    """
+
+    def __init__(self, window: QMainWindow, undo_stack: QUndoStack, home: Path) -> None:
+        super().__init__(window)
+        self._window = window
+        self._home = home
+        self._build_actions(undo_stack)
+        self._build_menus(window.menuBar())
+
+    def _action(self, text: str, shortcut: Any = None, icon: str = "", name: str = "") -> QAction:
+        act = QAction(text, self._window)
         if icon:
             act.setIcon(icons.icon(icon))
         if shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
         if name:
             act.setObjectName(name)
-        act.triggered.connect(lambda *_: slot())
         return act
 
-    def _build_actions(self) -> None:
+    def _build_actions(self, undo_stack: QUndoStack) -> None:
         K = QKeySequence.StandardKey
-        self.new_act = self._action("&New action", self.add_action, K.New, "add", "newAction")
-        self.import_act = self._action("&Import…", self.import_dialog, K.Open, "import", "importAction")
-        self.export_act = self._action("&Export selected…", self.export_selected, "Ctrl+E", "export", "exportSelected")
-        self.export_all_act = self._action("Export &all…", self.export_all, None, "export", "exportAll")
-        self.env_act = self._action("E&nvironments…", self.edit_environments, None, "environment", "environments")
-        self.quit_act = self._action("&Quit", self.close, K.Quit, "", "quitAction")
-        self.save_act = self._action("&Save", self.save, K.Save, "save", "saveAction")
-        self.undo_act = self.undo_stack.createUndoAction(self, "&Undo")
+        self.new_act = self._action("&New action", K.New, "add", "newAction")
+        self.import_act = self._action("&Import…", K.Open, "import", "importAction")
+        self.export_act = self._action("&Export selected…", "Ctrl+E", "export", "exportSelected")
+        self.export_all_act = self._action("Export &all…", None, "export", "exportAll")
+        self.env_act = self._action("E&nvironments…", None, "environment", "environments")
+        self.quit_act = self._action("&Quit", K.Quit, "", "quitAction")
+        self.save_act = self._action("&Save", K.Save, "save", "saveAction")
+        self.undo_act = undo_stack.createUndoAction(self._window, "&Undo")
         self.undo_act.setShortcut(QKeySequence(K.Undo))
         self.undo_act.setIcon(icons.icon("undo"))
-        self.redo_act = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_act = undo_stack.createRedoAction(self._window, "&Redo")
         self.redo_act.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(K.Redo)])
         self.redo_act.setIcon(icons.icon("redo"))
-        self.dup_act = self._action("&Duplicate", self.duplicate_action, "Ctrl+D", "duplicate", "duplicateAction")
-        self.delete_act = self._action("De&lete", self.delete_action, K.Delete, "delete", "deleteAction")
-        # Delete acts in the list only, so it never fights a text field's own Delete key.
+        self.dup_act = self._action("&Duplicate", "Ctrl+D", "duplicate", "duplicateAction")
+        self.delete_act = self._action("De&lete", K.Delete, "delete", "deleteAction")
+        # Delete acts in the list only (the window adds it there), so it never fights a text field's own Delete key.
         self.delete_act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.list.addAction(self.delete_act)
-        self.find_act = self._action("&Find action", self.list.focus_search, K.Find, "search", "findAction")
-        self.sandbox_act = self._action("&Sandbox panel", self.toggle_sandbox_panel, "Ctrl+Shift+B", "sandbox",
-                                        "sandboxPanelAction")
-        self.sandbox_act.setCheckable(True)
-        self.test_request_act = self._action("Send &test request…", lambda: self.pane and self.pane.request_test(),
-                                             "Ctrl+Return", "send", "testRequestAction")
-        self.send_panel_act = self._action("Send &events", lambda: self.toggle_dock("send"), "Ctrl+Shift+E",
-                                           "send", "sendPanelAction")
-        self.history_act = self._action("&History", lambda: self.toggle_dock("history"), "Ctrl+Shift+H",
-                                        "", "historyAction")
-        for act in (self.send_panel_act, self.history_act):
+        self.find_act = self._action("&Find action", K.Find, "search", "findAction")
+        self.sandbox_act = self._action("&Sandbox panel", "Ctrl+Shift+B", "sandbox", "sandboxPanelAction")
+        self.test_request_act = self._action("Send &test request…", "Ctrl+Return", "send", "testRequestAction")
+        self.send_panel_act = self._action("Send &events", "Ctrl+Shift+E", "send", "sendPanelAction")
+        self.history_act = self._action("&History", "Ctrl+Shift+H", "", "historyAction")
+        for act in (self.sandbox_act, self.send_panel_act, self.history_act):
             act.setCheckable(True)
-        self.test_auth_act = self._action("Test &authentication", self.test_authentication, "Ctrl+T", "send",
-                                          "testAuthAction")
-        self.shortcuts_act = self._action("&Keyboard shortcuts", self.show_shortcuts, K.HelpContents, "", "shortcuts")
-        self.about_act = self._action("&About Action Studio", self.show_about, None, "info", "about")
-        for act in (self.save_act, self.dup_act, self.delete_act, self.export_act, self.test_auth_act,
-                    self.test_request_act):
+        self.test_auth_act = self._action("Test &authentication", "Ctrl+T", "send", "testAuthAction")
+        self.shortcuts_act = self._action("&Keyboard shortcuts", K.HelpContents, "", "shortcuts")
+        self.about_act = self._action("&About Action Studio", None, "info", "about")
+        self.shortcuts_act.triggered.connect(lambda *_: self.show_shortcuts())
+        self.about_act.triggered.connect(lambda *_: self.show_about())
+        for act in (self.save_act, *self._per_action()):
             act.setEnabled(False)
 
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
+    def _per_action(self) -> tuple[QAction, ...]:
+        """The actions that act on the action being edited."""
+        return (self.dup_act, self.delete_act, self.export_act, self.test_auth_act, self.test_request_act)
+
+    def _build_menus(self, bar: QMenuBar) -> None:
         file = bar.addMenu("&File")
         for act in (self.new_act, self.import_act, None, self.save_act, self.export_act, self.export_all_act,
                     None, self.env_act, None, self.quit_act):
@@ -95,17 +101,33 @@ class MenusMixin:
         help_.addAction(self.shortcuts_act)
         help_.addAction(self.about_act)
 
+    # -- state --------------------------------------------------------------------------------
+    def workspace_loaded(self) -> None:
+        self.save_act.setEnabled(True)
+
+    def action_shown(self, draft: bool) -> None:
+        """An action is in the pane: what acts on it is enabled (a draft has no file to export)."""
+        for act in self._per_action():
+            act.setEnabled(True)
+        self.export_act.setEnabled(not draft)
+
+    def dock_shown(self, which: str, shown: bool) -> None:
+        """Checked means open (a dock tabbed behind another is still open)."""
+        act = {"sandbox": self.sandbox_act, "send": self.send_panel_act, "history": self.history_act}[which]
+        act.setChecked(shown)
+
+    # -- Help ---------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
-        dialog = shortcuts_dialog(self)
+        dialog = shortcuts_dialog(self._window)
         ask.show_dialog(dialog)
         dialog.deleteLater()
 
     def show_about(self) -> None:
         from PySide6 import __version__ as pyside
 
-        ask.inform(self, "About Action Studio", "<b>Action Studio</b> 0.1",
+        ask.inform(self._window, "About Action Studio", "<b>Action Studio</b> 0.1",
                    "A native desktop studio for journey custom actions: configure, test authentication, "
-                   f"send events against a local sandbox.\n\nWorkspace: {self.home}\nQt for Python {pyside}")
+                   f"send events against a local sandbox.\n\nWorkspace: {self._home}\nQt for Python {pyside}")
 
 
 def shortcuts_dialog(parent: QWidget) -> Any:

@@ -5,7 +5,7 @@ Like qutebrowser's message bridge: `message.info("Saved x")`, `message.error("..
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, Signal
 
@@ -59,3 +59,8 @@ def offer_undo(text: str) -> None:
     """Show `text` with an Undo link in the status bar (Ctrl+Z does the same)."""
     bridge().history.append(("info", text))
     bridge().undoOffered.emit(text)
+
+
+def failure(what: str) -> Callable[[BaseException], None]:
+    """A worker's error callback: the failure goes to the status bar as "what: reason"."""
+    return lambda exc: error(f"{what}: {exc}")

@@ -1,17 +1,24 @@
 """The window's tools: the menu-bar corner (active environment, sandbox status), the sandbox,
-Send events and History docks, the test-request dialogs and the Test authentication shortcut.
-A mixin of `MainWindow`."""
+Send events and History docks, and the test-request dialogs."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QDockWidget, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDockWidget, QFrame, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QPushButton, QScrollArea,
+    QWidget,
+)
 
 from ui import ask, icons, message
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.model import Action, EnvironmentSet
+    from app.services import Services
+    from ui.sandbox_panel import SandboxPanel
 
 
 PANE_MIN_HEIGHT = 300  # the list and the pane above the bottom docks never get less (800x600 included)
@@ -35,12 +42,29 @@ def _forget_deleted(dialogs: list[Any], *_: Any) -> None:
     dialogs[:] = [d for d in dialogs if shiboken6.isValid(d)]
 
 
-class PanelsMixin:
-    """Environments, sandbox and the bottom docks, all built on first use."""
+class Panels(QObject):
+    """Environments, sandbox and the bottom docks (each built on first use), the test-request dialogs."""
 
-    def _build_toolbar(self) -> None:
+    dockShown = Signal(str, bool)  # "sandbox", "send" or "history"; checked means open, even tabbed behind
+    sendPanelMade = Signal(object)  # the Send events panel, built: the window makes it follow the list
+    environmentChanged = Signal()  # the active environment or its variables changed: resolve again
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.services: Optional["Services"] = None
+        self.sandbox_panel: Optional["SandboxPanel"] = None
+        self.docks: dict[str, PanelDock] = {}  # the Send events and History docks
+        self.request_dialogs: list[QDialog] = []
+        self._build_corner(window.menuBar())
+        self._sandbox_timer = QTimer(self)
+        self._sandbox_timer.setInterval(1000)
+        self._sandbox_timer.timeout.connect(self.update_sandbox_status)
+        self.update_sandbox_status()
+
+    def _build_corner(self, bar: QMenuBar) -> None:
         """The right end of the menu bar: `env: [sandbox ▾]` and the sandbox status dot."""
-        corner = QWidget(self)
+        corner = QWidget(bar)
         row = QHBoxLayout(corner)
         row.setContentsMargins(0, 0, 8, 0)
         row.setSpacing(6)
@@ -66,23 +90,37 @@ class PanelsMixin:
         row.addSpacing(10)
         row.addWidget(self.sandbox_dot)
         row.addWidget(self.sandbox_text)
-        self.menuBar().setCornerWidget(corner, Qt.Corner.TopRightCorner)
-        self._sandbox_timer = QTimer(self)
-        self._sandbox_timer.setInterval(1000)
-        self._sandbox_timer.timeout.connect(self.update_sandbox_status)
-        self.update_sandbox_status()
+        bar.setCornerWidget(corner, Qt.Corner.TopRightCorner)
 
+    def attach(self, services: "Services") -> None:
+        """The workspace is loaded: its environments in the combo, the sandbox's state followed."""
+        self.services = services
+        self._fill_env_combo()
+        self.update_sandbox_status()
+        self._sandbox_timer.start()
+
+    def stop(self) -> None:
+        """The window is closing: no more polling."""
+        self._sandbox_timer.stop()
+        if self.sandbox_panel is not None:
+            self.sandbox_panel.stop_polling()
+
+    # -- environments ---------------------------------------------------------------------------
     def _fill_env_combo(self) -> None:
-        def filled(envs: Any) -> None:
+        assert self.services is not None
+
+        def filled(envs: "EnvironmentSet") -> None:
             self.env_combo.clear()
             for env in envs.environments:
                 self.env_combo.addItem(env.name)
             self.env_combo.setCurrentText(envs.active)
             self.env_combo.setEnabled(bool(envs.environments))
 
-        run_in_background(self.services.environments, owner=self, on_done=filled, on_error=self._failed("Environments"))
+        run_in_background(self.services.environments, owner=self, on_done=filled,
+                          on_error=message.failure("Environments"))
 
     def _on_env_chosen(self, _index: int) -> None:
+        assert self.services is not None
         name = self.env_combo.currentText()
         envs = self.services.environments()
         if name == envs.active:
@@ -91,11 +129,10 @@ class PanelsMixin:
 
         def saved(_: Any) -> None:
             message.info(f"Active environment: {name}")
-            if self.pane is not None:
-                self.pane.refresh_resolved()
+            self.environmentChanged.emit()
 
         run_in_background(self.services.save_environments, updated, owner=self, on_done=saved,
-                          on_error=self._failed("Could not switch environment"))
+                          on_error=message.failure("Could not switch environment"))
 
     def edit_environments(self) -> None:
         if self.services is None:
@@ -105,27 +142,32 @@ class PanelsMixin:
         from app.store import StoreError
 
         try:
-            dialog = EnvironmentsDialog(self.services, self)
+            dialog = EnvironmentsDialog(self.services, self._window)
         except StoreError as exc:  # a broken environments.json: named, and never edited over
-            self._failed("Environments")(exc)
+            message.failure("Environments")(exc)
             return
-        dialog.saved.connect(lambda: (self._fill_env_combo(), self.pane and self.pane.refresh_resolved()))
+        dialog.saved.connect(self._on_environments_saved)
         ask.show_dialog(dialog)
         dialog.deleteLater()
 
+    def _on_environments_saved(self) -> None:
+        self._fill_env_combo()
+        self.environmentChanged.emit()
+
+    # -- docks ----------------------------------------------------------------------------------
     def toggle_sandbox_panel(self, show: Optional[bool] = None) -> None:
         if self.services is None:
             return
         if self.sandbox_panel is None:
             from ui.sandbox_panel import SandboxPanel
 
-            self.sandbox_panel = SandboxPanel(self.services, self)
+            self.sandbox_panel = SandboxPanel(self.services, self._window)
             self._add_bottom_dock(self.sandbox_panel)
-            self.sandbox_panel.visibilityChanged.connect(self.sandbox_act.setChecked)
+            self.sandbox_panel.visibilityChanged.connect(lambda visible: self.dockShown.emit("sandbox", visible))
             self.sandbox_panel.stateChanged.connect(self.update_sandbox_status)
         visible = (not self.sandbox_panel.isVisible()) if show is None else show
         self.sandbox_panel.setVisible(visible)
-        self.sandbox_act.setChecked(visible)
+        self.dockShown.emit("sandbox", visible)
         if visible:
             self.sandbox_panel.raise_()
 
@@ -137,15 +179,15 @@ class PanelsMixin:
         if dock is None:
             from ui.sending import HistoryPanel, SendPanel
 
-            title, panel_type, act = {"send": ("Send events", SendPanel, self.send_panel_act),
-                                      "history": ("History", HistoryPanel, self.history_act)}[which]
-            dock = PanelDock(title, self)
+            title, panel_type = {"send": ("Send events", SendPanel), "history": ("History", HistoryPanel)}[which]
+            dock = PanelDock(title, self._window)
             dock.setObjectName(f"{which}Dock")
             dock.set_panel(panel_type(self.services, dock))
             self._add_bottom_dock(dock)
-            # Checked means open: a dock tabbed behind another is still open.
-            dock.visibilityChanged.connect(lambda _visible, d=dock, a=act: a.setChecked(not d.isHidden()))
+            dock.visibilityChanged.connect(lambda _visible, d=dock: self.dockShown.emit(which, not d.isHidden()))
             self.docks[which] = dock
+            if which == "send":
+                self.sendPanelMade.emit(dock.panel)
         visible = (not dock.isVisible()) if show is None else show
         dock.setVisible(visible)
         if visible:
@@ -153,37 +195,33 @@ class PanelsMixin:
 
     def _add_bottom_dock(self, dock: QDockWidget) -> None:
         """Bottom docks share one tab group below the list and the pane, which keep a usable height."""
+        window = self._window
         others = [d for d in (self.sandbox_panel, *self.docks.values()) if d is not None and d is not dock]
-        self.centralWidget().setMinimumHeight(PANE_MIN_HEIGHT)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        central = window.centralWidget()
+        if central is not None:
+            central.setMinimumHeight(PANE_MIN_HEIGHT)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         if others:
-            self.tabifyDockWidget(others[-1], dock)
+            window.tabifyDockWidget(others[-1], dock)
         else:  # a third of the window, once shown (the window is the timer's context: gone, no call)
-            QTimer.singleShot(0, self, lambda: self.resizeDocks([dock], [self.height() // 3], Qt.Orientation.Vertical))
+            QTimer.singleShot(0, window, lambda: window.resizeDocks([dock], [window.height() // 3],
+                                                                     Qt.Orientation.Vertical))
 
-    def open_test_request(self) -> None:
-        """The test-request dialog on the pane's saved action (non-modal: several may be open)."""
-        action = self.pane.action() if self.pane is not None else None
+    # -- calls ----------------------------------------------------------------------------------
+    def open_test_request(self, action: Optional["Action"]) -> None:
+        """The test-request dialog on a saved action (non-modal: several may be open)."""
         if action is None or self.services is None:
             return
         from ui.sending import open_test_request
 
-        dialog = open_test_request(self, self.services, action)
-        self._request_dialogs.append(dialog)
-        # Not a slot of the window: a dialog may also be destroyed while the window itself is.
-        dialog.destroyed.connect(partial(_forget_deleted, self._request_dialogs))
+        dialog = open_test_request(self._window, self.services, action)
+        self.request_dialogs.append(dialog)
+        # Not a slot of this object: a dialog may also be destroyed while the window itself is.
+        dialog.destroyed.connect(partial(_forget_deleted, self.request_dialogs))
 
     def update_sandbox_status(self) -> None:
-        running = self.services is not None and self.services.sandbox is not None
-        self.sandbox_dot.setPixmap(icons.dot("ok" if running else ""))
-        self.sandbox_text.setText("sandbox running" if running else "sandbox stopped")
-        if running:
-            self.sandbox_text.setToolTip(f"The local sandbox answers at {self.services.sandbox.base_url}")
-
-    def test_authentication(self) -> None:
-        button = self.pane.findChild(QPushButton, "testAuthButton") if self.pane is not None else None
-        if button is None or not button.isEnabled():
-            message.warning("Nothing to test: choose an authentication mode first")
-            return
-        self.pane.scroll_to("auth")
-        button.click()
+        sandbox = self.services.sandbox if self.services is not None else None
+        self.sandbox_dot.setPixmap(icons.dot("ok" if sandbox is not None else ""))
+        self.sandbox_text.setText("sandbox running" if sandbox is not None else "sandbox stopped")
+        if sandbox is not None:
+            self.sandbox_text.setToolTip(f"The local sandbox answers at {sandbox.base_url}")

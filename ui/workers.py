@@ -42,11 +42,19 @@ class _Relay(QObject):
         self.finished = threading.Event()  # set by the task once it no longer touches its emitter
 
     def _owner_alive(self) -> bool:
+        """The owner still exists and neither it nor a parent of it (the window) has closed down."""
         if self._owner is None:
             return True
         import shiboken6
 
-        return shiboken6.isValid(self._owner) and not getattr(self._owner, "_closed_down", False)
+        if not shiboken6.isValid(self._owner):
+            return False
+        obj: Optional[QObject] = self._owner
+        while obj is not None:
+            if getattr(obj, "_closed_down", False):
+                return False
+            obj = obj.parent()
+        return True
 
     @Slot(object)
     def deliver(self, result: Any) -> None:
@@ -121,8 +129,8 @@ def run_in_background(fn: Callable[..., Any], *args: Any,
                       owner: Optional[QObject] = None) -> None:
     """Run fn(*args) on the pool; on_done(result) or on_error(exc) later run on the GUI thread.
 
-    With `owner`, nothing is called back once that widget is deleted or marked `_closed_down`
-    (a window closed while its work was still running).
+    With `owner`, nothing is called back once that object is deleted or it (or a parent of it) is
+    marked `_closed_down` (a window closed while its work, or its parts' work, was still running).
     """
     relay = _Relay(on_done, on_error, owner)
     signals = _Signals(relay)  # a child: deleted with the relay, on the GUI thread

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from app.cli.common import CliError
 from app.resolve import Resolver
@@ -48,7 +48,7 @@ def call_resolver(args: argparse.Namespace, services: Services) -> Iterator[Reso
     from app.sandbox import Sandbox, SandboxConfig
     from app.services import SANDBOX_URL_VAR
 
-    _seed_demo_secrets(services.secrets)
+    seed_demo_secrets(services.secrets)
     with Sandbox(SandboxConfig(port=0)) as sandbox:
         services.share_secrets_with(sandbox)  # its request log masks every secret this command reveals
         for name in (SANDBOX_URL_VAR, *VARIABLES):
@@ -68,7 +68,7 @@ def resolver_of(services: Services, env: Optional[str], overrides: dict[str, str
         raise CliError(str(exc)) from None
 
 
-def _seed_demo_secrets(secrets: SecretStore) -> None:
+def seed_demo_secrets(secrets: SecretStore) -> None:
     from app.sample import seed_sample_secrets
 
     if not secrets.available:  # the sandbox takes demo credentials only: memory is enough

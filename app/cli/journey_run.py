@@ -18,7 +18,7 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
-from app.cli.calling import add_call_options, parse_vars
+from app.cli.calling import add_call_options, parse_vars, resolver_of, seed_demo_secrets
 from app.cli.common import CliError, emit, services_of
 from app.cli.journey_cmd import _fail, _loaded, _report_lines
 from app.cli.journey_summary import summary_lines
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from app.journeys.runner import JourneyRun, RunResult
     from app.journeys.actionplan import Resolvers
     from app.journeys.model import Journey
-    from app.resolve import Resolver
     from app.services import Services
 
 EXIT_CANCELLED = 130
@@ -143,24 +142,18 @@ def _resolvers(args: argparse.Namespace, services: Services, needs_sandbox: bool
     from app.services import SANDBOX_URL_VAR
 
     overrides = parse_vars(args.var)
-    env = _resolver(services, args.env, overrides)  # a wrong --env is said before a sandbox starts
+    env = resolver_of(services, args.env, overrides)  # a wrong --env is said before a sandbox starts
     if not (needs_sandbox or args.sandbox):
         yield Resolvers(env, env)
         return
     from app.sandbox import Sandbox, SandboxConfig
 
-    _seed_demo_secrets(services)
+    seed_demo_secrets(services.secrets)
     with Sandbox(SandboxConfig(port=0)) as sandbox:
+        services.share_secrets_with(sandbox)  # its request log masks every secret the run reveals
         local = {SANDBOX_URL_VAR: sandbox.base_url, **overrides}
-        yield Resolvers(_resolver(services, _sandbox_env(services), local),
-                        _resolver(services, args.env, local) if args.sandbox else env)
-
-
-def _resolver(services: Services, env: Optional[str], overrides: dict[str, str]) -> Resolver:
-    try:
-        return services.resolver(env, overrides)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+        yield Resolvers(resolver_of(services, _sandbox_env(services), local),
+                        resolver_of(services, args.env, local) if args.sandbox else env)
 
 
 def _sandbox_env(services: Services) -> Optional[str]:
@@ -175,16 +168,6 @@ def _sandbox_env(services: Services) -> Optional[str]:
         if any(SANDBOX_URL_VAR in placeholders(str(v.value)) for v in env.variables):
             return str(env.name)
     return None
-
-
-def _seed_demo_secrets(services: Services) -> None:
-    """As `send --sandbox`: without a keyring the sandbox's demo secrets are kept in memory."""
-    from app.sample import seed_sample_secrets
-
-    if not services.secrets.available:
-        services.secrets.use_session_only()
-    for problem in seed_sample_secrets(services.secrets):
-        print(f"warning: {problem}", file=sys.stderr)
 
 
 def _announce(args: argparse.Namespace, runner: JourneyRun) -> None:

@@ -38,6 +38,11 @@ def wait_idle(qtbot: Any, timeout: int = 15000) -> None:
     qtbot.waitUntil(lambda: not workers.busy(), timeout=timeout)
 
 
+def wait_opened(qtbot: Any, window: Any, timeout: int = 5000) -> None:
+    """Wait until the action the window is opening (its file is read in a worker) is shown."""
+    qtbot.waitUntil(lambda: not window.current.is_opening(), timeout=timeout)
+
+
 def open_window(qtbot: Any, home: Path, services: Any) -> Any:
     from ui import create_main_window
 

@@ -41,7 +41,7 @@ def test_the_selected_form_or_json_view_shows_in_a_dark_scheme(qtbot, services, 
     qtbot.addWidget(section)
     section.show()
     qtbot.waitExposed(section)
-    form, json_ = section.form_button, section.json_button
+    form, json_ = section.modebar.form_button, section.modebar.json_button
     assert form.isChecked()
     selected, unselected = mean_color(form), mean_color(json_)
     assert distance(selected, unselected) > 60
@@ -53,6 +53,6 @@ def test_the_selected_form_or_json_view_shows_in_a_dark_scheme(qtbot, services, 
 def test_the_refused_edit_note_uses_the_palettes_amber(qtbot, dark):
     tab = PayloadTab("request", "requestPayloadEdit", "payloadFieldsView")
     qtbot.addWidget(tab)
-    note = tab.findChild(QLabel, "payloadEditRefused")
+    note = tab.findChild(QLabel, "requestPayloadEditRefused")
     assert note.styleSheet() == ""
     assert note.palette().color(QPalette.ColorRole.WindowText) == icons.warning_color()

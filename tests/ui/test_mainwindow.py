@@ -18,11 +18,13 @@ def names_in_list(window) -> list[str]:
 
 
 def select(qtbot, window, name: str) -> None:
-    """Click the action's row in the list."""
+    """Click the action's row in the list, and wait until the pane shows what the click opens (the
+    action's file is read in a worker)."""
     table = window.findChild(QTableView, "actionTable")
     row = window.list.proxy.proxy_row_of(name)
     rect = table.visualRect(window.list.proxy.index(row, NAME))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: not window.current.is_opening())
 
 
 def replace_text(qtbot, edit: QLineEdit, text: str) -> None:
@@ -44,7 +46,7 @@ def test_window_lists_the_workspace_with_names_tests_rely_on(window):
                  "requestPayloadEdit", "responsePayloadEdit", "payloadFieldsView"):
         assert window.findChild(object, name) is not None, name
     assert window.pane.saved_name() == "airshipCustomEvent"
-    assert window.count_status.text() == "3 actions"
+    assert window.status.count_status.text() == "3 actions"
 
 
 def test_every_control_has_an_accessible_name(window):
@@ -65,9 +67,9 @@ def test_every_control_has_an_accessible_name(window):
 
 
 def test_keyring_backend_shown_after_probe(window, qtbot):
-    qtbot.waitUntil(lambda: window.keyring_status.text().startswith("keyring: "), timeout=5000)
-    qtbot.waitUntil(lambda: "…" not in window.keyring_status.text())
-    assert window.keyring_banner.isHidden()
+    qtbot.waitUntil(lambda: window.status.keyring_status.text().startswith("keyring: "), timeout=5000)
+    qtbot.waitUntil(lambda: "…" not in window.status.keyring_status.text())
+    assert window.status.keyring_banner.isHidden()
 
 
 def test_add_name_rule_variable_header_url_warning_save_and_reopen(window, qtbot, services, answers):
@@ -78,7 +80,7 @@ def test_add_name_rule_variable_header_url_warning_save_and_reopen(window, qtbot
     error = window.findChild(QLabel, "nameError")
     replace_text(qtbot, name, "bad name!")
     assert error.text().startswith("✗") and "space" in error.text()
-    assert window.pane.title.text() == "bad name! *"
+    assert window.pane.header.title.text() == "bad name! *"
     replace_text(qtbot, name, "a" * 31)
     assert "31 characters" in error.text()
     replace_text(qtbot, name, "notifyWebhook")
@@ -125,7 +127,7 @@ def test_add_name_rule_variable_header_url_warning_save_and_reopen(window, qtbot
     data = json.loads(path.read_text())
     assert data["endpoint"]["url"] == "https://hooks.example.com/order"
     assert {"name": "x-request-id", "mode": "variable", "value": "", "label": "Request id"} in data["endpoint"]["headers"]
-    assert window.pane.title.text() == "orderShipped"
+    assert window.pane.header.title.text() == "orderShipped"
     assert not window.isWindowModified()
     assert "orderShipped" in names_in_list(window) and "newAction" not in names_in_list(window)
     assert not window.list.model.is_dirty("orderShipped")
@@ -149,15 +151,15 @@ def test_undo_redo_of_pane_edits(window, qtbot):
     replace_text(qtbot, url, "https://example.com/x")
     finish(qtbot, url)
     assert window.undo_stack.count() == 2 and window.isWindowModified()
-    window.undo_act.trigger()
+    window.menus.undo_act.trigger()
     assert url.text() == "{{baseUrl}}/echo/notify" and desc.text() == "Changed description"
-    window.undo_act.trigger()
+    window.menus.undo_act.trigger()
     assert desc.text() == original
     assert not window.isWindowModified() and not window.list.model.is_dirty("notifyWebhook")
-    window.redo_act.trigger()
-    window.redo_act.trigger()
+    window.menus.redo_act.trigger()
+    window.menus.redo_act.trigger()
     assert desc.text() == "Changed description" and url.text() == "https://example.com/x"
-    assert window.pane.title.text().endswith("*")
+    assert window.pane.header.title.text().endswith("*")
 
 
 def test_method_change_and_header_edits_undo(window, qtbot):
@@ -258,8 +260,8 @@ def test_delete_asks_then_undo_restores_file_and_row(window, qtbot, answers, ser
     wait_idle(qtbot)
     assert names_in_list(window) == ["airshipCustomEvent", "writeJourneyEvent"]
     assert window.pane.saved_name() == "writeJourneyEvent"
-    assert window.undo_link.isVisibleTo(window) and "Deleted notifyWebhook" in window.status_message.text()
-    qtbot.mouseClick(window.undo_link, Qt.MouseButton.LeftButton)
+    assert window.status.undo_link.isVisibleTo(window) and "Deleted notifyWebhook" in window.status.status_message.text()
+    qtbot.mouseClick(window.status.undo_link, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(path.exists)
     wait_idle(qtbot)
     assert "notifyWebhook" in names_in_list(window)
@@ -273,7 +275,7 @@ def test_deleted_action_secrets_are_forgotten_at_quit_only(qtbot, services, answ
     qtbot.mouseClick(window.findChild(QPushButton, "duplicateActionButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent_copy", timeout=10000)
     refs = list(services.workspace.load("writeJourneyEvent_copy").secret_refs())
-    window.delete_action()
+    window.edits.delete_action()
     qtbot.waitUntil(lambda: window.pane.saved_name() != "writeJourneyEvent_copy")
     wait_idle(qtbot)
     assert all(services.secrets.get(r) is not None for r in refs)  # undo still possible
@@ -294,10 +296,10 @@ def test_save_lists_every_blocker_and_links_focus_the_field(window, qtbot):
     assert any(p.startswith("name:") for p in problems)
     assert any("URL is empty" in p for p in problems)
     assert any("header 3" in p for p in problems)
-    assert "Not saved" in window.status_message.text()
+    assert "Not saved" in window.status.status_message.text()
     window.pane.focus_path("endpoint.url")
     assert window.focusWidget() is window.findChild(QLineEdit, "urlEdit")
-    window.pane.problems_label.linkActivated.emit("name")
+    window.pane.problems_box.label.linkActivated.emit("name")
     assert window.focusWidget() is window.findChild(QLineEdit, "nameEdit")
 
 
@@ -305,7 +307,7 @@ def test_action_used_in_a_journey_is_locked_with_a_duplicate_shortcut(window, qt
     select(qtbot, window, "writeJourneyEvent")
     qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent")
     assert window.pane.lock_banner.isVisibleTo(window)
-    assert "sampleJourney" in window.pane.lock_text.text()
+    assert "sampleJourney" in window.pane.lock_banner.text.text()
     assert not window.pane.url.method_combo.isEnabled()
     assert window.findChild(QLineEdit, "urlEdit").isEnabled()
     assert window.findChild(QLineEdit, "nameEdit").isEnabled()

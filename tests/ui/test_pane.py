@@ -144,7 +144,7 @@ def test_pane_with_stand_in_sections(qtbot, services, answers, monkeypatch):
     """The pane only relies on the sections' interface (set_action/apply_to/changed/...)."""
     from tests.ui.helpers.standins import StandInAuth, StandInPayload
 
-    monkeypatch.setattr("ui.pane.pane.section_classes", lambda: (StandInAuth, StandInPayload))
+    monkeypatch.setattr("ui.pane.form.section_classes", lambda: (StandInAuth, StandInPayload))
     window = open_window(qtbot, services.workspace.home, services)
     select(qtbot, window, "writeJourneyEvent")
     qtbot.waitUntil(lambda: window.pane.saved_name() == "writeJourneyEvent")
@@ -181,11 +181,11 @@ def test_saving_never_blocks_the_ui_thread(window, qtbot, services, monkeypatch)
     started = time.perf_counter()
     window.save()
     assert time.perf_counter() - started < 0.3  # save() returned at once
-    assert window.pane.save_button.text() == "Saving…"
+    assert window.pane.header.save_button.text() == "Saving…"
     wait_idle(qtbot)
     timer.stop()
     assert len(ticks) >= 10, "the event loop stalled while saving"
-    assert window.pane.save_button.text() == "Save" and not window.pane.is_dirty()
+    assert window.pane.header.save_button.text() == "Save" and not window.pane.is_dirty()
 
 
 def test_name_clash_found_at_save_time_is_reported_not_lost(window, qtbot, services):

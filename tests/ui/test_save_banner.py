@@ -22,7 +22,7 @@ def test_the_banner_drops_each_fixed_problem_and_hides_when_none_is_left(window,
     replace_text(qtbot, name, "notifyWebhook2")  # typing alone, no Return yet
     qtbot.waitUntil(lambda: not any(p.startswith("name:") for p in window.pane.problems_shown()))
     assert any("URL is empty" in p for p in window.pane.problems_shown())
-    assert "1 problem blocks saving" in window.pane.problems_label.text()
+    assert "1 problem blocks saving" in window.pane.problems_box.label.text()
 
     replace_text(qtbot, url, "https://example.com/hook")
     finish(qtbot, url)

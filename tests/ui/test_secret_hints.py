@@ -23,7 +23,7 @@ def test_without_a_keyring_the_api_key_field_does_not_claim_the_keyring(qtbot, s
     services = Services.open(sample_home)
     try:
         window = open_window(qtbot, sample_home, services)
-        qtbot.waitUntil(lambda: window.keyring_banner.isVisibleTo(window), timeout=10000)
+        qtbot.waitUntil(lambda: window.status.keyring_banner.isVisibleTo(window), timeout=10000)
         field = api_key_field(window)
         qtbot.waitUntil(lambda: "no keyring" in field.line.placeholderText())
         assert "stored in the keyring" not in field.line.placeholderText()

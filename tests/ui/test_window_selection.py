@@ -2,7 +2,7 @@
 actions, and the one rule for actions used in a journey (delete refused, rename carried along)."""
 from __future__ import annotations
 
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import wait_idle, wait_opened
 from tests.ui.test_mainwindow import names_in_list, replace_text, select
 from ui.actionlist.model import NAME
 
@@ -23,7 +23,7 @@ def test_cancel_returns_the_selection_to_the_action_being_edited(window, qtbot, 
     assert window.pane.saved_name() == "airshipCustomEvent"
 
     # Export now acts on the action the pane and the list both show.
-    window.export_act.trigger()
+    window.menus.export_act.trigger()
     assert answers.asked[-1] == ("save_file", "airshipCustomEvent.json")
 
 
@@ -43,20 +43,20 @@ def stored_files(services) -> list[str]:
 
 def test_a_new_action_is_a_draft_until_its_first_valid_save(window, qtbot, answers, services):
     before = stored_files(services)
-    window.add_action()
+    window.edits.add_action()
     qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
     assert stored_files(services) == before  # nothing written yet
     assert "newAction" in names_in_list(window) and window.list.model.is_dirty("newAction")
-    assert window.pane.is_dirty() and window.pane.title.text() == "newAction *"
+    assert window.pane.is_dirty() and window.pane.header.title.text() == "newAction *"
 
     answers.save_discard_cancel = "discard"  # switching away discards the draft: its row goes too
     select(qtbot, window, "notifyWebhook")
     assert window.pane.saved_name() == "notifyWebhook"
     assert "newAction" not in names_in_list(window) and stored_files(services) == before
 
-    window.add_action()  # the same name again, not newAction_2
+    window.edits.add_action()  # the same name again, not newAction_2
     qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
-    window.add_action()  # Add on a draft: discard it, one draft row only
+    window.edits.add_action()  # Add on a draft: discard it, one draft row only
     wait_idle(qtbot)
     assert names_in_list(window).count("newAction") == 1 and stored_files(services) == before
 
@@ -74,15 +74,16 @@ def test_a_new_action_is_a_draft_until_its_first_valid_save(window, qtbot, answe
 
 def test_deleting_a_draft_discards_it_and_closing_writes_nothing(window, qtbot, answers, services):
     before = stored_files(services)
-    window.add_action()
+    window.edits.add_action()
     qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
     answers.confirm = True
-    window.delete_action()
+    window.edits.delete_action()
+    wait_opened(qtbot, window)
     assert answers.asked[-1] == ("confirm", "Discard “newAction”?")
     assert "newAction" not in names_in_list(window) and window.pane.saved_name() in names_in_list(window)
     assert not window.undo_stack.canUndo()  # nothing to undo: nothing was stored
 
-    window.add_action()
+    window.edits.add_action()
     qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
     answers.save_discard_cancel = "discard"
     window.close()
@@ -94,7 +95,7 @@ def test_a_draft_cannot_take_a_name_created_meanwhile(window, qtbot, services):
     from app.model import Action
     from app.store import Workspace
 
-    window.add_action()
+    window.edits.add_action()
     qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
     Workspace.open(services.workspace.home).save(Action(name="newAction", description="made elsewhere"))
     replace_text(qtbot, window.pane.url.url_edit, "https://hooks.example.com/order")
@@ -108,21 +109,21 @@ def test_an_action_used_in_a_journey_is_not_deleted(window, qtbot, answers, serv
     home = services.workspace.home
     select(qtbot, window, "writeJourneyEvent")
     asked = len(answers.asked)
-    window.delete_action()
+    window.edits.delete_action()
     wait_idle(qtbot)
     assert (home / "actions" / "writeJourneyEvent.json").exists()
     assert len(answers.asked) == asked  # refused at once: nothing to confirm
-    assert window.status_message.text() == \
+    assert window.status.status_message.text() == \
         "writeJourneyEvent is used in sampleJourney; remove it from those journeys first"  # the CLI's words
 
     # A journey written meanwhile by another process: the store refuses even if the list is behind.
     (home / "journeys" / "other.json").write_text(
         '{"name": "other", "nodes": [{"id": "n", "type": "action", "action": "notifyWebhook"}]}')
     select(qtbot, window, "notifyWebhook")
-    window.delete_action()
+    window.edits.delete_action()
     wait_idle(qtbot)
     assert (home / "actions" / "notifyWebhook.json").exists()
-    assert "notifyWebhook is used in other" in window.status_message.text()
+    assert "notifyWebhook is used in other" in window.status.status_message.text()
 
 
 def test_renaming_a_used_action_updates_its_journeys_and_keeps_the_lock(window, qtbot, services):
@@ -141,5 +142,5 @@ def test_renaming_a_used_action_updates_its_journeys_and_keeps_the_lock(window, 
     select(qtbot, window, "notifyWebhook")
     select(qtbot, window, "writeStep")
     qtbot.waitUntil(lambda: window.pane.saved_name() == "writeStep")
-    assert window.pane.is_locked() and "sampleJourney" in window.pane.lock_text.text()
+    assert window.pane.is_locked() and "sampleJourney" in window.pane.lock_banner.text.text()
     assert window.list.model.used_in("writeStep") == ["sampleJourney"]

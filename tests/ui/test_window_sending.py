@@ -13,7 +13,7 @@ def test_test_request_button_sends_through_the_saved_action(window, qtbot):
     button = window.findChild(QPushButton, "testRequestButton")
     assert button is not None and button.isEnabled()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    dialog = window._request_dialogs[-1]
+    dialog = window.panels.request_dialogs[-1]
     assert dialog.action.name == "notifyWebhook"
     dialog.form.editors["customerId"].editor.setText("c-77")
     with qtbot.waitSignal(dialog.finished_call, timeout=20000) as blocker:
@@ -32,27 +32,27 @@ def test_unsaved_edits_are_saved_before_a_test_request(window, qtbot, services):
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert window.pane.is_dirty()
     qtbot.mouseClick(window.findChild(QPushButton, "testRequestButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(window._request_dialogs), timeout=15000)
+    qtbot.waitUntil(lambda: bool(window.panels.request_dialogs), timeout=15000)
     wait_idle(qtbot)
-    dialog = window._request_dialogs[-1]
+    dialog = window.panels.request_dialogs[-1]
     assert dialog.action.description == "changed before the test"
     assert services.workspace.load("notifyWebhook").description == "changed before the test"
     dialog.close()
 
 
 def test_send_and_history_docks(window, qtbot):
-    window.toggle_dock("send")
-    window.toggle_dock("history")
-    send, history = window.docks["send"], window.docks["history"]
-    assert window.send_panel_act.isChecked() and window.history_act.isChecked()
+    window.panels.toggle_dock("send")
+    window.panels.toggle_dock("history")
+    send, history = window.panels.docks["send"], window.panels.docks["history"]
+    assert window.menus.send_panel_act.isChecked() and window.menus.history_act.isChecked()
     assert history.isVisible()
-    window.toggle_dock("history", False)
-    assert not history.isVisible() and not window.history_act.isChecked()
+    window.panels.toggle_dock("history", False)
+    assert not history.isVisible() and not window.menus.history_act.isChecked()
     assert send.panel.services is window.services
 
 
 def send_panel_state(window):
-    panel = window.docks["send"].panel
+    panel = window.panels.docks["send"].panel
     listed = [panel.actions.itemText(i) for i in range(panel.actions.count())]
     return listed, (panel.action.name if panel.action is not None else None)
 
@@ -60,13 +60,13 @@ def send_panel_state(window):
 def test_send_panel_follows_the_list_and_the_selection(window, qtbot, answers):
     from tests.ui.test_mainwindow import finish, replace_text
 
-    window.toggle_dock("send")
-    panel = window.docks["send"].panel
+    window.panels.toggle_dock("send")
+    panel = window.panels.docks["send"].panel
     qtbot.waitUntil(lambda: send_panel_state(window)[1] == "airshipCustomEvent")
     select(qtbot, window, "notifyWebhook")
     qtbot.waitUntil(lambda: send_panel_state(window)[1] == "notifyWebhook")
 
-    window.duplicate_action()  # the copy is listed and, being shown, chosen
+    window.edits.duplicate_action()  # the copy is listed and, being shown, chosen
     qtbot.waitUntil(lambda: send_panel_state(window) == (
         ["airshipCustomEvent", "notifyWebhook", "notifyWebhook_copy", "writeJourneyEvent"], "notifyWebhook_copy"),
         timeout=10000)
@@ -80,7 +80,7 @@ def test_send_panel_follows_the_list_and_the_selection(window, qtbot, answers):
     assert "notifyWebhook_copy" not in send_panel_state(window)[0]
     assert panel.action.endpoint.url == "{{baseUrl}}/echo/copy"
 
-    window.delete_action()  # gone from the panel too; the panel follows the pane to the next action
+    window.edits.delete_action()  # gone from the panel too; the panel follows the pane to the next action
     qtbot.waitUntil(lambda: "hookCopy" not in send_panel_state(window)[0], timeout=10000)
     wait_idle(qtbot)
     qtbot.waitUntil(lambda: send_panel_state(window)[1] == window.pane.saved_name())

@@ -18,21 +18,21 @@ from tests.ui.test_mainwindow import names_in_list, select
 def test_export_all_masks_secrets_and_import_round_trips(window, qtbot, answers, tmp_path, services):
     target = tmp_path / "bundle.json"
     answers.save_file = target
-    window.export_all_act.trigger()
+    window.menus.export_all_act.trigger()
     qtbot.waitUntil(target.exists)
     wait_idle(qtbot)
     text = target.read_text()
     assert "********" in text and "5678" not in text and "sandbox-airship-token" not in text
     assert [a["name"] for a in json.loads(text)["actions"]] == ["airshipCustomEvent", "notifyWebhook",
                                                                  "writeJourneyEvent"]
-    assert "Exported 3 actions" in window.status_message.text()
+    assert "Exported 3 actions" in window.status.status_message.text()
 
     answers.open_file = target
-    window.import_act.trigger()
+    window.menus.import_act.trigger()
     qtbot.waitUntil(lambda: len(names_in_list(window)) == 6, timeout=10000)
     wait_idle(qtbot)
     assert {"airshipCustomEvent_2", "notifyWebhook_2", "writeJourneyEvent_2"} <= set(names_in_list(window))
-    status = window.status_message.text()
+    status = window.status.status_message.text()
     assert "renamed" in status and "enter secrets for writeJourneyEvent_2: auth." in status
     imported = services.workspace.load("airshipCustomEvent_2")
     assert imported.id != services.workspace.load("airshipCustomEvent").id
@@ -41,7 +41,7 @@ def test_export_all_masks_secrets_and_import_round_trips(window, qtbot, answers,
 def test_export_selected(window, qtbot, answers, tmp_path):
     target = tmp_path / "one.json"
     answers.save_file = target
-    window.export_act.trigger()
+    window.menus.export_act.trigger()
     qtbot.waitUntil(target.exists)
     assert answers.asked[-1] == ("save_file", "airshipCustomEvent.json")
     assert [a["name"] for a in json.loads(target.read_text())["actions"]] == ["airshipCustomEvent"]
@@ -51,9 +51,9 @@ def test_import_refuses_a_broken_file_with_its_position(window, qtbot, answers, 
     bad = tmp_path / "bad.json"
     bad.write_text('{"name": "x",\n "endpoint": }')
     answers.open_file = bad
-    window.import_act.trigger()
-    qtbot.waitUntil(lambda: "Import failed" in window.status_message.text())
-    assert "line 2" in window.status_message.text()
+    window.menus.import_act.trigger()
+    qtbot.waitUntil(lambda: "Import failed" in window.status.status_message.text())
+    assert "line 2" in window.status.status_message.text()
     assert len(names_in_list(window)) == 3
 
 
@@ -88,7 +88,7 @@ def test_environments_dialog_edits_variables_and_the_active_one(window, qtbot, a
         return 1
 
     answers.dialog = drive
-    window.env_act.trigger()
+    window.menus.env_act.trigger()
     wait_idle(qtbot)
     data = json.loads((services.workspace.home / "environments.json").read_text())
     assert data["active"] == "production"
@@ -110,7 +110,7 @@ def test_environments_dialog_refuses_a_bad_variable_name(window, qtbot, answers,
 
     answers.dialog = drive
     before = (services.workspace.home / "environments.json").read_text()
-    window.env_act.trigger()
+    window.menus.env_act.trigger()
     assert (services.workspace.home / "environments.json").read_text() == before
 
 
@@ -129,10 +129,10 @@ def test_env_combo_switches_the_active_environment(window, qtbot, services):
 def test_sandbox_starts_on_demand_and_the_panel_shows_its_requests(window, qtbot, services):
     # The sample's URL uses {{baseUrl}} = {{sandbox.url}}: resolving it started the sandbox.
     qtbot.waitUntil(lambda: services.sandbox is not None, timeout=10000)
-    qtbot.waitUntil(lambda: window.sandbox_text.text() == "sandbox running", timeout=5000)
+    qtbot.waitUntil(lambda: window.panels.sandbox_text.text() == "sandbox running", timeout=5000)
     assert "127.0.0.1" in window.pane.url.resolved.text()
-    window.sandbox_act.trigger()
-    panel = window.sandbox_panel
+    window.menus.sandbox_act.trigger()
+    panel = window.panels.sandbox_panel
     assert panel.isVisible() and "running at http://127.0.0.1" in panel.state_label.text()
     response = httpx.post(services.sandbox.base_url + "/echo/hello", json={"x": 1},
                           headers={"Authorization": "Bearer topsecret"})
@@ -149,8 +149,8 @@ def test_sandbox_starts_on_demand_and_the_panel_shows_its_requests(window, qtbot
     qtbot.waitUntil(lambda: services.sandbox is None, timeout=10000)
     qtbot.waitUntil(lambda: panel.start_button.text() == "Start")
     wait_idle(qtbot)
-    window.update_sandbox_status()
-    assert window.sandbox_text.text() == "sandbox stopped"
+    window.panels.update_sandbox_status()
+    assert window.panels.sandbox_text.text() == "sandbox stopped"
     qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)  # Start again
     qtbot.waitUntil(lambda: services.sandbox is not None, timeout=10000)
     wait_idle(qtbot)
@@ -165,12 +165,12 @@ def test_keyring_unavailable_banner_offers_session_only(qtbot, sample_home, answ
     services = Services.open(sample_home)
     try:
         window = open_window(qtbot, sample_home, services)
-        qtbot.waitUntil(lambda: window.keyring_banner.isVisibleTo(window), timeout=10000)
-        assert "No keyring is available" in window.keyring_text.text()
-        assert window.keyring_status.text() == "keyring: unavailable"
+        qtbot.waitUntil(lambda: window.status.keyring_banner.isVisibleTo(window), timeout=10000)
+        assert "No keyring is available" in window.status.keyring_text.text()
+        assert window.status.keyring_status.text() == "keyring: unavailable"
         qtbot.mouseClick(window.findChild(QPushButton, "sessionOnlyButton"), Qt.MouseButton.LeftButton)
-        assert not window.keyring_banner.isVisibleTo(window)
-        assert window.keyring_status.text() == "keyring: session only (not saved)"
+        assert not window.status.keyring_banner.isVisibleTo(window)
+        assert window.status.keyring_status.text() == "keyring: session only (not saved)"
         assert services.secrets.available
         from app.model import SecretRef
 
@@ -181,11 +181,11 @@ def test_keyring_unavailable_banner_offers_session_only(qtbot, sample_home, answ
 
 
 def test_shortcuts_and_about(window, answers):
-    window.shortcuts_act.trigger()
+    window.menus.shortcuts_act.trigger()
     dialog = answers.shown[-1]
     assert dialog.objectName() == "shortcutsDialog"
-    assert "Ctrl+S" in " ".join(w.text() for w in dialog.findChildren(type(window.status_message)))
-    window.about_act.trigger()
+    assert "Ctrl+S" in " ".join(w.text() for w in dialog.findChildren(type(window.status.status_message)))
+    window.menus.about_act.trigger()
     assert answers.asked[-1][0] == "inform" and "custom actions" in answers.asked[-1][1]
 
 
@@ -197,11 +197,11 @@ def test_a_broken_environments_file_is_named_and_not_edited_over(qtbot, sample_h
     services = Services.open(sample_home, secrets)
     win = open_window(qtbot, sample_home, services)
     try:
-        qtbot.waitUntil(lambda: "environments.json: not valid JSON" in win.status_message.text())
-        win.env_act.trigger()
+        qtbot.waitUntil(lambda: "environments.json: not valid JSON" in win.status.status_message.text())
+        win.menus.env_act.trigger()
         wait_idle(qtbot)
         assert ("show_dialog", "environmentsDialog") not in answers.asked
-        assert "the file was left as it is" in win.status_message.text()
+        assert "the file was left as it is" in win.status.status_message.text()
         assert path.read_text() == '{"active": "sandbox",'
     finally:
         close_window(qtbot, win, answers)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.e2e.test_cli import cli
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import wait_idle, wait_opened
 from tests.ui.test_mainwindow import finish, names_in_list, replace_text, select
 
 
@@ -41,7 +41,7 @@ def test_a_cli_auth_change_reloads_the_unmodified_action_and_is_kept_by_the_next
     select(qtbot, window, "writeJourneyEvent")
     change_auth_by_cli(home, tmp_path, 600)
     qtbot.waitUntil(lambda: cache_duration(window) == 600, timeout=10000)
-    assert not window.pane.is_dirty() and "Reloaded writeJourneyEvent" in window.status_message.text()
+    assert not window.pane.is_dirty() and "Reloaded writeJourneyEvent" in window.status.status_message.text()
     replace_text(qtbot, window.pane.names.description_edit, "edited in the window")
     finish(qtbot, window.pane.names.description_edit)
     window.save()
@@ -56,7 +56,7 @@ def test_a_cli_change_under_unsaved_edits_asks_at_save(window, qtbot, answers, t
     replace_text(qtbot, window.pane.names.description_edit, "mine")
     finish(qtbot, window.pane.names.description_edit)
     change_auth_by_cli(home, tmp_path, 600)
-    qtbot.waitUntil(lambda: "saving will ask" in window.status_message.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "saving will ask" in window.status.status_message.text(), timeout=10000)
     assert window.pane.names.description_edit.text() == "mine"  # unsaved edits are never reloaded away
 
     answers.save_conflict = "cancel"
@@ -90,8 +90,9 @@ def test_an_action_deleted_by_the_cli_is_not_resurrected(window, qtbot, answers,
     select(qtbot, window, "notifyWebhook")
     assert cli("action", "delete", "notifyWebhook", home=home).returncode == 0
     qtbot.waitUntil(lambda: "notifyWebhook" not in names_in_list(window), timeout=10000)
+    wait_opened(qtbot, window)
     assert window.pane.saved_name() in names_in_list(window)
-    assert "notifyWebhook was deleted outside the window" in window.status_message.text()
+    assert "notifyWebhook was deleted outside the window" in window.status.status_message.text()
     replace_text(qtbot, window.pane.names.description_edit, "other edit")
     window.save()
     wait_idle(qtbot)
@@ -103,7 +104,7 @@ def test_an_action_deleted_by_the_cli_is_not_resurrected(window, qtbot, answers,
     select(qtbot, window, "cliHook")
     replace_text(qtbot, window.pane.names.description_edit, "edited")
     assert cli("action", "delete", "cliHook", home=home).returncode == 0
-    qtbot.waitUntil(lambda: "cliHook was deleted outside" in window.status_message.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "cliHook was deleted outside" in window.status.status_message.text(), timeout=10000)
     assert "cliHook" in names_in_list(window)
     answers.save_conflict = "theirs"
     window.save()
@@ -114,8 +115,8 @@ def test_an_action_deleted_by_the_cli_is_not_resurrected(window, qtbot, answers,
 
 
 def test_cli_imports_appear_in_the_list_and_the_send_panel(window, qtbot, tmp_path):
-    window.toggle_dock("send")
-    panel = window.docks["send"].panel
+    window.panels.toggle_dock("send")
+    panel = window.panels.docks["send"].panel
     qtbot.waitUntil(lambda: panel.action is not None)
     panel.actions.setCurrentText("writeJourneyEvent")  # a choice made in the panel
     import_by_cli(window.home, tmp_path, "cliOne", "cliTwo")
@@ -127,7 +128,7 @@ def test_cli_imports_appear_in_the_list_and_the_send_panel(window, qtbot, tmp_pa
 
 def test_add_never_overwrites_an_action_the_cli_just_created(window, qtbot, tmp_path):
     home = window.home
-    window.add_action()
+    window.edits.add_action()
     qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction")
     import_by_cli(home, tmp_path, "newAction")
     qtbot.waitUntil(lambda: window.pane.saved_name() == "newAction_2", timeout=10000)  # the draft moved aside

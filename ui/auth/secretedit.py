@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
 from app.model.base import SecretRef, Value
 from ui import icons, message
 from ui.auth.pending import PendingSecrets, as_value
+from ui.naming import name_parts
 
 
 def stored_hint(place: Optional[str]) -> str:
@@ -44,7 +45,7 @@ class SecretEdit(QWidget):
         self.line.setEchoMode(QLineEdit.EchoMode.Password)
         self.line.setFont(icons.monospace_font())
         self.eye = QToolButton(self)
-        self.eye.setObjectName("showSecretButton")
+        name_parts(self, {"Show": self.eye})
         self.eye.setIcon(icons.icon("eye"))
         self.eye.setCheckable(True)
         self.eye.setToolTip("Show what you typed (a secret already stored stays hidden)")

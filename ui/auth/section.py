@@ -1,36 +1,31 @@
 """Section 3 of the configuration pane: the authentication mode, its form, JSON, cURL and the test.
 
-`AuthSection` holds the mode, the pages and the notes, and says when the auth changed. The rest
-is delegated: `validity` reads the auth and its problems off the page, `jsonsync` keeps the custom
-form and its JSON in step, `curlflow` reads and writes curl commands, `testing` runs "Test
-authentication". Typed secrets stay pending (fresh references, no keyring I/O) until the pane
-saves them; the test and "Copy as cURL" use them through an overlay store, in a worker thread.
+`AuthSection` answers the pane (set_action, apply_to, problems, pending secrets, `changed` once
+an edit is complete) and shows the problems and notes under the page. Its parts: `modebar` (the
+top row: mode, Form/JSON, cURL buttons), `pages` (a page per mode; `validity` reads the auth and
+its problems off it, `jsonsync` keeps the custom form and its JSON in step), `curlflow` (reading
+and writing curl commands), `testing` ("Test authentication"). Typed secrets stay pending (fresh
+references, no keyring I/O) until the pane saves them; the test and "Copy as cURL" use them
+through an overlay store, in a worker thread.
 """
 from __future__ import annotations
 
 from typing import Any, Optional
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStackedWidget, QToolButton, QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.model.action import Action
-from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth, CustomBody
+from app.model.auth import CustomAuth
 from app.services import Services
 from ui import icons
 from ui.auth import curldialog, curlflow
-from ui.auth.customform import CustomForm
-from ui.auth.jsonsync import JsonSync
+from ui.auth.modebar import ModeBar
+from ui.auth.pages import FORM, JSON, AuthPages
 from ui.auth.pending import PendingSecrets, secret_refs
 from ui.auth.result import DetailsDialog
-from ui.auth.simple import ApiKeyForm, BasicForm
 from ui.auth.testing import AuthTester
-from ui.auth.validity import page_auth, page_problems
-from ui.jsonedit import JsonEdit
 
-MODES = (("none", "No authentication"), ("basic", "Basic"), ("apiKey", "API key"), ("customAuthorization", "Custom"))
 COMMIT_DELAY_MS = 700  # typing pause after which a text edit counts as done (also on leaving the field)
 
 
@@ -47,78 +42,25 @@ class AuthSection(QWidget):
         self._dirty = False
         self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_DELAY_MS)
         self._commit_timer.timeout.connect(self._commit)
-        self._build()
-        self._connect()
-        self.set_action(Action(name="new_action"))
-
-    # -- layout ----------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.mode = QComboBox(self)
-        self.mode.setObjectName("authModeCombo")
-        self.mode.setAccessibleName("Authentication type")
-        for data, text in MODES:
-            self.mode.addItem(text, data)
-        self.form_button = self._view_button("Form", "authFormViewButton")
-        self.json_button = self._view_button("JSON", "authJsonViewButton")
-        self._views = QButtonGroup(self)
-        self._views.addButton(self.form_button, 0)
-        self._views.addButton(self.json_button, 1)
-        self.form_button.setChecked(True)
-        self.paste_button = QPushButton("Paste cURL", self)
-        self.paste_button.setObjectName("pasteCurlButton")
-        self.paste_button.setToolTip("Fill a custom authentication from a curl token command")
-        self.copy_button = QPushButton("Copy as cURL", self)
-        self.copy_button.setObjectName("copyCurlButton")
-        self.copy_button.setToolTip("Copy the token request as a curl command (secrets masked)")
-        top = QHBoxLayout()
-        top.addWidget(self.mode)
-        top.addStretch(1)
-        for widget in (self.form_button, self.json_button, self.paste_button, self.copy_button):
-            top.addWidget(widget)
-
-        self.basic = BasicForm(self._pending, self)
-        self.api_key = ApiKeyForm(self._pending, self)
-        self.custom = CustomForm(self._pending, self)
-        self.json = JsonEdit(self)
-        self.json.setObjectName("authJsonEdit")
-        self.json.setAccessibleName("Custom authentication (JSON)")
-        self.json.setMinimumHeight(220)
-        self._json_sync = JsonSync(self.custom, self.json, self._pending, self)
-        self.custom_views = QStackedWidget(self)
-        self.custom_views.addWidget(self.custom)
-        self.custom_views.addWidget(self.json)
-        none_page = QLabel("No authentication: the call is sent without credentials.", self)
-        none_page.setEnabled(False)
-        self.pages = QStackedWidget(self)
-        for page in (none_page, self.basic, self.api_key, self.custom_views):
-            self.pages.addWidget(page)
-
+        self.modebar = ModeBar(self)
+        self.pages = AuthPages(self._pending, self)
         self.problems_label = self._note("authProblems")
         self.notes = self._note("authNotes")
-
-        self._tester = AuthTester(self._services, self)
+        self._tester = AuthTester(services, self)
         # The pane and the tests use these directly (`is_testing` reads the button).
         self.test_button = self._tester.button
         self.busy = self._tester.busy
         self.result = self._tester.result
         self.details_button = self._tester.details_button
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addWidget(self.modebar)
         layout.addWidget(self.pages)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.notes)
         layout.addLayout(self._tester.row)
-
-    def _view_button(self, text: str, name: str) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setObjectName(name)
-        button.setCheckable(True)
-        button.setAccessibleName(f"Show the custom authentication as {text}")
-        icons.show_checked(button)
-        return button
+        self._connect()
+        self.set_action(Action(name="new_action"))
 
     def _note(self, name: str) -> QLabel:
         label = QLabel(self)
@@ -128,17 +70,13 @@ class AuthSection(QWidget):
         return label
 
     def _connect(self) -> None:
-        self.mode.activated.connect(self._on_mode)
-        self._views.idClicked.connect(self._on_view)
-        for form in (self.basic, self.api_key):
-            form.edited.connect(self._on_edited)
-            form.committed.connect(self._commit)
-        self.custom.edited.connect(self._on_form_edited)
-        self.custom.committed.connect(self._commit)
-        self.json.validated.connect(self._on_json_valid)
-        self.json.problemChanged.connect(self._on_json_problem)
-        self.paste_button.clicked.connect(self._on_paste_curl)
-        self.copy_button.clicked.connect(self._on_copy_curl)
+        self.modebar.modeChosen.connect(self._on_mode)
+        self.modebar.viewChosen.connect(self._on_view)
+        self.modebar.pasteClicked.connect(self._on_paste_curl)
+        self.modebar.copyClicked.connect(self._on_copy_curl)
+        self.pages.edited.connect(self._on_edited)
+        self.pages.committed.connect(self._commit)
+        self.pages.problemsChanged.connect(self._update_problems)
         self.test_button.clicked.connect(self.test_authentication)
         self._tester.finished.connect(self.testFinished)
 
@@ -151,12 +89,8 @@ class AuthSection(QWidget):
         """
         self._pending.values = self._pending.used_by(secret_refs(action.auth))
         self._tester.cancel()  # a test still running is for the previous action
-        auth = action.auth
-        self.basic.set_auth(auth if isinstance(auth, BasicAuth) else BasicAuth())
-        self.api_key.set_auth(auth if isinstance(auth, ApiKeyAuth) else ApiKeyAuth())
-        self.custom.set_auth(auth if isinstance(auth, CustomAuth) else CustomAuth(body=CustomBody()))
-        self._select_mode(auth.type)
-        self._render_json(force=True)
+        self.pages.set_auth(action.auth)
+        self._show_mode(action.auth.type)
         self._tester.show_result(None)
         self._show_note("")
         self._dirty = False
@@ -165,86 +99,46 @@ class AuthSection(QWidget):
 
     def apply_to(self, action: Action) -> Action:
         """A copy with this section's auth; while the form is invalid the action's auth is kept."""
-        auth = self._auth()
+        auth = self.pages.auth()
         return action.model_copy(update={"auth": auth if auth is not None else action.auth})
 
     def pending_secrets(self) -> dict[str, str]:
         """Secrets typed since set_action that the current auth uses: ref key -> plain value."""
-        auth = self._auth()
+        auth = self.pages.auth()
         return self._pending.used_by(secret_refs(auth)) if auth is not None else {}
 
     def problems(self) -> list[str]:
-        return self._problems()
-
-    # -- building the auth -----------------------------------------------------------------
-    def mode_name(self) -> str:
-        return self.mode.currentData()
-
-    def _auth(self) -> Any:
-        """The auth from the current page, or None when it is not valid."""
-        return page_auth(self.mode_name(), self.basic, self.api_key, self.custom)
-
-    def _problems(self) -> list[str]:
-        return page_problems(self.mode_name(), self.basic, self.api_key, self.custom, self.json)
+        return self.pages.problems()
 
     def _update_problems(self) -> None:
-        problems = self._problems()
+        problems = self.pages.problems()
         self.problems_label.setText("\n".join(f"⚠ {p}" for p in problems))
         self.problems_label.setStyleSheet(f"color: {icons.error_color().name()};")
         self.problems_label.setVisible(bool(problems))
 
     # -- modes and views -------------------------------------------------------------------
-    def _select_mode(self, mode: str) -> None:
-        self.mode.setCurrentIndex(max(0, self.mode.findData(mode)))
-        self.pages.setCurrentIndex(self.mode.currentIndex())
-        _fit_to_current(self.pages)
-        custom = mode == "customAuthorization"
-        for widget in (self.form_button, self.json_button, self.copy_button):
-            widget.setVisible(custom)
+    def _show_mode(self, mode: str) -> None:
+        self.pages.select(mode)
+        self.modebar.show_mode(self.pages.mode())
         # Nothing to test without credentials; the result line would only restate that.
         for widget in (self.test_button, self.details_button, self.result):
-            widget.setVisible(mode != "none")
+            widget.setVisible(self.pages.mode() != "none")
 
-    def _on_mode(self, _: int) -> None:
-        self._select_mode(self.mode_name())
+    def _on_mode(self, mode: str) -> None:
+        self._show_mode(mode)
         self._tester.show_result(None)
         self._dirty = True
         self._commit()
 
     def _on_view(self, view: int) -> None:
-        if self.json.problem() is None:  # invalid JSON stays as typed, to be fixed
-            self._render_json(force=True)
-        self.custom_views.setCurrentIndex(view)
-        _fit_to_current(self.custom_views)
+        self.pages.show_view(view)
         self._update_problems()
 
     def show_json(self, shown: bool = True) -> None:
         """Switch the custom page between the form and the JSON editor."""
-        (self.json_button if shown else self.form_button).setChecked(True)
-        self._on_view(1 if shown else 0)
-
-    # -- form <-> JSON ---------------------------------------------------------------------
-    def _render_json(self, force: bool = False) -> None:
-        self._json_sync.render(force)
-
-    def _on_form_edited(self) -> None:
-        self._render_json(force=True)
-        self._on_edited()
-
-    def _on_json_valid(self, data: Any, text: str) -> None:
-        """A syntactically valid JSON edit: read it like an import and refill the form."""
-        auth = self._json_sync.read(data, text)
-        if auth is None:
-            self._update_problems()
-            return
-        self.custom.set_auth(auth)
-        self._on_edited()
-        self._commit()
-
-    def _on_json_problem(self, _: str) -> None:
-        self._update_problems()
-        if self.json.problem() is not None and not self.json.is_pending():
-            self._on_edited()
+        view = JSON if shown else FORM
+        self.modebar.check_view(view)
+        self._on_view(view)
 
     # -- edits and `changed` ---------------------------------------------------------------
     def _on_edited(self) -> None:
@@ -271,9 +165,8 @@ class AuthSection(QWidget):
         if imported.auth is None:
             self._show_note(imported.note, imported.kind)
             return False
-        self.custom.set_auth(imported.auth)
-        self._select_mode("customAuthorization")
-        self._render_json(force=True)
+        self.pages.set_custom(imported.auth)
+        self._show_mode("customAuthorization")
         self._show_note(imported.note, imported.kind)
         self._tester.show_result(None)
         self._dirty = True
@@ -281,9 +174,9 @@ class AuthSection(QWidget):
         return True
 
     def _on_copy_curl(self) -> None:
-        auth = self._auth()
+        auth = self.pages.auth()
         if not isinstance(auth, CustomAuth):
-            self._show_note("Fix the authentication first: " + "; ".join(self._problems()), "error")
+            self._show_note("Fix the authentication first: " + "; ".join(self.pages.problems()), "error")
             return
         pending = self._pending.used_by(secret_refs(auth))
         curlflow.copy_as_curl(self._services, auth, pending, self, self._show_note)
@@ -295,11 +188,16 @@ class AuthSection(QWidget):
         self.notes.setVisible(bool(text))
 
     # -- test authentication ---------------------------------------------------------------
+    def can_test(self) -> bool:
+        """Whether "Test authentication" would start a test now (a mode with credentials, none running)."""
+        return self.pages.mode() != "none" and not self.is_testing()
+
     def test_authentication(self) -> None:
         """Run the test in a worker with the pending secrets; the result comes back by signal."""
-        auth = self._auth()
-        if auth is None or self._problems():
-            self._tester.show_result(None, "● fix the authentication first: " + "; ".join(self._problems()), "error")
+        auth: Any = self.pages.auth()
+        problems = self.pages.problems()
+        if auth is None or problems:
+            self._tester.show_result(None, "● fix the authentication first: " + "; ".join(problems), "error")
             return
         self._tester.start(auth, self._pending.used_by(secret_refs(auth)))
 
@@ -317,12 +215,3 @@ class AuthSection(QWidget):
     def _details(self) -> Optional[DetailsDialog]:
         """The Details dialog last opened (tests read it)."""
         return self._tester.details_dialog
-
-
-# -- helpers ---------------------------------------------------------------------------------
-def _fit_to_current(stack: QStackedWidget) -> None:
-    """Size a stack to its current page (by default it keeps the tallest page's height)."""
-    for index in range(stack.count()):
-        policy = QSizePolicy.Policy.Preferred if index == stack.currentIndex() else QSizePolicy.Policy.Ignored
-        stack.widget(index).setSizePolicy(policy, policy)
-    stack.updateGeometry()

@@ -1,48 +1,36 @@
-"""The configuration pane: header bar (name, unsaved marker, Save), blockers, lock banner and the
-four sections in the platform's order inside one scroll area. Edits become undo snapshots.
+"""The configuration pane: header bar (name, unsaved marker, Test request, Save), what blocks saving,
+the lock banner and the four sections in the platform's order inside one scroll area.
+
+The pane holds the action being edited and its life: loading, edits as undo snapshots, the
+unsaved marker, saving. The parts hold the rest: `header`, `banners` (problems, lock), `form`
+(the sections, snapshots, building the action, typed secrets), `column` (scrolling, focusing a
+field), `resolving` (the resolved URL), `saving` (the write in a worker).
 """
 from __future__ import annotations
 
-import html
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-# app.model before pydantic: importing the bare pydantic package first and its submodules after
-# PySide6 trips shiboken's import hook (a circular import inside pydantic's lazy __getattr__).
-from app.model import Action, Auth, Payload, error_lines
-from pydantic import TypeAdapter, ValidationError
-from PySide6.QtCore import Qt, QTimer, Signal
+from app.model import Action
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app.store import UNCHECKED
-from ui import ask, icons, message
+from ui import ask, message
 from ui.conflict import Conflict
-from ui.pane.collapsible import CollapsibleSection
-from ui.pane.names import NameSection
-from ui.pane.saving import write
-from ui.pane.sections import section_classes
-from ui.pane.url import UrlSection
-from ui.undo import SnapshotCommand, Snapshot, describe
+from ui.pane.banners import LockBanner, ProblemsBanner
+from ui.pane.column import SectionColumn
+from ui.pane.form import ActionForm, snapshot_of
+from ui.pane.header import PaneHeader
+from ui.pane.resolving import UrlResolver
+from ui.pane.saving import Written, write
+from ui.undo import Snapshot, SnapshotCommand, describe
 from ui.workers import run_in_background
 
-THEIRS = ("auth", "request", "response", "errorResponse", "allowNull")
-_AUTH = TypeAdapter(Auth)
-# Where a blocker's path sends the focus (the first matching prefix wins).
-FOCUS = (("name", "nameEdit"), ("description", "descriptionEdit"), ("endpoint.url", "urlEdit"),
-         ("endpoint.method", "methodCombo"), ("endpoint.headers", "headersTable"),
-         ("endpoint.query", "queryTable"), ("endpoint", "urlEdit"), ("auth", "authModeCombo"),
-         ("request", "requestPayloadEdit"), ("response", "responsePayloadEdit"),
-         ("errorResponse", "responsePayloadEdit"), ("allowNull", "payloadFieldsView"))
+if TYPE_CHECKING:
+    from app.services import Services
 
-
-def _resolve(services: Any, url: str) -> tuple[str, str]:
-    """Worker: the URL with its {{variables}} (may start the sandbox for {{sandbox.url}})."""
-    try:
-        return services.resolver().text(url, "the URL"), ""
-    except Exception as exc:  # MissingVariable, a sandbox that failed to start...
-        return "", str(exc)
+Then = Optional[Callable[[bool], None]]
 
 
 class ConfigPane(QWidget):
@@ -54,7 +42,7 @@ class ConfigPane(QWidget):
     duplicateRequested = Signal()
     testRequested = Signal()  # "Test request": the window opens the dialog on the saved action
 
-    def __init__(self, services: Any, undo_stack: QUndoStack, name_taken: Callable[[str], bool],
+    def __init__(self, services: "Services", undo_stack: QUndoStack, name_taken: Callable[[str], bool],
                  parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("configPane")
@@ -64,134 +52,39 @@ class ConfigPane(QWidget):
         self._draft = False  # a new action, not in the workspace until its first valid save
         self._stamp: Optional[str] = None  # the file's stamp when loaded or saved: a save checks it
         self.saves = 0  # completed saves (the window tells its own writes from others')
+        self.edits = 0  # user edits so far (the window tells whether the pane was edited meanwhile)
         self._used_in: list[str] = []
-        self._pending: dict[str, str] = {}
         self._saved: Snapshot = {}
         self._last: Snapshot = {}
         self._dirty = False
-        self._restoring = False
         self._saving = False
-        self._resolve_generation = 0
-
-        self._resolve_timer = QTimer(self)
-        self._resolve_timer.setSingleShot(True)
-        self._resolve_timer.setInterval(400)
-        self._resolve_timer.timeout.connect(self.refresh_resolved)
         # Once Save listed blockers, the list follows the edits (a pause after typing, not per key).
-        self._problems_timer = QTimer(self)
-        self._problems_timer.setSingleShot(True)
-        self._problems_timer.setInterval(300)
+        self._problems_timer = QTimer(self, singleShot=True, interval=300)
         self._problems_timer.timeout.connect(self._refresh_problems)
-        self._build_header()
-        self._build_banners()
-        self.names = NameSection(name_taken, self)
-        self.url = UrlSection(self._make_secret, self._pending.get, self)
-        auth_cls, payload_cls = section_classes()
-        self.auth = auth_cls(services, self)
-        self.payload = payload_cls(services, self)
-        self.payload.setMinimumHeight(440)  # editors and the field tree need room to be useful
-        self.sections = {
-            "name": CollapsibleSection("Name and description", self.names, "name", self),
-            "url": CollapsibleSection("URL configuration", self.url, "url", self),
-            "auth": CollapsibleSection("Authentication", self.auth, "auth", self),
-            "payload": CollapsibleSection("Payloads", self.payload, "payload", self),
-        }
-        column = QWidget(self)
-        column.setObjectName("paneColumn")
-        col_layout = QVBoxLayout(column)
-        col_layout.setContentsMargins(12, 4, 12, 12)
-        for section in self.sections.values():
-            col_layout.addWidget(section)
-        col_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("paneScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(column)
 
+        self.header = PaneHeader(self)
+        self.problems_box = ProblemsBanner(self)
+        self.lock_banner = LockBanner(self)
+        self.form = ActionForm(services, name_taken, self)
+        self.names, self.url, self.auth, self.payload = self.form.names, self.form.url, self.form.auth, self.form.payload
+        self.column = SectionColumn(self.form.bodies(), self)
+        self.sections = self.column.sections
+        self.resolver = UrlResolver(services, self.url)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.problems_box)
-        layout.addWidget(self.lock_banner)
-        layout.addWidget(self.scroll, 1)
+        for widget, stretch in ((self.header, 0), (self.problems_box, 0), (self.lock_banner, 0), (self.column, 1)):
+            layout.addWidget(widget, stretch)
 
-        self.names.edited.connect(self.commit)
-        self.names.typing.connect(self._on_typing)
-        self.names.viewJourneys.connect(self._on_view_journeys)
-        self.url.edited.connect(self.commit)
-        self.url.typing.connect(self._on_typing)
-        self.url.urlChanged.connect(lambda: self._resolve_timer.start(400))
-        self.url.methodChanged.connect(self.payload.set_method)
-        self.auth.changed.connect(self.commit)
-        self.payload.changed.connect(self.commit)
+        self.header.saveClicked.connect(lambda: self.save())
+        self.header.testClicked.connect(self.request_test)
+        self.problems_box.pathClicked.connect(self.focus_path)
+        self.lock_banner.duplicateRequested.connect(self.duplicateRequested)
+        self.form.edited.connect(self._on_edited)
+        self.form.typing.connect(self._on_typing)
+        self.form.urlChanged.connect(self.resolver.refresh_soon)
+        self.form.viewJourneys.connect(self._on_view_journeys)
         self.setEnabled(False)
-
-    # -- building ----------------------------------------------------------------------------
-    def _build_header(self) -> None:
-        self.header = QWidget(self)
-        self.header.setObjectName("paneHeader")
-        self.title = QLabel(self.header)
-        self.title.setObjectName("paneTitle")
-        self.title.setAccessibleName("Action being edited")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.save_button = QPushButton(icons.icon("save"), "Save", self.header)
-        self.save_button.setObjectName("saveButton")
-        self.save_button.setAccessibleName("Save the action")
-        self.save_button.setToolTip("Save (Ctrl+S)")
-        self.save_button.clicked.connect(lambda: self.save())
-        self.test_request_button = QPushButton(icons.icon("send"), "Test request", self.header)
-        self.test_request_button.setObjectName("testRequestButton")
-        self.test_request_button.setAccessibleName("Send a test request through this action")
-        self.test_request_button.setToolTip("Send a test request (Ctrl+Return); unsaved edits are saved first")
-        self.test_request_button.clicked.connect(self.request_test)
-        row = QHBoxLayout(self.header)
-        row.setContentsMargins(12, 8, 12, 8)
-        row.addWidget(self.title, 1)
-        row.addWidget(self.test_request_button)
-        row.addWidget(self.save_button)
-
-    def _build_banners(self) -> None:
-        self.problems_box = QFrame(self)
-        self.problems_box.setObjectName("saveProblems")
-        self.problems_box.setFrameShape(QFrame.Shape.StyledPanel)
-        self.problems_icon = QLabel(self.problems_box)
-        self.problems_icon.setPixmap(icons.icon("error", "error").pixmap(20, 20))
-        self.problems_label = QLabel(self.problems_box)
-        self.problems_label.setObjectName("saveProblemsText")
-        self.problems_label.setAccessibleName("What blocks saving")
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setTextFormat(Qt.TextFormat.RichText)
-        self.problems_label.linkActivated.connect(self.focus_path)
-        row = QHBoxLayout(self.problems_box)
-        row.setContentsMargins(12, 6, 12, 6)
-        row.addWidget(self.problems_icon, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.problems_label, 1)
-        self.problems_box.hide()
-
-        self.lock_banner = QFrame(self)
-        self.lock_banner.setObjectName("lockBanner")
-        self.lock_banner.setFrameShape(QFrame.Shape.StyledPanel)
-        lock = QLabel(self.lock_banner)
-        lock.setPixmap(icons.icon("lock").pixmap(18, 18))
-        self.lock_text = QLabel(self.lock_banner)
-        self.lock_text.setObjectName("lockReason")
-        self.lock_text.setWordWrap(True)
-        self.lock_duplicate = QPushButton(icons.icon("duplicate"), "Duplicate to change", self.lock_banner)
-        self.lock_duplicate.setObjectName("lockDuplicateButton")
-        self.lock_duplicate.setAccessibleName("Duplicate this action to change its locked parts")
-        self.lock_duplicate.clicked.connect(self.duplicateRequested)
-        row = QHBoxLayout(self.lock_banner)
-        row.setContentsMargins(12, 6, 12, 6)
-        row.addWidget(lock, 0, Qt.AlignmentFlag.AlignTop)
-        row.addWidget(self.lock_text, 1)
-        row.addWidget(self.lock_duplicate)
-        self.lock_banner.hide()
 
     # -- loading -----------------------------------------------------------------------------
     def load(self, action: Action, used_in: list[str], draft: bool = False, stamp: Optional[str] = None) -> None:
@@ -201,36 +94,19 @@ class ConfigPane(QWidget):
         self._draft = draft
         self._stamp = stamp
         self._used_in = list(used_in)
-        self._pending.clear()
+        self.form.pending.clear()
+        self.form.secret_owner = action.id
         self.setEnabled(True)
-        self.scroll.show()
+        self.column.show()
         self.problems_box.hide()
-        locked = bool(used_in)
-        reason = ""
-        if locked:
-            n = len(used_in)
-            names = ", ".join(used_in[:3]) + ("…" if n > 3 else "")
-            reason = f"Used in {n} journey{'s' if n > 1 else ''} ({names})"
-            self.lock_text.setText(f"<b>{html.escape(reason)}</b>: only the name, description, URL and "
-                                   "authentication can change. To change the rest, duplicate it.")
-        self.lock_banner.setVisible(locked)
-        self.url.set_locked(locked)
-        self.payload.set_locked(locked, reason)
+        reason = self.lock_banner.show_lock(used_in)
+        self.form.set_locked(bool(used_in), reason)
         self.payload.set_method(action.endpoint.method)
-        data = action.dump()
-        snapshot = {"mine": self._mine_of(data), "theirs": {k: data.get(k) for k in THEIRS}}
-        self._restore_widgets(snapshot, action)
+        self._show(snapshot_of(action), action)
         self._saved = self._last = self.snapshot()
         self._update_dirty()
         # Resolve once the pane has painted (resolving may start the sandbox in a worker).
-        self._resolve_timer.start(100)
-
-    @staticmethod
-    def _mine_of(data: dict[str, Any]) -> dict[str, Any]:
-        ep = data.get("endpoint", {})
-        return {"name": data.get("name", ""), "description": data.get("description", ""),
-                "url": ep.get("url", ""), "method": ep.get("method", "POST"),
-                "headers": ep.get("headers", []), "query": ep.get("query", [])}
+        self.resolver.refresh_soon(100)
 
     def action(self) -> Optional[Action]:
         """The action as last loaded or saved (not the unsaved edits)."""
@@ -264,30 +140,19 @@ class ConfigPane(QWidget):
         self._base = None
         self._draft = False
         self._dirty = False
-        self.title.setText("No action selected")
-        for widget in (self.scroll, self.problems_box, self.lock_banner):
+        self.header.show_title("No action selected")
+        for widget in (self.column, self.problems_box, self.lock_banner):
             widget.hide()
         self.setEnabled(False)
 
     # -- snapshots and undo --------------------------------------------------------------------
-    def _mine(self) -> dict[str, Any]:
-        name, description = self.names.values()
-        return {"name": name, "description": description, **self.url.values()}
-
-    def _applied(self) -> Action:
-        assert self._base is not None
-        action = self.auth.apply_to(self._base)
-        return self.payload.apply_to(action)
-
     def snapshot(self) -> Snapshot:
-        applied = self._applied().dump()
-        self._pending.update(self.auth.pending_secrets())
-        self._pending.update(self.payload.pending_secrets())
-        return {"mine": self._mine(), "theirs": {k: applied.get(k) for k in THEIRS}}
+        assert self._base is not None
+        return self.form.snapshot(self._base)
 
     def commit(self) -> None:
         """Record the completed edit (if anything changed) as one undo step."""
-        if self._restoring or self._base is None:
+        if self._base is None:
             return
         snap = self.snapshot()
         if snap != self._last:
@@ -299,50 +164,36 @@ class ConfigPane(QWidget):
         """Put a snapshot back into every section (undo/redo)."""
         if self._base is None:
             return
-        theirs = snapshot["theirs"]
-        action = self._base.model_copy(update={
-            "auth": _AUTH.validate_python(theirs["auth"]) if theirs.get("auth") else self._base.auth,
-            "request": Payload.model_validate(theirs["request"]) if theirs.get("request") else None,
-            "response": Payload.model_validate(theirs["response"]) if theirs.get("response") else None,
-            "error_response": Payload.model_validate(theirs["errorResponse"]) if theirs.get("errorResponse") else None,
-            "allow_null": bool(theirs.get("allowNull", False)),
-        })
-        self._restore_widgets(snapshot, action)
+        self._show(snapshot, self.form.action_of(snapshot, self._base))
         self._last = snapshot
         self._update_dirty()
         self._refresh_problems()
-        self._resolve_timer.start()
+        self.resolver.refresh_soon()
 
-    def _restore_widgets(self, snapshot: Snapshot, action: Action) -> None:
-        mine = snapshot["mine"]
-        self._restoring = True
-        try:
-            # A draft's name is not taken by itself: the clash check applies to it like any other.
-            stored = "" if self._draft else self.saved_name()
-            self.names.set_values(mine["name"], mine["description"], stored, self._used_in)
-            self.url.set_values(mine["url"], mine["method"], mine["headers"], mine["query"])
-            self.payload.set_method(mine["method"])
-            self.auth.set_action(action)
-            self.payload.set_action(action)
-        finally:
-            self._restoring = False
+    def _show(self, snapshot: Snapshot, action: Action) -> None:
+        # A draft's name is not taken by itself: the clash check applies to it like any other.
+        self.form.show(snapshot, action, "" if self._draft else self.saved_name(), self._used_in)
 
     # -- dirty ---------------------------------------------------------------------------------
-    def is_dirty(self) -> bool:
-        return self._dirty
+    def _on_edited(self) -> None:
+        self.edits += 1
+        self.commit()
 
     def _on_typing(self) -> None:
+        self.edits += 1
         self._update_dirty()
+
+    def is_dirty(self) -> bool:
+        return self._dirty
 
     def _update_dirty(self) -> None:
         if self._base is None:
             return
         if not self.problems_box.isHidden():
             self._problems_timer.start()
-        dirty = (self._draft or self._mine() != self._saved.get("mine")
+        dirty = (self._draft or self.form.mine() != self._saved.get("mine")
                  or self._last.get("theirs") != self._saved.get("theirs"))
-        shown = self.names.values()[0] or self.saved_name()
-        self.title.setText(shown + (" *" if dirty else ""))
+        self.header.show_title(self.names.values()[0] or self.saved_name(), dirty)
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirtyChanged.emit(dirty)
@@ -352,27 +203,7 @@ class ConfigPane(QWidget):
         """The action from every section, and every blocker ('where: what')."""
         if self._base is None:
             return None, ["no action is selected"]
-        problems: list[str] = []
-        name_problem = self.names.problem()
-        if name_problem:
-            problems.append(f"name: {name_problem}")
-        problems += self.url.problems()
-        problems += self.auth.problems()
-        problems += self.payload.problems()
-        mine = self._mine()
-        data = self._applied().dump()
-        data.update(name=mine["name"], description=mine["description"])
-        data["endpoint"] = {k: mine[k] for k in ("url", "method", "headers", "query")}
-        action = None
-        try:
-            action = Action.model_validate(data)
-        except ValidationError as exc:
-            covered = {p.split(":")[0].split(".")[0].split("[")[0] for p in problems}
-            problems += [line for line in error_lines(exc)
-                         if line.split(":")[0].split(".")[0].split("[")[0] not in covered and line not in problems]
-            if not problems:
-                problems = error_lines(exc)
-        return (None if problems else action), problems
+        return self.form.build(self._base)
 
     def _refresh_problems(self) -> None:
         """The banner lists what blocks saving now: a fixed problem leaves it, the last one hides it."""
@@ -381,38 +212,12 @@ class ConfigPane(QWidget):
             self.show_problems(self.build()[1])
 
     def show_problems(self, problems: list[str]) -> None:
-        if not problems:
-            self.problems_box.hide()
-            return
-        lines = []
-        for p in problems:
-            where, _, what = p.partition(": ")
-            lines.append(f'<a href="{html.escape(where)}">{html.escape(where)}</a>: {html.escape(what)}'
-                         if what else html.escape(p))
-        n = len(problems)
-        head = f"<b>{n} problem{'s' if n > 1 else ''} block{'s' if n == 1 else ''} saving</b>"
-        self.problems_label.setText(head + "<br>" + "<br>".join(lines))
-        self.problems_box.show()
+        self.problems_box.show_problems(problems)
 
     def problems_shown(self) -> list[str]:
-        return [] if self.problems_box.isHidden() else self._problem_lines()
+        return self.problems_box.lines()
 
-    def _problem_lines(self) -> list[str]:
-        from PySide6.QtGui import QTextDocumentFragment
-
-        text = QTextDocumentFragment.fromHtml(self.problems_label.text()).toPlainText()
-        return text.splitlines()[1:]
-
-    def request_test(self) -> None:
-        """A test request goes out as saved (secrets come from the keyring): save edits first."""
-        if self._base is None:
-            return
-        if self.is_dirty():
-            self.save(then=lambda ok: ok and self.testRequested.emit())
-        else:
-            self.testRequested.emit()
-
-    def save(self, then: Optional[Callable[[bool], None]] = None, force: bool = False) -> bool:
+    def save(self, then: Then = None, force: bool = False) -> bool:
         """Validate everything; when clean, write secrets and the file off the UI thread.
 
         `then(ok)` runs after the write finished (or at once when saving is refused). A file changed
@@ -428,45 +233,44 @@ class ConfigPane(QWidget):
             if then:
                 then(False)
             return False
-        refs = {ref.secret for ref in action.secret_refs()}
-        secrets = {k: v for k, v in self._pending.items() if k in refs}
         previous = self._base.name
         stored_as = None if self._draft else previous  # a draft is created, never a rename of a file
         expected = None if self._draft else UNCHECKED if force or self._stamp is None else self._stamp
         snapshot = self._last
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self.save_button.setText("Saving…")
+        self._set_saving(True)
 
-        def done(result: Any) -> None:
-            self._finish_save()
+        def done(result: "Written | Conflict") -> None:
+            self._set_saving(False)
             if isinstance(result, Conflict):
                 self._resolve_conflict(result, then)
-                return
-            saved, self._stamp = result.action, result.stamp
-            self.saves += 1
-            self._base = saved
-            self._draft = False
-            self._saved = snapshot
-            self.names.set_values(*self.names.values(), saved.name, self._used_in)
-            self._update_dirty()
-            message.info(f"Saved {saved.name}")
-            self.saved.emit(saved, previous)
-            if then:
-                then(True)
+            else:
+                self._on_saved(result, previous, snapshot, then)
 
         def failed(exc: BaseException) -> None:
-            self._finish_save()
+            self._set_saving(False)
             self.show_problems([f"save: {exc}"])
             message.error(f"Not saved: {exc}")
             if then:
                 then(False)
 
-        run_in_background(write, self.services, action, stored_as, secrets, expected, on_done=done, on_error=failed,
-                          owner=self)
+        run_in_background(write, self.services, action, stored_as, self.form.secrets_for(action), expected,
+                          on_done=done, on_error=failed, owner=self)
         return True
 
-    def _resolve_conflict(self, conflict: Conflict, then: Optional[Callable[[bool], None]]) -> None:
+    def _on_saved(self, result: Written, previous: str, snapshot: Snapshot, then: Then) -> None:
+        saved, self._stamp = result.action, result.stamp
+        self.saves += 1
+        self._base = saved
+        self._draft = False
+        self._saved = snapshot
+        self.names.set_values(*self.names.values(), saved.name, self._used_in)
+        self._update_dirty()
+        message.info(f"Saved {saved.name}")
+        self.saved.emit(saved, previous)
+        if then:
+            then(True)
+
+    def _resolve_conflict(self, conflict: Conflict, then: Then) -> None:
         """Keep mine (save over it), take theirs (the window reloads or drops it) or cancel (edits kept)."""
         choice = ask.save_conflict(self, conflict)
         if choice == "mine":
@@ -482,72 +286,60 @@ class ConfigPane(QWidget):
         if then:
             then(False)
 
-    def _finish_save(self) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_button.setText("Save")
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.header.set_saving(saving)
 
     def is_saving(self) -> bool:
         return self._saving
 
-    # -- secrets typed in the tables -----------------------------------------------------------
-    def _make_secret(self, plain: str, hint: str) -> str:
-        base = self._base.id if self._base is not None else "new"
-        key = self.services.secrets.new_ref(f"{base}/{hint or 'header'}").secret
-        self._pending[key] = plain
-        return key
-
     def pending_secrets(self) -> dict[str, str]:
-        return dict(self._pending)
+        return dict(self.form.pending)
+
+    # -- calls -----------------------------------------------------------------------------------
+    def request_test(self) -> None:
+        """A test request goes out as saved (secrets come from the keyring): save edits first."""
+        if self._base is None:
+            return
+        def saved(ok: bool) -> None:
+            if ok:
+                self.testRequested.emit()
+
+        if self.is_dirty():
+            self.save(then=saved)
+        else:
+            self.testRequested.emit()
+
+    def test_authentication(self) -> bool:
+        """Show the Authentication section and start its test (the result comes by the section's
+        `testFinished`); False, with the reason in the status bar, when there is nothing to test."""
+        if self._base is None or not self.auth.can_test():
+            message.warning("Nothing to test: choose an authentication mode first")
+            return False
+        self.scroll_to("auth")
+        self.auth.test_authentication()
+        return True
 
     # -- navigation ------------------------------------------------------------------------------
     def focus_path(self, path: str) -> None:
         """Scroll to and focus the field a blocker names (e.g. 'endpoint.headers[2].name')."""
-        target = next((name for prefix, name in FOCUS if path == prefix or path.startswith(prefix)), None)
-        widget = self.findChild(QWidget, target) if target else None
-        if widget is None:
-            return
-        for section in self.sections.values():
-            if section.isAncestorOf(widget):
-                section.set_expanded(True)
-        self.scroll.ensureWidgetVisible(widget, 50, 50)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.column.focus_path(path)
 
     def scroll_to(self, key: str) -> None:
         """Bring a section's title to the top of the scroll area."""
-        section = self.sections[key]
-        section.set_expanded(True)
-        self.scroll.widget().layout().activate()
-        self.scroll.verticalScrollBar().setValue(section.y())
-        # Again once pending layout work is done (a section that just grew moves the others).
-        QTimer.singleShot(0, lambda: self.scroll.verticalScrollBar().setValue(section.y()))
-
-    # -- resolved URL --------------------------------------------------------------------------
-    def shut_down(self) -> None:
-        """The window is closing: no more background resolving, no late results."""
-        self._closed_down = True
-        self._resolve_timer.stop()
-
-    def refresh_resolved(self) -> None:
-        """Resolve the URL's {{variables}} off the UI thread (this may start the sandbox)."""
-        if getattr(self, "_closed_down", False):
-            return
-        url = self.url.url_edit.text()
-        if "{{" not in url:
-            self.url.set_resolved(None)
-            return
-        self._resolve_generation += 1
-        generation = self._resolve_generation
-
-        def done(result: tuple[str, str]) -> None:
-            if generation == self._resolve_generation:
-                self.url.set_resolved(*result)
-
-        run_in_background(_resolve, self.services, url, on_done=done, on_error=lambda exc: None, owner=self)
+        self.column.scroll_to(key)
 
     def _on_view_journeys(self) -> None:
-        from ui import ask
-
         names = self._used_in
         ask.inform(self, "Journeys", f"“{self.saved_name()}” is used in {len(names)} journey(s):",
                    "\n".join(f"• {n}" for n in names))
+
+    # -- resolved URL and closing ----------------------------------------------------------------
+    def refresh_resolved(self) -> None:
+        """Resolve the URL's {{variables}} off the UI thread (this may start the sandbox)."""
+        self.resolver.refresh()
+
+    def shut_down(self) -> None:
+        """The window is closing: no more background resolving, no late results."""
+        self._closed_down = True
+        self.resolver.stop()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from app.model.payload import Payload
 from ui import icons
 from ui.jsonedit import JsonEdit
+from ui.naming import name_parts
 from ui.payload.delegate import ModeDelegate
 from ui.payload.infer import example_to_payload, field_count, merge
 from ui.payload.model import FIELD, MODE, OPTIONAL, TYPE, VALUE, FieldTreeModel
@@ -48,6 +49,8 @@ class PayloadTab(QWidget):
         self.model = FieldTreeModel(self)
         self.view = self._make_view(view_name)
         self._build()
+        name_parts(self, {"Status": self._status, "DisabledReason": self._reason, "EditRefused": self._refusal})
+        self.setObjectName(edit_name.removesuffix("Edit"))  # requestPayload: requestPayloadStatus...
         self.editor.validated.connect(self._on_validated)
         self.editor.problemChanged.connect(self._on_problem)
         self.model.fieldEdited.connect(self._on_field_edited)
@@ -87,13 +90,10 @@ class PayloadTab(QWidget):
         self._clear.setToolTip("Remove this payload")
         self._clear.clicked.connect(lambda: self.replace_text(""))
         self._reason = QLabel(self)
-        self._reason.setObjectName("payloadDisabledReason")
         self._reason.setWordWrap(True)
         self._reason.hide()
         self._status = QLabel(self)
-        self._status.setObjectName("payloadStatus")
         self._refusal = QLabel(self)
-        self._refusal.setObjectName("payloadEditRefused")
         icons.tint(self._refusal, "warning")  # the palette's amber: readable on light and dark
         self._refusal.setWordWrap(True)
         self._refusal.hide()

@@ -3,21 +3,39 @@ action off the UI thread, and says so when the chosen action has vanished (never
 the previously chosen action standing in for it)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox
 
+from app.calls import events
+from app.model import Action
+from app.store import StoreError
+from ui.sending.templates import default_body
 from ui.workers import run_in_background
 
 
-def _load(services: Any, name: str) -> Any:
-    """Worker: the action as stored now."""
-    return services.workspace.load(name)
+@dataclass(frozen=True)
+class Chosen:
+    action: Action
+    body: Any  # what a raw JSON composer starts from (None for the templates)
+
+
+def _load(services: Any, name: str) -> Chosen:
+    """Worker: the action as stored now and, for raw JSON, its example body with the values resolved."""
+    action = services.workspace.load(name)
+    if events.kind_of(action) != "raw":
+        return Chosen(action, None)
+    try:
+        resolver = services.resolver()
+    except StoreError:  # a broken environments.json: the example as it is (the window names the file)
+        resolver = None
+    return Chosen(action, default_body(action, resolver))
 
 
 class ActionChooser(QObject):
-    """Owns the combo's items; `chosen` carries the loaded Action, or None while loading or gone."""
+    """Owns the combo's items; `chosen` carries the loaded `Chosen`, or None while loading or gone."""
 
     chosen = Signal(object)
     vanished = Signal(str)  # why the chosen action cannot be used (it is no longer in the workspace)
@@ -71,9 +89,9 @@ class ActionChooser(QObject):
         if not name:
             return
 
-        def loaded(action: Any) -> None:
+        def loaded(choice: Chosen) -> None:
             if generation == self._generation:
-                self.chosen.emit(action)
+                self.chosen.emit(choice)
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
                                QWidget)
 
 from app.calls.record import CallResult
+from ui.naming import name_parts
 
 OK_COLOR = QColor("#2e7d32")
 ERROR_COLOR = QColor("#c62828")
@@ -43,7 +44,7 @@ class ResultView(QWidget):
         super().__init__(parent)
         self._result: Optional[CallResult] = None
         self.outcome = QLabel("No call yet")
-        self.outcome.setObjectName("outcome")
+        name_parts(self, {"Outcome": self.outcome})
         self.outcome.setWordWrap(True)
         self.copy_curl = QPushButton("Copy as cURL")
         self.copy_curl.setEnabled(False)

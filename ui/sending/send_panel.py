@@ -17,8 +17,8 @@ from app.calls.batch import BatchSummary, format_of, read_batch, run_batch
 from app.calls.build import prepare
 from app.calls.history import history_of
 from app.model import Action
-from ui import ask
-from ui.sending.chooser import ActionChooser
+from ui import ask, message
+from ui.sending.chooser import ActionChooser, Chosen
 from ui.sending.form import ValuesForm
 from ui.sending.result_view import ERROR_COLOR, ResultView
 from ui.sending.templates import Composer, composer_for
@@ -64,7 +64,7 @@ class SendPanel(QWidget):
         self.actions = QComboBox()
         self.actions.setAccessibleName("Action to send through")
         self.chooser = ActionChooser(services, self.actions)
-        self.chooser.chosen.connect(self.show_action)
+        self.chooser.chosen.connect(self._on_chosen)
         self.chooser.vanished.connect(self._on_vanished)
         self.kind = QLabel()
         self.compose_area = QScrollArea()
@@ -72,11 +72,13 @@ class SendPanel(QWidget):
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         _red(self.problems)
+        self._names_given = 0  # how many times the names were set: a late read of them is dropped
         self.path = QLineEdit()
         self.path.setPlaceholderText("dynamic path, optional")
         self.send_button = QPushButton("Send event")
         self.send_button.clicked.connect(self.on_send)
         self.result_view = ResultView()
+        self.result_view.setObjectName("sendResult")
         top = QHBoxLayout()
         top.addWidget(QLabel("Action"))
         top.addWidget(self.actions, 1)
@@ -101,10 +103,19 @@ class SendPanel(QWidget):
 
     # -- actions and composers ---------------------------------------------------------------
     def reload_actions(self) -> None:
-        """The workspace's names (a panel on its own; in the window the list drives `set_actions`)."""
-        self.set_actions(self.services.workspace.names())
+        """The workspace's names, read in a worker (a panel on its own; in the window the list drives
+        `set_actions`, and names it gave are never overwritten by a read that started before)."""
+        given = self._names_given
+
+        def read(names: list[str]) -> None:
+            if given == self._names_given:
+                self.set_actions(names)
+
+        run_in_background(self.services.workspace.names, on_done=read,
+                          on_error=message.failure("Could not list the actions"), owner=self)
 
     def set_actions(self, names: list[str]) -> None:
+        self._names_given += 1
         self.chooser.set_names(names)
 
     def select_action(self, name: str) -> None:
@@ -114,8 +125,12 @@ class SendPanel(QWidget):
         """These actions were saved or changed on disk: the chosen one is reloaded, never sent stale."""
         self.chooser.reload(names)
 
-    def show_action(self, action: Optional[Action]) -> None:
-        """Compose for the loaded action; None (loading, or vanished) leaves nothing to send."""
+    def _on_chosen(self, choice: Optional[Chosen]) -> None:
+        self.show_action(choice.action if choice else None, choice.body if choice else None)
+
+    def show_action(self, action: Optional[Action], body: Any = None) -> None:
+        """Compose for the loaded action (`body`: raw JSON's prefill, read with it in the chooser's
+        worker); None (loading, or vanished) leaves nothing to send."""
         self.action = action
         self.send_button.setEnabled(action is not None and not self._sending)
         self.start_button.setEnabled(action is not None and self._cancel is None)
@@ -127,7 +142,7 @@ class SendPanel(QWidget):
             self.kind.setText("")
             self.on_composed()
             return
-        self.composer = composer_for(action, self.services.resolver())
+        self.composer = composer_for(action, body)
         self.composer.changed.connect(self.on_composed)
         page = QWidget()
         box = QVBoxLayout(page)

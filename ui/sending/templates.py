@@ -178,9 +178,9 @@ class RawComposer(Composer):
 
     kind = "raw"
 
-    def __init__(self, action: Optional[Action] = None, resolver: Any = None, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, action: Optional[Action] = None, body: Any = None, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.editor = _json_editor(_default_body(action, resolver), 240)
+        self.editor = _json_editor(default_body(action) if body is None else body, 240)
         self.editor.edited.connect(self.changed)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -190,7 +190,9 @@ class RawComposer(Composer):
         return _parse(self.editor, "Body")
 
 
-def _default_body(action: Optional[Action], resolver: Any) -> Any:
+def default_body(action: Optional[Action], resolver: Any = None) -> Any:
+    """The body the action would build from its example values (resolving them may read the
+    environments or start the sandbox: call it in a worker); its example as a fallback."""
     if action is None or action.request is None:
         return {}
     if resolver is not None:
@@ -204,10 +206,11 @@ def _default_body(action: Optional[Action], resolver: Any) -> Any:
         return {}
 
 
-def composer_for(action: Action, resolver: Any = None) -> Composer:
+def composer_for(action: Action, body: Any = None) -> Composer:
+    """The composer for the action's endpoint; `body` prefills raw JSON (see `default_body`)."""
     kind = events.kind_of(action)
     if kind == "custom_event":
         return CustomEventComposer(action)
     if kind == "inlet":
         return InletComposer(action)
-    return RawComposer(action, resolver)
+    return RawComposer(action, body)

@@ -56,6 +56,7 @@ class RequestDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(top)
         self.result_view = ResultView()
+        self.result_view.setObjectName("testRequestResult")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(scroll)
         splitter.addWidget(self.result_view)

@@ -39,6 +39,12 @@ class StandInAuth(QWidget):
     def problems(self) -> list[str]:
         return []
 
+    def can_test(self) -> bool:
+        return False
+
+    def test_authentication(self) -> None:
+        raise AssertionError("the pane asks can_test() first")
+
 
 class StandInPayload(QWidget):
     changed = Signal()

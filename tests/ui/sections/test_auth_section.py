@@ -49,27 +49,27 @@ def test_switch_modes(qtbot, section):
     combo = section.findChild(QComboBox, "authModeCombo")
     assert combo.currentData() == "none" and section.problems() == []
     choose_mode(qtbot, section, "basic")
-    assert section.pages.currentWidget() is section.basic
+    assert section.pages.currentWidget() is section.pages.basic
     assert section.problems() == ["authentication.username: enter the username",
                                   "authentication.password: enter the password"]
-    section.basic.username.setText("ada")
-    section.basic.password.line.setFocus()
-    qtbot.keyClicks(section.basic.password.line, "s3cret")
-    assert section.basic.password.line.echoMode() == section.basic.password.line.EchoMode.Password
-    section.basic.password.eye.click()
-    assert section.basic.password.line.echoMode() == section.basic.password.line.EchoMode.Normal
+    section.pages.basic.username.setText("ada")
+    section.pages.basic.password.line.setFocus()
+    qtbot.keyClicks(section.pages.basic.password.line, "s3cret")
+    assert section.pages.basic.password.line.echoMode() == section.pages.basic.password.line.EchoMode.Password
+    section.pages.basic.password.eye.click()
+    assert section.pages.basic.password.line.echoMode() == section.pages.basic.password.line.EchoMode.Normal
     action = section.apply_to(Action(name="x"))
     assert isinstance(action.auth, BasicAuth) and isinstance(action.auth.password, SecretRef)
     assert section.pending_secrets() == {action.auth.password.secret: "s3cret"}
     choose_mode(qtbot, section, "apiKey")
-    section.api_key.name.setText("x-api-key")
-    qtbot.keyClicks(section.api_key.value.line, "{{apiKey}}")  # a variable stays text, not a secret
+    section.pages.api_key.name.setText("x-api-key")
+    qtbot.keyClicks(section.pages.api_key.value.line, "{{apiKey}}")  # a variable stays text, not a secret
     action = section.apply_to(Action(name="x"))
     assert action.auth == ApiKeyAuth(name="x-api-key", value="{{apiKey}}") and section.pending_secrets() == {}
     choose_mode(qtbot, section, "customAuthorization")
-    assert section.pages.currentWidget() is section.custom_views
+    assert section.pages.currentWidget() is section.pages.custom_views
     choose_mode(qtbot, section, "basic")  # what was typed on a page is still there
-    assert section.basic.username.text() == "ada"
+    assert section.pages.basic.username.text() == "ada"
 
 
 def test_stored_secret_is_never_read_back(qtbot, section, services):
@@ -77,7 +77,7 @@ def test_stored_secret_is_never_read_back(qtbot, section, services):
     action = Action(name="x", auth=BasicAuth(username="ada", password=ref))
     with qtbot.assertNotEmitted(section.changed, wait=100):
         section.set_action(action)
-    line = section.basic.password.line
+    line = section.pages.basic.password.line
     assert line.text() == "" and "stored" in line.placeholderText()
     assert section.apply_to(action).auth.password == ref and section.pending_secrets() == {}
     assert section.problems() == []
@@ -90,7 +90,7 @@ def test_form_edits_render_masked_json(qtbot, section, services):
     doc = json.loads(editor.toPlainText())
     assert doc["body"]["bodyParams"]["client_secret"] == MASK and "5678" not in editor.toPlainText()
     assert doc["cacheDuration"] == {"duration": 28000, "timeUnit": "seconds"}
-    form = section.custom
+    form = section.pages.custom
     with qtbot.waitSignal(section.changed):
         form.endpoint.setFocus()
         form.endpoint.selectAll()
@@ -138,14 +138,14 @@ def test_json_edits_fill_the_form_and_keep_secrets(qtbot, section, services):
     doc["headers"] = {"x-api-key": "abcdef"}  # typed in plain: becomes a secret
     with qtbot.waitSignal(section.changed, timeout=5000):
         type_json(qtbot, section, json.dumps(doc, indent=2))
-    form = section.custom
+    form = section.pages.custom
     assert form.endpoint.text() == "{{tokenUrl}}"
     auth = section.apply_to(Action(name="x")).auth
     assert auth.body.body_params["scope"] == "openid,AdobeID"
     assert auth.body.body_params["client_secret"] == ref  # ******** kept the stored secret
     header = auth.headers["x-api-key"]
     assert isinstance(header, SecretRef) and section.pending_secrets() == {header.secret: "abcdef"}
-    section._render_json()  # what leaving the editor does
+    section.pages.render_json()  # what leaving the editor does
     assert "abcdef" not in editor.toPlainText() and json.loads(editor.toPlainText())["headers"]["x-api-key"] == MASK
 
 
@@ -158,11 +158,11 @@ def test_invalid_json_marked_at_its_line_and_form_kept(qtbot, section):
     type_json(qtbot, section, broken + "BROKEN")
     assert editor.error_line() == 5  # JSON reports the next line, where the ',' was expected
     assert any(p.startswith("authentication JSON: line 5") for p in section.problems())
-    assert section.custom.endpoint.text() == "https://ims-na1.adobelogin.com/ims/token/v3"
+    assert section.pages.custom.endpoint.text() == "https://ims-na1.adobelogin.com/ims/token/v3"
     # Valid JSON, invalid document: the refused key is marked.
     type_json(qtbot, section, good.replace('"json://access_token"', '"access_token"') + "BROKEN")
     assert editor.error_line() == 15 and "tokenInResponse" in section.problems()[0]
-    assert section.custom.token_path.text() == "json://access_token"
+    assert section.pages.custom.token_path.text() == "json://access_token"
     type_json(qtbot, section, good)
     assert section.problems() == [] and editor.error_line() is None
 
@@ -172,14 +172,14 @@ def test_paste_seed_curl(qtbot, section, monkeypatch):
     with qtbot.waitSignal(section.changed):
         section.findChild(QPushButton, "pasteCurlButton").click()
     assert section.findChild(QComboBox, "authModeCombo").currentData() == "customAuthorization"
-    form = section.custom
+    form = section.pages.custom
     assert form.endpoint.text() == "https://ims-na1.adobelogin.com/ims/token/v3"
     assert form.method.currentData() == "POST" and form.body_type.currentData() == "form"
     params = form.body.model
     shown = {params.index(r, 0).data(): params.index(r, VALUE).data() for r in range(params.rowCount())}
     assert shown == {"grant_type": "client_credentials", "client_id": "1234", "client_secret": MASK,
                      "scope": "openid,AdobeID,read_organizations,additional_info.projectedProductContext,session"}
-    assert "5678" not in section.json.toPlainText()
+    assert "5678" not in section.pages.json.toPlainText()
     assert list(section.pending_secrets().values()) == ["5678"]
     auth = section.apply_to(Action(name="x")).auth
     assert auth.body.body_params["client_secret"].secret in section.pending_secrets()
@@ -191,7 +191,7 @@ def test_curl_ignored_options_are_listed(qtbot, section):
     assert not notes.isHidden() and "Not imported" in notes.text()
     assert not section.import_curl("curl")  # nothing usable: said so, form untouched
     assert "could not be used" in notes.text()
-    assert section.custom.endpoint.text() == "https://ims-na1.adobelogin.com/ims/token/v3"
+    assert section.pages.custom.endpoint.text() == "https://ims-na1.adobelogin.com/ims/token/v3"
 
 
 def test_copy_as_curl_masks_secrets(qtbot, section):
@@ -214,8 +214,8 @@ def start_test(qtbot, section: AuthSection):
 @pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, when the Details dialog opens
 def test_authentication_green_with_pending_secret(qtbot, section, sandbox, memory_keyring):
     section.import_curl(SEED_CURL.replace("https://ims-na1.adobelogin.com", sandbox.base_url))
-    section.custom.cache.setCurrentIndex(section.custom.cache.findData("duration"))
-    section.custom.duration.setValue(28000)
+    section.pages.custom.cache.setCurrentIndex(section.pages.custom.cache.findData("duration"))
+    section.pages.custom.duration.setValue(28000)
     result = start_test(qtbot, section)
     assert result.ok, result.reason
     label = section.findChild(QLabel, "authResult")
@@ -282,7 +282,7 @@ def test_ui_keeps_running_during_a_slow_test(qtbot, section, sandbox):
 
 def test_invalid_form_is_not_sent(qtbot, section):
     section.import_curl(SEED_CURL)
-    section.custom.endpoint.setText("https://x/{{broken")
+    section.pages.custom.endpoint.setText("https://x/{{broken")
     section.findChild(QPushButton, "testAuthButton").click()
     assert not section.is_testing()
     assert "fix the authentication first" in section.findChild(QLabel, "authResult").text()
@@ -292,7 +292,7 @@ def test_params_model_and_custom_load_is_quiet(qtbot, qtmodeltester, section, se
     ref = services.secrets.put("5678", "t")
     with qtbot.assertNotEmitted(section.changed, wait=300):
         section.set_action(Action(name="x", auth=custom_auth("https://ims.example/token", ref)))
-    model = section.custom.body.model
+    model = section.pages.custom.body.model
     qtmodeltester.check(model)
     secret = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == "client_secret")
     assert model.index(secret, VALUE).data(Qt.ItemDataRole.EditRole) == ""  # the stored value is not read
@@ -310,7 +310,7 @@ def test_undo_snapshot_keeps_typed_secrets_pending(qtbot, section):
     typed = section.pending_secrets()
     section.set_action(snapshot)
     assert section.pending_secrets() == typed
-    params = section.custom.body.model
+    params = section.pages.custom.body.model
     row = next(r for r in range(params.rowCount()) if params.index(r, 0).data() == "client_secret")
     assert params.index(row, VALUE).data(Qt.ItemDataRole.EditRole) == "5678"  # typed here, so showable
     section.set_action(Action(name="x"))

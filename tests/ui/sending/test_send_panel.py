@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,25 @@ def choose(qtbot, panel: SendPanel, name: str) -> None:
     """Choose an action and wait until it is loaded (loading runs in a worker)."""
     panel.select_action(name)
     qtbot.waitUntil(lambda: panel.action is not None and panel.action.name == name)
+
+
+def test_the_panels_loads_run_in_workers(qtbot, gui_services, monkeypatch) -> None:
+    """Listing, loading the chosen action and resolving raw JSON's example values read files (and may
+    start the sandbox): never on the UI thread."""
+    workspace = gui_services.workspace
+    on_ui_thread: dict[str, list[bool]] = {}
+    for name in ("names", "load_stamped", "environments"):
+        def spy(*args, _real=getattr(workspace, name), _name=name, **kwargs):
+            on_ui_thread.setdefault(_name, []).append(threading.current_thread() is threading.main_thread())
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(workspace, name, spy)
+    widget = SendPanel(gui_services)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: widget.action is not None)
+    choose(qtbot, widget, "notifyWebhook")
+    assert json.loads(widget.composer.editor.toPlainText())["customerId"] == "c-1001"
+    assert set(on_ui_thread) == {"names", "load_stamped", "environments"}
+    assert not any(True in calls for calls in on_ui_thread.values()), on_ui_thread
 
 
 def test_templates_follow_the_action(qtbot, panel: SendPanel) -> None:

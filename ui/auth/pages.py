@@ -1,0 +1,124 @@
+"""The Authentication section's pages, one per mode: none, Basic, API key, and Custom shown as a
+form or as JSON (kept in step by `jsonsync`). The page of the mode shown describes the auth."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QWidget
+
+from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth, CustomBody
+from ui.auth.customform import CustomForm
+from ui.auth.jsonsync import JsonSync
+from ui.auth.pending import PendingSecrets
+from ui.auth.simple import ApiKeyForm, BasicForm
+from ui.auth.validity import page_auth, page_problems
+from ui.jsonedit import JsonEdit
+
+MODES = (("none", "No authentication"), ("basic", "Basic"), ("apiKey", "API key"), ("customAuthorization", "Custom"))
+FORM, JSON = 0, 1  # the custom page's two views
+
+
+class AuthPages(QStackedWidget):
+    """The pages, in the order of MODES; typed secrets go to `pending` (see ui.auth.pending)."""
+
+    edited = Signal()  # text typed on a page (live)
+    committed = Signal()  # an edit is complete (a field left, a valid JSON edit read)
+    problemsChanged = Signal()  # the problems may differ (an invalid JSON edit, or one fixed)
+
+    def __init__(self, pending: PendingSecrets, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self._mode = "none"
+        self.basic = BasicForm(pending, self)
+        self.api_key = ApiKeyForm(pending, self)
+        self.custom = CustomForm(pending, self)
+        self.json = JsonEdit(self)
+        self.json.setObjectName("authJsonEdit")
+        self.json.setAccessibleName("Custom authentication (JSON)")
+        self.json.setMinimumHeight(220)
+        self._json_sync = JsonSync(self.custom, self.json, pending, self)
+        self.custom_views = QStackedWidget(self)
+        self.custom_views.addWidget(self.custom)
+        self.custom_views.addWidget(self.json)
+        none_page = QLabel("No authentication: the call is sent without credentials.", self)
+        none_page.setEnabled(False)
+        for page in (none_page, self.basic, self.api_key, self.custom_views):
+            self.addWidget(page)
+        for form in (self.basic, self.api_key):
+            form.edited.connect(self.edited)
+            form.committed.connect(self.committed)
+        self.custom.edited.connect(self._on_form_edited)
+        self.custom.committed.connect(self.committed)
+        self.json.validated.connect(self._on_json_valid)
+        self.json.problemChanged.connect(self._on_json_problem)
+
+    # -- the mode and the auth ----------------------------------------------------------------
+    def mode(self) -> str:
+        return self._mode
+
+    def set_auth(self, auth: Any) -> None:
+        """Fill every page from `auth` (the others get empty auths of their kind) and show its mode."""
+        self.basic.set_auth(auth if isinstance(auth, BasicAuth) else BasicAuth())
+        self.api_key.set_auth(auth if isinstance(auth, ApiKeyAuth) else ApiKeyAuth())
+        self.custom.set_auth(auth if isinstance(auth, CustomAuth) else CustomAuth(body=CustomBody()))
+        self.select(auth.type)
+        self.render_json(force=True)
+
+    def set_custom(self, auth: CustomAuth) -> None:
+        """A custom auth read from elsewhere (a curl command): shown on the custom page."""
+        self.custom.set_auth(auth)
+        self.select("customAuthorization")
+        self.render_json(force=True)
+
+    def select(self, mode: str) -> None:
+        names = [m for m, _ in MODES]
+        self._mode = mode if mode in names else "none"
+        self.setCurrentIndex(names.index(self._mode))
+        _fit_to_current(self)
+
+    def auth(self) -> Any:
+        """The auth the page of the mode describes, or None when it is not valid."""
+        return page_auth(self._mode, self.basic, self.api_key, self.custom)
+
+    def problems(self) -> list[str]:
+        return page_problems(self._mode, self.basic, self.api_key, self.custom, self.json)
+
+    # -- the custom page's views ----------------------------------------------------------------
+    def show_view(self, view: int) -> None:
+        """The custom page as a form (FORM) or as JSON (JSON)."""
+        if self.json.problem() is None:  # invalid JSON stays as typed, to be fixed
+            self.render_json(force=True)
+        self.custom_views.setCurrentIndex(view)
+        _fit_to_current(self.custom_views)
+
+    def render_json(self, force: bool = False) -> None:
+        self._json_sync.render(force)
+
+    def _on_form_edited(self) -> None:
+        self.render_json(force=True)
+        self.edited.emit()
+
+    def _on_json_valid(self, data: Any, text: str) -> None:
+        """A syntactically valid JSON edit: read it like an import and refill the form."""
+        auth = self._json_sync.read(data, text)
+        if auth is None:
+            self.problemsChanged.emit()
+            return
+        self.custom.set_auth(auth)
+        self.edited.emit()
+        self.committed.emit()
+
+    def _on_json_problem(self, _: str) -> None:
+        self.problemsChanged.emit()
+        if self.json.problem() is not None and not self.json.is_pending():
+            self.edited.emit()  # an invalid edit is still an edit: the pane shows it unsaved
+
+
+def _fit_to_current(stack: QStackedWidget) -> None:
+    """Size a stack to its current page (by default it keeps the tallest page's height)."""
+    for index in range(stack.count()):
+        policy = QSizePolicy.Policy.Preferred if index == stack.currentIndex() else QSizePolicy.Policy.Ignored
+        page = stack.widget(index)
+        if page is not None:
+            page.setSizePolicy(policy, policy)
+    stack.updateGeometry()
