@@ -11,8 +11,6 @@ if "pydantic" in sys.modules and "PySide6" not in sys.modules:
     # (ImportError: cannot import name 'import_string'). Finish importing pydantic first.
     import app.model  # noqa: F401
 
-import ui.qtfixes  # noqa: E402,F401  (PySide6 6.12.0 signal-emit refcount bug; see the module)
-
 if TYPE_CHECKING:
     from ui.mainwindow import MainWindow
 

@@ -18,7 +18,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QWidget
 
 from app.model.payload import JsonError, parse_json
-from ui import icons, qtfixes  # noqa: F401  (qtfixes: PySide6 6.12 emit() refcount bug)
+from ui import icons
 from ui.naming import name_parts
 
 DEBOUNCE_MS = 250

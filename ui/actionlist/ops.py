@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from app.store import summary_of as summary_of  # TEMP re-export until ui/current.py imports app.store
-
 
 @dataclass
 class Loaded:
