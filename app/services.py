@@ -59,7 +59,8 @@ class Services:
         envs = self.environments()
         env = envs.by_name(env_name) if env_name else envs.current()
         if env_name and env is None:
-            raise ValueError(f"no environment named {env_name!r}; known: {', '.join(e.name for e in envs.environments) or 'none'}")
+            known = ", ".join(e.name for e in envs.environments) or "none"
+            raise ValueError(f"no environment named {env_name!r}; known: {known}")
         return Resolver(self.secrets, env, overrides, dynamic={SANDBOX_URL_VAR: self.sandbox_url},
                         on_secret=self._revealed_secret)
 

@@ -94,11 +94,11 @@ def import_items(workspace: Workspace, store: SecretStore, items: list[Imported]
     except BaseException:
         _take_back(store, items, prepared)
         raise
-    return [Saved(a, i.action.name, i.missing_secrets) for a, i in zip(saved, items)]
+    return [Saved(a, i.action.name, i.missing_secrets) for a, i in zip(saved, items, strict=True)]
 
 
 def _take_back(store: SecretStore, items: list[Imported], prepared: list[Action]) -> None:
-    for item, action in zip(items, prepared):
+    for item, action in zip(items, prepared, strict=False):  # prepared stops where the import failed
         kept = {ref.secret for ref in item.action.secret_refs()}
         for ref in action.secret_refs():
             if ref.secret not in kept:
@@ -116,7 +116,8 @@ def _items(data: Any, where: str) -> list[Any]:
             raise ImportProblem(f"{where}: 'actions' must be a list")
         return data["actions"]
     if isinstance(data, dict) and data.get("type") == "customAuthorization":
-        raise ImportProblem(f"{where}: this is an authentication document, not an action; import it into an action's authentication")
+        raise ImportProblem(f"{where}: this is an authentication document, not an action; "
+                            "import it into an action's authentication")
     if isinstance(data, dict):
         return [data]
     raise ImportProblem(f"{where}: expected an action, a list of actions or an export bundle")

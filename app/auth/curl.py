@@ -298,7 +298,7 @@ def _build(p: _Parsed) -> CurlImport:
                 secrets[key] = value
                 places[key] = (place, name)
                 values[name] = MASK
-    for name, value in _query_pairs(url):
+    for name, _value in _query_pairs(url):
         if is_secret_key(name):
             p.warnings.append(f"{name} is in the URL's query string, where it cannot be kept in the "
                               "keyring; move it to the body or use a {{variable}}")

@@ -151,7 +151,7 @@ class _Posix:
             return _ANSI[c]
         for prefix, digits, base in (("x", 2, 16), ("u", 4, 16), ("U", 8, 16)):
             if c == prefix:
-                m = re.match(r"[0-9a-fA-F]{1,%d}" % digits, text[k + 1:])
+                m = re.match(rf"[0-9a-fA-F]{{1,{digits}}}", text[k + 1:])
                 if m:
                     self.i = k + 1 + len(m.group())
                     return _char(int(m.group(), base))

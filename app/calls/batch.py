@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence
 
-import httpx
-
 from app.calls.batchinput import PATH_KEY, BadLine, BatchInput, BatchItem, format_of, read_batch
 from app.calls.build import Outgoing, Prepared, prepare
 from app.calls.client import CallClient

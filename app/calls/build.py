@@ -22,7 +22,8 @@ from app.resolve import Resolver
 
 _NOTHING = object()
 # Sent unless the action sets them (the same whatever the transport: aiohttp and httpcore differ).
-DEFAULT_HEADERS = {"User-Agent": "action-studio/0.1", "Accept": "*/*"}  # "no body given": the payload is built from the fields
+# "no body given" (the _NOTHING below): the payload is built from the fields
+DEFAULT_HEADERS = {"User-Agent": "action-studio/0.1", "Accept": "*/*"}
 
 
 class SetupError(ValueError):
@@ -137,7 +138,8 @@ class Prepared:
         if self._template is not None:
             texts, keys = self._template
             if all(k in values for k in keys):  # an unfilled optional field is omitted: rendered
-                return "".join([texts[0], *(_encode(values[k]) + t for k, t in zip(keys, texts[1:]))]).encode()
+                parts = (_encode(values[k]) + t for k, t in zip(keys, texts[1:], strict=True))
+                return "".join([texts[0], *parts]).encode()
         body = _render(plan, values)
         return _dumps([body] if self.root == "array" else body)
 

@@ -92,7 +92,8 @@ def inlet_entity(action: Optional[Action] = None) -> dict[str, Any]:
 
 
 def _has_entity(base: Any) -> TypeGuard[dict[str, Any]]:
-    return isinstance(base, dict) and isinstance(base.get("body"), dict) and isinstance(base["body"].get("xdmEntity"), dict)
+    return (isinstance(base, dict) and isinstance(base.get("body"), dict)
+            and isinstance(base["body"].get("xdmEntity"), dict))
 
 
 def check_inlet(envelope: Any) -> list[Problem]:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 
-
 MAX_BODY = 256 * 1024  # characters of a body kept for display and history
 
 

@@ -5,7 +5,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -14,8 +13,16 @@ from app.model import Action, JsonError, Payload, error_lines, infer_payload, pa
 from app.model.rules import name_problem
 from app.secrets import SecretError, SecretStore
 from app.store import ConflictError, StoreError
-from app.transfer import (BUNDLE_FORMAT, ImportProblem, export_bundle, externalize_secrets, import_auth, import_items,
-                          masked_dict, read_bundle)
+from app.transfer import (
+    BUNDLE_FORMAT,
+    ImportProblem,
+    export_bundle,
+    externalize_secrets,
+    import_auth,
+    import_items,
+    masked_dict,
+    read_bundle,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,7 +91,8 @@ def run_list(args: argparse.Namespace) -> int:
     used = ws.used_in()
     rows = [dict(s.__dict__, usedIn=len(used.get(s.name, []))) for s in summaries]
     width = max([len(r["name"]) for r in rows] + [4])
-    lines = [f"{r['name']:<{width}}  {r['method']:<4}  {r['auth']:<19}  used in {r['usedIn']}  {r['description']}" for r in rows]
+    lines = [f"{r['name']:<{width}}  {r['method']:<4}  {r['auth']:<19}  used in {r['usedIn']}  {r['description']}"
+             for r in rows]
     emit(args, rows, "\n".join(lines) if lines else "no actions")
     _report_problems(ws.problems)
     return 0
@@ -118,7 +126,8 @@ def run_import(args: argparse.Namespace) -> int:
     done = [{"name": s.action.name, "missingSecrets": s.missing_secrets} for s in saved]
     for item in saved:
         _warn_session_only(services.secrets, item.action)
-    lines = [f"imported {d['name']}" + (f" (enter secrets: {', '.join(d['missingSecrets'])})" if d["missingSecrets"] else "") for d in done]
+    lines = [f"imported {d['name']}"
+             + (f" (enter secrets: {', '.join(d['missingSecrets'])})" if d["missingSecrets"] else "") for d in done]
     emit(args, done, "\n".join(lines))
     return 0
 
@@ -199,7 +208,8 @@ def run_payload_fields(args: argparse.Namespace) -> int:
         payload = _payload_from(data, text, args)
     except (JsonError, ValueError) as exc:
         raise CliError(str(exc)) from None
-    rows = [{"path": p, "type": f.type, "mode": f.mode, "label": f.label, "optional": f.optional} for p, f in payload.walk()]
+    rows = [{"path": p, "type": f.type, "mode": f.mode, "label": f.label, "optional": f.optional}
+            for p, f in payload.walk()]
     emit(args, rows, "\n".join(f"{r['path']}\t{r['type']}\t{r['mode']}" for r in rows))
     return 0
 

@@ -85,7 +85,8 @@ def run_list(args: argparse.Namespace) -> int:
         item: dict[str, Any] = {"name": e.name, "file": str(e.path), "description": j.description if j else None,
                 "nodes": len(j.nodes) if j else None, "actions": j.actions_used() if j else [], "problem": e.problem}
         data.append(item)
-        shown = f"{len(j.nodes)} nodes, calls {', '.join(item['actions']) or 'no action'}" if j else f"does not load: {e.problem}"
+        shown = (f"{len(j.nodes)} nodes, calls {', '.join(item['actions']) or 'no action'}" if j
+                 else f"does not load: {e.problem}")
         rows.append(f"{e.name:<30} {shown}")
     emit(args, data, "\n".join(rows) if rows else "no journeys in this workspace")
     return 0

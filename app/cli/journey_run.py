@@ -24,11 +24,11 @@ from app.cli.journey_cmd import _fail, _loaded, _report_lines
 from app.cli.journey_summary import summary_lines
 
 if TYPE_CHECKING:
+    from app.journeys.actionplan import Resolvers
+    from app.journeys.model import Journey
     from app.journeys.profiles import ProfileSource
     from app.journeys.progress import RunProgress
     from app.journeys.runner import JourneyRun, RunResult
-    from app.journeys.actionplan import Resolvers
-    from app.journeys.model import Journey
     from app.services import Services
 
 EXIT_CANCELLED = 130

@@ -8,7 +8,7 @@ the real hosts (anything but loopback) a run would call: the runner refuses thos
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 from urllib.parse import urlsplit
 
 from app.calls.build import Prepared, SetupError, prepare

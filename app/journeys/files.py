@@ -51,7 +51,8 @@ def parse_journey(text: str, where: str = "journey") -> Journey:
     try:
         data = parse_json(text.removeprefix("\ufeff"))
     except JsonError as exc:
-        raise JourneyFileError(where, [f"not valid JSON: line {exc.line}, column {exc.column}: {exc.message}"]) from None
+        problem = f"not valid JSON: line {exc.line}, column {exc.column}: {exc.message}"
+        raise JourneyFileError(where, [problem]) from None
     if not isinstance(data, dict):
         raise JourneyFileError(where, ["a journey file must hold a JSON object"])
     try:

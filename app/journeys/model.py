@@ -171,7 +171,8 @@ class SplitNode(NodeBase):
         return branches
 
     def edges(self) -> list[Edge]:
-        return [Edge(f"branches[{i}]", b.next, b.label or f"{b.percent}%") for i, b in enumerate(self.branches) if b.next]
+        return [Edge(f"branches[{i}]", b.next, b.label or f"{b.percent}%")
+                for i, b in enumerate(self.branches) if b.next]
 
 
 class CapNode(NodeBase):

@@ -184,7 +184,7 @@ class ProfileSource:
             return Rejection(row, line, None, f"{len(values)} cells where the header has {len(columns)}")
         try:
             typed: dict[str, Any] = {}
-            for (name, ftype), text in zip(columns, values):
+            for (name, ftype), text in zip(columns, values, strict=True):
                 if _NOT_UTF8.search(text):
                     raise _Rejected(name, "not UTF-8 text")
                 if text == "":

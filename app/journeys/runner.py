@@ -35,8 +35,8 @@ from app.journeys.reentry import Reentry
 from app.journeys.runstate import RunState
 from app.journeys.steps import ProfileRun
 from app.journeys.targets import MockTransport, Target
-from app.journeys.traces import TraceWriter
 from app.journeys.tracerecords import ProfileTrace
+from app.journeys.traces import TraceWriter
 from app.journeys.validate import validate
 from app.model import Action
 
@@ -129,7 +129,8 @@ class JourneyRun:
         t0 = time.monotonic()
         board = ProgressBoard(self.progress, limit=self.preset.max_profiles)
         writer = TraceWriter.create(self.home, self.journey, self.actions, seed=self.seed, preset=self.preset.name,
-                                    targets=self.plan.targets(), masker=self.plan.masker, settings=self._settings(source))
+                                    targets=self.plan.targets(), masker=self.plan.masker,
+                                    settings=self._settings(source))
         writer.max_pending = PENDING_TRACES
         state = RunState(self.journey, self.preset, self.seed, start, self.plan, board)
         base: Iterator[Item] = iter(source)

@@ -199,8 +199,8 @@ class TraceWriter:
                     break
             state, rows = self._final
             db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE run SET state = ?, ended_at = ?, rows_read = ?", (state, _now(),
-                                                                                   self.written if rows is None else rows))
+            read = self.written if rows is None else rows
+            db.execute("UPDATE run SET state = ?, ended_at = ?, rows_read = ?", (state, _now(), read))
             db.execute("COMMIT")
             self.state = state
         except BaseException as exc:  # noqa: BLE001 - reported to the producers by add()/finish()

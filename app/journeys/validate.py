@@ -14,8 +14,9 @@ and the platform lint (marked `platform`: our engine runs it, the platform would
 from __future__ import annotations
 
 import difflib
+import functools
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
 from app.calls.values import Input, inputs
 from app.journeys import graph
@@ -45,7 +46,7 @@ def validate(journey: Journey, actions: Mapping[str, Action], profile: Optional[
     event = journey.entry.event if journey.entry else None
     for node in journey.nodes:
         known = facts.get(node.id, frozenset()) if node.id in live else frozenset()
-        place: Callable[[str], Place] = lambda field: Place(node, field, known, event)  # noqa: E731 - one node's places
+        place = functools.partial(_place, node, known, event)  # this node's places
         if isinstance(node, ActionNode):
             add(_action(node, actions.get(node.action), names, place, schema))
         elif isinstance(node, ConditionNode):
@@ -101,11 +102,16 @@ def _duration(node: WaitNode) -> Optional[timedelta]:
 
 
 # -- the nodes -------------------------------------------------------------------------------------
+def _place(node: NodeBase, known: frozenset[str], event: Optional[str], field: str) -> Place:
+    return Place(node, field, known, event)
+
+
 def _action(node: ActionNode, action: Optional[Action], names: list[str], place: Any, schema: Schema) -> list[Finding]:
     if action is None:
         close = difflib.get_close_matches(node.action, names, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return [_at(node, "error", "unknown-action", f"no action named {node.action!r} in this workspace{hint}", "action")]
+        message = f"no action named {node.action!r} in this workspace{hint}"
+        return [_at(node, "error", "unknown-action", message, "action")]
     out: list[Finding] = []
     wanted = inputs(action)
     mapped: dict[str, Any] = {}
@@ -132,7 +138,8 @@ def _action(node: ActionNode, action: Optional[Action], names: list[str], place:
 def _input(wanted: list[Input], key: str) -> Optional[Input]:
     """The input a mapping key names: its key, or its label (case-insensitive), as values accept."""
     lowered = key.strip().lower()
-    return (next((i for i in wanted if i.key == key), None) or next((i for i in wanted if i.key.lower() == lowered), None)
+    return (next((i for i in wanted if i.key == key), None)
+            or next((i for i in wanted if i.key.lower() == lowered), None)
             or next((i for i in wanted if i.label.lower() == lowered), None))
 
 

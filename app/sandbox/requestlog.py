@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.sandbox.config import ENDPOINTS
 from app.masking import Masker, headers_dict
+from app.sandbox.config import ENDPOINTS
 
 TRUNCATION_MARKER = "…[truncated {} bytes]"
 
@@ -113,7 +113,8 @@ class RequestLog:
             self._counters = dict.fromkeys(ENDPOINTS, 0)
             return dropped
 
-    def entries(self, path: str | None = None, since: int | float | str | datetime | None = None) -> list[dict[str, Any]]:
+    def entries(self, path: str | None = None,
+                since: int | float | str | datetime | None = None) -> list[dict[str, Any]]:
         """Rendered entries, oldest first.
 
         ``path`` keeps a path and everything below it. ``since`` is an entry id (int or digit

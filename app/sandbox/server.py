@@ -127,7 +127,8 @@ class Sandbox:
             self._port = sock.getsockname()[1]
             self.state.closing = False
             server = _ThreadServer(_uvicorn_config(build_app(self.state)))
-            thread = threading.Thread(target=self._serve, args=(server, sock), name=f"sandbox-{self._port}", daemon=True)
+            thread = threading.Thread(target=self._serve, args=(server, sock), name=f"sandbox-{self._port}",
+                                      daemon=True)
             self._server, self._thread, self._socket = server, thread, sock
             thread.start()
             self._wait_started(server, thread)
@@ -210,7 +211,8 @@ class Sandbox:
 
     # -- log, counters, faults ---------------------------------------------------------
 
-    def requests(self, path: str | None = None, since: int | float | str | datetime | None = None) -> list[dict[str, Any]]:
+    def requests(self, path: str | None = None,
+                 since: int | float | str | datetime | None = None) -> list[dict[str, Any]]:
         """Logged requests, oldest first (see ``RequestLog.entries`` for the filters)."""
         return self.state.log.entries(path, since)
 

@@ -136,7 +136,8 @@ class Builder:
         return Call(_span(tree), name.value, _tspan(name), args)
 
     def ifexpr(self, tree: ParseTree) -> Node:
-        words = [(t.value, _tspan(t)) for t in tree.children if isinstance(t, Token) and t.type in ("IF", "THEN", "ELSE")]
+        words = [(t.value, _tspan(t)) for t in tree.children
+                 if isinstance(t, Token) and t.type in ("IF", "THEN", "ELSE")]
         cond, then, other = self.exprs(tree.children)
         return If(_span(tree), cond, then, other, words)
 
@@ -148,14 +149,16 @@ class Builder:
     def binop(self, tree: ParseTree) -> Node:
         left, operator, right = tree.children
         op = _token(operator)
-        return Binary(_span(tree), op.value.lower(), op.value, _tspan(op), self.build(_tree(left)), self.build(_tree(right)))
+        return Binary(_span(tree), op.value.lower(), op.value, _tspan(op),
+                      self.build(_tree(left)), self.build(_tree(right)))
 
     def unop(self, tree: ParseTree) -> Node:
         operator, operand = tree.children
         op = _token(operator)
         node = self.build(_tree(operand))
         if op.value == "-" and isinstance(node, Lit) and type(node.value) in (int, float) and not node.paren:
-            return Lit((op.start_pos or 0, node.span[1]), -node.value)  # a negative literal, so -9223372036854775808 fits
+            # A negative literal, so -9223372036854775808 fits.
+            return Lit((op.start_pos or 0, node.span[1]), -node.value)
         return Unary(_span(tree), op.value.lower(), op.value, node)
 
     def test(self, tree: ParseTree) -> Node:

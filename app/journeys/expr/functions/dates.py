@@ -74,7 +74,8 @@ def _window(ctx: Context, value: Any, amount: Any, unit: str, fn: str, past: boo
     if type(value) is date or (type(value) is str and len(value.strip()) == 10):
         today = clock.astimezone(ctx.zone).date()  # a date is compared with today's date, not the hour
         day = moment.date()
-        return today - timedelta(days=amount) <= day <= today if past else today <= day <= today + timedelta(days=amount)
+        span = timedelta(days=amount)
+        return today - span <= day <= today if past else today <= day <= today + span
     span = timedelta(**{unit: amount})
     return clock - span <= moment <= clock if past else clock <= moment <= clock + span
 
