@@ -83,6 +83,7 @@ def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
     from app.journeys.actionplan import PlanError
     from app.journeys.profiles import ProfilesError, ProfileSource
     from app.journeys.runner import JourneyRun, RunOptions
+    from app.journeys.runsetup import needs_sandbox, refusal_problems
     from app.journeys.traces import TraceError
     from app.journeys.validate import validate_in
 
@@ -102,17 +103,13 @@ def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
         return _fail(args, str(exc))
     cancel = threading.Event()
     options = RunOptions(args.preset, args.seed, args.concurrency, targets, args.arm_real_calls)
-    needs_sandbox = any(targets.get(n.id) is None or targets[n.id].kind == "sandbox" for n in journey.action_nodes())
-    with source, _resolvers(args, services, needs_sandbox) as resolvers, _Bar.maybe(args, source) as bar:
+    resolving = _resolvers(args, services, needs_sandbox(journey, targets))
+    with source, resolving as resolvers, _Bar.maybe(args, source) as bar:
         try:
             runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth, resolvers=resolvers,
                                 options=options, progress=bar.update if bar else None, cancel=cancel)
         except PlanError as exc:
-            problems = list(exc.problems)
-            if getattr(exc, "from_sandbox", False):
-                problems.append("the sandbox target uses the environment named 'sandbox', else one whose variables "
-                                "use {{sandbox.url}}; none does in this workspace")
-            return _fail(args, f"{journey.name}: the run cannot start", problems)
+            return _fail(args, f"{journey.name}: the run cannot start", refusal_problems(exc))
         _announce(args, runner)
         with _signals(cancel):
             try:
@@ -139,6 +136,7 @@ def _resolvers(args: argparse.Namespace, services: Services, needs_sandbox: bool
     """The sandbox target's resolver (the environment pointing at {{sandbox.url}}, with a sandbox
     started for this command) and the env target's (--env, else the active environment)."""
     from app.journeys.actionplan import Resolvers
+    from app.journeys.runsetup import sandbox_env
     from app.services import SANDBOX_URL_VAR
 
     overrides = parse_vars(args.var)
@@ -152,22 +150,8 @@ def _resolvers(args: argparse.Namespace, services: Services, needs_sandbox: bool
     with Sandbox(SandboxConfig(port=0)) as sandbox:
         services.share_secrets_with(sandbox)  # its request log masks every secret the run reveals
         local = {SANDBOX_URL_VAR: sandbox.base_url, **overrides}
-        yield Resolvers(resolver_of(services, _sandbox_env(services), local),
+        yield Resolvers(resolver_of(services, sandbox_env(services), local),
                         resolver_of(services, args.env, local) if args.sandbox else env)
-
-
-def _sandbox_env(services: Services) -> Optional[str]:
-    """The environment of the sandbox target: one named `sandbox`, else one using {{sandbox.url}}."""
-    from app.model.base import placeholders
-    from app.services import SANDBOX_URL_VAR
-
-    envs = services.environments()
-    if envs.by_name("sandbox") is not None:
-        return "sandbox"
-    for env in envs.environments:
-        if any(SANDBOX_URL_VAR in placeholders(str(v.value)) for v in env.variables):
-            return str(env.name)
-    return None
 
 
 def _announce(args: argparse.Namespace, runner: JourneyRun) -> None:

@@ -170,6 +170,15 @@ class TraceReader:
             out.append(data)
         return out
 
+    def entry(self, seq: int) -> Optional[dict[str, Any]]:
+        """One entry of a profile by its sequence number (a table row), with steps and attempts."""
+        rows = self._all(f"SELECT {_PROFILE_COLUMNS} FROM profile WHERE seq = ?", (seq,))
+        if not rows:
+            return None
+        data = _profile_dict(rows[0])
+        data["steps"] = self._steps(seq)
+        return data
+
     def _steps(self, seq: int) -> list[dict[str, Any]]:
         steps = []
         attempts: dict[int, list[dict[str, Any]]] = {}

@@ -1,0 +1,508 @@
+"""The run bar of a journey: the profiles file (with a preview of its first rows and of the rows
+that will be rejected, with why), the preset, each action node's target (with the real hosts an
+env run would call, shown before it can be armed), the seed; Run, Stop, a progress bar with rate
+and ETA, and the journey's past runs to reopen.
+
+The run happens on a worker thread (JourneyRun with the window's Services: the sandbox target is
+the services' own embedded sandbox). Its progress comes back by a queued signal, coalesced: the
+worker keeps only the newest snapshot and signals once until the UI thread took it, so however
+fast profiles finish the UI thread handles at most the runner's ~10 snapshots a second. Stop sets
+the run's cancel event (the runner stops within a second and keeps what finished)."""
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QListWidget, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from app.journeys.actionplan import PlanError, plan_calls
+from app.journeys.model import Journey
+from app.journeys.profiles import ProfileRow, ProfileSource
+from app.journeys.progress import RunProgress
+from app.journeys.runner import JourneyRun, RunOptions, RunResult
+from app.journeys.runsetup import Preview, preview, refusal_problems, services_resolvers
+from app.journeys.targets import Target
+from app.journeys.tracereader import RunInfo, list_runs
+from app.journeys.traces import TraceError
+from ui import ask
+from ui.workers import run_in_background
+
+PRESETS = ("fast", "test-mode", "real-time")
+# While a run goes its threads (the runner's loop, the trace writer) compete with the UI thread for
+# the GIL; at the default 5 ms switch interval a busy machine starves the UI thread for 100-200 ms
+# at a time (measured). Handing the GIL over every millisecond keeps the window responsive.
+RUN_SWITCH_INTERVAL_S = 0.001
+TARGET_KINDS = ("sandbox", "env", "mock", "dry")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What the bar's controls say, as plain values for the worker thread."""
+
+    profiles: str
+    preset: str = "fast"
+    seed: Optional[int] = None
+    targets: dict[str, str] = field(default_factory=dict)  # node -> sandbox / env / dry / mock:FILE
+    arm: bool = False
+
+    def parsed_targets(self) -> dict[str, Target]:
+        """TargetError (which node, why) for a mock file that cannot be used."""
+        from app.journeys.targets import TargetError
+
+        out = {}
+        for node, text in self.targets.items():
+            try:
+                out[node] = Target.parse(text)
+            except TargetError as exc:
+                raise TargetError(f"node {node}: {exc}") from None
+        return out
+
+
+def _actions(services: Any, journey: Journey) -> dict[str, Any]:
+    return {n: services.workspace.load(n) for n in journey.actions_used() if services.workspace.exists(n)}
+
+
+def real_hosts(services: Any, journey: Journey, spec: RunSpec) -> dict[str, list[str]]:
+    """The real hosts this run would call (a worker's job: it builds every request once)."""
+    plan = plan_calls(journey, _actions(services, journey), spec.parsed_targets(), services_resolvers(services),
+                      services.auth)
+    return plan.real_hosts()
+
+
+def execute(services: Any, journey: Journey, spec: RunSpec, cancel: threading.Event, relay: "ProgressRelay") -> RunResult:
+    """The run, on a worker thread. PlanError and friends say why it could not start."""
+    options = RunOptions(spec.preset, spec.seed, targets=spec.parsed_targets(), arm_real_calls=spec.arm)
+    with ProfileSource.open(spec.profiles, journey.entry) as source:
+        runner = JourneyRun(services.workspace.home, journey, _actions(services, journey), engine=services.auth,
+                            resolvers=services_resolvers(services), options=options,
+                            progress=lambda p: relay.post(p, source.position(), cancel), cancel=cancel)
+        return runner.run(source)
+
+
+class ProgressRelay(QObject):
+    """Carries the newest progress snapshot to the UI thread, one queued signal at a time."""
+
+    ready = Signal()
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._latest: Optional[tuple[RunProgress, tuple[int, Optional[int]]]] = None
+
+    def post(self, progress: RunProgress, position: tuple[int, Optional[int]], cancel: threading.Event) -> None:
+        with self._lock:
+            waiting = self._latest is not None
+            self._latest = (progress, position)
+        if not waiting:
+            try:
+                self.ready.emit()
+            except RuntimeError:  # the bar is gone (window closed): nobody watches this run any more
+                cancel.set()
+
+    def take(self) -> Optional[tuple[RunProgress, tuple[int, Optional[int]]]]:
+        with self._lock:
+            latest, self._latest = self._latest, None
+        return latest
+
+
+class RunBar(QWidget):
+    runStarted = Signal()
+    progressed = Signal(object)  # RunProgress (the diagram's live counts)
+    runFinished = Signal(object)  # RunResult
+    runOpened = Signal(object)  # the run file to show (a finished run, or a past run reopened)
+
+    def __init__(self, services: Any, journey: Journey, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("journeyRunBar")
+        self.services, self.journey = services, journey
+        self.cancel: Optional[threading.Event] = None
+        self.result: Optional[RunResult] = None
+        self.last_progress: Optional[RunProgress] = None
+        self.preview_data: Optional[Preview] = None
+        self.hosts: dict[str, list[str]] = {}
+        self.relay = ProgressRelay(self)
+        self.relay.ready.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        self._build()
+        self._preview_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh_preview)
+        self._hosts_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh_hosts)
+        self.profiles.textChanged.connect(self._preview_timer.start)
+        self.run_button.clicked.connect(self.start)
+        self.stop_button.clicked.connect(self.stop)
+        self.browse.clicked.connect(self._browse)
+        self.open_run.clicked.connect(self._open_past)
+        self.destroyed.connect(self._abandon)
+        self.refresh_runs()
+
+    # -- the controls ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.profiles = QLineEdit(self)
+        self.profiles.setObjectName("journeyProfilesEdit")
+        self.profiles.setPlaceholderText("Profiles file: CSV, JSON lines or a JSON array")
+        self.browse = QPushButton("Browse…", self)
+        self.preview_table = QTableWidget(self)
+        self.preview_table.setObjectName("journeyProfilesPreview")
+        self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview_table.verticalHeader().hide()
+        self.preview_table.setMaximumHeight(150)
+        self.rejected_label = QLabel(self)
+        self.rejected_label.setObjectName("journeyRejectedLabel")
+        self.rejected_label.setWordWrap(True)
+        self.rejected = QListWidget(self)
+        self.rejected.setObjectName("journeyRejectedRows")
+        self.rejected.setMaximumHeight(90)
+        self.preset = QComboBox(self)
+        self.preset.setObjectName("journeyPreset")
+        self.preset.addItems(PRESETS)
+        self.preset.setToolTip("fast: waits complete at once; test-mode: as the platform's test mode "
+                               "(10 s waits, top split branch, at most 100 profiles); real-time: waits wait")
+        self.seed = QLineEdit(self)
+        self.seed.setObjectName("journeySeed")
+        self.seed.setPlaceholderText("random")
+        self.seed.setValidator(QIntValidator(0, 2**31 - 1, self))
+        self.seed.setToolTip("Seed of the percentage splits and random(): the same seed gives the same run")
+        self.targets = QTableWidget(0, 3, self)
+        self.targets.setObjectName("journeyTargets")
+        self.targets.setHorizontalHeaderLabels(["Action node", "Target", "Mock file"])
+        self.targets.verticalHeader().hide()
+        self.targets.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.targets.setMaximumHeight(90)
+        self._target_combos: dict[str, tuple[QComboBox, QLineEdit]] = {}
+        for node in self.journey.action_nodes():
+            self._add_target_row(node.id, node.action)
+        self.hosts_label = QLabel(self)
+        self.hosts_label.setObjectName("journeyRealHosts")
+        self.hosts_label.setWordWrap(True)
+        self.arm = QCheckBox("Arm real calls", self)
+        self.arm.setObjectName("journeyArm")
+        self.arm.setEnabled(False)
+        self.arm.setToolTip("Enabled once the real hosts this run would call are listed")
+        self.run_button = QPushButton("Run", self)
+        self.run_button.setObjectName("journeyRunButton")
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setObjectName("journeyStopButton")
+        self.stop_button.setEnabled(False)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("journeyProgress")
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("Not run yet")
+        self.progress.setValue(0)
+        self.status = QLabel(self)
+        self.status.setObjectName("journeyRunStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.past = QComboBox(self)
+        self.past.setObjectName("journeyPastRuns")
+        self.past.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.open_run = QPushButton("Open run", self)
+        self.open_run.setObjectName("journeyOpenRun")
+        self._lay_out()
+
+    def _add_target_row(self, node: str, action: str) -> None:
+        row = self.targets.rowCount()
+        self.targets.insertRow(row)
+        item = QTableWidgetItem(f"{node} ({action})")
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.targets.setItem(row, 0, item)
+        combo = QComboBox(self.targets)
+        combo.setObjectName(f"journeyTarget_{node}")
+        combo.addItems(TARGET_KINDS)
+        mock = QLineEdit(self.targets)
+        mock.setPlaceholderText("JSON list of responses, one per attempt")
+        mock.setEnabled(False)
+        self.targets.setCellWidget(row, 1, combo)
+        self.targets.setCellWidget(row, 2, mock)
+        combo.currentTextChanged.connect(lambda kind, m=mock: m.setEnabled(kind == "mock"))
+        combo.currentTextChanged.connect(self._targets_changed)
+        mock.textChanged.connect(self._targets_changed)
+        self._target_combos[node] = (combo, mock)
+
+    def _lay_out(self) -> None:
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.profiles, 1)
+        file_row.addWidget(self.browse)
+        options = QHBoxLayout()
+        for label, widget in (("Preset", self.preset), ("Seed", self.seed)):
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)
+            options.addWidget(caption)
+            options.addWidget(widget)
+        options.addStretch(1)
+        options.addWidget(self.arm)
+        controls = QHBoxLayout()
+        controls.addWidget(self.run_button)
+        controls.addWidget(self.stop_button)
+        controls.addWidget(self.progress, 1)
+        runs = QHBoxLayout()
+        runs.addWidget(QLabel("Past runs", self))
+        runs.addWidget(self.past, 1)
+        runs.addWidget(self.open_run)
+        form = QFormLayout()
+        form.addRow("&Profiles", file_row)
+        form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget().setBuddy(self.profiles)  # type: ignore[union-attr]
+        form.addRow("Preview", self.preview_table)
+        form.addRow("", self.rejected_label)
+        form.addRow("Rejected", self.rejected)
+        form.addRow("Targets", self.targets)
+        form.addRow("", self.hosts_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(options)
+        layout.addLayout(controls)
+        layout.addWidget(self.status)
+        layout.addLayout(runs)
+
+    def spec(self) -> RunSpec:
+        targets = {}
+        for node, (combo, mock) in self._target_combos.items():
+            kind = combo.currentText()
+            targets[node] = f"mock:{mock.text().strip()}" if kind == "mock" else kind
+        seed = self.seed.text().strip()
+        return RunSpec(self.profiles.text().strip(), self.preset.currentText(), int(seed) if seed else None,
+                       targets, self.arm.isChecked() and self.arm.isEnabled())
+
+    def set_target(self, node: str, spec: str) -> None:
+        """Point an action node at sandbox, env, dry or mock:FILE (the window's and tests' way in)."""
+        combo, mock = self._target_combos[node]
+        kind, _, rest = spec.partition(":")
+        mock.setText(rest)
+        combo.setCurrentText(kind)
+
+    # -- preview -------------------------------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        path = self.profiles.text().strip()
+        if not path:
+            self._show_preview(None, "")
+            return
+        self.rejected_label.setText("Reading the file…")
+        run_in_background(preview, path, self.journey.entry,
+                          on_done=lambda p: self._previewed(path, p), on_error=lambda e: self._previewed(path, e),
+                          owner=self)
+
+    def _previewed(self, path: str, result: Any) -> None:
+        if path != self.profiles.text().strip():
+            return  # the path changed since: its own preview follows
+        if isinstance(result, BaseException):
+            self._show_preview(None, f"Cannot read the profiles: {result}")
+        else:
+            self._show_preview(result, "")
+
+    def _show_preview(self, data: Optional[Preview], problem: str) -> None:
+        self.preview_data = data
+        self.preview_table.clear()
+        self.rejected.clear()
+        if data is None:
+            self.preview_table.setRowCount(0)
+            self.preview_table.setColumnCount(0)
+            self.rejected_label.setText(problem)
+            return
+        columns = _preview_columns(data.rows)
+        self.preview_table.setColumnCount(len(columns))
+        self.preview_table.setHorizontalHeaderLabels(columns)
+        self.preview_table.setRowCount(len(data.rows))
+        for r, row in enumerate(data.rows):
+            cells = _preview_cells(row)
+            for c, name in enumerate(columns):
+                self.preview_table.setItem(r, c, QTableWidgetItem(cells.get(name, "")))
+        self.preview_table.resizeColumnsToContents()
+        self.rejected.addItems([str(rejection) for rejection in data.rejected])
+        scanned = f"{data.scanned:,} row{'s' if data.scanned != 1 else ''} ({data.fmt})" + (" read so far" if data.more else "")
+        self.rejected_label.setText(f"{len(data.rejected)} of the first {scanned} will be rejected" if data.rejected
+                                    else f"No rejected row in the first {scanned}")
+
+    def _browse(self) -> None:
+        path = ask.open_file(self, "Profiles file", "Profiles (*.csv *.jsonl *.ndjson *.json);;All files (*)")
+        if path is not None:
+            self.profiles.setText(str(path))
+
+    # -- real hosts ----------------------------------------------------------------------------------
+    def _targets_changed(self) -> None:
+        self.arm.setChecked(False)
+        self.arm.setEnabled(False)
+        self.hosts = {}
+        self.hosts_label.setText("")
+        if any(spec == "env" for spec in self.spec().targets.values()):
+            self.hosts_label.setText("Listing the real hosts this run would call…")
+            self._hosts_timer.start()
+
+    def refresh_hosts(self) -> None:
+        spec = self.spec()
+        run_in_background(real_hosts, self.services, self.journey, spec,
+                          on_done=lambda hosts: self._hosts_listed(spec, hosts),
+                          on_error=lambda exc: self._hosts_listed(spec, exc), owner=self)
+
+    def _hosts_listed(self, spec: RunSpec, hosts: Any) -> None:
+        if spec.targets != self.spec().targets:
+            return
+        if isinstance(hosts, BaseException):
+            self.hosts_label.setText(f"Cannot list the hosts: {_problem(hosts)}")
+            return
+        self.hosts = hosts
+        if hosts:
+            listed = "; ".join(f"{h} (from {', '.join(n)})" for h, n in hosts.items())
+            self.hosts_label.setText(f"This run would call real hosts: {listed}. Arm it to call them.")
+        else:
+            self.hosts_label.setText("No real host: every call stays on this machine.")
+        self.arm.setEnabled(bool(hosts))
+
+    # -- the run -------------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.cancel is not None
+
+    def start(self) -> None:
+        spec = self.spec()
+        if self.running:
+            return
+        if not spec.profiles:
+            self.status.setText("Choose a profiles file first")
+            self.profiles.setFocus()
+            return
+        self.cancel = threading.Event()
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, RUN_SWITCH_INTERVAL_S))
+        self.result, self.last_progress = None, None
+        self.run_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Starting…")
+        self.status.setText(f"Running {self.journey.name}…")
+        self.runStarted.emit()
+        run_in_background(execute, self.services, self.journey, spec, self.cancel, self.relay,
+                          on_done=self._finished, on_error=self._failed, owner=self)
+
+    def stop(self) -> None:
+        if self.cancel is not None:
+            self.cancel.set()
+            self.stop_button.setEnabled(False)
+            self.status.setText("Stopping: the profiles in flight end cancelled…")
+
+    def _abandon(self) -> None:
+        if self.cancel is not None:
+            self.cancel.set()
+            sys.setswitchinterval(self._switch_interval)
+
+    def _progress(self) -> None:
+        taken = self.relay.take()
+        if taken is None or not self.running:
+            return
+        progress, (at, size) = taken
+        self.last_progress = progress
+        total = progress.limit
+        if total is None and size and at:
+            total = max(progress.done, round(progress.rows_read * size / at))
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(progress.done, total))
+        text = f"{progress.done:,}" + (f" / ~{total:,}" if total else "") + f" profiles · {progress.rate:,.0f}/s"
+        if total and progress.rate > 0:
+            text += f" · ETA {_duration((total - progress.done) / progress.rate)}"
+        self.progress.setFormat(text)
+        self.progressed.emit(progress)
+
+    def _finished(self, result: RunResult) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._progress()  # the last snapshot, if it is still queued
+        self._ended()
+        self.result = result
+        done = sum(result.outcomes.values())
+        self.progress.setRange(0, max(done, 1))
+        self.progress.setValue(max(done, 1) if done else 0)
+        self.progress.setFormat(f"{done:,} profiles in {_duration(result.elapsed_s)}")
+        outcomes = ", ".join(f"{k} {v:,}" for k, v in sorted(result.outcomes.items()))
+        self.status.setText(f"Run {result.run_id} {result.state}: {result.rows_read:,} rows read "
+                            f"(seed {result.seed}, preset {result.preset}); {outcomes or 'no profile'}"
+                            + (" — test mode stopped at its limit" if result.cut else ""))
+        self.runFinished.emit(result)
+        self.runOpened.emit(result.path)
+        self.refresh_runs(select=result.path)
+
+    def _failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._ended()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat("Not run")
+        self.status.setText(_problem(exc))
+
+    def _ended(self) -> None:
+        if self.cancel is not None:
+            sys.setswitchinterval(self._switch_interval)
+        self.cancel = None
+        self.relay.take()
+        self.run_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+
+    # -- past runs -------------------------------------------------------------------------------------
+    def refresh_runs(self, select: Optional[Path] = None) -> None:
+        name = self.journey.name
+        run_in_background(lambda home: [r for r in list_runs(home) if r.journey_name == name],
+                          self.services.workspace.home, on_done=lambda runs: self._runs_listed(runs, select),
+                          owner=self)
+
+    def _runs_listed(self, runs: list[RunInfo], select: Optional[Path]) -> None:
+        self.past.clear()
+        for info in runs:
+            self.past.addItem(f"{info.started_at[:19].replace('T', ' ')} · {info.state} · {info.profiles:,} profiles"
+                              f" · {info.preset}", str(info.path))
+        if select is not None:
+            self.past.setCurrentIndex(max(0, self.past.findData(str(select))))
+        self.open_run.setEnabled(bool(runs))
+
+    def _open_past(self) -> None:
+        path = self.past.currentData()
+        if path:
+            self.runOpened.emit(Path(path))
+
+
+def _preview_cells(row: ProfileRow) -> dict[str, str]:
+    import json
+
+    cells = {"profileId": row.profile_id}
+    if row.audiences:
+        cells["audiences"] = "|".join(row.audiences)
+    for prefix, values in (("", row.attributes), ("event.", row.event)):
+        for key, value in _flat(values):
+            cells[prefix + key] = value if isinstance(value, str) else json.dumps(value, default=str)
+    return cells
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        if isinstance(value, dict) and value:
+            out += _flat(value, f"{prefix}{key}.")
+        else:
+            out.append((f"{prefix}{key}", value))
+    return out
+
+
+def _preview_columns(rows: list[ProfileRow]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        for name in _preview_cells(row):
+            if name not in columns:
+                columns.append(name)
+    return columns
+
+
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, PlanError):
+        return "The run cannot start: " + "; ".join(refusal_problems(exc))
+    if isinstance(exc, (ValueError, OSError, TraceError)):
+        return str(exc)
+    return f"The run failed: {type(exc).__name__}: {exc}"
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
