@@ -24,6 +24,7 @@ from app.calls.build import Outgoing, Prepared, prepare
 from app.calls.client import CallClient
 from app.calls.credentials import AuthState
 from app.calls.history import History, HistoryBuffer
+from app.calls.pacing import REAL, Clock
 from app.calls.record import CallResult, RecordedExchange, RecordedRequest
 from app.calls.send import HostCap, acall
 from app.calls.transport import Transport, make_transport
@@ -96,9 +97,11 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: AuthEngi
                      history: Optional[History] = None, source: str = "batch",
                      transport: Transport = DEFAULT_TRANSPORT, cap: Optional[HostCap] = None,
                      on_result: Optional[Callable[[BatchItem, CallResult], None]] = None,
-                     bad: Iterable[BadLine] = (), net: Optional[NetConfig] = None) -> BatchSummary:
+                     bad: Iterable[BadLine] = (), net: Optional[NetConfig] = None,
+                     clock: Clock = REAL) -> BatchSummary:
     """Send every item; returns the summary. `cancel` (a threading.Event) stops the batch soon.
-    `net` (the response cap, proxies, TLS) defaults to the engine's, which the token call uses too."""
+    `net` (the response cap, proxies, TLS) defaults to the engine's, which the token call uses too.
+    `clock`: the time the calls' retries read and wait on (app.calls.pacing; real time by default)."""
     prepared = prepared or prepare(action, resolver)
     net = net or getattr(engine, "net", None) or NetConfig()
     seconds = timeout if timeout is not None else action.timeout_seconds
@@ -128,7 +131,7 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: AuthEngi
                 continue
             started = time.monotonic()
             try:
-                result = await acall(client, prepared, out, auth, seconds, cap, source)
+                result = await acall(client, prepared, out, auth, seconds, cap, source, clock)
             except asyncio.CancelledError:  # interrupted in flight: recorded, the endpoint may have it
                 done(item, interrupted(prepared, out, masker, source, started))
                 raise

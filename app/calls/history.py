@@ -5,6 +5,8 @@ lock serves every thread; `HistoryBuffer` batches inserts (executemany) for the 
 table is bounded: past `max_rows` the oldest rows are pruned. Listeners hear about new rows.
 The request headers a batch's calls share are stored once in `parts` (see app.calls.storage); the
 readers here put them back. Parts are few (one per distinct set of masked headers) and never pruned.
+The file's format (tables, full-text index, version check, migration) is app.calls.history_schema;
+the filters and the text search are app.calls.history_search.
 """
 from __future__ import annotations
 
@@ -15,41 +17,25 @@ import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
+from app.calls.history_schema import HistoryError, prepare
+from app.calls.history_search import Filter
 from app.calls.record import CallResult
 from app.calls.storage import Share, pack, unpack
-from app.store_errors import StoreError
+
+if TYPE_CHECKING:
+    from app.services import Services
+
+__all__ = ["Filter", "History", "HistoryBuffer", "HistoryError", "HistoryRow", "close_history", "history_of",
+           "row_of"]
 
 FILE_NAME = "history.sqlite3"
 DEFAULT_MAX_ROWS = 50_000
 UNBOUNDED = 2**62
 SOURCES = ("test", "manual", "batch", "journey")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS calls (
-    id INTEGER PRIMARY KEY,
-    time TEXT NOT NULL,
-    action TEXT NOT NULL,
-    source TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    status INTEGER,
-    duration_ms REAL NOT NULL,
-    method TEXT NOT NULL DEFAULT '',
-    url TEXT NOT NULL DEFAULT '',
-    error TEXT,
-    detail TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS calls_action ON calls(action, id);
-CREATE TABLE IF NOT EXISTS parts (
-    id INTEGER PRIMARY KEY,
-    text TEXT NOT NULL UNIQUE
-);
-"""
-_COLUMNS = "id, time, action, source, outcome, status, duration_ms, method, url, error"
-
-
-class HistoryError(StoreError):
-    """The history database cannot be used; the message names the file."""
+_COLUMNS = ", ".join(f"calls.{c}" for c in ("id", "time", "action", "source", "outcome", "status", "duration_ms",
+                                            "method", "url", "error"))
 
 
 @dataclass(frozen=True)
@@ -73,36 +59,6 @@ class HistoryRow:
                 "method": self.method, "url": self.url, "error": self.error}
 
 
-@dataclass(frozen=True)
-class Filter:
-    """Which rows: by action, outcome (exact code, or `error` for every non-2xx), source, text."""
-
-    action: Optional[str] = None
-    outcome: Optional[str] = None
-    source: Optional[str] = None
-    text: Optional[str] = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        clauses, args = [], []
-        if self.action:
-            clauses.append("action = ?")
-            args.append(self.action)
-        if self.outcome == "error":
-            clauses.append("outcome NOT LIKE 'http\\_2%' ESCAPE '\\'")
-        elif self.outcome:
-            clauses.append("outcome = ?")
-            args.append(self.outcome)
-        if self.source:
-            clauses.append("source = ?")
-            args.append(self.source)
-        if self.text:
-            like = "%" + self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            clauses.append("(action LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\' OR outcome LIKE ? ESCAPE '\\'"
-                           " OR detail LIKE ? ESCAPE '\\')")
-            args += [like] * 4
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
-
-
 class History:
     """The call history of one workspace. Thread-safe; close() when done."""
 
@@ -123,6 +79,9 @@ class History:
         try:
             return self._connect()
         except sqlite3.OperationalError as exc:  # locked, unreadable, read-only: the environment refuses
+            if "fts5" in str(exc):
+                raise HistoryError(f"{self.path}: the history cannot be opened: this Python's SQLite has no "
+                                   "full-text search (FTS5), which the history needs") from None
             raise HistoryError(f"{self.path}: the history cannot be opened ({exc})") from None
         except sqlite3.DatabaseError as exc:  # not a database, or corrupt
             from app.store import move_to_broken
@@ -143,7 +102,7 @@ class History:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA busy_timeout=5000")
-            db.executescript(_SCHEMA)
+            prepare(db, self.path)
             self._rows = db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
         except BaseException:
             db.close()
@@ -246,18 +205,17 @@ class History:
             listener(0)
 
     # -- reading -------------------------------------------------------------------------------
-    def rows(self, where: Filter = Filter(), limit: int = 100, offset: int = 0) -> list[HistoryRow]:
-        """Newest first."""
-        clause, args = where.where()
+    def rows(self, where: Filter = Filter(), limit: int = 100, before: Optional[int] = None) -> list[HistoryRow]:
+        """Newest first; `before`: only rows older than that id (the next page after a row: by key,
+        not OFFSET, so a page costs the same however deep it is and rows added meanwhile shift nothing)."""
+        sql, args = where.query(before=before).select(_COLUMNS, "DESC", limit)
         with self._lock:
-            cur = self._conn().execute(f"SELECT {_COLUMNS} FROM calls{clause} ORDER BY id DESC LIMIT ? OFFSET ?",
-                                       [*args, limit, offset])
-            return [HistoryRow(*r) for r in cur.fetchall()]
+            return [HistoryRow(*r) for r in self._conn().execute(sql, args).fetchall()]
 
     def count(self, where: Filter = Filter()) -> int:
-        clause, args = where.where()
+        sql, args = where.query().count()
         with self._lock:
-            return int(self._conn().execute(f"SELECT COUNT(*) FROM calls{clause}", args).fetchone()[0])
+            return int(self._conn().execute(sql, args).fetchone()[0])
 
     def result(self, row_id: int) -> Optional[CallResult]:
         with self._lock:
@@ -270,14 +228,11 @@ class History:
 
     def iter_details(self, where: Filter = Filter(), chunk: int = 1000) -> Iterator[dict[str, Any]]:
         """Every matching call as a dict (oldest first), read in chunks."""
-        clause, args = where.where()
         last = 0
-        joiner = " AND " if clause else " WHERE "
         while True:
+            sql, args = where.query(after=last).select("calls.id, calls.detail", "ASC", chunk)
             with self._lock:
-                found = self._conn().execute(
-                    f"SELECT id, detail FROM calls{clause}{joiner}id > ? ORDER BY id LIMIT ?",
-                    [*args, last, chunk]).fetchall()
+                found = self._conn().execute(sql, args).fetchall()
             if not found:
                 return
             for row_id, detail in found:
@@ -351,11 +306,11 @@ def row_of(result: CallResult, share: Optional[Share] = None) -> tuple[Any, ...]
             result.error, pack(result, share))
 
 
-_open: "weakref.WeakKeyDictionary[Any, History]" = weakref.WeakKeyDictionary()
+_open: "weakref.WeakKeyDictionary[Services, History]" = weakref.WeakKeyDictionary()
 _open_lock = threading.Lock()
 
 
-def history_of(services: Any) -> History:
+def history_of(services: Services) -> History:
     """The one History of a Services' workspace (opened on first use, shared by every panel)."""
     with _open_lock:
         history = _open.get(services)
@@ -365,7 +320,7 @@ def history_of(services: Any) -> History:
         return history
 
 
-def close_history(services: Any) -> None:
+def close_history(services: Services) -> None:
     """Close the shared History of these services (at shutdown)."""
     with _open_lock:
         history = _open.pop(services, None)

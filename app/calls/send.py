@@ -36,6 +36,7 @@ from app.auth.errors import AuthTimeout
 from app.calls.build import Outgoing, Prepared, prepare
 from app.calls.client import CallClient
 from app.calls.credentials import AuthState
+from app.calls.pacing import REAL, Clock, monotonic_deadline
 from app.calls.record import MAX_BODY, CallResult, RecordedExchange, RecordedRequest, RecordedResponse
 from app.masking import Masker
 from app.model import Action
@@ -81,9 +82,11 @@ class HostCap:
 
 
 async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: AuthState,
-                timeout: float, cap: Optional[HostCap] = None, source: str = "manual") -> CallResult:
-    """Make one call (with its retries) and return what happened; never raises for a failed call."""
-    started, t0 = datetime.now(timezone.utc), time.monotonic()
+                timeout: float, cap: Optional[HostCap] = None, source: str = "manual",
+                clock: Clock = REAL) -> CallResult:
+    """Make one call (with its retries) and return what happened; never raises for a failed call.
+    `clock`: the time the retry loop reads and waits on (app.calls.pacing)."""
+    started, t0 = datetime.now(timezone.utc), clock.now()
     deadline = t0 + timeout
     result = CallResult(prepared.action.name, "internalError", started, source=source,
                         values=out.values, path_suffix=out.path_suffix, reader=prepared.reader)
@@ -95,13 +98,13 @@ async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: Aut
             result.outcome, result.error = "capped", "refused by the per-host cap (calls per minute)"
             break
         try:
-            creds = await auth.get(deadline)
+            creds = await auth.get(monotonic_deadline(clock, deadline))
         except Exception as exc:  # AuthError, AuthTimeout, or a token call that failed at the socket
             result.error = f"authentication failed: {auth.masker.text(str(exc))}"
             if isinstance(exc, AuthTimeout):
                 result.outcome = "timedout"
             break
-        exchange, response, ending = await _attempt(client, prepared, out, creds, auth, deadline)
+        exchange, response, ending = await _attempt(client, prepared, out, creds, auth, deadline, clock)
         result.exchanges.append(exchange)
         if response is None:
             result.outcome, result.error = "timedout" if ending == "timeout" else "internalError", exchange.error
@@ -116,7 +119,7 @@ async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: Aut
             if status in (401, 403) and auth.custom and not refreshed:
                 refreshed = True
                 try:
-                    await auth.refresh(creds, deadline)
+                    await auth.refresh(creds, monotonic_deadline(clock, deadline))
                 except Exception as exc:
                     reason = auth.masker.text(str(exc))
                     result.error = f"the token was refused and a new one could not be fetched: {reason}"
@@ -128,17 +131,17 @@ async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: Aut
                 break
             asked = _retry_after(response)
             delay = _backoff(retries) if asked is None else asked
-        if retries >= MAX_RETRIES or time.monotonic() + delay >= deadline:
+        if retries >= MAX_RETRIES or clock.now() + delay >= deadline:
             break
-        await asyncio.sleep(delay)
+        await clock.sleep(delay)
         retries += 1
-    result.duration_ms = (time.monotonic() - t0) * 1000
+    result.duration_ms = (clock.now() - t0) * 1000
     return result
 
 
 async def _attempt(client: CallClient, prepared: Prepared, out: Outgoing,
                    creds: tuple[dict[str, str], dict[str, str]], auth: AuthState,
-                   deadline: float) -> tuple[RecordedExchange, Optional[httpx.Response], Ending]:
+                   deadline: float, clock: Clock) -> tuple[RecordedExchange, Optional[httpx.Response], Ending]:
     """One attempt: what was sent and received, the response or None, and how it ended."""
     masker = auth.masker
     target = out.parsed_url.copy_merge_params(creds[1]) if creds[1] else out.parsed_url
@@ -148,7 +151,7 @@ async def _attempt(client: CallClient, prepared: Prepared, out: Outgoing,
                             None if out.body is None else masker.text(out.body.decode("utf-8", "replace")))
     if headers is None:
         return RecordedExchange(shown, None, f"not sent: {problem}"), None, "final"
-    remaining = deadline - time.monotonic()
+    remaining = deadline - clock.now()
     t0 = time.monotonic()
     if remaining <= 0:
         return RecordedExchange(shown, None, "timed out before the call could be made"), None, "timeout"
@@ -163,7 +166,8 @@ async def _attempt(client: CallClient, prepared: Prepared, out: Outgoing,
         request.headers["Content-Length"] = str(len(out.body or b""))
     request.read()
     try:
-        response, cut = await client.call(request, deadline, auth.secret_header, auth.secret_param)
+        response, cut = await client.call(request, monotonic_deadline(clock, deadline), auth.secret_header,
+                                          auth.secret_param)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome, never a crash
         elapsed = (time.monotonic() - t0) * 1000
         if _is_timeout(exc):
@@ -266,12 +270,13 @@ def send(action: Action, values: Optional[dict[str, Any]] = None, *, services: O
          engine: Optional[AuthEngine] = None, resolver: Optional[Resolver] = None, timeout: Optional[float] = None,
          path_suffix: str = "", body: Any = None, source: str = "manual",
          history: Optional[History] = None, transport: Optional[httpx.AsyncBaseTransport] = None,
-         net: Optional[NetConfig] = None) -> CallResult:
+         net: Optional[NetConfig] = None, clock: Clock = REAL) -> CallResult:
     """Call an action once (with retries) and return the result; `values` are checked first.
 
     Pass `services` (its resolver and auth engine are used) or `engine` + `resolver`. `body`, when
     given, is sent instead of the payload built from the fields (manual sending of raw JSON).
     `net` (the response cap, proxies, TLS) defaults to the engine's, which the token call uses too.
+    `clock`: the time the retries read and wait on (app.calls.pacing; real time by default).
     Raises ValuesError / SetupError (nothing was sent) for invalid values or configuration.
     """
     if resolver is None:
@@ -285,16 +290,17 @@ def send(action: Action, values: Optional[dict[str, Any]] = None, *, services: O
     out = prepared.render(checked, path_suffix) if body is None else prepared.render(checked, path_suffix, body)
     seconds = timeout if timeout is not None else action.timeout_seconds
     net = net or getattr(engine, "net", None) or NetConfig()
-    result = asyncio.run(_send_one(prepared, out, engine, resolver, seconds, source, transport, net))
+    result = asyncio.run(_send_one(prepared, out, engine, resolver, seconds, source, transport, net, clock))
     if history is not None:
         history.add(result)
     return result
 
 
 async def _send_one(prepared: Prepared, out: Outgoing, engine: AuthEngine, resolver: Resolver, timeout: float,
-                    source: str, transport: Optional[httpx.AsyncBaseTransport], net: NetConfig) -> CallResult:
+                    source: str, transport: Optional[httpx.AsyncBaseTransport], net: NetConfig,
+                    clock: Clock) -> CallResult:
     masker = Masker(resolver.secret_values)
     auth = AuthState(engine, prepared.action, resolver, masker)
     options = net.httpx_options() if transport is None else {"transport": transport, "trust_env": False}
     async with CallClient(timeout=timeout, max_body=net.response_max_bytes, **options) as client:
-        return await acall(client, prepared, out, auth, timeout, source=source)
+        return await acall(client, prepared, out, auth, timeout, source=source, clock=clock)

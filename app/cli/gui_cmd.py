@@ -1,12 +1,13 @@
 """`action-studio gui` (and no command at all): open the window on a workspace.
 
-`run` is the one place app/ reaches ui/ (app is the domain and never imports Qt): it imports
-`ui.app.run_gui` when a window is wanted, so every other command starts without Qt.
-tests/app/test_layers.py refuses any other import of ui/ from app/.
+`open_window` is the one place where app/ reaches ui/ (tests/app/test_layers.py refuses any other):
+the domain never depends on the window, and the window is imported only when one is wanted, so no
+other command loads Qt.
 """
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,7 +30,12 @@ def run(args: argparse.Namespace) -> int:
         home, sample = sample_home(), True
     else:
         home, sample = home_of(args), bool(getattr(args, "sample", False))
-    from ui.app import run_gui  # the documented entry point (see the module docstring)
+    return open_window(home, sample)
+
+
+def open_window(home: Path, sample: bool) -> int:
+    """Run the window on `home` until it closes; its exit code (the lazy entry point into ui/)."""
+    from ui.app import run_gui
 
     return run_gui(home, sample=sample)
 

@@ -40,7 +40,8 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--action", metavar="NAME", help="only calls of this action")
     p.add_argument("--outcome", metavar="CODE", help="only this outcome (http_400, timedout...; 'error' = not 2xx)")
     p.add_argument("--source", choices=["test", "manual", "batch", "journey"], help="only calls from this source")
-    p.add_argument("--search", metavar="TEXT", help="only calls whose request or response contains TEXT")
+    p.add_argument("--search", metavar="TEXT", help="only calls holding every word of TEXT (as a word or the start "
+                   "of one, any case) in the action, URL, outcome, request or response")
 
 
 def _open(args: argparse.Namespace) -> History:

@@ -18,6 +18,7 @@ from typing import Any
 
 import uvicorn
 
+from app.masking import Masker
 from app.sandbox.accounts import Accounts
 from app.sandbox.appfactory import build_app
 from app.sandbox.config import SandboxConfig
@@ -230,8 +231,9 @@ class Sandbox:
         self.state.log.clear()
 
     def reset(self) -> None:
-        """Back to a fresh sandbox: log, counters, faults, identities and tokens (for fixtures)."""
+        """Back to a fresh sandbox: log, counters, masked values, faults, identities and tokens (for fixtures)."""
         self.state.log.clear()
+        self.state.log.masker = Masker()
         self.state.faults.clear()
         self.state.faults.seed = self.config.seed
         self.state.accounts = Accounts.with_defaults()

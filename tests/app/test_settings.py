@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from app.calls.history import History
 from app.settings import SettingsError, WorkspaceSettings, load_settings, save_settings
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.cli import Done, run_cli
 
 
 def test_defaults_round_trip_and_bad_values(tmp_path: Path) -> None:
@@ -25,10 +21,8 @@ def test_defaults_round_trip_and_bad_values(tmp_path: Path) -> None:
         load_settings(tmp_path)
 
 
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "app", "--home", str(home), "history", "limit", *args],
-                          capture_output=True, text=True, env=env, timeout=60)
+def cli(home: Path, *args: str) -> Done:
+    return run_cli("--home", str(home), "history", "limit", *args)
 
 
 def test_history_limit_command_prunes_at_once(tmp_path: Path) -> None:

@@ -3,15 +3,11 @@ never moved to broken/, and keeps those fields when saved again."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from app.model import Action
 from app.store import Workspace
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.cli import run_cli
 
 
 def newer_file(home: Path) -> Path:
@@ -59,8 +55,7 @@ def test_action_list_on_the_command_line_keeps_the_file(tmp_path: Path) -> None:
     Workspace.open(tmp_path)
     path = newer_file(tmp_path)
     before = path.read_text()
-    done = subprocess.run([sys.executable, "-m", "app", "--home", str(tmp_path), "action", "list"], capture_output=True,
-                          text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=60)
+    done = run_cli("--home", str(tmp_path), "action", "list")
     assert done.returncode == 0 and done.stdout.startswith("fromTheFuture")
     assert done.stderr.startswith("warning: actions/fromTheFuture.json: fields from a newer version (endpoint.headers")
     assert path.read_text() == before and not (tmp_path / "broken").exists()

@@ -1,27 +1,24 @@
 """A broken environments.json, history.sqlite3 or settings.json: every command says which file and
 why, and the user's file is never silently dropped (environments, settings: left in place;
-history: set aside to broken/ and a new one started)."""
+history: set aside to broken/ and a new one started). Commands run in process, as `python -m app`
+runs them (tests/helpers/cli.py), without a keyring."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from keyring.backends import fail
 
-REPO = Path(__file__).resolve().parents[2]
-ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+from tests.helpers.cli import Done, run_cli
 
 
-def cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), *args], input=stdin, env=ENV,
-                          capture_output=True, text=True, timeout=90)
+def cli(home: Path, *args: str, stdin: str = "") -> Done:
+    done = run_cli("--home", str(home), *args, stdin=stdin, keyring_backend=fail.Keyring())
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
     return done
 
 
-def send(home: Path) -> subprocess.CompletedProcess[str]:
+def send(home: Path) -> Done:
     # Session-only secrets chosen up front: no "no OS keyring" note before the warnings looked at here.
     return cli(home, "send", "notifyWebhook", "--values", "-", "--sandbox", "--session-secrets",
                stdin='{"customerId": "c-9"}')

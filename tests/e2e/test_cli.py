@@ -1,4 +1,6 @@
-"""The command line, run as a user would: a subprocess, exit codes, no tracebacks."""
+"""The command line: exit codes, output, no tracebacks. Commands run in process (tests/helpers/cli.py:
+main(), which `python -m app` runs); a real process where the process is the point: its exit status,
+and a machine whose keyring is another process's or missing."""
 from __future__ import annotations
 
 import json
@@ -9,15 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli import Done, run_cli, run_process
+
 REPO = Path(__file__).resolve().parents[2]
 
 
-def cli(*args: str, home: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    cmd = [sys.executable, "-m", "app", *args] + (["--home", str(home)] if home else [])
-    done = subprocess.run(cmd, capture_output=True, text=True, input=stdin, env=env, timeout=60)
+def cli(*args: str, home: Path | None = None, stdin: str | None = None) -> Done:
+    done = run_cli(*args, *(["--home", str(home)] if home else []), stdin=stdin)
     assert "Traceback" not in done.stderr, done.stderr
     return done
+
+
+def test_the_process_exits_with_the_commands_code() -> None:
+    for args, code in ((["check-name", "write journey"], 1), (["nope"], 2)):
+        done = run_process(*args)
+        assert done.returncode == code and "Traceback" not in done.stderr, done.stderr
 
 
 def test_check_name() -> None:

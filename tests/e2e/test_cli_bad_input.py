@@ -1,17 +1,19 @@
-"""Bad input through the real command line (a subprocess per case): each ends with a clear message
-saying what and where and its exit code, never exit 70 or a traceback, and writes nothing - the
-workspaces' files and the keyring are byte for byte what they were."""
+"""Bad input through the command line (main() as `python -m app` runs it, in process: see
+tests/helpers/cli.py; arguments the shell could not decode arrive as Python decodes them): each ends
+with a clear message saying what and where and its exit code, never exit 70 or a traceback, and
+writes nothing - the workspaces' files and the keyring are byte for byte what they were."""
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Union
 
 import pytest
+
+from tests.app.auth.file_keyring import FileKeyring
+from tests.helpers.cli import Done, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "resources" / "sample_workspace"
@@ -113,15 +115,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
-def run(paths: dict[str, Path], args: list[Arg]) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="tests.app.auth.file_keyring.FileKeyring",
-               AUTH_TEST_KEYRING=str(paths["keyring"]))
-    words = [a if isinstance(a, bytes) else fill(a, paths) for a in args]
+def run(paths: dict[str, Path], args: list[Arg]) -> Done:
+    words = [os.fsdecode(a) if isinstance(a, bytes) else fill(a, paths) for a in args]  # as sys.argv has them
     home = [] if "--home" in args else ["--home", str(paths["ws"])]
-    done = subprocess.run([os.fsencode(sys.executable), b"-m", b"app", *map(os.fsencode, words),
-                           *map(os.fsencode, home)], capture_output=True, env=env, timeout=120)
-    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode("utf-8", "replace"),
-                                       done.stderr.decode("utf-8", "replace"))
+    return run_cli(*words, *home, env={"AUTH_TEST_KEYRING": str(paths["keyring"])}, keyring_backend=FileKeyring())
 
 
 def fill(text: str, paths: dict[str, Path]) -> str:

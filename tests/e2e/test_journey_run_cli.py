@@ -1,5 +1,7 @@
 """`action-studio journey run | runs | trace` as a user runs them: a fresh sample workspace, no keyring,
-offline against the embedded sandbox; exit codes, JSON, cancel, a run killed with -9."""
+offline against the embedded sandbox; exit codes, JSON, cancel, a run killed with -9. The commands run
+in process (tests/helpers/cli.py, main() as `python -m app` runs it), but SIGINT and kill -9 hit a real
+process."""
 from __future__ import annotations
 
 import base64
@@ -13,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from keyring.backends import fail
 
 from app.journeys.tracereader import TraceReader, list_runs
+from tests.helpers.cli import Done, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
@@ -22,9 +26,8 @@ ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.bac
 TOKEN_HEAD = base64.urlsafe_b64encode(b'{"alg": "RS256", "typ": "JWT", "kid": "sandbox"}').rstrip(b"=")
 
 
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), *args], capture_output=True, text=True,
-                          env=ENV, timeout=120)
+def cli(*args: str, home: Path) -> Done:
+    done = run_cli("--home", str(home), *args, keyring_backend=fail.Keyring())
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     return done
 

@@ -1,16 +1,16 @@
 """NaN, Infinity and overflowing numbers are refused where JSON enters, with the path, and nothing is
-sent or written: every case through the command line as a subprocess."""
+sent or written: every case through the command line (in process, as `python -m app` runs it: see
+tests/helpers/cli.py)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from keyring.backends import fail
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.cli import Done, run_cli
+
 GOOD = '{"Named user": "u1", "Event name": "opened", "Transaction id": "t1", "Value": %s}'
 ACTION = ('{"name": "priced", "endpoint": {"url": "https://x.example/e", "method": "POST"}, "request": '
           '{"example": "{\\"price\\": 1.5}", "fields": [{"name": "price", "type": "decimal", "value": %s}]}}')
@@ -18,10 +18,8 @@ EXAMPLE = ('{"name": "priced", "endpoint": {"url": "https://x.example/e", "metho
            '{"example": "{\\"price\\": %s}", "fields": [{"name": "price", "type": "decimal", "value": 1.5}]}}')
 
 
-def cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-    done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+def cli(*args: str, home: Path) -> Done:
+    done = run_cli("--home", str(home), *args, keyring_backend=fail.Keyring())
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     return done
 

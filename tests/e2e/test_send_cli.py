@@ -1,4 +1,6 @@
-"""`send` and `history` run as a user would: a subprocess with --sandbox, exit codes 0/3/1."""
+"""`send` and `history` as `python -m app` runs them (in process, tests/helpers/cli.py) with --sandbox
+and no keyring: exit codes 0/3/1, output, the history they leave. An interrupted batch is a real
+process: the signal is the point."""
 from __future__ import annotations
 
 import json
@@ -9,18 +11,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from keyring.backends import fail
 
+from tests.helpers.cli import Done, run_cli
 from tests.helpers.hanging_server import hanging_server
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = {"Named user": "u1", "Event name": "opened", "Value": 2, "Transaction id": "t1"}
 
 
-def cli(*args: str, home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    # No keyring in the child: --sandbox falls back to session-only secrets and seeds the demo ones.
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-    cmd = [sys.executable, "-m", "app", "--home", str(home), *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, input=stdin, env=env, timeout=120)
+def cli(*args: str, home: Path, stdin: str | None = None) -> Done:
+    # No keyring: --sandbox falls back to session-only secrets and seeds the demo ones.
+    done = run_cli("--home", str(home), *args, stdin=stdin, keyring_backend=fail.Keyring())
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     return done
 

@@ -1,4 +1,4 @@
-"""`send` by subprocess: a dynamic path that climbs above the action's URL is refused before
+"""`send` (in process, as `python -m app` runs it): a dynamic path that climbs above the action's URL is refused before
 anything is sent or recorded (it reached the sandbox's control API)."""
 from __future__ import annotations
 

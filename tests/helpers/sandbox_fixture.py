@@ -1,7 +1,9 @@
 """Pytest fixtures for the embedded sandbox: ``sandbox`` (a running Sandbox) and ``sandbox_url``.
 
-Registered by the root conftest through ``pytest_plugins``. Each test gets its own server on
-a free loopback port, stopped (thread joined, port freed) after the test.
+Registered by the root conftest through ``pytest_plugins``. One server runs for the whole session
+(starting one costs ~0.1-0.2 s, and some 90 tests use one); each test gets it reset to a fresh
+sandbox (``Sandbox.reset``: log, counters, masked values, faults, identities, tokens). A test that
+needs its own configuration, or stops the server, starts its own ``Sandbox``.
 """
 
 from __future__ import annotations
@@ -13,11 +15,19 @@ import pytest
 from app.sandbox import Sandbox, SandboxConfig
 
 
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    """A running sandbox with the default identities (client 1234/5678, sandbox-app-key)."""
+@pytest.fixture(scope="session")
+def _session_sandbox() -> Iterator[Sandbox]:
     with Sandbox(SandboxConfig()) as running:
         yield running
+
+
+@pytest.fixture
+def sandbox(_session_sandbox: Sandbox) -> Sandbox:
+    """A running sandbox with the default identities (client 1234/5678, sandbox-app-key), fresh."""
+    if not _session_sandbox.running:  # a test stopped it after all: serve again (on a new port)
+        _session_sandbox.start()
+    _session_sandbox.reset()
+    return _session_sandbox
 
 
 @pytest.fixture

@@ -49,21 +49,51 @@ def test_window_lists_the_workspace_with_names_tests_rely_on(window):
     assert window.status.count_status.text() == "3 actions"
 
 
-def test_every_control_has_an_accessible_name(window):
-    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLineEdit as LE
+def unnamed_controls(window) -> tuple[set[str], list[str]]:
+    """The object names of the controls shown, and those with no accessible name (a button's text is one)."""
+    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QHeaderView,
+                                   QLineEdit as LE, QPlainTextEdit, QTextEdit)
 
-    missing = []
-    for kind in (QAbstractButton, QComboBox, LE, QAbstractItemView):
+    seen, missing = set(), []
+    for kind in (QAbstractButton, QComboBox, LE, QAbstractItemView, QPlainTextEdit, QTextEdit, QAbstractSpinBox):
         for widget in window.findChildren(kind):
             if widget.objectName().startswith("qt_") or not widget.isVisibleTo(window):
                 continue
-            if isinstance(widget, QHeaderView) or isinstance(widget.parent(), (QAbstractItemView, QHeaderView, LE)):
+            if isinstance(widget, QHeaderView) or isinstance(widget.parent(), (QAbstractItemView, QHeaderView, LE,
+                                                                                QAbstractSpinBox)):
                 continue  # headers, a table corner button, a line edit icon: parts of their widget
+            seen.add(widget.objectName())
             if not (widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text())):
                 parent = widget.parent()
                 missing.append(f"{type(widget).__name__} {widget.objectName()!r} in {type(parent).__name__}"
                                f" {parent.objectName()!r} {widget.toolTip()!r}")
-    assert not [m for m in missing if "auth" not in m.lower() and "payload" not in m.lower()], missing
+    return seen, missing
+
+
+def test_every_control_has_an_accessible_name(window, qtbot):
+    """Every page of the pane: each authentication type (form and JSON views) and each payload tab."""
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QTabWidget
+
+    modes = window.findChild(QComboBox, "authModeCombo")
+    tabs = window.findChild(QTabWidget, "payloadTabs")
+    seen, missing = set(), set()
+    for mode in range(modes.count()):
+        modes.setCurrentIndex(mode)
+        modes.activated.emit(mode)  # as a user's choice does
+        for view in ("authFormViewButton", "authJsonViewButton"):
+            button = window.findChild(QAbstractButton, view)
+            if button.isVisibleTo(window) and button.isEnabled():
+                button.click()
+            for tab in range(tabs.count()):
+                tabs.setCurrentIndex(tab)
+                shown, unnamed = unnamed_controls(window)
+                seen |= shown
+                missing.update(unnamed)
+    assert sorted(missing) == []
+    # The auth and payload sections were looked at, every page of them (not skipped, not hidden).
+    assert {"authModeCombo", "testAuthButton", "authJsonEdit", "pasteCurlButton", "requestPayloadEdit",
+            "responsePayloadEdit", "errorResponsePayloadEdit", "payloadFieldsView", "responseFieldsView",
+            "allowNullCheck"} <= seen, seen
 
 
 def test_keyring_backend_shown_after_probe(window, qtbot):

@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.test_cli import cli
+from tests.helpers.cli import Done, run_process
 from tests.ui.conftest import wait_idle, wait_opened
 from tests.ui.test_mainwindow import finish, names_in_list, replace_text, select
+
+
+def cli(*args: str, home: Path) -> Done:
+    """The command as another process: the window's lock, watcher and saves meet a real second process."""
+    done = run_process("--home", str(home), *args)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
 
 
 def stored(home: Path, name: str) -> dict:

@@ -1,102 +1,24 @@
-"""The history panel: recorded calls in a lazy table (pages fetched from SQLite as you scroll),
-search and outcome filter, the selected call's request and response, Re-send, Export JSON lines."""
+"""The history panel: recorded calls in a lazy table (pages read as you scroll, see history_model),
+search and outcome filter, the selected call's request and response, Re-send, Export JSON lines.
+
+Nothing here reads the database on the UI thread: opening the history, the outcomes, the pages and
+the selected call are read on the worker pool and shown when they arrive."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Optional
 
 import shiboken6
-from PySide6.QtCore import (QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel,
-                            Qt, QTimer, Signal)
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
 from app.calls import CallResult, send
 from app.calls.history import Filter, History, HistoryRow, history_of
 from ui import ask
-from ui.rowsmodel import RowsTableModel
-from ui.sending.result_view import ERROR_COLOR, OK_COLOR, ResultView
+from ui.sending.history_model import HistoryModel, RowRole, SortRole
+from ui.sending.result_view import ResultView
 from ui.workers import run_in_background
-
-PAGE = 200
-COLUMNS = ("Time", "Action", "Source", "Outcome", "Status", "Duration (ms)", "URL")
-SortRole = Qt.ItemDataRole.UserRole + 1
-RowRole = Qt.ItemDataRole.UserRole + 2
-Index = QModelIndex | QPersistentModelIndex
-
-
-class HistoryModel(RowsTableModel):
-    """History rows, newest first, fetched a page at a time (canFetchMore / fetchMore)."""
-
-    columns = COLUMNS
-
-    def __init__(self, history: History, parent: Optional[QObject] = None) -> None:
-        super().__init__(parent)
-        self.history = history
-        self.where = Filter()
-        self._rows: list[HistoryRow] = []
-        self._busy = False
-        self._total = history.count(self.where)
-
-    def set_filter(self, where: Filter) -> None:
-        self.where = where
-        self.reload()
-
-    def reload(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self._total = self.history.count(self.where)
-        # Slots of modelReset (views, the model tester) may ask for more rows while the reset is
-        # still being announced; they get them once it is over.
-        self._busy = True
-        try:
-            self.endResetModel()
-        finally:
-            self._busy = False
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and not self._busy and len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid() or self._busy:
-            return
-        rows = self.history.rows(self.where, limit=PAGE, offset=len(self._rows))
-        if not rows:
-            self._total = len(self._rows)
-            return
-        # Guarded like a reset: slots of rowsAboutToBeInserted must not fetch the same page again.
-        self._busy = True
-        try:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        finally:
-            self._busy = False
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, column = self._rows[index.row()], index.column()
-        if role == RowRole:
-            return row
-        values = (row.time[:19].replace("T", " "), row.action, row.source, row.outcome, row.status,
-                  row.duration_ms, row.url)
-        if role == SortRole:
-            return values[column] if values[column] is not None else -1
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = values[column]
-            if column == 5:
-                return f"{value:.0f}"
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
-            return OK_COLOR if row.outcome.startswith("http_2") else ERROR_COLOR
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.error or row.url
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (4, 5):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def row_at(self, row: int) -> HistoryRow:
-        return self._rows[row]
 
 
 class _Bridge(QObject):
@@ -113,13 +35,17 @@ class HistoryPanel(QWidget):
     def __init__(self, services: Any, parent: Optional[QWidget] = None, history: Optional[History] = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.history = history or history_of(services)
-        self.model = HistoryModel(self.history, self)
+        self.history: Optional[History] = None
+        self.model = HistoryModel(None, self)
+        self.model.loaded.connect(self._update_count)
+        self.model.failed.connect(self._show_failure)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortRole)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search action, URL, request and response…")
+        self.search.setToolTip("Calls holding every word typed, as a word or the start of one (cust-4 finds "
+                               "cust-42), in any case")
         self.search.setClearButtonEnabled(True)
         self.outcome = QComboBox()
         self.count = QLabel()
@@ -154,48 +80,68 @@ class HistoryPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
         self._debounce = QTimer(self, singleShot=True, interval=250, timeout=self.apply_filter)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=300, timeout=self._refresh)
         self.search.textChanged.connect(self._debounce.start)
         self.outcome.currentIndexChanged.connect(self.apply_filter)
         self._bridge = _Bridge(self)
         self._bridge.added.connect(self._on_added)
-        self._unsubscribe = self.history.subscribe(self._bridge.added.emit)
-        self.destroyed.connect(self._unsubscribe)
-        self._refresh_outcomes()
-        self.apply_filter()
+        self._shown_id: Optional[int] = None  # the call whose details were asked for last
+        self._fill_outcomes([])
+        if history is not None:
+            self._use(history)
+        else:
+            self.count.setText("opening the history…")
+            run_in_background(history_of, services, on_done=self._use, on_error=self._open_failed, owner=self)
+
+    def _use(self, history: History) -> None:
+        self.history = history
+        unsubscribe = history.subscribe(self._bridge.added.emit)
+        self.destroyed.connect(lambda *_: unsubscribe())
+        if history.problems:  # a file set aside, a settings file ignored: say so where the calls are shown
+            self.details.show_message("\n".join(history.problems), ok=False)
+        self.model.history = history
+        self._refresh()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self.count.setText("no history")
+        self.details.show_message(str(exc), ok=False)
 
     def apply_filter(self) -> None:
         code = self.outcome.currentData()
         self.model.set_filter(Filter(outcome=code or None, text=self.search.text().strip() or None))
-        if self.model.canFetchMore():
-            self.model.fetchMore()
         self._update_count()
 
-    def _refresh_outcomes(self) -> None:
+    def _refresh(self) -> None:
+        if self.history is None:
+            return
+        run_in_background(self.history.outcomes, on_done=self._fill_outcomes, owner=self)
+        self.apply_filter()
+
+    def _fill_outcomes(self, codes: list[str]) -> None:
         current = self.outcome.currentData()
         self.outcome.blockSignals(True)
         self.outcome.clear()
         self.outcome.addItem("All outcomes", None)
         self.outcome.addItem("Errors (not 2xx)", "error")
-        for code in self.history.outcomes():
+        for code in codes:
             self.outcome.addItem(code, code)
-        index = self.outcome.findData(current)
-        self.outcome.setCurrentIndex(max(index, 0))
+        self.outcome.setCurrentIndex(max(self.outcome.findData(current), 0))
         self.outcome.blockSignals(False)
 
     def _update_count(self) -> None:
-        self.count.setText(f"{self.model._total} call{'s' if self.model._total != 1 else ''}")
+        total = self.model.total
+        if total is None:
+            self.count.setText("searching…" if self.history is not None else self.count.text())
+        else:
+            self.count.setText(f"{total} call{'s' if total != 1 else ''}")
+
+    def _show_failure(self, message: str) -> None:
+        self.count.setText("")
+        self.details.show_message(message, ok=False)
 
     def _on_added(self, n: int) -> None:
-        if not shiboken6.isValid(self):
-            return
-        # Coalesce: a batch adds rows every few hundred calls.
-        if not hasattr(self, "_refresh_timer"):
-            self._refresh_timer = QTimer(self, singleShot=True, interval=300, timeout=self._refresh)
-        self._refresh_timer.start()
-
-    def _refresh(self) -> None:
-        self._refresh_outcomes()
-        self.apply_filter()
+        if shiboken6.isValid(self):
+            self._refresh_timer.start()  # coalesced: a batch adds rows every few hundred calls
 
     def on_sort(self, column: int) -> None:
         order = self.table.horizontalHeader().sortIndicatorOrder()
@@ -204,7 +150,17 @@ class HistoryPanel(QWidget):
 
     def on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.selected_row()
-        result = self.history.result(row.id) if row is not None else None
+        self._shown_id = row.id if row is not None else None
+        self.resend_button.setEnabled(False)
+        if row is None or self.history is None:
+            self.details.show_result(None)
+            return
+        run_in_background(self.history.result, row.id, on_done=partial(self._show_call, row.id),
+                          on_error=lambda exc: self.details.show_message(f"Not read: {exc}", ok=False), owner=self)
+
+    def _show_call(self, row_id: int, result: Optional[CallResult]) -> None:
+        if row_id != self._shown_id:
+            return  # another row was chosen meanwhile
         self.details.show_result(result)
         self.resend_button.setEnabled(result is not None)
 
@@ -239,6 +195,8 @@ class HistoryPanel(QWidget):
             self.details.show_message(f"Not re-sent: {exc}", ok=False)
 
     def on_export(self) -> None:
+        if self.history is None:
+            return
         path = ask.save_file(self, "Export history", "history.jsonl", "JSON lines (*.jsonl);;All files (*)")
         if path is None:
             return

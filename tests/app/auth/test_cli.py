@@ -1,16 +1,16 @@
-"""`action-studio auth ...` by subprocess: exit codes, masked output, secrets to the keyring."""
+"""`action-studio auth ...` as `python -m app` runs it (in process, tests/helpers/cli.py): exit codes,
+masked output, secrets to the keyring (a file keyring, so the test can read what was stored)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.app.auth.file_keyring import FileKeyring
 from tests.app.auth.test_curl import seed_command
+from tests.helpers.cli import Done, run_cli
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLE = REPO / "resources" / "sample_workspace"
@@ -20,12 +20,10 @@ SAMPLE = REPO / "resources" / "sample_workspace"
 def cli(tmp_path):
     keyring_file = tmp_path / "keyring.json"
     home = tmp_path / "ws"
-    env = dict(os.environ, PYTHON_KEYRING_BACKEND="tests.app.auth.file_keyring.FileKeyring",
-               AUTH_TEST_KEYRING=str(keyring_file), ACTION_STUDIO_HOME=str(home), PYTHONWARNINGS="error")
+    env = {"AUTH_TEST_KEYRING": str(keyring_file), "ACTION_STUDIO_HOME": str(home)}
 
-    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "app", *args], cwd=REPO, env=env, input=stdin,
-                              capture_output=True, text=True, timeout=60)
+    def run(*args: str, stdin: str | None = None) -> Done:
+        return run_cli(*args, stdin=stdin, env=env, keyring_backend=FileKeyring())
 
     run.home = home  # type: ignore[attr-defined]
     run.keyring = keyring_file  # type: ignore[attr-defined]

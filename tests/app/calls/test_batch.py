@@ -11,6 +11,7 @@ from app.calls.build import prepare
 from app.calls.history import History
 from app.calls.send import HostCap
 from app.calls.values import example_values
+from tests.helpers.clock import SkippingClock
 
 
 @pytest.fixture
@@ -84,8 +85,11 @@ def test_failures_are_counted_by_code(services, resolver, sandbox) -> None:
     base = example_values(action)
     items = [BatchItem(i + 1, prepared.check(base | {"body.name": "Bad" if i % 4 == 0 else "good"}))
              for i in range(40)]
-    summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared, timeout=5)
+    clock = SkippingClock()
+    summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared, timeout=5,
+                        clock=clock)
     assert summary.ok == 30 and summary.failed == {"http_400": 10}
+    assert sorted(clock.waits) == [0.1] * 10 + [0.2] * 10 + [0.4] * 10  # each 400 retried 3 times
     assert summary.failures[0][0] % 4 == 1 and "uppercase" in summary.failures[0][1]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.app.calls.conftest import call, resolver  # noqa: F401 - fixtures
+from tests.app.calls.conftest import call, resolver, retry_clock  # noqa: F401 - fixtures
 from tests.app.journeys import runkit
 
 

@@ -47,6 +47,25 @@ def test_fixture_yields_a_running_sandbox(sandbox: Sandbox, sandbox_url: str) ->
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", sandbox_url)
 
 
+def test_reset_forgets_what_a_test_did(sandbox: Sandbox) -> None:
+    with httpx.Client(base_url=sandbox.base_url) as http:
+        sandbox.add_client("other", "other-secret")
+        sandbox.mask_values(["needle-value"])
+        sandbox.set_fault("echo", status=503)
+        token = http.post("/ims/token/v3", data={"grant_type": "client_credentials", "client_id": "other",
+                                                 "client_secret": "other-secret"}).json()["access_token"]
+        assert http.get("/echo/needle-value").status_code == 503
+        assert "needle-value" not in str(http.get("/_sandbox/requests").json())  # masked...
+        sandbox.reset()
+        assert sandbox.counters()["echo"] == 0 and sandbox.requests() == []
+        assert http.get("/echo/needle-value").status_code == 200  # no fault left
+        assert "needle-value" in str(http.get("/_sandbox/requests").json())  # ...no longer masked
+        assert sandbox.expire_tokens() == 0  # the token issued before is forgotten
+        refused = http.post("/ims/token/v3", data={"grant_type": "client_credentials", "client_id": "other",
+                                                   "client_secret": "other-secret"})
+        assert refused.status_code != 200 and token
+
+
 def test_start_and_stop_are_idempotent() -> None:
     box = Sandbox()
     box.start()
@@ -76,7 +95,8 @@ def test_base_url_before_start_is_an_error() -> None:
         _ = Sandbox().base_url
 
 
-def test_stop_is_fast_while_a_request_hangs(sandbox: Sandbox) -> None:
+def test_stop_is_fast_while_a_request_hangs() -> None:
+    sandbox = Sandbox().start()  # its own: this test stops it
     sandbox.set_fault("echo", hang=True)
     errors: list[BaseException] = []
 

@@ -1,19 +1,14 @@
-"""`action-studio expr`, run as a user would: a subprocess, exit codes, no tracebacks."""
+"""`action-studio expr` as `python -m app` runs it (in process, tests/helpers/cli.py): exit codes,
+output, no tracebacks."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[4]
+from tests.helpers.cli import Done, run_cli
 
 
-def expr(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    done = subprocess.run([sys.executable, "-m", "app", "expr", *args], capture_output=True, text=True, env=env,
-                          timeout=60, cwd=REPO)
+def expr(*args: str) -> Done:
+    done = run_cli("expr", *args)
     assert "Traceback" not in done.stderr, done.stderr
     return done
 

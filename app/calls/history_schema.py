@@ -1,0 +1,90 @@
+"""The history database's format: its tables, its version (`PRAGMA user_version`) and the migration.
+
+Format 2 adds a full-text index (SQLite FTS5, external content: the index holds no second copy of
+the text) kept in step with `calls` by triggers, and an index on `outcome`. A file of format 1
+(written before the version was recorded: user_version 0) is migrated in place, in one
+transaction, when it is opened; a file of a newer format is refused and left untouched.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from app.store_errors import StoreError
+
+FORMAT = 2
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS calls (
+        id INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        action TEXT NOT NULL,
+        source TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        status INTEGER,
+        duration_ms REAL NOT NULL,
+        method TEXT NOT NULL DEFAULT '',
+        url TEXT NOT NULL DEFAULT '',
+        error TEXT,
+        detail TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS calls_action ON calls(action, id)",
+    "CREATE TABLE IF NOT EXISTS parts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
+)
+# Format 2. The searched columns are the ones the LIKE search of format 1 read.
+_FORMAT_2 = (
+    "CREATE INDEX IF NOT EXISTS calls_outcome ON calls(outcome, id)",
+    """CREATE VIRTUAL TABLE IF NOT EXISTS calls_text USING fts5(
+        action, url, outcome, detail, content='calls', content_rowid='id')""",
+    """CREATE TRIGGER IF NOT EXISTS calls_text_add AFTER INSERT ON calls BEGIN
+        INSERT INTO calls_text(rowid, action, url, outcome, detail)
+        VALUES (new.id, new.action, new.url, new.outcome, new.detail);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS calls_text_remove AFTER DELETE ON calls BEGIN
+        INSERT INTO calls_text(calls_text, rowid, action, url, outcome, detail)
+        VALUES ('delete', old.id, old.action, old.url, old.outcome, old.detail);
+    END""",
+    "INSERT INTO calls_text(calls_text) VALUES ('rebuild')",  # the rows a format-1 file already holds
+)
+
+
+class HistoryError(StoreError):
+    """The history database cannot be used; the message names the file."""
+
+
+class NewerFormatError(HistoryError):
+    """The file was written by a newer version of the app: it is left as it is."""
+
+
+def format_of(db: sqlite3.Connection) -> int:
+    """The file's format: 1 for a file from before versions were recorded, 0 for an empty one."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version:
+        return version
+    return 1 if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'calls'").fetchone() else 0
+
+
+def prepare(db: sqlite3.Connection, path: Path) -> None:
+    """Create the tables of a new file or migrate an older one to FORMAT; refuse a newer one.
+
+    In one transaction (a migration killed midway leaves the file as it was), re-checked inside it
+    (two processes opening the same old file migrate it once).
+    """
+    if format_of(db) == FORMAT:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        found = format_of(db)
+        if found > FORMAT:
+            raise NewerFormatError(
+                f"{path}: this history was written by a newer version of Action Studio (format {found}; "
+                f"this version reads formats up to {FORMAT}); it was left as it is: open the workspace with "
+                "the newer version, or move the file away to start a new history")
+        if found < FORMAT:
+            for statement in (*_TABLES, *_FORMAT_2):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {FORMAT}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
