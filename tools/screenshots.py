@@ -11,7 +11,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 SIZE = (1400, 900)
 
@@ -189,7 +192,7 @@ def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], 
     window.panels.toggle_dock("history", False)
 
 
-def _finish(app: Any, window: Any, services: Any, tmp: Path) -> int:
+def _finish(app: Any, window: Any, services: Services, tmp: Path) -> int:
     from ui import workers
 
     window.pane.undo_stack.clear()

@@ -12,10 +12,11 @@ if "pydantic" in sys.modules and "PySide6" not in sys.modules:
     import app.model  # noqa: F401
 
 if TYPE_CHECKING:
+    from app.services import Services
     from ui.mainwindow import MainWindow
 
 
-def create_main_window(home: "Path | str", services: Any = None, sample: bool = False,
+def create_main_window(home: "Path | str", services: Optional[Services] = None, sample: bool = False,
                        settings_path: "Optional[Path | str]" = None) -> "MainWindow":
     """The main window on the workspace at `home` (Services built from it unless given).
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from app.model import EnvironmentSet, MASK, error_lines
 from pydantic import ValidationError
@@ -14,6 +14,9 @@ from PySide6.QtWidgets import (
 from ui import icons, message
 from ui.rowsmodel import RowsTableModel
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Variable", "Value", "Secret")
@@ -106,7 +109,7 @@ class EnvironmentsDialog(QDialog):
 
     saved = Signal()
 
-    def __init__(self, services: Any, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("environmentsDialog")
         self.setWindowTitle("Environments")

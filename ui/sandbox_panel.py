@@ -6,7 +6,7 @@ in-process, in-memory read, so it is cheap; the sandbox masks secrets before it 
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
 from ui import icons, message
 from ui.rowsmodel import RowsTableModel
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Time", "Method", "Path", "Status", "ms", "Endpoint")
@@ -96,7 +99,7 @@ class SandboxPanel(QDockWidget):
 
     stateChanged = Signal()
 
-    def __init__(self, services: Any, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
         super().__init__("Sandbox", parent)
         self.setObjectName("sandboxPanel")
         self.services = services

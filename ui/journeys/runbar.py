@@ -14,7 +14,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -34,6 +34,9 @@ from app.journeys.tracereader import RunInfo, list_runs
 from app.journeys.traces import TraceError
 from ui import ask
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 PRESETS = ("fast", "test-mode", "real-time")
 # While a run goes its threads (the runner's loop, the trace writer) compete with the UI thread for
@@ -66,18 +69,18 @@ class RunSpec:
         return out
 
 
-def _actions(services: Any, journey: Journey) -> dict[str, Any]:
+def _actions(services: Services, journey: Journey) -> dict[str, Any]:
     return {n: services.workspace.load(n) for n in journey.actions_used() if services.workspace.exists(n)}
 
 
-def real_hosts(services: Any, journey: Journey, spec: RunSpec) -> dict[str, list[str]]:
+def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str, list[str]]:
     """The real hosts this run would call (a worker's job: it builds every request once)."""
     plan = plan_calls(journey, _actions(services, journey), spec.parsed_targets(), services_resolvers(services),
                       services.auth)
     return plan.real_hosts()
 
 
-def execute(services: Any, journey: Journey, spec: RunSpec, cancel: threading.Event, relay: "ProgressRelay") -> RunResult:
+def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threading.Event, relay: "ProgressRelay") -> RunResult:
     """The run, on a worker thread. PlanError and friends say why it could not start."""
     options = RunOptions(spec.preset, spec.seed, targets=spec.parsed_targets(), arm_real_calls=spec.arm)
     with ProfileSource.open(spec.profiles, journey.entry) as source:
@@ -119,7 +122,7 @@ class RunBar(QWidget):
     runFinished = Signal(object)  # RunResult
     runOpened = Signal(object)  # the run file to show (a finished run, or a past run reopened)
 
-    def __init__(self, services: Any, journey: Journey, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, journey: Journey, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("journeyRunBar")
         self.services, self.journey = services, journey
