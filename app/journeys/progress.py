@@ -22,6 +22,7 @@ class RunProgress:
     elapsed_s: float
     final: bool = False
     limit: Optional[int] = None  # the most rows the run will take (test mode), if known
+    stopped: dict[str, dict[str, int]] = field(default_factory=dict)  # per last node, its profiles by outcome
 
     @property
     def rate(self) -> float:
@@ -31,7 +32,7 @@ class RunProgress:
     def to_dict(self) -> dict[str, Any]:
         return {"rowsRead": self.rows_read, "done": self.done, "outcomes": self.outcomes, "nodes": self.nodes,
                 "edges": [{"node": n, "port": p, "count": c} for (n, p), c in sorted(self.edges.items())],
-                "codes": self.codes, "elapsedS": round(self.elapsed_s, 3), "final": self.final}
+                "codes": self.codes, "stopped": self.stopped, "elapsedS": round(self.elapsed_s, 3), "final": self.final}
 
 
 Callback = Callable[[RunProgress], None]
@@ -50,6 +51,7 @@ class ProgressBoard:
     nodes: Counter[str] = field(default_factory=Counter)
     edges: Counter[tuple[str, str]] = field(default_factory=Counter)
     codes: dict[str, Counter[str]] = field(default_factory=dict)
+    stopped: dict[str, Counter[str]] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     _last: float = 0.0
 
@@ -60,15 +62,17 @@ class ProgressBoard:
         if code is not None:
             self.codes.setdefault(node, Counter())[code] += 1
 
-    def finished(self, outcome: str) -> None:
+    def finished(self, outcome: str, last_node: Optional[str] = None) -> None:
         self.done += 1
         self.outcomes[outcome] += 1
+        if last_node is not None:
+            self.stopped.setdefault(last_node, Counter())[outcome] += 1
         self.publish()
 
     def snapshot(self, final: bool = False) -> RunProgress:
         return RunProgress(self.rows_read, self.done, dict(self.outcomes), dict(self.nodes), dict(self.edges),
                            {k: dict(v) for k, v in self.codes.items()}, time.monotonic() - self.started, final,
-                           self.limit)
+                           self.limit, {k: dict(v) for k, v in self.stopped.items()})
 
     def publish(self, final: bool = False) -> None:
         if self.callback is None:

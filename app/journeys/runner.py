@@ -199,7 +199,7 @@ class JourneyRun:
 
     def _record(self, state: RunState, writer: TraceWriter, trace: ProfileTrace) -> None:
         writer.add(trace)
-        state.board.finished(trace.outcome)
+        state.board.finished(trace.outcome, trace.steps[-1].node if trace.steps else None)
 
 
 async def _watch(cancel: threading.Event, workers: Sequence["asyncio.Future[None]"], board: ProgressBoard) -> None:

@@ -122,6 +122,23 @@ class TraceReader:
         """Per node, how many profiles stopped there (their last step)."""
         return dict(self._all("SELECT last_node, COUNT(*) FROM profile WHERE last_node IS NOT NULL GROUP BY last_node"))
 
+    def stopped(self) -> dict[str, dict[str, int]]:
+        """Per node, the profiles that stopped there by outcome (the `stopped` of RunProgress)."""
+        out: dict[str, dict[str, int]] = {}
+        for node, outcome, n in self._all("SELECT last_node, outcome, COUNT(*) FROM profile WHERE last_node IS NOT NULL"
+                                          " GROUP BY last_node, outcome ORDER BY last_node, outcome"):
+            out.setdefault(node, {})[outcome] = n
+        return out
+
+    def latencies(self) -> dict[str, dict[str, float]]:
+        """Per action node, the p50 and p95 (nearest rank) of its attempts' network time in ms."""
+        rows = self._all(
+            "SELECT node, MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN ms END),"
+            " MAX(CASE WHEN rn = (n * 95 + 99) / 100 THEN ms END) FROM (SELECT node, network_ms AS ms,"
+            " ROW_NUMBER() OVER (PARTITION BY node ORDER BY network_ms) AS rn,"
+            " COUNT(*) OVER (PARTITION BY node) AS n FROM attempt) GROUP BY node ORDER BY node")
+        return {node: {"p50": round(p50, 2), "p95": round(p95, 2)} for node, p50, p95 in rows}
+
     def outcomes(self) -> dict[str, int]:
         """Profiles by outcome (finished, error, timedOut, discarded, rejected, cancelled)."""
         return dict(self._all("SELECT outcome, COUNT(*) FROM profile GROUP BY outcome ORDER BY outcome"))

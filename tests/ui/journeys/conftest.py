@@ -1,4 +1,5 @@
-"""The run bar, profile table and trace view on the sample workspace (its own embedded sandbox)."""
+"""The journey view's tests on the sample workspace: the runner's fixtures (sample services, a running
+sandbox) for the diagram, a RunView with its own embedded sandbox, and big profiles files."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,6 +8,8 @@ from typing import Any, Iterator
 import pytest
 
 from app.journeys.files import load_journey
+from tests.app.calls.conftest import resolver  # noqa: F401 - fixtures
+from tests.app.journeys.conftest import run_journey  # noqa: F401
 from ui.journeys.runview import RunView
 
 
