@@ -1,5 +1,6 @@
-"""`auth test` (in process, as `python -m app` runs it) against hostile real servers: a token endpoint redirecting to another
-host is reported (exit 3: the endpoint answered), not "ok" with that host's token; a hanging one ends at --timeout."""
+"""`auth test` (in process, as `python -m app` runs it) against hostile real servers: a token endpoint
+redirecting to another host is reported (exit 3: the endpoint answered), not "ok" with that host's
+token; a hanging one ends at --timeout."""
 from __future__ import annotations
 
 from tests.app.auth.test_cli import cli  # noqa: F401  (the fixture)

@@ -6,8 +6,6 @@ import sqlite3
 import threading
 from pathlib import Path
 
-import pytest
-
 from app.calls import example_values, send
 from app.calls.history import Filter, History, history_of
 from app.calls.record import CallResult
