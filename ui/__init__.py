@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 if "pydantic" in sys.modules and "PySide6" not in sys.modules:
     # shiboken's import hook calls inspect.getsource() on every module imported after PySide6,

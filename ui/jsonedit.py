@@ -12,8 +12,15 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
-    QAction, QColor, QKeySequence, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat,
-    QTextCursor, QTextFormat,
+    QAction,
+    QColor,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
 )
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QWidget
 

@@ -10,8 +10,17 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QSplitter,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ui import icons, message
@@ -81,8 +90,10 @@ class RequestLogModel(RowsTableModel):
 
 def describe(entry: dict[str, Any]) -> str:
     """One request as text: request line, headers (already masked by the sandbox), body."""
-    lines = [f"{entry.get('method', '')} {entry.get('path', '')}" + (f"?{entry['query']}" if entry.get("query") else ""),
-             f"→ {entry.get('status', '')} in {float(entry.get('duration_ms') or 0):.1f} ms · {entry.get('time', '')}", ""]
+    query = f"?{entry['query']}" if entry.get("query") else ""
+    took = f"{float(entry.get('duration_ms') or 0):.1f} ms"
+    lines = [f"{entry.get('method', '')} {entry.get('path', '')}{query}",
+             f"→ {entry.get('status', '')} in {took} · {entry.get('time', '')}", ""]
     headers = entry.get("headers") or {}
     items = headers.items() if isinstance(headers, dict) else headers
     lines += [f"{k}: {v}" for k, v in items]

@@ -4,7 +4,15 @@ from __future__ import annotations
 import pytest
 
 from app.masking import (
-    MASK, Masker, is_secret_header, is_secret_key, mask_all, mask_body, mask_value, masked_query, response_secrets,
+    MASK,
+    Masker,
+    is_secret_header,
+    is_secret_key,
+    mask_all,
+    mask_body,
+    mask_value,
+    masked_query,
+    response_secrets,
 )
 
 

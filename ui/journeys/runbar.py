@@ -19,9 +19,22 @@ from typing import TYPE_CHECKING, Any, Optional
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListWidget, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.journeys.actionplan import PlanError, plan_calls
 from app.journeys.model import Journey
@@ -80,7 +93,8 @@ def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str,
     return plan.real_hosts()
 
 
-def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threading.Event, relay: "ProgressRelay") -> RunResult:
+def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threading.Event,
+            relay: "ProgressRelay") -> RunResult:
     """The run, on a worker thread. PlanError and friends say why it could not start."""
     options = RunOptions(spec.preset, spec.seed, targets=spec.parsed_targets(), arm_real_calls=spec.arm)
     with ProfileSource.open(spec.profiles, journey.entry) as source:
@@ -316,7 +330,8 @@ class RunBar(QWidget):
                 self.preview_table.setItem(r, c, QTableWidgetItem(cells.get(name, "")))
         self.preview_table.resizeColumnsToContents()
         self.rejected.addItems([str(rejection) for rejection in data.rejected])
-        scanned = f"{data.scanned:,} row{'s' if data.scanned != 1 else ''} ({data.fmt})" + (" read so far" if data.more else "")
+        scanned = (f"{data.scanned:,} row{'s' if data.scanned != 1 else ''} ({data.fmt})"
+                   + (" read so far" if data.more else ""))
         self.rejected_label.setText(f"{len(data.rejected)} of the first {scanned} will be rejected" if data.rejected
                                     else f"No rejected row in the first {scanned}")
 

@@ -13,8 +13,18 @@ from typing import TYPE_CHECKING, Any, Optional
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.calls import CallResult, send
 from app.calls.history import history_of
@@ -196,8 +206,9 @@ class TraceView(QWidget):
         for attempt in step["attempts"]:
             kind = badge_kind(attempt["target"])
             status = attempt["status"] if attempt["status"] is not None else attempt["error"] or ""
+            outcome = f"{attempt['outcome'] or ''} {status}".strip()
             child = QTreeWidgetItem(item, [f"Attempt {attempt['number']} [{BADGES[kind][0]}]", "",
-                                           f"{attempt['networkMs']:.1f} ms", f"{attempt['outcome'] or ''} {status}".strip()])
+                                           f"{attempt['networkMs']:.1f} ms", outcome])
             child.setData(0, AttemptRole, {**attempt, "node": step["node"], "values": step["values"]})
             child.setForeground(0, QBrush(QColor(BADGES[kind][1]).lighter(150) if _dark() else QColor(BADGES[kind][1])))
         return item

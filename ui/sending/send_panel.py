@@ -9,8 +9,21 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-                               QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.calls import CallResult, SetupError, ValuesError, inputs
 from app.calls.batch import BatchSummary, format_of, read_batch, run_batch
@@ -293,7 +306,8 @@ class SendPanel(QWidget):
             return
         self._end_batch()
         self.progress.setRange(0, 1)
-        reason = str(exc) if isinstance(exc, (SetupError, OSError, UnicodeDecodeError)) else f"{type(exc).__name__}: {exc}"
+        expected = isinstance(exc, (SetupError, OSError, UnicodeDecodeError))
+        reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         self.summary.setText(f"Batch not sent: {reason}")
 
     def _end_batch(self) -> None:
