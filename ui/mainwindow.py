@@ -6,7 +6,8 @@ the pane is built, the first action is shown and `ready` is emitted.
 The window is a shell that composes parts, each owning its state, and wires them in
 `_connect_signals` (as qutebrowser composes its main window):
 
-- `current` (`ui.current.CurrentAction`): which action the pane edits, opening one, the unsaved-changes guard, the draft;
+- `current` (`ui.current.CurrentAction`): which action the pane edits, opening one, the unsaved-changes
+  guard, the draft;
 - `menus` (`ui.menus.Menus`): every QAction, the menu bar, Help;
 - `status` (`ui.statusbar.StatusArea`): keyring banner and status bar;
 - `panels` (`ui.panels.Panels`): environments, the sandbox / Send events / History docks, test requests;
@@ -24,7 +25,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from ui import ask, message, qtfixes  # noqa: F401  (qtfixes: PySide6 6.12 emit() refcount bug)
+from ui import ask, message
 from ui.actionedits import ActionEdits
 from ui.actionlist.view import ActionListWidget
 from ui.current import CurrentAction

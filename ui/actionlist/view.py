@@ -7,12 +7,30 @@ from typing import Iterator, Optional
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
 from ui import icons
-from ui.actionlist.model import AUTH, COLUMNS, DESCRIPTION, METHOD, MODIFIED, NAME, USED, ActionFilterProxy, ActionListModel
+from ui.actionlist.model import (
+    AUTH,
+    COLUMNS,
+    DESCRIPTION,
+    METHOD,
+    MODIFIED,
+    NAME,
+    USED,
+    ActionFilterProxy,
+    ActionListModel,
+)
 
 WIDTHS = {NAME: 150, DESCRIPTION: 160, USED: 56, METHOD: 56, AUTH: 62, MODIFIED: 126}
 
@@ -46,7 +64,8 @@ class ActionListWidget(QWidget):
         self.add_button = self._button("addActionButton", "add", "Add", "Add a new action (Ctrl+N)")
         self.duplicate_button = self._button("duplicateActionButton", "duplicate", "Duplicate",
                                              "Duplicate the selected action (Ctrl+D)")
-        self.delete_button = self._button("deleteActionButton", "delete", "Delete", "Delete the selected action (Delete)")
+        self.delete_button = self._button("deleteActionButton", "delete", "Delete",
+                                          "Delete the selected action (Delete)")
         self.add_button.clicked.connect(self.addRequested)
         self.duplicate_button.clicked.connect(self.duplicateRequested)
         self.delete_button.clicked.connect(self.deleteRequested)
@@ -181,8 +200,8 @@ class ActionListWidget(QWidget):
                 self._quiet = True
                 try:
                     index = self.proxy.index(row, NAME)
-                    self.table.selectionModel().setCurrentIndex(
-                        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                    flags = QItemSelectionModel.SelectionFlag
+                    self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
                     self.table.scrollTo(index)
                 finally:
                     self._quiet = False

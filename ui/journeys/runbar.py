@@ -14,14 +14,27 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListWidget, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.journeys.actionplan import PlanError, plan_calls
 from app.journeys.model import Journey
@@ -34,6 +47,9 @@ from app.journeys.tracereader import RunInfo, list_runs
 from app.journeys.traces import TraceError
 from ui import ask
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 PRESETS = ("fast", "test-mode", "real-time")
 # While a run goes its threads (the runner's loop, the trace writer) compete with the UI thread for
@@ -66,18 +82,19 @@ class RunSpec:
         return out
 
 
-def _actions(services: Any, journey: Journey) -> dict[str, Any]:
+def _actions(services: Services, journey: Journey) -> dict[str, Any]:
     return {n: services.workspace.load(n) for n in journey.actions_used() if services.workspace.exists(n)}
 
 
-def real_hosts(services: Any, journey: Journey, spec: RunSpec) -> dict[str, list[str]]:
+def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str, list[str]]:
     """The real hosts this run would call (a worker's job: it builds every request once)."""
     plan = plan_calls(journey, _actions(services, journey), spec.parsed_targets(), services_resolvers(services),
                       services.auth)
     return plan.real_hosts()
 
 
-def execute(services: Any, journey: Journey, spec: RunSpec, cancel: threading.Event, relay: "ProgressRelay") -> RunResult:
+def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threading.Event,
+            relay: "ProgressRelay") -> RunResult:
     """The run, on a worker thread. PlanError and friends say why it could not start."""
     options = RunOptions(spec.preset, spec.seed, targets=spec.parsed_targets(), arm_real_calls=spec.arm)
     with ProfileSource.open(spec.profiles, journey.entry) as source:
@@ -119,7 +136,7 @@ class RunBar(QWidget):
     runFinished = Signal(object)  # RunResult
     runOpened = Signal(object)  # the run file to show (a finished run, or a past run reopened)
 
-    def __init__(self, services: Any, journey: Journey, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, journey: Journey, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("journeyRunBar")
         self.services, self.journey = services, journey
@@ -313,7 +330,8 @@ class RunBar(QWidget):
                 self.preview_table.setItem(r, c, QTableWidgetItem(cells.get(name, "")))
         self.preview_table.resizeColumnsToContents()
         self.rejected.addItems([str(rejection) for rejection in data.rejected])
-        scanned = f"{data.scanned:,} row{'s' if data.scanned != 1 else ''} ({data.fmt})" + (" read so far" if data.more else "")
+        scanned = (f"{data.scanned:,} row{'s' if data.scanned != 1 else ''} ({data.fmt})"
+                   + (" read so far" if data.more else ""))
         self.rejected_label.setText(f"{len(data.rejected)} of the first {scanned} will be rejected" if data.rejected
                                     else f"No rejected row in the first {scanned}")
 

@@ -4,7 +4,7 @@ filterRequested(kind, key) goes to `profiles.filter_to` and which takes `runbar.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
@@ -14,9 +14,12 @@ from ui.journeys.profiles_view import ProfilesPane
 from ui.journeys.runbar import RunBar
 from ui.journeys.traceview import TraceView
 
+if TYPE_CHECKING:
+    from app.services import Services
+
 
 class RunView(QWidget):
-    def __init__(self, services: Any, journey: Journey, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, journey: Journey, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("journeyRunView")
         self.runbar = RunBar(services, journey, self)
