@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
 
     open_action("writeJourneyEvent")
     shot("01-list-and-pane")
-    from ui.journeyshots import journey_shots
+    from tools.journeyshots import journey_shots
 
     if dark:
         journey_shots(app, window, out, wait_until, settle, "-dark")

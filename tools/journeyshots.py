@@ -1,4 +1,4 @@
-"""The journey view's screenshots (called by ui.screenshots): the diagram with a run's counts, a
+"""The journey view's screenshots (called by tools.screenshots): the diagram with a run's counts, a
 profile's trace, the editor with a refused mapping."""
 from __future__ import annotations
 
