@@ -15,8 +15,18 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QScrollArea,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.journeys.completions import completions
 from app.journeys.editing import add_node, build, field_findings, remove_node, snapshot
@@ -175,7 +185,8 @@ class JourneyEditor(QWidget):
         self.nodes.blockSignals(True)
         self.nodes.clear()
         for node in self.data.get("nodes", []):
-            item = QListWidgetItem(f"{node.get('id')} — {node.get('type')}" + (f" · {node['label']}" if node.get("label") else ""))
+            label = f" · {node['label']}" if node.get("label") else ""
+            item = QListWidgetItem(f"{node.get('id')} — {node.get('type')}{label}")
             item.setData(Qt.ItemDataRole.UserRole, node.get("id"))
             self.nodes.addItem(item)
         self.nodes.blockSignals(False)
@@ -217,7 +228,8 @@ class JourneyEditor(QWidget):
         if self.form is not None:
             for field, box in self.form.boxes.items():
                 for finding in box.errors:
-                    out.append(f"{self.form.node_id}, {field}, line {finding.line}, column {finding.column}: {finding.message}")
+                    where = f"{self.form.node_id}, {field}, line {finding.line}, column {finding.column}"
+                    out.append(f"{where}: {finding.message}")
         out += build(self.data)[1]
         return out
 

@@ -119,7 +119,8 @@ class NodeForm(QWidget):
                 continue
             key = next((k for k in mapping if k == item.key or k.lower() == item.label.lower()), item.key)
             field = f"mapping[{key}]"
-            expr = ExprBox(mapping.get(key, ""), self.edits.check(self.node_id, field), self.edits.words(self.node_id), box)
+            expr = ExprBox(mapping.get(key, ""), self.edits.check(self.node_id, field),
+                           self.edits.words(self.node_id), box)
             expr.setObjectName(f"journeyMapping_{item.key}")
             expr.setPlaceholderText("optional" if item.optional else "required: an expression")
             expr.setAccessibleName(f"{item.label or item.key} ({item.type})")
@@ -130,7 +131,8 @@ class NodeForm(QWidget):
             column.setContentsMargins(0, 0, 0, 0)
             column.addWidget(expr)
             column.addWidget(expr.problem)
-            caption = QLabel(f"{item.label or item.key}\n{item.key} · {item.type}" + ("" if item.optional else " · required"), box)
+            needed = "" if item.optional else " · required"
+            caption = QLabel(f"{item.label or item.key}\n{item.key} · {item.type}{needed}", box)
             caption.setBuddy(expr)
             form.addRow(caption, holder)
         return box
