@@ -23,7 +23,16 @@ from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui import ask, message
 from ui.actionedits import ActionEdits
@@ -46,7 +55,7 @@ if TYPE_CHECKING:
     from ui.workspacesync import WorkspaceSync
 
 
-JOURNEY_LIST_WIDTH = 220
+JOURNEY_LIST_WIDTH = 200
 
 
 class MainWindow(QMainWindow):
@@ -97,6 +106,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([560, 840])
         self.splitter.setChildrenCollapsible(False)
+        self._policies: dict[QWidget, QSizePolicy] = {}
+        self.right.currentChanged.connect(lambda _i: self._size_by_current(self.right))
 
         self.writes = WorkspaceWrites(self)
         self.current = CurrentAction(self.list, self.undo_stack, self)
@@ -137,6 +148,8 @@ class MainWindow(QMainWindow):
         m.find_act.triggered.connect(self.show_actions)
         QShortcut(QKeySequence("Ctrl+J"), self, self.show_journeys)
         self.left.currentChanged.connect(self._left_changed)
+        self._size_by_current(self.left)
+        self._size_by_current(self.right)
         self.list.addRequested.connect(edits.add_action)
         self.list.duplicateRequested.connect(edits.duplicate_action)
         self.list.deleteRequested.connect(edits.delete_action)
@@ -212,10 +225,22 @@ class MainWindow(QMainWindow):
     def show_actions(self) -> None:
         self.left.setCurrentWidget(self.list)
 
+    def _size_by_current(self, stack: "QStackedWidget | QTabWidget") -> None:
+        """Only the shown page of a stack counts for its minimum size: the action table and pane
+        do not widen the window while the journey view is shown, nor the journey view the pane."""
+        current = stack.currentWidget()
+        for i in range(stack.count()):
+            page = stack.widget(i)
+            original = self._policies.setdefault(page, page.sizePolicy())
+            page.setSizePolicy(original if page is current else QSizePolicy(QSizePolicy.Policy.Ignored,
+                                                                            QSizePolicy.Policy.Ignored))
+
     def _left_changed(self, index: int) -> None:
         # The journey list needs less room than the action table; the journey view needs more.
+        self._size_by_current(self.left)
         sizes, total = self.splitter.sizes(), sum(self.splitter.sizes())
         if index == 1:
+            self.status.clear_message()  # the action pane's news (an unsaved problem) is not about journeys
             self._actions_width = sizes[0]
             self.splitter.setSizes([JOURNEY_LIST_WIDTH, max(total - JOURNEY_LIST_WIDTH, 0)])
             self.right.setCurrentWidget(self.journeys.page)

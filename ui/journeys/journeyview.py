@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ from ui.workers import run_in_background
 
 # The diagram names a status count "code"; the profile table's filter calls it "status".
 FILTER_KINDS = {"code": "status"}
+DIAGRAM_SHARE = 40  # percent of the view's height the diagram starts with (the rest: the Run / Edit tabs)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class JourneyView(QWidget):
         self.path: Optional[Path] = None
         self.run_view: Optional[RunView] = None
         self._asked: Optional[Path] = None
+        self._split_sized = False
         self.title = QLabel(self)
         self.title.setObjectName("journeyTitle")
         self.title.setWordWrap(True)
@@ -112,17 +114,36 @@ class JourneyView(QWidget):
         top.addWidget(self.diagram)
         top.addWidget(side)
         top.setStretchFactor(0, 1)
-        top.setSizes([760, 300])
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        top.setSizes([840, 220])
+        # The diagram gets a good share of the height (its text readable once zoomed to fit); the
+        # run side below has its own splitter between the run bar and the results.
+        split = self.split = QSplitter(Qt.Orientation.Vertical, self)
         split.setObjectName("journeySplitter")
         split.addWidget(top)
         split.addWidget(self.tabs)
-        split.setSizes([330, 570])
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([DIAGRAM_SHARE, 100 - DIAGRAM_SHARE])
         split.setChildrenCollapsible(False)
+        self.diagram.setMinimumHeight(120)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(split, 1)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._split_sized:
+            QTimer.singleShot(0, self, self._first_split)
+
+    def _first_split(self) -> None:
+        """Once laid out, the diagram starts with DIAGRAM_SHARE of the height."""
+        total = sum(self.split.sizes())
+        if self._split_sized or total <= 0:
+            return
+        self._split_sized = True
+        diagram = total * DIAGRAM_SHARE // 100
+        self.split.setSizes([diagram, total - diagram])
 
     # -- opening ---------------------------------------------------------------------------------
     def open(self, path: Path) -> None:
@@ -158,9 +179,6 @@ class JourneyView(QWidget):
             old.deleteLater()
         view = self.run_view = RunView(self.services, journey, self.run_page)
         self.run_page.layout().addWidget(view)
-        table_and_trace = view.findChild(QSplitter)
-        if table_and_trace is not None:
-            table_and_trace.setSizes([420, 680])  # the trace holds the request and response
         bar = view.runbar
         bar.runStarted.connect(self._run_started)
         bar.progressed.connect(self.diagram.set_counts)
