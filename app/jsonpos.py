@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public in CPython, not in typeshed
 from typing import Iterator, Optional, Sequence, Union
 
 Path = Union[str, Sequence[Union[str, int]]]
@@ -78,6 +78,7 @@ def _step_into_object(text: str, i: int, rest: Rest) -> Step:
 
 
 def _step_into_array(text: str, i: int, rest: Rest) -> Step:
+    tail: Rest
     if isinstance(rest, list):
         if not isinstance(rest[0], int):
             return None

@@ -1,8 +1,10 @@
 """What counts as a secret and how it is hidden: the one secret-name rule and the maskers.
 
 Everything shown to a person (auth test results, the sandbox's request log and echo, cURL,
-history) decides "is this a secret?" with `is_secret_key` / `is_secret_header` and hides with
-the same `********`, so a name masked in one place is masked in every place.
+history, journey traces) decides "is this a secret?" with `is_secret_key` / `is_secret_header`
+and hides with the same `********`, so a name masked in one place is masked in every place.
+Known secret values are hidden by `mask_all` (one text) or a `Masker` (values registered as a
+call or a run goes).
 """
 from __future__ import annotations
 
@@ -86,27 +88,99 @@ def response_secrets(body: str) -> set[str]:
     return found
 
 
-class ValueMasker:
-    """Known secret values, registered while a process runs, masked wherever they appear.
+def credential_part(value: str) -> str:
+    """For 'Basic abc' or 'Bearer abc' the secret is 'abc' (so the display keeps the scheme)."""
+    scheme, sep, rest = value.partition(" ")
+    if sep and rest and scheme.lower() in ("basic", "bearer", "token", "digest"):
+        return rest
+    return value
 
-    Thread-safe: callers register from worker threads while a server thread reads the log.
+
+def mask_value(value: str, sensitive: Iterable[str], secret: bool = False) -> str:
+    """A header or parameter value as a person may see it: every known secret in it masked; a value
+    that is itself a secret (`secret`) is hidden whole even when too short for `mask_all`, but for
+    its auth scheme (`Bearer ********`)."""
+    shown = mask_all(value, sensitive)
+    if secret and value and MASK not in shown:
+        return value[: len(value) - len(credential_part(value))] + MASK
+    return shown
+
+
+class Masker:
+    """Known secret values, and the names of headers that carry one, masked wherever they appear.
+
+    The one masker of recorded calls, journey traces and the sandbox's request log. A value
+    registered as "Scheme secret" (`Bearer abc...`) masks the secret alone too. Thread-safe:
+    callers register from worker threads while a server or writer thread reads.
     """
 
-    def __init__(self) -> None:
-        self._values: frozenset[str] = frozenset()
+    def __init__(self, secrets: Iterable[str] = (), header_names: Iterable[str] = ()) -> None:
+        self._known: frozenset[str] = frozenset()
+        self._ordered: tuple[str, ...] = ()  # longest first, so a secret holding another is masked whole
+        self._header_names: frozenset[str] = frozenset(h.lower() for h in header_names)
+        self._memo: dict[tuple[str, str], str] = {}
+        self._texts: dict[str, str] = {}
         self._lock = threading.Lock()
+        self.version = 0  # changes whenever what is masked changes: a text masked before may show a secret now
+        self.add(secrets)
 
     def add(self, values: Iterable[str]) -> None:
-        fresh = {v for v in values if v and len(v) >= _MIN_SECRET}
+        fresh: set[str] = set()
+        for value in values:
+            if value and len(value) >= _MIN_SECRET:
+                fresh.add(value)
+                scheme, _, rest = value.partition(" ")
+                if rest and scheme.isalpha() and len(rest) >= _MIN_SECRET:
+                    fresh.add(rest)
         with self._lock:
-            if not fresh <= self._values:
-                self._values = self._values | fresh
+            if not fresh <= self._known:
+                self._known = self._known | fresh
+                self._ordered = tuple(sorted(self._known, key=len, reverse=True))
+                self._memo, self._texts = {}, {}
+                self.version += 1
+
+    def add_header_names(self, names: Iterable[str]) -> None:
+        """Mask these headers whole too (an auth's own header, whatever its name)."""
+        with self._lock:
+            self._header_names = self._header_names | {n.lower() for n in names}
+            self._memo = {}
+            self.version += 1
 
     def __bool__(self) -> bool:
-        return bool(self._values)
+        return bool(self._known)
 
     def text(self, text: str) -> str:
-        return mask_all(text, self._values) if self._values else text
+        for secret in self._ordered:
+            if secret in text:
+                text = text.replace(secret, MASK)
+        return text
+
+    def repeated(self, text: str) -> str:
+        """`text` masked, remembered: for the texts every call of a run repeats (its URL)."""
+        texts = self._texts
+        shown = texts.get(text)
+        if shown is None:
+            shown = self.text(text)
+            if len(texts) > 256:
+                texts.clear()
+            texts[text] = shown
+        return shown
+
+    def header(self, name: str, value: str) -> str:
+        """The value of a secret-named header (or one registered with `add_header_names`) masked
+        whole, any other with the known secrets masked."""
+        memo, key = self._memo, (name, value)
+        shown = memo.get(key)
+        if shown is None:
+            secret = name.lower() in self._header_names or is_secret_header(name)
+            shown = MASK if secret else self.text(value)
+            if len(memo) > 4096:  # bounded: dates and lengths vary per response
+                memo.clear()
+            memo[key] = shown
+        return shown
+
+    def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(k, self.header(k, v)) for k, v in headers]
 
 
 # -- recorded HTTP requests (the sandbox's log and echo) --------------------------------------

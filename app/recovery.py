@@ -94,7 +94,7 @@ def rename_in_journeys(journeys: Path, old: str, new: str) -> list[str]:
         except (OSError, ValueError):
             continue  # unreadable journeys are reported (and set aside) when read
         nodes = data.get("nodes") if isinstance(data, dict) else None
-        hits = [n for n in nodes or [] if isinstance(n, dict) and n.get("action") == old] if isinstance(nodes, list) else []
+        hits = [n for n in nodes if isinstance(n, dict) and n.get("action") == old] if isinstance(nodes, list) else []
         for node in hits:
             node["action"] = new
         if hits:

@@ -6,12 +6,9 @@ import threading
 from typing import Callable, Iterable, Mapping, Optional
 
 from app.masking import mask_all
-from app.model.base import SecretRef, Value
+from app.model.base import PLACEHOLDER, SecretRef, Value
 from app.model.environment import Environment
 from app.secrets import SecretStore
-
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
-
 
 # Where a resolved text must stay on one line: a CR/LF there would end a header or break a URL.
 _ONE_LINE = ("header ", "query parameter ", "the URL", "the token endpoint URL", "the dynamic path", "the API key ")
@@ -78,7 +75,7 @@ class Resolver:
 
     def text(self, text: str, where: str = "") -> str:
         """Replace every {{name}}; all missing names are reported at once."""
-        values = {name: self.variable(name) for name in set(_PLACEHOLDER.findall(text))}
+        values = {name: self.variable(name) for name in set(PLACEHOLDER.findall(text))}
         missing = sorted(name for name, value in values.items() if value is None)
         if missing:
             raise MissingVariable(missing, where, self.env.name if self.env is not None else None)
@@ -88,7 +85,7 @@ class Resolver:
                 if problem:
                     raise UnsafeValue(f"{where}: the variable {{{{{name}}}}} holds {problem}, which cannot be "
                                       "sent there; check its value (environment or --var)")
-        resolved = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or "", text)
+        resolved = PLACEHOLDER.sub(lambda m: values[m.group(1)] or "", text)
         if where.startswith(_ONE_LINE) and control_problem(resolved):
             raise UnsafeValue(f"{where} holds {control_problem(resolved)}, which cannot be sent there")
         return resolved

@@ -12,7 +12,8 @@ import threading
 import uuid
 from typing import Any, Optional
 
-from app.model.base import MASK, SecretRef, Value
+from app.masking import MASK
+from app.model.base import SecretRef, Value
 
 SERVICE = "action-studio"
 CHOICE_VAR = "ACTION_STUDIO_SECRETS"

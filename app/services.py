@@ -3,14 +3,25 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Protocol
 
 from app.model import EnvironmentSet
 from app.resolve import Resolver
 from app.secrets import SecretStore
 from app.store import Workspace
 
+if TYPE_CHECKING:  # imported when first used: opening a workspace loads neither httpx nor uvicorn
+    from app.auth import AuthEngine
+    from app.net import NetConfig
+    from app.sandbox import Sandbox
+
 SANDBOX_URL_VAR = "sandbox.url"
+
+
+class ValueMasking(Protocol):
+    """What takes the secrets the resolvers reveal (an in-process sandbox's request log)."""
+
+    def mask_values(self, values: Iterable[str]) -> None: ...
 
 
 class Services:
@@ -20,13 +31,13 @@ class Services:
         self.workspace = workspace
         self.secrets = secrets or SecretStore(namespace=_namespace(workspace.home))
         self._envs: Optional[EnvironmentSet] = None
-        self._auth: Any = None
-        self._sandbox: Any = None
+        self._auth: Optional[AuthEngine] = None
+        self._sandbox: Optional[Sandbox] = None
         self._lock = threading.Lock()
         # Every secret a resolver of these services revealed, and the in-process sandboxes that mask
         # them in their request logs (a secret may travel under an innocent name: ?code=, ?auth=).
         self._revealed: set[str] = set()
-        self._masking: list[Any] = []
+        self._masking: list[ValueMasking] = []
         self._secrets_lock = threading.Lock()
 
     @classmethod
@@ -48,7 +59,8 @@ class Services:
         envs = self.environments()
         env = envs.by_name(env_name) if env_name else envs.current()
         if env_name and env is None:
-            raise ValueError(f"no environment named {env_name!r}; known: {', '.join(e.name for e in envs.environments) or 'none'}")
+            known = ", ".join(e.name for e in envs.environments) or "none"
+            raise ValueError(f"no environment named {env_name!r}; known: {known}")
         return Resolver(self.secrets, env, overrides, dynamic={SANDBOX_URL_VAR: self.sandbox_url},
                         on_secret=self._revealed_secret)
 
@@ -59,7 +71,7 @@ class Services:
         for sandbox in sandboxes:
             sandbox.mask_values((value,))
 
-    def share_secrets_with(self, sandbox: Any) -> None:
+    def share_secrets_with(self, sandbox: ValueMasking) -> None:
         """Have this in-process sandbox mask, in its request log, every secret these services'
         resolvers revealed or will reveal, whatever the parameter's name."""
         with self._secrets_lock:
@@ -69,7 +81,7 @@ class Services:
 
     # -- auth and the network ----------------------------------------------------------------
     @property
-    def auth(self) -> Any:
+    def auth(self) -> "AuthEngine":
         """The shared AuthEngine (one token cache for every action and run), with `net()`."""
         with self._lock:
             if self._auth is None:
@@ -78,7 +90,7 @@ class Services:
                 self._auth = AuthEngine(self.secrets, net=self.net())
             return self._auth
 
-    def net(self) -> Any:
+    def net(self) -> "NetConfig":
         """The workspace's network settings (app.net.NetConfig from settings.json: response caps).
         A settings.json that cannot be read gives the defaults: calls must not fail for it (the CLI
         reports that file, as for the history)."""
@@ -104,7 +116,7 @@ class Services:
             return str(self._sandbox.base_url)
 
     @property
-    def sandbox(self) -> Any:
+    def sandbox(self) -> "Optional[Sandbox]":
         """The running sandbox, or None."""
         return self._sandbox
 

@@ -50,6 +50,18 @@ class ActionSummary:
     url: str
 
 
+def summary_of(action: Action) -> ActionSummary:
+    """The list's row of an action (the one place it is made: the store's index and the window's edits)."""
+    return ActionSummary(
+        name=action.name,
+        description=action.description,
+        method=action.endpoint.method,
+        auth=action.auth.type,
+        modified=action.modified.isoformat(),
+        url=action.endpoint.url,
+    )
+
+
 @dataclass
 class Workspace(ActionWrites):
     home: Path
@@ -118,7 +130,7 @@ class Workspace(ActionWrites):
     def _remember(self, *actions: Action) -> None:
         with self._lock:
             if self._summaries is not None:
-                self._summaries.update((a.name, _summary_of(a)) for a in actions)
+                self._summaries.update((a.name, summary_of(a)) for a in actions)
 
     def _forget(self, name: str) -> None:
         with self._lock:
@@ -183,7 +195,7 @@ class Workspace(ActionWrites):
                 action = self._read_action_file(Path(entry.path))
                 if action is None:
                     continue
-                summary = _summary_of(action)
+                summary = summary_of(action)
             fresh[entry.name] = [key, summary.__dict__]
             out[summary.name] = summary
         if fresh != index:
@@ -356,17 +368,6 @@ def move_to_broken(home: Path, *paths: Path) -> Path:
 def _stamp_of(data: bytes) -> str:
     # A content hash, not mtime: two writes within the file system's clock tick must differ.
     return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def _summary_of(action: Action) -> ActionSummary:
-    return ActionSummary(
-        name=action.name,
-        description=action.description,
-        method=action.endpoint.method,
-        auth=action.auth.type,
-        modified=action.modified.isoformat(),
-        url=action.endpoint.url,
-    )
 
 
 def _validation_reason(exc: ValidationError) -> str:

@@ -6,7 +6,8 @@ for both, so two processes never both take a name or overwrite each other's chan
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Optional
 
 from app import atomic, recovery
 from app.model import Action
@@ -26,10 +27,21 @@ UNCHECKED: Any = _Unchecked()
 
 
 class ActionWrites:
-    # Provided by Workspace: home, journeys_dir, locked(), action_path(), stamp(), load(),
-    # used_in(), refresh(), _disk_name(), _disk_names(), _remember(), _forget().
-    home: Any
-    journeys_dir: Any
+    if TYPE_CHECKING:  # what the writes use of app.store.Workspace, which defines them
+        home: Path
+
+        @property
+        def journeys_dir(self) -> Path: ...
+        def locked(self) -> ContextManager[None]: ...
+        def action_path(self, name: str) -> Path: ...
+        def stamp(self, name: str) -> Optional[str]: ...
+        def load(self, name: str) -> Action: ...
+        def used_in(self) -> dict[str, list[str]]: ...
+        def refresh(self) -> None: ...
+        def _disk_name(self, name: str) -> Optional[str]: ...
+        def _disk_names(self) -> set[str]: ...
+        def _remember(self, *actions: Action) -> None: ...
+        def _forget(self, name: str) -> None: ...
 
     def save(self, action: Action, previous_name: Optional[str] = None, *, expected: Any = UNCHECKED) -> Action:
         """Write an action atomically, under the workspace lock.
@@ -107,7 +119,9 @@ class ActionWrites:
         with self.locked():
             existing = self._disk_names()
             taken = set(existing)
-            named, clashes, twice = [], [], []
+            named: list[Action] = []
+            clashes: list[str] = []
+            twice: list[str] = []
             for action in actions:
                 name = _free_name(action.name, taken) if rename else action.name
                 if name.lower() in taken:

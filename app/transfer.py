@@ -9,9 +9,9 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from app.masking import is_secret_key
 from app.model import MASK, Action, CustomAuth, SecretRef, error_lines, parse_json
-from app.model.auth import is_secret_key
-from app.model.base import placeholders
+from app.model.base import only_placeholder
 from app.secrets import SecretStore
 from app.store import Workspace
 
@@ -94,11 +94,11 @@ def import_items(workspace: Workspace, store: SecretStore, items: list[Imported]
     except BaseException:
         _take_back(store, items, prepared)
         raise
-    return [Saved(a, i.action.name, i.missing_secrets) for a, i in zip(saved, items)]
+    return [Saved(a, i.action.name, i.missing_secrets) for a, i in zip(saved, items, strict=True)]
 
 
 def _take_back(store: SecretStore, items: list[Imported], prepared: list[Action]) -> None:
-    for item, action in zip(items, prepared):
+    for item, action in zip(items, prepared, strict=False):  # prepared stops where the import failed
         kept = {ref.secret for ref in item.action.secret_refs()}
         for ref in action.secret_refs():
             if ref.secret not in kept:
@@ -116,7 +116,8 @@ def _items(data: Any, where: str) -> list[Any]:
             raise ImportProblem(f"{where}: 'actions' must be a list")
         return data["actions"]
     if isinstance(data, dict) and data.get("type") == "customAuthorization":
-        raise ImportProblem(f"{where}: this is an authentication document, not an action; import it into an action's authentication")
+        raise ImportProblem(f"{where}: this is an authentication document, not an action; "
+                            "import it into an action's authentication")
     if isinstance(data, dict):
         return [data]
     raise ImportProblem(f"{where}: expected an action, a list of actions or an export bundle")
@@ -186,7 +187,7 @@ def _secure_map(values: dict[str, Any], store: SecretStore, hint: str) -> dict[s
 
 def _is_literal(value: str) -> bool:
     """A non-empty value that is not just a {{variable}} (those resolve from the environment)."""
-    return bool(value) and value != MASK and not (placeholders(value) and value.strip().startswith("{{") and value.strip().endswith("}}"))
+    return bool(value) and value != MASK and not only_placeholder(value)
 
 
 def missing_secrets(action: Action, store: SecretStore) -> list[str]:

@@ -70,7 +70,8 @@ def put_back(data: dict[str, Any], extras: Extras, original: Any) -> dict[str, A
     """The data to write with the unknown fields of `original` restored where their place still
     exists (a list whose length changed is skipped: its items may have moved)."""
     for path, value in extras:
-        node, before = data, original
+        node: Any = data
+        before = original
         for part in path[:-1]:
             if isinstance(node, list) and (not isinstance(before, list) or len(node) != len(before)):
                 node = None

@@ -46,7 +46,8 @@ class WorkspaceLock:
                 self._file.acquire()
             except Timeout:
                 raise BusyError(f"the workspace {self.home} is busy: another Action Studio process has held its "
-                                f"lock ({LOCK_NAME}) for more than {self.timeout:g} s; try again when it is done") from None
+                                f"lock ({LOCK_NAME}) for more than {self.timeout:g} s; "
+                                "try again when it is done") from None
             except OSError as exc:
                 raise StoreError(f"cannot lock the workspace {self.home} ({exc.strerror or exc}); "
                                  "is the folder writable?") from None

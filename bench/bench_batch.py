@@ -7,8 +7,8 @@ requests rendered, retries logic, masking, recording to a history database, buff
   - httpx with its default transport (httpcore),
 and compares each with a plain aiohttp loop making the same calls (same URL, headers and bodies,
 same concurrency) in the same run, on the same event loop as the bulk path (uvloop where installed;
-also reported on asyncio's default loop, the plain loop of issue 6). Target: the bulk path at >= 0.5 of the aiohttp loop, with the
-token fetched once (checked through the sandbox's counters).
+also reported on asyncio's default loop, the plain loop of issue 6). Target: the bulk path at >= 0.5
+of the aiohttp loop, with the token fetched once (checked through the sandbox's counters).
 
     python bench/bench_batch.py [--events 10000] [--concurrency 16] [--rounds 3] [--check]
 """

@@ -29,7 +29,8 @@ def contexts(n: int) -> list[Context]:
     rng = random.Random(1)
     now = datetime(2024, 3, 10, tzinfo=timezone.utc)
     return [Context(events={"purchase": {"value": rng.randint(1, 300), "customerId": f"c-{i}",
-                                         "items": [{"sku": "A", "price": 10}, {"sku": "B", "price": rng.randint(1, 60)}]}},
+                                         "items": [{"sku": "A", "price": 10},
+                                                   {"sku": "B", "price": rng.randint(1, 60)}]}},
                     profile={"loyalty.tier": rng.choice(["gold", "banned", "silver"])},
                     actions={"writeJourneyEvent": {"jo_status_code": "http_200"}}, now=now, tz="Europe/Paris", rng=rng)
             for i in range(n)]

@@ -58,7 +58,8 @@ def workspace(tmp: Path) -> tuple[Path, Services]:
     return home, Services.open(home, secrets)
 
 
-def plain_requests(services: Services, resolver: Any, journey: Any, profiles: Path) -> list[tuple[str, str, dict, bytes]]:
+def plain_requests(services: Services, resolver: Any, journey: Any,
+                   profiles: Path) -> list[tuple[str, str, dict[str, str], bytes]]:
     """The calls the sample journey makes for these profiles, as a plain loop would send them."""
     write, vip = (services.workspace.load(n) for n in ("writeJourneyEvent", "airshipCustomEvent"))
     out = []
@@ -183,7 +184,8 @@ def report(speed: dict[str, Any], mem: Any, args: argparse.Namespace) -> int:
     best_runner, best_plain = max(speed["runner"]), max(speed["plain"])
     ratio = best_runner / best_plain
     print(f"{args.profiles} profiles through sampleJourney ({speed['calls']} calls), concurrency {args.concurrency}, "
-          f"sandbox in a separate process, best of {args.rounds}; event loop: {'uvloop' if loop_factory() else 'asyncio'}")
+          f"sandbox in a separate process, best of {args.rounds}; "
+          f"event loop: {'uvloop' if loop_factory() else 'asyncio'}")
     print(f"  runner (traced)  {best_runner:8.0f} calls/s  (rounds: {', '.join(f'{r:.0f}' for r in speed['runner'])})")
     print(f"  aiohttp loop     {best_plain:8.0f} calls/s  (rounds: {', '.join(f'{r:.0f}' for r in speed['plain'])})")
     print(f"  ratio {ratio:.2f} ({'meets' if ratio >= TARGET_RATIO else 'BELOW'} the {TARGET_RATIO} target); "

@@ -10,8 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from common import (PY, copy_sample, generate_workspace, median_ready_seconds, median_seconds, precompile,
-                    python_env)
+from common import PY, copy_sample, generate_workspace, median_ready_seconds, median_seconds, precompile, python_env
 
 RUNS = 7
 BARE = (
@@ -43,7 +42,7 @@ def main() -> None:
         small = median_ready_seconds(app + [str(sample)], RUNS, env)
         large = median_ready_seconds(app + [str(big)], RUNS, env)
         whole = median_seconds(app + [str(sample)], 3, env)
-    print("process start -> window shown (median of %d)" % RUNS)
+    print(f"process start -> window shown (median of {RUNS})")
     print(f"bare PySide6 window        {bare * 1000:7.0f} ms")
     print(f"sample workspace (3)       {small * 1000:7.0f} ms   ratio {small / bare:.2f}")
     print(f"10,000 actions             {large * 1000:7.0f} ms   ratio {large / bare:.2f}")

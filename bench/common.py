@@ -32,7 +32,8 @@ def median_ready_seconds(cmd: list[str], runs: int, env: dict[str, str] | None =
     for _ in range(runs):
         start = time.time()
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-        stamp = next((line.split()[1] for line in done.stdout.splitlines() if line.startswith("ACTION_STUDIO_READY ")), None)
+        stamp = next((line.split()[1] for line in done.stdout.splitlines()
+                      if line.startswith("ACTION_STUDIO_READY ")), None)
         if done.returncode != 0 or stamp is None:
             raise SystemExit(f"{' '.join(cmd)} did not report ready:\n{done.stdout}\n{done.stderr}")
         times.append(float(stamp) - start)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 if "pydantic" in sys.modules and "PySide6" not in sys.modules:
     # shiboken's import hook calls inspect.getsource() on every module imported after PySide6,
@@ -11,13 +11,12 @@ if "pydantic" in sys.modules and "PySide6" not in sys.modules:
     # (ImportError: cannot import name 'import_string'). Finish importing pydantic first.
     import app.model  # noqa: F401
 
-import ui.qtfixes  # noqa: E402,F401  (PySide6 6.12.0 signal-emit refcount bug; see the module)
-
 if TYPE_CHECKING:
+    from app.services import Services
     from ui.mainwindow import MainWindow
 
 
-def create_main_window(home: "Path | str", services: Any = None, sample: bool = False,
+def create_main_window(home: "Path | str", services: Optional[Services] = None, sample: bool = False,
                        settings_path: "Optional[Path | str]" = None) -> "MainWindow":
     """The main window on the workspace at `home` (Services built from it unless given).
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGridLayout, QLabel, QP
 from ui import icons
 
 
-
 @dataclass(frozen=True)
 class Conflict:
     """name: the stored name the save was checked against; kind: "changed" or "deleted"."""

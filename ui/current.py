@@ -181,7 +181,7 @@ class CurrentAction(QObject):
     # -- rows ---------------------------------------------------------------------------------
     def list_row(self, action: "Action") -> None:
         """Add (or update) an action's row; the row of the action being edited stays selected."""
-        from ui.actionlist.ops import summary_of
+        from app.store import summary_of
 
         with self.list.quiet():
             self.list.model.upsert(summary_of(action))
@@ -197,7 +197,7 @@ class CurrentAction(QObject):
 
     def open_draft(self, action: "Action") -> None:
         """Show a new action in the list and the pane; nothing is written until it is saved."""
-        from ui.actionlist.ops import summary_of
+        from app.store import summary_of
 
         assert self.pane is not None
         self.cancel_open()
@@ -212,7 +212,7 @@ class CurrentAction(QObject):
 
     def rename_draft(self, name: str) -> None:
         """Move the draft's row to another name (its own was taken on disk meanwhile)."""
-        from ui.actionlist.ops import summary_of
+        from app.store import summary_of
 
         assert self._draft is not None and self.pane is not None
         self.pane.rename_draft(name)
@@ -244,7 +244,7 @@ class CurrentAction(QObject):
         self.dirtyChanged.emit(dirty)
 
     def _on_saved(self, action: "Action", previous: str) -> None:
-        from ui.actionlist.ops import summary_of
+        from app.store import summary_of
 
         if previous == self._draft:
             self._draft = None  # saved: a stored action from now on

@@ -2,18 +2,34 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from app.model import EnvironmentSet, MASK, error_lines
 from pydantic import ValidationError
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
+from app.model import MASK, EnvironmentSet, error_lines
 from ui import icons, message
 from ui.rowsmodel import RowsTableModel
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Variable", "Value", "Secret")
@@ -106,7 +122,7 @@ class EnvironmentsDialog(QDialog):
 
     saved = Signal()
 
-    def __init__(self, services: Any, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("environmentsDialog")
         self.setWindowTitle("Environments")
@@ -164,7 +180,8 @@ class EnvironmentsDialog(QDialog):
         self.problems.setWordWrap(True)
         icons.tint(self.problems, "error")
         self.problems.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox.StandardButton
+        self.buttons = QDialogButtonBox(buttons.Save | buttons.Cancel, self)
         self.buttons.accepted.connect(self.on_save)
         self.buttons.rejected.connect(self.reject)
 

@@ -3,7 +3,7 @@ plus the small palette of meaning colours: green = worked, red = failed, amber =
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Optional
 
@@ -36,7 +36,7 @@ def meaning_color(kind: str) -> Optional[QColor]:
     return {"ok": ok_color, "error": error_color, "warning": warning_color}.get(kind, lambda: None)()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _svg(name: str) -> str:
     return (ICONS / f"{name}.svg").read_text("utf-8")
 

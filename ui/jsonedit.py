@@ -12,13 +12,20 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
-    QAction, QColor, QKeySequence, QPainter, QPaintEvent, QResizeEvent, QTextCharFormat,
-    QTextCursor, QTextFormat,
+    QAction,
+    QColor,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
 )
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QWidget
 
 from app.model.payload import JsonError, parse_json
-from ui import icons, qtfixes  # noqa: F401  (qtfixes: PySide6 6.12 emit() refcount bug)
+from ui import icons
 from ui.naming import name_parts
 
 DEBOUNCE_MS = 250

@@ -6,12 +6,15 @@ the pane is built, the first action is shown and `ready` is emitted.
 The window is a shell that composes parts, each owning its state, and wires them in
 `_connect_signals` (as qutebrowser composes its main window):
 
-- `current` (`ui.current.CurrentAction`): which action the pane edits, opening one, the unsaved-changes guard, the draft;
+- `current` (`ui.current.CurrentAction`): which action the pane edits, opening one, the unsaved-changes
+  guard, the draft;
 - `menus` (`ui.menus.Menus`): every QAction, the menu bar, Help;
 - `status` (`ui.statusbar.StatusArea`): keyring banner and status bar;
 - `panels` (`ui.panels.Panels`): environments, the sandbox / Send events / History docks, test requests;
 - `files` (`ui.fileops.FileOps`): import, export, drops; `edits` (`ui.actionedits.ActionEdits`): add, duplicate, delete;
-- `writes` (`ui.writes.WorkspaceWrites`): workspace writes in workers; `sync` (`ui.workspacesync`): the disk, followed.
+- `writes` (`ui.writes.WorkspaceWrites`): workspace writes in workers; `sync` (`ui.workspacesync`): the disk, followed;
+- `journeys` (`ui.journeys.area.JourneysArea`): the Journeys tab beside the actions and the journey view
+  shown in the right-hand area in place of the pane (Ctrl+J).
 """
 from __future__ import annotations
 
@@ -19,14 +22,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ui import ask, message, qtfixes  # noqa: F401  (qtfixes: PySide6 6.12 emit() refcount bug)
+from ui import ask, message
 from ui.actionedits import ActionEdits
 from ui.actionlist.view import ActionListWidget
 from ui.current import CurrentAction
 from ui.fileops import FileOps, json_paths
+from ui.journeys.area import JourneysArea
 from ui.menus import Menus
 from ui.panels import Panels
 from ui.statusbar import StatusArea
@@ -40,6 +53,9 @@ if TYPE_CHECKING:
     from ui.pane.pane import ConfigPane
     from ui.sending.send_panel import SendPanel
     from ui.workspacesync import WorkspaceSync
+
+
+JOURNEY_LIST_WIDTH = 200
 
 
 class MainWindow(QMainWindow):
@@ -68,13 +84,30 @@ class MainWindow(QMainWindow):
         self.placeholder = QLabel("Loading the workspace…", self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setEnabled(False)
+        self.journeys = JourneysArea(self.undo_stack, self)
+        # Left: actions and journeys as tabs; right: the pane or the journey view, as the tab says.
+        self.left = QTabWidget(self)
+        self.left.setObjectName("leftTabs")
+        self.left.addTab(self.list, "Actions")
+        self.left.addTab(self.journeys.list, "Journeys")
+        # Tab goes from the list straight to the pane; Ctrl+J / Ctrl+F switch between the tabs.
+        self.left.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.left.tabBar().setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.left.setTabToolTip(0, "Actions (Ctrl+F searches them)")
+        self.left.setTabToolTip(1, "Journeys (Ctrl+J)")
+        self.right = QStackedWidget(self)
+        self.right.setObjectName("rightStack")
+        self.right.addWidget(self.placeholder)
+        self.right.addWidget(self.journeys.page)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.list)
-        self.splitter.addWidget(self.placeholder)
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([560, 840])
         self.splitter.setChildrenCollapsible(False)
+        self._policies: dict[QWidget, QSizePolicy] = {}
+        self.right.currentChanged.connect(lambda _i: self._size_by_current(self.right))
 
         self.writes = WorkspaceWrites(self)
         self.current = CurrentAction(self.list, self.undo_stack, self)
@@ -112,6 +145,11 @@ class MainWindow(QMainWindow):
                           (m.test_auth_act, self.test_authentication)):
             act.triggered.connect(lambda *_, slot=slot: slot())  # `checked` is not an argument of the slots
         self.list.addAction(m.delete_act)  # Delete is a shortcut of the list only (see Menus)
+        m.find_act.triggered.connect(self.show_actions)
+        QShortcut(QKeySequence("Ctrl+J"), self, self.show_journeys)
+        self.left.currentChanged.connect(self._left_changed)
+        self._size_by_current(self.left)
+        self._size_by_current(self.right)
         self.list.addRequested.connect(edits.add_action)
         self.list.duplicateRequested.connect(edits.duplicate_action)
         self.list.deleteRequested.connect(edits.delete_action)
@@ -144,7 +182,8 @@ class MainWindow(QMainWindow):
         self.current.attach(services, pane)
         pane.duplicateRequested.connect(self.edits.duplicate_action)
         pane.testRequested.connect(self.open_test_request)
-        self.splitter.replaceWidget(1, pane)
+        self.right.insertWidget(0, pane)
+        self.right.setCurrentWidget(pane if self.left.currentIndex() == 0 else self.journeys.page)
         self.placeholder.deleteLater()
         self.menus.workspace_loaded()
         for problem in loaded.problems:
@@ -166,6 +205,8 @@ class MainWindow(QMainWindow):
         assert self.services is not None
         self.sync = WorkspaceSync(self.current, self.writes, self.services.workspace, self)
         self.panels.attach(self.services)
+        self.journeys.attach(self.services)
+        self.sync.watcher.read.connect(self.journeys.reload)  # journeys/ is watched with actions/
         self._ready = True
         message.info(f"Opened {self.home}")
         self.ready.emit()
@@ -174,6 +215,43 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, exc: BaseException) -> None:
         self.placeholder.setText(f"The workspace could not be opened:\n{exc}")
         message.error(f"The workspace could not be opened: {exc}")
+
+    # -- actions or journeys -----------------------------------------------------------------------
+    def show_journeys(self) -> None:
+        """Ctrl+J: the Journeys tab, its list focused; the right-hand area shows the journey view."""
+        self.left.setCurrentWidget(self.journeys.list)
+        self.journeys.list.list.setFocus()
+
+    def show_actions(self) -> None:
+        self.left.setCurrentWidget(self.list)
+
+    def _size_by_current(self, stack: "QStackedWidget | QTabWidget") -> None:
+        """Only the shown page of a stack counts for its minimum size: the action table and pane
+        do not widen the window while the journey view is shown, nor the journey view the pane."""
+        current = stack.currentWidget()
+        for i in range(stack.count()):
+            page = stack.widget(i)
+            original = self._policies.setdefault(page, page.sizePolicy())
+            page.setSizePolicy(original if page is current else QSizePolicy(QSizePolicy.Policy.Ignored,
+                                                                            QSizePolicy.Policy.Ignored))
+
+    def _left_changed(self, index: int) -> None:
+        # The journey list needs less room than the action table; the journey view needs more.
+        self._size_by_current(self.left)
+        sizes, total = self.splitter.sizes(), sum(self.splitter.sizes())
+        if index == 1:
+            self.status.clear_message()  # the action pane's news (an unsaved problem) is not about journeys
+            self._actions_width = sizes[0]
+            self.splitter.setSizes([JOURNEY_LIST_WIDTH, max(total - JOURNEY_LIST_WIDTH, 0)])
+            self.right.setCurrentWidget(self.journeys.page)
+            return
+        width = getattr(self, "_actions_width", sizes[0])
+        self.splitter.setSizes([width, max(total - width, 0)])
+        if self.pane is not None:
+            self.right.setCurrentWidget(self.pane)
+
+    def journeys_shown(self) -> bool:
+        return self.left.currentIndex() == 1
 
     # -- the current action -----------------------------------------------------------------------
     def current_name(self) -> str:
@@ -186,6 +264,10 @@ class MainWindow(QMainWindow):
         self.actionShown.emit(name)
 
     def save(self) -> None:
+        if self.journeys_shown():
+            if self.journeys.view is not None and self.journeys.view.path is not None:
+                self.journeys.view.editor.save()
+            return
         if self.pane is not None and self.pane.action() is not None:
             self.pane.save()
 
@@ -217,6 +299,18 @@ class MainWindow(QMainWindow):
         if self._closing or self._shut_down:
             event.accept()
             return
+        view = self.journeys.view
+        if view is not None and view.is_dirty():
+            answer = ask.save_discard_cancel(self, view.editor.data.get("name") or "the journey")
+            if answer == "cancel":
+                event.ignore()
+                return
+            if answer == "save":
+                event.ignore()
+                view.editor.saved.connect(lambda _path: self.close())
+                view.editor.save()
+                return
+            view.editor.saved_data = view.editor.data  # discarded: closing asks no more about it
         if self.pane is not None and self.pane.is_dirty():
             answer = ask.save_discard_cancel(self, self.pane.names.values()[0] or self.current_name())
             if answer == "cancel":
@@ -241,6 +335,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self._closed_down = True  # workers owned by the window (or its parts) deliver nothing from now on
         self.panels.stop()
+        self.journeys.stop()
         if self.sync is not None:
             self.sync.stop()
         if self.pane is not None:

@@ -9,8 +9,6 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, Signal
 
-from ui import qtfixes  # noqa: F401  (PySide6 6.12: emit() loses a reference to True)
-
 
 class MessageBridge(QObject):
     """Carries messages (level, text) to whoever shows them (the main window's status bar)."""

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any, Optional
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDockWidget, QFrame, QHBoxLayout, QLabel, QMainWindow, QMenuBar, QPushButton, QScrollArea,
+    QComboBox,
+    QDialog,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenuBar,
+    QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -137,9 +146,8 @@ class Panels(QObject):
     def edit_environments(self) -> None:
         if self.services is None:
             return
-        from ui.environments import EnvironmentsDialog
-
         from app.store import StoreError
+        from ui.environments import EnvironmentsDialog
 
         try:
             dialog = EnvironmentsDialog(self.services, self._window)

@@ -6,17 +6,29 @@ in-process, in-memory read, so it is cheap; the sandbox masks secrets before it 
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QPushButton, QSplitter,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ui import icons, message
 from ui.rowsmodel import RowsTableModel
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Time", "Method", "Path", "Status", "ms", "Endpoint")
@@ -78,8 +90,10 @@ class RequestLogModel(RowsTableModel):
 
 def describe(entry: dict[str, Any]) -> str:
     """One request as text: request line, headers (already masked by the sandbox), body."""
-    lines = [f"{entry.get('method', '')} {entry.get('path', '')}" + (f"?{entry['query']}" if entry.get("query") else ""),
-             f"→ {entry.get('status', '')} in {float(entry.get('duration_ms') or 0):.1f} ms · {entry.get('time', '')}", ""]
+    query = f"?{entry['query']}" if entry.get("query") else ""
+    took = f"{float(entry.get('duration_ms') or 0):.1f} ms"
+    lines = [f"{entry.get('method', '')} {entry.get('path', '')}{query}",
+             f"→ {entry.get('status', '')} in {took} · {entry.get('time', '')}", ""]
     headers = entry.get("headers") or {}
     items = headers.items() if isinstance(headers, dict) else headers
     lines += [f"{k}: {v}" for k, v in items]
@@ -96,7 +110,7 @@ class SandboxPanel(QDockWidget):
 
     stateChanged = Signal()
 
-    def __init__(self, services: Any, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
         super().__init__("Sandbox", parent)
         self.setObjectName("sandboxPanel")
         self.services = services

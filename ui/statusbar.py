@@ -126,6 +126,12 @@ class StatusArea(QObject):
         # A message is news, not state: it fades so a fixed problem is not still reported.
         self._message_timer.start(10_000 if level == "info" else 30_000)
 
+    def clear_message(self) -> None:
+        """Clear the message now (and its Undo link): the view it was about is no longer shown."""
+        self._message_timer.stop()
+        self.undo_link.hide()
+        self._clear_message()
+
     def _clear_message(self) -> None:
         if not self.undo_link.isVisible():
             self.status_message.clear()

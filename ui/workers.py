@@ -11,8 +11,6 @@ from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
-from ui import qtfixes  # noqa: F401  (PySide6 6.12: emit() loses a reference to True)
-
 _pool: Optional[QThreadPool] = None
 _live: set["_Relay"] = set()  # relays waiting for their result (kept alive until delivered)
 

@@ -5,9 +5,9 @@ from typing import Union
 
 from app.auth.encode import b64
 from app.auth.errors import AuthError
-from app.auth.request import guarded, mask_all, resolve_value
+from app.auth.request import guarded, resolve_value
+from app.masking import mask_value
 from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth, NoAuth
-from app.model.base import MASK
 from app.resolve import Resolver
 
 Credentials = tuple[dict[str, str], dict[str, str]]
@@ -48,13 +48,6 @@ def masked(creds: Credentials, sensitive: set[str] | frozenset[str]) -> dict[str
     """What a test result may show of credentials: every sensitive string replaced by the mask."""
     headers, params = creds
     return {
-        "headers": {k: _mask(v, sensitive) for k, v in headers.items()},
-        "params": {k: _mask(v, sensitive) for k, v in params.items()},
+        "headers": {k: mask_value(v, sensitive, secret=True) for k, v in headers.items()},
+        "params": {k: mask_value(v, sensitive, secret=True) for k, v in params.items()},
     }
-
-
-def _mask(value: str, sensitive: set[str] | frozenset[str]) -> str:
-    shown = mask_all(value, sensitive)
-    if shown == value and any(s and s in value for s in sensitive):
-        return MASK  # a short secret mask_all leaves alone: hide the whole value
-    return shown

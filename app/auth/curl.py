@@ -12,7 +12,7 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, Literal, Optional
 from urllib.parse import quote, unquote_plus
 
 from pydantic import ValidationError
@@ -20,9 +20,10 @@ from pydantic import ValidationError
 from app.auth import shellwords
 from app.auth.errors import CurlError
 from app.auth.vendors import VendorHost, vendor_host
+from app.masking import MASK, is_secret_key
 from app.model import rules
-from app.model.auth import CustomAuth, CustomBody, is_secret_key
-from app.model.base import MASK, SecretRef, error_lines, placeholders
+from app.model.auth import CustomAuth, CustomBody
+from app.model.base import SecretRef, Value, error_lines, only_placeholder
 from app.model.rules import http_name_problem
 from app.resolve import Resolver
 from app.secrets import SecretStore
@@ -292,19 +293,20 @@ def _build(p: _Parsed) -> CurlImport:
     places: dict[str, tuple[str, str]] = {}
     for place, values in (("headers", headers), ("body", params)):
         for name, value in values.items():
-            if is_secret_key(name) and value and not _only_placeholder(value):
+            if is_secret_key(name) and value and not only_placeholder(value):
                 key = name if name not in secrets else f"{name} ({place[:-1] if place == 'headers' else place})"
                 secrets[key] = value
                 places[key] = (place, name)
                 values[name] = MASK
-    for name, value in _query_pairs(url):
+    for name, _value in _query_pairs(url):
         if is_secret_key(name):
             p.warnings.append(f"{name} is in the URL's query string, where it cannot be kept in the "
                               "keyring; move it to the body or use a {{variable}}")
     try:
         auth = CustomAuth(
-            endpoint=url, method=method, headers=headers,
-            body=CustomBody(body_type="json" if is_json else "form", body_params=params) if method == "POST" else None,
+            endpoint=url, method=method, headers=dict[str, Value](headers),
+            body=CustomBody(body_type="json" if is_json else "form", body_params=dict[str, Value](params))
+            if method == "POST" else None,
         )
     except ValidationError as exc:
         raise CurlError("the command gives no usable token request: " + "; ".join(error_lines(exc))) from None
@@ -334,13 +336,13 @@ def _url(p: _Parsed) -> str:
     return url
 
 
-def _method(p: _Parsed, has_data: bool) -> str:
+def _method(p: _Parsed, has_data: bool) -> Literal["GET", "POST"]:
     method = p.method or ("GET" if p.get or not has_data else "POST")
-    if method not in ("GET", "POST"):
-        fallback = "POST" if has_data and not p.get else "GET"
-        p.warnings.append(f"method {method}: a token call uses GET or POST; {fallback} was used")
-        method = fallback
-    return method
+    if method in ("GET", "POST"):
+        return "GET" if method == "GET" else "POST"
+    fallback: Literal["GET", "POST"] = "POST" if has_data and not p.get else "GET"
+    p.warnings.append(f"method {method}: a token call uses GET or POST; {fallback} was used")
+    return fallback
 
 
 def _add_query(url: str, query: str) -> str:
@@ -391,11 +393,6 @@ def _json_params(text: str, p: _Parsed) -> dict[str, str]:
     return params
 
 
-def _only_placeholder(value: str) -> bool:
-    names = placeholders(value)
-    return len(names) == 1 and value.strip() == "{{" + names[0] + "}}"
-
-
 # -- the reverse ------------------------------------------------------------------------------
 def to_curl(auth: CustomAuth, resolver: Resolver, reveal: bool = False) -> str:
     """The token request as a curl command (POSIX shell quoting); secrets masked unless reveal.
@@ -410,8 +407,14 @@ def to_curl(auth: CustomAuth, resolver: Resolver, reveal: bool = False) -> str:
     else:
         shown = request.shown
         method, url, headers, body = shown.method, shown.url, shown.headers, shown.body
+    return curl_command(method, url, headers.items(), body or None)
+
+
+def curl_command(method: str, url: str, headers: Iterable[tuple[str, str]], body: Optional[str]) -> str:
+    """A request as a curl command, one option a line (POSIX shell quoting): the one cURL writer
+    of token requests and recorded calls. A body of None adds no --data-raw."""
     lines = [f"curl -X {method} {shlex.quote(url)}"]
-    lines += [f"-H {shlex.quote(f'{name}: {value}')}" for name, value in headers.items()]
-    if body:
+    lines += [f"-H {shlex.quote(f'{name}: {value}')}" for name, value in headers]
+    if body is not None:
         lines.append(f"--data-raw {shlex.quote(body)}")
     return " \\\n  ".join(lines)

@@ -5,7 +5,6 @@ import asyncio
 import threading
 import time
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Optional, Union
 
@@ -13,12 +12,12 @@ import httpx
 
 from app.auth.apply import Credentials, apply_token, masked, static_credentials
 from app.auth.cache import Abandoned, TokenCache
-from app.auth.errors import AuthCancelled, AuthError, AuthTimeout
-from app.auth.request import TokenRequest, build_request, mask_all
+from app.auth.errors import AuthError, AuthTimeout
+from app.auth.request import TokenRequest, build_request
 from app.auth.result import AuthTestResult, preview, recorded_response
 from app.auth.running import run_sync
 from app.auth.token import MAX_BODY, Exchange, Grant, asend, interpret
-from app.masking import response_secrets
+from app.masking import mask_all, response_secrets
 from app.model.auth import CustomAuth
 from app.net import NetConfig
 from app.resolve import Resolver
@@ -100,37 +99,16 @@ class AuthEngine:
         return self.cache.invalidate(request.key, token)
 
     def _token(self, auth: CustomAuth, request: TokenRequest, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        for _ in range(_ATTEMPTS):
-            cached, flight, leader = self.cache.claim(request.key)
-            if cached is not None:
-                return cached.token
-            assert flight is not None
-            if leader:
-                return self._lead(auth, request, flight, deadline - time.monotonic())
-            try:
-                return flight.result(timeout=max(0.0, deadline - time.monotonic())).token
-            except Abandoned:
-                continue
-            except AuthError as exc:
-                raise type(exc)(exc.reason) from None
-            except FutureTimeout:
-                raise AuthTimeout(_waited(timeout)) from None
-        raise AuthError("the token request was cancelled repeatedly by other callers; try again")
-
-    def _lead(self, auth: CustomAuth, request: TokenRequest, flight: Future[Grant], timeout: float) -> str:
-        try:
-            grant = self._fetch(auth, request, timeout)
-        except AuthError as exc:
-            self.cache.settle(request.key, flight, error=exc)
-            raise
-        except BaseException:
-            self.cache.settle(request.key, flight, error=Abandoned())
-            raise
-        self.cache.settle(request.key, flight, grant=grant)
-        return grant.token
+        """`_atoken` for synchronous code: the cached token, else the one single flight (leading it
+        or waiting for it) on an event loop of its own."""
+        cached = self.cache.get(request.key)
+        if cached is not None:
+            return cached.token
+        return run_sync(self._atoken(auth, request, timeout))
 
     async def _atoken(self, auth: CustomAuth, request: TokenRequest, timeout: float) -> str:
+        """The cached token, else the one fetch per credentials: led by the first caller, joined by
+        every other (threads and event loops alike), taken over when its leader was cancelled."""
         deadline = time.monotonic() + timeout
         for _ in range(_ATTEMPTS):
             cached, flight, leader = self.cache.claim(request.key)
@@ -138,22 +116,9 @@ class AuthEngine:
                 return cached.token
             assert flight is not None
             if leader:
-                try:
-                    grant = await self._afetch(auth, request, deadline - time.monotonic())
-                except AuthError as exc:
-                    self.cache.settle(request.key, flight, error=exc)
-                    raise
-                except BaseException:  # cancelled: let a waiter take over
-                    self.cache.settle(request.key, flight, error=Abandoned())
-                    raise
-                self.cache.settle(request.key, flight, grant=grant)
-                return grant.token
-            inner = asyncio.wrap_future(flight)
-            inner.add_done_callback(_consume)
+                return await self._alead(auth, request, flight, deadline - time.monotonic())
             try:
-                # shield: one waiter being cancelled (or timing out) must not cancel the shared fetch
-                async with asyncio.timeout(deadline - time.monotonic()):
-                    return (await asyncio.shield(inner)).token
+                return await _joined(flight, deadline - time.monotonic())
             except Abandoned:
                 continue
             except AuthError as exc:
@@ -162,11 +127,18 @@ class AuthEngine:
                 raise AuthTimeout(_waited(timeout)) from None
         raise AuthError("the token request was cancelled repeatedly by other callers; try again")
 
-    def _fetch(self, auth: CustomAuth, request: TokenRequest, timeout: float) -> Grant:
+    async def _alead(self, auth: CustomAuth, request: TokenRequest, flight: Future[Grant], timeout: float) -> str:
+        """Fetch for every caller of this key; `settle` whatever happens, so waiters never hang."""
         try:
-            return interpret(auth, self._send(request, timeout))
+            grant = await self._afetch(auth, request, timeout)
         except AuthError as exc:
-            raise type(exc)(request.mask(exc.reason)) from None
+            self.cache.settle(request.key, flight, error=exc)
+            raise
+        except BaseException:  # cancelled: let a waiter take over
+            self.cache.settle(request.key, flight, error=Abandoned())
+            raise
+        self.cache.settle(request.key, flight, grant=grant)
+        return grant.token
 
     async def _afetch(self, auth: CustomAuth, request: TokenRequest, timeout: float) -> Grant:
         try:
@@ -208,9 +180,9 @@ class AuthEngine:
             return AuthTestResult(ok=False, reason=mask_all(exc.reason, hidden), mode=mode, request=request.shown,
                                   response=recorded_response(exchange, hidden, MAX_BODY), elapsed_ms=elapsed())
         self.cache.put(request.key, grant)
-        sensitive = request.sensitive | {grant.token}
+        hidden = request.sensitive | {grant.token}
         return AuthTestResult(
-            ok=True, mode=mode, request=request.shown, response=recorded_response(exchange, sensitive, MAX_BODY),
+            ok=True, mode=mode, request=request.shown, response=recorded_response(exchange, hidden, MAX_BODY),
             token_preview=preview(grant.token),
             expires_at=datetime.now(timezone.utc) + timedelta(seconds=grant.lifetime_s),
             expires_in_s=grant.lifetime_s, elapsed_ms=elapsed(),
@@ -235,6 +207,15 @@ def _token_in(auth: CustomAuth, used: Union[Credentials, str]) -> Optional[str]:
         return value[len("Bearer "):] if value.startswith("Bearer ") else None
     target = auth.token_target or ""
     return (headers if auth.authorization_type == "header" else params).get(target)
+
+
+async def _joined(flight: Future[Grant], timeout: float) -> str:
+    """The token of another caller's fetch, waited for at most `timeout` seconds (TimeoutError)."""
+    inner = asyncio.wrap_future(flight)
+    inner.add_done_callback(_consume)
+    # shield: one waiter being cancelled (or timing out) must not cancel the shared fetch
+    async with asyncio.timeout(timeout):
+        return (await asyncio.shield(inner)).token
 
 
 def _consume(future: "asyncio.Future[Any]") -> None:

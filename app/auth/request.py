@@ -16,9 +16,9 @@ import httpx
 from app.auth import encode
 from app.auth.errors import AuthError
 from app.auth.result import RecordedRequest
-from app.masking import is_secret_key, mask_all
+from app.masking import credential_part, is_secret_key, mask_all, mask_value
 from app.model.auth import CustomAuth
-from app.model.base import MASK, SecretRef, Value
+from app.model.base import SecretRef, Value
 from app.resolve import MissingVariable, Resolver, UnsafeValue
 from app.secrets import SecretError
 
@@ -79,7 +79,7 @@ def build_request(auth: CustomAuth, resolver: Resolver) -> TokenRequest:
         real, secret = resolve_value(value, resolver, f"header {name}", encoded)
         headers[name] = real
         if secret or is_secret_key(name):
-            named_secrets.add(_credential_part(real))
+            named_secrets.add(credential_part(real))
             secret_names.add(name)
     params: dict[str, str] = {}
     body_type = auth.body.body_type if auth.body else "form"
@@ -102,31 +102,14 @@ def build_request(auth: CustomAuth, resolver: Resolver) -> TokenRequest:
 
     resolver.remember_secrets(encoded | named_secrets)  # sent under innocent names too (?code=)
     sensitive = frozenset(s for s in resolver.secret_values if s)
-    shown_params = {k: _shown(v, k in secret_names, sensitive) for k, v in params.items()}
+    shown_params = {k: mask_value(v, sensitive, k in secret_names) for k, v in params.items()}
     shown = RecordedRequest(
         method=auth.method,
         url=mask_all(url, sensitive),
-        headers={k: _shown(v, k in secret_names, sensitive) for k, v in headers.items()},
+        headers={k: mask_value(v, sensitive, k in secret_names) for k, v in headers.items()},
         body=_encode_body(body_type, shown_params, safe="*") if auth.method == "POST" else "",
     )
     return TokenRequest(auth.method, url, headers, body, shown, _key(auth, url, headers, body), sensitive)
-
-
-def _shown(value: str, secret: bool, sensitive: frozenset[str]) -> str:
-    """A value as a person may see it; a secret value too short for mask_all is hidden whole."""
-    shown = mask_all(value, sensitive)
-    if secret and value and MASK not in shown:
-        part = _credential_part(value)
-        return value[: len(value) - len(part)] + MASK
-    return shown
-
-
-def _credential_part(value: str) -> str:
-    """For 'Basic abc' or 'Bearer abc' the secret is 'abc' (so the display keeps the scheme)."""
-    scheme, sep, rest = value.partition(" ")
-    if sep and rest and scheme.lower() in ("basic", "bearer", "token", "digest"):
-        return rest
-    return value
 
 
 def _encode_body(body_type: str, params: dict[str, str], safe: str = "") -> str:

@@ -108,7 +108,8 @@ class _Posix:
         return self.text[start + 1:end]
 
     def _double(self) -> str:
-        start, text, out = self.i, self.text, []
+        start, text = self.i, self.text
+        out: list[str] = []
         self.i += 1
         while self.i < len(text):
             c = text[self.i]
@@ -127,7 +128,8 @@ class _Posix:
         raise CurlError(f'unclosed double quote (") opened at {where(text, start)}')
 
     def _ansi(self) -> str:
-        start, text, out = self.i, self.text, []
+        start, text = self.i, self.text
+        out: list[str] = []
         self.i += 1
         while self.i < len(text):
             c = text[self.i]
@@ -149,7 +151,7 @@ class _Posix:
             return _ANSI[c]
         for prefix, digits, base in (("x", 2, 16), ("u", 4, 16), ("U", 8, 16)):
             if c == prefix:
-                m = re.match(r"[0-9a-fA-F]{1,%d}" % digits, text[k + 1:])
+                m = re.match(rf"[0-9a-fA-F]{{1,{digits}}}", text[k + 1:])
                 if m:
                     self.i = k + 1 + len(m.group())
                     return _char(int(m.group(), base))

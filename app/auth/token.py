@@ -13,8 +13,8 @@ import asyncio
 import json
 import math
 import re
-import ssl
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any, Optional

@@ -17,9 +17,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Optional
-
-import httpx
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence
 
 from app.calls.batchinput import PATH_KEY, BadLine, BatchInput, BatchItem, format_of, read_batch
 from app.calls.build import Outgoing, Prepared, prepare
@@ -27,12 +25,16 @@ from app.calls.client import CallClient
 from app.calls.credentials import AuthState
 from app.calls.history import History, HistoryBuffer
 from app.calls.pacing import REAL, Clock
-from app.calls.record import CallResult, Masker, RecordedExchange, RecordedRequest
+from app.calls.record import CallResult, RecordedExchange, RecordedRequest
 from app.calls.send import HostCap, acall
 from app.calls.transport import Transport, make_transport
+from app.masking import Masker
 from app.model import Action
 from app.net import NetConfig
 from app.resolve import Resolver
+
+if TYPE_CHECKING:
+    from app.auth.engine import AuthEngine
 
 __all__ = ["PATH_KEY", "BadLine", "BatchInput", "BatchItem", "BatchSummary", "arun_batch", "format_of",
            "read_batch", "run_batch"]
@@ -89,7 +91,7 @@ def make_client(transport: Transport, concurrency: int, timeout: float, net: Opt
 Progress = Callable[[int, int, BatchSummary], None]
 
 
-async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, resolver: Resolver,
+async def arun_batch(action: Action, items: list[BatchItem], *, engine: AuthEngine, resolver: Resolver,
                      prepared: Optional[Prepared] = None, concurrency: int = 16, timeout: Optional[float] = None,
                      progress: Optional[Progress] = None, cancel: Optional[threading.Event] = None,
                      history: Optional[History] = None, source: str = "batch",
@@ -119,7 +121,7 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: Any, res
             on_result(item, result)
         reporter.tick()
 
-    async def worker(client: httpx.AsyncClient) -> None:
+    async def worker(client: CallClient) -> None:
         for item in queue:
             try:
                 out = prepared.render(item.values, item.path_suffix)
@@ -171,10 +173,10 @@ def loop_factory() -> Optional[Callable[[], asyncio.AbstractEventLoop]]:
         import uvloop
     except ImportError:
         return None
-    return uvloop.new_event_loop  # type: ignore[no-any-return]
+    return uvloop.new_event_loop
 
 
-async def _watch(cancel: threading.Event, workers: list["asyncio.Future[None]"]) -> None:
+async def _watch(cancel: threading.Event, workers: Sequence["asyncio.Future[None]"]) -> None:
     while not cancel.is_set():
         await asyncio.sleep(0.05)
     for task in workers:

@@ -183,7 +183,7 @@ def _cells(header: list[str], row: list[str], types: dict[str, str]) -> Row:
         return _NUL
     values: dict[str, Any] = {}
     problems = []
-    for name, cell in zip(header, row):
+    for name, cell in zip(header, row, strict=True):
         ftype = types.get(name) or types.get(name.lower()) or "string"
         try:
             value = coerce_text(ftype, cell)

@@ -22,7 +22,8 @@ from app.resolve import Resolver
 
 _NOTHING = object()
 # Sent unless the action sets them (the same whatever the transport: aiohttp and httpcore differ).
-DEFAULT_HEADERS = {"User-Agent": "action-studio/0.1", "Accept": "*/*"}  # "no body given": the payload is built from the fields
+# "no body given" (the _NOTHING below): the payload is built from the fields
+DEFAULT_HEADERS = {"User-Agent": "action-studio/0.1", "Accept": "*/*"}
 
 
 class SetupError(ValueError):
@@ -93,7 +94,7 @@ class Prepared:
     def parsed_url(self) -> httpx.URL:
         if self._parsed is None:
             parsed = httpx.URL(self.url)
-            self._parsed = parsed.copy_merge_params(self.query) if self.query else parsed
+            self._parsed = parsed.copy_merge_params(tuple(self.query)) if self.query else parsed
             self._parsed_text = str(self._parsed)
         return self._parsed
 
@@ -133,13 +134,16 @@ class Prepared:
     def _payload(self, values: dict[str, Any]) -> bytes:
         """The payload's bytes: its constant text with the values' JSON in between (the same bytes
         as encoding the whole payload, at a fraction of the cost); else rendered and encoded."""
+        plan = self.plan
+        assert plan is not None  # called only for an action with a payload
         if self._template is _NOTHING:
-            self._template = _template(self.plan, self.root == "array")
+            self._template = _template(plan, self.root == "array")
         if self._template is not None:
             texts, keys = self._template
             if all(k in values for k in keys):  # an unfilled optional field is omitted: rendered
-                return "".join([texts[0], *(_encode(values[k]) + t for k, t in zip(keys, texts[1:]))]).encode()
-        body = _render(self.plan, values)
+                parts = (_encode(values[k]) + t for k, t in zip(keys, texts[1:], strict=True))
+                return "".join([texts[0], *parts]).encode()
+        body = _render(plan, values)
         return _dumps([body] if self.root == "array" else body)
 
     def dynamic_path(self, suffix: str) -> str:

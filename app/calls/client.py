@@ -67,7 +67,7 @@ class CallClient(httpx.AsyncClient):
             request.extensions["timeout"] = dict.fromkeys(("connect", "read", "write", "pool"), remaining)
         raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects", request=request)
 
-    @property  # type: ignore[override]
+    @property
     def cookies(self) -> httpx.Cookies:
         jar = self.__dict__.get("_no_cookies")
         if jar is None:

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import httpx
 
 from app.auth.errors import AuthTimeout
 from app.calls.build import Outgoing
-from app.calls.record import Masker
+from app.masking import Masker, is_secret_key
 from app.model import Action, CustomAuth
-from app.model.auth import is_secret_key
 from app.net import header_problem
 from app.resolve import Resolver
+
+if TYPE_CHECKING:
+    from app.auth.engine import AuthEngine
 
 Creds = tuple[dict[str, str], dict[str, str]]
 # The request headers, their masked form, and why they cannot be sent (None when they can).
@@ -25,7 +27,7 @@ class AuthState:
     per rejected token (concurrent 401s on the same token cause one refetch). Getting them counts
     against the call's deadline: the token call and the action call share the call's timeout."""
 
-    def __init__(self, engine: Any, action: Action, resolver: Resolver, masker: Masker) -> None:
+    def __init__(self, engine: AuthEngine, action: Action, resolver: Resolver, masker: Masker) -> None:
         self.engine, self.auth, self.resolver, self.masker = engine, action.auth, resolver, masker
         self.custom = isinstance(action.auth, CustomAuth)
         self.creds: Optional[Creds] = None
@@ -81,7 +83,7 @@ class AuthState:
             or self.masker.text(value) != value
 
     def _set(self, creds: Creds) -> None:
-        self.masker.header_names.update(h.lower() for h in creds[0])
+        self.masker.add_header_names(creds[0])
         self.masker.add([*self.resolver.secret_values, *creds[0].values(), *creds[1].values()])
         self._headers.clear()  # keyed by id(creds): a new tuple may reuse the old one's id
         self.creds = creds

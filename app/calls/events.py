@@ -14,7 +14,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, TypeGuard
 
 from app.model import Action
 
@@ -91,8 +91,9 @@ def inlet_entity(action: Optional[Action] = None) -> dict[str, Any]:
     return entity
 
 
-def _has_entity(base: Any) -> bool:
-    return isinstance(base, dict) and isinstance(base.get("body"), dict) and isinstance(base["body"].get("xdmEntity"), dict)
+def _has_entity(base: Any) -> TypeGuard[dict[str, Any]]:
+    return (isinstance(base, dict) and isinstance(base.get("body"), dict)
+            and isinstance(base["body"].get("xdmEntity"), dict))
 
 
 def check_inlet(envelope: Any) -> list[Problem]:
@@ -175,7 +176,9 @@ def check_custom_events(payload: Any, now: Optional[datetime] = None) -> list[Pr
 
 def check_custom_event(event: Any, prefix: str = "", now: Optional[datetime] = None) -> list[Problem]:
     moment = now if now is not None else now_utc().replace(tzinfo=None)
-    p = (lambda key: f"{prefix}.{key}" if prefix else key)
+
+    def p(key: str) -> str:
+        return f"{prefix}.{key}" if prefix else key
     if not isinstance(event, dict):
         return [Problem(prefix, "an event must be a JSON object")]
     found: list[Problem] = [Problem(p(k), f"unknown field {k!r} (occurred, user, body)")
@@ -243,7 +246,8 @@ def occurred_problem(value: Any, now: datetime) -> Optional[str]:
     if match is None:
         return "format YYYY-MM-DD[T ]hh:mm:ss[Z], in UTC with no offset (e.g. 2020-05-02T02:31:22)"
     try:
-        moment = datetime(*(int(x) for x in match.groups()))  # type: ignore[misc]
+        year, month, day, hour, minute, second = map(int, match.groups())
+        moment = datetime(year, month, day, hour, minute, second)
     except ValueError:
         return f"not a real date and time: {value}"
     if moment > now:

@@ -17,12 +17,15 @@ import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
 from app.calls.history_schema import HistoryError, prepare
 from app.calls.history_search import Filter
 from app.calls.record import CallResult
 from app.calls.storage import Share, pack, unpack
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 __all__ = ["Filter", "History", "HistoryBuffer", "HistoryError", "HistoryRow", "close_history", "history_of",
            "row_of"]
@@ -303,11 +306,11 @@ def row_of(result: CallResult, share: Optional[Share] = None) -> tuple[Any, ...]
             result.error, pack(result, share))
 
 
-_open: "weakref.WeakKeyDictionary[Any, History]" = weakref.WeakKeyDictionary()
+_open: "weakref.WeakKeyDictionary[Services, History]" = weakref.WeakKeyDictionary()
 _open_lock = threading.Lock()
 
 
-def history_of(services: Any) -> History:
+def history_of(services: Services) -> History:
     """The one History of a Services' workspace (opened on first use, shared by every panel)."""
     with _open_lock:
         history = _open.get(services)
@@ -317,7 +320,7 @@ def history_of(services: Any) -> History:
         return history
 
 
-def close_history(services: Any) -> None:
+def close_history(services: Services) -> None:
     """Close the shared History of these services (at shutdown)."""
     with _open_lock:
         history = _open.pop(services, None)

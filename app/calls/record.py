@@ -1,75 +1,18 @@
 """What went over the wire and what came back, secrets masked: for display, history and cURL.
 
-Masking: every secret the resolver revealed and every credential value (tokens, API keys) is
-replaced by `********` wherever it appears (URL, headers, bodies); headers whose name says they
-carry a secret (Authorization, Cookie, X-Api-Key, *secret*, *token*...) are masked whole.
+Masking (app.masking.Masker, before anything is recorded here): every secret the resolver revealed
+and every credential value (tokens, API keys) is replaced by `********` wherever it appears (URL,
+headers, bodies); headers whose name says they carry a secret (Authorization, Cookie, X-Api-Key,
+*secret*, *token*...) are masked whole.
 """
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Optional
 
-from app.model.auth import is_secret_key
-from app.model.base import MASK
-
 MAX_BODY = 256 * 1024  # characters of a body kept for display and history
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key",
-                            "api-key", "x-ims-token"})
-
-
-class Masker:
-    """Replaces known secret values and the values of secret-named headers by the mask."""
-
-    def __init__(self, secrets: Iterable[str] = (), header_names: Iterable[str] = ()) -> None:
-        self.secrets: set[str] = set()
-        self.header_names = set(SECRET_HEADERS) | {h.lower() for h in header_names}
-        self.version = 0  # changes with every add(): what was masked before may need masking again
-        self.add(secrets)
-
-    def add(self, secrets: Iterable[str]) -> None:
-        for value in secrets:
-            if value and len(value) >= 3:
-                self.secrets.add(value)
-                scheme, _, rest = value.partition(" ")  # "Bearer <token>": the token alone too
-                if rest and scheme.isalpha() and len(rest) >= 3:
-                    self.secrets.add(rest)
-        self._ordered = sorted(self.secrets, key=len, reverse=True)
-        self._memo: dict[tuple[str, str], str] = {}
-        self._texts: dict[str, str] = {}
-        self.version += 1
-
-    def text(self, text: str) -> str:
-        for secret in self._ordered:
-            if secret in text:
-                text = text.replace(secret, MASK)
-        return text
-
-    def repeated(self, text: str) -> str:
-        """`text` masked, remembered: for the texts every call of a run repeats (its URL)."""
-        shown = self._texts.get(text)
-        if shown is None:
-            shown = self.text(text)
-            if len(self._texts) > 256:
-                self._texts.clear()
-            self._texts[text] = shown
-        return shown
-
-    def header(self, name: str, value: str) -> str:
-        key = (name, value)
-        shown = self._memo.get(key)
-        if shown is None:
-            lowered = name.lower()
-            shown = MASK if lowered in self.header_names or is_secret_key(lowered) else self.text(value)
-            if len(self._memo) > 4096:  # bounded: dates and lengths vary per response
-                self._memo.clear()
-            self._memo[key] = shown
-        return shown
-
-    def headers(self, headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-        return [(k, self.header(k, v)) for k, v in headers]
 
 
 @dataclass
@@ -81,11 +24,9 @@ class RecordedRequest:
 
     def to_curl(self) -> str:
         """The request as a curl command (POSIX quoting), secrets already masked."""
-        lines = [f"curl -X {self.method} {shlex.quote(self.url)}"]
-        lines += [f"-H {shlex.quote(f'{name}: {value}')}" for name, value in self.headers]
-        if self.body is not None:
-            lines.append(f"--data-raw {shlex.quote(self.body)}")
-        return " \\\n  ".join(lines)
+        from app.auth.curl import curl_command
+
+        return curl_command(self.method, self.url, self.headers, self.body)
 
 
 @dataclass
@@ -245,11 +186,11 @@ class CallResult:
         exchanges = []
         for ex in data.get("exchanges", []):
             req = RecordedRequest(ex["request"]["method"], ex["request"]["url"],
-                                  [tuple(h) for h in ex["request"]["headers"]], ex["request"].get("body"))  # type: ignore[misc]
+                                  [tuple(h) for h in ex["request"]["headers"]], ex["request"].get("body"))
             resp = None
             if ex.get("response"):
                 r = ex["response"]
-                resp = RecordedResponse(r["status"], r.get("reason", ""), [tuple(h) for h in r["headers"]],  # type: ignore[misc]
+                resp = RecordedResponse(r["status"], r.get("reason", ""), [tuple(h) for h in r["headers"]],
                                         r.get("body", ""), r.get("elapsedMs", 0.0), r.get("truncated", False),
                                         r.get("truncatedAt"))
             exchanges.append(RecordedExchange(req, resp, ex.get("error"), ex.get("elapsedMs", 0.0)))
@@ -278,14 +219,17 @@ def _exchange_dict(ex: RecordedExchange) -> dict[str, Any]:
 def failure_reason(data: Any, body: str) -> str:
     """A short reason from an error body: the endpoints' own fields, with the JSON path if given."""
     if isinstance(data, dict):
-        details = data.get("details") if isinstance(data.get("details"), dict) else {}
-        report = data.get("report") if isinstance(data.get("report"), dict) else {}
+        details, report = _object(data.get("details")), _object(data.get("report"))
         text = details.get("error") or report.get("message") or data.get("error_description") \
             or data.get("error") or data.get("title") or data.get("message")
         path = details.get("path")
         if text:
             return f"{text} (at {path})" if path else str(text)
     return body.strip().splitlines()[0][:200] if body.strip() else ""
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def parse_body(text: str, content_type: str) -> Any:

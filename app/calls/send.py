@@ -29,7 +29,7 @@ import sys
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 import httpx
 
@@ -38,11 +38,17 @@ from app.calls.build import Outgoing, Prepared, prepare
 from app.calls.client import CallClient
 from app.calls.credentials import AuthState
 from app.calls.pacing import REAL, Clock, monotonic_deadline
-from app.calls.record import MAX_BODY, CallResult, Masker, RecordedExchange, RecordedRequest, RecordedResponse
+from app.calls.record import MAX_BODY, CallResult, RecordedExchange, RecordedRequest, RecordedResponse
+from app.masking import Masker
 from app.model import Action
 from app.net import MAX_BODY as MAX_BODY_EXTENSION
 from app.net import NetConfig, UnusableProxy
 from app.resolve import Resolver
+
+if TYPE_CHECKING:
+    from app.auth.engine import AuthEngine
+    from app.calls.history import History
+    from app.services import Services
 
 __all__ = ["AuthState", "CallClient", "HostCap", "acall", "send"]
 
@@ -124,9 +130,8 @@ async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: Aut
                 continue
             if status in NO_RETRY:
                 break
-            delay = _retry_after(response)
-            if delay is None:
-                delay = _backoff(retries)
+            asked = _retry_after(response)
+            delay = _backoff(retries) if asked is None else asked
         if retries >= MAX_RETRIES or clock.now() + delay >= deadline:
             break
         await clock.sleep(delay)
@@ -268,10 +273,10 @@ def _retry_after(response: httpx.Response) -> Optional[float]:
 
 
 # -- synchronous front --------------------------------------------------------------------------
-def send(action: Action, values: Optional[dict[str, Any]] = None, *, services: Any = None,
-         engine: Any = None, resolver: Optional[Resolver] = None, timeout: Optional[float] = None,
+def send(action: Action, values: Optional[dict[str, Any]] = None, *, services: Optional[Services] = None,
+         engine: Optional[AuthEngine] = None, resolver: Optional[Resolver] = None, timeout: Optional[float] = None,
          path_suffix: str = "", body: Any = None, source: str = "manual",
-         history: Any = None, transport: Optional[httpx.AsyncBaseTransport] = None,
+         history: Optional[History] = None, transport: Optional[httpx.AsyncBaseTransport] = None,
          net: Optional[NetConfig] = None, clock: Clock = REAL) -> CallResult:
     """Call an action once (with retries) and return the result; `values` are checked first.
 
@@ -298,7 +303,7 @@ def send(action: Action, values: Optional[dict[str, Any]] = None, *, services: A
     return result
 
 
-async def _send_one(prepared: Prepared, out: Outgoing, engine: Any, resolver: Resolver, timeout: float,
+async def _send_one(prepared: Prepared, out: Outgoing, engine: AuthEngine, resolver: Resolver, timeout: float,
                     source: str, transport: Optional[httpx.AsyncBaseTransport], net: NetConfig,
                     clock: Clock) -> CallResult:
     masker = Masker(resolver.secret_values)

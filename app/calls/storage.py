@@ -34,10 +34,12 @@ def pack(result: CallResult, share: Optional[Share] = None) -> str:
 
 def _exchange(ex: RecordedExchange, share: Optional[Share]) -> list[Any]:
     req, resp = ex.request, ex.response
-    packed_resp = None if resp is None else [resp.status, resp.reason, _headers_text(resp.headers), resp.body,
-                                             round(resp.elapsed_ms, 2), resp.truncated]
-    if resp is not None and resp.cut_at is not None:
-        packed_resp.append(resp.cut_at)  # optional last item: rows stored before it have six
+    packed_resp: Optional[list[Any]] = None
+    if resp is not None:
+        packed_resp = [resp.status, resp.reason, _headers_text(resp.headers), resp.body,
+                       round(resp.elapsed_ms, 2), resp.truncated]
+        if resp.cut_at is not None:
+            packed_resp.append(resp.cut_at)  # optional last item: rows stored before it have six
     return [req.method, req.url, _request_headers(req.headers, share), req.body, packed_resp, ex.error,
             round(ex.elapsed_ms, 2)]
 

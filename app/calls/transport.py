@@ -11,7 +11,7 @@ Every kind is made with the TLS context and proxy app.net.NetConfig gives (`ssl_
 from __future__ import annotations
 
 import ssl
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Sequence
 
 import httpx
 
@@ -47,7 +47,7 @@ def _eager_class() -> type:
     from httpx_aiohttp import AiohttpTransport
     from httpx_aiohttp.transport import map_aiohttp_exceptions
 
-    class EagerAiohttpTransport(AiohttpTransport):  # type: ignore[misc]
+    class EagerAiohttpTransport(AiohttpTransport):
         """httpx-aiohttp's transport, returning responses whose body is already read."""
 
         def __init__(self, **kwargs: Any) -> None:
@@ -55,7 +55,7 @@ def _eager_class() -> type:
             self._timeouts: dict[int, ClientTimeout] = {}
             proxy = self.proxy
             # The same per-request proxy arguments as the streaming AiohttpTransport passes.
-            self._proxy_args = {} if proxy is None else {
+            self._proxy_args: dict[str, Any] = {} if proxy is None else {
                 "proxy": str(proxy.url), "proxy_headers": proxy.headers,
                 "proxy_auth": BasicAuth(proxy.auth[0], proxy.auth[1]) if proxy.auth else None}
 
@@ -77,7 +77,7 @@ def _eager_class() -> type:
                 ) as response:
                     body, cut = await _read(response, request.extensions.get(MAX_BODY))
                     reason = response.reason
-                    status, headers = response.status, response.raw_headers
+                    status, raw = response.status, response.raw_headers
             except Exception:
                 with map_aiohttp_exceptions():  # here, not around the call: a context manager per call costs
                     raise
@@ -86,7 +86,7 @@ def _eager_class() -> type:
                 extensions["reason_phrase"] = reason.encode()
             if cut:
                 extensions[CUT] = cut
-            return _response(status, headers, body, request, extensions)
+            return _response(status, raw, body, request, extensions)
 
         def _timeout(self, total: Optional[float]) -> ClientTimeout:
             """ClientTimeout(total) cut to the millisecond (earlier, never past the caller's deadline),
@@ -121,8 +121,8 @@ async def _read(response: Any, cap: Optional[int]) -> tuple[bytes, Optional[int]
     return bytes(body[:cap]), cap
 
 
-def _response(status: int, headers: "list[tuple[bytes, bytes]]", body: bytes, request: httpx.Request,
-              extensions: dict) -> httpx.Response:
+def _response(status: int, headers: "Sequence[tuple[bytes, bytes]]", body: bytes, request: httpx.Request,
+              extensions: dict[str, Any]) -> httpx.Response:
     """An httpx.Response already read. Without a Content-Encoding the body is the content as is: set
     directly, as `read()` would (its decoder chain costs 8 us per call); else it is left to be
     decoded by the reader (app.net.reading, up to the cap; httpx's `aread` otherwise)."""

@@ -169,7 +169,7 @@ def _check(field: PayloadField, value: Any, where: str, allow_null: bool, proble
     if is_list and isinstance(value, list):
         value = _list_items(value, where, allow_null, problems)
     checked = [x for x in value if x is not None] if is_list and isinstance(value, list) else value
-    problem = type_problem(field.type, checked)  # type: ignore[arg-type]
+    problem = type_problem(field.type, checked)
     if problem:
         problems.append(f"{where}: {problem}")
         return False, None

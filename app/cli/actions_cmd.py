@@ -5,20 +5,27 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
 from app.cli.common import CliError, emit, read_input, services_of
-from app.model import Action, JsonError, error_lines, infer_payload, parse_json
+from app.model import Action, JsonError, Payload, error_lines, infer_payload, parse_json
 from app.model.rules import name_problem
-from app.secrets import SecretError
+from app.secrets import SecretError, SecretStore
 from app.store import ConflictError, StoreError
-from app.transfer import (BUNDLE_FORMAT, ImportProblem, export_bundle, externalize_secrets, import_auth, import_items,
-                          masked_dict, read_bundle)
+from app.transfer import (
+    BUNDLE_FORMAT,
+    ImportProblem,
+    export_bundle,
+    externalize_secrets,
+    import_auth,
+    import_items,
+    masked_dict,
+    read_bundle,
+)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(subparsers, "check-name", help="check an action name against the platform's rules")
@@ -84,7 +91,8 @@ def run_list(args: argparse.Namespace) -> int:
     used = ws.used_in()
     rows = [dict(s.__dict__, usedIn=len(used.get(s.name, []))) for s in summaries]
     width = max([len(r["name"]) for r in rows] + [4])
-    lines = [f"{r['name']:<{width}}  {r['method']:<4}  {r['auth']:<19}  used in {r['usedIn']}  {r['description']}" for r in rows]
+    lines = [f"{r['name']:<{width}}  {r['method']:<4}  {r['auth']:<19}  used in {r['usedIn']}  {r['description']}"
+             for r in rows]
     emit(args, rows, "\n".join(lines) if lines else "no actions")
     _report_problems(ws.problems)
     return 0
@@ -118,7 +126,8 @@ def run_import(args: argparse.Namespace) -> int:
     done = [{"name": s.action.name, "missingSecrets": s.missing_secrets} for s in saved]
     for item in saved:
         _warn_session_only(services.secrets, item.action)
-    lines = [f"imported {d['name']}" + (f" (enter secrets: {', '.join(d['missingSecrets'])})" if d["missingSecrets"] else "") for d in done]
+    lines = [f"imported {d['name']}"
+             + (f" (enter secrets: {', '.join(d['missingSecrets'])})" if d["missingSecrets"] else "") for d in done]
     emit(args, done, "\n".join(lines))
     return 0
 
@@ -199,12 +208,13 @@ def run_payload_fields(args: argparse.Namespace) -> int:
         payload = _payload_from(data, text, args)
     except (JsonError, ValueError) as exc:
         raise CliError(str(exc)) from None
-    rows = [{"path": p, "type": f.type, "mode": f.mode, "label": f.label, "optional": f.optional} for p, f in payload.walk()]
+    rows = [{"path": p, "type": f.type, "mode": f.mode, "label": f.label, "optional": f.optional}
+            for p, f in payload.walk()]
     emit(args, rows, "\n".join(f"{r['path']}\t{r['type']}\t{r['mode']}" for r in rows))
     return 0
 
 
-def _payload_from(data: object, text: str, args: argparse.Namespace):
+def _payload_from(data: object, text: str, args: argparse.Namespace) -> Payload:
     if isinstance(data, dict) and "endpoint" in data and "name" in data:
         try:
             action = Action.model_validate(data)
@@ -233,7 +243,7 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn_session_only(secrets: Any, action: Action) -> None:
+def _warn_session_only(secrets: SecretStore, action: Action) -> None:
     """A secret put in a session-only store is gone when the command ends: say so."""
     if not secrets.session_only:
         return

@@ -8,13 +8,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.calling import add_call_options, call_resolver, parse_vars
 from app.cli.common import EXIT_CALL_FAILED, CliError, check_timeout, emit, read_input, services_of
 
+if TYPE_CHECKING:
+    from app.auth.result import AuthTestResult
+    from app.model import Action
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     auth = add_parser(subparsers, "auth", help="test an action's authentication, import a token cURL")
@@ -86,7 +90,7 @@ def _test(args: argparse.Namespace) -> int:
     return EXIT_CALL_FAILED if result.request is not None else 1  # no request: nothing was sent
 
 
-def _warn_vendor_host(action: Any) -> None:
+def _warn_vendor_host(action: Action) -> None:
     """--sandbox replaces variables, not a host written out: say so before the call fails."""
     from app.auth.vendors import vendor_host
 
@@ -97,7 +101,7 @@ def _warn_vendor_host(action: Any) -> None:
               "the environment chooses the host", file=sys.stderr)
 
 
-def _describe(name: str, result: Any) -> str:
+def _describe(name: str, result: AuthTestResult) -> str:
     lines = [f"{name}: {result.mode} authentication " + ("ok" if result.ok else "FAILED")]
     if result.request:
         req = result.request

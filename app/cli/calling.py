@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from app.cli.common import CliError
 from app.resolve import Resolver
+
+if TYPE_CHECKING:
+    from app.secrets import SecretStore
+    from app.services import Services
 
 
 def add_call_options(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +35,7 @@ def parse_vars(pairs: list[str]) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def call_resolver(args: argparse.Namespace, services: Any) -> Iterator[Resolver]:
+def call_resolver(args: argparse.Namespace, services: Services) -> Iterator[Resolver]:
     """The resolver for --env/--var. With --sandbox: a sandbox for this command, {{sandbox.url}}
     and every vendor host variable ({{imsUrl}}, {{baseUrl}}...) pointed at it (--var wins), and
     the sample's demo secrets seeded; without a keyring they are kept in memory for the run."""
@@ -52,19 +56,19 @@ def call_resolver(args: argparse.Namespace, services: Any) -> Iterator[Resolver]
         yield resolver_of(services, args.env, overrides)
 
 
-def resolver_of(services: Any, env: Optional[str], overrides: dict[str, str]) -> Resolver:
+def resolver_of(services: Services, env: Optional[str], overrides: dict[str, str]) -> Resolver:
     envs = services.environments()
     if env is None and envs.active and envs.current() is None:
         known = ", ".join(e.name for e in envs.environments) or "none"
         raise CliError(f"the active environment {envs.active!r} does not exist in environments.json "
                        f"(known: {known}); choose one with --env NAME")
     try:
-        return services.resolver(env, overrides)  # type: ignore[no-any-return]
+        return services.resolver(env, overrides)
     except ValueError as exc:
         raise CliError(str(exc)) from None
 
 
-def seed_demo_secrets(secrets: Any) -> None:
+def seed_demo_secrets(secrets: SecretStore) -> None:
     from app.sample import seed_sample_secrets
 
     if not secrets.available:  # the sandbox takes demo credentials only: memory is enough

@@ -7,9 +7,12 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from app.paths import resolve_home
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 EXIT_CALL_FAILED = 3  # the endpoint answered an error, or the call failed (the output says which)
 
@@ -44,7 +47,7 @@ def home_of(args: argparse.Namespace) -> Path:
     return resolve_home(getattr(args, "home", None))
 
 
-def services_of(args: argparse.Namespace) -> Any:
+def services_of(args: argparse.Namespace) -> Services:
     from app.services import Services
 
     return Services.open(home_of(args))

@@ -11,10 +11,11 @@ from typing import Any
 from app.cli.common import CliError, emit
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
-    p = add_parser(subparsers, "expr", help="evaluate a journey expression (value and type, or the error with its position)",
+    p = add_parser(subparsers, "expr",
+                   help="evaluate a journey expression (value and type, or the error with its position)",
                    description="Evaluate an expression of the platform's journey expression language, as a journey "
                                "run would, e.g. action-studio expr '@event{purchase.value} > 100' "
                                "--event 'purchase={\"value\": 150}' (an expression that starts with - goes after --)")

@@ -5,14 +5,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.cli.common import CliError, emit, home_of
+
+if TYPE_CHECKING:
+    from app.calls.history import Filter, History
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer: ids and limits past it cannot even be asked for
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(subparsers, "history", help="list, show or export recorded calls")
@@ -41,7 +44,7 @@ def _filters(p: argparse.ArgumentParser) -> None:
                    "of one, any case) in the action, URL, outcome, request or response")
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace) -> History:
     from app.calls.history import FILE_NAME, History
 
     home = home_of(args)
@@ -53,7 +56,7 @@ def _open(args: argparse.Namespace) -> Any:
     return history
 
 
-def _where(args: argparse.Namespace) -> Any:
+def _where(args: argparse.Namespace) -> Filter:
     from app.calls.history import Filter
 
     return Filter(action=args.action, outcome=args.outcome, source=args.source, text=args.search)

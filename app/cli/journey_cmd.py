@@ -11,12 +11,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from app.cli.common import CliError, emit, home_of
 
+if TYPE_CHECKING:
+    from app.journeys.findings import Report
+    from app.journeys.model import Journey
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     journey = add_parser(subparsers, "journey", help="list, show, validate and run journeys; their runs and traces")
@@ -45,7 +49,7 @@ def _fail(args: argparse.Namespace, message: str, problems: list[str] | None = N
     return 1
 
 
-def load(args: argparse.Namespace, ref: str) -> Any:
+def load(args: argparse.Namespace, ref: str) -> Journey:
     """The journey named ref in the workspace, or in the file ref; JourneyFileError otherwise."""
     from app.journeys.files import load_file, load_journey
 
@@ -57,11 +61,12 @@ def load(args: argparse.Namespace, ref: str) -> Any:
     return load_journey(home_of(args), ref)
 
 
-def _loaded(args: argparse.Namespace) -> Any:
+def _loaded(args: argparse.Namespace) -> tuple[Optional[Journey], int]:
+    """The journey and 0, or None and the exit code of the error already reported."""
     from app.journeys.files import JourneyFileError
 
     try:
-        return load(args, args.journey), None
+        return load(args, args.journey), 0
     except JourneyFileError as exc:
         if len(exc.problems) == 1:
             return None, _fail(args, f"{exc.where}: {exc.problems[0]}")
@@ -77,10 +82,11 @@ def run_list(args: argparse.Namespace) -> int:
     rows, data = [], []
     for e in entries:
         j = e.journey
-        item = {"name": e.name, "file": str(e.path), "description": j.description if j else None,
+        item: dict[str, Any] = {"name": e.name, "file": str(e.path), "description": j.description if j else None,
                 "nodes": len(j.nodes) if j else None, "actions": j.actions_used() if j else [], "problem": e.problem}
         data.append(item)
-        shown = f"{len(j.nodes)} nodes, calls {', '.join(item['actions']) or 'no action'}" if j else f"does not load: {e.problem}"
+        shown = (f"{len(j.nodes)} nodes, calls {', '.join(item['actions']) or 'no action'}" if j
+                 else f"does not load: {e.problem}")
         rows.append(f"{e.name:<30} {shown}")
     emit(args, data, "\n".join(rows) if rows else "no journeys in this workspace")
     return 0
@@ -94,7 +100,7 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe(journey: Any) -> list[str]:
+def describe(journey: Journey) -> list[str]:
     """A journey in a few lines: its properties, then one line per node with where it leads."""
     r = journey.reentrance
     lines = [f"{journey.name}: {journey.description}" if journey.description else journey.name,
@@ -130,7 +136,7 @@ def run_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _report_lines(report: Any, workspace_problems: list[str]) -> list[str]:
+def _report_lines(report: Report, workspace_problems: list[str]) -> list[str]:
     lines = [f"warning: {p}" for p in workspace_problems]
     for finding in report.findings:
         lines.append(str(finding))

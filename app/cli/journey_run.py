@@ -16,19 +16,27 @@ import contextlib
 import signal
 import sys
 import threading
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from app.cli.calling import add_call_options, parse_vars, resolver_of, seed_demo_secrets
 from app.cli.common import CliError, emit, services_of
 from app.cli.journey_cmd import _fail, _loaded, _report_lines
 from app.cli.journey_summary import summary_lines
 
+if TYPE_CHECKING:
+    from app.journeys.actionplan import Resolvers
+    from app.journeys.model import Journey
+    from app.journeys.profiles import ProfileSource
+    from app.journeys.progress import RunProgress
+    from app.journeys.runner import JourneyRun, RunResult
+    from app.services import Services
+
 EXIT_CANCELLED = 130
 PRESETS = ("fast", "test-mode", "real-time")
 TARGET_KINDS = ("sandbox", "env", "mock", "dry")
 
 
-def register(verbs: argparse._SubParsersAction) -> None:
+def register(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(verbs, "run", help="run a journey locally over profiles from a file (traced under runs/)",
@@ -61,7 +69,7 @@ def _target_arg(text: str) -> tuple[str, str]:
 def run(args: argparse.Namespace) -> int:
     journey, failed = _loaded(args)
     if journey is None:
-        return int(failed)
+        return failed
     services = services_of(args)
     try:
         return _run(args, services, journey)
@@ -71,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         services.close()
 
 
-def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
+def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
     from app.journeys.actionplan import PlanError
     from app.journeys.profiles import ProfilesError, ProfileSource
     from app.journeys.runner import JourneyRun, RunOptions
@@ -95,7 +103,8 @@ def _run(args: argparse.Namespace, services: Any, journey: Any) -> int:
         return _fail(args, str(exc))
     cancel = threading.Event()
     options = RunOptions(args.preset, args.seed, args.concurrency, targets, args.arm_real_calls)
-    with source, _resolvers(args, services, needs_sandbox(journey, targets)) as resolvers, _Bar.maybe(args, source) as bar:
+    resolving = _resolvers(args, services, needs_sandbox(journey, targets))
+    with source, resolving as resolvers, _Bar.maybe(args, source) as bar:
         try:
             runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth, resolvers=resolvers,
                                 options=options, progress=bar.update if bar else None, cancel=cancel)
@@ -123,7 +132,7 @@ def _targets(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _resolvers(args: argparse.Namespace, services: Any, needs_sandbox: bool) -> Iterator[Any]:
+def _resolvers(args: argparse.Namespace, services: Services, needs_sandbox: bool) -> Iterator[Resolvers]:
     """The sandbox target's resolver (the environment pointing at {{sandbox.url}}, with a sandbox
     started for this command) and the env target's (--env, else the active environment)."""
     from app.journeys.actionplan import Resolvers
@@ -145,7 +154,7 @@ def _resolvers(args: argparse.Namespace, services: Any, needs_sandbox: bool) -> 
                         resolver_of(services, args.env, local) if args.sandbox else env)
 
 
-def _announce(args: argparse.Namespace, runner: Any) -> None:
+def _announce(args: argparse.Namespace, runner: JourneyRun) -> None:
     """Real hosts first (an armed run), then what runs, on standard error."""
     for host, nodes in runner.real_hosts.items():
         print(f"real calls: {host} (from {', '.join(nodes)})", file=sys.stderr)
@@ -166,7 +175,7 @@ def _signals(cancel: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _report(args: argparse.Namespace, result: Any) -> int:
+def _report(args: argparse.Namespace, result: RunResult) -> int:
     from app.journeys.tracereader import TraceReader
 
     with TraceReader(result.path) as reader:
@@ -182,7 +191,7 @@ def _report(args: argparse.Namespace, result: Any) -> int:
 class _Bar:
     """A tqdm bar on a terminal: profiles done, rate, ETA (the total estimated from the bytes read)."""
 
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: ProfileSource) -> None:
         from tqdm import tqdm
 
         self.source = source
@@ -190,7 +199,7 @@ class _Bar:
 
     @classmethod
     @contextlib.contextmanager
-    def maybe(cls, args: argparse.Namespace, source: Any) -> Iterator[Optional["_Bar"]]:
+    def maybe(cls, args: argparse.Namespace, source: ProfileSource) -> Iterator[Optional["_Bar"]]:
         if getattr(args, "json", False) or not sys.stderr.isatty():
             yield None
             return
@@ -200,7 +209,7 @@ class _Bar:
         finally:
             bar.bar.close()
 
-    def update(self, progress: Any) -> None:
+    def update(self, progress: RunProgress) -> None:
         at, size = self.source.position()
         if progress.limit is not None:
             self.bar.total = progress.limit

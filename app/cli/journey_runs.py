@@ -12,7 +12,7 @@ from app.cli.journey_cmd import _fail
 from app.cli.journey_summary import profile_lines, summary_lines
 
 
-def register(verbs: argparse._SubParsersAction) -> None:
+def register(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(verbs, "runs", help="the runs of the workspace (of one journey), newest first")
@@ -27,7 +27,8 @@ def register(verbs: argparse._SubParsersAction) -> None:
 def run_runs(args: argparse.Namespace) -> int:
     from app.journeys.tracereader import list_runs
 
-    runs = [r for r in list_runs(home_of(args)) if args.journey is None or r.journey_name.lower() == args.journey.lower()]
+    runs = [r for r in list_runs(home_of(args))
+            if args.journey is None or r.journey_name.lower() == args.journey.lower()]
     rows = [f"{r.id:<45} {r.journey_name:<24} {r.state:<11} {r.profiles:>7} profiles  {r.preset:<9} seed {r.seed}"
             for r in runs]
     emit(args, [r.to_dict() for r in runs], "\n".join(rows) if rows else "no runs yet")
@@ -35,8 +36,8 @@ def run_runs(args: argparse.Namespace) -> int:
 
 
 def run_trace(args: argparse.Namespace) -> int:
-    from app.journeys.traces import TraceError
     from app.journeys.tracereader import TraceReader
+    from app.journeys.traces import TraceError
 
     try:
         with TraceReader.open(home_of(args), args.run) as reader:

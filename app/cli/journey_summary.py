@@ -7,7 +7,8 @@ from typing import Any
 BODY_SHOWN = 400  # characters of a body shown in text (the trace and --json keep it whole)
 
 
-def summary_lines(summary: dict[str, Any], journey: Any, problems: list[dict[str, Any]], cut: bool = False) -> list[str]:
+def summary_lines(summary: dict[str, Any], journey: Any, problems: list[dict[str, Any]],
+                  cut: bool = False) -> list[str]:
     """The run, its outcomes, then one line per node: reached, left by each edge, call codes."""
     run = summary["run"]
     lines = [f"run {run['id']} {run['state']}: {run['rowsRead'] or 0} rows read (seed {run['seed']}, "
@@ -49,7 +50,8 @@ def profile_lines(entries: list[dict[str, Any]]) -> list[str]:
     lines = []
     for entry in entries:
         lines.append(f"profile {entry['profileId'] or '-'} (row {entry['row']}): {entry['outcome']}"
-                     + (f" {entry['code']}" if entry["code"] else "") + (f": {entry['error']}" if entry["error"] else ""))
+                     + (f" {entry['code']}" if entry["code"] else "")
+                     + (f": {entry['error']}" if entry["error"] else ""))
         lines.append("  path: " + " -> ".join(entry["path"]))
         for step in entry.get("steps", []):
             lines += _step_lines(step)
@@ -68,7 +70,8 @@ def _step_lines(step: dict[str, Any]) -> list[str]:
                 continue
             operands = "; ".join(f"{o['text']} = {json.dumps(o['value'], ensure_ascii=False)}"
                                  for c in path.get("comparisons", []) for o in c["operands"])
-            lines.append(f"    {path['expression']} -> {json.dumps(path['value'])}" + (f"  ({operands})" if operands else ""))
+            lines.append(f"    {path['expression']} -> {json.dumps(path['value'])}"
+                         + (f"  ({operands})" if operands else ""))
     if step["error"]:
         lines.append(f"    error: {step['error']}")
     for a in step["attempts"]:
@@ -79,7 +82,8 @@ def _step_lines(step: dict[str, Any]) -> list[str]:
         if req["body"] is not None:
             lines.append(f"      request body: {_short(req['body'])}" + (f" ({req['note']})" if req["note"] else ""))
         if resp and resp["body"]:
-            lines.append(f"      response body: {_short(resp['body'])}" + (f" ({resp['note']})" if resp["note"] else ""))
+            lines.append(f"      response body: {_short(resp['body'])}"
+                         + (f" ({resp['note']})" if resp["note"] else ""))
     return lines
 
 

@@ -46,7 +46,8 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES, json_errors: bool = F
     return parser
 
 
-def add_parser(subparsers: argparse._SubParsersAction, name: str, **kwargs: object) -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
+               **kwargs: object) -> argparse.ArgumentParser:
     """A subcommand that also accepts --home and --json after its name."""
     return subparsers.add_parser(name, parents=[common_options()], **kwargs)  # type: ignore[arg-type]
 

@@ -11,7 +11,7 @@ from app.sandbox import Sandbox, SandboxError
 from app.sandbox.standalone import FAULT_HELP, add_arguments, sandbox_from_args, serve_until_signalled
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sandbox`` subcommand."""
     parser = subparsers.add_parser(
         "sandbox",

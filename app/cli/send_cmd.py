@@ -13,16 +13,24 @@ import json
 import signal
 import sys
 import threading
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from app.cli.calling import add_call_options, call_resolver, parse_vars
 from app.cli.common import EXIT_CALL_FAILED, CliError, check_timeout, emit, load_json, read_input, services_of
 from app.model.base import check_placeholders
 
+if TYPE_CHECKING:
+    from app.calls.batch import BatchSummary
+    from app.calls.history import History
+    from app.calls.record import CallResult
+    from app.model import Action
+    from app.resolve import Resolver
+    from app.services import Services
+
 MAX_SHOWN = 20  # bad lines and failures printed one by one
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
 
     p = add_parser(subparsers, "send", help="call an action once (--values) or for every line of a file (--batch)",
@@ -75,7 +83,7 @@ def _check_options(args: argparse.Namespace) -> None:
 
 
 @contextlib.contextmanager
-def _history(args: argparse.Namespace, services: Any) -> Iterator[Optional[Any]]:
+def _history(args: argparse.Namespace, services: Services) -> Iterator[Optional[History]]:
     if args.no_history:
         yield None
         return
@@ -90,7 +98,7 @@ def _history(args: argparse.Namespace, services: Any) -> Iterator[Optional[Any]]
         history.close()
 
 
-def _load(services: Any, name: str) -> Any:
+def _load(services: Services, name: str) -> Action:
     from app.store import StoreError
 
     try:
@@ -99,7 +107,7 @@ def _load(services: Any, name: str) -> Any:
         raise CliError(str(exc)) from None
 
 
-def _single_input(args: argparse.Namespace, action: Any) -> tuple[dict[str, Any], Any]:
+def _single_input(args: argparse.Namespace, action: Action) -> tuple[dict[str, Any], Any]:
     """The values and the raw body (or None) of one call, from the files or the example."""
     from app.calls import inputs
 
@@ -112,7 +120,7 @@ def _single_input(args: argparse.Namespace, action: Any) -> tuple[dict[str, Any]
     return values, body
 
 
-def _single(args: argparse.Namespace, services: Any, action: Any, resolver: Any, values: dict[str, Any],
+def _single(args: argparse.Namespace, services: Services, action: Action, resolver: Resolver, values: dict[str, Any],
             body: Any) -> int:
     from app.calls import SetupError, ValuesError, send
 
@@ -134,7 +142,7 @@ def _single(args: argparse.Namespace, services: Any, action: Any, resolver: Any,
     return 0
 
 
-def _result_text(result: Any) -> str:
+def _result_text(result: CallResult) -> str:
     lines = [result.summary()]
     response = result.response
     if response is not None and response.body:
@@ -143,7 +151,7 @@ def _result_text(result: Any) -> str:
     return "\n".join(lines)
 
 
-def _batch(args: argparse.Namespace, services: Any, action: Any, resolver: Any, text: str) -> int:
+def _batch(args: argparse.Namespace, services: Services, action: Action, resolver: Resolver, text: str) -> int:
     from app.calls.batch import format_of, read_batch, run_batch
     from app.calls.build import SetupError, prepare
 
@@ -197,7 +205,7 @@ class _ProgressBar:
 
     WIDTH = 30
 
-    def update(self, done: int, total: int, summary: Any) -> None:
+    def update(self, done: int, total: int, summary: BatchSummary) -> None:
         filled = int(self.WIDTH * done / total) if total else self.WIDTH
         failed = sum(summary.failed.values())
         sys.stderr.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} ok {summary.ok}"

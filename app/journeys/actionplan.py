@@ -8,17 +8,20 @@ the real hosts (anything but loopback) a run would call: the runner refuses thos
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 from urllib.parse import urlsplit
 
 from app.calls.build import Prepared, SetupError, prepare
-from app.calls.record import Masker
 from app.calls.send import AuthState
 from app.journeys.expr import Expr, ExprError, parse
 from app.journeys.model import ActionNode, Journey
 from app.journeys.targets import SANDBOX, OfflineAuth, Target, is_loopback
+from app.masking import Masker
 from app.model import Action, CustomAuth
 from app.resolve import Resolver
+
+if TYPE_CHECKING:
+    from app.auth.engine import AuthEngine
 
 
 class PlanError(ValueError):
@@ -75,7 +78,7 @@ class CallPlan:
 
 
 def plan_calls(journey: Journey, actions: Mapping[str, Action], targets: Mapping[str, Target],
-               resolvers: Resolvers, engine: Any) -> CallPlan:
+               resolvers: Resolvers, engine: AuthEngine) -> CallPlan:
     """Prepare every action node; PlanError lists each node that cannot be called."""
     plan, problems = CallPlan(), []
     nodes = {n.id: n for n in journey.action_nodes()}

@@ -35,7 +35,8 @@ def check(text: str, place: Place, schema: Schema, want: Optional[str] = None, w
         expr = parse(text)
     except ExprError as exc:
         return [_finding(place, "error", "syntax", exc.message, text, exc.span, tuple(exc.expected))]
-    out = [_finding(place, "error", code, message, text, ref.span) for code, message, ref in _references(expr.references(), place)]
+    out = [_finding(place, "error", code, message, text, ref.span)
+           for code, message, ref in _references(expr.references(), place)]
     problems: list[Problem] = []
     if want in ("boolean", "date"):
         kind = infer_type(expr, schema, problems)

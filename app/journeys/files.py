@@ -51,7 +51,8 @@ def parse_journey(text: str, where: str = "journey") -> Journey:
     try:
         data = parse_json(text.removeprefix("\ufeff"))
     except JsonError as exc:
-        raise JourneyFileError(where, [f"not valid JSON: line {exc.line}, column {exc.column}: {exc.message}"]) from None
+        problem = f"not valid JSON: line {exc.line}, column {exc.column}: {exc.message}"
+        raise JourneyFileError(where, [problem]) from None
     if not isinstance(data, dict):
         raise JourneyFileError(where, ["a journey file must hold a JSON object"])
     try:
@@ -121,7 +122,8 @@ def save_journey(home: Path, journey: Journey, previous_name: Optional[str] = No
 def error_lines(exc: ValidationError, data: dict[str, Any]) -> list[str]:
     """Each pydantic error as 'where: reason', a node named by its index and id, without the
     union tag pydantic puts in the location (`nodes[1].action.next` is `nodes[1] (id 'x').next`)."""
-    nodes = data.get("nodes") if isinstance(data.get("nodes"), list) else []
+    found = data.get("nodes")
+    nodes = found if isinstance(found, list) else []
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])

@@ -59,7 +59,8 @@ def array_items(text: IO[str], name: str) -> Iterator[tuple[int, int, Optional[s
             except json.JSONDecodeError as exc:
                 at = line + buf.count("\n", pos, exc.pos)  # before more() moves the buffer
                 if eof or len(buf) - pos > MAX_ITEM or not more():
-                    yield row, line, f"not valid JSON: {exc.msg} (line {at}); the rest of the file cannot be read", "", None
+                    problem = f"not valid JSON: {exc.msg} (line {at}); the rest of the file cannot be read"
+                    yield row, line, problem, "", None
                     return
             except RecursionError:
                 yield row, line, "not valid JSON: nested too deeply; the rest cannot be read", "", None
@@ -72,6 +73,7 @@ def array_items(text: IO[str], name: str) -> Iterator[tuple[int, int, Optional[s
             return
         if sep != ",":
             found = repr(sep) if sep else "the end of the file"
-            yield row + 1, line, f"expected ',' or ']' after row {row}, found {found}; the rest cannot be read", "", None
+            problem = f"expected ',' or ']' after row {row}, found {found}; the rest cannot be read"
+            yield row + 1, line, problem, "", None
             return
         pos += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import uuid
 import zoneinfo
-from typing import Annotated, Any, Iterator, Literal, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Literal, NamedTuple, Optional, Union
 
 from pydantic import Field, field_validator, model_validator
 
@@ -47,6 +47,8 @@ class Edge(NamedTuple):
 class NodeBase(Model):
     id: str
     label: str = ""
+    if TYPE_CHECKING:  # each node type declares its own literal `type` field
+        type: str
 
     @field_validator("id")
     @classmethod
@@ -169,7 +171,8 @@ class SplitNode(NodeBase):
         return branches
 
     def edges(self) -> list[Edge]:
-        return [Edge(f"branches[{i}]", b.next, b.label or f"{b.percent}%") for i, b in enumerate(self.branches) if b.next]
+        return [Edge(f"branches[{i}]", b.next, b.label or f"{b.percent}%")
+                for i, b in enumerate(self.branches) if b.next]
 
 
 class CapNode(NodeBase):

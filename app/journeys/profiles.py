@@ -83,7 +83,7 @@ class ProfileSource:
                  name: str = "profiles") -> None:
         self.name = name
         if not hasattr(stream, "peek"):
-            stream = io.BufferedReader(stream)  # type: ignore[arg-type]  # _sniff peeks
+            stream = io.BufferedReader(stream)  # type: ignore[type-var]  # _sniff peeks; a raw stream is what it wraps
         self.example = event.example if event else {}
         self._types = cells.example_types(self.example)
         # Each row gets its own copy of the example: marshal copies JSON values twice as fast as _copy
@@ -191,7 +191,7 @@ class ProfileSource:
             return Rejection(row, line, None, f"{len(values)} cells where the header has {len(columns)}")
         try:
             typed: dict[str, Any] = {}
-            for (name, ftype), text in zip(columns, values):
+            for (name, ftype), text in zip(columns, values, strict=True):
                 if not text.isascii() and _NOT_UTF8.search(text):  # isascii: a flag, no scan
                     raise _Rejected(name, "not UTF-8 text")
                 if text == "":

@@ -22,9 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional
-
-import httpx
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence
 
 from app.calls.batch import loop_factory, make_client
 from app.calls.send import CallClient
@@ -37,10 +35,13 @@ from app.journeys.reentry import Reentry
 from app.journeys.runstate import RunState
 from app.journeys.steps import ProfileRun
 from app.journeys.targets import MockTransport, Target
-from app.journeys.traces import TraceWriter
 from app.journeys.tracerecords import ProfileTrace
+from app.journeys.traces import TraceWriter
 from app.journeys.validate import validate
 from app.model import Action
+
+if TYPE_CHECKING:
+    from app.auth.engine import AuthEngine
 
 MAX_CONCURRENCY = 512
 PENDING_TRACES = 2_000  # finished profiles waiting for the writer before the run waits for it
@@ -85,13 +86,13 @@ class RunResult:
     real_hosts: dict[str, list[str]] = field(default_factory=dict)
 
 
-ClientFactory = Callable[[], httpx.AsyncClient]
+ClientFactory = Callable[[], CallClient]
 
 
 class JourneyRun:
     """One run of a journey; see the module docstring."""
 
-    def __init__(self, home: Path, journey: Journey, actions: Mapping[str, Action], *, engine: Any,
+    def __init__(self, home: Path, journey: Journey, actions: Mapping[str, Action], *, engine: AuthEngine,
                  resolvers: Resolvers, options: Optional[RunOptions] = None, progress: Optional[Callback] = None,
                  cancel: Optional[threading.Event] = None, client_factory: Optional[ClientFactory] = None) -> None:
         self.home, self.journey = Path(home), journey
@@ -128,7 +129,8 @@ class JourneyRun:
         t0 = time.monotonic()
         board = ProgressBoard(self.progress, limit=self.preset.max_profiles)
         writer = TraceWriter.create(self.home, self.journey, self.actions, seed=self.seed, preset=self.preset.name,
-                                    targets=self.plan.targets(), masker=self.plan.masker, settings=self._settings(source))
+                                    targets=self.plan.targets(), masker=self.plan.masker,
+                                    settings=self._settings(source))
         writer.max_pending = PENDING_TRACES
         state = RunState(self.journey, self.preset, self.seed, start, self.plan, board)
         base: Iterator[Item] = iter(source)
@@ -200,7 +202,7 @@ class JourneyRun:
         state.board.finished(trace.outcome, trace.steps[-1].node if trace.steps else None)
 
 
-async def _watch(cancel: threading.Event, workers: list["asyncio.Future[None]"], board: ProgressBoard) -> None:
+async def _watch(cancel: threading.Event, workers: Sequence["asyncio.Future[None]"], board: ProgressBoard) -> None:
     """Cancel the workers when asked (checked every 50 ms); meanwhile keep the progress fresh even
     when no profile ends (real-time waits)."""
     while not cancel.is_set():

@@ -11,24 +11,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Mapping, Optional, Union
 
 from app.journeys.actionplan import PlanError, Resolvers
 from app.journeys.model import EventNode, Journey
 from app.journeys.profiles import ProfileRow, ProfileSource, Rejection
 from app.journeys.targets import Target
+from app.model.base import placeholders
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 SANDBOX_ENV_HINT = ("the sandbox target uses the environment named 'sandbox', else one whose variables "
                     "use {{sandbox.url}}; none does in this workspace")
 
 
-def sandbox_env(services: Any) -> Optional[str]:
+def sandbox_env(services: Services) -> Optional[str]:
     """The environment of the sandbox target: one named `sandbox`, else one using {{sandbox.url}}."""
+    from app.services import SANDBOX_URL_VAR
+
     envs = services.environments()
     if envs.by_name("sandbox") is not None:
         return "sandbox"
     for env in envs.environments:
-        if any("{{sandbox.url}}" in str(v.value).replace(" ", "") for v in env.variables):
+        if any(SANDBOX_URL_VAR in placeholders(str(v.value)) for v in env.variables):
             return str(env.name)
     return None
 
@@ -38,7 +44,7 @@ def needs_sandbox(journey: Journey, targets: Mapping[str, Target]) -> bool:
     return any(targets.get(n.id) is None or targets[n.id].kind == "sandbox" for n in journey.action_nodes())
 
 
-def services_resolvers(services: Any, env: Optional[str] = None) -> Resolvers:
+def services_resolvers(services: Services, env: Optional[str] = None) -> Resolvers:
     """Resolvers over the services' embedded sandbox ({{sandbox.url}} starts it on first use, so
     call this off the UI thread) and the chosen (default: active) environment. ValueError: no such
     environment."""

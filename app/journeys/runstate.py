@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
-import httpx
-
+from app.calls.client import CallClient
 from app.journeys import graph
 from app.journeys.actionplan import CallPlan, NodeCall
 from app.journeys.capping import Capping
@@ -28,8 +27,8 @@ class RunState:
     start: datetime
     plan: CallPlan
     board: ProgressBoard
-    client: Optional[httpx.AsyncClient] = None  # shared by every sandbox and env call
-    mock_clients: dict[str, httpx.AsyncClient] = field(default_factory=dict)  # by node id
+    client: Optional[CallClient] = None  # shared by every sandbox and env call
+    mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id
     nodes: dict[str, NodeBase] = field(init=False)
     ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
     exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed
@@ -80,7 +79,7 @@ class RunState:
     def call(self, node_id: str) -> NodeCall:
         return self.plan.calls[node_id]
 
-    def client_for(self, call: NodeCall) -> httpx.AsyncClient:
+    def client_for(self, call: NodeCall) -> CallClient:
         if call.target.kind == "mock":
             return self.mock_clients[call.node.id]
         assert self.client is not None

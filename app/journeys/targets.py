@@ -26,8 +26,9 @@ from pydantic import Field, ValidationError
 
 from app.auth.apply import Credentials, apply_token
 from app.calls.send import AuthState
+from app.masking import MASK
 from app.model import ApiKeyAuth, BasicAuth, CustomAuth
-from app.model.base import MASK, Model, format_loc
+from app.model.base import Model, format_loc
 from app.model.payload import JsonError, parse_json
 
 KINDS = ("sandbox", "env", "mock", "dry")

@@ -14,8 +14,8 @@ import json
 from datetime import datetime
 from typing import Any, Callable, Optional
 
-from app.calls.record import Masker
 from app.journeys.tracerecords import AttemptTrace, ProfileTrace, StepTrace, clip
+from app.masking import Masker
 
 SLOW_MS = 750.0  # the platform moves an endpoint slower than this to its slow service
 

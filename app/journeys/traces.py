@@ -31,10 +31,10 @@ from typing import Any, Iterable, Optional
 
 from filelock import FileLock, Timeout
 
-from app.calls.record import Masker
 from app.journeys.model import Journey
 from app.journeys.tracerecords import MAX_BODY, OUTCOMES, AttemptTrace, ProfileTrace, StepTrace, clip
 from app.journeys.tracerows import SLOW_MS, ProfileRows, RowEncoder, json_text
+from app.masking import Masker
 from app.model import Action
 from app.transfer import masked_dict
 
@@ -90,10 +90,13 @@ def new_run_id(journey_name: str) -> str:
 class TraceWriter:
     """Writes one run's trace from a single background thread; see the module docstring."""
 
+    _db: sqlite3.Connection  # set by `open`, with the writer thread
+    _thread: threading.Thread
+
     def __init__(self, path: Path, masker: Optional[Masker] = None, batch: int = 500, interval_s: float = 0.25,
                  max_pending: int = 20_000) -> None:
         self.path, self.run_id = Path(path), Path(path).name.removesuffix(SUFFIX)
-        self.masker = masker or Masker()
+        self.masker = masker if masker is not None else Masker()  # shared: the run adds to it as it goes
         self.batch, self.interval_s, self.max_pending = batch, interval_s, max_pending
         self.lock = FileLock(str(self.path) + ".lock", timeout=0)
         self._pending = _Batch()
@@ -241,8 +244,8 @@ class TraceWriter:
                     break
             state, rows = self._final
             db.execute("BEGIN IMMEDIATE")
-            db.execute("UPDATE run SET state = ?, ended_at = ?, rows_read = ?", (state, _now(),
-                                                                                   self.written if rows is None else rows))
+            read = self.written if rows is None else rows
+            db.execute("UPDATE run SET state = ?, ended_at = ?, rows_read = ?", (state, _now(), read))
             db.execute("COMMIT")
             self.state = state
         except BaseException as exc:  # noqa: BLE001 - reported to the producers by add()/finish()

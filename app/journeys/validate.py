@@ -14,8 +14,9 @@ and the platform lint (marked `platform`: our engine runs it, the platform would
 from __future__ import annotations
 
 import difflib
+import functools
 from datetime import timedelta
-from typing import Any, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
 from app.calls.values import Input, inputs
 from app.journeys import graph
@@ -26,6 +27,9 @@ from app.journeys.findings import Finding, Report
 from app.journeys.model import ActionNode, ConditionNode, EndNode, EventNode, Journey, NodeBase, WaitNode
 from app.model import Action
 from app.model.payload import JsonError, parse_json
+
+if TYPE_CHECKING:
+    from app.store import Workspace
 
 
 def validate(journey: Journey, actions: Mapping[str, Action], profile: Optional[dict[str, Any]] = None,
@@ -42,7 +46,7 @@ def validate(journey: Journey, actions: Mapping[str, Action], profile: Optional[
     event = journey.entry.event if journey.entry else None
     for node in journey.nodes:
         known = facts.get(node.id, frozenset()) if node.id in live else frozenset()
-        place = lambda field: Place(node, field, known, event)  # noqa: E731 - one node's places
+        place = functools.partial(_place, node, known, event)  # this node's places
         if isinstance(node, ActionNode):
             add(_action(node, actions.get(node.action), names, place, schema))
         elif isinstance(node, ConditionNode):
@@ -98,20 +102,25 @@ def _duration(node: WaitNode) -> Optional[timedelta]:
 
 
 # -- the nodes -------------------------------------------------------------------------------------
+def _place(node: NodeBase, known: frozenset[str], event: Optional[str], field: str) -> Place:
+    return Place(node, field, known, event)
+
+
 def _action(node: ActionNode, action: Optional[Action], names: list[str], place: Any, schema: Schema) -> list[Finding]:
     if action is None:
         close = difflib.get_close_matches(node.action, names, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return [_at(node, "error", "unknown-action", f"no action named {node.action!r} in this workspace{hint}", "action")]
+        message = f"no action named {node.action!r} in this workspace{hint}"
+        return [_at(node, "error", "unknown-action", message, "action")]
     out: list[Finding] = []
     wanted = inputs(action)
-    mapped = {}
+    mapped: dict[str, Any] = {}
     for key in node.mapping:
         found = _input(wanted, key)
         if found is None:
-            names = ", ".join(i.key for i in wanted) or "none"
+            fields = ", ".join(i.key for i in wanted) or "none"
             out.append(_at(node, "error", "unknown-field", f"{key!r} is no Variable field of {action.name!r} "
-                           f"(its Variable fields: {names})", f"mapping[{key}]"))
+                           f"(its Variable fields: {fields})", f"mapping[{key}]"))
         else:
             mapped[found.key] = key
     for item in wanted:
@@ -129,7 +138,8 @@ def _action(node: ActionNode, action: Optional[Action], names: list[str], place:
 def _input(wanted: list[Input], key: str) -> Optional[Input]:
     """The input a mapping key names: its key, or its label (case-insensitive), as values accept."""
     lowered = key.strip().lower()
-    return (next((i for i in wanted if i.key == key), None) or next((i for i in wanted if i.key.lower() == lowered), None)
+    return (next((i for i in wanted if i.key == key), None)
+            or next((i for i in wanted if i.key.lower() == lowered), None)
             or next((i for i in wanted if i.label.lower() == lowered), None))
 
 
@@ -146,7 +156,8 @@ def _wait(node: WaitNode, place: Any, schema: Schema) -> list[Finding]:
 def _schema(journey: Journey, actions: Mapping[str, Action], profile: Optional[dict[str, Any]]) -> Schema:
     """The field types the expressions can be checked against: the event's and the responses' examples."""
     events = {n.event: n.example for n in journey.nodes if isinstance(n, EventNode) and n.example}
-    responses, errors = {}, {}
+    responses: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
     for name, action in actions.items():
         for payload, target in ((action.response, responses), (action.error_response, errors)):
             if payload is not None:
@@ -161,7 +172,7 @@ def _at(node: NodeBase, severity: str, code: str, message: str, field: str = "")
     return Finding(severity, code, message, node.id, node.label, field)  # type: ignore[arg-type]
 
 
-def validate_in(workspace: Any, journey: Journey) -> Report:
+def validate_in(workspace: Workspace, journey: Journey) -> Report:
     """validate() against a Workspace's actions (app.store); an action file that cannot be read is an
     error at the nodes that call it."""
     from app.store import StoreError

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from pydantic import Field, field_validator, model_validator
 
@@ -65,7 +65,7 @@ class Action(Model):
                 yield param.value
 
 
-def _refs_in(values: object) -> Iterator[SecretRef]:
+def _refs_in(values: Any) -> Iterator[SecretRef]:
     """SecretRefs inside a dumped model (dicts with a single 'secret' key)."""
     stack = list(values) if not isinstance(values, dict) else [values]
     while stack:

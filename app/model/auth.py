@@ -6,7 +6,6 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from app.masking import is_secret_key as is_secret_key  # the rule lives in app.masking
 from app.model import rules
 from app.model.base import Model, SecretRef, Value, check_placeholders
 

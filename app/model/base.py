@@ -37,17 +37,24 @@ class SecretRef(Model):
 # A value that may be plain text or a reference to a secret.
 Value = Union[SecretRef, str]
 
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
+# The one `{{variable}}` pattern (model checks, the resolver, cURL import, the window).
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}")
 
 
 def placeholders(text: str) -> list[str]:
     """The `{{var}}` environment variables a text refers to, in order."""
-    return _PLACEHOLDER.findall(text)
+    return PLACEHOLDER.findall(text)
+
+
+def only_placeholder(text: str) -> bool:
+    """Whether a text is one `{{variable}}` and nothing else (a value the environment gives, not a
+    literal: never taken for a secret to store)."""
+    return PLACEHOLDER.fullmatch(text.strip()) is not None
 
 
 def check_placeholders(text: str) -> None:
     """Refuse unbalanced or malformed `{{ }}` so a typo is not sent literally."""
-    stripped = _PLACEHOLDER.sub("", text)
+    stripped = PLACEHOLDER.sub("", text)
     if "{{" in stripped or "}}" in stripped:
         raise ValueError("malformed {{variable}}: use {{name}} with letters, digits, _ . -")
 

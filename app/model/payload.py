@@ -96,7 +96,8 @@ class Payload(Model):
 
     def variables(self) -> list[tuple[str, PayloadField]]:
         """The Variable fields a journey author fills, outermost first (children of a variable skip)."""
-        out, skip = [], ()
+        out: list[tuple[str, PayloadField]] = []
+        skip: tuple[str, ...] = ()
         for path, field in self.walk():
             if skip and path.startswith(skip):
                 continue
@@ -139,7 +140,7 @@ def parse_json(text: str, where: str = "") -> Any:
 
 def _long_number_at(text: str) -> tuple[int, int]:
     """Line and column (1-based) of the first number too long to convert."""
-    match = re.search(r"\d{%d,}" % (sys.get_int_max_str_digits() + 1), text)
+    match = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1},}}", text)
     start = match.start() if match else 0
     line = text.count("\n", 0, start) + 1
     return line, start - (text.rfind("\n", 0, start) + 1) + 1
@@ -147,9 +148,11 @@ def _long_number_at(text: str) -> tuple[int, int]:
 
 def _friendly(msg: str) -> str:
     hints = {
-        "Invalid control character at": "a string is not closed before the end of the line (or holds a raw control character)",
+        "Invalid control character at":
+            "a string is not closed before the end of the line (or holds a raw control character)",
         "Unterminated string starting at": "a string is not closed",
-        "Expecting property name enclosed in double quotes": "expected a property name in double quotes (a trailing comma?)",
+        "Expecting property name enclosed in double quotes":
+            "expected a property name in double quotes (a trailing comma?)",
         "Expecting ',' delimiter": "expected ',' between items",
         "Expecting ':' delimiter": "expected ':' after a property name",
         "Expecting value": "expected a value",
@@ -282,7 +285,8 @@ def _describe(value: Any) -> str:
         return "a boolean"
     if isinstance(value, str):
         return f"the string {value[:40]!r}"
-    return {int: "an integer", float: "a decimal", dict: "an object", list: "a list"}.get(type(value), type(value).__name__)
+    names = {int: "an integer", float: "a decimal", dict: "an object", list: "a list"}
+    return names.get(type(value), type(value).__name__)
 
 
 def set_mode(field: PayloadField, mode: Mode) -> None:

@@ -11,8 +11,8 @@ _NAME = re.compile(r"[A-Za-z0-9_]+")
 # Device names Windows refuses as file names in any case and with any extension (CON.json too).
 WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
                               *(f"LPT{i}" for i in range(10))})
-# RFC 7230 section 3.2.6 tchar.
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# RFC 7230 section 3.2.6 tchar: what a header name is made of (the model's check and the one before sending).
+HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 LEADING_VAR = re.compile(r"^\{\{[^}]*\}\}")  # {{baseUrl}}/path: scheme and host come later
 UNSET_URLS = ("", "https://", "http://")
@@ -46,8 +46,8 @@ def http_name_problem(name: str, what: str = "header") -> str | None:
         return f"the {what} name is empty"
     if name[0] in ".$":
         return f"the {what} name must not start with '{name[0]}'"
-    if what == "header" and not _TOKEN.fullmatch(name):
-        bad = sorted({c for c in name if not _TOKEN.fullmatch(c)})
+    if what == "header" and not HTTP_TOKEN.fullmatch(name):
+        bad = sorted({c for c in name if not HTTP_TOKEN.fullmatch(c)})
         shown = ", ".join({" ": "space", "\r": "CR", "\n": "LF", "\t": "tab"}.get(c, repr(c)) for c in bad)
         return f"the header name contains {shown}; header names are HTTP tokens (RFC 7230)"
     if what != "header" and any(c in name for c in "\r\n"):

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+from app.model.rules import HTTP_TOKEN
+
 _NOT_SENDABLE = re.compile(r"[^\t\x20-\x7e]")  # what may be sent: tab, and printable ASCII
 
 
 def header_problem(name: str, value: str) -> Optional[str]:
     """Why this header cannot be sent, or None; it names the header and the character, never the
     value (it may be a secret)."""
-    if not _TOKEN.match(name):
+    if not HTTP_TOKEN.fullmatch(name):  # fullmatch: `$` would let a trailing line break through
         return f"the header name {name!r} is not a valid HTTP header name"
     found = _NOT_SENDABLE.search(value)
     if found is None:

@@ -46,7 +46,7 @@ def redirect_request(request: httpx.Request, response: httpx.Response, secret_he
                 del headers[name]
         kept = [(k, v) for k, v in url.params.multi_items() if not secret_param(k, v)]
         if len(kept) != len(url.params.multi_items()):
-            url = url.copy_with(params=httpx.QueryParams(kept))
+            url = url.copy_with(params=httpx.QueryParams(tuple(kept)))
     stream = request.stream
     if method != request.method and method == "GET":
         headers.pop("Content-Length", None)

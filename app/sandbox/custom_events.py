@@ -114,7 +114,8 @@ def _check_occurred(value: Any, prefix: str, now: datetime) -> None:
     if not isinstance(value, str) or (match := _OCCURRED.match(value)) is None:
         raise EventError("'occurred' must be formatted YYYY-MM-DD[T ]hh:mm:ss[Z] (UTC, no offset)", path)
     try:
-        moment = datetime(*(int(part) for part in match.groups()))  # type: ignore[misc]
+        year, month, day, hour, minute, second = map(int, match.groups())
+        moment = datetime(year, month, day, hour, minute, second)
     except ValueError:
         raise EventError(f"'occurred' is not a valid date and time: {value}", path) from None
     if moment > now:

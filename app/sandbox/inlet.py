@@ -71,7 +71,8 @@ def _check_schema_ref(ref: Any, pointer: str, found: list[Violation]) -> None:
     ctype = ref.get("contentType")
     if not isinstance(ctype, str) or ctype.replace(" ", "") != XDM_CONTENT_TYPE:
         found.append(
-            Violation(pointer + "/contentType", "enum", f"contentType must be {XDM_CONTENT_TYPE}, found: {_show(ctype)}")
+            Violation(pointer + "/contentType", "enum",
+                      f"contentType must be {XDM_CONTENT_TYPE}, found: {_show(ctype)}")
         )
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.sandbox.faults import FaultSpec
 from app.masking import mask_body, mask_raw_headers, masked_query
+from app.sandbox.faults import FaultSpec
 from app.sandbox.requestlog import LogEntry, now
 from app.sandbox.state import SandboxState
 

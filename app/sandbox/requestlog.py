@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from app.masking import Masker, headers_dict
 from app.sandbox.config import ENDPOINTS
-from app.masking import ValueMasker, headers_dict
 
 TRUNCATION_MARKER = "…[truncated {} bytes]"
 
@@ -37,7 +37,7 @@ class LogEntry:
     duration_ms: float = 0.0
     fault: str | None = None
 
-    def render(self, masker: ValueMasker | None = None) -> dict[str, Any]:
+    def render(self, masker: Masker | None = None) -> dict[str, Any]:
         """The JSON-ready form served at ``/_sandbox/requests``; `masker`'s values are hidden."""
         text = self.body.decode("utf-8", "replace")
         if self.body_size > len(self.body):
@@ -75,7 +75,7 @@ class RequestLog:
     size: int = 2000
     # Secret values registered by the in-process caller, masked when entries are read (so a value
     # registered just after its request went out is still hidden).
-    masker: ValueMasker = field(default_factory=ValueMasker)
+    masker: Masker = field(default_factory=Masker)
     _entries: deque[LogEntry] = field(init=False)
     _counters: dict[str, int] = field(init=False)
     _ids: itertools.count[int] = field(init=False, default_factory=lambda: itertools.count(1))
@@ -113,7 +113,8 @@ class RequestLog:
             self._counters = dict.fromkeys(ENDPOINTS, 0)
             return dropped
 
-    def entries(self, path: str | None = None, since: int | float | str | datetime | None = None) -> list[dict[str, Any]]:
+    def entries(self, path: str | None = None,
+                since: int | float | str | datetime | None = None) -> list[dict[str, Any]]:
         """Rendered entries, oldest first.
 
         ``path`` keeps a path and everything below it. ``since`` is an entry id (int or digit

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.sandbox.jsonbody import is_json_type, read_body
 from app.masking import masked_headers
+from app.sandbox.jsonbody import is_json_type, read_body
 from app.sandbox.requestlog import iso_time, now
 
 MAX_BYTES = 8 * 1024 * 1024

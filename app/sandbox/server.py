@@ -18,7 +18,7 @@ from typing import Any
 
 import uvicorn
 
-from app.masking import ValueMasker
+from app.masking import Masker
 from app.sandbox.accounts import Accounts
 from app.sandbox.appfactory import build_app
 from app.sandbox.config import SandboxConfig
@@ -128,7 +128,8 @@ class Sandbox:
             self._port = sock.getsockname()[1]
             self.state.closing = False
             server = _ThreadServer(_uvicorn_config(build_app(self.state)))
-            thread = threading.Thread(target=self._serve, args=(server, sock), name=f"sandbox-{self._port}", daemon=True)
+            thread = threading.Thread(target=self._serve, args=(server, sock), name=f"sandbox-{self._port}",
+                                      daemon=True)
             self._server, self._thread, self._socket = server, thread, sock
             thread.start()
             self._wait_started(server, thread)
@@ -211,7 +212,8 @@ class Sandbox:
 
     # -- log, counters, faults ---------------------------------------------------------
 
-    def requests(self, path: str | None = None, since: int | float | str | datetime | None = None) -> list[dict[str, Any]]:
+    def requests(self, path: str | None = None,
+                 since: int | float | str | datetime | None = None) -> list[dict[str, Any]]:
         """Logged requests, oldest first (see ``RequestLog.entries`` for the filters)."""
         return self.state.log.entries(path, since)
 
@@ -231,7 +233,7 @@ class Sandbox:
     def reset(self) -> None:
         """Back to a fresh sandbox: log, counters, masked values, faults, identities and tokens (for fixtures)."""
         self.state.log.clear()
-        self.state.log.masker = ValueMasker()
+        self.state.log.masker = Masker()
         self.state.faults.clear()
         self.state.faults.seed = self.config.seed
         self.state.accounts = Accounts.with_defaults()

@@ -4,7 +4,15 @@ from __future__ import annotations
 import pytest
 
 from app.masking import (
-    MASK, ValueMasker, is_secret_header, is_secret_key, mask_all, mask_body, masked_query, response_secrets,
+    MASK,
+    Masker,
+    is_secret_header,
+    is_secret_key,
+    mask_all,
+    mask_body,
+    mask_value,
+    masked_query,
+    response_secrets,
 )
 
 
@@ -43,8 +51,27 @@ def test_response_secrets_finds_tokens_under_any_path() -> None:
     assert response_secrets("Bad request: the client is unknown") == set()
 
 
-def test_value_masker_masks_registered_values() -> None:
-    masker = ValueMasker()
+def test_masker_masks_registered_values() -> None:
+    masker = Masker()
     assert not masker and masker.text("code=s3cr3t") == "code=s3cr3t"
     masker.add(["s3cr3t", "", "ab"])
     assert masker and masker.text("code=s3cr3t&auth=ab") == f"code={MASK}&auth=ab"
+
+
+def test_masker_hides_secret_headers_whole_by_the_one_rule_and_known_values_elsewhere() -> None:
+    masker = Masker(["Bearer t0k3n-abc"])
+    shown = dict(masker.headers([("Authorization", "Basic xyz"), ("X-Auth-Token", "plain"),
+                                 ("Cookie", "sid=1"), ("Accept", "application/json"),
+                                 ("X-Trace", "got t0k3n-abc back")]))
+    assert shown == {"Authorization": MASK, "X-Auth-Token": MASK, "Cookie": MASK,
+                     "Accept": "application/json", "X-Trace": f"got {MASK} back"}  # the token without its scheme too
+    assert masker.header("X-Vendor-Key", "v") == "v"
+    masker.add_header_names(["X-Vendor-Key"])  # an auth's own header, whatever its name
+    assert masker.header("x-vendor-key", "v") == MASK
+
+
+def test_mask_value_hides_a_secret_too_short_for_mask_all_but_keeps_the_scheme() -> None:
+    assert mask_value("Basic ab", {"ab"}, secret=True) == f"Basic {MASK}"
+    assert mask_value("ab", {"ab"}, secret=True) == MASK
+    assert mask_value("Bearer s3cr3t", {"s3cr3t"}) == f"Bearer {MASK}"
+    assert mask_value("application/json", {"on"}) == "application/json"  # a short secret alone masks nothing

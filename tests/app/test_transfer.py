@@ -8,7 +8,7 @@ import pytest
 from app.model import MASK, Action, ApiKeyAuth, CustomAuth, JsonError, SecretRef
 from app.secrets import SecretStore
 from app.store import Workspace
-from app.transfer import ImportProblem, export_bundle, import_auth, missing_secrets, read_bundle
+from app.transfer import ImportProblem, export_bundle, externalize_secrets, import_auth, missing_secrets, read_bundle
 
 
 def test_export_masks_and_import_asks_for_secrets(sample_home, secrets: SecretStore) -> None:
@@ -71,6 +71,19 @@ def test_masked_api_key_round_trip(secrets: SecretStore) -> None:
     action = Action(name="k", auth=ApiKeyAuth(name="x-api-key", value=secrets.put("abc")))
     (item,) = read_bundle(export_bundle([action]))
     assert item.missing_secrets == ["auth.value"]
+
+
+def test_a_secret_between_two_variables_goes_to_the_keyring_and_one_variable_stays_text(secrets: SecretStore) -> None:
+    # "{{a}}hunter2{{b}}" was taken for "just a {{variable}}" (it starts and ends with braces) and
+    # written to the action file as it was.
+    auth = CustomAuth.model_validate({"endpoint": "https://t.example", "body": {"bodyParams": {
+        "client_secret": "{{prefix}}hunter2{{suffix}}", "password": " {{ pwd }} "}}})
+    stored = externalize_secrets(Action(name="a", auth=auth), secrets)
+    params = stored.auth.body.body_params  # type: ignore[union-attr]
+    assert isinstance(params["client_secret"], SecretRef)
+    assert secrets.get(params["client_secret"]) == "{{prefix}}hunter2{{suffix}}"
+    assert params["password"] == " {{ pwd }} "
+    assert "hunter2" not in json.dumps(stored.dump())
 
 
 class _OneSecretKeyring:

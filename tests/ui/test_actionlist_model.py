@@ -9,7 +9,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ui.actionlist.model import (
-    AUTH, DESCRIPTION, MODIFIED, NAME, USED, ActionFilterProxy, ActionListModel, DirtyRole, SortRole, SummaryRole,
+    AUTH,
+    DESCRIPTION,
+    MODIFIED,
+    NAME,
+    USED,
+    ActionFilterProxy,
+    ActionListModel,
+    DirtyRole,
+    SortRole,
+    SummaryRole,
 )
 
 

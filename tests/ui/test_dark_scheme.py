@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
+from tools.screenshots import _dark_palette
 from ui import icons
 from ui.auth.section import AuthSection
 from ui.payload.tab import PayloadTab
-from ui.screenshots import _dark_palette
 
 
 @pytest.fixture

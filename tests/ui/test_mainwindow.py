@@ -51,8 +51,16 @@ def test_window_lists_the_workspace_with_names_tests_rely_on(window):
 
 def unnamed_controls(window) -> tuple[set[str], list[str]]:
     """The object names of the controls shown, and those with no accessible name (a button's text is one)."""
-    from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractSpinBox, QComboBox, QHeaderView,
-                                   QLineEdit as LE, QPlainTextEdit, QTextEdit)
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractSpinBox,
+        QComboBox,
+        QHeaderView,
+        QPlainTextEdit,
+        QTextEdit,
+    )
+    from PySide6.QtWidgets import QLineEdit as LE
 
     seen, missing = set(), []
     for kind in (QAbstractButton, QComboBox, LE, QAbstractItemView, QPlainTextEdit, QTextEdit, QAbstractSpinBox):
@@ -269,7 +277,7 @@ def test_duplicate_copies_secrets_to_new_refs(window, qtbot, services):
     old_refs = [r.secret for r in source.secret_refs()]
     new_refs = [r.secret for r in copy.secret_refs()]
     assert old_refs and len(new_refs) == len(old_refs) and not set(old_refs) & set(new_refs)
-    for old, new in zip(source.secret_refs(), copy.secret_refs()):
+    for old, new in zip(source.secret_refs(), copy.secret_refs(), strict=True):
         assert services.secrets.get(new) == services.secrets.get(old)
     assert not window.pane.is_locked()  # a copy is not used by any journey: everything is editable
     assert window.pane.url.method_combo.isEnabled()

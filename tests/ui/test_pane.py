@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 

@@ -6,7 +6,6 @@ import json
 
 import httpx
 import keyring
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QComboBox, QPushButton, QTableView

@@ -7,18 +7,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 
 @dataclass
 class Loaded:
-    services: Any
+    services: Services
     summaries: list[Any]
     used_in: dict[str, list[str]]
     problems: list[str] = field(default_factory=list)
 
 
-def load_workspace(home: Path, services: Any = None, sample: bool = False) -> Loaded:
+def load_workspace(home: Path, services: Optional[Services] = None, sample: bool = False) -> Loaded:
     """Open the workspace (installing the sample first when asked) and read the list."""
     problems: list[str] = []
     if services is None:
@@ -37,14 +40,7 @@ def load_workspace(home: Path, services: Any = None, sample: bool = False) -> Lo
     return Loaded(services, summaries, used_in, problems)
 
 
-def summary_of(action: Any) -> Any:
-    from app.store import ActionSummary
-
-    return ActionSummary(name=action.name, description=action.description, method=action.endpoint.method,
-                         auth=action.auth.type, modified=action.modified.isoformat(), url=action.endpoint.url)
-
-
-def new_draft(services: Any, base: str = "newAction") -> Any:
+def new_draft(services: Services, base: str = "newAction") -> Any:
     """A new action under a free name, not written: it is a draft until its first valid save."""
     from app.model import Action
 
@@ -56,7 +52,7 @@ def copy_name(name: str) -> str:
     return name[: 30 - len(suffix)] + suffix
 
 
-def duplicate_action(services: Any, name: str) -> tuple[Any, list[str]]:
+def duplicate_action(services: Services, name: str) -> tuple[Any, list[str]]:
     """A copy with a new id and a free name; its secrets copied under new keyring references."""
     from app.model import Action
 
@@ -94,17 +90,17 @@ def _replace_refs(node: Any, mapping: dict[str, str]) -> Any:
     return node
 
 
-def delete_action(services: Any, name: str) -> Any:
+def delete_action(services: Services, name: str) -> Any:
     """Remove the file; the keyring entries stay until quit, so undo can bring it back whole."""
     return services.workspace.delete(name)
 
 
-def restore_action(services: Any, action: Any) -> Any:
+def restore_action(services: Services, action: Any) -> Any:
     """Undo a delete: write the kept action back (refused if its name was taken meanwhile)."""
     return services.workspace.save(action, expected=None)
 
 
-def forget_secrets(services: Any, actions: list[Any]) -> None:
+def forget_secrets(services: Services, actions: list[Any]) -> None:
     """At quit: remove the keyring entries of actions deleted (and not restored) this session."""
     for action in actions:
         for ref in action.secret_refs():
@@ -119,7 +115,7 @@ class ImportReport:
     missing: dict[str, list[str]] = field(default_factory=dict)  # action name -> fields to fill in
 
 
-def import_files(services: Any, paths: list[Path]) -> ImportReport:
+def import_files(services: Services, paths: list[Path]) -> ImportReport:
     """Read bundles / actions; clashing names get a free one; plain secrets move to the keyring.
     All or nothing: every file parses, then app.transfer.import_items saves them in one locked step."""
     from app.transfer import import_items, read_bundle
@@ -141,7 +137,7 @@ def import_files(services: Any, paths: list[Path]) -> ImportReport:
     return report
 
 
-def export_actions(services: Any, names: Optional[list[str]], target: Path) -> int:
+def export_actions(services: Services, names: Optional[list[str]], target: Path) -> int:
     """Write a bundle of the named actions (all when None), secrets masked; returns the count."""
     from app import atomic
     from app.transfer import export_bundle

@@ -7,12 +7,30 @@ from typing import Iterator, Optional
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton, QTableView, QVBoxLayout,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
 from ui import icons
-from ui.actionlist.model import AUTH, COLUMNS, DESCRIPTION, METHOD, MODIFIED, NAME, USED, ActionFilterProxy, ActionListModel
+from ui.actionlist.model import (
+    AUTH,
+    COLUMNS,
+    DESCRIPTION,
+    METHOD,
+    MODIFIED,
+    NAME,
+    USED,
+    ActionFilterProxy,
+    ActionListModel,
+)
 
 WIDTHS = {NAME: 150, DESCRIPTION: 160, USED: 56, METHOD: 56, AUTH: 62, MODIFIED: 126}
 
@@ -46,7 +64,8 @@ class ActionListWidget(QWidget):
         self.add_button = self._button("addActionButton", "add", "Add", "Add a new action (Ctrl+N)")
         self.duplicate_button = self._button("duplicateActionButton", "duplicate", "Duplicate",
                                              "Duplicate the selected action (Ctrl+D)")
-        self.delete_button = self._button("deleteActionButton", "delete", "Delete", "Delete the selected action (Delete)")
+        self.delete_button = self._button("deleteActionButton", "delete", "Delete",
+                                          "Delete the selected action (Delete)")
         self.add_button.clicked.connect(self.addRequested)
         self.duplicate_button.clicked.connect(self.duplicateRequested)
         self.delete_button.clicked.connect(self.deleteRequested)
@@ -181,8 +200,8 @@ class ActionListWidget(QWidget):
                 self._quiet = True
                 try:
                     index = self.proxy.index(row, NAME)
-                    self.table.selectionModel().setCurrentIndex(
-                        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                    flags = QItemSelectionModel.SelectionFlag
+                    self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
                     self.table.scrollTo(index)
                 finally:
                     self._quiet = False
@@ -211,13 +230,18 @@ class ActionListWidget(QWidget):
         return super().focusNextPrevChild(next)
 
     def _first_focusable_beside(self) -> Optional[QWidget]:
-        """The first widget after the list in the focus chain that sits beside it (the pane)."""
+        """The first widget after the list in the focus chain that sits beside it (the pane): in its
+        parent, else in the parent's parent (the list may sit in a tab, beside the journeys)."""
         parent = self.parentWidget()
-        widget = self.table.nextInFocusChain()
-        while parent is not None and widget is not self.table:  # the chain is a ring
-            if not self.isAncestorOf(widget) and parent.isAncestorOf(widget) and _takes_tab_focus(widget):
-                return widget
-            widget = widget.nextInFocusChain()
+        while parent is not None:
+            widget = self.table.nextInFocusChain()
+            while widget is not self.table:  # the chain is a ring
+                if not self.isAncestorOf(widget) and parent.isAncestorOf(widget) and _takes_tab_focus(widget):
+                    return widget
+                widget = widget.nextInFocusChain()
+            parent = parent.parentWidget()
+            if parent is not None and parent.isWindow():
+                return None  # nothing beside the list: Qt's own order
         return None
 
     def focus_search(self) -> None:

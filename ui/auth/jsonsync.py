@@ -12,11 +12,12 @@ from typing import Any, Optional
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 from app.jsonpos import position_of
-from app.model.auth import CustomAuth, is_secret_key
-from app.model.base import MASK, SecretRef
+from app.masking import is_secret_key
+from app.model.auth import CustomAuth
+from app.model.base import MASK, SecretRef, only_placeholder
 from app.transfer import ImportProblem, import_auth
 from ui.auth.customform import CustomForm
-from ui.auth.pending import PendingSecrets, only_placeholder
+from ui.auth.pending import PendingSecrets
 from ui.jsonedit import JsonEdit, Problem
 
 

@@ -6,14 +6,22 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QTableView,
-    QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from app.model.auth import is_secret_key
-from app.model.base import MASK, SecretRef, Value
+from app.masking import is_secret_key
+from app.model.base import MASK, SecretRef, Value, only_placeholder
 from ui import icons
-from ui.auth.pending import PendingSecrets, as_value, only_placeholder
+from ui.auth.pending import PendingSecrets, as_value
 from ui.auth.secretedit import where_typed_goes
 from ui.rowsmodel import RowsTableModel
 

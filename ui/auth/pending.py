@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
 from app.masking import mask_all
 from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth
-from app.model.base import SecretRef, Value, placeholders
+from app.model.base import SecretRef, Value, only_placeholder
 from app.secrets import SecretError, SecretStore
 
 if TYPE_CHECKING:
@@ -56,12 +56,6 @@ def as_value(text: str, pending: PendingSecrets, hint: str, reuse: Optional[Secr
     if not text or only_placeholder(text):
         return text
     return pending.typed(text, hint, reuse)
-
-
-def only_placeholder(text: str) -> bool:
-    stripped = text.strip()
-    return bool(placeholders(stripped)) and stripped.startswith("{{") and stripped.endswith("}}") \
-        and stripped.count("{{") == 1
 
 
 class OverlayStore(SecretStore):

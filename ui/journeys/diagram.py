@@ -228,6 +228,11 @@ class JourneyDiagram(QGraphicsView):
         super().resizeEvent(event)
         self.zoom_to_fit()
 
+    def showEvent(self, event: Any) -> None:
+        # Fit once the first layout gave the view its real size (set_journey may run while hidden).
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self.zoom_to_fit)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:

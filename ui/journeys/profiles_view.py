@@ -6,8 +6,19 @@ from pathlib import Path
 from typing import Any, Optional
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.journeys.tracetable import ProfileFilter
 from ui.journeys.profiles_model import ProfilesModel
@@ -35,6 +46,7 @@ class ProfilesPane(QWidget):
         self.all_button.setToolTip("Show every profile (clear the filters)")
         self.caption = QLabel(self)
         self.caption.setObjectName("journeyProfilesCaption")
+        self.caption.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableView(self)
         self.table.setObjectName("journeyProfileTable")
@@ -65,7 +77,8 @@ class ProfilesPane(QWidget):
         combo.setObjectName(name)
         combo.setToolTip(tip)
         combo.addItem(ANY, None)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(6)
         return combo
 
     def _spin(self, what: str) -> QDoubleSpinBox:
@@ -78,18 +91,21 @@ class ProfilesPane(QWidget):
         return spin
 
     def _layout(self) -> None:
-        bar = QHBoxLayout()
-        for label, widget in (("Outcome", self.outcome), ("Last node", self.last_node), ("Status", self.status),
-                              ("Duration", self.min_ms), ("to", self.max_ms)):
+        # Two rows, so the pane fits beside a readable trace in a 1280-pixel window.
+        rows = (QHBoxLayout(), QHBoxLayout())
+        for row, label, widget in ((0, "Outcome", self.outcome), (0, "Last node", self.last_node),
+                                   (0, "Status", self.status), (1, "Duration", self.min_ms), (1, "to", self.max_ms)):
             caption = QLabel(label, self)
             caption.setBuddy(widget)
-            bar.addWidget(caption)
-            bar.addWidget(widget)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.all_button)
+            rows[row].addWidget(caption)
+            rows[row].addWidget(widget, 1 if row == 0 else 0)
+        rows[1].addWidget(self.search, 1)
+        rows[1].addWidget(self.all_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.setSpacing(4)
+        for row in rows:
+            layout.addLayout(row)
         layout.addWidget(self.caption)
         layout.addWidget(self.table, 1)
 

@@ -14,14 +14,28 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListWidget, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.journeys.actionplan import PlanError, plan_calls
 from app.journeys.model import Journey
@@ -34,6 +48,9 @@ from app.journeys.tracereader import RunInfo, list_runs
 from app.journeys.traces import TraceError
 from ui import ask
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 PRESETS = ("fast", "test-mode", "real-time")
 # While a run goes its threads (the runner's loop, the trace writer) compete with the UI thread for
@@ -66,18 +83,19 @@ class RunSpec:
         return out
 
 
-def _actions(services: Any, journey: Journey) -> dict[str, Any]:
+def _actions(services: Services, journey: Journey) -> dict[str, Any]:
     return {n: services.workspace.load(n) for n in journey.actions_used() if services.workspace.exists(n)}
 
 
-def real_hosts(services: Any, journey: Journey, spec: RunSpec) -> dict[str, list[str]]:
+def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str, list[str]]:
     """The real hosts this run would call (a worker's job: it builds every request once)."""
     plan = plan_calls(journey, _actions(services, journey), spec.parsed_targets(), services_resolvers(services),
                       services.auth)
     return plan.real_hosts()
 
 
-def execute(services: Any, journey: Journey, spec: RunSpec, cancel: threading.Event, relay: "ProgressRelay") -> RunResult:
+def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threading.Event,
+            relay: "ProgressRelay") -> RunResult:
     """The run, on a worker thread. PlanError and friends say why it could not start."""
     options = RunOptions(spec.preset, spec.seed, targets=spec.parsed_targets(), arm_real_calls=spec.arm)
     with ProfileSource.open(spec.profiles, journey.entry) as source:
@@ -118,8 +136,9 @@ class RunBar(QWidget):
     progressed = Signal(object)  # RunProgress (the diagram's live counts)
     runFinished = Signal(object)  # RunResult
     runOpened = Signal(object)  # the run file to show (a finished run, or a past run reopened)
+    detailsToggled = Signal(bool)  # the preview / rejected / targets section unfolded (True) or folded
 
-    def __init__(self, services: Any, journey: Journey, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, journey: Journey, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("journeyRunBar")
         self.services, self.journey = services, journey
@@ -151,13 +170,11 @@ class RunBar(QWidget):
         self.preview_table.setObjectName("journeyProfilesPreview")
         self.preview_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview_table.verticalHeader().hide()
-        self.preview_table.setMaximumHeight(150)
         self.rejected_label = QLabel(self)
         self.rejected_label.setObjectName("journeyRejectedLabel")
         self.rejected_label.setWordWrap(True)
         self.rejected = QListWidget(self)
         self.rejected.setObjectName("journeyRejectedRows")
-        self.rejected.setMaximumHeight(90)
         self.preset = QComboBox(self)
         self.preset.setObjectName("journeyPreset")
         self.preset.addItems(PRESETS)
@@ -172,14 +189,34 @@ class RunBar(QWidget):
         self.targets.setObjectName("journeyTargets")
         self.targets.setHorizontalHeaderLabels(["Action node", "Target", "Mock file"])
         self.targets.verticalHeader().hide()
-        self.targets.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.targets.setMaximumHeight(90)
+        header = self.targets.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self._target_combos: dict[str, tuple[QComboBox, QLineEdit]] = {}
         for node in self.journey.action_nodes():
             self._add_target_row(node.id, node.action)
+        self.details = QTabWidget(self)
+        self.details.setObjectName("journeyRunDetails")
+        self.details.setDocumentMode(True)
+        self.details.addTab(self.preview_table, "Preview")
+        self.details.addTab(self.rejected, "Rejected")
+        self.details.addTab(self.targets, f"Targets ({self.targets.rowCount()})")
+        self.details.setMaximumHeight(170)
+        self.details_button = QToolButton(self)
+        self.details_button.setObjectName("journeyRunDetailsButton")
+        self.details_button.setText("Preview and targets")
+        self.details_button.setToolTip("Show or hide the profiles' preview, the rejected rows and each action "
+                                       "node's target")
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setCheckable(True)
+        self.details_button.toggled.connect(self._details_toggled)
+        self.details_button.setChecked(True)
+        self._details_toggled(True)
         self.hosts_label = QLabel(self)
         self.hosts_label.setObjectName("journeyRealHosts")
         self.hosts_label.setWordWrap(True)
+        self.hosts_label.hide()
         self.arm = QCheckBox("Arm real calls", self)
         self.arm.setObjectName("journeyArm")
         self.arm.setEnabled(False)
@@ -200,7 +237,8 @@ class RunBar(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.past = QComboBox(self)
         self.past.setObjectName("journeyPastRuns")
-        self.past.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.past.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.past.setMinimumContentsLength(20)
         self.open_run = QPushButton("Open run", self)
         self.open_run.setObjectName("journeyOpenRun")
         self._lay_out()
@@ -225,18 +263,23 @@ class RunBar(QWidget):
         self._target_combos[node] = (combo, mock)
 
     def _lay_out(self) -> None:
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.profiles, 1)
-        file_row.addWidget(self.browse)
-        options = QHBoxLayout()
-        for label, widget in (("Preset", self.preset), ("Seed", self.seed)):
+        """Compact, to fit a 1280x800 window beside the results: the file, the run's options and
+        buttons, its status and the past runs always show; the preview, the rejected rows and the
+        targets are tabs of a section that folds (it folds by itself once a run is shown)."""
+        top = QHBoxLayout()
+        caption = QLabel("&Profiles", self)
+        caption.setBuddy(self.profiles)
+        top.addWidget(caption)
+        top.addWidget(self.profiles, 1)
+        top.addWidget(self.browse)
+        top.addWidget(self.details_button)
+        controls = QHBoxLayout()
+        for label, widget in (("Pr&eset", self.preset), ("See&d", self.seed)):
             caption = QLabel(label, self)
             caption.setBuddy(widget)
-            options.addWidget(caption)
-            options.addWidget(widget)
-        options.addStretch(1)
-        options.addWidget(self.arm)
-        controls = QHBoxLayout()
+            controls.addWidget(caption)
+            controls.addWidget(widget)
+        controls.addWidget(self.arm)
         controls.addWidget(self.run_button)
         controls.addWidget(self.stop_button)
         controls.addWidget(self.progress, 1)
@@ -244,20 +287,25 @@ class RunBar(QWidget):
         runs.addWidget(QLabel("Past runs", self))
         runs.addWidget(self.past, 1)
         runs.addWidget(self.open_run)
-        form = QFormLayout()
-        form.addRow("&Profiles", file_row)
-        form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget().setBuddy(self.profiles)  # type: ignore[union-attr]
-        form.addRow("Preview", self.preview_table)
-        form.addRow("", self.rejected_label)
-        form.addRow("Rejected", self.rejected)
-        form.addRow("Targets", self.targets)
-        form.addRow("", self.hosts_label)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(options)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+        layout.addWidget(self.rejected_label)
+        layout.addWidget(self.hosts_label)
         layout.addLayout(controls)
         layout.addWidget(self.status)
         layout.addLayout(runs)
+
+    def show_details(self, shown: bool) -> None:
+        """Unfold (or fold) the preview, rejected rows and targets."""
+        self.details_button.setChecked(shown)
+
+    def _details_toggled(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.detailsToggled.emit(shown)
 
     def spec(self) -> RunSpec:
         targets = {}
@@ -302,6 +350,7 @@ class RunBar(QWidget):
             self.preview_table.setRowCount(0)
             self.preview_table.setColumnCount(0)
             self.rejected_label.setText(problem)
+            self.details.setTabText(1, "Rejected")
             return
         columns = _preview_columns(data.rows)
         self.preview_table.setColumnCount(len(columns))
@@ -313,7 +362,9 @@ class RunBar(QWidget):
                 self.preview_table.setItem(r, c, QTableWidgetItem(cells.get(name, "")))
         self.preview_table.resizeColumnsToContents()
         self.rejected.addItems([str(rejection) for rejection in data.rejected])
-        scanned = f"{data.scanned:,} row{'s' if data.scanned != 1 else ''} ({data.fmt})" + (" read so far" if data.more else "")
+        self.details.setTabText(1, f"Rejected ({len(data.rejected)})")
+        scanned = (f"{data.scanned:,} row{'s' if data.scanned != 1 else ''} ({data.fmt})"
+                   + (" read so far" if data.more else ""))
         self.rejected_label.setText(f"{len(data.rejected)} of the first {scanned} will be rejected" if data.rejected
                                     else f"No rejected row in the first {scanned}")
 
@@ -327,10 +378,14 @@ class RunBar(QWidget):
         self.arm.setChecked(False)
         self.arm.setEnabled(False)
         self.hosts = {}
-        self.hosts_label.setText("")
+        self._say_hosts("")
         if any(spec == "env" for spec in self.spec().targets.values()):
-            self.hosts_label.setText("Listing the real hosts this run would call…")
+            self._say_hosts("Listing the real hosts this run would call…")
             self._hosts_timer.start()
+
+    def _say_hosts(self, text: str) -> None:
+        self.hosts_label.setText(text)
+        self.hosts_label.setVisible(bool(text))  # an empty line would take a row of the compact bar
 
     def refresh_hosts(self) -> None:
         spec = self.spec()
@@ -342,14 +397,14 @@ class RunBar(QWidget):
         if spec.targets != self.spec().targets:
             return
         if isinstance(hosts, BaseException):
-            self.hosts_label.setText(f"Cannot list the hosts: {_problem(hosts)}")
+            self._say_hosts(f"Cannot list the hosts: {_problem(hosts)}")
             return
         self.hosts = hosts
         if hosts:
             listed = "; ".join(f"{h} (from {', '.join(n)})" for h, n in hosts.items())
-            self.hosts_label.setText(f"This run would call real hosts: {listed}. Arm it to call them.")
+            self._say_hosts(f"This run would call real hosts: {listed}. Arm it to call them.")
         else:
-            self.hosts_label.setText("No real host: every call stays on this machine.")
+            self._say_hosts("No real host: every call stays on this machine.")
         self.arm.setEnabled(bool(hosts))
 
     # -- the run -------------------------------------------------------------------------------------

@@ -1,37 +1,102 @@
 """The run side of a journey's view, assembled: the run bar above, the profile table and the
-selected profile's trace side by side. The window hosts it beside the diagram, whose
-filterRequested(kind, key) goes to `profiles.filter_to` and which takes `runbar.progressed`."""
+selected profile's trace side by side below it. The window hosts it under the diagram, whose
+filterRequested(kind, key) goes to `profiles.filter_to` and which takes `runbar.progressed`.
+
+Sized for a 1280x800 window: the run bar sits in a scroll area in a vertical splitter (it never
+forces the window taller), its preview and targets fold away once a run is shown, and the trace
+gets the larger share of the width once a profile is selected."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from app.journeys.model import Journey
 from ui.journeys.profiles_view import ProfilesPane
 from ui.journeys.runbar import RunBar
 from ui.journeys.traceview import TraceView
 
+if TYPE_CHECKING:
+    from app.services import Services
+
+TRACE_SHARE = 0.6  # of the results' width, once a profile is selected
+TABLE_SHARE = 0.5  # before any profile is selected
+
 
 class RunView(QWidget):
-    def __init__(self, services: Any, journey: Journey, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, journey: Journey, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("journeyRunView")
         self.runbar = RunBar(services, journey, self)
         self.profiles = ProfilesPane(self)
         self.trace = TraceView(services, self)
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(self.profiles)
-        split.addWidget(self.trace)
-        split.setSizes([500, 700])  # the trace needs the room: steps, values, request and response
+        self.bar_area = QScrollArea(self)
+        self.bar_area.setObjectName("journeyRunBarArea")
+        self.bar_area.setWidget(self.runbar)
+        self.bar_area.setWidgetResizable(True)
+        self.bar_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.bar_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.bar_area.setMinimumHeight(60)
+        self.results = QSplitter(Qt.Orientation.Horizontal, self)
+        self.results.setObjectName("journeyResultsSplitter")
+        self.results.addWidget(self.profiles)
+        self.results.addWidget(self.trace)
+        self.results.setStretchFactor(0, 2)
+        self.results.setStretchFactor(1, 3)
+        self.results.setChildrenCollapsible(False)
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setObjectName("journeyRunSplitter")
+        self.split.addWidget(self.bar_area)
+        self.split.addWidget(self.results)
+        self.split.setStretchFactor(1, 1)
+        self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.runbar)
-        layout.addWidget(split, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.split, 1)
+        self._trace_favoured = False
+        self._sized = False  # the first sizes are set once the view has its width
         self.runbar.runOpened.connect(self.open_run)
+        self.runbar.detailsToggled.connect(lambda _shown: QTimer.singleShot(0, self, self.fit_bar))
         self.profiles.profileSelected.connect(self.trace.show_entry)
+        self.profiles.profileSelected.connect(lambda *_: self.favour_trace())
 
     def open_run(self, path: Path) -> None:
         self.trace.clear()
         self.profiles.open_run(path)
+        self.runbar.show_details(False)  # the results need the room now
+
+    # -- sizes -------------------------------------------------------------------------------------
+    def fit_bar(self) -> None:
+        """Give the run bar the height it asks for (at most half the view), the rest to the results."""
+        total = sum(self.split.sizes()) or self.height()
+        if total <= 0:
+            return
+        self.runbar.adjustSize()
+        wanted = self.runbar.sizeHint().height() + 2
+        bar = max(self.bar_area.minimumHeight(), min(wanted, total // 2))
+        self.split.setSizes([bar, total - bar])
+
+    def favour_trace(self) -> None:
+        """A profile is selected: the trace (steps, request, response) takes the larger share."""
+        if self._trace_favoured:
+            return
+        self._trace_favoured = True
+        total = sum(self.results.sizes())
+        if total > 0:
+            trace = round(total * TRACE_SHARE)
+            self.results.setSizes([total - trace, trace])
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._first_sizes)
+
+    def _first_sizes(self) -> None:
+        if self._sized or self.width() <= 0:
+            return
+        self._sized = True
+        total = sum(self.results.sizes()) or self.width()
+        table = round(total * (1 - TRACE_SHARE if self._trace_favoured else TABLE_SHARE))
+        self.results.setSizes([table, total - table])
+        self.fit_bar()

@@ -8,13 +8,23 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.calls import CallResult, send
 from app.calls.history import history_of
@@ -24,6 +34,9 @@ from app.journeys.runsetup import services_resolvers
 from app.journeys.tracereader import TraceReader
 from ui.sending.result_view import ResultView, monospace, pretty_body
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 # The target that answered: (badge text, colour); white text reads on each, light or dark.
 BADGES = {"sandbox": ("SANDBOX", "#1565c0"), "real": ("REAL", "#c62828"), "mock": ("MOCK", "#6a1b9a"),
@@ -42,7 +55,7 @@ def _read(path: Path, seq: int) -> tuple[Optional[dict[str, Any]], Journey]:
         return reader.entry(seq), reader.journey()
 
 
-def resend_attempt(services: Any, action_name: str, target: str, values: Optional[dict[str, Any]]) -> CallResult:
+def resend_attempt(services: Services, action_name: str, target: str, values: Optional[dict[str, Any]]) -> CallResult:
     """The call again, with the action as it is now and the step's mapped values, to the target
     that answered it (the sandbox or the environment), recorded as source `journey`."""
     action = services.workspace.load(action_name)
@@ -54,8 +67,9 @@ def resend_attempt(services: Any, action_name: str, target: str, values: Optiona
 
 class TraceView(QWidget):
     resent = Signal(object)  # the CallResult of a Re-send
+    entryShown = Signal(object)  # the profile entry now shown (its path and steps: the diagram highlights it)
 
-    def __init__(self, services: Any, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("journeyTrace")
         self.services = services
@@ -168,6 +182,7 @@ class TraceView(QWidget):
         first = self.steps.topLevelItem(0)
         if first is not None:
             self.steps.setCurrentItem(first)
+        self.entryShown.emit(entry)
 
     def _step_item(self, step: dict[str, Any], start: Optional[float]) -> QTreeWidgetItem:
         node = self.journey.node(step["node"]) if self.journey else None
@@ -193,8 +208,9 @@ class TraceView(QWidget):
         for attempt in step["attempts"]:
             kind = badge_kind(attempt["target"])
             status = attempt["status"] if attempt["status"] is not None else attempt["error"] or ""
+            outcome = f"{attempt['outcome'] or ''} {status}".strip()
             child = QTreeWidgetItem(item, [f"Attempt {attempt['number']} [{BADGES[kind][0]}]", "",
-                                           f"{attempt['networkMs']:.1f} ms", f"{attempt['outcome'] or ''} {status}".strip()])
+                                           f"{attempt['networkMs']:.1f} ms", outcome])
             child.setData(0, AttemptRole, {**attempt, "node": step["node"], "values": step["values"]})
             child.setForeground(0, QBrush(QColor(BADGES[kind][1]).lighter(150) if _dark() else QColor(BADGES[kind][1])))
         return item

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Optional, cast
 
-# app.model before pydantic: importing the bare pydantic package first and its submodules after
-# PySide6 trips shiboken's import hook (a circular import inside pydantic's lazy __getattr__).
-from app.model import Action, Auth, Payload, error_lines
 from pydantic import TypeAdapter, ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+# app.model before pydantic: importing the bare pydantic package first and its submodules after
+# PySide6 trips shiboken's import hook (a circular import inside pydantic's lazy __getattr__).
+from app.model import Action, Auth, Payload, error_lines
 from ui.pane.names import NameSection
 from ui.pane.sections import AuthPart, PayloadPart, section_classes
 from ui.pane.url import UrlSection

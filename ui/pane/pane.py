@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Optional
 
-from app.model import Action
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.model import Action
 from app.store import UNCHECKED
 from ui import ask, message
 from ui.conflict import Conflict
@@ -66,7 +66,8 @@ class ConfigPane(QWidget):
         self.problems_box = ProblemsBanner(self)
         self.lock_banner = LockBanner(self)
         self.form = ActionForm(services, name_taken, self)
-        self.names, self.url, self.auth, self.payload = self.form.names, self.form.url, self.form.auth, self.form.payload
+        form = self.form
+        self.names, self.url, self.auth, self.payload = form.names, form.url, form.auth, form.payload
         self.column = SectionColumn(self.form.bodies(), self)
         self.sections = self.column.sections
         self.resolver = UrlResolver(services, self.url)

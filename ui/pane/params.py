@@ -12,8 +12,18 @@ from typing import Any, Callable, Optional
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QStyledItemDelegate,
-    QStyleOptionViewItem, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.model import MASK
@@ -149,7 +159,8 @@ class ParamModel(RowsTableModel):
                     return r["label"]
                 return "" if is_secret(r["value"]) else r["value"]
             return None
-        if role == Qt.ItemDataRole.CheckStateRole and col == SECRET and r["mode"] == "constant" and not self._locked(row):
+        if (role == Qt.ItemDataRole.CheckStateRole and col == SECRET and r["mode"] == "constant"
+                and not self._locked(row)):
             return Qt.CheckState.Checked if is_secret(r["value"]) else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DecorationRole and col == NAME:
             if self._locked(row):
@@ -198,7 +209,8 @@ class ParamModel(RowsTableModel):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or not (self.flags(index) & (Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)):
+        editable = Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable
+        if not index.isValid() or not (self.flags(index) & editable):
             return False
         row, col = index.row(), index.column()
         r = self._rows[row]

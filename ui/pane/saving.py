@@ -3,11 +3,14 @@ stamp it had when loaded; a file changed or deleted meanwhile comes back as a `C
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from app.model import Action, SecretRef
 from app.store import ConflictError
 from ui.conflict import Conflict, read_conflict
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,7 @@ class Written:
     stamp: Optional[str]  # the file's stamp right after the write, for the next save's check
 
 
-def write(services: Any, action: Action, previous: Optional[str], secrets: dict[str, str],
+def write(services: Services, action: Action, previous: Optional[str], secrets: dict[str, str],
           expected: Any) -> "Written | Conflict":
     """Worker: secrets first (a file never points at a secret not stored), then the file.
 

@@ -1,19 +1,17 @@
 """Section 2: URL configuration: method, URL (with its resolved form and warnings), headers, query."""
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.model.rules import LOOPBACK_HOSTS, url_problem, url_warnings
+from app.model.rules import LOOPBACK_HOSTS, template_url_problem, url_warnings
 from ui import icons
 from ui.pane.collapsible import CollapsibleSection
 from ui.pane.params import ParamModel, ParamTable
 
 METHODS = ("POST", "PUT", "GET")
-_LEADING_VAR = re.compile(r"^\{\{[^}]*\}\}")
 
 
 def literal_warnings(url: str) -> list[str]:
@@ -161,9 +159,7 @@ class UrlSection(QWidget):
 
     def update_warnings(self) -> None:
         text = self.url_edit.text().strip()
-        problem = None
-        if text and text not in ("https://", "http://"):
-            problem = url_problem(_LEADING_VAR.sub("https://placeholder.invalid", text))
+        problem = template_url_problem(text)
         self.url_problem.setVisible(bool(problem))
         self.url_problem.setText(f"✗ {problem}" if problem else "")
         warnings = literal_warnings(text) or [f"resolved URL: {w}" for w in self._resolved_warnings]

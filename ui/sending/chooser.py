@@ -4,7 +4,7 @@ the previously chosen action standing in for it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox
@@ -15,6 +15,9 @@ from app.store import StoreError
 from ui.sending.templates import default_body
 from ui.workers import run_in_background
 
+if TYPE_CHECKING:
+    from app.services import Services
+
 
 @dataclass(frozen=True)
 class Chosen:
@@ -22,7 +25,7 @@ class Chosen:
     body: Any  # what a raw JSON composer starts from (None for the templates)
 
 
-def _load(services: Any, name: str) -> Chosen:
+def _load(services: Services, name: str) -> Chosen:
     """Worker: the action as stored now and, for raw JSON, its example body with the values resolved."""
     action = services.workspace.load(name)
     if events.kind_of(action) != "raw":
@@ -40,7 +43,7 @@ class ActionChooser(QObject):
     chosen = Signal(object)
     vanished = Signal(str)  # why the chosen action cannot be used (it is no longer in the workspace)
 
-    def __init__(self, services: Any, combo: QComboBox) -> None:
+    def __init__(self, services: Services, combo: QComboBox) -> None:
         super().__init__(combo)
         self.services = services
         self.combo = combo

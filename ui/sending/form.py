@@ -11,8 +11,19 @@ import json
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimeZone, Signal
-from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDateTimeEdit, QDoubleSpinBox, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import jsonstrict
 from app.calls.values import Input

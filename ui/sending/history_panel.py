@@ -6,12 +6,22 @@ the selected call are read on the worker pool and shown when they arrive."""
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import shiboken6
 from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.calls import CallResult, send
 from app.calls.history import Filter, History, HistoryRow, history_of
@@ -19,6 +29,9 @@ from ui import ask
 from ui.sending.history_model import HistoryModel, RowRole, SortRole
 from ui.sending.result_view import ResultView
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 
 class _Bridge(QObject):
@@ -32,7 +45,7 @@ class HistoryPanel(QWidget):
 
     resent = Signal(object)  # the CallResult of a re-send
 
-    def __init__(self, services: Any, parent: Optional[QWidget] = None, history: Optional[History] = None) -> None:
+    def __init__(self, services: Services, parent: Optional[QWidget] = None, history: Optional[History] = None) -> None:
         super().__init__(parent)
         self.services = services
         self.history: Optional[History] = None
@@ -207,7 +220,7 @@ class HistoryPanel(QWidget):
                           owner=self)
 
 
-def resend(services: Any, recorded: CallResult) -> CallResult:
+def resend(services: Services, recorded: CallResult) -> CallResult:
     """Send a recorded call again with the action as it is now (same values, path and raw body)."""
     action = services.workspace.load(recorded.action)
     return send(action, recorded.values, engine=services.auth, resolver=services.resolver(),

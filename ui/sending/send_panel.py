@@ -5,12 +5,25 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-                               QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.calls import CallResult, SetupError, ValuesError, inputs
 from app.calls.batch import BatchSummary, format_of, read_batch, run_batch
@@ -25,6 +38,9 @@ from ui.sending.templates import Composer, composer_for
 from ui.sending.test_request import send_in_background
 from ui.workers import run_in_background
 
+if TYPE_CHECKING:
+    from app.services import Services
+
 BATCH_FILTER = "Events (*.jsonl *.ndjson *.json *.csv);;All files (*)"
 
 
@@ -34,7 +50,7 @@ class _BatchSignals(QObject):
     progress = Signal(int, int, str)
 
 
-def run_batch_file(services: Any, action: Action, path: Path, concurrency: int, cancel: threading.Event,
+def run_batch_file(services: Services, action: Action, path: Path, concurrency: int, cancel: threading.Event,
                    signals: _BatchSignals) -> BatchSummary:
     """The batch worker's job (no widgets): read, check, send, record; progress by signal."""
     resolver = services.resolver()
@@ -51,7 +67,7 @@ class SendPanel(QWidget):
     sent = Signal(object)  # CallResult of a manual send
     batchFinished = Signal(object)  # BatchSummary
 
-    def __init__(self, services: Any, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.services = services
         self.action: Optional[Action] = None
@@ -290,7 +306,8 @@ class SendPanel(QWidget):
             return
         self._end_batch()
         self.progress.setRange(0, 1)
-        reason = str(exc) if isinstance(exc, (SetupError, OSError, UnicodeDecodeError)) else f"{type(exc).__name__}: {exc}"
+        expected = isinstance(exc, (SetupError, OSError, UnicodeDecodeError))
+        reason = str(exc) if expected else f"{type(exc).__name__}: {exc}"
         self.summary.setText(f"Batch not sent: {reason}")
 
     def _end_batch(self) -> None:

@@ -3,13 +3,23 @@ request (masked, copy as cURL) and the response (status, time, headers, pretty b
 Every test call is recorded in the workspace history (source "test")."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QScrollArea,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.calls import CallResult, SetupError, ValuesError, inputs, send
 from app.calls.history import history_of
@@ -18,8 +28,11 @@ from ui.sending.form import ValuesForm
 from ui.sending.result_view import ResultView, monospace
 from ui.workers import run_in_background
 
+if TYPE_CHECKING:
+    from app.services import Services
 
-def send_in_background(services: Any, action: Action, values: dict[str, Any], path_suffix: str,
+
+def send_in_background(services: Services, action: Action, values: dict[str, Any], path_suffix: str,
                        source: str, body: Any = None) -> CallResult:
     """The worker's job (no widgets here): resolve, send, record in the history."""
     return send(action, values, engine=services.auth, resolver=services.resolver(), path_suffix=path_suffix,
@@ -31,7 +44,7 @@ class RequestDialog(QDialog):
 
     finished_call = Signal(object)  # the CallResult, once shown
 
-    def __init__(self, services: Any, action: Action, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, action: Action, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.services, self.action = services, action
         self.setWindowTitle(f"Test request — {action.name}")
@@ -118,7 +131,7 @@ class RequestDialog(QDialog):
         self.send_button.setEnabled(True)
 
 
-def open_test_request(parent: Optional[QWidget], services: Any, action: Action) -> QDialog:
+def open_test_request(parent: Optional[QWidget], services: Services, action: Action) -> QDialog:
     """Open the test-request dialog for `action` (non-modal) and return it; closing it frees it."""
     dialog = RequestDialog(services, action, parent)
     # A child of the window lives as long as the window unless deleted on close (a leak per open).

@@ -15,49 +15,50 @@ from app.journeys.expr.types import INT_MAX
 REF_KINDS = {"@event{": "event", "@action{": "action", "#{": "profile", "@journey{": "journey", "@{": "legacy"}
 # Collection functions inside a reference: name -> (least, most) arguments.
 METHODS = {"all": (0, 1), "first": (0, 1), "last": (0, 1), "at": (1, 1), "entry": (1, 1), "keys": (0, 0)}
+ParseTree = Tree[Token]
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "/": "/", "\\": "\\", '"': '"', "'": "'"}
 
 
 class Builder:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.rules: dict[str, Callable[[Tree], Node]] = {
+        self.rules: dict[str, Callable[[ParseTree], Node]] = {
             "integer": self.integer, "decimal": self.decimal, "string": self.string, "boolean": self.boolean,
             "listlit": self.listlit, "ref": self.ref, "current": self.current, "call": self.call,
             "ifexpr": self.ifexpr, "paren": self.paren, "binop": self.binop, "unop": self.unop, "test": self.test,
         }
 
-    def build(self, tree: Tree) -> Node:
+    def build(self, tree: ParseTree) -> Node:
         return self.rules[tree.data](tree)
 
     def fail(self, message: str, span: Span) -> ExprError:
         return ExprError(message, self.text, span)
 
     # literals
-    def integer(self, tree: Tree) -> Node:
-        token = tree.children[0]
+    def integer(self, tree: ParseTree) -> Node:
+        token = _token(tree.children[0])
         value = int(token.value)
         if value > INT_MAX + 1:  # INT_MAX + 1 is allowed only after a minus (checked in unop / parse)
             raise self.fail(f"{token.value} is out of the integer range (64 bits)", _tspan(token))
         return Lit(_tspan(token), value)
 
-    def decimal(self, tree: Tree) -> Node:
-        token = tree.children[0]
+    def decimal(self, tree: ParseTree) -> Node:
+        token = _token(tree.children[0])
         return Lit(_tspan(token), float(token.value))
 
-    def string(self, tree: Tree) -> Node:
-        token = tree.children[0]
+    def string(self, tree: ParseTree) -> Node:
+        token = _token(tree.children[0])
         return Lit(_tspan(token), self.unquote(token))
 
-    def boolean(self, tree: Tree) -> Node:
-        token = tree.children[0]
+    def boolean(self, tree: ParseTree) -> Node:
+        token = _token(tree.children[0])
         return Lit(_tspan(token), token.value.lower() == "true")
 
-    def listlit(self, tree: Tree) -> Node:
+    def listlit(self, tree: ParseTree) -> Node:
         return ListLit(_span(tree), self.exprs(tree.children))
 
     def unquote(self, token: Token) -> str:
-        body, start = token.value[1:-1], token.start_pos + 1
+        body, start = token.value[1:-1], (token.start_pos or 0) + 1
 
         def escape(match: re.Match[str]) -> str:
             code = match.group(1)
@@ -70,13 +71,14 @@ class Builder:
         return re.sub(r"\\(u[0-9a-fA-F]{0,4}|.)", escape, body)
 
     # references
-    def ref(self, tree: Tree) -> Node:
+    def ref(self, tree: ParseTree) -> Node:
         opener, path_tree, *rest = tree.children
+        opener = _token(opener)
         kind = REF_KINDS.get(opener.value)
         if kind is None:
             raise self.fail(f"unknown reference {opener.value}...}}: write @event{{...}}, @action{{...}}, "
                             "#{ExperiencePlatform...} or @journey{...}", _tspan(opener))
-        steps = self.steps(path_tree)
+        steps = self.steps(_tree(path_tree))
         default = next((self.build(c) for c in rest if isinstance(c, Tree)), None)
         name, source, path_steps = self.root(kind, steps, _span(tree))
         fields = tuple(s.name for s in path_steps if not s.is_method)
@@ -97,17 +99,18 @@ class Builder:
             return steps[1].name, steps[0].name, steps[2:]
         return steps[0].name, "", steps[1:]
 
-    def current(self, tree: Tree) -> Node:
-        token, *rest = tree.children
+    def current(self, tree: ParseTree) -> Node:
+        first, *rest = tree.children
+        token = _token(first)
         steps = [self.step(c) for c in rest if isinstance(c, Tree)]
         fields = tuple(s.name for s in steps if not s.is_method)
         return RefNode(_span(tree), Ref("current", token.value, fields, _span(tree), False), steps)
 
-    def steps(self, path: Tree) -> list[Step]:
+    def steps(self, path: ParseTree) -> list[Step]:
         return [self.step(c) for c in path.children if isinstance(c, Tree)]
 
-    def step(self, tree: Tree) -> Step:
-        token = tree.children[0]
+    def step(self, tree: ParseTree) -> Step:
+        token = _token(tree.children[0])
         if tree.data == "field":
             name = self.unquote(token) if token.type == "STRING" else token.value
             return Step(name, _tspan(token))
@@ -122,8 +125,8 @@ class Builder:
         return Step(token.value, _span(tree), args)
 
     # calls and control
-    def call(self, tree: Tree) -> Node:
-        name = tree.children[0]
+    def call(self, tree: ParseTree) -> Node:
+        name = _token(tree.children[0])
         args = self.exprs(tree.children[1:])
         fn = FUNCTIONS.get(name.value)
         if fn is None:
@@ -132,39 +135,55 @@ class Builder:
             raise self.fail(f"{fn.name} takes {fn.arity_text()}, got {len(args)}", _span(tree))
         return Call(_span(tree), name.value, _tspan(name), args)
 
-    def ifexpr(self, tree: Tree) -> Node:
-        words = [(t.value, _tspan(t)) for t in tree.children if isinstance(t, Token) and t.type in ("IF", "THEN", "ELSE")]
+    def ifexpr(self, tree: ParseTree) -> Node:
+        words = [(t.value, _tspan(t)) for t in tree.children
+                 if isinstance(t, Token) and t.type in ("IF", "THEN", "ELSE")]
         cond, then, other = self.exprs(tree.children)
         return If(_span(tree), cond, then, other, words)
 
-    def paren(self, tree: Tree) -> Node:
+    def paren(self, tree: ParseTree) -> Node:
         node = self.exprs(tree.children)[0]
         node.paren = True
         return node
 
-    def binop(self, tree: Tree) -> Node:
-        left, op, right = tree.children
-        return Binary(_span(tree), op.value.lower(), op.value, _tspan(op), self.build(left), self.build(right))
+    def binop(self, tree: ParseTree) -> Node:
+        left, operator, right = tree.children
+        op = _token(operator)
+        return Binary(_span(tree), op.value.lower(), op.value, _tspan(op),
+                      self.build(_tree(left)), self.build(_tree(right)))
 
-    def unop(self, tree: Tree) -> Node:
-        op, operand = tree.children
-        node = self.build(operand)
+    def unop(self, tree: ParseTree) -> Node:
+        operator, operand = tree.children
+        op = _token(operator)
+        node = self.build(_tree(operand))
         if op.value == "-" and isinstance(node, Lit) and type(node.value) in (int, float) and not node.paren:
-            return Lit((op.start_pos, node.span[1]), -node.value)  # a negative literal, so -9223372036854775808 fits
+            # A negative literal, so -9223372036854775808 fits.
+            return Lit((op.start_pos or 0, node.span[1]), -node.value)
         return Unary(_span(tree), op.value.lower(), op.value, node)
 
-    def test(self, tree: Tree) -> Node:
+    def test(self, tree: ParseTree) -> Node:
         operand, *tokens = tree.children
-        words = [(t.value, _tspan(t)) for t in tokens]
-        return Test(_span(tree), " ".join(w.lower() for w, _ in words), words, self.build(operand))
+        words = [(t.value, _tspan(t)) for t in map(_token, tokens)]
+        return Test(_span(tree), " ".join(w.lower() for w, _ in words), words, self.build(_tree(operand)))
 
     def exprs(self, children: list[Any]) -> list[Node]:
         """The expressions among children (tokens and empty optional slots left out)."""
         return [self.build(c) for c in children if isinstance(c, Tree)]
 
 
-def _span(tree: Tree) -> Span:
+def _span(tree: ParseTree) -> Span:
     return (tree.meta.start_pos, tree.meta.end_pos)
+
+
+def _token(child: "Token | ParseTree") -> Token:
+    """A child the grammar makes a token (lark types children as token or tree)."""
+    assert isinstance(child, Token), child
+    return child
+
+
+def _tree(child: "Token | ParseTree") -> ParseTree:
+    assert isinstance(child, Tree), child
+    return child
 
 
 def _tspan(token: Token) -> Span:

@@ -11,8 +11,8 @@ from app.journeys.expr.errors import EvalError, Span
 from app.journeys.expr.functions import FUNCTIONS
 from app.journeys.expr.nodes import Binary, Call, If, ListLit, Lit, Node, RefNode, Step, Test, Unary
 from app.journeys.expr.operators import BINARY, COMPARISONS, TESTS, neg, truth
-from app.journeys.expr.types import type_name
 from app.journeys.expr.references import make_root, profile_fields, project
+from app.journeys.expr.types import type_name
 from app.journeys.expr.values import ValueProblem
 
 Compiled = Callable[[Context], Any]
@@ -37,7 +37,7 @@ class Compiler:
             value = node.value  # type: ignore[attr-defined]
             return lambda ctx: value
         method = getattr(self, "c_" + kind.__name__.lower())
-        return method(node)  # type: ignore[no-any-return]
+        return method(node)
 
     def c_listlit(self, node: ListLit) -> Compiled:
         if all(type(i) is Lit for i in node.items):
@@ -139,7 +139,8 @@ class Compiler:
         return run
 
     def c_if(self, node: If) -> Compiled:
-        cond, then, other, span = self.compile(node.cond), self.compile(node.then), self.compile(node.other), node.cond.span
+        cond, then, other = self.compile(node.cond), self.compile(node.then), self.compile(node.other)
+        span = node.cond.span
 
         def run(ctx: Context) -> Any:
             try:
@@ -166,7 +167,8 @@ class Compiler:
 
     def c_refnode(self, node: RefNode) -> Compiled:
         root = make_root(node.ref, node.steps, self.error)
-        steps = node.steps[1:] if node.ref.kind == "action" and node.steps[:1] and node.steps[0].name == "errorResponse" else node.steps
+        error_response = node.ref.kind == "action" and node.steps[:1] and node.steps[0].name == "errorResponse"
+        steps = node.steps[1:] if error_response else node.steps
         default = self.compile(node.default) if node.default is not None else None
         if all(not s.is_method for s in steps):
             names = tuple(s.name for s in steps)

@@ -30,14 +30,14 @@ class Comparison(NamedTuple):
 def evaluate(expr: Union[Expr, str], ctx: Context) -> Value:
     """The expression's value for ctx (text is parsed once, then cached). EvalError names the failing
     sub-expression's span."""
-    parsed = expr if type(expr) is Expr else parse(expr)  # type: ignore[arg-type]
+    parsed = expr if type(expr) is Expr else parse(expr)
     return Value.of(parsed.compiled(ctx))
 
 
 def explain(expr: Union[Expr, str], ctx: Context) -> tuple[Value, list[Comparison]]:
     """The value, and each comparison or test it evaluated with its operands' values: why a condition
     took its path. Comparisons skipped by and/or short-circuits are not listed."""
-    parsed = expr if type(expr) is Expr else parse(expr)  # type: ignore[arg-type]
+    parsed = expr if type(expr) is Expr else parse(expr)
     saved, ctx.trace = ctx.trace, []
     try:
         value = Value.of(parsed.compiled(ctx))

@@ -25,7 +25,7 @@ class Inference:
         self.problems.append(Problem.at(severity, message, self.text, span))  # type: ignore[arg-type]
 
     def infer(self, node: Node) -> T:
-        return getattr(self, "t_" + type(node).__name__.lower())(node)  # type: ignore[no-any-return]
+        return getattr(self, "t_" + type(node).__name__.lower())(node)
 
     def t_lit(self, node: Lit) -> T:
         return TypeInfo(type_name(node.value))

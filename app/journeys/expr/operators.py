@@ -152,7 +152,7 @@ def _temporal_pair(a: Any, b: Any, zone: tzinfo) -> tuple[Any, Any] | None:
 
 
 def _as_datetime(value: date | datetime) -> datetime:
-    return value if type(value) is datetime else datetime(value.year, value.month, value.day)  # type: ignore[return-value]
+    return value if type(value) is datetime else datetime(value.year, value.month, value.day)
 
 
 def _ordered(compare: Callable[[Any, Any], bool], symbol: str) -> Callable[[Any, Any, Any], bool]:

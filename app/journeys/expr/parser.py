@@ -75,12 +75,13 @@ def depth(root: Node) -> int:
 def _syntax_error(text: str, exc: UnexpectedInput) -> ExprError:
     expected = _expected(exc)
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream]
+        at = exc.pos_in_stream or 0  # always set for a character the lexer refused
+        char = text[at]
         hint = HINTS.get(char)
-        if char in "=&|" and text[exc.pos_in_stream:exc.pos_in_stream + 2] in ("&&", "||"):
+        if char in "=&|" and text[at:at + 2] in ("&&", "||"):
             hint = HINTS[char]
         message = f"unexpected character {char!r}" + (f": {hint}" if hint else "")
-        return ExprError(message, text, (exc.pos_in_stream, exc.pos_in_stream + 1), expected)
+        return ExprError(message, text, (at, at + 1), expected)
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         return ExprError("the expression ends too early", text, (len(text), len(text)), expected)
     token: Token = exc.token  # type: ignore[attr-defined]

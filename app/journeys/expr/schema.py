@@ -83,7 +83,8 @@ _SAMPLES = {"string": "", "integer": 0}
 
 
 def _profile_root(profile: dict[str, Any], group: str, steps: list[Step]) -> Any:
-    base = profile.get(group) if isinstance(profile.get(group), dict) else profile
+    found = profile.get(group)
+    base = found if isinstance(found, dict) else profile
     names = [s.name for s in steps if not s.is_method]
     dotted = ".".join(names)
     if names and dotted in base and names[0] not in base:

@@ -70,9 +70,9 @@ def _trim_fraction(text: str) -> str:
 def parse_datetime(text: str, default_zone: tzinfo) -> datetime:
     """A dateTime from ISO text; without an offset it is read in default_zone (the journey's)."""
     value = parse_temporal(text)
-    if type(value) is date:
+    if not isinstance(value, datetime):  # a date
         return datetime(value.year, value.month, value.day, tzinfo=default_zone)
-    return value if value.tzinfo is not None else value.replace(tzinfo=default_zone)  # type: ignore[union-attr]
+    return value if value.tzinfo is not None else value.replace(tzinfo=default_zone)
 
 
 def parse_duration(text: str) -> timedelta:

@@ -8,7 +8,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app.auth import AuthError
-
 from tests.app.auth.conftest import ims_auth, resolver_for
 
 CALLERS = 50

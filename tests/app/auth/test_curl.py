@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from app.auth import CurlError, parse_curl, to_curl
 from app.model import MASK, SecretRef
-
 from tests.app.auth.conftest import resolver_for
 
 SEED = next((Path(__file__).resolve().parents[2] / "seeds").glob("000_*.txt"))  # a copy of shared/seeds/000

@@ -12,7 +12,6 @@ import pytest
 from app.auth import AuthEngine, AuthError, TokenCache
 from app.auth.cache import margin
 from app.model import ApiKeyAuth, BasicAuth, CacheDuration, CustomAuth, CustomBody, NoAuth, SecretRef
-
 from tests.app.auth.conftest import SECRET, ims_auth, resolver_for
 
 

@@ -11,7 +11,6 @@ import pytest
 from app.auth import AuthError
 from app.cli.auth_cmd import _describe
 from app.model import CacheDuration
-
 from tests.app.auth.conftest import ims_auth, resolver_for
 
 TOKEN = "tok-" + "A1b2C3d4e5" * 6

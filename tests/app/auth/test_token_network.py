@@ -11,7 +11,6 @@ import pytest
 from app.auth import AuthEngine, AuthError
 from app.auth.errors import AuthTimeout
 from app.net import NetConfig
-
 from tests.app.auth.conftest import SECRET, ims_auth, resolver_for
 from tests.helpers.servers import Seen, Server, answer, endless, hang, huge, redirect, trickle
 

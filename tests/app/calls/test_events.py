@@ -3,8 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from app.calls.events import (check, check_custom_events, check_inlet, custom_event, inlet_entity,
-                              inlet_envelope, kind_of)
+from app.calls.events import (
+    check,
+    check_custom_events,
+    check_inlet,
+    custom_event,
+    inlet_entity,
+    inlet_envelope,
+    kind_of,
+)
 from app.model import Action, Endpoint
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=timezone.utc)

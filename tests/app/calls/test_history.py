@@ -63,7 +63,7 @@ def test_thread_safe_writers_and_listeners(tmp_path: Path) -> None:
         history.subscribe(heard.append)
 
         def write(n: int) -> None:
-            for i in range(50):
+            for _ in range(50):
                 history.add(fake(f"t{n}"))
 
         threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]

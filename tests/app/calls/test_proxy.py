@@ -11,7 +11,6 @@ from app.calls import example_values, send
 from app.calls.batch import BatchItem, run_batch
 from app.model import Action, CustomAuth, CustomBody, Endpoint, infer_payload
 from app.resolve import Resolver
-
 from tests.helpers.servers import CERT, Server, answer, forward
 
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",

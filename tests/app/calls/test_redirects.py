@@ -11,10 +11,19 @@ import pytest
 from app.auth import AuthEngine
 from app.calls import send
 from app.calls.batch import BatchItem, run_batch
-from app.model import (Action, ApiKeyAuth, BasicAuth, CustomAuth, CustomBody, Endpoint, Environment, Param,
-                       Variable, infer_payload)
+from app.model import (
+    Action,
+    ApiKeyAuth,
+    BasicAuth,
+    CustomAuth,
+    CustomBody,
+    Endpoint,
+    Environment,
+    Param,
+    Variable,
+    infer_payload,
+)
 from app.resolve import Resolver
-
 from tests.helpers.servers import Seen, Server, answer, echo, redirect
 
 TOKEN = "tok-123456"

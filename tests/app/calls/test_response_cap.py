@@ -16,7 +16,6 @@ from app.calls.history import History
 from app.model import Action, Endpoint, infer_payload
 from app.net import NetConfig
 from app.resolve import Resolver
-
 from tests.helpers.servers import Server, answer, endless, huge
 
 CAP = 64 * 1024

@@ -12,7 +12,6 @@ from app.calls.batch import BatchItem, run_batch
 from app.calls.build import SetupError
 from app.model import Action, Endpoint, Param, infer_payload
 from app.resolve import Resolver
-
 from tests.helpers.servers import Server, answer, echo
 
 KINDS = ["single", "aiohttp", "aiohttp-stream", "httpx"]

@@ -12,7 +12,6 @@ from app.calls import send
 from app.calls.batch import BatchItem, run_batch
 from app.model import Action, CustomAuth, CustomBody, Endpoint, infer_payload
 from app.resolve import Resolver
-
 from tests.helpers.servers import Server, echo, hang, trickle
 
 

@@ -11,7 +11,7 @@ from tests.app.journeys import runkit
 
 
 @pytest.fixture
-def run_journey(services: Any, resolver: Any, tmp_path: Path):
+def run_journey(services: Any, resolver: Any, tmp_path: Path):  # noqa: F811 - the fixture
     """run_journey(journey, rows or a profiles file, **RunOptions/hooks) -> runkit.Ran, against the sandbox."""
     def go(journey: Any, profiles: Any, **kwargs: Any) -> runkit.Ran:
         path = profiles if isinstance(profiles, Path) else runkit.rows(tmp_path / "profiles.jsonl", profiles)

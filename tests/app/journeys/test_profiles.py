@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.journeys.model import EventNode
-from app.journeys.profiles import ProfileRow, ProfileSource, ProfilesError, Rejection
+from app.journeys.profiles import ProfileRow, ProfilesError, ProfileSource, Rejection
 
 REPO = Path(__file__).resolve().parents[3]
 EVENT = EventNode(id="in", event="purchase", example={

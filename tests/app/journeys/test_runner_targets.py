@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from app.calls.client import CallClient
 from app.journeys.actionplan import PlanError, Resolvers
 from app.journeys.files import load_journey
 from app.journeys.runner import RealCallsRefused
@@ -28,7 +28,7 @@ def test_mock_and_dry_steps_never_open_a_socket(services: Any, sandbox: Any, tmp
     tripwire = Tripwire()
     ran = run_journey(sample, home / "profiles" / "purchases.csv", targets={"writeEvent": mock,
                                                                              "vipEvent": Target("dry")},
-                      client_factory=lambda: httpx.AsyncClient(transport=tripwire))
+                      client_factory=lambda: CallClient(transport=tripwire))  # what the runner calls through
     assert tripwire.asked == [] and sandbox.counters() == {"token": 0, "inlet": 0, "custom_events": 0, "echo": 0}
     assert ran.summary["outcomes"]["finished"] == 288 and ran.summary["run"]["targets"] == {
         "writeEvent": "mock:mock.json", "vipEvent": "dry"}

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from app.calls.record import Masker, RecordedExchange, RecordedRequest, RecordedResponse
+from app.calls.record import RecordedExchange, RecordedRequest, RecordedResponse
 from app.journeys.model import Journey
-from app.journeys.traces import (MAX_BODY, AttemptTrace, ProfileTrace, StepTrace, TraceError, TraceWriter, clip)
 from app.journeys.tracereader import TraceReader, find_run, list_runs
+from app.journeys.traces import MAX_BODY, AttemptTrace, ProfileTrace, StepTrace, TraceError, TraceWriter, clip
+from app.masking import Masker
 from app.model import Action, SecretRef
 
 REPO = Path(__file__).resolve().parents[3]

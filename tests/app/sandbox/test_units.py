@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.masking import MASK, mask_body, mask_json, masked_headers, masked_query
 from app.sandbox import FaultSpec, SandboxError
 from app.sandbox.faults import FaultTable
 from app.sandbox.jsonbody import MAX_DEPTH, BodyError, depth, parse_json
-from app.masking import MASK, mask_body, mask_json, masked_headers, masked_query
 from app.sandbox.requestlog import LogEntry, RequestLog
 from app.sandbox.standalone import parse_fault
 

@@ -1,9 +1,8 @@
 """The Paste cURL dialog offers to write a vendor's token host as its environment variable."""
 from __future__ import annotations
 
-from ui.auth.curldialog import CurlDialog
-
 from tests.ui.sections.conftest import SEED_CURL
+from ui.auth.curldialog import CurlDialog
 
 
 def test_the_seed_s_host_is_offered_as_imsurl_and_used_when_ticked(qtbot) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from app.calls import example_values, send
 from app.calls.history import Filter, History, history_of
 from app.calls.record import CallResult
-from ui.sending import HistoryPanel
 from tests.ui.conftest import wait_idle
+from ui.sending import HistoryPanel
 from ui.sending.history_model import PAGE, HistoryModel, RowRole
 
 

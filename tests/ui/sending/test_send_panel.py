@@ -33,7 +33,7 @@ def test_the_panels_loads_run_in_workers(qtbot, gui_services, monkeypatch) -> No
     workspace = gui_services.workspace
     on_ui_thread: dict[str, list[bool]] = {}
     for name in ("names", "load_stamped", "environments"):
-        def spy(*args, _real=getattr(workspace, name), _name=name, **kwargs):
+        def spy(*args, _real=getattr(workspace, name), _name=name, **kwargs):  # noqa: B008 - bound per name
             on_ui_thread.setdefault(_name, []).append(threading.current_thread() is threading.main_thread())
             return _real(*args, **kwargs)
         monkeypatch.setattr(workspace, name, spy)

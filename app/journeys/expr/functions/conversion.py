@@ -122,7 +122,8 @@ def to_integer(value: Any) -> int:
         return value
     if kind is str:
         if not re.fullmatch(r"\s*[-+]?\d+\s*", value):
-            raise ValueProblem(f"toInteger: {value[:40]!r} is not an integer (toInteger(toDecimal(...)) drops a fraction)")
+            raise ValueProblem(f"toInteger: {value[:40]!r} is not an integer "
+                               "(toInteger(toDecimal(...)) drops a fraction)")
         return _in_range(int(value))
     if kind is float:
         if not math.isfinite(value):

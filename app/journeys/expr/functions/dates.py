@@ -74,7 +74,8 @@ def _window(ctx: Context, value: Any, amount: Any, unit: str, fn: str, past: boo
     if type(value) is date or (type(value) is str and len(value.strip()) == 10):
         today = clock.astimezone(ctx.zone).date()  # a date is compared with today's date, not the hour
         day = moment.date()
-        return today - timedelta(days=amount) <= day <= today if past else today <= day <= today + timedelta(days=amount)
+        span = timedelta(days=amount)
+        return today - span <= day <= today if past else today <= day <= today + span
     span = timedelta(**{unit: amount})
     return clock - span <= moment <= clock if past else clock <= moment <= clock + span
 
@@ -123,11 +124,11 @@ def _with_time(value: Any) -> Any:
           "the date-time with its hour set (0-23); a date becomes a local date-time")
 def set_hours(value: Any, hour: Any) -> datetime:
     moment = _temporal(value, "setHours")
-    if type(moment) is date:
+    if not isinstance(moment, datetime):  # a date
         moment = datetime(moment.year, moment.month, moment.day)
     if type(hour) is not int or not 0 <= hour <= 23:
         raise ValueProblem(f"setHours: the hour must be an integer from 0 to 23, got {hour!r}")
-    return moment.replace(hour=hour)  # type: ignore[union-attr]
+    return moment.replace(hour=hour)
 
 
 @function("setDays", [(("date", "integer"), _same_kind)], "the date with its day of the month set")

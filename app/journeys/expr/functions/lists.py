@@ -165,7 +165,7 @@ def sort(values: Any, by: Any, ascending: Any = None) -> list[Any]:
         attribute = expect(by, str, "sort", "an attribute name")
     ascending = expect(ascending, bool, "sort", "true (ascending) or false (descending)")
     keyed = [((v.get(attribute) if type(v) is dict else None) if attribute else v, v) for v in values]
-    present = [kv for kv in keyed if kv[0] is not None]
+    present: list[tuple[Any, Any]] = [kv for kv in keyed if kv[0] is not None]
     try:
         present.sort(key=lambda kv: kv[0], reverse=not ascending)
     except TypeError:

@@ -68,7 +68,7 @@ def _fits_signature(params: tuple[str, ...], args: ArgTypes) -> bool:
         if len(args) < len(head):
             return False
         params = head + (head[-1],) * (len(args) - len(head))
-    return len(params) == len(args) and all(pattern_fits(p, a) for p, a in zip(params, args))
+    return len(params) == len(args) and all(pattern_fits(p, a) for p, a in zip(params, args, strict=True))
 
 
 def pattern_fits(pattern: str, t: Optional[TypeInfo]) -> bool:

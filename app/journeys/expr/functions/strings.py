@@ -78,7 +78,8 @@ def equal_ignore_case(a: Any, b: Any) -> bool:
     return _s(a, "equalIgnoreCase").casefold() == _s(b, "equalIgnoreCase").casefold()
 
 
-@function("indexOf", [(("string", "string"), "integer")], "where the second string first appears in the first (0-based), or -1")
+@function("indexOf", [(("string", "string"), "integer")],
+          "where the second string first appears in the first (0-based), or -1")
 def index_of(text: Any, part: Any) -> int:
     return _s(text, "indexOf").find(_s(part, "indexOf"))
 

@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 import pytest
 
 from app.journeys.expr import Context, EvalError, evaluate, explain, parse
-
 from tests.app.journeys.expr.conftest import make_context
 
 

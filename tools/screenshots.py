@@ -1,4 +1,4 @@
-"""Render the main screens to PNG: `python -m ui.screenshots OUTDIR` (run under Xvfb: make screenshots).
+"""Render the main screens to PNG: `python -m tools.screenshots OUTDIR` (run under Xvfb: make screenshots).
 
 The real window on a temporary copy of the sample workspace, an in-memory keyring and a running
 sandbox; each picture is `QWidget.grab()` of the shown window after the state it shows is reached.
@@ -11,7 +11,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from app.services import Services
 
 SIZE = (1400, 900)
 
@@ -82,7 +85,10 @@ def main(argv: list[str]) -> int:
 
     open_action("writeJourneyEvent")
     shot("01-list-and-pane")
+    from tools.journeyshots import journey_shots
+
     if dark:
+        journey_shots(app, window, out, wait_until, settle, "-dark")
         return _finish(app, window, services, tmp)
 
     open_action("airshipCustomEvent")
@@ -154,11 +160,12 @@ def main(argv: list[str]) -> int:
     dialog.reject()
 
     _request_shots(app, window, out, wait_until, settle)
+    journey_shots(app, window, out, wait_until, settle)
     code = _finish(app, window, services, tmp)
     import subprocess
 
     # The dark scheme in a fresh process (the palette is chosen before any widget exists).
-    return code or subprocess.call([sys.executable, "-m", "ui.screenshots", str(out), "--dark"])
+    return code or subprocess.call([sys.executable, "-m", "tools.screenshots", str(out), "--dark"])
 
 
 def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], settle_: Callable[..., None]) -> None:
@@ -189,7 +196,7 @@ def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], 
     window.panels.toggle_dock("history", False)
 
 
-def _finish(app: Any, window: Any, services: Any, tmp: Path) -> int:
+def _finish(app: Any, window: Any, services: Services, tmp: Path) -> int:
     from ui import workers
 
     window.pane.undo_stack.clear()

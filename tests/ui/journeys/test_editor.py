@@ -1,0 +1,139 @@
+"""Editing a journey in the window: a mapping with a type error is refused with its position,
+edits undo and redo through the window's stack, nodes are added and connected, the save is
+written and reloads, and the actions' "used in" follows."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel
+
+from app.journeys.files import load_journey
+from tests.ui.conftest import OFFSCREEN_NOISE
+from tests.ui.journeys.test_window_journeys import open_sample
+from ui.journeys.exprbox import ExprBox
+
+
+def edit_tab(qtbot: Any, window: Any) -> Any:
+    view = open_sample(qtbot, window)
+    view.tabs.setCurrentWidget(view.editor)
+    return view.editor
+
+
+def mapping_box(editor: Any, node: str, key: str) -> ExprBox:
+    editor.select_node(node)
+    box = editor.form.findChild(ExprBox, f"journeyMapping_{key}")
+    assert box is not None and box.isVisible()
+    return box
+
+
+def enter(qtbot: Any, box: ExprBox, text: str) -> None:
+    box.setFocus()
+    box.setText(text)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def test_a_mapping_with_a_type_error_is_refused_with_its_position(qtbot: Any, window: Any) -> None:
+    editor = edit_tab(qtbot, window)
+    home = window.services.workspace.home
+    before = (home / "journeys" / "sampleJourney.json").read_text()
+    box = mapping_box(editor, "vipEvent", "body.value")
+    assert box.text() == "@event{purchase.value}" and not box.problem.isVisible()
+    enter(qtbot, box, 'upper("abc")')
+    assert box.problem.isVisible() and "line 1, column 1" in box.problem.text() and "decimal" in box.problem.text()
+    assert editor.data["nodes"][3]["mapping"]["body.value"] == "@event{purchase.value}"  # refused: not in the journey
+    assert window.undo_stack.count() == 0 and not editor.dirty
+    editor.save_button.click()
+    problems = editor.findChild(QLabel, "journeyEditorProblems").text()
+    assert problems.startswith("Not saved: vipEvent, mapping[body.value], line 1, column 1: ")
+    assert (home / "journeys" / "sampleJourney.json").read_text() == before
+    enter(qtbot, box, "@event{purchase.value} +")  # a syntax error: where, and what was expected
+    assert "line 1, column 25" in box.problem.text() and "expected" in box.problem.text()
+
+
+def test_an_edit_undoes_and_redoes_through_the_windows_stack_and_the_save_reloads(qtbot: Any, window: Any) -> None:
+    editor = edit_tab(qtbot, window)
+    home = window.services.workspace.home
+    box = mapping_box(editor, "vipEvent", "body.value")
+    enter(qtbot, box, "@event{purchase.value} * 2")
+    assert not box.problem.isVisible() and editor.dirty and window.undo_stack.count() == 1
+    assert editor.data["nodes"][3]["mapping"]["body.value"] == "@event{purchase.value} * 2"
+    window.menus.undo_act.trigger()
+    assert editor.data["nodes"][3]["mapping"]["body.value"] == "@event{purchase.value}" and not editor.dirty
+    assert mapping_box(editor, "vipEvent", "body.value").text() == "@event{purchase.value}"
+    window.menus.redo_act.trigger()
+    assert mapping_box(editor, "vipEvent", "body.value").text() == "@event{purchase.value} * 2"
+    # Add a wait after the condition (it takes the condition's first free path), lead it to the end.
+    editor.select_node("checkValue")
+    editor.kind.setCurrentText("wait")
+    editor.add_button.click()
+    assert editor.current_node() == "wait" and editor.data["nodes"][3]["id"] == "wait"
+    assert window.journeys.view.diagram.nodes.keys() >= {"wait"}
+    port = editor.form.findChild(QComboBox, "journeyPort_next")
+    port.setCurrentText("done")
+    port.activated.emit(port.currentIndex())
+    assert ("wait", "next") in window.journeys.view.diagram.edges
+    assert window.undo_stack.count() == 3
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        window.menus.save_act.trigger()  # Ctrl+S saves the journey shown
+    saved = load_journey(home, "sampleJourney")
+    assert saved.node("vipEvent").mapping["body.value"] == "@event{purchase.value} * 2"
+    assert saved.node("checkValue").timeout_or_error == "wait" and saved.node("wait").next == "done"
+    assert not editor.dirty and not list((home / "journeys").glob(".*"))  # atomic: no temporary left
+    # Reopened from the list (the file read again), the edit is there.
+    view = window.journeys.view
+    with qtbot.waitSignal(view.opened, timeout=10000):
+        view.open(view.path)
+    assert "wait" in view.diagram.nodes and mapping_box(view.editor, "vipEvent", "body.value").text().endswith("* 2")
+
+
+def test_an_action_node_added_and_saved_locks_its_action(qtbot: Any, window: Any) -> None:
+    editor = edit_tab(qtbot, window)
+    assert window.list.model.used_in("notifyWebhook") == []
+    editor.select_node("vipEvent")
+    editor.kind.setCurrentText("action")
+    editor.add_button.click()
+    choice = editor.form.findChild(QComboBox, "journeyActionChoice")
+    choice.setCurrentText("notifyWebhook")
+    choice.activated.emit(choice.currentIndex())
+    assert editor.data["nodes"][4]["action"] == "notifyWebhook"
+    # Its Variable fields, once the action is read, each with its expression box.
+    qtbot.waitUntil(lambda: editor.form.findChild(ExprBox, "journeyMapping_customerId") is not None, timeout=10000)
+    enter(qtbot, editor.form.findChild(ExprBox, "journeyMapping_customerId"), "@event{purchase.customerId}")
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        editor.save_button.click()
+    qtbot.waitUntil(lambda: window.list.model.used_in("notifyWebhook") == ["sampleJourney"], timeout=10000)
+
+
+# The completion popup on the offscreen platform: it cannot grab the keyboard nor raise itself.
+POPUP_NOISE = (OFFSCREEN_NOISE, r"This plugin does not support grabbing the keyboard", r"This plugin does not support raise\(\)")
+
+
+@pytest.mark.qt_log_ignore(*POPUP_NOISE)
+def test_the_expression_box_completes_event_fields_upstream_responses_and_functions(qtbot: Any, window: Any) -> None:
+    editor = edit_tab(qtbot, window)
+    box = mapping_box(editor, "vipEvent", "body.transaction")
+    box.setFocus()
+    box.clear()
+    qtbot.keyClicks(box, "concat(@event{purchase.tr")
+    completer = box.completer_
+    assert box.prefix() == "@event{purchase.tr" and completer.currentCompletion() == "@event{purchase.transaction}"
+    box.insert_completion("@event{purchase.transaction}")
+    assert box.text() == "concat(@event{purchase.transaction}"
+    words = editor.words("vipEvent")()
+    assert "@action{writeJourneyEvent.jo_status_code}" in words and "toString(" in words
+    assert "@journey{journeyVersionUID}" in words
+
+
+def test_closing_with_unsaved_journey_edits_asks(qtbot: Any, window: Any, answers: Any) -> None:
+    editor = edit_tab(qtbot, window)
+    enter(qtbot, mapping_box(editor, "vipEvent", "body.value"), "@event{purchase.value} * 3")
+    answers.save_discard_cancel = "cancel"
+    window.close()
+    assert window.isVisible() and editor.dirty
+    answers.save_discard_cancel = "save"
+    with qtbot.waitSignal(editor.saved, timeout=10000):
+        window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    assert load_journey(window.services.workspace.home, "sampleJourney").node("vipEvent").mapping["body.value"].endswith("* 3")

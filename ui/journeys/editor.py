@@ -1,0 +1,271 @@
+"""The journey editor (objectName `journeyEditor`): the nodes as a list (add after the selected
+one, remove, select), the selected node's form (ui.journeys.nodeform), Save.
+
+The editor works on the journey's JSON data; each finished edit is one command on the window's
+undo stack holding the data before and after (ui.undo.SnapshotCommand), and `edited` carries the
+journey the data now makes (None while it makes none) so the diagram follows. An expression with
+errors is refused: its box shows each problem with its line and column and the journey keeps the
+last good text; Save refuses while one is refused, and while the data makes no journey. Saving
+writes the file atomically in a worker (app.journeys.files.save_journey); the workspace watcher
+then brings the actions' "used in" counts and locks up to date."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.journeys.completions import completions
+from app.journeys.editing import add_node, build, field_findings, remove_node, snapshot
+from app.journeys.files import save_journey
+from app.journeys.findings import Finding
+from app.journeys.model import NODE_TYPES, Journey
+from app.model import Action
+from ui.journeys.nodeform import NodeForm
+from ui.undo import SnapshotCommand
+from ui.workers import run_in_background
+
+Data = dict[str, Any]
+
+
+class JourneyEditor(QWidget):
+    edited = Signal(object)  # the Journey the data now makes, or None
+    saved = Signal(object)  # the file written
+
+    def __init__(self, services: Any, undo_stack: QUndoStack, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("journeyEditor")
+        self.services, self.undo_stack = services, undo_stack
+        self.data: Data = {"name": "", "nodes": []}
+        self.saved_data: Data = snapshot(self.data)
+        self.path: Optional[Path] = None
+        self.actions: dict[str, Action] = {}
+        self.action_names: list[str] = []
+        self.profile_rows: Callable[[], list[dict[str, Any]]] = lambda: []
+        self.form: Optional[NodeForm] = None
+        self.saving = False
+        self._build()
+
+    def _build(self) -> None:
+        self.nodes = QListWidget(self)
+        self.nodes.setObjectName("journeyNodeList")
+        self.nodes.setAccessibleName("Journey nodes")
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("journeyNodeType")
+        self.kind.addItems(NODE_TYPES)
+        self.add_button = QPushButton("&Add node", self)
+        self.add_button.setObjectName("journeyAddNode")
+        self.add_button.setToolTip("Add a node of this type after the selected one, connected from its first free path")
+        self.remove_button = QPushButton("Re&move", self)
+        self.remove_button.setObjectName("journeyRemoveNode")
+        self.remove_button.setToolTip("Remove the selected node; the paths that led to it are unset")
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.problems = QLabel(self)
+        self.problems.setObjectName("journeyEditorProblems")
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_button = QPushButton("&Save journey", self)  # Ctrl+S: the window's Save saves the journey shown
+        self.save_button.setObjectName("journeySaveButton")
+        left = QWidget(self)
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.nodes, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.kind, 1)
+        row.addWidget(self.add_button)
+        column.addLayout(row)
+        column.addWidget(self.remove_button)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(self.scroll)
+        split.setSizes([260, 640])
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.problems, 1)
+        bottom.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        self.nodes.currentItemChanged.connect(lambda *_: self._show_form())
+        self.add_button.clicked.connect(self.add_node)
+        self.remove_button.clicked.connect(self.remove_node)
+        self.save_button.clicked.connect(self.save)
+
+    # -- the journey -------------------------------------------------------------------------------
+    def set_journey(self, journey: Journey, path: Path, actions: dict[str, Action], names: list[str]) -> None:
+        self.data, self.path = journey.dump(), Path(path)
+        self.saved_data = snapshot(self.data)
+        self.actions, self.action_names = dict(actions), list(names)
+        self.undo_stack.clear()  # the commands of another journey (or action) restore nothing here
+        self._refresh(rebuild=True)
+
+    def journey(self) -> Optional[Journey]:
+        return build(self.data)[0]
+
+    @property
+    def dirty(self) -> bool:
+        return self.data != self.saved_data
+
+    def node_ids(self) -> list[str]:
+        return [n.get("id", "") for n in self.data.get("nodes", [])]
+
+    def current_node(self) -> str:
+        item = self.nodes.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else ""
+
+    def select_node(self, node_id: str) -> None:
+        for i in range(self.nodes.count()):
+            if self.nodes.item(i).data(Qt.ItemDataRole.UserRole) == node_id:
+                self.nodes.setCurrentRow(i)
+                return
+
+    def set_profiles(self, rows: Optional[Callable[[], list[dict[str, Any]]]]) -> None:
+        """Where example profile attributes come from (the run bar's profiles preview)."""
+        self.profile_rows = rows or (lambda: [])
+
+    # -- what a node form asks -----------------------------------------------------------------------
+    def check(self, node_id: str, field: str) -> Callable[[str], list[Finding]]:
+        return lambda text: field_findings(self.data, self.actions, node_id, field, text)
+
+    def words(self, node_id: str) -> Callable[[], list[str]]:
+        def listed() -> list[str]:
+            journey = self.journey()
+            if journey is None:
+                return []
+            responses = {n: a.response.example for n, a in self.actions.items() if a.response is not None}
+            return completions(journey, node_id, responses, self.profile_rows())
+        return listed
+
+    def commit(self, text: str, change: Callable[[Data], None], rebuild: bool = False) -> None:
+        """One edit: applied to the data, pushed on the undo stack, shown."""
+        before = snapshot(self.data)
+        change(self.data)
+        if self.data == before:
+            return
+        self.undo_stack.push(SnapshotCommand(self._restore, before, snapshot(self.data), text))
+        self._refresh(rebuild)
+
+    def _restore(self, data: Data) -> None:
+        self.data = snapshot(data)
+        self._refresh(rebuild=True)
+
+    # -- adding and removing -------------------------------------------------------------------------
+    def add_node(self) -> None:
+        kind = self.kind.currentText()
+        after = self.current_node() or None
+        added: list[str] = []
+        default = self.action_names[0] if self.action_names else ""
+        self.commit(f"add {kind} node", lambda data: added.append(add_node(data, kind, after, default)), True)
+        if added:
+            self.select_node(added[0])
+
+    def remove_node(self) -> None:
+        node = self.current_node()
+        if node:
+            row = self.nodes.currentRow()
+            self.commit(f"remove node {node}", lambda data: remove_node(data, node), True)
+            self.nodes.setCurrentRow(min(row, self.nodes.count() - 1))
+
+    # -- showing -------------------------------------------------------------------------------------
+    def _refresh(self, rebuild: bool) -> None:
+        current = self.current_node()
+        self.nodes.blockSignals(True)
+        self.nodes.clear()
+        for node in self.data.get("nodes", []):
+            label = f" · {node['label']}" if node.get("label") else ""
+            item = QListWidgetItem(f"{node.get('id')} — {node.get('type')}{label}")
+            item.setData(Qt.ItemDataRole.UserRole, node.get("id"))
+            self.nodes.addItem(item)
+        self.nodes.blockSignals(False)
+        ids = self.node_ids()
+        self.select_node(current if current in ids else (ids[0] if ids else ""))
+        if rebuild or self.form is None or self.form.node_id not in ids:
+            self._show_form()
+        journey, problems = build(self.data)
+        self.problems.setText("; ".join(problems))
+        self.edited.emit(journey)
+        self._load_missing()
+
+    def _load_missing(self) -> None:
+        """An action node now calls an action not read yet: read it (a worker), then show its fields."""
+        wanted = {n.get("action") for n in self.data.get("nodes", []) if n.get("type") == "action"}
+        missing = sorted(n for n in wanted if n in self.action_names and n not in self.actions)
+        if missing:
+            run_in_background(_load_actions, self.services.workspace, missing, owner=self, on_done=self._loaded)
+
+    def _loaded(self, actions: dict[str, Action]) -> None:
+        if set(actions) - set(self.actions):
+            self.actions.update(actions)
+            self._show_form()
+            self.edited.emit(self.journey())
+
+    def _show_form(self) -> None:
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()  # it may be the sender of the edit being handled
+        node_id = self.current_node()
+        node = next((n for n in self.data.get("nodes", []) if n.get("id") == node_id), None)
+        self.form = NodeForm(self, node) if node is not None else None
+        self.scroll.setWidget(self.form or QLabel("Add a node to start", self))
+
+    # -- saving --------------------------------------------------------------------------------------
+    def refusals(self) -> list[str]:
+        """Why Save refuses now (empty: it may save)."""
+        out = []
+        if self.form is not None:
+            for field, box in self.form.boxes.items():
+                for finding in box.errors:
+                    where = f"{self.form.node_id}, {field}, line {finding.line}, column {finding.column}"
+                    out.append(f"{where}: {finding.message}")
+        out += build(self.data)[1]
+        return out
+
+    def save(self) -> None:
+        refusals = self.refusals()
+        if refusals:
+            self.problems.setText("Not saved: " + "; ".join(refusals))
+            return
+        journey = self.journey()
+        if journey is None or self.path is None or self.saving:
+            return
+        self.saving = True
+        previous = self.path.stem
+        data = snapshot(self.data)
+        run_in_background(save_journey, self.services.workspace.home, journey, previous, owner=self,
+                          on_done=lambda path: self._saved(path, data), on_error=self._not_saved)
+
+    def _saved(self, path: Path, data: Data) -> None:
+        self.saving = False
+        self.path, self.saved_data = Path(path), data
+        self.problems.setText(f"Saved {Path(path).name}")
+        self.saved.emit(Path(path))
+
+    def _not_saved(self, exc: BaseException) -> None:
+        self.saving = False
+        self.problems.setText(f"Not saved: {exc}")
+
+
+def _load_actions(workspace: Any, names: list[str]) -> dict[str, Action]:
+    """Worker: the actions that load (one that does not is reported by validation at its node)."""
+    from app.store_errors import StoreError
+
+    out = {}
+    for name in names:
+        try:
+            out[name] = workspace.load(name)
+        except StoreError:
+            pass
+    return out

@@ -1,0 +1,96 @@
+"""The workspace's journeys, listed beside the actions (objectName `journeyList`): one row per
+journey file, a file that does not load shown with its reason. Selecting a row asks to open it.
+The files are listed off the UI thread (`reload`), again whenever the workspace changes on disk."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from app.journeys.files import JourneyEntry, list_journeys
+from ui import icons
+from ui.workers import run_in_background
+
+PathRole = Qt.ItemDataRole.UserRole + 1
+
+
+class JourneyList(QWidget):
+    journeyChosen = Signal(str, object)  # name, file path
+    listed = Signal()  # a reload finished (tests and the window wait on it)
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.home: Optional[Path] = None
+        self.entries: list[JourneyEntry] = []
+        self.stamps: dict[str, int] = {}  # file path -> modification time (ns), as last read
+        self.caption = QLabel("Journeys of the workspace", self)
+        self.caption.setObjectName("journeyListCaption")
+        self.list = QListWidget(self)
+        self.list.setObjectName("journeyList")
+        self.list.setAccessibleName("Journeys")
+        self.caption.setBuddy(self.list)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.list, 1)
+        self.list.currentItemChanged.connect(self._chosen)
+        self._quiet = False
+
+    def reload(self, home: Path) -> None:
+        self.home = Path(home)
+        run_in_background(_read, self.home, on_done=self._listed, owner=self)
+
+    def _listed(self, read: tuple[list[JourneyEntry], dict[str, int]]) -> None:
+        entries, self.stamps = read
+        current = self.current_name()
+        self._quiet = True
+        self.entries = entries
+        try:
+            self.list.clear()
+            for entry in entries:
+                item = QListWidgetItem(entry.name, self.list)
+                item.setData(PathRole, str(entry.path))
+                if entry.journey is None:
+                    item.setIcon(icons.icon("warning", "warning"))
+                    item.setToolTip(f"{entry.path.name} does not load: {entry.problem}")
+                else:
+                    item.setIcon(icons.icon("journey"))
+                    item.setToolTip(entry.journey.description or entry.name)
+                if entry.name == current:
+                    self.list.setCurrentItem(item)
+        finally:
+            self._quiet = False
+        self.caption.setText(f"{len(entries)} journe{'y' if len(entries) == 1 else 'ys'} in journeys/"
+                             if entries else "No journey in this workspace (journeys/*.json)")
+        self.listed.emit()
+
+    def current_name(self) -> str:
+        item = self.list.currentItem()
+        return item.text() if item is not None else ""
+
+    def names(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def select(self, name: str) -> None:
+        """Select (and so open) a journey by name."""
+        found = self.list.findItems(name, Qt.MatchFlag.MatchExactly)
+        if found:
+            self.list.setCurrentItem(found[0])
+
+    def _chosen(self, item: Optional[QListWidgetItem], _previous: Optional[QListWidgetItem]) -> None:
+        if item is not None and not self._quiet:
+            self.journeyChosen.emit(item.text(), Path(item.data(PathRole)))
+
+
+def _read(home: Path) -> tuple[list[JourneyEntry], dict[str, int]]:
+    """Worker: the journeys and their files' stamps (to tell a change on disk from our own save)."""
+    entries = list_journeys(home)
+    stamps = {}
+    for entry in entries:
+        try:
+            stamps[str(entry.path)] = entry.path.stat().st_mtime_ns
+        except OSError:
+            pass  # removed since it was listed: the next read will not list it
+    return entries, stamps
