@@ -4,9 +4,10 @@
 only inserts ready tuples: Python work on two threads only takes turns on the GIL, and every turn
 handed over stalls the event loop. Row ids are the writer's (it numbers rows in the order it writes).
 
-Everything is masked with the run's `Masker`, also what the call engine masked already (never trust:
-a mock or an error may echo a secret back). Texts every call of a run repeats (its URLs, its request
-header set, a profile's path, response headers) are encoded once while the masker stays as it is.
+Everything is masked with the run's `Masker` as it is when the profile ends, also what the call engine
+masked already (never trust: a mock or an error may echo a secret back). Texts every call of a run
+repeats (its URLs, its request header set, a profile's path, response headers) are encoded once while
+the masker stays as it is: a secret it learns later (a refreshed token) is masked in every later row.
 """
 from __future__ import annotations
 

@@ -111,6 +111,28 @@ def test_request_header_sets_are_stored_once_and_past_the_remembered_ones_looked
         assert db.execute("SELECT COUNT(*), COUNT(DISTINCT text) FROM parts").fetchone() == (6, 6)
 
 
+def test_a_secret_learned_during_the_run_is_masked_in_texts_encoded_before(tmp_path: Path) -> None:
+    """URLs, header sets and response headers are encoded once per run; a secret the masker learns
+    later (a refreshed token) empties what was remembered, so later rows never show it."""
+    token = "tok-4d2f9-learned-late"
+    headers = [("X-Token-Echo", token), ("Accept", "*/*")]  # the same list object, as the call engine hands it
+    masker = Masker()
+    trace = _writer(tmp_path, masker=masker)
+    for row in (1, 2):
+        p = _profile(row)
+        attempt = p.steps[1].attempts[0]
+        attempt.url, attempt.request_headers = f"http://127.0.0.1:1/echo/notify?t={token}", headers
+        attempt.response_headers = [("content-type", "application/json"), ("x-echo", token)]
+        trace.add(p)
+        masker.add([token])
+    trace.finish()
+    with TraceReader(trace.path) as reader:
+        first, second = (reader.profile(f"p{row}")[0]["steps"][1]["attempts"][0] for row in (1, 2))
+    assert token in first["request"]["url"]  # added before the secret was known: as the call engine recorded it
+    assert token not in json.dumps(second) and second["request"]["url"].endswith("t=********")
+    assert ["X-Token-Echo", "********"] in second["request"]["headers"]
+
+
 def test_cancelled_runs_and_bad_outcomes(tmp_path: Path) -> None:
     trace = _writer(tmp_path)
     trace.add(_profile(1))
