@@ -153,7 +153,7 @@ class ProfileSource:
             raise ProfilesError(f"{self.name}: the header cannot be read: {exc}") from None
         if header is None:
             return
-        columns = self._columns(header)
+        columns = self._cell_types(self._columns(header))
         row, line = 0, reader.line_num + 1
         while True:
             try:
@@ -186,6 +186,12 @@ class ProfileSource:
             out.append((name, ftype or None))
         return out
 
+    def _cell_types(self, columns: list[tuple[str, Optional[str]]]) -> list[tuple[str, Optional[str]]]:
+        """Each column's type for its cells, worked out once: as declared, else the event example's
+        field's for an `event.` column (`audiences` has its own reading)."""
+        return [(name, ftype if ftype is not None or not name.startswith("event.") else self._types.get(name[6:]))
+                for name, ftype in columns]
+
     def _csv_row(self, row: int, line: int, columns: list[tuple[str, Optional[str]]], values: list[str]) -> Item:
         if len(values) != len(columns):
             return Rejection(row, line, None, f"{len(values)} cells where the header has {len(columns)}")
@@ -197,19 +203,12 @@ class ProfileSource:
                 if text == "":
                     continue  # an empty cell gives nothing: the example's value, or no attribute
                 try:
-                    typed[name] = self._cell(name, ftype, text)
+                    typed[name] = _audiences(text) if name == "audiences" else cells.from_text(text, ftype)
                 except cells.CellError as exc:
                     raise _Rejected(name, str(exc)) from None
             return self._build(row, line, typed)
         except _Rejected as exc:
             return Rejection(row, line, exc.column, exc.message)
-
-    def _cell(self, name: str, ftype: Optional[str], text: str) -> Any:
-        if name == "audiences":
-            return _audiences(text)
-        if ftype is None and name.startswith("event."):
-            ftype = self._types.get(name[6:])
-        return cells.from_text(text, ftype)
 
     # -- JSON ----------------------------------------------------------------------------------
     def _jsonl(self) -> Iterator[Item]:

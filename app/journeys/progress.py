@@ -60,13 +60,13 @@ class ProgressBoard:
         if port is not None:
             self.edges[(node, port)] += 1
         if code is not None:
-            self.codes.setdefault(node, Counter())[code] += 1
+            _count(self.codes, node, code)
 
     def finished(self, outcome: str, last_node: Optional[str] = None) -> None:
         self.done += 1
         self.outcomes[outcome] += 1
         if last_node is not None:
-            self.stopped.setdefault(last_node, Counter())[outcome] += 1
+            _count(self.stopped, last_node, outcome)
         self.publish()
 
     def snapshot(self, final: bool = False) -> RunProgress:
@@ -81,3 +81,11 @@ class ProgressBoard:
         if final or now - self._last >= self.interval_s:
             self._last = now
             self.callback(self.snapshot(final))
+
+
+def _count(counters: dict[str, Counter[str]], key: str, value: str) -> None:
+    # Not setdefault(key, Counter()): that makes a Counter on every call, for every step and profile.
+    found = counters.get(key)
+    if found is None:
+        found = counters[key] = Counter()
+    found[value] += 1
