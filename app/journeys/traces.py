@@ -309,8 +309,14 @@ def _insert(db: sqlite3.Connection, table: str, columns: int, values: list[Any])
     full = len(values) // per * per
     if full:
         db.executemany(_insert_sql(table, columns, per // columns), [values[i:i + per] for i in range(0, full, per)])
-    if full < len(values):
-        db.execute(_insert_sql(table, columns, (len(values) - full) // columns), values[full:])
+    # The rest in chunks of 2**k rows: a statement per distinct row count stays prepared in the
+    # connection's statement cache, and one for every remainder size held ~100 MB on a long run.
+    start, rows = full, (len(values) - full) // columns
+    while rows:
+        chunk = 1 << (rows.bit_length() - 1)
+        end = start + chunk * columns
+        db.execute(_insert_sql(table, columns, chunk), values[start:end])
+        start, rows = end, rows - chunk
 
 
 @functools.lru_cache(maxsize=64)
