@@ -127,7 +127,8 @@ class TraceWriter:
             db = writer._connect()
             db.execute("INSERT INTO run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, NULL, NULL)", (
                 run_id, SCHEMA_VERSION, journey.name, json_text(journey.dump()),
-                json_text([masked_dict(a) for a in actions]), seed, preset, json_text(targets), json_text(settings or {}),
+                json_text([masked_dict(a) for a in actions]), seed, preset, json_text(targets),
+                json_text(settings or {}),
                 _now()))
             db.execute("COMMIT")
         except (sqlite3.Error, OSError) as exc:
