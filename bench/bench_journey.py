@@ -20,6 +20,7 @@ import asyncio
 import csv
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,15 +89,15 @@ def run_once(home: Path, services: Services, resolver: Any, journey: Any, profil
     actions = {n: services.workspace.load(n) for n in journey.actions_used()}
     runner = JourneyRun(home, journey, actions, engine=services.auth, resolvers=Resolvers(resolver),
                         options=RunOptions(seed=1, concurrency=concurrency))
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     with ProfileSource.open(profiles, journey.entry) as source:
         result = runner.run(source)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0  # cpu: every thread (the trace writer's too)
     with TraceReader(result.path) as reader:
         calls = sum(c["attempts"] for c in reader.calls().values())
         codes = reader.codes()
     result.path.unlink()
-    return {"seconds": seconds, "calls": calls, "outcomes": result.outcomes, "codes": codes}
+    return {"seconds": seconds, "cpu": cpu, "calls": calls, "outcomes": result.outcomes, "codes": codes}
 
 
 def throughput(args: argparse.Namespace, tmp: Path, base: str) -> dict[str, Any]:
@@ -106,10 +107,12 @@ def throughput(args: argparse.Namespace, tmp: Path, base: str) -> dict[str, Any]
     profiles = tmp / "profiles.csv"
     write_profiles(profiles, args.profiles, seed=2026)
     raw = plain_requests(services, resolver, journey, profiles)
-    runner_rates, plain_rates, tokens = [], [], []
+    runner_rates, plain_rates, tokens, cpu = [], [], [], {"runner": [], "plain": []}
     for _ in range(args.rounds):
         with asyncio.Runner(loop_factory=loop_factory()) as loop:
+            cpu0 = time.process_time()
             seconds, ok = loop.run(aiohttp_loop(raw, args.concurrency))
+            cpu["plain"].append((time.process_time() - cpu0) / len(raw))
         assert ok == len(raw), f"aiohttp loop: {ok} of {len(raw)} succeeded"
         plain_rates.append(len(raw) / seconds)
         services.auth.cache.clear()  # each run fetches its own token: counted below
@@ -119,8 +122,9 @@ def throughput(args: argparse.Namespace, tmp: Path, base: str) -> dict[str, Any]
         assert done["calls"] == len(raw), f"the runner made {done['calls']} calls, the loop {len(raw)}"
         assert done["outcomes"] == {"finished": args.profiles}, done
         runner_rates.append(done["calls"] / done["seconds"])
+        cpu["runner"].append(done["cpu"] / done["calls"])
     services.close()
-    return {"calls": len(raw), "runner": runner_rates, "plain": plain_rates, "tokens": tokens}
+    return {"calls": len(raw), "runner": runner_rates, "plain": plain_rates, "tokens": tokens, "cpu": cpu}
 
 
 def memory(args: argparse.Namespace, tmp: Path, base: str) -> dict[str, Any]:
@@ -190,6 +194,12 @@ def report(speed: dict[str, Any], mem: Any, args: argparse.Namespace) -> int:
     print(f"  aiohttp loop     {best_plain:8.0f} calls/s  (rounds: {', '.join(f'{r:.0f}' for r in speed['plain'])})")
     print(f"  ratio {ratio:.2f} ({'meets' if ratio >= TARGET_RATIO else 'BELOW'} the {TARGET_RATIO} target); "
           f"token fetches per run: {speed['tokens']}")
+    # Each round's runner against the loop just before it (a busy machine slows rounds, not one side),
+    # and the CPU each spends per call (this process only: the sandbox runs apart).
+    rounds = [r / p for r, p in zip(speed["runner"], speed["plain"], strict=True)]
+    cpu_us = {k: statistics.median(v) * 1e6 for k, v in speed["cpu"].items()}
+    print(f"  per round: {', '.join(f'{r:.2f}' for r in rounds)} (median {statistics.median(rounds):.2f}); "
+          f"CPU per call: runner {cpu_us['runner']:.0f} us, aiohttp loop {cpu_us['plain']:.0f} us")
     missed = ratio < TARGET_RATIO or any(t != 1 for t in speed["tokens"])
     if mem is not None:
         more = mem["peakMb"] - mem["startupMb"]

@@ -134,8 +134,8 @@ def check_values(action: Action, raw: Mapping[str, Any], known: Optional[list[In
             continue
         found: list[str] = []
         keep, value = _check(item.field, values.get(item.key), item.key, action.allow_null, found, missing)
-        # The outer field is named with its label too: "body.value (Value): expected a number..."
-        problems += [item.shown + p[len(item.key):] if p.startswith(item.key + ":") else p for p in found]
+        if found:  # the outer field is named with its label too: "body.value (Value): expected a number..."
+            problems += [item.shown + p[len(item.key):] if p.startswith(item.key + ":") else p for p in found]
         if keep:
             out[item.key] = value
     if missing:

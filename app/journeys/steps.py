@@ -22,6 +22,7 @@ from app.journeys.runstate import RunState
 from app.journeys.tracerecords import ProfileTrace, StepTrace
 
 Handler = Callable[["ProfileRun", Any, StepTrace], Awaitable[Optional[str]]]
+SyncHandler = Callable[["ProfileRun", Any, StepTrace], Optional[str]]
 
 
 class ProfileRun:
@@ -48,7 +49,8 @@ class ProfileRun:
             step = self._enter(node, previous)
             t0 = clock()
             try:
-                port = await HANDLERS[node.type](self, node, step)
+                instant = INSTANT.get(node.type)  # most nodes never wait: no coroutine for them
+                port = instant(self, node, step) if instant is not None else await HANDLERS[node.type](self, node, step)
             except Exception as exc:  # noqa: BLE001 - one profile's failure never stops the run
                 port = self.fail("error", f"internal error at node {node.title}: {type(exc).__name__}: {exc}")
             step.wall_ms = (clock() - t0) * 1000
@@ -94,15 +96,15 @@ class ProfileRun:
 
 
 # -- the handlers ----------------------------------------------------------------------------------
-async def _event(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
+def _event(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
     return "next"
 
 
-async def _end(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
+def _end(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
     return None
 
 
-async def _condition(p: ProfileRun, node: ConditionNode, step: StepTrace) -> Optional[str]:
+def _condition(p: ProfileRun, node: ConditionNode, step: StepTrace) -> Optional[str]:
     """The first path whose expression is true; why: each path tried, its value and its comparisons."""
     tried: list[dict[str, Any]] = []
     step.why = {"taken": None, "paths": tried}
@@ -165,7 +167,7 @@ def _as_datetime(value: Any, tz: str) -> datetime:
     raise ValueProblem(f"expected a date-time to wait until, got {to_json(value)!r}")
 
 
-async def _split(p: ProfileRun, node: SplitNode, step: StepTrace) -> Optional[str]:
+def _split(p: ProfileRun, node: SplitNode, step: StepTrace) -> Optional[str]:
     if p.run.preset.split_top:
         step.values = {"branch": 0, "why": "test mode takes the top branch"}
         return "branches[0]"
@@ -180,7 +182,7 @@ async def _split(p: ProfileRun, node: SplitNode, step: StepTrace) -> Optional[st
     return f"branches[{index}]"
 
 
-async def _cap(p: ProfileRun, node: CapNode, step: StepTrace) -> Optional[str]:
+def _cap(p: ProfileRun, node: CapNode, step: StepTrace) -> Optional[str]:
     if not p.run.preset.profile_cap:
         step.values = {"applied": False, "why": "test mode applies no profile cap"}
         return "next"
@@ -189,5 +191,5 @@ async def _cap(p: ProfileRun, node: CapNode, step: StepTrace) -> Optional[str]:
     return "next" if count <= node.limit else "alternate"
 
 
-HANDLERS: dict[str, Handler] = {"event": _event, "action": action_step, "condition": _condition, "wait": _wait,
-                                 "split": _split, "cap": _cap, "end": _end}
+INSTANT: dict[str, SyncHandler] = {"event": _event, "condition": _condition, "split": _split, "cap": _cap, "end": _end}
+HANDLERS: dict[str, Handler] = {"action": action_step, "wait": _wait}

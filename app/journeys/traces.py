@@ -294,29 +294,28 @@ def _stored_part(db: sqlite3.Connection, text: str) -> int:
     return int(db.execute("SELECT id FROM parts WHERE text = ?", (text,)).fetchone()[0])
 
 
-# Values bound per statement (at most what the SQLite in use allows: 999 before 3.32): binding holds
-# the GIL, running the statement does not.
-MAX_PARAMETERS = 8192
+# Values bound per statement: binding holds the GIL, running the statement does not. Each distinct
+# statement stays prepared in the connection's cache, about 1.3 KB a value: statements stay this small
+# (999: any SQLite allows it) and of few sizes (see _insert), or the cache grows to tens of MB.
+MAX_PARAMETERS = 999
 MAX_PARTS_REMEMBERED = 10_000
 
 
 def _insert(db: sqlite3.Connection, table: str, columns: int, values: list[Any]) -> None:
     """Insert rows given as their values one after the other, many rows per statement: sqlite3 takes
     the GIL back after every statement it runs (one per row with executemany), and each time this
-    thread takes it, the run's event loop waits."""
-    limit = min(MAX_PARAMETERS, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
-    per = limit // columns * columns
-    full = len(values) // per * per
-    if full:
-        db.executemany(_insert_sql(table, columns, per // columns), [values[i:i + per] for i in range(0, full, per)])
-    # The rest in chunks of 2**k rows: a statement per distinct row count stays prepared in the
-    # connection's statement cache, and one for every remainder size held ~100 MB on a long run.
-    start, rows = full, (len(values) - full) // columns
-    while rows:
-        chunk = 1 << (rows.bit_length() - 1)
-        end = start + chunk * columns
-        db.execute(_insert_sql(table, columns, chunk), values[start:end])
-        start, rows = end, rows - chunk
+    thread takes it, the run's event loop waits. The rows past the full statements go in statements
+    of 2^k rows: a handful of statement sizes for any number of rows."""
+    per = min(MAX_PARAMETERS, db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)) // columns  # rows a statement
+    rows, size = len(values) // columns, per * columns
+    at = rows // per * size
+    if at:
+        db.executemany(_insert_sql(table, columns, per), [values[i:i + size] for i in range(0, at, size)])
+    rest = rows % per
+    while rest:
+        n = 1 << (rest.bit_length() - 1)
+        db.execute(_insert_sql(table, columns, n), values[at:at + n * columns])
+        at, rest = at + n * columns, rest - n
 
 
 @functools.lru_cache(maxsize=64)
