@@ -16,13 +16,13 @@ from typing import Any, Callable, Optional
 def compact_encoder(default: Optional[Callable[[Any], Any]] = None) -> Callable[[Any], str]:
     """A function giving the compact JSON text of a value; `default` as json.dumps's."""
     plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default)
-    make, quote = _encoder.c_make_encoder, _encoder.c_encode_basestring
+    make, quote = getattr(_encoder, "c_make_encoder", None), getattr(_encoder, "c_encode_basestring", None)
     if make is None or quote is None:  # a Python built without the _json accelerator
         return plain.encode
     chunks = make(None, plain.default, quote, None, ":", ",", False, False, True)
 
     def encode(value: Any) -> str:
         if type(value) is str:
-            return quote(value)  # type: ignore[no-any-return]
+            return str(quote(value))
         return "".join(chunks(value, 0))
     return encode
