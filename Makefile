@@ -51,7 +51,9 @@ test: check system-packages
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
 bench: $(TEST_STAMP) system-packages
-	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@rm -f .bench-results.jsonl
+	@for b in bench/bench_*.py; do echo "== $$b"; BENCH_RESULTS=$(CURDIR)/.bench-results.jsonl $(PY) $$b || exit 1; done
+	@BENCH_RESULTS=$(CURDIR)/.bench-results.jsonl $(PY) -m bench.summary
 
 screenshots: $(TEST_STAMP) system-packages
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m tools.screenshots docs/screenshots

@@ -77,3 +77,18 @@ def precompile() -> None:
 
     paths = [str(REPO / "app"), str(REPO / "ui"), *site.getsitepackages()]
     subprocess.run([PY, "-m", "compileall", "-q", "-j", "0", *paths], env=python_env(), capture_output=True)
+
+
+# The targets table (issue 14): every benchmark reports its rows through `report`, which prints the
+# row and, when `make bench` set BENCH_RESULTS, appends it there; `python -m bench.summary` then
+# prints the newcomer-readable met / not met table at the end of the run.
+def report(what: str, now: str, baseline: str, ratio: float | None, target: str, met: bool | None) -> None:
+    """One row of the targets table: what was measured, the value, the same-run baseline, the ratio."""
+    ratio_text = "" if ratio is None else f"  ratio {ratio:.2f}"
+    verdict = {True: "met", False: "NOT met", None: "no target"}[met]
+    print(f"  [{verdict}] {what}: {now} (baseline {baseline}){ratio_text}; target {target}")
+    path = os.environ.get("BENCH_RESULTS")
+    if path:
+        row = {"what": what, "now": now, "baseline": baseline, "ratio": ratio, "target": target, "met": met}
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(row) + "\n")
