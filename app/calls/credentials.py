@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from app.auth.engine import AuthEngine
 
 Creds = tuple[dict[str, str], dict[str, str]]
-# The request headers, their masked form, and why they cannot be sent (None when they can).
-Headers = tuple[Optional[httpx.Headers], list[tuple[str, str]], Optional[str]]
+# The request headers (pairs, Host first), their masked form, and why they cannot be sent (None when they can).
+Headers = tuple[Optional[tuple[tuple[str, str], ...]], list[tuple[str, str]], Optional[str]]
 
 
 class AuthState:
@@ -64,8 +64,7 @@ class AuthState:
         if cached is None:
             merged = {"Host": target.netloc.decode("ascii"), **out.headers, **creds[0]}
             problem = next(filter(None, (header_problem(k, v) for k, v in merged.items())), None)
-            # httpx.Headers raises for a value it cannot encode: built only when the check passed.
-            cached = (None if problem else httpx.Headers(merged), self.masker.headers(merged.items()), problem)
+            cached = (None if problem else tuple(merged.items()), self.masker.headers(merged.items()), problem)
             if shared:
                 if len(self._headers) > 64:
                     self._headers.clear()

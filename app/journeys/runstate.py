@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
+from app.calls.answer import Sender
 from app.calls.client import CallClient
 from app.journeys import graph
 from app.journeys.actionplan import CallPlan, NodeCall
@@ -27,7 +28,7 @@ class RunState:
     start: datetime
     plan: CallPlan
     board: ProgressBoard
-    client: Optional[CallClient] = None  # shared by every sandbox and env call
+    client: Optional[Sender] = None  # shared by every sandbox and env call
     mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id
     nodes: dict[str, NodeBase] = field(init=False)
     ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
@@ -79,7 +80,7 @@ class RunState:
     def call(self, node_id: str) -> NodeCall:
         return self.plan.calls[node_id]
 
-    def client_for(self, call: NodeCall) -> CallClient:
+    def client_for(self, call: NodeCall) -> Sender:
         if call.target.kind == "mock":
             return self.mock_clients[call.node.id]
         assert self.client is not None
