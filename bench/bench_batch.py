@@ -47,8 +47,7 @@ TARGET = 0.5
 CHOSEN = "httpx + aiohttp transport, eager body (the default)"
 PLAIN = "aiohttp loop on asyncio's default event loop"
 NO_HISTORY = "  (the same, not recording to the history)"
-VARIANTS = ((CHOSEN, "aiohttp"), (NO_HISTORY, "aiohttp"),
-            ("httpx + aiohttp transport, streamed body", "aiohttp-stream"), ("httpx default transport", "httpx"))
+VARIANTS = ((CHOSEN, "aiohttp"), (NO_HISTORY, "aiohttp"), ("httpx default transport", "httpx"))
 
 
 @contextmanager

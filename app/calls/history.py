@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
-from app.calls.history_schema import HistoryError, prepare
+from app.calls.history_schema import INDEX_NEW, HistoryError, prepare
 from app.calls.history_search import Filter
 from app.calls.record import CallResult
 from app.calls.storage import Share, pack, unpack
@@ -157,9 +157,11 @@ class History:
             db = self._conn()
             db.execute("BEGIN IMMEDIATE")
             try:
+                first = db.execute("SELECT COALESCE(MAX(id), 0) FROM calls").fetchone()[0]
                 db.executemany(
                     "INSERT INTO calls (time, action, source, outcome, status, duration_ms, method, url, error,"
                     " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.execute(INDEX_NEW, (first,))  # the full-text index, in bulk (app.calls.history_schema)
                 last = db.execute("SELECT MAX(id) FROM calls").fetchone()[0]
                 self._rows += len(rows)
                 if self._rows > self.max_rows:
