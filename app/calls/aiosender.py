@@ -78,8 +78,9 @@ class AioSender:
                                          timeout=timeout, **proxy) as response:
             raw, cut = await _read(response, self.max_body)
             pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
-            answer = Answer(response.status, response.reason or "", pairs, raw, cut)
-        encoding = answer.header("content-encoding")
+            found = response.headers  # parsed by aiohttp already: a lookup, no scan of the pairs
+            answer = Answer(response.status, response.reason or "", pairs, raw, cut, found.get("Content-Type"))
+            encoding = found.get("Content-Encoding")
         if encoding is not None and encoding.strip().lower() in INFLATED:
             answer.body, past = inflated(raw, encoding.strip().lower(), self.max_body)
             answer.cut = self.max_body if past or cut is not None else None
@@ -117,13 +118,13 @@ class AioSender:
         """ClientTimeout(total) cut to the millisecond (earlier, never past the caller's deadline), made
         once per value: one deadline for the whole request (aiohttp re-arms a timer on every read for
         sock_read, which costs more than the read on loopback)."""
-        from aiohttp import ClientTimeout
-
         ms = int(total * 1000)
         if ms <= 0:
             raise TimeoutError()
         found = self._timeouts.get(ms)
         if found is None:
+            from aiohttp import ClientTimeout
+
             if len(self._timeouts) > 1024:
                 self._timeouts.clear()
             found = self._timeouts[ms] = ClientTimeout(total=ms / 1000)

@@ -25,6 +25,7 @@ class Answer:
     headers: list[tuple[str, str]]
     body: bytes
     cut: Optional[int] = None
+    content_type: Optional[str] = None  # the Content-Type header, when the sender has it at hand
 
     def header(self, name: str) -> Optional[str]:
         name = name.lower()

@@ -44,7 +44,8 @@ class CallClient(httpx.AsyncClient):
         request.read()
         response, cut = await self.call(request, deadline, secret_header, secret_param)
         pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-        return Answer(response.status_code, response.reason_phrase, pairs, response.content, cut)
+        return Answer(response.status_code, response.reason_phrase, pairs, response.content, cut,
+                      response.headers.get("content-type"))
 
     async def call(self, request: httpx.Request, deadline: float, secret_header: IsSecret = never,
                    secret_param: IsSecret = never) -> tuple[httpx.Response, Optional[int]]:

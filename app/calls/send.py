@@ -148,7 +148,8 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
     masker = auth.masker
     target = out.parsed_url.copy_merge_params(creds[1]) if creds[1] else out.parsed_url
     url = str(target) if creds[1] else out.url
-    headers, shown_headers, problem = auth.headers(out, target, creds, out.headers is prepared.headers)
+    netloc = prepared.netloc if target is prepared.parsed_url else target.netloc.decode("ascii")
+    headers, shown_headers, problem = auth.headers(out, netloc, creds, out.headers is prepared.headers)
     shown = RecordedRequest(out.method, masker.repeated(url), shown_headers,
                             None if out.body is None else masker.text(out.body.decode("utf-8", "replace")))
     if headers is None:
@@ -170,7 +171,8 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
         return RecordedExchange(shown, None, masker.text(_describe(exc)), elapsed), None, ending
     elapsed = (time.monotonic() - t0) * 1000
     raw = response.headers
-    text = response.body.decode(_charset(raw), "replace")
+    content_type = response.content_type
+    text = response.body.decode(_charset(raw) if content_type is None else _content_charset(content_type), "replace")
     cut = response.cut
     recorded = RecordedResponse(response.status, response.reason, masker.headers(raw),
                                 masker.text(text[:MAX_BODY]), elapsed, len(text) > MAX_BODY or cut is not None, cut)
