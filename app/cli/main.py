@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "app.cli.history_cmd",
     "app.cli.expr_cmd",
     "app.cli.journey_cmd",
+    "app.cli.desktop_cmd",
 ]
 
 
@@ -40,6 +41,9 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES, json_errors: bool = F
         prog="action-studio", parents=[parent],
         description="Configure, test and send journey custom actions. With no command, opens the window.",
     )
+    from app.version import __version__
+
+    parser.add_argument("--version", action="version", version=f"action-studio {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
         importlib.import_module(name).register(subparsers)
