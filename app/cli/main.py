@@ -72,6 +72,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.parse_args([args.command, "--help"])
         return 2
     try:
+        from app.logs import setup as log_to_file
+
+        log_to_file(f"command {args.command or 'gui'}")
         _check_arguments(argv)
         _choose_secrets(args)
         return int(args.func(args) or 0)
@@ -111,6 +114,9 @@ def _report(exc: Exception, as_json: bool) -> int:
 
     if isinstance(exc, (SecretError, SettingsError, StoreError, OSError)):
         return print_error(as_json, str(exc), 1)
+    import logging
+
+    logging.getLogger("app").error("internal error (exit 70)", exc_info=exc)
     if os.environ.get("ACTION_STUDIO_DEBUG"):
         raise exc
     return print_error(as_json, f"internal error ({type(exc).__name__}: {exc}); run again with "
