@@ -18,7 +18,7 @@ CHOICES = (
     ("welcomeSample", "Open the sample workspace", "play",
      "Three actions, a journey and environments, running against the local sandbox: nothing leaves this machine."),
     ("welcomeNew", "New action", "add", "Start from an empty custom action."),
-    ("welcomeImport", "Import actions…", "import", "Actions exported from Action Studio (JSON)."),
+    ("welcomeImport", "Import actions…", "import", "Actions from a file, in the formats File > Import reads."),
     ("welcomeCurl", "New action from a cURL command…", "import",
      "Paste a token call copied from a vendor's console: it becomes the action's custom authentication."),
 )

@@ -119,8 +119,10 @@ def _report(exc: Exception, as_json: bool) -> int:
     logging.getLogger("app").error("internal error (exit 70)", exc_info=exc)
     if os.environ.get("ACTION_STUDIO_DEBUG"):
         raise exc
-    return print_error(as_json, f"internal error ({type(exc).__name__}: {exc}); run again with "
-                       "ACTION_STUDIO_DEBUG=1 for the details and please report it", 70)
+    from app.masking import mask_text  # an exception's text may quote a secret: masked as in the log
+
+    return print_error(as_json, mask_text(f"internal error ({type(exc).__name__}: {exc}); run again with "
+                                          "ACTION_STUDIO_DEBUG=1 for the details and please report it"), 70)
 
 
 def _wants_gui(argv: list[str]) -> bool:

@@ -71,3 +71,19 @@ def test_the_log_rotates(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Non
 ])
 def test_free_text_is_masked_with_the_rules_of_the_calls(text: str, shown: str) -> None:
     assert mask_text(text) == shown
+
+
+def test_a_bug_in_a_command_is_one_line_and_exit_70_with_the_traceback_in_the_log(monkeypatch, capsys) -> None:
+    from app.cli.main import _report
+
+    monkeypatch.delenv("ACTION_STUDIO_DEBUG", raising=False)
+    logs.setup("test")
+    try:
+        raise KeyError("client_secret=5678")
+    except KeyError as exc:
+        code = _report(exc, as_json=False)
+    err = capsys.readouterr().err
+    assert code == 70 and err.count("\n") == 1 and err.startswith("error: internal error (KeyError")
+    assert "5678" not in err
+    text = logs.log_file().read_text("utf-8")
+    assert "Traceback" in text and "internal error (exit 70)" in text and "5678" not in text
