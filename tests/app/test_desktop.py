@@ -52,11 +52,11 @@ def test_install_desktop_puts_the_entry_and_icons_where_freedesktop_says() -> No
 
 def test_an_exec_path_with_spaces_and_specials_is_quoted_per_the_specification() -> None:
     assert quote_exec(["/opt/as/bin/action-studio-gui"]) == "/opt/as/bin/action-studio-gui"
-    assert quote_exec(["/home/a b/bin/gui", "gui"]) == '"/home/a b/bin/gui" gui'
+    assert quote_exec(["/opt/a b/bin/gui", "gui"]) == '"/opt/a b/bin/gui" gui'
     # `$` escaped inside the quotes, then every backslash doubled by the string escape rule; % doubled.
     assert quote_exec(["/x/$y 100%"]) == '"/x/\\\\$y 100%%"'
-    text = entry_text(["/home/a b/bin/gui"])
-    assert 'Exec="/home/a b/bin/gui"' in text.splitlines() and "TryExec=/home/a b/bin/gui" in text
+    text = entry_text(["/opt/a b/bin/gui"])
+    assert 'Exec="/opt/a b/bin/gui"' in text.splitlines() and "TryExec=/opt/a b/bin/gui" in text
 
 
 def test_version() -> None:
