@@ -57,7 +57,7 @@ def make_venv(root: Path, wheel: Path) -> Path:
     # sources among them, are not run).
     Path(purelib, "dev-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", "install",
-                    "--quiet", "--no-deps", "--no-index", str(wheel)], check=True)
+                    "--quiet", "--no-deps", "--no-index", "--no-compile", str(wheel)], check=True)
     return root / "bin"
 
 
