@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import platform
 import sys
+import threading
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -37,11 +38,28 @@ class CrashReporter:
 
     def install(self) -> "CrashReporter":
         self._previous, sys.excepthook = sys.excepthook, self.hook
+        self._previous_thread, threading.excepthook = threading.excepthook, self.thread_hook
         return self
 
     def uninstall(self) -> None:
         if sys.excepthook == self.hook:
             sys.excepthook = self._previous
+        if threading.excepthook == self.thread_hook:
+            threading.excepthook = self._previous_thread
+
+    def thread_hook(self, args: "threading.ExceptHookArgs") -> None:
+        """A thread of ours that is not a worker died: a report and a log line; no dialog (widgets
+        belong to the GUI thread), the window's own parts report what they lose."""
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        try:
+            text = mask_text("".join(traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)))
+            path = save_report(text)
+            self.reports.append(path)
+            _log.error("unexpected error in thread %s, report saved to %s\n%s",
+                       args.thread.name if args.thread else "?", path, text)
+        except Exception:  # noqa: BLE001 - never raise from the hook
+            self._previous_thread(args)
 
     def hook(self, kind: type[BaseException], exc: BaseException, tb: Optional[TracebackType]) -> None:
         if issubclass(kind, KeyboardInterrupt):  # Ctrl+C in the terminal: Python's own ending

@@ -15,10 +15,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(func=run_uninstall)
 
 
+def _check_platform() -> None:
+    import sys
+
+    from app.cli.common import CliError
+
+    if sys.platform in ("win32", "darwin"):
+        raise CliError("install-desktop follows the freedesktop conventions of Linux desktops; on Windows and "
+                       "macOS use the standalone bundle (make bundle) or start action-studio-gui yourself")
+
+
 def run_install(args: argparse.Namespace) -> int:
     from app.cli.common import emit
     from app.desktop import install
 
+    _check_platform()
     written = install()
     emit(args, {"installed": [str(p) for p in written]},
          f"installed the launcher entry {written[0]} and {len(written) - 1} icon files")

@@ -39,11 +39,23 @@ def test_an_exception_in_a_slot_is_reported_and_the_window_runs_on(window, qtbot
     qtbot.waitUntil(lambda: window.current_name().startswith("newAction"))
 
 
-def test_the_reporter_gives_the_hook_back(window):
+def test_a_dying_thread_is_reported_and_the_hooks_are_given_back(window, monkeypatch, tmp_path):
     import sys
+    import threading
 
-    before = sys.excepthook
+    monkeypatch.setenv(LOG_DIR_ENV, str(tmp_path / "logs"))
+    before, before_thread = sys.excepthook, threading.excepthook
     reporter = CrashReporter(window).install()
-    assert sys.excepthook == reporter.hook
+    assert sys.excepthook == reporter.hook and threading.excepthook == reporter.thread_hook
+
+    def dies() -> None:
+        raise OSError("password=hunter2 refused")
+
+    thread = threading.Thread(target=dies, name="worker-x")
+    thread.start()
+    thread.join()
     reporter.uninstall()
-    assert sys.excepthook is before
+    assert sys.excepthook is before and threading.excepthook is before_thread
+    (path,) = reporter.reports
+    report = path.read_text("utf-8")
+    assert "OSError" in report and "hunter2" not in report and reporter.dialogs == []
