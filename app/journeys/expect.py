@@ -11,7 +11,8 @@ Two sources, either or both:
        "edges": {"checkValue>vipEvent": 17},                # profiles that went from a node to the next
        "profiles": {"p-000006": {"path": "purchase>writeEvent>checkValue>vipEvent>done",
                                  "outcome": "finished", "end": "done"}}}
-  a count is a number or {"min": N, "max": M}.
+  a count is a number or {"min": N, "max": M}; a profile's expectation holds for its first entry
+  (input order; a profile entering again is checked by the columns of its row).
 
 `check` streams over the run's profiles (nothing held but the mismatches listed, at most LISTED).
 """
@@ -228,11 +229,13 @@ def _check_profiles(run: Path, exp: Expectations, rows: Mapping[int, Expected], 
     db = runsql.connect(run)
     try:
         for entry in runsql.profiles(db):
-            wanted = [e for e in (rows.get(entry.row), by_id.get(entry.profile_id or "")) if e is not None]
+            pid = entry.profile_id or ""
+            first = pid in by_id and pid not in seen  # a profile entering again: its first entry is checked
+            wanted = [e for e in (rows.get(entry.row), by_id[pid] if first else None) if e is not None]
             if not wanted:
                 continue
-            if entry.profile_id in by_id:
-                seen.add(entry.profile_id)
+            if first:
+                seen.add(pid)
             found = [m for e in wanted for m in _compare(entry, e)]
             report.profiles_checked += 1
             report.profiles_failed += bool(found)
