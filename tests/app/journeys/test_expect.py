@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.journeys.expect import ExpectError, Expectations, check
+from app.journeys.expect import Expectations, ExpectError, check
 from app.journeys.profiles import ProfileRow, Rejection
 from app.journeys.tappedsource import TappedSource
 from tests.app.journeys import runkit
