@@ -93,17 +93,18 @@ class Recording:
         where = f"run {self.run_id}"
         if not seq:
             return [], f"{where} has no row {row} (profile {profile_id})"
-        (recorded_id,) = self._db.execute("SELECT profile_id FROM profile WHERE seq = ?", (seq,)).fetchone()
+        rows = self._db.execute(  # one query a call: the profile, and its attempts at the node if any
+            "SELECT p.profile_id, a.number, a.outcome, a.status, a.error, a.response_headers, a.response_body"
+            " FROM profile p LEFT JOIN step s ON s.profile_seq = p.seq AND s.node = ?"
+            " LEFT JOIN attempt a ON a.step_id = s.id WHERE p.seq = ? ORDER BY s.idx, a.number", (node, seq)).fetchall()
+        recorded_id = rows[0][0] if rows else None
         if recorded_id != profile_id:
             return [], f"row {row} was profile {recorded_id} in {where}, it is {profile_id} now (the profiles changed)"
-        rows = self._db.execute(
-            "SELECT a.number, a.outcome, a.status, a.error, a.response_headers, a.response_body FROM step s"
-            " JOIN attempt a ON a.step_id = s.id WHERE s.profile_seq = ? AND s.node = ? ORDER BY s.idx, a.number",
-            (seq, node)).fetchall()
-        if not rows:
+        found = [RecordedAttempt(n, o, s, e, [tuple(h) for h in _json(hs) or []], b)
+                 for _, n, o, s, e, hs, b in rows if n is not None]
+        if not found:
             return [], f"{where} has no call of node {node} for profile {profile_id} (row {row})"
-        return [RecordedAttempt(n, o, s, e, [tuple(h) for h in _json(hs) or []], b)
-                for n, o, s, e, hs, b in rows], None
+        return found, None
 
 
 @dataclass
