@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from app.services import Services
 
 EXIT_CANCELLED = 130
+EXIT_USAGE = 2
 EXIT_EXPECTATIONS = 4  # the run completed, an expectation did not hold
 PRESETS = ("fast", "test-mode", "real-time")
 TARGET_KINDS = ("sandbox", "env", "mock", "dry")
@@ -90,6 +91,9 @@ def _target_arg(text: str) -> tuple[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.profiles and not args.replay:  # a usage error (2), as argparse's own
+        _fail(args, "journey run: --profiles FILE is required (or --replay RUN, which reads the replayed run's file)")
+        return EXIT_USAGE
     journey, failed = _loaded(args)
     if journey is None:
         return failed

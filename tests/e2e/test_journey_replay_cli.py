@@ -111,7 +111,6 @@ def test_bad_input_is_named_as_json(fresh: Path) -> None:
         (("journey", "run", "sampleJourney", "--replay", "nope"), "no run 'nope'"),
         (("journey", "run", "otherJourney", "--replay", rid), "is a run of journey 'sampleJourney', not 'otherJourney'"),
         (("journey", "run", "sampleJourney", "--replay", rid, "--profile", "ghost"), "has no profile 'ghost'"),
-        (("journey", "run", "sampleJourney"), "--profiles FILE is required"),
         (("journey", "run", "sampleJourney", "--replay", rid, "--expect", str(fresh / "nope.json")), "no such file"),
         (("journey", "diff", rid, "nope"), "no run 'nope'"),
     ]
@@ -123,5 +122,7 @@ def test_bad_input_is_named_as_json(fresh: Path) -> None:
         done = cli(*args, "--json", home=fresh)
         assert done.returncode == 1, (args, done.stdout)
         assert message in json.loads(done.stdout)["error"]["message"], (args, done.stdout)
+    done = cli("journey", "run", "sampleJourney", "--json", home=fresh)
+    assert done.returncode == 2 and "--profiles FILE is required" in json.loads(done.stdout)["error"]["message"]
     done = cli("journey", "run", "sampleJourney", "--replay", "nope", home=fresh)
     assert done.returncode == 1 and "error: no run 'nope'" in done.stderr
