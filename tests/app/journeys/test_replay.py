@@ -161,3 +161,27 @@ def test_a_run_of_another_journey_or_no_run_cannot_be_replayed(run_journey: Any,
         ReplaySetup.open(home, recorded.result.run_id, other)
     with pytest.raises(ReplayError, match=r"no run 'nope'"):
         ReplaySetup.open(home, "nope", shop())
+
+
+def test_recorded_failures_replay_as_they_happened(run_journey: Any, replay: Any, services: Any,
+                                                   tmp_path: Path) -> None:
+    from app.journeys.actionplan import Resolvers
+    from app.services import SANDBOX_URL_VAR
+
+    refused = services.resolver(overrides={SANDBOX_URL_VAR: "http://127.0.0.1:9"})  # nothing listens there
+    rows = runkit.rows(tmp_path / "one.jsonl", runkit.purchases(1))
+    recorded = run_journey(shop(), rows, seed=1, resolvers=Resolvers(refused))
+    again = replay(shop(), recorded.result, rows)
+    before = [(a["number"], a["outcome"], a["status"]) for a in recorded.attempts("p1", "notify")]
+    assert len(before) > 1 and before[0][1] == "internalError"  # refused, retried
+    assert [(a["number"], a["outcome"], a["status"]) for a in again.attempts("p1", "notify")] == before
+    assert paths(again) == paths(recorded) == {"p1": ["in", "notify", "failed"]}
+    mock = tmp_path / "slow.json"
+    mock.write_text(json.dumps([{"status": 200, "delay_ms": 5000}]))
+    slow = dict(shop().dump(), timeoutSeconds=1)
+    recorded = run_journey(journey(*slow["nodes"], name="shop", timeoutSeconds=1), rows, seed=1,
+                           targets={"notify": Target.parse("mock:slow.json", tmp_path)})
+    again = replay(journey(*slow["nodes"], name="shop", timeoutSeconds=1), recorded.result, rows)
+    assert [a["outcome"] for a in recorded.attempts("p1", "notify")] == ["timedout"]
+    assert [a["outcome"] for a in again.attempts("p1", "notify")] == ["timedout"]
+    assert again.steps("p1", "notify")[0]["outcome"] == "timedout" and paths(again) == paths(recorded)
