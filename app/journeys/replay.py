@@ -11,12 +11,17 @@ row whose profile changed) is answered by no one: the step's outcome is `notReco
 ends in error saying what was missing; nothing leaves the process. A recorded response goes through
 the same call engine (retries, outcome codes, error paths), so a recorded 503 then 200 replays as a
 retry. The recording is read per call from its SQLite file (only a row -> profile index in memory).
+
+Limits: the rows come from the profiles file again (the trace keeps no input rows), so a file edited
+since shows only where a row's profile id changed; a body the recording cut at 1 MB replays cut; a
+call that failed before any attempt (its authentication) has nothing to replay and reads notRecorded.
 """
 from __future__ import annotations
 
 import codecs
 import contextlib
 import contextvars
+import json
 import sqlite3
 from array import array
 from dataclasses import dataclass, field
@@ -175,8 +180,6 @@ def _charset(headers: list[tuple[str, str]]) -> str:
 
 
 def _json(text: Optional[str]) -> Any:
-    import json
-
     return json.loads(text) if text else None
 
 

@@ -22,7 +22,6 @@ class TappedSource(ProfileSource):
         super().__init__(stream, event, fmt, name)
         self.only: Optional[str] = None
         self.expected: dict[int, Expected] = {}
-        self.skipped = 0  # rows of other profiles (with `only`)
 
     @classmethod
     def tap(cls, path: str, event: Optional[EventNode]) -> "TappedSource":
@@ -35,15 +34,13 @@ class TappedSource(ProfileSource):
         for item in super().__iter__():
             if isinstance(item, ProfileRow):
                 if self.only is not None and item.profile_id != self.only:
-                    self.skipped += 1
                     continue
                 if any(c in item.attributes for c in COLUMNS):
                     problem = self._take(item)
                     if problem is not None:
                         item = problem
             elif self.only is not None:
-                self.skipped += 1  # a rejected row may be anyone's: not the one profile asked for
-                continue
+                continue  # a rejected row may be anyone's: not the one profile asked for
             yield item
 
     def _take(self, row: ProfileRow) -> Optional[Rejection]:

@@ -69,6 +69,7 @@ def test_replay_reproduces_the_run_and_an_edit_shows_in_the_diff(fresh: Path) ->
         assert replayed[key] == recorded[key], key
     diff = json.loads(cli("journey", "diff", rid, "last", "--json", home=fresh).stdout)
     assert diff["changedProfiles"] == 0 and all(d["delta"] == 0 for d in diff["nodes"])
+    assert f"replay of {rid}" in cli("journey", "runs", home=fresh).stdout.splitlines()[0]
     edit_threshold(fresh, 150)
     done = run(fresh, "--replay", rid, "--expect", str(fresh / EXPECT))
     assert done.returncode == 4 and "nodes vipEvent: expected 95, got 88" in done.stdout
