@@ -127,3 +127,18 @@ def test_bad_input_is_named_as_json(fresh: Path) -> None:
     assert done.returncode == 2 and "--profiles FILE is required" in json.loads(done.stdout)["error"]["message"]
     done = cli("journey", "run", "sampleJourney", "--replay", "nope", home=fresh)
     assert done.returncode == 1 and "error: no run 'nope'" in done.stderr
+
+
+def test_expected_columns_alone_make_the_run_a_check(fresh: Path, tmp_path: Path) -> None:
+    rows = tmp_path / "expected.csv"
+    rows.write_text("profileId,event.customerId,event.value,expectedPath,expectedOutcome\n"
+                    "a,c-1,50,purchase>writeEvent>checkValue>done,finished\n"
+                    "b,c-2,150,purchase>writeEvent>checkValue>done,\n")
+    done = run(fresh, "--profiles", str(rows), "--json")
+    assert done.returncode == 4
+    verdict = json.loads(done.stdout)["expectations"]
+    assert verdict["profiles"] == {"checked": 2, "passed": 1, "failed": 1}
+    (mismatch,) = verdict["mismatches"]
+    assert mismatch["profileId"] == "b" and mismatch["actual"][-2:] == ["vipEvent", "done"]
+    help_text = cli("journey", "run", "--help", home=fresh).stdout
+    assert "4 the run completed but an expectation did not hold" in help_text
