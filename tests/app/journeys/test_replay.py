@@ -3,6 +3,7 @@ from the recording; what the recording lacks is reported (`notRecorded`), never 
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from typing import Any, Optional
 
@@ -168,9 +169,11 @@ def test_recorded_failures_replay_as_they_happened(run_journey: Any, replay: Any
     from app.journeys.actionplan import Resolvers
     from app.services import SANDBOX_URL_VAR
 
-    refused = services.resolver(overrides={SANDBOX_URL_VAR: "http://127.0.0.1:9"})  # nothing listens there
-    rows = runkit.rows(tmp_path / "one.jsonl", runkit.purchases(1))
-    recorded = run_journey(shop(), rows, seed=1, resolvers=Resolvers(refused))
+    with socket.socket() as bound:  # bound, never listening: every connection to it is refused
+        bound.bind(("127.0.0.1", 0))
+        refused = services.resolver(overrides={SANDBOX_URL_VAR: f"http://127.0.0.1:{bound.getsockname()[1]}"})
+        rows = runkit.rows(tmp_path / "one.jsonl", runkit.purchases(1))
+        recorded = run_journey(shop(), rows, seed=1, resolvers=Resolvers(refused))
     again = replay(shop(), recorded.result, rows)
     before = [(a["number"], a["outcome"], a["status"]) for a in recorded.attempts("p1", "notify")]
     assert len(before) > 1 and before[0][1] == "internalError"  # refused, retried
