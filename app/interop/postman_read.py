@@ -1,0 +1,341 @@
+"""Import a Postman Collection (v2.1, v2.0 read alike) as actions: folders walked (their auth and
+variables inherited), raw JSON / urlencoded / form-data bodies, auth types mapped where the platform
+has them; every request gets an entry in the report saying what could not be mapped."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from app.interop import build
+from app.interop.postman import CUSTOM_AUTH_MARK, PARAM_MARK, VAR_MARK
+from app.interop.report import Entry, InteropError, Report
+from app.masking import is_secret_key
+from app.model import JsonError, parse_json
+
+METHODS = ("POST", "PUT", "GET")
+
+
+@dataclass
+class _Scope:
+    """What a folder passes down: its path of names and its auth (None: no auth given yet)."""
+
+    folders: list[str] = field(default_factory=list)
+    auth: Optional[dict[str, Any]] = None
+
+
+def read_collection(text: str, where: str = "collection") -> Report:
+    """Every request of the collection as an action (or an entry saying why not)."""
+    try:
+        data = parse_json(text, where)
+    except JsonError as exc:
+        raise InteropError(str(exc)) from None
+    check_collection(data, where)
+    report = Report("postman", where)
+    for var in data.get("variable") or []:
+        if isinstance(var, dict) and not var.get("disabled"):
+            report.variables[str(var.get("key") or var.get("id") or "")] = str(var.get("value") or "")
+    if report.variables:
+        report.notes.append("collection variables (add them to an environment, the actions keep the "
+                            "{{names}}): " + ", ".join(sorted(report.variables)))
+    root_auth = data.get("auth") if isinstance(data.get("auth"), dict) else None
+    taken: set[str] = set()
+    _walk(data["item"], "item", _Scope([], root_auth), report, taken)
+    if not report.entries:
+        report.notes.append("the collection holds no request")
+    return report
+
+
+def check_collection(data: Any, where: str) -> None:
+    """A Postman collection's shape, or InteropError naming the JSON path that is wrong."""
+    if not isinstance(data, dict) or "info" not in data:
+        raise InteropError(f"{where}: not a Postman collection (expected an object with info and item)")
+    info = data["info"]
+    schema = info.get("schema", "") if isinstance(info, dict) else ""
+    if "/v2." not in str(schema):
+        raise InteropError(f"{where}: info.schema is {schema!r}; export the collection as Collection v2.1")
+    if not isinstance(data.get("item"), list):
+        raise InteropError(f"{where}: item must be a list of requests and folders")
+
+
+def _walk(items: list[Any], path: str, scope: _Scope, report: Report, taken: set[str]) -> None:
+    for i, item in enumerate(items):
+        here = f"{path}[{i}]"
+        if not isinstance(item, dict):
+            report.add(Entry(here, skipped=f"{here} is not an object"))
+            continue
+        if isinstance(item.get("item"), list):  # a folder
+            auth = item["auth"] if isinstance(item.get("auth"), dict) else scope.auth
+            _walk(item["item"], f"{here}.item", _Scope([*scope.folders, str(item.get("name", ""))], auth),
+                  report, taken)
+            continue
+        source = f"{here} " + " / ".join([*scope.folders, str(item.get("name", "?"))])
+        entry = Entry(source)
+        imported = _request(item, here, scope, entry, taken)
+        report.add(entry, imported)
+
+
+def _request(item: dict[str, Any], here: str, scope: _Scope, entry: Entry, taken: set[str]) -> Any:
+    req = item.get("request")
+    if isinstance(req, str):
+        req = {"url": req, "method": "GET"}
+    if not isinstance(req, dict):
+        entry.skipped = f"{here}.request is missing or not an object"
+        return None
+    method = str(req.get("method") or "GET").upper()
+    if method not in METHODS:
+        entry.skipped = f"method {method}: the platform's custom actions use POST, PUT or GET"
+        return None
+    missing: list[str] = []
+    data: dict[str, Any] = {"name": build.action_name(str(item.get("name") or "request"), taken)}
+    if data["name"] != item.get("name"):
+        entry.notes.append(f"named {data['name']} (names are letters, digits and _, at most 30)")
+    entry.name = data["name"]
+    description = _description(req.get("description")) or _description(item.get("description"))
+    if description:
+        data["description"] = description
+    url, query = _url(req.get("url"), f"{here}.request.url", entry)
+    headers = _params(req.get("header"), f"{here}.request.header", entry)
+    auth = req["auth"] if isinstance(req.get("auth"), dict) else scope.auth
+    data["auth"] = _auth(auth, entry, missing, headers)
+    custom = _custom_auth_script(item, entry, missing)
+    if custom is not None:
+        data["auth"] = custom
+    data["endpoint"] = {"url": url, "method": method, "headers": headers, "query": query}
+    body = _body(req.get("body"), item, entry)
+    if body is not None and method == "GET":
+        entry.notes.append("the GET request's body was left out: the platform sends no body with GET")
+    elif body is not None:
+        data["request"] = body
+    for response in item.get("response") or []:
+        _response(response, data, entry)
+    imported, problem = build.validated(data, missing, here)
+    if imported is None:
+        entry.skipped, entry.name = problem, ""
+    return imported
+
+
+def _description(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("content")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _url(value: Any, where: str, entry: Entry) -> tuple[str, list[dict[str, Any]]]:
+    raw = value.get("raw") if isinstance(value, dict) else value
+    if not isinstance(raw, str) and isinstance(value, dict):
+        host = value.get("host", "")
+        host = ".".join(host) if isinstance(host, list) else str(host)
+        path = value.get("path", "")
+        path = "/".join(p if isinstance(p, str) else str(p.get("value", "")) for p in path) \
+            if isinstance(path, list) else str(path)
+        raw = (f"{value['protocol']}://" if value.get("protocol") else "") + host + ("/" + path if path else "")
+    if not isinstance(raw, str) or not raw.strip():
+        raise_at = f"{where} is missing"
+        entry.notes.append(raise_at)
+        return "https://", []
+    base, pairs = build.split_query(raw.strip())
+    if isinstance(value, dict) and isinstance(value.get("query"), list):
+        # The listed parameters become the action's; the rest of the raw query stays in the URL.
+        query = _params(value["query"], f"{where}.query", entry)
+        listed = {(str(q.get("key")), str(q.get("value") or "")) for q in value["query"] if isinstance(q, dict)}
+        rest = [f"{k}={v}" for k, v in pairs if (k, v) not in listed]
+        base = base + ("?" + "&".join(rest) if rest else "")
+    else:
+        query = [{"name": k, "value": v} for k, v in pairs]
+    if "://" not in base and not base.startswith("{{"):
+        base = "https://" + base
+        entry.notes.append("the URL had no scheme; https:// was added")
+    static, dynamic = build.cut_path_params(base)
+    if dynamic:
+        entry.notes.append(f"the path parameters {dynamic!r} were cut from the URL: the platform's URL is "
+                           "static, the dynamic path is given per journey")
+    return static, query
+
+
+def _params(values: Any, where: str, entry: Entry) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if isinstance(values, str):  # v2.0's "Name: value\n" text
+        values = [{"key": k.strip(), "value": v.strip()} for k, _, v in
+                  (line.partition(":") for line in values.splitlines() if ":" in line)]
+    for i, param in enumerate(values or []):
+        if not isinstance(param, dict) or not param.get("key"):
+            continue
+        if param.get("disabled"):
+            entry.notes.append(f"{where}[{i}] {param['key']} is disabled in Postman and was left out")
+            continue
+        value = "" if param.get("value") is None else str(param["value"])
+        note = _description(param.get("description"))
+        if note.startswith(PARAM_MARK) and build.is_placeholder(value):
+            out.append({"name": param["key"], "mode": "variable", "label": note[len(PARAM_MARK):].strip()})
+        else:
+            out.append({"name": str(param["key"]), "value": value})
+    return out
+
+
+def _attrs(auth: dict[str, Any], kind: str) -> dict[str, Any]:
+    values = auth.get(kind)
+    if isinstance(values, dict):  # v2.0 kept them as an object
+        return values
+    return {a["key"]: a.get("value", "") for a in values or [] if isinstance(a, dict) and "key" in a}
+
+
+def _auth(auth: Optional[dict[str, Any]], entry: Entry, missing: list[str],
+          headers: list[dict[str, Any]]) -> dict[str, Any]:
+    kind = str(auth.get("type", "noauth")) if auth else "noauth"
+    attrs = _attrs(auth, kind) if auth else {}
+    if kind == "basic":
+        return {"type": "basic", "username": str(attrs.get("username", "")),
+                "password": build.secret_or_missing(str(attrs.get("password", "")), "auth.password", missing)}
+    if kind == "apikey":
+        name = str(attrs.get("key") or "x-api-key")
+        return {"type": "apiKey", "name": name, "location": "query" if attrs.get("in") == "query" else "header",
+                "value": build.secret_or_missing(str(attrs.get("value", "")), "auth.value", missing)}
+    if kind == "bearer":
+        token = str(attrs.get("token", ""))
+        value = f"Bearer {token}" if token else build.secret_or_missing("", "endpoint.headers.Authorization",
+                                                                          missing)
+        headers.append({"name": "Authorization", "value": value})
+        entry.notes.append("bearer token auth became an Authorization header (the platform has no bearer mode)")
+        return {"type": "none"}
+    if kind == "oauth2":
+        return _oauth2(attrs, entry, missing)
+    if kind not in ("noauth", "inherit"):
+        entry.notes.append(f"auth type {kind} has no equivalent on the platform: the action has no authentication")
+    return {"type": "none"}
+
+
+def _oauth2(attrs: dict[str, Any], entry: Entry, missing: list[str]) -> dict[str, Any]:
+    grant = str(attrs.get("grant_type", "authorization_code"))
+    if grant != "client_credentials" or not attrs.get("accessTokenUrl"):
+        entry.notes.append(f"OAuth2 grant {grant}: only client credentials maps to the platform's custom "
+                           "authentication; the action has no authentication")
+        return {"type": "none"}
+    secret = build.secret_or_missing(str(attrs.get("clientSecret", "")), "auth.body.bodyParams.client_secret",
+                                     missing)
+    params: dict[str, Any] = {"grant_type": "client_credentials", "client_id": str(attrs.get("clientId", ""))}
+    headers: dict[str, Any] = {}
+    if attrs.get("client_authentication") == "header":
+        entry.notes.append("OAuth2 client authentication by header: the client secret goes in the body "
+                           "(client_secret), which token endpoints accept alike")
+    params["client_secret"] = secret
+    if attrs.get("scope"):
+        params["scope"] = str(attrs["scope"])
+    return {"type": "customAuthorization", "endpoint": str(attrs["accessTokenUrl"]), "method": "POST",
+            "headers": headers, "body": {"bodyType": "form", "bodyParams": params},
+            "tokenInResponse": "json://access_token", "authorizationType": "bearer"}
+
+
+def _custom_auth_script(item: dict[str, Any], entry: Entry, missing: list[str]) -> Optional[dict[str, Any]]:
+    """The customAuthorization document our export wrote in the pre-request script; other scripts
+    are reported (they are not run)."""
+    found = None
+    for event in item.get("event") or []:
+        script = event.get("script", {}) if isinstance(event, dict) else {}
+        lines = script.get("exec", []) if isinstance(script, dict) else []
+        lines = lines.splitlines() if isinstance(lines, str) else lines
+        marked = [ln for ln in lines if isinstance(ln, str) and ln.startswith(CUSTOM_AUTH_MARK)]
+        if marked:
+            try:
+                found = json.loads(marked[0][len(CUSTOM_AUTH_MARK):])
+            except ValueError:
+                entry.notes.append("the pre-request script's customAuthorization line is not valid JSON")
+        elif any(isinstance(ln, str) and ln.strip() for ln in lines):
+            entry.notes.append(f"the {event.get('listen', '')} script is not run by the platform and was left out")
+    return _unblank(found, "auth", missing) if isinstance(found, dict) else None
+
+
+def _unblank(node: Any, path: str, missing: list[str]) -> Any:
+    """Empty values of secret-named keys (our export blanks them) become secrets to fill in."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            here = f"{path}.{key}"
+            if value == "":
+                value = build.secret_or_missing("", here, missing, secret=is_secret_key(key))
+            out[key] = _unblank(value, here, missing) if isinstance(value, dict) and "secret" not in value else value
+        return out
+    return node
+
+
+def _body(body: Any, item: dict[str, Any], entry: Entry) -> Optional[dict[str, Any]]:
+    if not isinstance(body, dict) or body.get("disabled"):
+        return None
+    mode = body.get("mode")
+    if mode == "raw":
+        return _raw_body(str(body.get("raw") or ""), item, entry)
+    if mode in ("urlencoded", "formdata"):
+        values = {}
+        for param in body.get(mode) or []:
+            if not isinstance(param, dict) or param.get("disabled") or not param.get("key"):
+                continue
+            if param.get("type") == "file":
+                entry.notes.append(f"form field {param['key']} is a file upload, which a custom action cannot send")
+                continue
+            values[str(param["key"])] = str(param.get("value") or "")
+        entry.notes.append(f"the {mode} body became a JSON object of text fields: custom actions send JSON")
+        return _payload(values, {}, entry) if values else None
+    if mode:
+        entry.notes.append(f"the {mode} body cannot be mapped: custom actions send a JSON payload")
+    return None
+
+
+def _raw_body(raw: str, item: dict[str, Any], entry: Entry) -> Optional[dict[str, Any]]:
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        entry.notes.append("the raw body is not JSON (custom actions send JSON) and was left out")
+        return None
+    declared = {str(v.get("key")): v for v in item.get("variable") or []
+                if isinstance(v, dict) and _description(v.get("description")).startswith(VAR_MARK)}
+    variables: dict[str, str] = {}
+    _restore(data, "", declared, variables)
+    if not declared and variables:
+        entry.notes.append("body {{variables}} became Variable fields (text): " + ", ".join(sorted(variables)))
+    return _payload(data, variables, entry)
+
+
+def _restore(node: Any, prefix: str, declared: dict[str, Any], found: dict[str, str]) -> None:
+    """Put each {{variable}} of the body back to its example value, collecting path -> label."""
+    if isinstance(node, list):
+        for element in node:
+            _restore(element, prefix + "[]" if prefix else "", declared, found)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if build.is_placeholder(value):
+            name = value.strip()[2:-2].strip()
+            var = declared.get(name)
+            if var is not None:
+                node[key] = var.get("value")
+                found[path] = _description(var.get("description")).partition(": ")[2] or key
+            elif not declared:
+                node[key] = ""
+                found[path] = key
+        else:
+            _restore(value, path, declared, found)
+
+
+def _payload(data: Any, variables: dict[str, str], entry: Entry) -> Optional[dict[str, Any]]:
+    try:
+        return build.payload_of(data, variables, "body").dump()
+    except ValueError as exc:
+        entry.notes.append(f"the body cannot be a payload: {exc}")
+        return None
+
+
+def _response(response: Any, data: dict[str, Any], entry: Entry) -> None:
+    """A saved example response: the first 2xx one is the response payload, the first other the error."""
+    if not isinstance(response, dict) or not isinstance(response.get("body"), str):
+        return
+    key = "response" if 200 <= int(response.get("code") or 200) < 300 else "errorResponse"
+    if key in data:
+        return
+    try:
+        data[key] = build.payload_of(json.loads(response["body"]), {}, "response").dump()
+    except ValueError:
+        entry.notes.append(f"example response {response.get('name', '')!r} is not a JSON object and was left out")
