@@ -96,6 +96,10 @@ def _request(item: dict[str, Any], here: str, scope: _Scope, entry: Entry, taken
         data["description"] = description
     url, query = _url(req.get("url"), f"{here}.request.url", entry)
     headers = _params(req.get("header"), f"{here}.request.header", entry)
+    for header in headers:
+        if header["name"].lower() == "content-type" and "json" not in str(header.get("value", "")).lower():
+            entry.notes.append(f"Content-Type {header.get('value')} became application/json: custom actions send JSON")
+            header["value"] = "application/json"
     auth = req["auth"] if isinstance(req.get("auth"), dict) else scope.auth
     data["auth"] = _auth(auth, entry, missing, headers)
     custom = _custom_auth_script(item, entry, missing)
