@@ -12,6 +12,7 @@ from app.auth.curl import CurlCommand, read_command
 from app.auth.errors import CurlError
 from app.interop import build
 from app.interop.report import Entry, InteropError, Report
+from app.masking import MASK
 
 _BASIC = re.compile(r"^Basic EncodeBase64\((.*)\)$", re.S)  # how read_command writes -u user:password
 _IMPLIED = {"content-length", "host", "connection", "accept-encoding"}
@@ -37,7 +38,8 @@ def read_curl(text: str, where: str = "curl", name: Optional[str] = None) -> Rep
     method = _method(cmd, where)
     data: dict[str, Any] = {"name": build.action_name(name or _name_of(base), set())}
     entry.name = data["name"]
-    headers, auth = _headers(cmd, entry)
+    missing: list[str] = []
+    headers, auth = _headers(cmd, entry, missing)
     body = _body(cmd, entry)
     if body is not None and method == "GET":
         pairs += parse_qsl(_joined(cmd), keep_blank_values=True)
@@ -51,7 +53,7 @@ def read_curl(text: str, where: str = "curl", name: Optional[str] = None) -> Rep
     data["auth"] = auth
     if body is not None:
         data["request"] = body
-    imported, problem = build.validated(data, [], where)
+    imported, problem = build.validated(data, missing, where)
     if imported is None:
         raise InteropError(f"{where}: {problem}")
     report.add(entry, imported)
@@ -74,7 +76,8 @@ def _name_of(url: str) -> str:
     return segment or (parts.hostname or "curlCall").split(".")[0]
 
 
-def _headers(cmd: CurlCommand, entry: Entry) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _headers(cmd: CurlCommand, entry: Entry, missing: list[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The headers and the authentication (-u); a masked value (a copied call) is a secret to fill in."""
     headers: list[dict[str, Any]] = []
     auth: dict[str, Any] = {"type": "none"}
     for name, value in cmd.headers:
@@ -82,7 +85,9 @@ def _headers(cmd: CurlCommand, entry: Entry) -> tuple[list[dict[str, Any]], dict
         basic = _BASIC.match(value) if low == "authorization" else None
         if basic:
             user, _, password = basic.group(1).partition(":")
-            auth = {"type": "basic", "username": user, "password": password}
+            auth = {"type": "basic", "username": user,
+                    "password": build.secret_or_missing("" if password == MASK else password, "auth.password",
+                                                        missing, secret=password == MASK)}
         elif low == "content-type":
             if "json" not in value.lower():
                 entry.notes.append(f"Content-Type {value} was set to application/json: custom actions send JSON")
@@ -91,7 +96,8 @@ def _headers(cmd: CurlCommand, entry: Entry) -> tuple[list[dict[str, Any]], dict
         elif low in _IMPLIED or low == "cookie":
             entry.notes.append(f"header {name} was left out (set by the client, or a cookie)")
         else:
-            headers = [h for h in headers if h["name"].lower() != low] + [{"name": name, "value": value}]
+            shown: Any = build.secret_or_missing("", f"endpoint.headers.{name}", missing) if value == MASK else value
+            headers = [h for h in headers if h["name"].lower() != low] + [{"name": name, "value": shown}]
     return headers, auth
 
 

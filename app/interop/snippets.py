@@ -43,7 +43,8 @@ def template_request(action: Action) -> tuple[str, str, list[tuple[str, str]], O
                for h in endpoint.headers]
     auth = action.auth
     if auth.type == "basic":
-        headers.append(("Authorization", f"Basic {MASK}"))
+        # The platform's own notation (and what a curl import reads back as Basic authentication).
+        headers.append(("Authorization", f"Basic EncodeBase64({auth.username}:{MASK})"))
     elif auth.type == "apiKey":
         (headers if auth.location == "header" else query).append((auth.name, _shown(auth.value)))
     elif auth.type == "customAuthorization":
