@@ -174,6 +174,7 @@ def report_text(done: Any) -> str:
     lines = [f"Imported {a.name}" for a in done.saved]
     lines += [f"{old} was renamed {new} (the name was taken)" for old, new in done.renamed]
     lines += [f"Enter secrets for {name}: {', '.join(fields)}" for name, fields in done.missing.items()]
+    lines += done.kept
     notes = [line for report in done.reports for line in report.lines()]
     if notes:
         lines += ["", "Not mapped:"] + notes

@@ -31,6 +31,7 @@ class Done:
     reports: list[Any] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     missing: dict[str, list[str]] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)  # collection variables added to an environment
 
 
 def prepare(paths: list[Path], fmt: Optional[str]) -> list[Prepared]:
@@ -52,7 +53,7 @@ def prepare(paths: list[Path], fmt: Optional[str]) -> list[Prepared]:
 def import_prepared(services: Services, prepared: list[Prepared]) -> Done:
     """Read every file's actions (all must read), then save them in one locked step."""
     from app.interop import files
-    from app.interop.report import InteropError
+    from app.interop.report import InteropError, keep_variables
     from app.transfer import import_items
 
     done = Done()
@@ -66,7 +67,9 @@ def import_prepared(services: Services, prepared: list[Prepared]) -> Done:
         items += report.items
     if not items:
         raise ValueError("nothing could be imported: " + "; ".join(line for r in done.reports for line in r.lines()))
-    for saved in import_items(services.workspace, services.secrets, items, rename=True):
+    saved_items = import_items(services.workspace, services.secrets, items, rename=True)
+    done.kept = keep_variables(services, done.reports)
+    for saved in saved_items:
         done.saved.append(saved.action)
         if saved.action.name != saved.name_in_file:
             done.renamed.append((saved.name_in_file, saved.action.name))

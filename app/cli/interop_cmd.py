@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.cli.common import CliError, emit, services_of
-from app.interop.report import InteropError
+from app.interop.report import InteropError, keep_variables
 from app.store import ConflictError, StoreError
 
 
@@ -51,6 +51,7 @@ def run_import_from(args: argparse.Namespace, text: str) -> int:
         raise CliError(f"{exc} (use --rename to import under free names)") from None
     except (StoreError, OSError) as exc:
         raise CliError(f"{exc}; nothing was imported") from None
+    kept = keep_variables(services, [report])
     from app.cli.actions_cmd import _warn_session_only  # the one warning, shared with the native import
 
     for item in saved:
@@ -58,8 +59,8 @@ def run_import_from(args: argparse.Namespace, text: str) -> int:
     done = [{"name": s.action.name, "missingSecrets": s.missing_secrets} for s in saved]
     lines = [f"imported {d['name']}" + (f" (enter secrets: {', '.join(d['missingSecrets'])})"
                                          if d["missingSecrets"] else "") for d in done]
-    lines += [f"note: {line}" for line in report.lines()]
-    emit(args, {"imported": done, "report": report.to_dict()}, "\n".join(lines))
+    lines += kept + [f"note: {line}" for line in report.lines()]
+    emit(args, {"imported": done, "environment": kept, "report": report.to_dict()}, "\n".join(lines))
     return 0
 
 

@@ -9,7 +9,7 @@ from app.interop.report import Entry, InteropError, Report
 FORMATS = ("native", "postman", "openapi", "curl")
 _CURL = re.compile(r"^\s*(?:[$%>]\s*|PS>\s*)?(?:sudo\s+)?curl(?:\.exe)?\s", re.I)
 _OPENAPI = re.compile(r'^\s*"?(openapi|swagger)"?\s*:', re.M)
-_POSTMAN = re.compile(r"schema\.getpostman\.com|\"_postman_id\"")
+_POSTMAN = re.compile(r'"schema"\s*:\s*"https?://schema\.getpostman\.com/json/collection/')
 
 
 def sniff(text: str) -> str:

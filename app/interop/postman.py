@@ -24,6 +24,8 @@ SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 VAR_MARK = "Variable field"  # item variables so described are the payload's Variable fields
 PARAM_MARK = "Variable:"  # a header or query parameter so described is Variable (the label follows)
 CUSTOM_AUTH_MARK = "// action-studio customAuthorization: "
+SETTING_PREFIX = "actionStudio."  # item variables holding the action's settings Postman has no place for
+SETTING_MARK = "Action Studio setting (no Postman equivalent)"
 _VAR_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -66,6 +68,7 @@ def item_of(action: Action) -> dict[str, Any]:
     request["auth"] = auth
     if script:
         item["event"] = [{"listen": "prerequest", "script": {"type": "text/javascript", "exec": script}}]
+    variables += _settings(action)
     if variables:
         item["variable"] = variables
     responses = [_response(p, code, action.name) for p, code in ((action.response, 200),
@@ -135,6 +138,24 @@ def _replace(node: Any, fields: list[PayloadField], prefix: str, declared: dict[
         elif field.type == "listObject" and isinstance(node[field.name], list):
             for element in node[field.name]:
                 _replace(element, field.children, path + "[]", declared)
+
+
+def _settings(action: Action) -> list[dict[str, Any]]:
+    """What Postman has no place for, when not the default: the timeout, allow-NULL, the optional
+    payload fields (item variables an import reads back)."""
+    out: list[dict[str, Any]] = []
+    if action.timeout_seconds != 30:
+        out.append({"key": SETTING_PREFIX + "timeoutSeconds", "value": action.timeout_seconds, "type": "number"})
+    if action.allow_null:
+        out.append({"key": SETTING_PREFIX + "allowNull", "value": True, "type": "boolean"})
+    for key, payload in (("request", action.request), ("response", action.response),
+                         ("errorResponse", action.error_response)):
+        optional = [path for path, field in payload.walk() if field.optional] if payload else []
+        if optional:
+            out.append({"key": f"{SETTING_PREFIX}{key}.optional", "value": optional, "type": "any"})
+    for var in out:
+        var["description"] = SETTING_MARK
+    return out
 
 
 def _ptype(value: Any) -> str:

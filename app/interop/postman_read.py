@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from app.interop import build
-from app.interop.postman import CUSTOM_AUTH_MARK, PARAM_MARK, VAR_MARK
+from app.interop.postman import CUSTOM_AUTH_MARK, PARAM_MARK, SETTING_PREFIX, VAR_MARK
 from app.interop.report import Entry, InteropError, Report
 from app.masking import is_secret_key
 from app.model import JsonError, parse_json
@@ -31,13 +31,13 @@ def read_collection(text: str, where: str = "collection") -> Report:
     except JsonError as exc:
         raise InteropError(str(exc)) from None
     check_collection(data, where)
-    report = Report("postman", where)
+    report = Report("postman", where, title=str(data["info"].get("name") or ""))
     for var in data.get("variable") or []:
         if isinstance(var, dict) and not var.get("disabled"):
             report.variables[str(var.get("key") or var.get("id") or "")] = str(var.get("value") or "")
     if report.variables:
-        report.notes.append("collection variables (add them to an environment, the actions keep the "
-                            "{{names}}): " + ", ".join(sorted(report.variables)))
+        report.notes.append("collection variables (kept in the environment named after the collection; the "
+                            "actions keep the {{names}}): " + ", ".join(sorted(report.variables)))
     root_auth = data.get("auth") if isinstance(data.get("auth"), dict) else None
     taken: set[str] = set()
     _walk(data["item"], "item", _Scope([], root_auth), report, taken)
@@ -113,10 +113,34 @@ def _request(item: dict[str, Any], here: str, scope: _Scope, entry: Entry, taken
         data["request"] = body
     for response in item.get("response") or []:
         _response(response, data, entry)
+    _apply_settings(item, data)
     imported, problem = build.validated(data, missing, here)
     if imported is None:
         entry.skipped, entry.name = problem, ""
     return imported
+
+
+def _apply_settings(item: dict[str, Any], data: dict[str, Any]) -> None:
+    """The settings our export keeps in item variables: timeout, allow-NULL, optional fields."""
+    for var in item.get("variable") or []:
+        key = str(var.get("key", "")) if isinstance(var, dict) else ""
+        if not key.startswith(SETTING_PREFIX):
+            continue
+        name, value = key[len(SETTING_PREFIX):], var.get("value")
+        if name == "timeoutSeconds":
+            data["timeoutSeconds"] = value
+        elif name == "allowNull":
+            data["allowNull"] = value is True
+        elif name.endswith(".optional") and isinstance(data.get(name[: -len(".optional")]), dict):
+            _mark_optional(data[name[: -len(".optional")]]["fields"], "", set(map(str, value or [])))
+
+
+def _mark_optional(fields: list[dict[str, Any]], prefix: str, paths: set[str]) -> None:
+    for each in fields:
+        path = f"{prefix}.{each['name']}" if prefix else each["name"]
+        each["optional"] = path in paths
+        child = path + "[]" if each.get("type") == "listObject" else path
+        _mark_optional(each.get("children", []), child, paths)
 
 
 def _description(value: Any) -> str:

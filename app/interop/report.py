@@ -37,6 +37,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     items: list[Imported] = field(default_factory=list)  # the actions made, in entry order
     variables: dict[str, str] = field(default_factory=dict)  # the file's own variables (Postman's)
+    title: str = ""  # the collection's or document's name
 
     def add(self, entry: Entry, item: Imported | None = None) -> None:
         self.entries.append(entry)
@@ -63,3 +64,18 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         return {"format": self.fmt, "file": self.where, "notes": list(self.notes),
                 "variables": dict(self.variables), "requests": [e.to_dict() for e in self.entries]}
+
+
+def keep_variables(services: Any, reports: list[Report]) -> list[str]:
+    """After an import: each Postman collection's variables added to the environment named after it
+    (app.interop.envmerge); what was added, as report lines."""
+    from app.interop.envmerge import add_variables
+
+    lines = []
+    for report in reports:
+        if report.variables:
+            added = add_variables(services, report.title or report.where, report.variables)
+            if added:
+                lines.append(f"{report.where}: variables added to the environment "
+                             f"{report.title or report.where!r}: {', '.join(added)}")
+    return lines

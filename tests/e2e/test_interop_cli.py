@@ -45,6 +45,13 @@ def test_import_a_collection_prints_what_was_not_mapped(tmp_path: Path) -> None:
     assert "not imported: method PATCH" in done.stdout
     files = "".join(p.read_text("utf-8") for p in (tmp_path / "actions").glob("*.json"))
     assert "shop-secret-9f2" not in files  # the collection's plain client secret went to the secret store
+    # the collection's variables are kept in an environment named after it, its secret in the store
+    assert "variables added to the environment 'Shop API': baseUrl, authUrl, clientId, partner_secret" in done.stdout
+    envs = (tmp_path / "environments.json").read_text("utf-8")
+    assert "https://api.shop.example.com/v2" in envs and "partner-var-secret-7" not in envs
+    again = cli("action", "import", str(DATA / "postman" / "shop.postman_collection.json"), "--rename",
+                home=tmp_path)
+    assert again.returncode == 0 and "variables added" not in again.stdout  # nothing replaced
 
 
 def test_openapi_needs_an_operation_when_there_are_several(tmp_path: Path) -> None:

@@ -31,13 +31,17 @@ def _variable_header_action() -> Action:
                  "tokenInResponse": "json://data.token", "authorizationType": "header", "tokenTarget": "X-Token",
                  "cacheDuration": {"duration": 50, "timeUnit": "minutes"}},
         "request": {"example": json.dumps({"items": [{"sku": "a", "qty": 1}], "when": "2025-01-31T12:00:00Z",
-                                           "flag": True})},
-    }).model_copy()
+                                           "flag": True, "note": None})},
+        "response": {"example": json.dumps({"ok": True, "id": "x"})},
+        "errorResponse": {"example": json.dumps({"error": {"code": 7, "message": "no"}})},
+        "timeoutSeconds": 12, "allowNull": True,
+    })
 
 
 def _with_variables(action: Action) -> Action:
     request = action.request
     assert request is not None
+    request.find("flag").optional = True  # and "note" (null in the example) is optional already
     for path, label in (("items", "Items"), ("when", "When")):
         field = request.find(path)
         assert field is not None
@@ -105,7 +109,8 @@ def test_a_real_collection_with_folders_variables_and_auth_imports_with_a_report
     by_name = {i.action.name: i.action for i in report.items}
     assert list(by_name) == ["Create_order", "Get_order", "Add_points", "Partner_webhook_legacy", "Digest_audit"]
     assert report.variables == {"baseUrl": "https://api.shop.example.com/v2",
-                                "authUrl": "https://auth.shop.example.com", "clientId": "shop-client"}
+                                "authUrl": "https://auth.shop.example.com", "clientId": "shop-client",
+                                "partner_secret": "partner-var-secret-7"}
     create = by_name["Create_order"]
     assert create.endpoint.url == "{{baseUrl}}/orders"
     assert [(q.name, q.value) for q in create.endpoint.query] == [("notify", "true")]
