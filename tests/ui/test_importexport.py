@@ -55,6 +55,7 @@ def test_import_postman_shows_the_report(window, qtbot, answers) -> None:
     assert {"Add_points", "Get_order", "Digest_audit"} <= set(names_in_list(window))
     [text] = reports
     assert "Imported Create_order" in text and "method PATCH" in text and "auth type digest" in text
+    assert "variables added to the environment 'Shop API'" in text
 
 
 def test_openapi_asks_which_operation(window, qtbot, answers) -> None:
