@@ -35,7 +35,7 @@ class Operation:
 def load(text: str, where: str) -> Any:
     """The validated document as a jsonschema-path SchemaPath; InteropError says what and where."""
     from jsonschema_path import SchemaPath
-    from openapi_spec_validator import validate
+    from openapi_spec_validator.shortcuts import get_validator_cls
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
     spec = _parse(text, where)
@@ -43,14 +43,28 @@ def load(text: str, where: str) -> Any:
         found = spec.get("swagger") or spec.get("openapi") if isinstance(spec, dict) else None
         raise InteropError(f"{where}: not an OpenAPI 3.0 or 3.1 document (openapi: {found!r})"
                            + ("; convert Swagger 2.0 to OpenAPI 3 first" if found == "2.0" else ""))
+    # A $ref to another file or a URL is not followed: an import never reads the disk or the network
+    # behind the user's back (the handlers refuse every scheme).
+    doc = SchemaPath.from_dict(spec, handlers={scheme: _refuse for scheme in ("<all_urls>", "http", "https", "file")})
     try:
-        validate(spec)
+        get_validator_cls(spec)(doc).validate()
     except OpenAPIValidationError as exc:
         place = getattr(exc, "json_path", "") or "$"
         raise InteropError(f"{where}: {place}: {exc.message}") from None
     except Exception as exc:  # noqa: BLE001 - the validator raises its own kinds for references and the like
-        raise InteropError(f"{where}: invalid OpenAPI document: {exc}") from None
-    return SchemaPath.from_dict(spec)
+        raise InteropError(f"{where}: invalid OpenAPI document: {_reason(exc)}") from None
+    return doc
+
+
+def _refuse(uri: str) -> Any:
+    raise ValueError(f"the $ref {uri} points outside the document; bundle the document into one file first")
+
+
+def _reason(exc: BaseException) -> str:
+    """The deepest cause's message: the resolver wraps ours (a $ref not followed) in its own."""
+    while exc.__cause__ is not None or exc.__context__ is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return str(exc)
 
 
 def _parse(text: str, where: str) -> Any:
@@ -106,9 +120,14 @@ def read_operation(text: str, where: str, operation_id: Optional[str] = None) ->
     if chosen is None:
         raise InteropError(f"{where}: no operation {operation_id!r}; the operations are: "
                            + ", ".join(o.id for o in ops))
-    report = Report("openapi", where)
+    report = Report("openapi", where, title=_str(doc / "info", "title"))
     entry = Entry(f"{chosen.method} {chosen.path}")
-    report.add(entry, _convert(doc, chosen, entry))
+    try:
+        report.add(entry, _convert(doc, chosen, entry))
+    except InteropError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - jsonschema-path raises its own kinds for unresolvable $refs
+        raise InteropError(f"{where}: {chosen.method} {chosen.path}: {_reason(exc)}") from None
     return report
 
 

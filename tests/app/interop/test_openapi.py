@@ -83,3 +83,16 @@ def test_openapi_31_json_imports_with_examples_and_bearer() -> None:
 def test_bad_documents_and_choices_say_what_and_where(text: str, operation, message: str) -> None:
     with pytest.raises(InteropError, match=message.replace("{", r"\{").replace("}", r"\}")):
         openapi.read_operation(text, "api.yaml", operation)
+
+
+def test_a_ref_outside_the_document_is_refused_without_fetching_it() -> None:
+    from tests.helpers.servers import Server, answer
+
+    with Server(answer(200, {"Thing": {"type": "object"}})) as server:
+        doc = {"openapi": "3.0.3", "info": {"title": "x", "version": "1"},
+               "paths": {"/x": {"post": {"operationId": "x", "requestBody": {"content": {"application/json": {
+                   "schema": {"$ref": f"{server.url}/remote.yaml#/Thing"}}}},
+                   "responses": {"200": {"description": "ok"}}}}}}
+        with pytest.raises(InteropError, match="points outside the document; bundle the document"):
+            openapi.read_operation(json.dumps(doc), "remote.json")
+    assert server.requests == []
