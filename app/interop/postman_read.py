@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from app.interop import build
+from app.interop import build, postman_schema
 from app.interop.postman import CUSTOM_AUTH_MARK, PARAM_MARK, SETTING_PREFIX, VAR_MARK
 from app.interop.report import Entry, InteropError, Report
 from app.masking import is_secret_key
@@ -31,6 +31,9 @@ def read_collection(text: str, where: str = "collection") -> Report:
     except JsonError as exc:
         raise InteropError(str(exc)) from None
     check_collection(data, where)
+    found = postman_schema.problems(data)
+    if "" in found:
+        raise InteropError(f"{where}: {found['']}")
     report = Report("postman", where, title=str(data["info"].get("name") or ""))
     for var in data.get("variable") or []:
         if isinstance(var, dict) and not var.get("disabled"):
@@ -40,7 +43,7 @@ def read_collection(text: str, where: str = "collection") -> Report:
                             "actions keep the {{names}}): " + ", ".join(sorted(report.variables)))
     root_auth = data.get("auth") if isinstance(data.get("auth"), dict) else None
     taken: set[str] = set()
-    _walk(data["item"], "item", _Scope([], root_auth), report, taken)
+    _walk(data["item"], "item", _Scope([], root_auth), report, taken, found)
     if not report.entries:
         report.notes.append("the collection holds no request")
     return report
@@ -58,21 +61,29 @@ def check_collection(data: Any, where: str) -> None:
         raise InteropError(f"{where}: item must be a list of requests and folders")
 
 
-def _walk(items: list[Any], path: str, scope: _Scope, report: Report, taken: set[str]) -> None:
+def _walk(items: list[Any], path: str, scope: _Scope, report: Report, taken: set[str],
+          found: dict[str, str]) -> None:
     for i, item in enumerate(items):
         here = f"{path}[{i}]"
         if not isinstance(item, dict):
             report.add(Entry(here, skipped=f"{here} is not an object"))
             continue
-        if isinstance(item.get("item"), list):  # a folder
+        folder = isinstance(item.get("item"), list) and "request" not in item
+        if folder and here not in found:
             auth = item["auth"] if isinstance(item.get("auth"), dict) else scope.auth
             _walk(item["item"], f"{here}.item", _Scope([*scope.folders, str(item.get("name", ""))], auth),
-                  report, taken)
+                  report, taken, found)
             continue
-        source = f"{here} " + " / ".join([*scope.folders, str(item.get("name", "?"))])
-        entry = Entry(source)
-        imported = _request(item, here, scope, entry, taken)
-        report.add(entry, imported)
+        entry = Entry(f"{here} " + " / ".join([*scope.folders, str(item.get("name", "?"))]))
+        if here in found:  # the schema's word on it: where it breaks the format
+            entry.skipped = ("the folder breaks the Collection v2.1 format: " if folder else "") + found[here]
+            report.add(entry)
+            continue
+        try:
+            report.add(entry, _request(item, here, scope, entry, taken))
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # a shape the schema allows, not foreseen
+            entry.skipped, entry.name = f"{here}: cannot be read ({exc})", ""
+            report.add(entry)
 
 
 def _request(item: dict[str, Any], here: str, scope: _Scope, entry: Entry, taken: set[str]) -> Any:

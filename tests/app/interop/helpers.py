@@ -10,7 +10,8 @@ import jsonschema
 from app.model import Action
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "interop"
-SAMPLE_ACTIONS = Path(__file__).resolve().parents[3] / "resources" / "sample_workspace" / "actions"
+RESOURCES = Path(__file__).resolve().parents[3] / "resources"
+SAMPLE_ACTIONS = RESOURCES / "sample_workspace" / "actions"
 
 
 def sample_actions() -> list[Action]:
@@ -19,7 +20,7 @@ def sample_actions() -> list[Action]:
 
 def postman_errors(collection: dict[str, Any]) -> list[str]:
     """What the published Collection v2.1 schema finds wrong with a collection (none: valid)."""
-    schema = json.loads((DATA / "postman-collection-v2.1.0.schema.json").read_text("utf-8"))
+    schema = json.loads((RESOURCES / "schemas" / "postman-collection-v2.1.0.schema.json").read_text("utf-8"))
     validator = jsonschema.Draft4Validator(schema)
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(collection)]
 

@@ -164,5 +164,37 @@ def test_a_bad_request_is_skipped_with_its_json_path() -> None:
     report = postman_read.read_collection(text, "c.json")
     assert [i.action.name for i in report.items] == ["ok"]
     skipped = {e.source: e.skipped for e in report.skipped}
-    assert skipped["item[0].item[0] folder / no request"] == "item[0].item[0].request is missing or not an object"
+    assert skipped["item[0].item[0] folder / no request"] == ("item[0].item[0]: 'request' is a required property, "
+                                                              "or 'item' is a required property")
     assert "endpoint.url" in skipped["item[0].item[1] folder / bad url"]
+
+
+def _shop() -> dict:
+    return json.loads((DATA / "postman" / "shop.postman_collection.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("where, value, skipped, message", [
+    (("item", 0, "item", 0, "request", "header", 1), True, "item[0].item[0]",
+     "item[0].item[0].request.header[1]: True is not of type 'object'"),
+    (("item", 0, "item", 0, "response", 0, "code"), "{{x}}", "item[0].item[0]",
+     "item[0].item[0].response[0].code: '{{x}}' is not of type 'integer'"),
+    (("item", 1, "item", 0, "request", "body", "urlencoded"), 2.5, "item[1].item[0]",
+     "item[1].item[0].request.body.urlencoded: 2.5 is not of type 'array'"),
+])
+def test_a_request_breaking_the_format_is_skipped_at_its_json_path(where, value, skipped, message) -> None:
+    data = _shop()
+    node = data
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    report = postman_read.read_collection(json.dumps(data), "shop.json")
+    [entry] = [e for e in report.entries if e.skipped and e.source.startswith(skipped + " ")]
+    assert entry.skipped == message
+    assert len(report.items) == 4  # the others import
+
+
+def test_a_collection_breaking_the_format_at_the_top_is_refused_with_its_path() -> None:
+    data = _shop()
+    data["auth"]["oauth2"] = True
+    with pytest.raises(InteropError, match=r"shop.json: auth: True is not of type 'null'|shop.json: auth.oauth2"):
+        postman_read.read_collection(json.dumps(data), "shop.json")
