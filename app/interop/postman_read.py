@@ -3,14 +3,14 @@ variables inherited), raw JSON / urlencoded / form-data bodies, auth types mappe
 has them; every request gets an entry in the report saying what could not be mapped."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from app.interop import build, postman_schema
-from app.interop.postman import CUSTOM_AUTH_MARK, PARAM_MARK, SETTING_PREFIX, VAR_MARK
+from app.interop.postman import PARAM_MARK, SETTING_PREFIX
+from app.interop.postman_auth import auth_of, custom_auth_script
+from app.interop.postman_body import body_of, description_text, response_into
 from app.interop.report import Entry, InteropError, Report
-from app.masking import is_secret_key
 from app.model import JsonError, parse_json
 
 METHODS = ("POST", "PUT", "GET")
@@ -102,7 +102,7 @@ def _request(item: dict[str, Any], here: str, scope: _Scope, entry: Entry, taken
     if data["name"] != item.get("name"):
         entry.notes.append(f"named {data['name']} (names are letters, digits and _, at most 30)")
     entry.name = data["name"]
-    description = _description(req.get("description")) or _description(item.get("description"))
+    description = description_text(req.get("description")) or description_text(item.get("description"))
     if description:
         data["description"] = description
     url, query = _url(req.get("url"), f"{here}.request.url", entry)
@@ -112,18 +112,18 @@ def _request(item: dict[str, Any], here: str, scope: _Scope, entry: Entry, taken
             entry.notes.append(f"Content-Type {header.get('value')} became application/json: custom actions send JSON")
             header["value"] = "application/json"
     auth = req["auth"] if isinstance(req.get("auth"), dict) else scope.auth
-    data["auth"] = _auth(auth, entry, missing, headers)
-    custom = _custom_auth_script(item, entry, missing)
+    data["auth"] = auth_of(auth, entry, missing, headers)
+    custom = custom_auth_script(item, entry, missing)
     if custom is not None:
         data["auth"] = custom
     data["endpoint"] = {"url": url, "method": method, "headers": headers, "query": query}
-    body = _body(req.get("body"), item, entry)
+    body = body_of(req.get("body"), item, entry)
     if body is not None and method == "GET":
         entry.notes.append("the GET request's body was left out: the platform sends no body with GET")
     elif body is not None:
         data["request"] = body
     for response in item.get("response") or []:
-        _response(response, data, entry)
+        response_into(response, data, entry)
     _apply_settings(item, data)
     imported, problem = build.validated(data, missing, here)
     if imported is None:
@@ -152,12 +152,6 @@ def _mark_optional(fields: list[dict[str, Any]], prefix: str, paths: set[str]) -
         each["optional"] = path in paths
         child = path + "[]" if each.get("type") == "listObject" else path
         _mark_optional(each.get("children", []), child, paths)
-
-
-def _description(value: Any) -> str:
-    if isinstance(value, dict):
-        value = value.get("content")
-    return value.strip() if isinstance(value, str) else ""
 
 
 def _url(value: Any, where: str, entry: Entry) -> tuple[str, list[dict[str, Any]]]:
@@ -204,177 +198,9 @@ def _params(values: Any, where: str, entry: Entry) -> list[dict[str, Any]]:
             entry.notes.append(f"{where}[{i}] {param['key']} is disabled in Postman and was left out")
             continue
         value = "" if param.get("value") is None else str(param["value"])
-        note = _description(param.get("description"))
+        note = description_text(param.get("description"))
         if note.startswith(PARAM_MARK) and build.is_placeholder(value):
             out.append({"name": param["key"], "mode": "variable", "label": note[len(PARAM_MARK):].strip()})
         else:
             out.append({"name": str(param["key"]), "value": value})
     return out
-
-
-def _attrs(auth: dict[str, Any], kind: str) -> dict[str, Any]:
-    values = auth.get(kind)
-    if isinstance(values, dict):  # v2.0 kept them as an object
-        return values
-    return {a["key"]: a.get("value", "") for a in values or [] if isinstance(a, dict) and "key" in a}
-
-
-def _auth(auth: Optional[dict[str, Any]], entry: Entry, missing: list[str],
-          headers: list[dict[str, Any]]) -> dict[str, Any]:
-    kind = str(auth.get("type", "noauth")) if auth else "noauth"
-    attrs = _attrs(auth, kind) if auth else {}
-    if kind == "basic":
-        return {"type": "basic", "username": str(attrs.get("username", "")),
-                "password": build.secret_or_missing(str(attrs.get("password", "")), "auth.password", missing)}
-    if kind == "apikey":
-        name = str(attrs.get("key") or "x-api-key")
-        return {"type": "apiKey", "name": name, "location": "query" if attrs.get("in") == "query" else "header",
-                "value": build.secret_or_missing(str(attrs.get("value", "")), "auth.value", missing)}
-    if kind == "bearer":
-        token = str(attrs.get("token", ""))
-        value = f"Bearer {token}" if token else build.secret_or_missing("", "endpoint.headers.Authorization",
-                                                                          missing)
-        headers.append({"name": "Authorization", "value": value})
-        entry.notes.append("bearer token auth became an Authorization header (the platform has no bearer mode)")
-        return {"type": "none"}
-    if kind == "oauth2":
-        return _oauth2(attrs, entry, missing)
-    if kind not in ("noauth", "inherit"):
-        entry.notes.append(f"auth type {kind} has no equivalent on the platform: the action has no authentication")
-    return {"type": "none"}
-
-
-def _oauth2(attrs: dict[str, Any], entry: Entry, missing: list[str]) -> dict[str, Any]:
-    grant = str(attrs.get("grant_type", "authorization_code"))
-    if grant != "client_credentials" or not attrs.get("accessTokenUrl"):
-        entry.notes.append(f"OAuth2 grant {grant}: only client credentials maps to the platform's custom "
-                           "authentication; the action has no authentication")
-        return {"type": "none"}
-    secret = build.secret_or_missing(str(attrs.get("clientSecret", "")), "auth.body.bodyParams.client_secret",
-                                     missing)
-    params: dict[str, Any] = {"grant_type": "client_credentials", "client_id": str(attrs.get("clientId", ""))}
-    headers: dict[str, Any] = {}
-    if attrs.get("client_authentication") == "header":
-        entry.notes.append("OAuth2 client authentication by header: the client secret goes in the body "
-                           "(client_secret), which token endpoints accept alike")
-    params["client_secret"] = secret
-    if attrs.get("scope"):
-        params["scope"] = str(attrs["scope"])
-    return {"type": "customAuthorization", "endpoint": str(attrs["accessTokenUrl"]), "method": "POST",
-            "headers": headers, "body": {"bodyType": "form", "bodyParams": params},
-            "tokenInResponse": "json://access_token", "authorizationType": "bearer"}
-
-
-def _custom_auth_script(item: dict[str, Any], entry: Entry, missing: list[str]) -> Optional[dict[str, Any]]:
-    """The customAuthorization document our export wrote in the pre-request script; other scripts
-    are reported (they are not run)."""
-    found = None
-    for event in item.get("event") or []:
-        script = event.get("script", {}) if isinstance(event, dict) else {}
-        lines = script.get("exec", []) if isinstance(script, dict) else []
-        lines = lines.splitlines() if isinstance(lines, str) else lines
-        marked = [ln for ln in lines if isinstance(ln, str) and ln.startswith(CUSTOM_AUTH_MARK)]
-        if marked:
-            try:
-                found = json.loads(marked[0][len(CUSTOM_AUTH_MARK):])
-            except ValueError:
-                entry.notes.append("the pre-request script's customAuthorization line is not valid JSON")
-        elif any(isinstance(ln, str) and ln.strip() for ln in lines):
-            entry.notes.append(f"the {event.get('listen', '')} script is not run by the platform and was left out")
-    return _unblank(found, "auth", missing) if isinstance(found, dict) else None
-
-
-def _unblank(node: Any, path: str, missing: list[str]) -> Any:
-    """Empty values of secret-named keys (our export blanks them) become secrets to fill in."""
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            here = f"{path}.{key}"
-            if value == "":
-                value = build.secret_or_missing("", here, missing, secret=is_secret_key(key))
-            out[key] = _unblank(value, here, missing) if isinstance(value, dict) and "secret" not in value else value
-        return out
-    return node
-
-
-def _body(body: Any, item: dict[str, Any], entry: Entry) -> Optional[dict[str, Any]]:
-    if not isinstance(body, dict) or body.get("disabled"):
-        return None
-    mode = body.get("mode")
-    if mode == "raw":
-        return _raw_body(str(body.get("raw") or ""), item, entry)
-    if mode in ("urlencoded", "formdata"):
-        values = {}
-        for param in body.get(mode) or []:
-            if not isinstance(param, dict) or param.get("disabled") or not param.get("key"):
-                continue
-            if param.get("type") == "file":
-                entry.notes.append(f"form field {param['key']} is a file upload, which a custom action cannot send")
-                continue
-            values[str(param["key"])] = str(param.get("value") or "")
-        entry.notes.append(f"the {mode} body became a JSON object of text fields: custom actions send JSON")
-        return _payload(values, {}, entry) if values else None
-    if mode:
-        entry.notes.append(f"the {mode} body cannot be mapped: custom actions send a JSON payload")
-    return None
-
-
-def _raw_body(raw: str, item: dict[str, Any], entry: Entry) -> Optional[dict[str, Any]]:
-    if not raw.strip():
-        return None
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        entry.notes.append("the raw body is not JSON (custom actions send JSON) and was left out")
-        return None
-    declared = {str(v.get("key")): v for v in item.get("variable") or []
-                if isinstance(v, dict) and _description(v.get("description")).startswith(VAR_MARK)}
-    variables: dict[str, str] = {}
-    _restore(data, "", declared, variables)
-    if not declared and variables:
-        entry.notes.append("body {{variables}} became Variable fields (text): " + ", ".join(sorted(variables)))
-    return _payload(data, variables, entry)
-
-
-def _restore(node: Any, prefix: str, declared: dict[str, Any], found: dict[str, str]) -> None:
-    """Put each {{variable}} of the body back to its example value, collecting path -> label."""
-    if isinstance(node, list):
-        for element in node:
-            _restore(element, prefix + "[]" if prefix else "", declared, found)
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if build.is_placeholder(value):
-            name = value.strip()[2:-2].strip()
-            var = declared.get(name)
-            if var is not None:
-                node[key] = var.get("value")
-                found[path] = _description(var.get("description")).partition(": ")[2] or key
-            elif not declared:
-                node[key] = ""
-                found[path] = key
-        else:
-            _restore(value, path, declared, found)
-
-
-def _payload(data: Any, variables: dict[str, str], entry: Entry) -> Optional[dict[str, Any]]:
-    try:
-        return build.payload_of(data, variables, "body").dump()
-    except ValueError as exc:
-        entry.notes.append(f"the body cannot be a payload: {exc}")
-        return None
-
-
-def _response(response: Any, data: dict[str, Any], entry: Entry) -> None:
-    """A saved example response: the first 2xx one is the response payload, the first other the error."""
-    if not isinstance(response, dict) or not isinstance(response.get("body"), str):
-        return
-    key = "response" if 200 <= int(response.get("code") or 200) < 300 else "errorResponse"
-    if key in data:
-        return
-    try:
-        data[key] = build.payload_of(json.loads(response["body"]), {}, "response").dump()
-    except ValueError:
-        entry.notes.append(f"example response {response.get('name', '')!r} is not a JSON object and was left out")
