@@ -60,7 +60,7 @@ def payload_of(data: Any, variables: dict[str, str], where: str) -> Payload:
         field = payload.find(path)
         if field is not None:
             set_mode(field, "variable")
-            field.label = label or field.name
+            field.label = label
     return Payload.model_validate(payload.model_dump(by_alias=True))
 
 

@@ -21,7 +21,8 @@ from app.model.environment import Environment
 from app.model.payload import Payload, PayloadField
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
-VAR_MARK = "Variable field"  # item variables so described are the payload's Variable fields
+VAR_MARK = "Variable field"  # item variables so described ("Variable field: <label>") are the Variable fields
+EXPORT_MARK = "Exported by Action Studio"  # the collection's description: only declared variables are fields
 PARAM_MARK = "Variable:"  # a header or query parameter so described is Variable (the label follows)
 CUSTOM_AUTH_MARK = "// action-studio customAuthorization: "
 SETTING_PREFIX = "actionStudio."  # item variables holding the action's settings Postman has no place for
@@ -33,7 +34,7 @@ def collection(actions: Iterable[Action], name: str = "Action Studio") -> dict[s
     """A Postman Collection v2.1 with one request per action."""
     return {
         "info": {"_postman_id": str(uuid.uuid4()), "name": name, "schema": SCHEMA,
-                 "description": "Exported by Action Studio: secrets are left empty (fill them in Postman); "
+                 "description": EXPORT_MARK + ": secrets are left empty (fill them in Postman); "
                                 "Variable payload fields are {{variables}} declared on each request."},
         "item": [item_of(a) for a in actions],
     }
@@ -107,15 +108,17 @@ def _url(url: str, query: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def var_name(path: str) -> str:
-    """A {{variable}} name for a field path or parameter name (letters, digits, _ . -)."""
-    return _VAR_CHARS.sub("_", path).strip("_") or "value"
+    """A {{variable}} name for a field path or parameter name (a letter or _, then letters, digits,
+    _ . -, as our placeholders are)."""
+    name = _VAR_CHARS.sub("_", path).strip("_") or "value"
+    return name if name[0].isalpha() and name[0].isascii() or name[0] == "_" else "v_" + name
 
 
 def body_with_placeholders(payload: Payload) -> tuple[Any, list[dict[str, Any]]]:
     """The example with each Variable field's value replaced by its {{variable}}, and the item
     variables declaring them (example value, Postman type, label)."""
     data = json.loads(payload.example) if payload.example.strip() else {}
-    declared: dict[str, dict[str, Any]] = {}
+    declared: dict[str, dict[str, Any]] = {}  # field path -> its item variable
     for node in data if isinstance(data, list) else [data]:
         _replace(node, payload.fields, "", declared)
     return data, list(declared.values())
@@ -129,10 +132,14 @@ def _replace(node: Any, fields: list[PayloadField], prefix: str, declared: dict[
             continue
         path = f"{prefix}.{field.name}" if prefix else field.name
         if field.mode == "variable":
-            name = var_name(path)
-            declared.setdefault(name, {"key": name, "value": node[field.name], "type": _ptype(node[field.name]),
-                                       "description": f"{VAR_MARK} {path}: {field.label}"})
-            node[field.name] = "{{" + name + "}}"
+            if path not in declared:  # the first element of a list gives the example value
+                name, n = var_name(path), 1
+                while any(v["key"] == name for v in declared.values()):  # "a b" and "a_b" both make a_b
+                    n += 1
+                    name = f"{var_name(path)}_{n}"
+                declared[path] = {"key": name, "value": node[field.name], "type": _ptype(node[field.name]),
+                                  "description": f"{VAR_MARK}: {field.label}"}
+            node[field.name] = "{{" + declared[path]["key"] + "}}"
         elif field.type == "object":
             _replace(node[field.name], field.children, path, declared)
         elif field.type == "listObject" and isinstance(node[field.name], list):

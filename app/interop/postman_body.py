@@ -18,12 +18,14 @@ def description_text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def body_of(body: Any, item: dict[str, Any], entry: Entry) -> Optional[dict[str, Any]]:
+def body_of(body: Any, item: dict[str, Any], entry: Entry, ours: bool) -> Optional[dict[str, Any]]:
+    """The request's payload; `ours`: a collection we exported, whose only Variable fields are the
+    declared ones (in another, every {{variable}} value of a JSON body is one)."""
     if not isinstance(body, dict) or body.get("disabled"):
         return None
     mode = body.get("mode")
     if mode == "raw":
-        return _raw_body(str(body.get("raw") or ""), item, entry)
+        return _raw_body(str(body.get("raw") or ""), item, entry, ours)
     if mode in ("urlencoded", "formdata"):
         values = {}
         for param in body.get(mode) or []:
@@ -40,7 +42,7 @@ def body_of(body: Any, item: dict[str, Any], entry: Entry) -> Optional[dict[str,
     return None
 
 
-def _raw_body(raw: str, item: dict[str, Any], entry: Entry) -> Optional[dict[str, Any]]:
+def _raw_body(raw: str, item: dict[str, Any], entry: Entry, ours: bool) -> Optional[dict[str, Any]]:
     if not raw.strip():
         return None
     try:
@@ -51,17 +53,18 @@ def _raw_body(raw: str, item: dict[str, Any], entry: Entry) -> Optional[dict[str
     declared = {str(v.get("key")): v for v in item.get("variable") or []
                 if isinstance(v, dict) and description_text(v.get("description")).startswith(VAR_MARK)}
     variables: dict[str, str] = {}
-    _restore(data, "", declared, variables)
-    if not declared and variables:
+    _restore(data, "", declared, variables, every=not ours and not declared)
+    if not ours and not declared and variables:
         entry.notes.append("body {{variables}} became Variable fields (text): " + ", ".join(sorted(variables)))
     return _payload(data, variables, entry)
 
 
-def _restore(node: Any, prefix: str, declared: dict[str, Any], found: dict[str, str]) -> None:
-    """Put each {{variable}} of the body back to its example value, collecting path -> label."""
+def _restore(node: Any, prefix: str, declared: dict[str, Any], found: dict[str, str], every: bool) -> None:
+    """Put each declared {{variable}} of the body back to its example value (`every`: each one,
+    as empty text), collecting path -> label."""
     if isinstance(node, list):
         for element in node:
-            _restore(element, prefix + "[]" if prefix else "", declared, found)
+            _restore(element, prefix + "[]" if prefix else "", declared, found, every)
         return
     if not isinstance(node, dict):
         return
@@ -72,12 +75,19 @@ def _restore(node: Any, prefix: str, declared: dict[str, Any], found: dict[str, 
             var = declared.get(name)
             if var is not None:
                 node[key] = var.get("value")
-                found[path] = description_text(var.get("description")).partition(": ")[2] or key
-            elif not declared:
+                found[path] = _label(var.get("description"))
+            elif every:
                 node[key] = ""
                 found[path] = key
         else:
-            _restore(value, path, declared, found)
+            _restore(value, path, declared, found, every)
+
+
+def _label(description: Any) -> str:
+    """The label after "Variable field: ", exactly (spaces are the user's)."""
+    if isinstance(description, dict):
+        description = description.get("content")
+    return description[len(VAR_MARK) + 2:] if isinstance(description, str) else ""
 
 
 def _payload(data: Any, variables: dict[str, str], entry: Entry) -> Optional[dict[str, Any]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from app.interop import build, postman_schema
-from app.interop.postman import PARAM_MARK, SETTING_PREFIX
+from app.interop.postman import EXPORT_MARK, PARAM_MARK, SETTING_PREFIX
 from app.interop.postman_auth import auth_of, custom_auth_script
 from app.interop.postman_body import body_of, description_text, response_into
 from app.interop.report import Entry, InteropError, Report
@@ -22,6 +22,7 @@ class _Scope:
 
     folders: list[str] = field(default_factory=list)
     auth: Optional[dict[str, Any]] = None
+    ours: bool = False  # a collection we exported
 
 
 def read_collection(text: str, where: str = "collection") -> Report:
@@ -43,7 +44,8 @@ def read_collection(text: str, where: str = "collection") -> Report:
                             "actions keep the {{names}}): " + ", ".join(sorted(report.variables)))
     root_auth = data.get("auth") if isinstance(data.get("auth"), dict) else None
     taken: set[str] = set()
-    _walk(data["item"], "item", _Scope([], root_auth), report, taken, found)
+    ours = description_text(data["info"].get("description")).startswith(EXPORT_MARK)
+    _walk(data["item"], "item", _Scope([], root_auth, ours), report, taken, found)
     if not report.entries:
         report.notes.append("the collection holds no request")
     return report
@@ -71,7 +73,7 @@ def _walk(items: list[Any], path: str, scope: _Scope, report: Report, taken: set
         folder = isinstance(item.get("item"), list) and "request" not in item
         if folder and here not in found:
             auth = item["auth"] if isinstance(item.get("auth"), dict) else scope.auth
-            _walk(item["item"], f"{here}.item", _Scope([*scope.folders, str(item.get("name", ""))], auth),
+            _walk(item["item"], f"{here}.item", _Scope([*scope.folders, str(item.get("name", ""))], auth, scope.ours),
                   report, taken, found)
             continue
         entry = Entry(f"{here} " + " / ".join([*scope.folders, str(item.get("name", "?"))]))
@@ -117,7 +119,7 @@ def _request(item: dict[str, Any], here: str, scope: _Scope, entry: Entry, taken
     if custom is not None:
         data["auth"] = custom
     data["endpoint"] = {"url": url, "method": method, "headers": headers, "query": query}
-    body = body_of(req.get("body"), item, entry)
+    body = body_of(req.get("body"), item, entry, scope.ours)
     if body is not None and method == "GET":
         entry.notes.append("the GET request's body was left out: the platform sends no body with GET")
     elif body is not None:
