@@ -58,10 +58,13 @@ class ImportExport(QObject):
         imports = QMenu("Import &from", file_menu)
         imports.setObjectName("importFromMenu")
         for fmt, text in (("postman", "&Postman collection…"), ("openapi", "&OpenAPI document…"),
-                          ("curl", "&cURL command…")):
+                          ("curl", "&cURL command (file)…")):
             act = imports.addAction(text)
             act.setObjectName(f"importFrom_{fmt}")
             act.triggered.connect(lambda *_, fmt=fmt: self.import_dialog(fmt))
+        paste = imports.addAction("Paste c&URL command…")
+        paste.setObjectName("importFrom_pastedCurl")
+        paste.triggered.connect(lambda *_: self.paste_curl())
         exports = QMenu("Export &as", file_menu)
         exports.setObjectName("exportAsMenu")
         for fmt, (what, _suggested, _filter) in EXPORTS.items():
@@ -84,6 +87,16 @@ class ImportExport(QObject):
         path = ask.open_file(self._window, "Import actions", FILTERS[fmt])
         if path is not None:
             self.import_paths([path], fmt)
+
+    def paste_curl(self) -> None:
+        """A whole call pasted as a curl command (e.g. from a vendor's docs) becomes an action."""
+        text = paste_text(self._window)
+        if text and self.current.services is not None:
+            from ui import importexport_ops as ops
+
+            pasted = ops.Prepared(Path("pasted cURL"), text, "curl")
+            self.writes.run(ops.import_prepared, self.current.services, [pasted], on_done=self._imported,
+                            on_error=message.failure("Import failed"))
 
     def import_paths(self, paths: list[Path], fmt: Optional[str] = None) -> None:
         """Read the files in a worker, ask for OpenAPI operations, then import (ours go the native way)."""
@@ -168,6 +181,29 @@ def choose_operation(parent: QWidget, name: str, operations: list[Any]) -> Optio
     row = listing.currentRow()
     dialog.deleteLater()
     return operations[row].id if accepted and row >= 0 else None
+
+
+def paste_text(parent: QWidget) -> str:
+    """The curl command the user pastes ("" when cancelled)."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("pasteCurlDialog")
+    dialog.setWindowTitle("Import a cURL command")
+    edit = QPlainTextEdit(dialog)
+    edit.setObjectName("curlText")
+    edit.setPlaceholderText("curl -X POST 'https://api.example.com/v1/events' -H 'Content-Type: application/json' "
+                            "--data-raw '{\"name\": \"purchased\"}'")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel("Paste the whole call (method, URL, headers, data); secrets go to the keyring:", dialog))
+    layout.addWidget(edit)
+    layout.addWidget(buttons)
+    dialog.resize(640, 240)
+    accepted = ask.show_dialog(dialog) == QDialog.DialogCode.Accepted
+    text = edit.toPlainText().strip()
+    dialog.deleteLater()
+    return text if accepted else ""
 
 
 def report_text(done: Any) -> str:

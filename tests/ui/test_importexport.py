@@ -42,7 +42,7 @@ def test_file_menu_offers_each_format(window) -> None:
     assert "Import &from" in titles and "Export &as" in titles
     imports = [a.objectName() for a in window.findChild(QMenu, "importFromMenu").actions()]
     exports = [a.objectName() for a in window.findChild(QMenu, "exportAsMenu").actions()]
-    assert imports == ["importFrom_postman", "importFrom_openapi", "importFrom_curl"]
+    assert imports == ["importFrom_postman", "importFrom_openapi", "importFrom_curl", "importFrom_pastedCurl"]
     assert exports == ["exportAs_postman", "exportAs_curl", "exportAs_httpx"]
 
 
@@ -125,3 +125,20 @@ def test_cancelling_the_operation_choice_imports_nothing(window, qtbot, answers)
     wait_idle(qtbot)
     assert names_in_list(window) == before and reports == []
     assert "cancelled" in window.status.status_message.text()
+
+
+def test_a_pasted_curl_command_becomes_an_action_its_secret_in_the_keyring(window, qtbot, answers, services) -> None:
+    def paste(dialog):
+        if dialog.objectName() != "pasteCurlDialog":
+            return 0
+        dialog.findChild(object, "curlText").setPlainText(
+            "curl -X PUT https://api.example.com/v1/profiles -H 'X-Api-Key: pasted-key-42' --json '{\"id\": \"p\"}'")
+        return QDialog.DialogCode.Accepted
+
+    answers.dialog = paste
+    _act(window, "importFromMenu", "importFrom_pastedCurl").trigger()
+    qtbot.waitUntil(lambda: "profiles" in names_in_list(window), timeout=15000)
+    wait_idle(qtbot)
+    saved = services.workspace.load("profiles")
+    assert saved.endpoint.method == "PUT"
+    assert "pasted-key-42" not in (services.workspace.home / "actions" / "profiles.json").read_text("utf-8")
