@@ -149,11 +149,14 @@ class ImportExport(QObject):
             return
         from ui import importexport_ops as ops
 
-        def done(result: tuple[int, list[str]]) -> None:
-            count, extra = result
+        def done(result: tuple[int, list[str], list[str]]) -> None:
+            count, extra, kept = result
             beside = f", and {len(extra)} environment{'s' if len(extra) != 1 else ''} beside it" if extra else ""
-            message.info(f"Exported {count} action{'s' if count != 1 else ''} as {what} to {path}{beside} "
-                         "(secrets left out)")
+            text = f"Exported {count} action{'s' if count != 1 else ''} as {what} to {path}{beside} (secrets left out)"
+            if kept:
+                message.warning(f"{text}; not replaced (already there): {', '.join(kept)}")
+            else:
+                message.info(text)
 
         run_in_background(ops.export_as, self.current.services, names, fmt, path, owner=self, on_done=done,
                           on_error=message.failure("Export failed"))

@@ -78,22 +78,28 @@ def import_prepared(services: Services, prepared: list[Prepared]) -> Done:
     return done
 
 
-def export_as(services: Services, names: Optional[list[str]], fmt: str, target: Path) -> tuple[int, list[str]]:
+def export_as(services: Services, names: Optional[list[str]], fmt: str,
+              target: Path) -> tuple[int, list[str], list[str]]:
     """Write the actions (all when None) as a Postman collection (and the environments beside it,
-    secrets empty) or as curl / httpx snippets; returns the count and the extra files written."""
+    secrets empty; a file already there is left alone) or as curl / httpx snippets; returns the
+    count, the environment files written and those left alone."""
     from app import atomic
     from app.interop import postman, snippets
 
     ws = services.workspace
     actions = [ws.load(n) for n in (names if names is not None else ws.names())]
     written: list[str] = []
+    kept: list[str] = []
     if fmt == "postman":
         text = json.dumps(postman.collection(actions), indent=2, ensure_ascii=False) + "\n"
         for env in services.environments().environments:
             beside = Path(target).parent / f"{env.name}.postman_environment.json"
+            if beside.exists():  # the user chose the collection's file only: never replace another
+                kept.append(beside.name)
+                continue
             atomic.write_bytes(beside, (json.dumps(postman.environment(env), indent=2) + "\n").encode("utf-8"))
             written.append(beside.name)
     else:
         text = "\n".join(snippets.action_snippet(a, fmt) for a in actions)
     atomic.write_bytes(Path(target), text.encode("utf-8"))
-    return len(actions), written
+    return len(actions), written, kept

@@ -102,11 +102,16 @@ def test_a_broken_file_is_reported_and_nothing_imported(window, qtbot, answers, 
 
 def test_export_as_postman_and_httpx(window, qtbot, answers, tmp_path: Path) -> None:
     answers.save_file = tmp_path / "shop.postman_collection.json"
+    mine = tmp_path / "production.postman_environment.json"
+    mine.write_text("my own file")
     _act(window, "exportAsMenu", "exportAs_postman").trigger()
     wait_idle(qtbot)
     collection = json.loads(answers.save_file.read_text("utf-8"))
     assert postman_errors(collection) == [] and len(collection["item"]) == 3
-    assert (tmp_path / "sandbox.postman_environment.json").exists()
+    assert json.loads((tmp_path / "sandbox.postman_environment.json").read_text("utf-8"))["name"] == "sandbox"
+    assert mine.read_text() == "my own file"  # never replaced
+    assert "not replaced (already there): production.postman_environment.json" in \
+        window.status.status_message.text()
     window.current.guard(lambda: window.current.open_action("notifyWebhook"))
     qtbot.waitUntil(lambda: window.pane.saved_name() == "notifyWebhook", timeout=10000)
     answers.save_file = tmp_path / "notify.py"
