@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from app.interop import build
-from app.interop.openapi_schema import example_of, required_paths
+from app.interop.openapi_schema import example_of, given_example, required_paths
 from app.interop.openapi_security import security_of
 from app.interop.report import Entry, InteropError, Report
 from app.model import JsonError, parse_json
@@ -211,8 +211,8 @@ def _parameters(item: Any, node: Any, entry: Entry) -> tuple[list[dict[str, Any]
             target.append({"name": name, "mode": "variable", "label": name})
             continue
         example = spec.get("example")
-        if example is None and "schema" in param:
-            example = example_of(param / "schema")
+        if example is None and "schema" in param:  # the schema's own example or default, never a made-up one
+            example = given_example(param / "schema")
         if example is None or isinstance(example, (dict, list)):
             entry.notes.append(f"optional {where} parameter {name} was left out (no example value)")
             continue

@@ -32,6 +32,16 @@ def _type(node: dict[str, Any]) -> str:
     return str(kind)
 
 
+def given_example(schema: Any) -> Any:
+    """The value the schema itself gives (example, default, const, examples[0]), else None."""
+    node = _node(schema)
+    for key in ("example", "default", "const"):
+        if key in node:
+            return node[key]
+    examples = node.get("examples")
+    return examples[0] if isinstance(examples, list) and examples else None
+
+
 def example_of(schema: Any, seen: frozenset[int] = frozenset(), depth: int = 0) -> Any:
     """A value for the schema: example, examples[0], default, const, enum[0], else by type; None
     for a schema already being expanded (`seen`: the schemas on the way here)."""
@@ -40,11 +50,9 @@ def example_of(schema: Any, seen: frozenset[int] = frozenset(), depth: int = 0) 
     if here in seen:
         return None
     seen = seen | {here}
-    for key in ("example", "default", "const"):
-        if key in node:
-            return node[key]
-    if isinstance(node.get("examples"), list) and node["examples"]:
-        return node["examples"][0]
+    given = given_example(schema)
+    if given is not None:
+        return given
     if node.get("enum"):
         return node["enum"][0]
     if depth > MAX_DEPTH:

@@ -166,9 +166,8 @@ def _url(value: Any, where: str, entry: Entry) -> tuple[str, list[dict[str, Any]
             if isinstance(path, list) else str(path)
         raw = (f"{value['protocol']}://" if value.get("protocol") else "") + host + ("/" + path if path else "")
     if not isinstance(raw, str) or not raw.strip():
-        raise_at = f"{where} is missing"
-        entry.notes.append(raise_at)
-        return "https://", []
+        entry.notes.append(f"{where} is missing")
+        return "https://", []  # refused with its path when the action is validated
     base, pairs = build.split_query(raw.strip())
     if isinstance(value, dict) and isinstance(value.get("query"), list):
         # The listed parameters become the action's; the rest of the raw query stays in the URL.

@@ -34,6 +34,9 @@ def test_create_order_gets_url_headers_auth_and_a_payload_from_the_schema() -> N
     assert action.endpoint.url == "https://eu.orders.example.com/v1/orders"  # the server variable's default
     assert [(h.name, h.mode) for h in action.endpoint.headers[2:]] == [("X-Request-Id", "variable")]
     assert [(q.name, q.value) for q in action.endpoint.query] == [("dryRun", "false")]
+    notes = "\n".join(report.lines())
+    assert "optional query parameter trace was left out (no example value)" in notes
+    assert "cookie parameter session cannot be sent" in notes
     assert isinstance(action.auth, CustomAuth) and action.auth.endpoint == "https://auth.example.com/oauth/token"
     assert item.missing_secrets == ["auth.body.bodyParams.client_secret"]
     request = action.request
