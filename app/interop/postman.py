@@ -15,8 +15,9 @@ import re
 import uuid
 from typing import Any, Iterable, Optional
 
+from app.masking import is_secret_header
 from app.model import Action, CustomAuth
-from app.model.base import SecretRef, Value
+from app.model.base import SecretRef, Value, only_placeholder
 from app.model.environment import Environment
 from app.model.payload import Payload, PayloadField
 
@@ -79,15 +80,19 @@ def item_of(action: Action) -> dict[str, Any]:
     return item
 
 
-def _text(value: Value) -> str:
-    return "" if isinstance(value, SecretRef) else value
+def _text(value: Value, name: str = "") -> str:
+    """A value as exported: a secret reference empty, and so a literal under a secret's name (the
+    rule that files follow: app.transfer.externalize_secrets keeps those in the keyring)."""
+    if isinstance(value, SecretRef) or name and is_secret_header(name) and value and not only_placeholder(value):
+        return ""
+    return value
 
 
 def _param(param: Any) -> dict[str, Any]:
     if param.mode == "variable":
         return {"key": param.name, "value": "{{" + var_name(param.name) + "}}",
                 "description": f"{PARAM_MARK} {param.label}"}
-    return {"key": param.name, "value": _text(param.value)}
+    return {"key": param.name, "value": _text(param.value, param.name)}
 
 
 def _url(url: str, query: list[dict[str, Any]]) -> dict[str, Any]:
@@ -187,9 +192,10 @@ def _auth(action: Action) -> tuple[dict[str, Any], list[str]]:
     """Postman's auth for the action's, and a pre-request script when it has no Postman equivalent."""
     auth = action.auth
     if auth.type == "basic":
-        return {"type": "basic", "basic": _attrs({"username": auth.username, "password": _text(auth.password)})}, []
+        password = _text(auth.password, "password")
+        return {"type": "basic", "basic": _attrs({"username": auth.username, "password": password})}, []
     if auth.type == "apiKey":
-        return {"type": "apikey", "apikey": _attrs({"key": auth.name, "value": _text(auth.value),
+        return {"type": "apikey", "apikey": _attrs({"key": auth.name, "value": _text(auth.value, "api_key"),
                                                      "in": auth.location})}, []
     if auth.type == "customAuthorization":
         oauth2 = oauth2_of(auth)
@@ -210,8 +216,9 @@ def oauth2_of(auth: CustomAuth) -> Optional[dict[str, Any]]:
             or auth.token_in_response != "json://access_token" or auth.authorization_type != "bearer"
             or auth.cache_duration is not None or isinstance(body["client_id"], SecretRef)):
         return None
+    secret = _text(body["client_secret"], "client_secret")
     attrs: dict[str, Any] = {"grant_type": "client_credentials", "accessTokenUrl": auth.endpoint,
-                             "clientId": body["client_id"], "clientSecret": _text(body["client_secret"]),
+                             "clientId": body["client_id"], "clientSecret": secret,
                              "client_authentication": "body", "addTokenTo": "header", "headerPrefix": "Bearer"}
     if "scope" in body:
         attrs["scope"] = _text(body["scope"])
@@ -247,11 +254,14 @@ def token_script(auth: CustomAuth) -> list[str]:
     ]
 
 
-def _blank_secrets(node: Any) -> Any:
+def _blank_secrets(node: Any, params: bool = False) -> Any:
+    """The document with its secrets empty: references, and in headers and bodyParams (`params`)
+    the literals under a secret's name."""
     if isinstance(node, dict):
         if set(node) == {"secret"}:
             return ""
-        return {k: _blank_secrets(v) for k, v in node.items()}
+        return {k: _text(v, k) if params and isinstance(v, str) else
+                _blank_secrets(v, k in ("headers", "bodyParams")) for k, v in node.items()}
     if isinstance(node, list):
         return [_blank_secrets(v) for v in node]
     return node

@@ -9,7 +9,7 @@ from typing import Any, Optional
 from app.interop import build
 from app.interop.postman import CUSTOM_AUTH_MARK
 from app.interop.report import Entry
-from app.masking import is_secret_key
+from app.masking import is_secret_header
 
 
 def _attrs(auth: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -84,14 +84,17 @@ def custom_auth_script(item: dict[str, Any], entry: Entry, missing: list[str]) -
     return _unblank(found, "auth", missing) if isinstance(found, dict) else None
 
 
-def _unblank(node: Any, path: str, missing: list[str]) -> Any:
-    """Empty values of secret-named keys (our export blanks them) become secrets to fill in."""
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            here = f"{path}.{key}"
-            if value == "":
-                value = build.secret_or_missing("", here, missing, secret=is_secret_key(key))
-            out[key] = _unblank(value, here, missing) if isinstance(value, dict) and "secret" not in value else value
-        return out
-    return node
+def _unblank(node: Any, path: str, missing: list[str], params: bool = False) -> Any:
+    """Empty values of secret-named headers and bodyParams (`params`: our export blanks them)
+    become secrets to fill in."""
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        here = f"{path}.{key}"
+        if params and value == "":
+            value = build.secret_or_missing("", here, missing, secret=is_secret_header(key))
+        elif isinstance(value, dict):
+            value = _unblank(value, here, missing, key in ("headers", "bodyParams"))
+        out[key] = value
+    return out

@@ -198,3 +198,18 @@ def test_a_collection_breaking_the_format_at_the_top_is_refused_with_its_path() 
     data["auth"]["oauth2"] = True
     with pytest.raises(InteropError, match=r"shop.json: auth: True is not of type 'null'|shop.json: auth.oauth2"):
         postman_read.read_collection(json.dumps(data), "shop.json")
+
+
+def test_literal_values_under_secret_names_are_not_exported_either() -> None:
+    action = Action.model_validate({
+        "name": "literal", "endpoint": {"url": "https://api.example.com/x", "headers": [
+            {"name": "X-Api-Key", "value": "literal-key-1"}, {"name": "X-Token", "value": "{{token}}"}]},
+        "auth": {"type": "customAuthorization", "endpoint": "https://auth.example.com/t", "method": "POST",
+                 "headers": {"Authorization": "Basic EncodeBase64(id:literal-secret-2)"},
+                 "body": {"bodyType": "form", "bodyParams": {"grant_type": "password", "password": "literal-pw-3"}}}})
+    text = json.dumps(postman.collection([action]))
+    for literal in ("literal-key-1", "literal-secret-2", "literal-pw-3"):
+        assert literal not in text
+    assert "{{token}}" in text  # a {{variable}} is no secret: the environment gives it
+    [back] = postman_read.read_collection(text, "x.json").items
+    assert set(back.missing_secrets) == {"auth.headers.Authorization", "auth.body.bodyParams.password"}
