@@ -124,9 +124,14 @@ def body_with_placeholders(payload: Payload) -> tuple[Any, list[dict[str, Any]]]
     variables declaring them (example value, Postman type, label)."""
     data = json.loads(payload.example) if payload.example.strip() else {}
     declared: dict[str, dict[str, Any]] = {}  # field path -> its item variable
-    for node in data if isinstance(data, list) else [data]:
-        _replace(node, payload.fields, "", declared)
+    _replace(_first_object(data) if isinstance(data, list) else data, payload.fields, "", declared)
     return data, list(declared.values())
+
+
+def _first_object(items: list[Any]) -> Any:
+    """The element of an array that gives its fields (as the payload inference takes it): the only
+    one whose Variable fields become {{variables}}, the others stay example values as they are."""
+    return next((x for x in items if isinstance(x, dict)), None)
 
 
 def _replace(node: Any, fields: list[PayloadField], prefix: str, declared: dict[str, dict[str, Any]]) -> None:
@@ -137,7 +142,7 @@ def _replace(node: Any, fields: list[PayloadField], prefix: str, declared: dict[
             continue
         path = f"{prefix}.{field.name}" if prefix else field.name
         if field.mode == "variable":
-            if path not in declared:  # the first element of a list gives the example value
+            if path not in declared:
                 name, n = var_name(path), 1
                 while any(v["key"] == name for v in declared.values()):  # "a b" and "a_b" both make a_b
                     n += 1
@@ -148,8 +153,7 @@ def _replace(node: Any, fields: list[PayloadField], prefix: str, declared: dict[
         elif field.type == "object":
             _replace(node[field.name], field.children, path, declared)
         elif field.type == "listObject" and isinstance(node[field.name], list):
-            for element in node[field.name]:
-                _replace(element, field.children, path + "[]", declared)
+            _replace(_first_object(node[field.name]), field.children, path + "[]", declared)
 
 
 def _settings(action: Action) -> list[dict[str, Any]]:
