@@ -97,6 +97,7 @@ class ProfileRun:
 
 # -- the handlers ----------------------------------------------------------------------------------
 def _event(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
+    step.values = {"event": p.row.event}  # the payload that moved the profile in (the platform's log shows it)
     return "next"
 
 
