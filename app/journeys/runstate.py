@@ -10,6 +10,7 @@ from typing import Any, Optional
 from app.calls.client import CallClient
 from app.journeys import graph
 from app.journeys.actionplan import CallPlan, NodeCall
+from app.journeys.breakpoints import Breakpoints
 from app.journeys.capping import Capping
 from app.journeys.clock import Preset
 from app.journeys.durations import parse_duration
@@ -29,6 +30,7 @@ class RunState:
     board: ProgressBoard
     client: Optional[CallClient] = None  # shared by every sandbox and env call
     mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id
+    breakpoints: Breakpoints = field(default_factory=Breakpoints)  # none set: the runner never pauses
     nodes: dict[str, NodeBase] = field(init=False)
     ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
     exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed

@@ -76,7 +76,7 @@ def test_the_platform_log_shows_phases_transitions_and_failed_calls(sandbox: Any
     (failed,) = one["actionExecutionErrors"]
     assert failed["errorCode"] == "http_500" and failed["actionName"] == "notifyWebhook"
     assert one["actionsHistory"][0]["statusCode"] == "http_500"
-    sandbox.set_fault("echo", status=None)
+    sandbox.clear_faults()
     ran = run_journey(journey(EVENT, notify(), END, FAILED), purchases(1))
     (one,) = json.loads(exported(ran.result.path, "platform-log", profile="p1"))["instances"]
     assert one["currentstep"]["phase"] == "finished" and one["actionExecutionErrors"] == []
