@@ -11,9 +11,11 @@ go on. Each paused profile has a handle: Step (run exactly one node, pause again
 Breakpoints can be set and cleared while the run goes. A condition is parsed when set (ExprError with
 its position) and evaluated in the profile's own context (its event, profile, the responses of the
 actions it called, the journey properties, its virtual clock); one that cannot be evaluated there
-does not pause, its error is kept in `errors`. A paused profile holds no worker: the run starts
-another, so the rest of the rows keep flowing. A cancelled run ends paused profiles `cancelled`.
-The runner asks `active` once per step: no breakpoint, no cost beyond that.
+does not pause, its error is kept in `errors`. The responses a condition reads are parsed from then
+on (a profile that called the action before the condition was set reads null there). A paused
+profile holds no worker: the run starts another, so the rest of the rows keep flowing. A cancelled
+run ends paused profiles `cancelled`. The runner asks `active` once per step: no breakpoint, no
+cost beyond that.
 """
 from __future__ import annotations
 
@@ -22,14 +24,19 @@ import itertools
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
+from app.journeys import graph
 from app.journeys.expr import EvalError, Expr, evaluate, parse
+from app.journeys.findings import Finding
+from app.journeys.model import ActionNode, Journey
+from app.journeys.tracerecords import AttemptTrace, StepTrace
 
 if TYPE_CHECKING:
     from app.journeys.model import NodeBase
     from app.journeys.steps import ProfileRun
-    from app.journeys.tracerecords import StepTrace
+    from app.model import Action
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ class Breakpoints:
         self._keys = itertools.count(1)
         self.errors: dict[tuple[str, Optional[str]], str] = {}  # the last evaluation error per breakpoint
         self.on_pause: Optional[Callable[[], None]] = None  # the runner: start a worker for the rows
+        self.on_reads: Optional[Callable[[frozenset[str]], None]] = None  # the runner: parse these responses
         self.active = False  # any breakpoint, or a profile stepping: what the runner asks every step
 
     # -- what the user sets (any thread) -----------------------------------------------------------
@@ -101,6 +109,13 @@ class Breakpoints:
             self._points[point.key] = (point, expr)
             self.errors.pop(point.key, None)
             self._update()
+        if expr is not None and self.on_reads is not None:
+            self.on_reads(_reads(expr))
+
+    def reads(self) -> frozenset[str]:
+        """The actions whose responses the conditions read (the runner parses those responses)."""
+        with self._lock:
+            return frozenset().union(*(_reads(e) for _, e in self._points.values() if e is not None))
 
     def clear(self, node: str, port: Optional[str] = None) -> None:
         with self._lock:
@@ -192,3 +207,54 @@ class Breakpoints:
     def _changed(self) -> None:
         if self.on_change is not None:
             self.on_change()
+
+
+def _reads(expr: Expr) -> frozenset[str]:
+    return frozenset(r.name for r in expr.references() if r.kind == "action")
+
+
+def condition_findings(journey: Journey, actions: Mapping[str, Action], node: str, port: Optional[str],
+                       text: str) -> list[Finding]:
+    """What is wrong with a breakpoint's condition at its place (syntax, references, a boolean type):
+    on a node, what ran before it on every path; on an edge, that and its own node."""
+    from app.journeys.checkexpr import Place, check
+    from app.journeys.validate import _schema as schema_of  # the field types validation checks against
+
+    at = journey.node(node)
+    if at is None:
+        return []
+    facts = graph.on_every_path(journey, graph.action_facts).get(node, frozenset())
+    if port is not None and isinstance(at, ActionNode):
+        facts = facts | {f"ran:{at.action}"} | ({f"error:{at.action}"} if port == "timeoutOrError" else set())
+    entry = journey.entry
+    place = Place(at, "breakpoint", frozenset(facts), entry.event if entry is not None else None)
+    return check(text, place, schema_of(journey, actions, None), "boolean", "a breakpoint's condition")
+
+
+def paused_entry(paused: Paused) -> dict[str, Any]:
+    """A paused profile as TraceReader.entry gives a stored one (its steps so far; outcome `paused`)."""
+    steps = [_step(s) for s in paused.steps]
+    return {"seq": None, "row": paused.row, "profileId": paused.profile_id, "outcome": "paused", "code": None,
+            "error": f"paused before {paused.node}: {paused.why}", "path": [s.node for s in paused.steps],
+            "enteredAt": steps[0]["virtualAt"] if steps else None, "endedAt": None, "wallMs": None, "steps": steps}
+
+
+def _step(s: StepTrace) -> dict[str, Any]:
+    return {"node": s.node, "port": s.port, "next": s.next, "virtualAt": _iso(s.virtual_at), "wallAt": s.wall_at,
+            "wallMs": s.wall_ms, "values": s.values, "why": s.why, "outcome": s.outcome, "error": s.error,
+            "attempts": [_attempt(a) for a in s.attempts]}
+
+
+def _attempt(a: AttemptTrace) -> dict[str, Any]:
+    # as recorded by the call engine: already masked (app.calls.record)
+    return {"number": a.number, "target": a.target, "outcome": a.outcome, "status": a.status, "error": a.error,
+            "request": {"method": a.method, "url": a.url, "headers": [list(h) for h in a.request_headers],
+                        "body": a.request_body, "note": None},
+            "response": None if a.status is None else {"status": a.status, "headers": [list(h) for h in
+                                                                                       a.response_headers],
+                                                       "body": a.response_body, "note": None},
+            "queueMs": a.queue_ms, "networkMs": a.network_ms, "slow": False, "wallAt": a.wall_at}
+
+
+def _iso(value: Optional[datetime]) -> Optional[str]:
+    return value.isoformat() if value is not None else None

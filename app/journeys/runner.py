@@ -118,9 +118,7 @@ class JourneyRun:
         self.client_factory = client_factory or (lambda: make_client(
             self.options.transport, self.options.concurrency, float(journey.timeout_seconds)))  # type: ignore[arg-type]
         self.read = 0
-        # Given breakpoints may get conditions while the run goes, reading any action's response:
-        # every response is then parsed for expressions (a run without them parses only those read).
-        self.breakpoints, self._debug = breakpoints or Breakpoints(), breakpoints is not None
+        self.breakpoints = breakpoints or Breakpoints()
 
     def run(self, source: ProfileSource) -> RunResult:
         """arun() on its own event loop (uvloop where installed): for a worker thread or the CLI."""
@@ -138,8 +136,7 @@ class JourneyRun:
                                     settings=self._settings(source))
         writer.max_pending = PENDING_TRACES
         state = RunState(self.journey, self.preset, self.seed, start, self.plan, board, breakpoints=self.breakpoints)
-        if self._debug:
-            state.read_actions = frozenset(a.name for a in self.actions)
+        state.read_actions |= self.breakpoints.reads()  # responses a condition reads are parsed too
         base: Iterator[Item] = iter(source)
         rows = itertools.islice(base, self.preset.max_profiles) if self.preset.max_profiles is not None else base
         try:
@@ -168,6 +165,7 @@ class JourneyRun:
             workers: list[asyncio.Future[None]] = [asyncio.ensure_future(self._worker(state, rows, writer, reentry))
                                                    for _ in range(self.options.concurrency)]
             self.breakpoints.on_pause = lambda: self._spawn(workers, state, rows, writer, reentry)
+            self.breakpoints.on_reads = lambda names: setattr(state, "read_actions", state.read_actions | names)
             watcher = asyncio.ensure_future(_watch(self.cancel, workers, state.board))
             try:
                 await _all_of(workers)
@@ -175,7 +173,7 @@ class JourneyRun:
                 if not self.cancel.is_set():
                     raise
             finally:
-                self.breakpoints.on_pause = None
+                self.breakpoints.on_pause = self.breakpoints.on_reads = None
                 watcher.cancel()
                 for task in workers:
                     task.cancel()
