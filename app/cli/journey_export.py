@@ -30,18 +30,18 @@ def register(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from app.atomic import streamed_text
-    from app.journeys.exports import ExportError, export_run
-    from app.journeys.tracereader import TraceReader
+    from app.journeys.exports import ExportError, export_file, export_run
+    from app.journeys.tracereader import TraceReader, find_run
     from app.journeys.traces import TraceError
 
     try:
-        with TraceReader.open(home_of(args), args.run) as reader:
-            if args.output is None:
+        if args.output is not None:
+            written = export_file(find_run(home_of(args), args.run), args.format, Path(args.output), args.profile,
+                                  args.node)
+        else:
+            with TraceReader.open(home_of(args), args.run) as reader:
                 export_run(reader, args.format, sys.stdout, args.profile, args.node)
                 return 0
-            with streamed_text(Path(args.output)) as out:
-                written = export_run(reader, args.format, out, args.profile, args.node)
     except (ExportError, TraceError) as exc:
         return _fail(args, str(exc))
     except BrokenPipeError:

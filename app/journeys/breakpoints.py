@@ -206,7 +206,10 @@ class Breakpoints:
 
     def _changed(self) -> None:
         if self.on_change is not None:
-            self.on_change()
+            try:
+                self.on_change()
+            except RuntimeError:  # whoever watched is gone (a window closed): the run goes on
+                self.on_change = None
 
 
 def _reads(expr: Expr) -> frozenset[str]:

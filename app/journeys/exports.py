@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, TextIO
 
+from app.atomic import streamed_text
 from app.auth.curl import curl_command
 from app.journeys.model import ActionNode, Journey
 from app.journeys.runstate import instance_uid
@@ -52,6 +54,12 @@ def export_run(reader: TraceReader, fmt: str, out: TextIO, profile: Optional[str
     if fmt == "csv":
         return write_csv(entries, out)
     return write_platform_log(reader, entries, out, single=profile is not None)
+
+
+def export_file(run: Path, fmt: str, path: Path, profile: Optional[str] = None, node: Optional[str] = None) -> int:
+    """A run file exported to `path`, written as it goes and put in place once complete."""
+    with TraceReader(run) as reader, streamed_text(path) as out:
+        return export_run(reader, fmt, out, profile, node)
 
 
 def _entries(reader: TraceReader, profile: Optional[str]) -> Iterator[dict[str, Any]]:
