@@ -193,7 +193,10 @@ class PausedPane(QWidget):
         self.resume_all.clicked.connect(control.breaks.resume_all)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         control.changed.connect(self.refresh, Qt.ConnectionType.QueuedConnection)
-        control.marksChanged.connect(lambda _marks: self.refresh())
+        control.marksChanged.connect(self._marks_changed)  # a method: disconnected when the pane goes
+        self.refresh()
+
+    def _marks_changed(self, _marks: object) -> None:
         self.refresh()
 
     def refresh(self) -> None:
