@@ -1,6 +1,7 @@
 """`action-studio journey export RUN --format jsonl|csv|platform-log|curl`: a stored run written out.
 
-Standard output by default; `--output FILE` is written as it goes and put in place when complete.
+Standard output by default; `--output FILE` is written as it goes and put in place when complete
+(with --json the command then prints what it wrote: `{"written": N, "format": ..., "output": ...}`).
 `--profile ID` (or `#N`) exports one profile's entries; the cURL format needs it, `--node N` keeps
 one node's calls. Exit codes: 0 done, 1 no such run, profile or node (or an unwritable file), 2 usage.
 """
@@ -10,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app.cli.common import home_of
+from app.cli.common import emit, home_of
 from app.cli.journey_cmd import _fail
 
 
@@ -49,5 +50,8 @@ def run_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(args, f"{args.output}: cannot write the export ({exc.strerror or exc})")
     noun = ("call", "calls") if args.format == "curl" else ("entry", "entries")
-    print(f"{written} {noun[written != 1]} written to {args.output}", file=sys.stderr)
+    if getattr(args, "json", False):
+        emit(args, {"written": written, "format": args.format, "output": args.output})
+    else:
+        print(f"{written} {noun[written != 1]} written to {args.output}", file=sys.stderr)
     return 0

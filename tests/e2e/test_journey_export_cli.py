@@ -34,6 +34,8 @@ def test_each_format_goes_to_standard_output_or_a_file(ran: Path, tmp_path: Path
     done = cli("journey", "export", "last", "--format", "platform-log", "--output", str(out), home=ran)
     assert done.returncode == 0 and "288 entries written" in done.stderr
     assert json.loads(out.read_text())["instanceCount"] == 288
+    done = cli("journey", "export", "last", "--format", "csv", "-o", str(tmp_path / "p.csv"), "--json", home=ran)
+    assert json.loads(done.stdout) == {"written": 303, "format": "csv", "output": str(tmp_path / "p.csv")}
     done = cli("journey", "export", "last", "--format", "csv", "--profile", "p-000006", home=ran)
     assert done.stdout.splitlines()[1].startswith("p-000006,6,finished,")
     done = cli("journey", "export", "last", "--format", "curl", "--profile", "p-000006", "--node", "vipEvent", home=ran)
