@@ -84,11 +84,11 @@ class BreakpointsControl(QObject):
         self.actions: Mapping[str, Any] = {}
 
     def set_journey(self, journey: Journey, actions: Mapping[str, Any]) -> None:
-        """Another journey (or version) is shown: breakpoints on nodes it no longer has are dropped."""
+        """Another journey (or version) is shown: breakpoints on nodes or edges it no longer has are dropped."""
         self.journey, self.actions = journey, actions
-        ids = set(journey.by_id())
+        places = {(n.id, None) for n in journey.nodes} | {(n.id, e.port) for n in journey.nodes for e in n.edges()}
         for point in self.breaks.points():
-            if point.node not in ids:
+            if point.key not in places:
                 self.breaks.clear(point.node, point.port)
         self.marksChanged.emit(self.marks())
 
