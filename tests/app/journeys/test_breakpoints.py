@@ -129,3 +129,18 @@ def test_a_condition_is_checked_when_set_and_one_that_fails_there_never_pauses(
     ran = run.finish()
     assert ran.summary["outcomes"] == {"finished": 2}
     assert "node notify when" in breaks.errors[("notify", None)]
+
+
+def test_a_condition_set_while_the_run_goes_reads_the_responses_it_names(
+        sandbox: Any, background: Callable[..., Background]) -> None:
+    breaks = Breakpoints()
+    breaks.set(Breakpoint("notify"))  # holds p1 before its call
+    run = background(journey(EVENT, notify(), END, {"id": "failed", "type": "end"}), purchases(1), breaks)
+    (held,) = run.paused(1)
+    # nothing read notifyWebhook's response when the run started: from now on the run parses it
+    breaks.set(Breakpoint("done", condition='@action{notifyWebhook.jo_status_code} == "http_200"'))
+    breaks.clear("notify")
+    held.resume()
+    run.until(lambda: [p.node for p in breaks.paused()] == ["done"])
+    breaks.resume_all()
+    assert run.finish().summary["outcomes"] == {"finished": 1}
