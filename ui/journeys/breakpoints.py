@@ -156,6 +156,7 @@ class PausedPane(QWidget):
     """"Paused": the profiles held at a breakpoint, Step / Resume the selected one, Resume all."""
 
     pausedSelected = Signal(object)  # the Paused profile chosen (the trace view shows its state)
+    shownChanged = Signal(bool)  # the pane appeared or went (the run bar's height changes)
 
     def __init__(self, control: BreakpointsControl, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -208,7 +209,10 @@ class PausedPane(QWidget):
         if chosen is not None and chosen.key in keys:
             self.table.selectRow(keys.index(chosen.key))
         self._buttons()
-        self.setVisible(bool(rows) or bool(self.control.breaks.points()))
+        shown = bool(rows) or bool(self.control.breaks.points())
+        if shown != (not self.isHidden()):
+            self.setVisible(shown)
+            self.shownChanged.emit(shown)
 
     def selected(self) -> Optional[Paused]:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []

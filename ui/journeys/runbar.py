@@ -538,6 +538,8 @@ class RunBar(QWidget):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(layout.indexOf(self.status) + 1, self.paused)
+        # the bar's height changed: the run view refits it as when the details fold (detailsToggled)
+        self.paused.shownChanged.connect(lambda _shown: self.detailsToggled.emit(self.details_button.isChecked()))
 
     def _shown(self, path: Path) -> None:
         self.shown_run = Path(path)
