@@ -130,7 +130,9 @@ class ImportExport(QObject):
         if done.saved:
             last = done.saved[-1].name
             self.current.guard(lambda: self.current.open_action(last))
-        message.info(f"Imported {len(done.saved)} action{'s' if len(done.saved) != 1 else ''}")
+        envs = f"; variables added to {len(done.kept)} environment{'s' if len(done.kept) != 1 else ''}"
+        message.info(f"Imported {len(done.saved)} action{'s' if len(done.saved) != 1 else ''}"
+                     + (envs if done.kept else ""))
         show_report(self._window, done)
 
     # -- export -----------------------------------------------------------------------------------

@@ -65,9 +65,9 @@ def import_prepared(services: Services, prepared: list[Prepared]) -> Done:
             raise ValueError(str(exc)) from None
         done.reports.append(report)
         items += report.items
-    if not items:
+    if not items and not any(r.variables for r in done.reports):
         raise ValueError("nothing could be imported: " + "; ".join(line for r in done.reports for line in r.lines()))
-    saved_items = import_items(services.workspace, services.secrets, items, rename=True)
+    saved_items = import_items(services.workspace, services.secrets, items, rename=True) if items else []
     done.kept = keep_variables(services, done.reports)
     for saved in saved_items:
         done.saved.append(saved.action)

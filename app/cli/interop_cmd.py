@@ -13,7 +13,8 @@ from app.store import ConflictError, StoreError
 
 
 def add_import_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="source", choices=("native", "postman", "openapi", "curl"),
+    parser.add_argument("--from", dest="source", choices=("native", "postman", "postman-environment", "openapi",
+                                                          "curl"),
                         help="the file's format (default: recognised from its content)")
     parser.add_argument("--operation", metavar="ID",
                         help="with an OpenAPI document: the operation (operationId, or 'METHOD /path')")
@@ -42,11 +43,12 @@ def run_import_from(args: argparse.Namespace, text: str) -> int:
             except InteropError:
                 pass
         raise CliError(str(exc), data=data) from None
-    if not report.items:
+    if not report.items and not report.variables:
         raise CliError(f"{args.file}: nothing could be imported", data={"report": report.to_dict()})
     services = services_of(args)
     try:
-        saved = import_items(services.workspace, services.secrets, report.items, rename=args.rename)
+        saved = import_items(services.workspace, services.secrets, report.items, rename=args.rename) \
+            if report.items else []
     except ConflictError as exc:
         raise CliError(f"{exc} (use --rename to import under free names)") from None
     except (StoreError, OSError) as exc:

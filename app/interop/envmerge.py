@@ -12,9 +12,11 @@ if TYPE_CHECKING:
     from app.services import Services
 
 
-def add_variables(services: Services, env_name: str, variables: dict[str, str]) -> list[str]:
+def add_variables(services: Services, env_name: str, variables: dict[str, str],
+                  secret_names: frozenset[str] = frozenset()) -> list[str]:
     """The names added to environment `env_name` (those it lacked and can hold); the file is written
-    only when something was added."""
+    only when something was added. `secret_names` (a Postman environment's `secret` values) and
+    secret-named values go to the keyring."""
     name = env_name.replace("/", "-").replace("\\", "-").strip() or "imported"
     envs = services.environments()
     env = envs.by_name(name)
@@ -25,7 +27,7 @@ def add_variables(services: Services, env_name: str, variables: dict[str, str]) 
     for key, value in variables.items():
         if env.get(key) is not None:
             continue
-        secret = is_secret_key(key) and value and not only_placeholder(value)
+        secret = (key in secret_names or is_secret_key(key)) and value and not only_placeholder(value)
         try:
             env.set(key, services.secrets.put(value, f"env/{name}/{key}") if secret else value)
         except ValueError:  # a name our environments cannot hold ({{$guid}}-like): left to the report

@@ -6,19 +6,23 @@ from typing import Optional
 
 from app.interop.report import Entry, InteropError, Report
 
-FORMATS = ("native", "postman", "openapi", "curl")
+FORMATS = ("native", "postman", "postman-environment", "openapi", "curl")
 _CURL = re.compile(r"^\s*(?:[$%>]\s*|PS>\s*)?(?:sudo\s+)?curl(?:\.exe)?\s", re.I)
 _OPENAPI = re.compile(r'^\s*"?(openapi|swagger)"?\s*:', re.M)
+_POSTMAN_ENV = re.compile(r'"_postman_variable_scope"\s*:\s*"environment"')
 _POSTMAN = re.compile(r'"schema"\s*:\s*"https?://schema\.getpostman\.com/json/collection/')
 
 
 def sniff(text: str) -> str:
-    """'curl', 'openapi', 'postman' or 'native' (our export, an action file or a list of them)."""
+    """'curl', 'openapi', 'postman', 'postman-environment' or 'native' (our export, an action file
+    or a list of them)."""
     head = text[:200_000]
     if _CURL.match(head):
         return "curl"
     if _POSTMAN.search(head):
         return "postman"
+    if _POSTMAN_ENV.search(head):
+        return "postman-environment"
     if _OPENAPI.search(head):
         return "openapi"
     return "native"
@@ -31,6 +35,10 @@ def read(text: str, where: str, fmt: Optional[str] = None, operation: Optional[s
         from app.interop.postman_read import read_collection
 
         return read_collection(text, where)
+    if fmt == "postman-environment":
+        from app.interop.postman_read import read_environment
+
+        return read_environment(text, where)
     if fmt == "openapi":
         from app.interop.openapi import read_operation
 

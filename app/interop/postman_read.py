@@ -51,6 +51,31 @@ def read_collection(text: str, where: str = "collection") -> Report:
     return report
 
 
+def read_environment(text: str, where: str = "environment") -> Report:
+    """A Postman environment: its enabled values, to add to the environment of the same name
+    (`secret` ones to the keyring); it holds no request."""
+    try:
+        data = parse_json(text, where)
+    except JsonError as exc:
+        raise InteropError(str(exc)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("values"), list):
+        raise InteropError(f"{where}: not a Postman environment (expected an object with name and values)")
+    report = Report("postman-environment", where, title=str(data.get("name") or ""))
+    secret: set[str] = set()
+    for i, value in enumerate(data["values"]):
+        if not isinstance(value, dict) or not isinstance(value.get("key"), str):
+            report.notes.append(f"values[{i}] has no key and was left out")
+        elif value.get("enabled", True) is not False:
+            report.variables[value["key"]] = "" if value.get("value") is None else str(value["value"])
+            if value.get("type") == "secret":
+                secret.add(value["key"])
+                if not report.variables[value["key"]]:
+                    report.notes.append(f"the secret {value['key']} is empty (as our exports leave it): "
+                                        "enter it in Environments")
+    report.secret_variables = frozenset(secret)
+    return report
+
+
 def check_collection(data: Any, where: str) -> None:
     """A Postman collection's shape, or InteropError naming the JSON path that is wrong."""
     if not isinstance(data, dict) or "info" not in data:

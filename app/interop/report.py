@@ -38,6 +38,7 @@ class Report:
     items: list[Imported] = field(default_factory=list)  # the actions made, in entry order
     variables: dict[str, str] = field(default_factory=dict)  # the file's own variables (Postman's)
     title: str = ""  # the collection's or document's name
+    secret_variables: frozenset[str] = frozenset()  # of `variables`, those the file says are secret
 
     def add(self, entry: Entry, item: Imported | None = None) -> None:
         self.entries.append(entry)
@@ -74,7 +75,8 @@ def keep_variables(services: Any, reports: list[Report]) -> list[str]:
     lines = []
     for report in reports:
         if report.variables:
-            added = add_variables(services, report.title or report.where, report.variables)
+            added = add_variables(services, report.title or report.where, report.variables,
+                                  report.secret_variables)
             if added:
                 lines.append(f"{report.where}: variables added to the environment "
                              f"{report.title or report.where!r}: {', '.join(added)}")

@@ -32,6 +32,9 @@ def test_export_to_postman_and_import_back(sample_home: Path, tmp_path: Path) ->
     result = json.loads(done.stdout)
     assert [i["name"] for i in result["imported"]] == ["airshipCustomEvent", "notifyWebhook", "writeJourneyEvent"]
     assert result["report"]["format"] == "postman"
+    done = cli("action", "import", str(target.parent / "production.postman_environment.json"), home=other)
+    assert done.returncode == 0 and "variables added to the environment 'production'" in done.stdout
+    assert "production" in (other / "environments.json").read_text("utf-8")
     shown = json.loads(cli("action", "show", "notifyWebhook", home=other).stdout)
     original = json.loads(cli("action", "show", "notifyWebhook", home=sample_home).stdout)
     for key in ("endpoint", "auth", "description"):

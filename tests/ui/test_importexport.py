@@ -147,3 +147,20 @@ def test_a_pasted_curl_command_becomes_an_action_its_secret_in_the_keyring(windo
     saved = services.workspace.load("profiles")
     assert saved.endpoint.method == "PUT"
     assert "pasted-key-42" not in (services.workspace.home / "actions" / "profiles.json").read_text("utf-8")
+
+
+def test_dropping_a_postman_environment_adds_it(window, qtbot, answers, services, tmp_path) -> None:
+    reports = _reports(answers)
+    path = tmp_path / "staging.postman_environment.json"
+    path.write_text(json.dumps({"name": "staging", "_postman_variable_scope": "environment", "values": [
+        {"key": "baseUrl", "value": "https://staging.example.com", "type": "default", "enabled": True},
+        {"key": "apiSecret", "value": "staging-secret-5", "type": "secret", "enabled": True}]}))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    window.dropEvent(QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime,
+                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: bool(reports), timeout=15000)
+    wait_idle(qtbot)
+    on_disk = (services.workspace.home / "environments.json").read_text("utf-8")
+    assert "https://staging.example.com" in on_disk and "staging-secret-5" not in on_disk
+    assert "variables added to the environment 'staging': baseUrl, apiSecret" in reports[0]

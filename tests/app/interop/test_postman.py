@@ -213,3 +213,20 @@ def test_literal_values_under_secret_names_are_not_exported_either() -> None:
     assert "{{token}}" in text  # a {{variable}} is no secret: the environment gives it
     [back] = postman_read.read_collection(text, "x.json").items
     assert set(back.missing_secrets) == {"auth.headers.Authorization", "auth.body.bodyParams.password"}
+
+
+def test_a_postman_environment_reads_back_with_its_secrets_marked() -> None:
+    from app.interop import files
+
+    env = Environment(name="prod", variables=[Variable(name="baseUrl", value="https://x.example.com"),
+                                              Variable(name="apiKey", value=SecretRef(secret="env/prod/apiKey"))])
+    exported = postman.environment(env)
+    exported["values"].append({"key": "vaultToken", "value": "given-in-file", "type": "secret", "enabled": True})
+    exported["values"].append({"key": "old", "value": "x", "enabled": False})
+    text = json.dumps(exported)
+    assert files.sniff(text) == "postman-environment"
+    report = files.read(text, "prod.postman_environment.json")
+    assert report.title == "prod" and report.items == []
+    assert report.variables == {"baseUrl": "https://x.example.com", "apiKey": "", "vaultToken": "given-in-file"}
+    assert report.secret_variables == {"apiKey", "vaultToken"}
+    assert any("the secret apiKey is empty" in line for line in report.lines())
