@@ -17,6 +17,7 @@ from app.interop import build
 from app.interop.openapi_schema import example_of, given_example, required_paths
 from app.interop.openapi_security import security_of
 from app.interop.report import Entry, InteropError, Report
+from app.interop.where import place
 from app.model import JsonError, parse_json
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
@@ -50,8 +51,9 @@ def load(text: str, where: str) -> Any:
     try:
         get_validator_cls(spec)(doc).validate()
     except OpenAPIValidationError as exc:
-        place = getattr(exc, "json_path", "") or "$"
-        raise InteropError(f"{where}: {place}: {exc.message}") from None
+        at = place(text, list(exc.absolute_path))
+        raise InteropError(f"{where}: {getattr(exc, 'json_path', '') or '$'}{f' ({at})' if at else ''}: "
+                           f"{exc.message}") from None
     except Exception as exc:  # noqa: BLE001 - the validator raises its own kinds for references and the like
         raise InteropError(f"{where}: invalid OpenAPI document: {_reason(exc)}") from None
     return doc

@@ -32,7 +32,7 @@ def read_collection(text: str, where: str = "collection") -> Report:
     except JsonError as exc:
         raise InteropError(str(exc)) from None
     check_collection(data, where)
-    found = postman_schema.problems(data)
+    found = postman_schema.problems(data, text)
     if "" in found:
         raise InteropError(f"{where}: {found['']}")
     report = Report("postman", where, title=str(data["info"].get("name") or ""))

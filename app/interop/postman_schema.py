@@ -7,6 +7,7 @@ import functools
 import json
 from typing import Any
 
+from app.interop.where import place
 from app.paths import resource
 
 SCHEMA_FILE = ("schemas", "postman-collection-v2.1.0.schema.json")
@@ -20,13 +21,15 @@ def _validator() -> Any:
     return jsonschema.Draft4Validator(schema)
 
 
-def problems(collection: Any) -> dict[str, str]:
+def problems(collection: Any, text: str = "") -> dict[str, str]:
     """JSON path of the item (a request or a folder; "" for the collection itself) -> the first
-    problem found in it, as 'item[0].request.url: 5 is not valid ...'."""
+    problem found in it, as 'item[0].request.url (line 9, column 5): 5 is not valid ...' (the
+    place when the collection's `text` is given)."""
     out: dict[str, str] = {}
     for error in _validator().iter_errors(collection):
         for path, message in _leaves(error):
-            out.setdefault(_item_path(path), f"{_dotted(path) or '(collection)'}: {message}")
+            at = place(text, path) if text else ""
+            out.setdefault(_item_path(path), f"{_dotted(path) or '(collection)'}{f' ({at})' if at else ''}: {message}")
     return out
 
 

@@ -81,7 +81,10 @@ def test_openapi_31_json_imports_with_examples_and_bearer() -> None:
     (ORDERS.read_text("utf-8"), "cancelOrder", "DELETE /orders/{orderId}: the platform's custom actions use"),
     ("openapi: 3.0.3\ninfo: {title: x\n", None, "line 3, column 1"),
     ('{"swagger": "2.0"}', None, "convert Swagger 2.0 to OpenAPI 3"),
-    ('{"openapi": "3.0.3", "info": {"title": "x"}, "paths": {}}', None, r"\$.info: 'version' is a required"),
+    ('{"openapi": "3.0.3", "info": {"title": "x"}, "paths": {}}', None,
+     r"\$.info \(line 1, column 22\): 'version' is a required"),
+    ("openapi: 3.0.3\ninfo:\n  title: x\n  version: '1'\npaths:\n  /a:\n    get:\n      responses:\n"
+     "        '200': {}\n", None, r"\$.paths\['/a'\].get.responses\['200'\] \(line 9, column 9\): "),
 ])
 def test_bad_documents_and_choices_say_what_and_where(text: str, operation, message: str) -> None:
     with pytest.raises(InteropError, match=message.replace("{", r"\{").replace("}", r"\}")):

@@ -3,6 +3,7 @@ the same actions (secrets aside); a collection as Postman writes it imports with
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -164,8 +165,8 @@ def test_a_bad_request_is_skipped_with_its_json_path() -> None:
     report = postman_read.read_collection(text, "c.json")
     assert [i.action.name for i in report.items] == ["ok"]
     skipped = {e.source: e.skipped for e in report.skipped}
-    assert skipped["item[0].item[0] folder / no request"] == ("item[0].item[0]: 'request' is a required property, "
-                                                              "or 'item' is a required property")
+    assert skipped["item[0].item[0] folder / no request"] == (
+        "item[0].item[0] (line 1, column 144): 'request' is a required property, or 'item' is a required property")
     assert "endpoint.url" in skipped["item[0].item[1] folder / bad url"]
 
 
@@ -187,9 +188,13 @@ def test_a_request_breaking_the_format_is_skipped_at_its_json_path(where, value,
     for key in where[:-1]:
         node = node[key]
     node[where[-1]] = value
-    report = postman_read.read_collection(json.dumps(data), "shop.json")
+    text = json.dumps(data, indent=2)
+    report = postman_read.read_collection(text, "shop.json")
     [entry] = [e for e in report.entries if e.skipped and e.source.startswith(skipped + " ")]
-    assert entry.skipped == message
+    path, _, reason = message.partition(": ")
+    found = re.fullmatch(re.escape(path) + r" \(line (\d+), column (\d+)\): " + re.escape(reason), entry.skipped)
+    assert found, entry.skipped
+    assert json.dumps(value) in text.splitlines()[int(found[1]) - 1]  # the line holding the value
     assert len(report.items) == 4  # the others import
 
 
