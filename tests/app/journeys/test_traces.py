@@ -267,3 +267,13 @@ def test_runs_are_found_by_prefix_and_bad_files_are_reported(tmp_path: Path) -> 
     assert [r.id for r in list_runs(tmp_path)] == ["20260102-b", "20260101-a"]
     with pytest.raises(TraceError, match="not a readable run trace"):
         TraceReader(tmp_path / "runs" / "junk.sqlite3")
+
+
+def test_run_ids_sort_in_the_order_runs_start_within_one_second() -> None:
+    """`last` is the newest run by id: a replay started in the same second as the run before it must
+    sort after it (ids of one second used to be ordered by their random part)."""
+    from app.journeys.traces import new_run_id
+
+    ids = [new_run_id("sampleJourney") for _ in range(20)]
+    assert sorted(ids) == ids and len(set(ids)) == 20
+    assert ids[0].split("-")[3] == "sampleJourney"  # date, time, milliseconds, name, random
