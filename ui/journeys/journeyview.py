@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from app.journeys.alerts import group
 from app.journeys.counts import RunCounts
 from app.journeys.files import load_file
 from app.journeys.findings import Finding
@@ -220,12 +221,13 @@ class JourneyView(QWidget):
 
     # -- validation and edits ----------------------------------------------------------------------
     def _show_alerts(self, findings: list[Finding]) -> None:
+        """One line per problem: the same finding at several places of a node is one alert saying where."""
         self.alerts.clear()
-        for finding in findings:
-            self.alerts.addItem(str(finding))
+        for alert in group(findings):
+            self.alerts.addItem(str(alert))
             item = self.alerts.item(self.alerts.count() - 1)
-            item.setToolTip(str(finding) + (f"\n{finding.excerpt}" if finding.excerpt else ""))
-            item.setData(Qt.ItemDataRole.UserRole, finding.node)
+            item.setToolTip(alert.details())
+            item.setData(Qt.ItemDataRole.UserRole, alert.node)
         if not findings:
             self.alerts.addItem("No problem found")
 

@@ -139,3 +139,17 @@ def test_the_list_follows_journeys_added_and_removed_on_disk(qtbot: Any, window:
     qtbot.waitUntil(lambda: journeys.count() == 2, timeout=10000)
     assert view.journey is not None and view.journey.name == "sampleJourney"
     wait_idle(qtbot)
+
+
+def test_the_same_warning_in_two_mappings_of_a_node_is_one_alert_saying_where(qtbot: Any, window: Any) -> None:
+    view = open_sample(qtbot, window)
+    alerts = view.findChild(QListWidget, "journeyAlerts")
+    texts = [alerts.item(i).text() for i in range(alerts.count())]
+    assert len(texts) == 1, texts
+    assert texts[0].startswith("warning (platform): node 'writeEvent' (Write journey event): @journey{...} is ")
+    assert texts[0].endswith(" — in 2 places: mapping[body.xdmEntity._yourOrg.journeyVersionId] (line 1, column 1); "
+                             "mapping[body.xdmEntity._yourOrg.nodeId] (line 1, column 1)")
+    tip = alerts.item(0).toolTip()
+    assert "@journey{journeyVersionUID}" in tip and "@journey{currentNodeId}" in tip
+    alerts.itemActivated.emit(alerts.item(0))
+    assert view.diagram.current_node() == "writeEvent"
