@@ -6,10 +6,12 @@ undo stack holding the data before and after (ui.undo.SnapshotCommand), and `edi
 journey the data now makes (None while it makes none) so the diagram follows. An expression with
 errors is refused: its box shows each problem with its line and column and the journey keeps the
 last good text; Save refuses while one is refused, and while the data makes no journey. Saving
-writes the file atomically in a worker (app.journeys.files.save_journey); the workspace watcher
-then brings the actions' "used in" counts and locks up to date."""
+writes the file atomically in a worker, only over the version it opened (app.journeys.stamped: a
+file changed or deleted meanwhile asks keep mine / take theirs / show both, as actions do); the
+workspace watcher then brings the actions' "used in" counts and locks up to date."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -30,10 +32,12 @@ from PySide6.QtWidgets import (
 
 from app.journeys.completions import completions
 from app.journeys.editing import add_node, build, field_findings, remove_node, snapshot
-from app.journeys.files import save_journey
 from app.journeys.findings import Finding
 from app.journeys.model import NODE_TYPES, Journey
+from app.journeys.stamped import Refused, Saved, save_checked
 from app.model import Action
+from ui import ask
+from ui.conflict import Conflict
 from ui.journeys.nodeform import NodeForm
 from ui.undo import SnapshotCommand
 from ui.workers import run_in_background
@@ -44,6 +48,7 @@ Data = dict[str, Any]
 class JourneyEditor(QWidget):
     edited = Signal(object)  # the Journey the data now makes, or None
     saved = Signal(object)  # the file written
+    theirsTaken = Signal(str)  # a save found the file "changed" or "deleted" and the user took the disk's version
 
     def __init__(self, services: Any, undo_stack: QUndoStack, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -52,6 +57,7 @@ class JourneyEditor(QWidget):
         self.data: Data = {"name": "", "nodes": []}
         self.saved_data: Data = snapshot(self.data)
         self.path: Optional[Path] = None
+        self.stamp: Optional[str] = None  # the file's stamp when opened or saved: a save checks it
         self.actions: dict[str, Action] = {}
         self.action_names: list[str] = []
         self.profile_rows: Callable[[], list[dict[str, Any]]] = lambda: []
@@ -105,8 +111,9 @@ class JourneyEditor(QWidget):
         self.save_button.clicked.connect(self.save)
 
     # -- the journey -------------------------------------------------------------------------------
-    def set_journey(self, journey: Journey, path: Path, actions: dict[str, Action], names: list[str]) -> None:
-        self.data, self.path = journey.dump(), Path(path)
+    def set_journey(self, journey: Journey, path: Path, actions: dict[str, Action], names: list[str],
+                    stamp: Optional[str] = None) -> None:
+        self.data, self.path, self.stamp = journey.dump(), Path(path), stamp
         self.saved_data = snapshot(self.data)
         self.actions, self.action_names = dict(actions), list(names)
         self.undo_stack.clear()  # the commands of another journey (or action) restore nothing here
@@ -233,7 +240,9 @@ class JourneyEditor(QWidget):
         out += build(self.data)[1]
         return out
 
-    def save(self) -> None:
+    def save(self, force: bool = False) -> None:
+        """Write the journey unless its file changed or went since it was opened (then ask: keep
+        mine / take theirs / show both); `force`: the user chose to keep theirs over it."""
         refusals = self.refusals()
         if refusals:
             self.problems.setText("Not saved: " + "; ".join(refusals))
@@ -242,16 +251,33 @@ class JourneyEditor(QWidget):
         if journey is None or self.path is None or self.saving:
             return
         self.saving = True
-        previous = self.path.stem
         data = snapshot(self.data)
-        run_in_background(save_journey, self.services.workspace.home, journey, previous, owner=self,
-                          on_done=lambda path: self._saved(path, data), on_error=self._not_saved)
+        run_in_background(save_checked, self.services.workspace, journey, self.path, self.stamp, force, owner=self,
+                          on_done=lambda result: self._written(result, data), on_error=self._not_saved)
 
-    def _saved(self, path: Path, data: Data) -> None:
+    def _written(self, result: Saved | Refused, data: Data) -> None:
         self.saving = False
-        self.path, self.saved_data = Path(path), data
-        self.problems.setText(f"Saved {Path(path).name}")
-        self.saved.emit(Path(path))
+        if isinstance(result, Refused):
+            self._resolve(result)
+            return
+        self.path, self.stamp, self.saved_data = result.path, result.stamp, data
+        self.problems.setText(f"Saved {result.path.name}")
+        self.saved.emit(result.path)
+
+    def _resolve(self, refused: Refused) -> None:
+        """Keep mine (saved over it), take theirs (my edits dropped, the disk's version shown) or cancel."""
+        conflict = Conflict(refused.name, refused.kind, json.dumps(self.data, indent=2, ensure_ascii=False),
+                            refused.theirs)
+        choice = ask.save_conflict(self, conflict)
+        if choice == "mine":
+            self.save(force=True)
+        elif choice == "theirs":
+            self.saved_data = snapshot(self.data)  # nothing left to save: the view shows the disk's version
+            self.undo_stack.clear()
+            self.problems.setText(f"Took the version on disk: {refused.name} was {refused.kind} outside the window")
+            self.theirsTaken.emit(refused.kind)
+        else:
+            self.problems.setText(f"Not saved: {conflict.question()} Your changes are kept: save again to choose.")
 
     def _not_saved(self, exc: BaseException) -> None:
         self.saving = False

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QTabWidget, QVBoxL
 
 from app.journeys.alerts import group
 from app.journeys.counts import RunCounts
-from app.journeys.files import load_file
 from app.journeys.findings import Finding
 from app.journeys.model import Journey
+from app.journeys.stamped import load_stamped
 from app.journeys.tracereader import TraceReader
 from app.journeys.validate import validate, validate_in
 from app.model import Action
@@ -40,13 +40,14 @@ class Opened:
     findings: list[Finding]
     actions: dict[str, Action]  # the actions it calls that load
     names: list[str]  # every action of the workspace
+    stamp: Optional[str] = None  # the file's stamp as read: a save checks it (app.journeys.stamped)
 
 
 def read_journey(workspace: Any, path: Path) -> Opened:
     """Worker: the journey file, its validation and the actions it calls."""
     from app.store_errors import StoreError
 
-    journey = load_file(path)
+    journey, stamp = load_stamped(path)
     actions = {}
     for name in journey.actions_used():
         try:
@@ -54,7 +55,7 @@ def read_journey(workspace: Any, path: Path) -> Opened:
                 actions[name] = workspace.load(name)
         except StoreError:
             pass  # validate_in reports it at the nodes that call it
-    return Opened(Path(path), journey, validate_in(workspace, journey).findings, actions, workspace.names())
+    return Opened(Path(path), journey, validate_in(workspace, journey).findings, actions, workspace.names(), stamp)
 
 
 def trace_counts(path: Path) -> RunCounts:
@@ -101,6 +102,7 @@ class JourneyView(QWidget):
         self.alerts.itemActivated.connect(self._alert_chosen)
         self.editor.edited.connect(self._edited)
         self.editor.saved.connect(self._saved)
+        self.editor.theirsTaken.connect(self._theirs_taken)
 
     def _lay_out(self) -> None:
         side = QWidget(self)
@@ -165,7 +167,7 @@ class JourneyView(QWidget):
         self.diagram.set_journey(opened.journey, opened.findings)
         self._show_alerts(opened.findings)
         self._new_run_view(opened.journey)
-        self.editor.set_journey(opened.journey, opened.path, opened.actions, opened.names)
+        self.editor.set_journey(opened.journey, opened.path, opened.actions, opened.names, opened.stamp)
         self.opened.emit(opened.journey.name)
 
     def _show_title(self, journey: Journey) -> None:
@@ -250,6 +252,15 @@ class JourneyView(QWidget):
             self.path, self.journey = path, journey
             self._show_title(journey)
             self._new_run_view(journey)
+
+    def _theirs_taken(self, kind: str) -> None:
+        """A save conflict settled for the disk's version: show it (or say it is gone)."""
+        if self.path is None:
+            return
+        if kind == "deleted":
+            self.title.setText(f"{self.path.name} was deleted outside the window; your changes were dropped")
+        else:
+            self.open(self.path)
 
     def is_dirty(self) -> bool:
         return self.editor.dirty

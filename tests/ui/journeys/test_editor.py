@@ -3,6 +3,7 @@ edits undo and redo through the window's stack, nodes are added and connected, t
 written and reloads, and the actions' "used in" follows."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QLabel
 from app.journeys.files import load_journey
 from tests.ui.conftest import OFFSCREEN_NOISE
 from tests.ui.journeys.test_window_journeys import open_sample
+from ui import message
 from ui.journeys.exprbox import ExprBox
 
 
@@ -137,3 +139,62 @@ def test_closing_with_unsaved_journey_edits_asks(qtbot: Any, window: Any, answer
         window.close()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
     assert load_journey(window.services.workspace.home, "sampleJourney").node("vipEvent").mapping["body.value"].endswith("* 3")
+
+
+def rewrite(path: Any, **changes: Any) -> None:
+    """Change the journey file as another program would: in place, not through the window."""
+    data = json.loads(path.read_text("utf-8"))
+    data.update(changes)
+    path.write_text(json.dumps(data, indent=2), "utf-8")
+
+
+def test_an_unmodified_open_journey_reloads_when_its_file_changes(qtbot: Any, window: Any) -> None:
+    editor = edit_tab(qtbot, window)
+    view = window.journeys.view
+    path = window.services.workspace.home / "journeys" / "sampleJourney.json"
+    with qtbot.waitSignal(view.opened, timeout=10000):
+        rewrite(path, description="Changed by the command line")
+    assert "Changed by the command line" in view.title.text() and not editor.dirty
+    assert editor.data["description"] == "Changed by the command line"
+
+
+@pytest.mark.parametrize("choice", ["cancel", "theirs", "mine"])
+def test_a_save_over_a_journey_changed_on_disk_asks_what_to_keep(qtbot: Any, window: Any, answers: Any,
+                                                                 choice: str) -> None:
+    editor = edit_tab(qtbot, window)
+    view = window.journeys.view
+    path = window.services.workspace.home / "journeys" / "sampleJourney.json"
+    enter(qtbot, mapping_box(editor, "vipEvent", "body.value"), "@event{purchase.value} * 2")
+    assert editor.dirty
+    rewrite(path, description="Theirs")
+    warning = ("warning", "sampleJourney.json was changed outside the window; saving will ask what to keep")
+    qtbot.waitUntil(lambda: warning in message.bridge().history, timeout=10000)
+    assert editor.dirty and "Theirs" not in view.title.text()  # unsaved edits: nothing is reloaded
+    answers.save_conflict = choice
+    if choice == "mine":
+        with qtbot.waitSignal(editor.saved, timeout=10000):
+            editor.save_button.click()
+    elif choice == "theirs":
+        with qtbot.waitSignal(view.opened, timeout=10000):
+            editor.save_button.click()
+    else:
+        editor.save_button.click()
+        qtbot.waitUntil(lambda: bool(answers.asked), timeout=10000)
+    assert answers.asked[-1] == ("save_conflict", "“sampleJourney” was changed outside this window since you opened it.")
+    on_disk = load_journey(window.services.workspace.home, "sampleJourney")
+    if choice == "cancel":
+        assert editor.dirty and editor.problems.text().startswith("Not saved: “sampleJourney” was changed outside")
+        assert on_disk.description == "Theirs" and on_disk.node("vipEvent").mapping["body.value"] == "@event{purchase.value}"
+    elif choice == "theirs":
+        assert not editor.dirty and "Theirs" in view.title.text()
+        assert editor.data["nodes"][3]["mapping"]["body.value"] == "@event{purchase.value}"
+        assert on_disk.description == "Theirs"
+    else:
+        assert not editor.dirty and on_disk.node("vipEvent").mapping["body.value"] == "@event{purchase.value} * 2"
+        assert on_disk.description != "Theirs"
+        # The next save checks against what this one wrote: no question asked.
+        enter(qtbot, mapping_box(editor, "vipEvent", "body.value"), "@event{purchase.value} * 3")
+        asked = len(answers.asked)
+        with qtbot.waitSignal(editor.saved, timeout=10000):
+            editor.save_button.click()
+        assert len(answers.asked) == asked
