@@ -1,5 +1,7 @@
-"""The journey editor (objectName `journeyEditor`): the nodes as a list (add after the selected
-one, remove, select), the selected node's form (ui.journeys.nodeform), Save.
+"""The journey editor (objectName `journeyEditor`): the journey's properties (the list's first row,
+ui.journeys.propertiesform) and its nodes as a list (add after the selected one, remove, select),
+the selected row's form (ui.journeys.nodeform: a condition's paths and a split's branches are
+added and removed there), Save.
 
 The editor works on the journey's JSON data; each finished edit is one command on the window's
 undo stack holding the data before and after (ui.undo.SnapshotCommand), and `edited` carries the
@@ -39,6 +41,7 @@ from app.model import Action
 from ui import ask
 from ui.conflict import Conflict
 from ui.journeys.nodeform import NodeForm
+from ui.journeys.propertiesform import PropertiesForm
 from ui.undo import SnapshotCommand
 from ui.workers import run_in_background
 
@@ -61,7 +64,7 @@ class JourneyEditor(QWidget):
         self.actions: dict[str, Action] = {}
         self.action_names: list[str] = []
         self.profile_rows: Callable[[], list[dict[str, Any]]] = lambda: []
-        self.form: Optional[NodeForm] = None
+        self.form: Optional[NodeForm | PropertiesForm] = None
         self.saving = False
         self._build()
 
@@ -130,8 +133,16 @@ class JourneyEditor(QWidget):
         return [n.get("id", "") for n in self.data.get("nodes", [])]
 
     def current_node(self) -> str:
+        """The selected node's id ("" for none, or the journey's properties row)."""
         item = self.nodes.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else ""
+        return (item.data(Qt.ItemDataRole.UserRole) or "") if item is not None else ""
+
+    def showing_properties(self) -> bool:
+        return self.nodes.count() > 0 and self.nodes.currentRow() == 0
+
+    def show_properties(self) -> None:
+        """Select the first row: the journey's properties form."""
+        self.nodes.setCurrentRow(0)
 
     def select_node(self, node_id: str) -> None:
         for i in range(self.nodes.count()):
@@ -188,18 +199,24 @@ class JourneyEditor(QWidget):
 
     # -- showing -------------------------------------------------------------------------------------
     def _refresh(self, rebuild: bool) -> None:
-        current = self.current_node()
+        current, properties = self.current_node(), self.showing_properties()
         self.nodes.blockSignals(True)
         self.nodes.clear()
+        item = QListWidgetItem(f"Journey properties · {self.data.get('name') or 'no name'}")
+        item.setToolTip("Name, description, timeout, time zone, reentrance, capping and throttling")
+        self.nodes.addItem(item)
         for node in self.data.get("nodes", []):
             label = f" · {node['label']}" if node.get("label") else ""
             item = QListWidgetItem(f"{node.get('id')} — {node.get('type')}{label}")
             item.setData(Qt.ItemDataRole.UserRole, node.get("id"))
             self.nodes.addItem(item)
-        self.nodes.blockSignals(False)
         ids = self.node_ids()
-        self.select_node(current if current in ids else (ids[0] if ids else ""))
-        if rebuild or self.form is None or self.form.node_id not in ids:
+        if properties or not ids:
+            self.nodes.setCurrentRow(0)
+        else:
+            self.select_node(current if current in ids else ids[0])
+        self.nodes.blockSignals(False)  # the same row again: the form (and the focus in it) stays
+        if rebuild or self.form is None or self.form.node_id != self.current_node():
             self._show_form()
         journey, problems = build(self.data)
         self.problems.setText("; ".join(problems))
@@ -223,6 +240,10 @@ class JourneyEditor(QWidget):
         old = self.scroll.takeWidget()
         if old is not None:
             old.deleteLater()  # it may be the sender of the edit being handled
+        if self.showing_properties():
+            self.form = PropertiesForm(self)
+            self.scroll.setWidget(self.form)
+            return
         node_id = self.current_node()
         node = next((n for n in self.data.get("nodes", []) if n.get("id") == node_id), None)
         self.form = NodeForm(self, node) if node is not None else None
@@ -232,7 +253,9 @@ class JourneyEditor(QWidget):
     def refusals(self) -> list[str]:
         """Why Save refuses now (empty: it may save)."""
         out = []
-        if self.form is not None:
+        if isinstance(self.form, PropertiesForm):
+            out += self.form.has_refused()
+        elif self.form is not None:
             for field, box in self.form.boxes.items():
                 for finding in box.errors:
                     where = f"{self.form.node_id}, {field}, line {finding.line}, column {finding.column}"
