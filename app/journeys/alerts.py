@@ -39,6 +39,7 @@ class Alert:
         f = self.first
         kind = f"{f.severity} (platform)" if f.platform else f.severity
         node = f"node {f.node!r}" + (f" ({f.label})" if f.label and f.label != f.node else "") if f.node else "journey"
+        # The places joined with a space after each `;`, so a narrow list wraps between them.
         return f"{kind}: {node}: {f.message} — in {len(self.findings)} places: {'; '.join(self.places())}"
 
     def details(self) -> str:

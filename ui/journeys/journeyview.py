@@ -86,6 +86,9 @@ class JourneyView(QWidget):
         self.alerts.setObjectName("journeyAlerts")
         self.alerts.setAccessibleName("Journey alerts")
         self.alerts.setWordWrap(True)
+        # Wrapped to the panel's width (a grouped alert lists its places): no sideways scrolling.
+        self.alerts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.alerts.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.coverage = QLabel(self)
         self.coverage.setObjectName("journeyCoverage")
         self.coverage.setWordWrap(True)

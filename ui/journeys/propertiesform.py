@@ -91,14 +91,14 @@ class PropertiesForm(QWidget):
                                       reentrance.get("waitPeriod", "PT5M"), "reentrance.waitPeriod")
         self.wait_period.setToolTip("ISO 8601: a profile returning sooner after entering is discarded (e.g. PT5M)")
         self.wait_period.setEnabled(self.reentrance.isChecked())
-        self.limits = {key: self._limits_box(layout, key) for key in ("capping", "throttling")}
-        self.problem = QLabel(self)
+        self.problem = QLabel(self)  # above the long JSON boxes: seen without scrolling
         self.problem.setObjectName("journeyPropertiesProblem")
         self.problem.setWordWrap(True)
         self.problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.problem.setStyleSheet(f"color: {icons.error_color().name()};")
         self.problem.hide()
         layout.addWidget(self.problem)
+        self.limits = {key: self._limits_box(layout, key) for key in ("capping", "throttling")}
         layout.addStretch(1)
 
     def _line(self, form: QFormLayout, label: str, name: str, value: str, key: str) -> QLineEdit:
