@@ -20,6 +20,7 @@ from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,6 +47,8 @@ from app.journeys.targets import Target
 from app.journeys.tracereader import RunInfo, list_runs
 from app.journeys.traces import TraceError
 from ui import ask
+from ui.journeys.breakpoints import BreakpointsControl, PausedPane
+from ui.journeys.exportdialog import ExportDialog, start_export
 from ui.journeys.runprocess import RunError, RunProcess
 from ui.workers import run_in_background
 
@@ -90,11 +93,12 @@ def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str,
     return plan.real_hosts()
 
 
-def child_spec(services: Services, journey: Journey, spec: RunSpec) -> ChildSpec:
+def child_spec(services: Services, journey: Journey, spec: RunSpec,
+               breakpoints: Optional[list[dict[str, Any]]] = None) -> ChildSpec:
     """The child process's run (a worker's job: the secrets it needs are read from the keyring)."""
     secrets, problem = secrets_for(services, journey)
     return ChildSpec(str(services.workspace.home), journey.dump(), str(Path(spec.profiles).resolve()), spec.preset,
-                     spec.seed, dict(spec.targets), spec.arm, secrets, problem)
+                     spec.seed, dict(spec.targets), spec.arm, secrets, problem, list(breakpoints or []))
 
 
 class RunBar(QWidget):
@@ -113,6 +117,9 @@ class RunBar(QWidget):
         self.last_progress: Optional[RunProgress] = None
         self.preview_data: Optional[Preview] = None
         self.hosts: dict[str, list[str]] = {}
+        self.control: Optional[BreakpointsControl] = None  # the view's breakpoints (use_breakpoints)
+        self.paused: Optional[PausedPane] = None
+        self.shown_run: Optional[Path] = None  # the run the results show (what Export… writes)
         self._build()
         self._preview_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh_preview)
         self._hosts_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh_hosts)
@@ -121,6 +128,8 @@ class RunBar(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.browse.clicked.connect(self._browse)
         self.open_run.clicked.connect(self._open_past)
+        self.export_button.clicked.connect(lambda: self.export())
+        self.runOpened.connect(self._shown)
         self.destroyed.connect(self._abandon)
         self.refresh_runs()
 
@@ -205,6 +214,11 @@ class RunBar(QWidget):
         self.past.setMinimumContentsLength(20)
         self.open_run = QPushButton("Open run", self)
         self.open_run.setObjectName("journeyOpenRun")
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setObjectName("journeyExportButton")
+        self.export_button.setToolTip("Write the run shown as JSON lines, CSV, the platform's test-mode log, or a "
+                                      "profile's calls as cURL")
+        self.export_button.setEnabled(False)
         self._lay_out()
 
     def _add_target_row(self, node: str, action: str) -> None:
@@ -251,6 +265,7 @@ class RunBar(QWidget):
         runs.addWidget(QLabel("Past runs", self))
         runs.addWidget(self.past, 1)
         runs.addWidget(self.open_run)
+        runs.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
@@ -396,7 +411,8 @@ class RunBar(QWidget):
         self.progress.setFormat("Starting…")
         self.status.setText(f"Running {self.journey.name}…")
         self.runStarted.emit()
-        run_in_background(child_spec, self.services, self.journey, spec, owner=self,
+        points = self.control.breaks.wire() if self.control is not None else []
+        run_in_background(child_spec, self.services, self.journey, spec, points, owner=self,
                           on_done=lambda child: self._launch(proc, child),
                           on_error=lambda exc: self._failed(exc) if proc is self.proc else None)
 
@@ -404,6 +420,9 @@ class RunBar(QWidget):
         if proc is not self.proc:
             return  # stopped before it started
         proc.start(child)
+        if self.control is not None:  # the breakpoints follow the run: set, paused, stepped, resumed
+            proc.pausedChanged.connect(self.control.breaks.show_paused)
+            self.control.breaks.attach(proc.send)
 
     def stop(self) -> None:
         proc = self.proc
@@ -472,8 +491,35 @@ class RunBar(QWidget):
         if proc is not None:
             for signal in (proc.progressed, proc.finished, proc.failed):
                 signal.disconnect()
+            if self.control is not None:
+                self.control.breaks.detach()
         self.run_button.setEnabled(True)
         self.stop_button.setEnabled(False)
+
+    # -- breakpoints and export ----------------------------------------------------------------------
+    def use_breakpoints(self, control: BreakpointsControl) -> None:
+        """Runs pause at the view's breakpoints; the Paused list shows under the status line."""
+        self.control = control
+        self.paused = PausedPane(control, self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.status) + 1, self.paused)
+        # the bar's height changed: the run view refits it as when the details fold (detailsToggled)
+        self.paused.shownChanged.connect(lambda _shown: self.detailsToggled.emit(self.details_button.isChecked()))
+
+    def _shown(self, path: Path) -> None:
+        self.shown_run = Path(path)
+        self.export_button.setEnabled(True)
+
+    def export(self, profile: str = "") -> None:
+        """Export… the run shown: the choice in a dialog, the file written off the UI thread."""
+        if self.shown_run is None:
+            return
+        dialog = ExportDialog(self.shown_run, [n.id for n in self.journey.action_nodes()], profile, self)
+        if ask.show_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        self.status.setText("Exporting…")
+        start_export(self.shown_run, dialog.choice(), self.status.setText, self)
 
     # -- past runs -------------------------------------------------------------------------------------
     def refresh_runs(self, select: Optional[Path] = None) -> None:

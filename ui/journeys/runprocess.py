@@ -35,6 +35,7 @@ class RunProcess(QObject):
     progressed = Signal(object, object)  # RunProgress, (bytes read, size or None)
     finished = Signal(object)  # RunResult
     failed = Signal(object)  # PlanError (refused: nothing was run) or RunError
+    pausedChanged = Signal(object)  # the profiles paused at a breakpoint now (the child's `paused` items)
 
     def __init__(self) -> None:
         super().__init__()  # no parent: it lives until its child has exited (see the module docstring)
@@ -56,6 +57,11 @@ class RunProcess(QObject):
         _alive.add(self)
         self.process.start()
         self.process.write((spec.to_json() + "\n").encode("utf-8"))
+
+    def send(self, command: dict[str, Any]) -> None:
+        """A command for the running child (breakpoints set, a paused profile released)."""
+        if not self.ended and not self.stopping and self.process.state() == QProcess.ProcessState.Running:
+            self.process.write((json.dumps(command) + "\n").encode("utf-8"))
 
     def pid(self) -> int:
         return int(self.process.processId())
@@ -85,6 +91,10 @@ class RunProcess(QObject):
                 continue
             if "progress" in message:
                 progress = read_progress(message["progress"])
+                continue
+            if "paused" in message:
+                if not self.ended:
+                    self.pausedChanged.emit(message["paused"])
                 continue
             if progress is not None:
                 self._progress(progress)

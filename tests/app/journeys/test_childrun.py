@@ -32,7 +32,7 @@ def messages(proc: subprocess.Popen[str]) -> list[dict[str, Any]]:
     lines = []
     for line in proc.stdout:
         lines.append(json.loads(line))
-        if "progress" not in lines[-1]:
+        if not {"progress", "paused"} & set(lines[-1]):
             break
     proc.stdin.close()
     assert proc.wait(timeout=60) is not None and proc.stdout.read() == ""
