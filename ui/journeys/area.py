@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from ui import message
+from ui.journeys import runprocess
 from ui.journeys.journeylist import JourneyList
 from ui.journeys.journeyview import JourneyView
 
@@ -102,8 +103,10 @@ class JourneysArea(QObject):
         self.reload()
 
     def stop(self) -> None:
+        """The window is closing: a run still going stops and finishes its trace before the app ends."""
         if self._file.files():
             self._file.removePaths(self._file.files())
         if self.view is not None:
             self.view.stop()
+        runprocess.finish_all()
 

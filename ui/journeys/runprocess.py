@@ -157,6 +157,17 @@ class RunProcess(QObject):
         QTimer.singleShot(0, lambda: _alive.discard(self))
 
 
+def finish_all(timeout_ms: int = 3000) -> None:
+    """At shutdown: ask every run still going to stop and give each up to `timeout_ms` to write the
+    end of its trace (a run stops within a second); one that does not is ended (its trace reads as
+    interrupted). The window is closing: nothing else waits on the UI thread then."""
+    for proc in list(_alive):
+        proc.stop()
+        if not proc.process.waitForFinished(timeout_ms):
+            proc._kill()
+            proc.process.waitForFinished(timeout_ms)
+
+
 def busy() -> bool:
     """Whether some run process has not exited yet (tests wait for them to end)."""
     return bool(_alive)

@@ -10,11 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import QListWidget, QProgressBar, QPushButton, QTableView, QWidget
 
-from app.journeys.tracereader import TraceReader
+from app.journeys.tracereader import TraceReader, list_runs
 from tests.ui.conftest import wait_idle
+from ui.journeys import runprocess
 from ui.journeys.diagram import JourneyDiagram
 from ui.journeys.traceview import TraceView
 
@@ -153,3 +154,23 @@ def test_the_same_warning_in_two_mappings_of_a_node_is_one_alert_saying_where(qt
     assert "@journey{journeyVersionUID}" in tip and "@journey{currentNodeId}" in tip
     alerts.itemActivated.emit(alerts.item(0))
     assert view.diagram.current_node() == "writeEvent"
+
+
+def test_closing_the_window_during_a_run_stops_it_and_its_trace_is_finished(qtbot: Any, window: Any,
+                                                                            tmp_path: Path) -> None:
+    view = open_sample(qtbot, window)
+    bar = view.run_view.runbar
+    slow = tmp_path / "slow.json"
+    slow.write_text(json.dumps([{"status": 200, "body": {}, "delay_ms": 60000}]))
+    bar.set_target("writeEvent", f"mock:{slow}")
+    bar.profiles.setText(str(window.services.workspace.home / "profiles" / "purchases.csv"))
+    with qtbot.waitSignal(bar.progressed, timeout=30000):
+        bar.run_button.click()
+    proc = bar.proc
+    assert proc is not None
+    window.close()
+    assert not window.isVisible()
+    assert proc.process.state() == QProcess.ProcessState.NotRunning  # ended with the window, not left behind
+    qtbot.waitUntil(lambda: not runprocess.busy(), timeout=10000)
+    (run,) = list_runs(window.services.workspace.home)
+    assert run.state == "cancelled" and run.profiles >= 1  # stopped cleanly: not `interrupted`
