@@ -441,6 +441,8 @@ class RunBar(QWidget):
     def _abandon(self) -> None:
         if self.proc is not None:
             self.proc.stop()  # the child stops and finishes its trace; the RunProcess waits for it
+            if self.control is not None:
+                self.control.breaks.detach()  # its paused profiles go with it
 
     def _progress(self, progress: RunProgress, position: tuple[int, Optional[int]]) -> None:
         if not shiboken6.isValid(self) or not self.running:
