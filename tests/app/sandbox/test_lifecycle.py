@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from app.sandbox import Sandbox, SandboxConfig, SandboxError
+from tests.helpers.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -163,8 +164,6 @@ def test_cli_sandbox_command_with_a_fault() -> None:
 
 
 def test_cli_rejects_a_bad_fault() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "app.cli.main", "sandbox", "--fault", "echo:status=9"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    done = run_cli("sandbox", "--fault", "echo:status=9")  # refused before serving: no process needed
     assert done.returncode == 1
     assert "status" in done.stderr
