@@ -17,6 +17,7 @@ import pytest
 
 from app.sandbox import Sandbox, SandboxConfig, SandboxError
 from tests.helpers.cli import run_cli
+from tests.helpers.http import client as http_client
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -34,7 +35,7 @@ def port_is_free(port: int) -> bool:
 def test_start_stop_twenty_times_leaks_nothing() -> None:
     threads_before = threading.active_count()
     for _ in range(20):
-        with Sandbox() as running, httpx.Client(base_url=running.base_url) as http:
+        with Sandbox() as running, http_client(base_url=running.base_url) as http:
             assert http.get("/_sandbox/health").status_code == 200
             port = running.port
         assert port_is_free(port)
