@@ -9,10 +9,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
 pytest_plugins = ["tests.helpers.sandbox_fixture"]
+
+# No per-example deadline: how fast an example runs is the benchmarks' business, and on the 2-core
+# CI machine running two workers (and other jobs) hypothesis's 200 ms fails examples that are right.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "resources" / "sample_workspace"
