@@ -25,6 +25,7 @@ REAL_PROCESSES = {
     "tests/e2e/test_journey_run_cli.py": "SIGINT cancels a run, kill -9 leaves a readable trace",
     "tests/e2e/test_real_window.py": "a real X display (xvfb marker)",
     "tests/e2e/test_send_cli.py": "SIGINT / SIGTERM interrupt a batch",
+    "tests/e2e/test_wheel.py": "the built wheel installed in a new environment, run as a user runs it",
     "tests/e2e/test_workspace_processes.py": "two processes racing for the lock, writers killed, no keyring at all",
     "tests/ui/test_workspace_sync.py": "the window following a real second process (one test)",
 }
