@@ -57,6 +57,7 @@ check: $(TEST_STAMP)
 # handed to the first worker free (worksteal: most tests take milliseconds, a few take seconds).
 # Bytecode is written for this run even where the environment turns it off: every worker imports
 # app/, ui/ and the assert-rewritten tests, and compiled once they load three times faster.
+# `make test TEST_WORKERS=0`: one process (for a debugger, or -x).
 TEST_WORKERS ?= auto
 test: check system-packages
 	PYTHONDONTWRITEBYTECODE= QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider \
