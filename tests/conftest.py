@@ -21,6 +21,15 @@ settings.register_profile("suite", deadline=None)
 settings.load_profile("suite")
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (make test): a worker for each CPU this process may run on. xdist's own count is
+    of physical cores when psutil is installed: 1 on a 2-vCPU machine whose vCPUs are hyperthreads."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return max(1, len(usable))
 SAMPLE = REPO / "resources" / "sample_workspace"
 
 

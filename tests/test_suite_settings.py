@@ -3,6 +3,7 @@ core, and a test starts a real process only where the process is the point (a pr
 ~0.5 s of CPU: a handful of them is a good part of the suite's time on 2 cores)."""
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from pathlib import Path
@@ -48,6 +49,16 @@ def test_make_test_runs_the_suite_on_every_core(pytestconfig: pytest.Config) -> 
     assert words[words.index("--dist") + 1] == "worksteal"  # seconds-long tests do not hold up a worker's queue
     assert "PYTHONDONTWRITEBYTECODE=" in words  # each worker loads compiled modules
     assert "pytest-xdist" in (REPO / "pyproject.toml").read_text()
+
+
+def test_auto_is_a_worker_for_each_usable_cpu(pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    first = pytestconfig.hook.pytest_xdist_auto_num_workers.get_hookimpls()[-1]  # called first, its answer wins
+    assert Path(first.plugin_name) == REPO / "tests" / "conftest.py", first.plugin_name
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert pytestconfig.hook.pytest_xdist_auto_num_workers(config=pytestconfig) == usable
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "3")  # the documented override still wins
+    assert pytestconfig.hook.pytest_xdist_auto_num_workers(config=pytestconfig) == 3
 
 
 def test_hypothesis_has_no_deadline_to_miss_on_a_loaded_machine() -> None:
