@@ -21,6 +21,7 @@ settings.register_profile("suite", deadline=None)
 settings.load_profile("suite")
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "resources" / "sample_workspace"
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -30,7 +31,6 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
         return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
     usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
     return max(1, len(usable))
-SAMPLE = REPO / "resources" / "sample_workspace"
 
 
 @pytest.fixture(autouse=True)
