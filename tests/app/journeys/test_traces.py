@@ -177,7 +177,7 @@ def test_secrets_and_tokens_never_reach_the_file(tmp_path: Path, call, services,
     the file and its WAL are grepped for every secret value and the token."""
     client_secret, bearer = "cs-9f3a7-unique-client-secret", "tok-7c1e2-unique-static-bearer"
     sandbox.add_client("1234", client_secret)
-    sandbox.add_airship_app("sandbox-app-key", [bearer])
+    sandbox.add_airship_app("SandboxDemoAppKey00001", [bearer])
     secrets.put(client_secret, ref=SecretRef(secret="sample/writeJourneyEvent/client_secret"))
     secrets.put(f"Bearer {bearer}", ref=SecretRef(secret="sample/airshipCustomEvent/bearer"))
     inlet, airship = call("writeJourneyEvent"), call("airshipCustomEvent")
