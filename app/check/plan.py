@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from app.model import Action
+    from app.resolve import Resolver
 
 DEFAULT_RATE = 200.0  # the platform's minimum throttling rate: what an endpoint should take
 MAX_RATE = 5000.0     # the platform's maximum throughput (journeys and throttling)
@@ -50,3 +54,20 @@ def check_rate(rate: float) -> None:
 def check_duration(seconds: float) -> None:
     if not (math.isfinite(seconds) and 0 < seconds <= MAX_DURATION_S):
         raise CheckError(f"duration must be more than 0 and at most {MAX_DURATION_S:,.0f} seconds, not {seconds:g}")
+
+
+def real_hosts(action: Action, resolver: Resolver) -> list[str]:
+    """The hosts other than this machine a check of `action` would call (its own, its token
+    endpoint's): each needs an explicit confirmation. Raises SetupError when it cannot be built."""
+    from app.calls.build import prepare
+    from app.journeys.actionplan import call_hosts
+    from app.journeys.targets import is_loopback
+
+    return [host for host in call_hosts(prepare(action, resolver), action, resolver) if not is_loopback(host)]
+
+
+def confirmation(hosts: list[str], plan: CheckPlan, token_calls: bool = False) -> str:
+    """What the user confirms before real hosts are called: the hosts and the number of calls."""
+    plus = ", plus its token calls" if token_calls else ""
+    return (f"This check makes {plan.total_calls:,} calls to {', '.join(hosts)} ({plan.rate:g} calls per second "
+            f"for {plan.duration_s:g} s){plus}: real traffic to a real endpoint.")

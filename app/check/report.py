@@ -121,8 +121,10 @@ class CheckReport:
         if self.not_started_cap:
             lines.append(f"  safety cap of {plan.max_in_flight} calls in flight reached: {self.not_started_cap} "
                          "calls not started (the endpoint could not keep up)")
-        if self.token is not None:
+        if self.token is not None and self.token.custom:
             lines.append(f"  token: {len(self.token.fetches)} fetch(es); {self.token.verdict}")
+        elif self.token is not None:
+            lines.append(f"  token: {self.token.verdict}")
         return "\n".join(lines)
 
 
