@@ -64,7 +64,12 @@ class LatencyPlot(QWidget):
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             painter.drawText(QRectF(area.left() + 4, y - 16, 200, 14), Qt.AlignmentFlag.AlignLeft,
                              "slow service 0.75 s")
-        for key, color in (("maxMs", QColor(120, 144, 156)), ("meanMs", QColor("#1565c0"))):
+        legend_x = area.right() - 230
+        for n, (key, color, label) in enumerate((("maxMs", QColor(120, 144, 156), "slowest call"),
+                                                 ("meanMs", QColor("#1565c0"), "mean, per second"))):
             painter.setPen(QPen(color, 2))
-            line = QPolygonF([at(p["second"], p[key]) for p in self.points])
-            painter.drawPolyline(line)
+            painter.drawPolyline(QPolygonF([at(p["second"], p[key]) for p in self.points]))
+            y = area.top() + 12 + 16 * n
+            painter.drawLine(QPointF(legend_x, y), QPointF(legend_x + 24, y))
+            painter.setPen(QPen(text, 1))
+            painter.drawText(QRectF(legend_x + 30, y - 8, 200, 16), Qt.AlignmentFlag.AlignLeft, label)
