@@ -49,9 +49,16 @@ def hosts_job(services: Services, action: Action) -> list[str]:
 
 def check_job(services: Services, action: Action, plan: CheckPlan, cancel: threading.Event,
               signals: _Signals) -> CheckReport:
-    """The worker's job (no widgets): run the check, snapshots by signal."""
+    """The worker's job (no widgets): run the check, snapshots by signal (the dialog gone: stop)."""
+
+    def progress(snapshot: dict[str, Any]) -> None:
+        if shiboken6.isValid(signals):
+            signals.progress.emit(snapshot)
+        else:
+            cancel.set()
+
     return run_check(action, plan, secrets=services.secrets, resolver=services.resolver(), net=services.net(),
-                     cancel=cancel, progress=signals.progress.emit)
+                     cancel=cancel, progress=progress)
 
 
 class CheckDialog(QDialog):
@@ -164,6 +171,11 @@ class CheckDialog(QDialog):
         self._set_running(False)
         reason = str(exc) if isinstance(exc, ValueError) else f"{type(exc).__name__}: {exc}"
         self.status.setText(f"Not run: {reason}")
+
+    def done(self, result: int) -> None:
+        """Closing the dialog (Esc, its X) stops a running check: nothing runs unseen."""
+        self.on_stop()
+        super().done(result)
 
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)

@@ -54,3 +54,13 @@ def test_stop_halts_at_once_with_a_partial_report(qtbot, host, gui_services, san
     report = done.args[0]
     assert report.cancelled and report.started >= 5 and report.completed == 0
     assert dialog.status.text() == "Stopped: partial report" and "stopped early" in dialog.report_view.toPlainText()
+
+
+def test_closing_the_dialog_stops_its_check(qtbot, host, gui_services, sandbox) -> None:
+    sandbox.set_fault("custom_events", hang=True)
+    dialog = open_check(host, gui_services, "airshipCustomEvent", 20, 60)
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.running, timeout=15000)
+    cancel = dialog._cancel
+    dialog.close()
+    assert cancel is not None and cancel.is_set()
