@@ -16,6 +16,7 @@ SLOW_SERVICE_MS = 750.0
 FIRST_ERRORS_KEPT = 5
 ERROR_BODY_CHARS = 2000
 BIN_S = 1.0  # one point of the latency-over-time series per second of the run
+LATE_START_MS = 100.0  # a start this late means the checking machine could not keep the schedule
 
 
 @dataclass
@@ -45,7 +46,7 @@ class CheckReport:
     max_in_flight: int = 0
     max_start_lag_ms: float = 0.0  # how late the scheduler started a call, at worst
     elapsed_s: float = 0.0
-    schedule_s: float = 0.0        # from the first start to the last
+    schedule_s: float = 0.0        # from the check's start to the last call's real start
     cancelled: bool = False
     latency: Histogram = field(default_factory=Histogram)
     errors: Counter[str] = field(default_factory=Counter)
@@ -118,9 +119,12 @@ class CheckReport:
         lines += [f"  first error: {e['summary']}" for e in self.first_errors[:3]]
         verdict = "would be moved to the platform's slow service" if self.slow_service else "fast enough"
         lines.append(f"  slow service (> {SLOW_SERVICE_MS:g} ms per call): mean {self.mean_ms:.1f} ms: {verdict}")
+        if self.max_start_lag_ms > LATE_START_MS:
+            lines.append(f"  this machine started some calls up to {self.max_start_lag_ms:.0f} ms late: at this rate "
+                         "the checker, not only the endpoint, may be the limit")
         if self.not_started_cap:
             lines.append(f"  safety cap of {plan.max_in_flight} calls in flight reached: {self.not_started_cap} "
-                         "calls not started (the endpoint could not keep up)")
+                         "calls not started (the calls in flight did not end fast enough)")
         if self.token is not None and self.token.custom:
             lines.append(f"  token: {len(self.token.fetches)} fetch(es); {self.token.verdict}")
         elif self.token is not None:

@@ -72,7 +72,7 @@ async def arun_check(action: Action, plan: CheckPlan, *, secrets: SecretStore, r
                 in_flight.add(task)
                 task.add_done_callback(in_flight.discard)
                 report.started += 1
-                report.schedule_s = scheduled - t0
+                report.schedule_s = loop.time() - t0  # when it really started: a late start lowers the rate
                 report.max_in_flight = max(report.max_in_flight, len(in_flight))
                 if progress is not None and loop.time() - last_progress >= _PROGRESS_S:
                     last_progress = loop.time()

@@ -76,3 +76,34 @@ def test_ctrl_c_stops_at_once_with_a_partial_report(sample_home: Path) -> None:
     assert child.returncode == 130, err
     data = json.loads(out)
     assert data["cancelled"] is True and 5 <= data["started"] < 1200 and data["completed"] == 0
+
+
+def test_the_host_typed_at_the_prompt_confirms_it(sample_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from app.check import CheckPlan
+    from app.cli.check_cmd import _confirm
+    from app.cli.common import CliError
+    from app.services import Services
+
+    services = Services.open(sample_home)
+    action = services.workspace.load("airshipCustomEvent")
+    resolver = services.resolver("production")
+    args = type("Args", (), {"yes_call": [], "json": False})()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)  # a terminal to type at
+    typed: list[str] = []
+    monkeypatch.setattr(builtins, "input", lambda prompt: typed.pop(0))
+    typed.append("go.urbanairship.com")
+    _confirm(args, action, resolver, CheckPlan(rate=10, duration_s=1))  # confirmed: no error
+    typed.append("example.com")
+    with pytest.raises(CliError, match="not confirmed \\('example.com' is not go.urbanairship.com\\): nothing"):
+        _confirm(args, action, resolver, CheckPlan(rate=10, duration_s=1))
+    services.close()
+
+
+def test_the_sandbox_help_says_which_identities_it_takes() -> None:
+    done = run_cli("sandbox", "--help")
+    text = " ".join(done.stdout.split())
+    assert done.returncode == 0
+    assert "client_secret_post" in text and "client_secret_basic" in text and "SandboxDemoAppKey00001" in text
+    assert "any well-formed app key" in text

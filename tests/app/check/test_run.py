@@ -24,12 +24,14 @@ def check(services: Any, sandbox: Any):
 
 
 def test_injected_latency_reads_back_within_5_percent_and_is_slow(check, sandbox) -> None:
-    sandbox.set_fault("custom_events", latency_ms=1000)
-    report = check("airshipCustomEvent", rate=100, duration_s=1)  # 100 calls: p99 is not just the max
+    # 3 s injected: 5 % is 150 ms, more than a loaded shared machine adds to a loopback call. 100 calls,
+    # so p99 is a percentile and not the slowest call.
+    sandbox.set_fault("custom_events", latency_ms=3000)
+    report = check("airshipCustomEvent", rate=100, duration_s=1)
     data = report.to_dict()
     assert (data["started"], data["completed"], data["ok"], data["errors"]) == (100, 100, 100, {})
     for p in ("p50", "p95", "p99"):
-        assert 1000 <= data["latencyMs"][p] <= 1050, data["latencyMs"]
+        assert 3000 <= data["latencyMs"][p] <= 3150, data["latencyMs"]
     assert data["slowService"] == {"thresholdMs": 750.0, "meanMs": data["latencyMs"]["mean"], "wouldMove": True}
     assert "would be moved to the platform's slow service" in report.text()
 
@@ -67,12 +69,13 @@ def test_errors_by_code_and_the_first_responses(check, sandbox) -> None:
 
 def test_open_model_starts_keep_their_schedule_while_earlier_calls_hang(check, sandbox) -> None:
     sandbox.set_fault("custom_events", hang=True)  # no call ever answers within its 1 s timeout
-    report = check("airshipCustomEvent", rate=40, duration_s=0.5, timeout_s=1)
+    report = check("airshipCustomEvent", rate=40, duration_s=0.5, timeout_s=3)
     # A pool of workers would have started only its size; the open model started every call on
-    # schedule, all of them in flight together, and each ended by its own timeout.
+    # schedule, all of them in flight together (the sandbox counts each on arrival, none answered),
+    # and each ended by its own timeout.
     assert report.started == 20 and report.max_in_flight == 20
-    assert report.errors == {"timedout": 20}
-    assert len([r for r in sandbox.requests("/api/custom-events")]) == 20
+    assert report.errors == {"timedout": 20} and report.completed == 20
+    assert sandbox.counters()["custom_events"] == 20
 
 
 def test_stop_ends_at_once_with_a_partial_report(check, sandbox) -> None:
