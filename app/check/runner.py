@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from app.calls.batch import loop_factory, make_client
@@ -18,7 +19,7 @@ from app.calls.build import prepare
 from app.calls.credentials import AuthState
 from app.calls.send import acall
 from app.calls.values import example_values
-from app.check.plan import CheckPlan
+from app.check.plan import CheckError, CheckPlan
 from app.check.report import CheckReport
 from app.check.tokenwatch import WatchedEngine, token_report
 from app.masking import Masker
@@ -38,7 +39,8 @@ async def arun_check(action: Action, plan: CheckPlan, *, secrets: SecretStore, r
                      net: Optional[NetConfig] = None, values: Optional[dict[str, Any]] = None,
                      cancel: Optional[threading.Event] = None, progress: Optional[Progress] = None) -> CheckReport:
     """Run the check; `cancel` set stops it at once (calls in flight abandoned), the report says so.
-    Raises app.calls.SetupError / ValueError when the action's request cannot be built."""
+    Raises app.calls.SetupError when the action's request cannot be built, CheckError when its
+    credentials cannot be had (nothing is sent to the endpoint then)."""
     net = net or NetConfig()
     prepared = prepare(action, resolver)
     out = prepared.render(values if values is not None else example_values(action))
@@ -57,6 +59,7 @@ async def arun_check(action: Action, plan: CheckPlan, *, secrets: SecretStore, r
         result = await acall(client, prepared, out, auth, timeout, None, "check")
         report.add(result, begun - t0)
 
+    await _credentials(auth, timeout)
     async with make_client("aiohttp", plan.max_in_flight, timeout, net) as client:
         t0 = loop.time()
         last_progress = t0
@@ -95,6 +98,15 @@ def run_check(action: Action, plan: CheckPlan, **kwargs: Any) -> CheckReport:
     """`arun_check` for synchronous callers (a worker thread, the CLI)."""
     with asyncio.Runner(loop_factory=loop_factory()) as runner:
         return runner.run(arun_check(action, plan, **kwargs))
+
+
+async def _credentials(auth: AuthState, timeout: float) -> None:
+    """The credentials, once, before the schedule starts (the token call is measured apart, in the
+    token report): a check whose every call would fail to authenticate does not start."""
+    try:
+        await auth.get(time.monotonic() + timeout)
+    except Exception as exc:  # AuthError, AuthTimeout, a token call that failed at the socket
+        raise CheckError(f"authentication failed before any call: {auth.masker.text(str(exc))}") from None
 
 
 async def _wait_until(loop: asyncio.AbstractEventLoop, when: float, stop: threading.Event) -> bool:

@@ -5,7 +5,8 @@ earlier ones answered) and reports the achieved rate, latency percentiles, error
 error responses (masked), the slow-service verdict (> 0.75 s per call) and the token endpoint's
 behaviour. A real endpoint (any host but this machine) is called only when confirmed by naming its
 host: `--yes-call HOST`, or typed at the prompt (refused under --json without it).
-Exit codes: 0 every call got a 2xx; 3 some did not; 1 invalid input or not confirmed; 130 / 143
+Exit codes: 0 every call got a 2xx; 3 some did not, or the authentication failed before any call; 1
+invalid input or not confirmed; 130 / 143
 stopped by Ctrl+C / SIGTERM (the partial report is printed).
 """
 from __future__ import annotations
@@ -108,7 +109,7 @@ def _confirm(args: argparse.Namespace, action: Action, resolver: Resolver, plan:
 
 def _run(args: argparse.Namespace, services: Services, action: Action, resolver: Resolver, plan: CheckPlan) -> int:
     from app.calls import SetupError
-    from app.check import run_check
+    from app.check import CheckError, run_check
 
     cancel, stopped_by = threading.Event(), []
 
@@ -123,6 +124,8 @@ def _run(args: argparse.Namespace, services: Services, action: Action, resolver:
                            cancel=cancel, progress=_progress if show else None)
     except SetupError as exc:
         raise CliError(f"{action.name}: {exc}") from None
+    except CheckError as exc:  # the token endpoint refused, or a secret is missing: nothing was sent
+        raise CliError(f"{action.name}: {exc}", EXIT_CALL_FAILED) from None
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -91,3 +91,13 @@ def test_stop_ends_at_once_with_a_partial_report(check, sandbox) -> None:
     report = check("airshipCustomEvent", rate=20, duration_s=30, cancel=stop, progress=progress)
     assert report.cancelled and 10 <= report.started < 600 and report.completed == 0
     assert seen[-1]["cancelled"] is True
+
+
+def test_credentials_refused_before_any_call_send_nothing(check, services, sandbox) -> None:
+    from app.check import CheckError
+    from app.model import SecretRef
+
+    services.secrets.put("not-the-secret", ref=SecretRef(secret="sample/writeJourneyEvent/client_secret"))
+    with pytest.raises(CheckError, match="authentication failed before any call: the token endpoint answered 400"):
+        check("writeJourneyEvent", rate=50, duration_s=1)
+    assert sandbox.counters().get("inlet", 0) == 0 and sandbox.counters()["token"] == 1
