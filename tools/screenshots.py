@@ -216,7 +216,7 @@ def _check_shot(app: Any, window: Any, services: Services, out: Path) -> None:
     dialog.on_start()
     wait_until(app, lambda: bool(reports), 60)
     settle(app)
-    path = out / "15-check-report.png"
+    path = out / "17-check-report.png"
     dialog.grab().save(str(path))
     print(path)
     dialog.close()
