@@ -201,12 +201,12 @@ def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], 
 
 
 def _check_shot(app: Any, window: Any, services: Services, out: Path) -> None:
-    """The readiness check of airshipCustomEvent against the sandbox, its latency made to vary by a
-    latency fault on part of the calls, with the report and the plot once it is done."""
+    """The readiness check of writeJourneyEvent (its token call included) against the sandbox, its
+    latency made to vary by a latency fault on part of the calls, with the report and the plot."""
     assert services.sandbox is not None
-    services.sandbox.set_fault("custom_events", latency_ms=120, rate=0.3, seed=7)
-    window.list.select("airshipCustomEvent", quiet=False)
-    wait_until(app, lambda: window.pane.saved_name() == "airshipCustomEvent")
+    services.sandbox.set_fault("inlet", latency_ms=120, rate=0.3, seed=7)
+    window.list.select("writeJourneyEvent", quiet=False)
+    wait_until(app, lambda: window.pane.saved_name() == "writeJourneyEvent")
     window.open_check()
     dialog = window.panels.request_dialogs[-1]
     dialog.resize(900, 680)
