@@ -25,7 +25,6 @@ import re
 import secrets as _random
 import sqlite3
 import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -82,22 +81,11 @@ def runs_dir(home: Path) -> Path:
     return Path(home) / FOLDER
 
 
-_stamps = threading.Lock()
-_last_stamp = ""
-
-
 def new_run_id(journey_name: str) -> str:
-    """`<UTC start to the millisecond>-<journey>-<random>`: ids sort in the order runs started (`last`
-    is the newest by name), also two runs started within the same second (a replay after a run)."""
-    global _last_stamp
-    with _stamps:
-        while True:
-            now = datetime.now(timezone.utc)
-            stamp = now.strftime("%Y%m%d-%H%M%S-") + f"{now.microsecond // 1000:03d}"
-            if stamp > _last_stamp:  # never twice the same in a process (runs in one millisecond)
-                break
-            time.sleep(0.001)
-        _last_stamp = stamp
+    # Milliseconds in the id: runs are ordered (and `last` found) by name, and two runs started in
+    # the same second (a replay right after its recording) must still sort in start order.
+    now = datetime.now(timezone.utc)
+    stamp = now.strftime("%Y%m%d-%H%M%S") + f"{now.microsecond // 1000:03d}"
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", journey_name)[:40]
     return f"{stamp}-{safe}-{_random.token_hex(2)}"
 
