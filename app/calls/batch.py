@@ -94,6 +94,8 @@ def make_sender(transport: Transport, concurrency: int, timeout: float, net: Opt
     return AioSender(concurrency, net)
 
 
+make_client = make_sender  # its former name (app.check.runner uses it)
+
 Progress = Callable[[int, int, BatchSummary], None]
 
 
