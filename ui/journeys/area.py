@@ -7,14 +7,16 @@ line appear. An open journey that changed on disk is reopened unless the editor 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from ui.journeys.journeylist import JourneyList
-from ui.journeys.journeyview import JourneyView
+
+if TYPE_CHECKING:
+    from ui.journeys.journeyview import JourneyView
 
 
 class JourneysArea(QObject):
@@ -30,13 +32,15 @@ class JourneysArea(QObject):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setEnabled(False)
         self.page.addWidget(self.empty)
-        self.view: Optional[JourneyView] = None
+        self.view: Optional["JourneyView"] = None
         self.services: Any = None
         self._stamps: dict[str, Optional[int]] = {}  # file -> the stamp the view shows (None: our save, take the next)
         self.list.journeyChosen.connect(self.open)
         self.list.listed.connect(self._listed)
 
     def attach(self, services: Any) -> None:
+        from ui.journeys.journeyview import JourneyView  # the view's imports cost more than the window's first paint
+
         self.services = services
         self.view = JourneyView(services, self.undo_stack, self.page)
         self.view.opened.connect(self.shown)

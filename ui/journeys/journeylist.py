@@ -4,14 +4,16 @@ The files are listed off the UI thread (`reload`), again whenever the workspace 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from app.journeys.files import JourneyEntry, list_journeys
 from ui import icons
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:  # the journey model imports pydantic: read in the worker, not before the first paint
+    from app.journeys.files import JourneyEntry
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 
@@ -86,6 +88,8 @@ class JourneyList(QWidget):
 
 def _read(home: Path) -> tuple[list[JourneyEntry], dict[str, int]]:
     """Worker: the journeys and their files' stamps (to tell a change on disk from our own save)."""
+    from app.journeys.files import list_journeys
+
     entries = list_journeys(home)
     stamps = {}
     for entry in entries:
