@@ -20,12 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from common import report  # noqa: E402
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.listing import ActionSummary  # noqa: E402
-from common import report  # noqa: E402
 
 TARGET_MS = 16.0
 COUNT = 10_000
