@@ -5,9 +5,19 @@ secrets are kept in memory, as `send --sandbox` does). `--target NODE=env|mock:F
 an action node elsewhere; a run that would call real hosts lists them and refuses unless armed
 (`--arm-real-calls`). Ctrl+C (or SIGTERM) stops the run within a second and keeps what finished.
 
-Exit codes: 0 the run completed (even if profiles took error paths or ended in error), 1 an invalid
-journey, input or setup (nothing is run), 2 usage, 130 the run was cancelled (the trace says what
-finished). With --json everything, errors included, is JSON on standard output.
+`--replay RUN` runs the journey as it is now over the rows, seed, preset and virtual start of a past
+run, every call answered from that run's recording (nothing is sent; a call it lacks is `notRecorded`
+and ends the profile in error); `--replay RUN --target sandbox|env` sends them for real instead;
+`--profile ID` runs one profile's rows only. The replay is a run like any other (diff, trace).
+
+Expected outcomes: the profiles file's columns expectedPath (node ids joined by '>'), expectedOutcome,
+expectedEnd, and/or `--expect FILE` (counts per outcome, node and FROM>TO edge; per-profile path,
+outcome, end) are checked against the run and reported, pass or fail.
+
+Exit codes: 0 the run completed (even if profiles took error paths or ended in error) and every
+expectation held, 1 an invalid journey, input, expectations file or setup (nothing is run), 2 usage,
+4 the run completed but an expectation did not hold (each mismatch listed), 130 the run was cancelled
+(the trace says what finished). With --json everything, errors included, is JSON on standard output.
 """
 from __future__ import annotations
 
@@ -16,7 +26,7 @@ import contextlib
 import signal
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from app.cli.calling import add_call_options, parse_vars, resolver_of, seed_demo_secrets
 from app.cli.common import CliError, emit, services_of
@@ -25,13 +35,16 @@ from app.cli.journey_summary import summary_lines
 
 if TYPE_CHECKING:
     from app.journeys.actionplan import Resolvers
+    from app.journeys.expect import Expectations, Expected
     from app.journeys.model import Journey
-    from app.journeys.profiles import ProfileSource
     from app.journeys.progress import RunProgress
     from app.journeys.runner import JourneyRun, RunResult
+    from app.journeys.tappedsource import TappedSource
     from app.services import Services
 
 EXIT_CANCELLED = 130
+EXIT_USAGE = 2
+EXIT_EXPECTATIONS = 4  # the run completed, an expectation did not hold
 PRESETS = ("fast", "test-mode", "real-time")
 TARGET_KINDS = ("sandbox", "env", "mock", "dry")
 
@@ -42,17 +55,24 @@ def register(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = add_parser(verbs, "run", help="run a journey locally over profiles from a file (traced under runs/)",
                    description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("journey", metavar="NAME|FILE")
-    p.add_argument("--profiles", metavar="FILE", required=True,
-                   help="CSV, JSON lines or a JSON array, one profile per row ('-' = stdin)")
-    p.add_argument("--preset", choices=PRESETS, default="fast",
-                   help="fast (default: waits complete at once), test-mode (as the platform's test mode: 10 s "
+    p.add_argument("--profiles", metavar="FILE",
+                   help="CSV, JSON lines or a JSON array, one profile per row ('-' = stdin); required unless "
+                        "--replay (default there: the replayed run's file)")
+    p.add_argument("--replay", metavar="RUN", help="replay a past run of this journey (an id, a unique start of "
+                   "it, its file or 'last'): its rows, seed and preset, each call answered from its recording")
+    p.add_argument("--profile", metavar="ID", help="run only this profile's rows (with --replay: from its trace)")
+    p.add_argument("--expect", metavar="FILE", help="an expectations file (JSON: counts per outcome, node, "
+                   "FROM>TO edge; per-profile path, outcome, end); exit 4 when one does not hold")
+    p.add_argument("--preset", choices=PRESETS,
+                   help="fast (default; a replay: the run's), test-mode (as the platform's test mode: 10 s "
                         "waits, top split branch, no profile cap, at most 100 profiles), real-time (waits wait)")
     p.add_argument("--target", metavar="NODE=TARGET", action="append", default=[], type=_target_arg,
                    help="where an action node's calls go: sandbox (default), env, mock:FILE (a JSON list of "
-                        "responses, one per attempt), dry (built and recorded, not sent); repeatable")
+                        "responses, one per attempt), dry (built and recorded, not sent); repeatable; a bare "
+                        "TARGET (no NODE=) sets every action node's")
     p.add_argument("--seed", type=int, help="seed of the percentage splits and random() (default: a random one, "
-                                            "printed and stored in the trace)")
-    p.add_argument("--concurrency", metavar="N", type=int, default=16, help="profiles in flight (default 16)")
+                                            "printed and stored in the trace; a replay: the run's)")
+    p.add_argument("--concurrency", metavar="N", type=int, help="profiles in flight (default 16; a replay: the run's)")
     p.add_argument("--arm-real-calls", action="store_true",
                    help="allow calls to real hosts (the run lists them first)")
     add_call_options(p)
@@ -60,13 +80,20 @@ def register(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _target_arg(text: str) -> tuple[str, str]:
+    """(node, target), node "" for a bare target (every action node)."""
     node, sep, spec = text.partition("=")
+    if not sep and text.partition(":")[0] in TARGET_KINDS:
+        return "", text
     if not sep or not node or spec.partition(":")[0] not in TARGET_KINDS:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected NODE=sandbox, NODE=env, NODE=mock:FILE or NODE=dry")
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NODE=sandbox, NODE=env, NODE=mock:FILE or NODE=dry "
+                                         "(or a bare target for every action node)")
     return node, spec
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.profiles and not args.replay:  # a usage error (2), as argparse's own
+        _fail(args, "journey run: --profiles FILE is required (or --replay RUN, which reads the replayed run's file)")
+        return EXIT_USAGE
     journey, failed = _loaded(args)
     if journey is None:
         return failed
@@ -80,10 +107,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
+    from app.cli import journey_replay as replaying
+    from app.cli.journey_expect import load_expectations
     from app.journeys.actionplan import PlanError
-    from app.journeys.profiles import ProfilesError, ProfileSource
-    from app.journeys.runner import JourneyRun, RunOptions
+    from app.journeys.profiles import ProfilesError
+    from app.journeys.runner import JourneyRun
     from app.journeys.runsetup import needs_sandbox, refusal_problems
+    from app.journeys.tappedsource import TappedSource
     from app.journeys.traces import TraceError
     from app.journeys.validate import validate_in
 
@@ -94,41 +124,37 @@ def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
     if report.warnings and not getattr(args, "json", False):
         print(f"note: {len(report.warnings)} warning(s) (action-studio journey validate {journey.name} shows them)",
               file=sys.stderr)
-    targets = _targets(args.target)
-    actions = {n: services.workspace.load(n) for n in journey.actions_used()}
-    try:
-        source = ProfileSource(sys.stdin.buffer, journey.entry, None, "stdin") if args.profiles == "-" \
-            else ProfileSource.open(args.profiles, journey.entry)
-    except ProfilesError as exc:
-        return _fail(args, str(exc))
-    cancel = threading.Event()
-    options = RunOptions(args.preset, args.seed, args.concurrency, targets, args.arm_real_calls)
-    resolving = _resolvers(args, services, needs_sandbox(journey, targets))
-    with source, resolving as resolvers, _Bar.maybe(args, source) as bar:
+    expectations = load_expectations(args, journey)
+    with contextlib.ExitStack() as stack:
+        setup = replaying.replay_setup(args, journey)
+        if setup is not None:
+            stack.callback(setup.close)
+        targets = replaying.targets(args, journey, setup)
+        profiles = replaying.profiles_path(args, setup)
+        actions = {n: services.workspace.load(n) for n in journey.actions_used()}
         try:
-            runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth, resolvers=resolvers,
-                                options=options, progress=bar.update if bar else None, cancel=cancel)
-        except PlanError as exc:
-            return _fail(args, f"{journey.name}: the run cannot start", refusal_problems(exc))
-        _announce(args, runner)
-        with _signals(cancel):
+            source = TappedSource(sys.stdin.buffer, journey.entry, None, "stdin") if profiles == "-" \
+                else TappedSource.tap(profiles, journey.entry)
+        except ProfilesError as exc:
+            return _fail(args, str(exc))
+        source.only = args.profile
+        cancel = threading.Event()
+        options = replaying.options(args, setup, targets)
+        resolving = _resolvers(args, services, needs_sandbox(journey, targets))
+        with source, resolving as resolvers, _Bar.maybe(args, source) as bar:
             try:
-                result = runner.run(source)
-            except TraceError as exc:  # the runs folder cannot be written (full, read-only)
-                return _fail(args, str(exc))
-    return _report(args, result)
-
-
-def _targets(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    from app.journeys.targets import Target, TargetError
-
-    out = {}
-    for node, spec in pairs:
-        try:
-            out[node] = Target.parse(spec)
-        except TargetError as exc:
-            raise CliError(f"--target {node}={spec}: {exc}") from None
-    return out
+                runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth,
+                                    resolvers=resolvers, options=options, progress=bar.update if bar else None,
+                                    cancel=cancel)
+            except PlanError as exc:
+                return _fail(args, f"{journey.name}: the run cannot start", refusal_problems(exc))
+            _announce(args, runner)
+            with _signals(cancel):
+                try:
+                    result = runner.run(source)
+                except TraceError as exc:  # the runs folder cannot be written (full, read-only)
+                    return _fail(args, str(exc))
+    return _report(args, result, journey, expectations, source.expected)
 
 
 @contextlib.contextmanager
@@ -175,23 +201,33 @@ def _signals(cancel: threading.Event) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _report(args: argparse.Namespace, result: RunResult) -> int:
+def _report(args: argparse.Namespace, result: RunResult, journey: Journey, expectations: Optional[Expectations],
+            expected: dict[int, Expected]) -> int:
+    from app.journeys.expect import check
     from app.journeys.tracereader import TraceReader
 
     with TraceReader(result.path) as reader:
         summary = reader.summary()
         problems = reader.profiles(outcome="rejected", limit=5) + [
             p for o in ("error", "timedOut") for p in reader.profiles(outcome=o, limit=5)]
-        journey = reader.journey()
+        recorded = reader.journey()
     summary.update(cut=result.cut, elapsedS=round(result.elapsed_s, 3))
-    emit(args, summary, "\n".join(summary_lines(summary, journey, problems, result.cut)))
-    return EXIT_CANCELLED if result.state == "cancelled" else 0
+    lines = summary_lines(summary, recorded, problems, result.cut)
+    verdict = None
+    if expectations is not None or expected:
+        verdict = check(result.path, journey, expectations, expected)
+        summary["expectations"] = verdict.to_dict()
+        lines += verdict.lines()
+    emit(args, summary, "\n".join(lines))
+    if result.state == "cancelled":
+        return EXIT_CANCELLED
+    return EXIT_EXPECTATIONS if verdict is not None and not verdict.ok else 0
 
 
 class _Bar:
     """A tqdm bar on a terminal: profiles done, rate, ETA (the total estimated from the bytes read)."""
 
-    def __init__(self, source: ProfileSource) -> None:
+    def __init__(self, source: TappedSource) -> None:
         from tqdm import tqdm
 
         self.source = source
@@ -199,7 +235,7 @@ class _Bar:
 
     @classmethod
     @contextlib.contextmanager
-    def maybe(cls, args: argparse.Namespace, source: ProfileSource) -> Iterator[Optional["_Bar"]]:
+    def maybe(cls, args: argparse.Namespace, source: TappedSource) -> Iterator[Optional["_Bar"]]:
         if getattr(args, "json", False) or not sys.stderr.isatty():
             yield None
             return

@@ -30,7 +30,7 @@ def run_runs(args: argparse.Namespace) -> int:
     runs = [r for r in list_runs(home_of(args))
             if args.journey is None or r.journey_name.lower() == args.journey.lower()]
     rows = [f"{r.id:<45} {r.journey_name:<24} {r.state:<11} {r.profiles:>7} profiles  {r.preset:<9} seed {r.seed}"
-            for r in runs]
+            + (f"  replay of {r.settings['replayOf']}" if r.settings.get("replayOf") else "") for r in runs]
     emit(args, [r.to_dict() for r in runs], "\n".join(rows) if rows else "no runs yet")
     return 0
 

@@ -20,6 +20,7 @@ from app.journeys.actionplan import NodeCall
 from app.journeys.expr import EvalError
 from app.journeys.expr.values import to_json, to_text
 from app.journeys.model import ActionNode
+from app.journeys.replay import NOT_RECORDED, replayed_call
 from app.journeys.targets import mock_call, placeholder_credentials
 from app.journeys.tracerecords import AttemptTrace, StepTrace
 
@@ -37,17 +38,31 @@ async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Opt
         step.attempts.append(dry_attempt(call, out))
         step.outcome = "dry"  # the platform's dry run: nothing sent, the response is null
         return "next"
-    result, queue_ms = await send(p.run, call, out)
+    if call.target.recording is not None:
+        result, queue_ms = await _replayed(p, call, out)
+    else:
+        result, queue_ms = await send(p.run, call, out)
     step.attempts = _attempts(result, call.target.kind, queue_ms)
     step.outcome = result.outcome
     _remember(p, call, result)
     if result.ok:
         return "next"
     step.error = result.summary()  # why it failed, also when the error path goes on from here
+    if result.outcome == NOT_RECORDED:  # no answer to replay: no error path pretends the call failed
+        return p.fail("error", f"node {node.title}: {result.error}", NOT_RECORDED)
     if node.timeout_or_error:
         return "timeoutOrError"
     outcome = "timedOut" if result.outcome == "timedout" else "error"
     return p.fail(outcome, f"node {node.title}: {result.summary()}", result.outcome)
+
+
+async def _replayed(p: "ProfileRun", call: NodeCall, out: Outgoing) -> tuple[CallResult, float]:
+    """A call answered from the recorded run; one the recording lacks is `notRecorded`, never sent."""
+    with replayed_call(call.target.recording, p.row.row, p.row.profile_id, call.node.id) as replayed:
+        result, queue_ms = await send(p.run, call, out)
+    if replayed.missing is not None:
+        result.outcome, result.error = NOT_RECORDED, f"not recorded: {replayed.missing}; nothing was sent"
+    return result, queue_ms
 
 
 def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace) -> Optional[Outgoing]:

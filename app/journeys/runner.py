@@ -34,7 +34,7 @@ from app.journeys.progress import Callback, ProgressBoard
 from app.journeys.reentry import Reentry
 from app.journeys.runstate import RunState
 from app.journeys.steps import ProfileRun
-from app.journeys.targets import MockTransport, Target
+from app.journeys.targets import Target
 from app.journeys.tracerecords import ProfileTrace
 from app.journeys.traces import TraceWriter
 from app.journeys.validate import validate
@@ -70,6 +70,8 @@ class RunOptions:
     targets: dict[str, Target] = field(default_factory=dict)  # by action node id; default: the sandbox
     arm_real_calls: bool = False
     transport: str = "aiohttp"
+    start: Optional[datetime] = None  # the virtual time profiles enter (a replay: the recorded run's); None: now
+    notes: dict[str, Any] = field(default_factory=dict)  # recorded in the trace's settings (replayOf...)
 
 
 @dataclass
@@ -125,7 +127,7 @@ class JourneyRun:
     async def arun(self, source: ProfileSource) -> RunResult:
         """The run (once per JourneyRun); raises TraceError when the trace cannot be written."""
         self.read = 0
-        start = datetime.now(timezone.utc)
+        start = self.options.start or datetime.now(timezone.utc)
         t0 = time.monotonic()
         board = ProgressBoard(self.progress, limit=self.preset.max_profiles)
         writer = TraceWriter.create(self.home, self.journey, self.actions, seed=self.seed, preset=self.preset.name,
@@ -149,13 +151,14 @@ class JourneyRun:
 
     def _settings(self, source: ProfileSource) -> dict[str, Any]:
         return {"concurrency": self.options.concurrency, "timeoutSeconds": self.journey.timeout_seconds,
-                "profiles": source.name, "realHosts": self.real_hosts, "armed": self.options.arm_real_calls}
+                "profiles": source.name, "realHosts": self.real_hosts, "armed": self.options.arm_real_calls,
+                **self.options.notes}
 
     async def _work(self, state: RunState, rows: Iterator[Item], writer: TraceWriter) -> bool:
         """Run the workers until the rows are done or the run is cancelled (returns True then)."""
         reentry = Reentry(self.journey.reentrance, state.start, self.preset.real_waits)
-        state.mock_clients = {node: CallClient(transport=MockTransport(call.target.mock), eager=False)
-                              for node, call in self.plan.calls.items() if call.target.mock is not None}
+        state.mock_clients = {node: CallClient(transport=transport, eager=False)  # mock and replay targets
+                              for node, call in self.plan.calls.items() if (transport := call.target.transport())}
         async with self.client_factory() as client:
             state.client = client
             workers = [asyncio.ensure_future(self._worker(state, rows, writer, reentry))

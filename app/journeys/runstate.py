@@ -28,7 +28,7 @@ class RunState:
     plan: CallPlan
     board: ProgressBoard
     client: Optional[CallClient] = None  # shared by every sandbox and env call
-    mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id
+    mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id: mock and replay
     nodes: dict[str, NodeBase] = field(init=False)
     ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
     exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed
@@ -80,7 +80,7 @@ class RunState:
         return self.plan.calls[node_id]
 
     def client_for(self, call: NodeCall) -> CallClient:
-        if call.target.kind == "mock":
+        if call.target.kind in ("mock", "replay"):
             return self.mock_clients[call.node.id]
         assert self.client is not None
         return self.client

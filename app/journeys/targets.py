@@ -6,7 +6,9 @@
 - mock:FILE: a scripted response per attempt (`[{"status": 503}, {"status": 200, "body": {...}}]`,
   the last one repeating), answered by an httpx transport inside the process, so the call engine's
   retries, timeouts and outcome codes apply; nothing leaves the process;
-- dry: the request is built and recorded, nothing is sent, the response is null.
+- dry: the request is built and recorded, nothing is sent, the response is null;
+- replay (not from text: `journey run --replay RUN`): each attempt answered with the one recorded
+  in a past run (app.journeys.replay); nothing leaves the process.
 Dry and mock calls never fetch a token either: their requests carry the authentication's header
 with a masked value (`OfflineAuth`).
 """
@@ -77,11 +79,22 @@ class MockScript(Model):
 class Target:
     kind: str
     mock: Optional[MockScript] = None
-    source: str = ""  # the mock file as given
+    source: str = ""  # the mock file as given; replay: the recorded run's id
+    recording: Any = None  # replay: the app.journeys.replay.Recording answering the calls
 
     @property
     def label(self) -> str:
-        return f"mock:{self.source}" if self.kind == "mock" else self.kind
+        return f"{self.kind}:{self.source}" if self.kind in ("mock", "replay") else self.kind
+
+    def transport(self) -> Optional[httpx.AsyncBaseTransport]:
+        """The in-process transport answering this target's calls (mock, replay), or None."""
+        if self.mock is not None:
+            return MockTransport(self.mock)
+        if self.recording is not None:
+            from app.journeys.replay import ReplayTransport
+
+            return ReplayTransport(self.source)
+        return None
 
     @property
     def sends(self) -> bool:
