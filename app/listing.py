@@ -52,6 +52,7 @@ def scan(home: Path, read: Optional[Reader]) -> dict[str, ActionSummary]:
     index = read_index(home)
     fresh: dict[str, list[Any]] = {}
     out: dict[str, ActionSummary] = {}
+    changed = False
     for entry in os.scandir(home / "actions"):
         if not entry.name.endswith(".json") or entry.name.startswith("."):
             continue
@@ -61,19 +62,22 @@ def scan(home: Path, read: Optional[Reader]) -> dict[str, ActionSummary]:
             continue  # removed by another process meanwhile
         key = [st.st_mtime_ns, st.st_size]
         cached: Any = index.get(entry.name)
-        checked = True
         summary: Optional[ActionSummary]
         if _usable(cached, key, need_checked=read is not None):
-            summary, checked = ActionSummary(**cached[1]), len(cached) == 2
-        elif read is not None:
-            summary = read(Path(entry.path))
+            summary = ActionSummary(**cached[1])
+            fresh[entry.name] = cached
+            out[summary.name] = summary
+            continue
+        if read is not None:
+            summary, checked = read(Path(entry.path)), True
         else:
             summary, checked = _quick_summary(entry.path), False
         if summary is None:
             continue
         fresh[entry.name] = [key, summary.__dict__] if checked else [key, summary.__dict__, False]
         out[summary.name] = summary
-    if fresh != index:
+        changed = True
+    if changed or len(fresh) != len(index):  # a new or changed file, or one gone
         write_index(home, fresh)
     return out
 

@@ -21,7 +21,7 @@ The window is a shell that composes parts, each owning its state, and wires them
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
@@ -181,16 +181,25 @@ class MainWindow(QMainWindow):
         """The index's rows are in (None: the workspace must be opened first): show them, then open it."""
         from ui.actionlist.ops import load_workspace
 
-        if rows is not None:
-            self.list.model.set_summaries(rows)
-            self._announce_listed()
-        run_in_background(load_workspace, self.home, services, sample,
-                          owner=self, on_done=self._on_loaded, on_error=self._on_load_failed)
+        def load() -> None:
+            run_in_background(load_workspace, self.home, services, sample,
+                              owner=self, on_done=self._on_loaded, on_error=self._on_load_failed)
 
-    def _announce_listed(self) -> None:
+        if rows is None:
+            load()
+            return
+        self.list.model.set_summaries(rows)
+        self._announce_listed(then=load)  # the worker's imports would hold the GIL over the first paint
+
+    def _announce_listed(self, then: Optional[Callable[[], None]] = None) -> None:
+        def announce() -> None:
+            self.listed.emit()
+            if then is not None:
+                then()
+
         if not self._listed:
             self._listed = True
-            QTimer.singleShot(0, self.listed.emit)  # once the filled list has been painted
+            QTimer.singleShot(0, announce)  # once the filled list has been painted
 
     def _on_loaded(self, loaded: "Loaded") -> None:
         from ui.pane.pane import ConfigPane  # pydantic and the models are imported by now

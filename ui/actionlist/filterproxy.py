@@ -35,7 +35,7 @@ class ActionFilterProxy(QAbstractProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._needle = ""
-        self._hay: list[str] = []  # per source row: its search column
+        self._hay: Optional[list[str]] = None  # per source row: its search column (made at the first search)
         self._memo: dict[int, tuple[Any, str]] = {}  # id(summary) -> (summary, search column)
         self._rows: list[int] = []  # the source rows shown, ascending
         self._pos: list[int] = []  # per source row: its row here, or -1
@@ -76,20 +76,27 @@ class ActionFilterProxy(QAbstractProxyModel):
         return hay
 
     def _rebuild(self) -> None:
-        self._hay = self._search_column()
-        self._set_rows(self._matching(range(len(self._hay))))
+        self._hay = self._search_column() if self._needle else None
+        self._set_rows(self._matching(range(self._source_rows())))
+
+    def _source_rows(self) -> int:
+        source = self.sourceModel()
+        return source.rowCount() if source is not None else 0
 
     def _set_rows(self, rows: list[int]) -> None:
         self._rows = rows
-        pos = [-1] * len(self._hay)
+        pos = [-1] * self._source_rows()
         for proxy_row, source_row in enumerate(rows):
             pos[source_row] = proxy_row
         self._pos = pos
 
     def _matching(self, candidates: Sequence[int]) -> list[int]:
-        needle, hay = self._needle, self._hay
+        needle = self._needle
         if not needle:
             return list(candidates)
+        if self._hay is None:
+            self._hay = self._search_column()
+        hay = self._hay
         if SEP in needle:  # cannot match across fields: ask each field
             summaries = self._summaries()
             return [r for r in candidates if matches(summaries[r], needle)]
@@ -123,7 +130,8 @@ class ActionFilterProxy(QAbstractProxyModel):
 
     def _rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
         count = last - first + 1
-        del self._hay[first:last + 1]
+        if self._hay is not None:
+            del self._hay[first:last + 1]
         self._set_rows([r if r < first else r - count for r in self._rows if not first <= r <= last])
         if self._removing:
             self._removing = None
@@ -131,8 +139,8 @@ class ActionFilterProxy(QAbstractProxyModel):
 
     def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         count = last - first + 1
-        summaries = self._summaries()
-        self._hay[first:first] = [search_text(s) for s in summaries[first:last + 1]]
+        if self._hay is not None:
+            self._hay[first:first] = [search_text(s) for s in self._summaries()[first:last + 1]]
         shifted = [r if r < first else r + count for r in self._rows]
         new = self._matching(range(first, last + 1))
         if not new:
@@ -150,7 +158,7 @@ class ActionFilterProxy(QAbstractProxyModel):
             return
         narrowing = bool(self._needle) and self._needle in needle  # a longer needle: only shown rows can match
         self._needle = needle
-        rows = self._matching(self._rows if narrowing else range(len(self._hay)))
+        rows = self._matching(self._rows if narrowing else range(self._source_rows()))
         if rows == self._rows:
             return  # the same rows (every row holds the text so far): nothing to repaint
         self.beginResetModel()
