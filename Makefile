@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BUNDLE_STAMP := $(VENV)/.installed-bundle
+BUNDLE := dist/bundle/action-studio
 SYSTEM_STAMP := $(VENV)/.system-packages
 # Debian packages: a virtual X server for screenshots and real-window tests, a Secret Service
 # (gnome-keyring on a private D-Bus) for the keyring test, and the X/GL libraries Qt loads.
@@ -11,7 +13,7 @@ APT_PACKAGES := xvfb xauth dbus dbus-x11 gnome-keyring libegl1 libgl1 libxkbcomm
 	libfontconfig1 libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
 	libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core
 
-.PHONY: run test check bench screenshots system-packages clean
+.PHONY: run test check bench screenshots system-packages clean dist bundle bundle-check
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +25,10 @@ $(STAMP): pyproject.toml | $(PY)
 
 $(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $@
+
+$(BUNDLE_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[bundle]'
 	touch $(STAMP) $@
 
 system-packages: $(SYSTEM_STAMP)
@@ -58,5 +64,20 @@ bench: $(TEST_STAMP) system-packages
 screenshots: $(TEST_STAMP) system-packages
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(PY) -m tools.screenshots docs/screenshots
 
+# What a user installs: the sdist and the wheel (dist/), with a standard build frontend.
+dist: $(TEST_STAMP)
+	rm -f dist/action_studio-*
+	$(PY) -m build --outdir dist .
+
+# The standalone one-folder application (PyInstaller): $(BUNDLE)/action-studio runs without Python.
+# Slow (minutes): not part of `make test`; `make bundle-check` runs it as a user would.
+bundle: $(BUNDLE_STAMP) system-packages
+	$(VENV)/bin/pyinstaller --noconfirm --distpath dist/bundle --workpath build/pyinstaller packaging/action-studio.spec
+	@du -sh $(BUNDLE)
+
+bundle-check: $(STAMP) system-packages
+	@test -x $(BUNDLE)/action-studio || { echo "no bundle: run make bundle first"; exit 1; }
+	$(PY) -m tools.smoke $(BUNDLE)/action-studio
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -256,3 +256,23 @@ def mask_body(body: bytes, content_type: str) -> bytes:
         # Unparseable: it may still hold a secret in a shape we cannot see, so hide it all.
         return b"<body hidden: it may contain a secret>"
     return json.dumps(mask_json(parsed)).encode()
+
+
+# -- free text (the log file) -------------------------------------------------------------------
+_SCHEME_CREDENTIAL = re.compile(r"\b(Bearer|Basic|Token|Digest)\s+[^\s\"',;]+")  # as headers spell them
+# key=value, key: value, "key": "value" where the key is secret-named (the one rule, _SECRET_NAME);
+# only such keys match, so an ordinary key never swallows the secret key after it.
+_KEYED_VALUE = re.compile(r"""(?<![\w.-])(?P<key>[\w.-]*(?:""" + _SECRET_NAME.pattern + r""")[\w.-]*)"""
+                          r"""(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^\s"'&,;}\]]+)""", re.I)
+
+
+def mask_text(text: str, values: Iterable[str] = ()) -> str:
+    """Free text (a log line, a traceback) with the rules of the recorded calls: known secret
+    `values`, any JWT, the credential after an auth scheme (`Bearer ********`) and the value after a
+    secret-named key (`client_secret=`, `"password": `, `X-Api-Key: `) masked."""
+    text = mask_all(text, values)
+    text = _JWT.sub(MASK, text)
+    text = _SCHEME_CREDENTIAL.sub(lambda m: f"{m.group(1)} {MASK}", text)
+    return _KEYED_VALUE.sub(lambda m: (f"{m['key']}{m['sep']}{MASK}" if is_secret_key(m["key"])
+                                       and m["value"] not in (MASK, "Bearer", "Basic", "Token", "Digest")
+                                       else m.group(0)), text)

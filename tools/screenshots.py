@@ -161,6 +161,9 @@ def main(argv: list[str]) -> int:
 
     _request_shots(app, window, out, wait_until, settle)
     journey_shots(app, window, out, wait_until, settle)
+    from tools.shipshots import first_run_shots
+
+    first_run_shots(app, window, out, wait_until, settle, SIZE)
     code = _finish(app, window, services, tmp)
     import subprocess
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_AFTER_SHOW = "ACTION_STUDIO_EXIT_AFTER_SHOW"  # the start-up benchmark quits once the window is ready
+_opened: list["object"] = []  # windows opened in place of another (open_workspace): closed with the app
 
 
 def make_application() -> "object":
@@ -19,7 +20,10 @@ def make_application() -> "object":
     app.setApplicationName("Action Studio")
     app.setOrganizationName("ActionStudio")
     app.setApplicationDisplayName("Action Studio")
-    app.setDesktopFileName("action-studio")
+    app.setDesktopFileName("action-studio")  # app.desktop.ENTRY_NAME: the launcher groups the window under it
+    from ui.about import app_icon
+
+    app.setWindowIcon(app_icon())  # dialogs too
     style = app.style()
     if style is None or style.name().lower() in ("windows", "") or not QStyleFactory.keys():
         app.setStyle("Fusion")  # Fusion follows the palette, so light and dark both work
@@ -54,21 +58,45 @@ def _stamp_and_quit(window: Any, app: Any) -> None:
     window.ready.connect(lambda: QTimer.singleShot(0, lambda: (stamp("READY"), app.quit())))
 
 
-def run_gui(home: Path, sample: bool = False) -> int:
-    """Open the main window on `home` (installing the sample there first when `sample`)."""
+def run_gui(home: Path, sample: bool = False, last: bool = False) -> int:
+    """Open the main window on `home` (installing the sample there first when `sample`; the
+    workspace of the last run instead when `last` and it still exists)."""
     tune_gc()
+    from app.logs import setup as log_to_file
+
+    log_to_file("window")
     app = make_application()
+    from ui.crash import CrashReporter
     from ui.mainwindow import MainWindow
 
+    if last:
+        from ui.windowstate import last_workspace
+
+        home = last_workspace() or home
     window = MainWindow(Path(home), sample=sample)
+    crashes = CrashReporter(window).install()
     window.show()
     window.ready.connect(gc.freeze)  # start-up's objects live as long as the app: never scan them
     if os.environ.get(EXIT_AFTER_SHOW) == "1":
         _stamp_and_quit(window, app)
     code = app.exec()
+    crashes.uninstall()
     from ui.workers import wait_idle
 
     wait_idle()
-    if window.services is not None:
-        window.services.close()
+    for opened in (window, *_opened):
+        if opened.services is not None:  # type: ignore[attr-defined]
+            opened.services.close()  # type: ignore[attr-defined]
     return code
+
+
+def open_workspace(old: "object", home: Path, sample: bool = False) -> "object":
+    """A window on `home` in place of `old` (same size and place), which closes."""
+    from ui.mainwindow import MainWindow
+
+    window = MainWindow(Path(home), sample=sample)
+    window.setGeometry(old.geometry())  # type: ignore[attr-defined]
+    _opened.append(window)
+    window.show()
+    old.close()  # type: ignore[attr-defined]
+    return window

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import ask, message
+from ui.about import app_icon
 from ui.actionedits import ActionEdits
 from ui.actionlist.view import ActionListWidget
 from ui.current import CurrentAction
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from ui.actionlist.ops import Loaded
     from ui.pane.pane import ConfigPane
     from ui.sending.send_panel import SendPanel
+    from ui.welcome import WelcomePage
     from ui.workspacesync import WorkspaceSync
 
 
@@ -73,6 +75,8 @@ class MainWindow(QMainWindow):
         self.home = Path(home)
         self.services: Optional["Services"] = None
         self.pane: Optional["ConfigPane"] = None
+        self.welcome: Optional["WelcomePage"] = None  # the first-run page, while the workspace has no action
+        self._paste_curl_next = False
         self.sync: Optional["WorkspaceSync"] = None  # follows the workspace on disk, once it is loaded
         self._ready = False
         self._listed = False
@@ -81,6 +85,7 @@ class MainWindow(QMainWindow):
         self._state = WindowState(settings or open_settings(), self.home)
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle(f"[*]Action Studio — {self.home.name}")
+        self.setWindowIcon(app_icon())  # the launcher's icon (files read at first paint)
         self.setAcceptDrops(True)
         self.resize(1400, 900)
 
@@ -229,7 +234,36 @@ class MainWindow(QMainWindow):
             self.current.open_action(first, then=lambda _ok: self._become_ready())
         else:
             pane.clear()
+            self._show_welcome()
             self._become_ready()
+
+    # -- the first run ------------------------------------------------------------------------------
+    def _show_welcome(self) -> None:
+        """An empty workspace: the ways in, instead of an empty pane."""
+        from ui.welcome import WelcomePage
+
+        page = self.welcome = WelcomePage(self.home, self)
+        page.sampleRequested.connect(self.open_sample)
+        page.newRequested.connect(self.edits.add_action)
+        page.importRequested.connect(self.files.import_dialog)
+        page.curlRequested.connect(self._new_from_curl)
+        self.right.addWidget(page)
+        if self.left.currentIndex() == 0:
+            self.right.setCurrentWidget(page)
+
+    def _actions_page(self) -> Optional[QWidget]:
+        return self.welcome or self.pane
+
+    def _new_from_curl(self) -> None:
+        self._paste_curl_next = True  # once the new action is shown (_on_shown), its Paste cURL
+        self.edits.add_action()
+
+    def open_sample(self) -> None:
+        """This window gives way to one on the sample workspace (installed there on first use)."""
+        from app.sample import sample_home
+        from ui.app import open_workspace
+
+        open_workspace(self, sample_home(), sample=True)
 
     def _become_ready(self) -> None:
         """The first action is shown (or none could be): follow the disk, show the tools, go."""
@@ -238,6 +272,7 @@ class MainWindow(QMainWindow):
         assert self.services is not None
         self.sync = WorkspaceSync(self.current, self.writes, self.services.workspace, self)
         self.panels.attach(self.services)
+        self.panels.reopen(self._state.open_docks())
         self.journeys.attach(self.services)
         self.sync.watcher.read.connect(self.journeys.reload)  # journeys/ is watched with actions/
         self._ready = True
@@ -280,8 +315,9 @@ class MainWindow(QMainWindow):
             return
         width = getattr(self, "_actions_width", sizes[0])
         self.splitter.setSizes([width, max(total - width, 0)])
-        if self.pane is not None:
-            self.right.setCurrentWidget(self.pane)
+        page = self._actions_page()
+        if page is not None:
+            self.right.setCurrentWidget(page)
 
     def journeys_shown(self) -> bool:
         return self.left.currentIndex() == 1
@@ -291,6 +327,15 @@ class MainWindow(QMainWindow):
         return self.current.current_name()
 
     def _on_shown(self, name: str) -> None:
+        if name and self.welcome is not None and self.pane is not None:  # the workspace has an action now
+            if self.right.currentWidget() is self.welcome:
+                self.right.setCurrentWidget(self.pane)
+            self.welcome.deleteLater()
+            self.welcome = None
+        if name and self._paste_curl_next and self.pane is not None:
+            self._paste_curl_next = False
+            self.pane.scroll_to("auth")
+            self.pane.auth.modebar.pasteClicked.emit()
         if name:
             self.menus.action_shown(draft=name == self.current.draft_name())
             self.setWindowTitle(f"{name}[*] — Action Studio — {self.home.name}")
@@ -373,7 +418,8 @@ class MainWindow(QMainWindow):
             self.sync.stop()
         if self.pane is not None:
             self.pane.shut_down()
-        self._state.save(self, self.splitter, self.list.table.horizontalHeader(), self.current_name())
+        self._state.save(self, self.splitter, self.list.table.horizontalHeader(), self.current_name(),
+                         self.panels.open_docks())
         self.status.stop()
         from ui.workers import wait_idle
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenuBar, QVBoxLayout, QWidget
 
-from ui import ask, icons
+from ui import ask, icons, message
 
 SHORTCUTS = (
     ("Ctrl+N", "New action"), ("Ctrl+D", "Duplicate the selected action"),
@@ -76,6 +76,8 @@ class Menus(QObject):
         self.test_auth_act = self._action("Test &authentication", "Ctrl+T", "send", "testAuthAction")
         self.shortcuts_act = self._action("&Keyboard shortcuts", K.HelpContents, "", "shortcuts")
         self.about_act = self._action("&About Action Studio", None, "info", "about")
+        self.log_folder_act = self._action("Open &log folder", None, "", "openLogFolder")
+        self.log_folder_act.triggered.connect(lambda *_: self.open_log_folder())
         self.shortcuts_act.triggered.connect(lambda *_: self.show_shortcuts())
         self.about_act.triggered.connect(lambda *_: self.show_about())
         for act in (self.save_act, *self._per_action()):
@@ -99,6 +101,8 @@ class Menus(QObject):
             tools.addSeparator() if act is None else tools.addAction(act)
         help_ = bar.addMenu("&Help")
         help_.addAction(self.shortcuts_act)
+        help_.addAction(self.log_folder_act)
+        help_.addSeparator()
         help_.addAction(self.about_act)
 
     # -- state --------------------------------------------------------------------------------
@@ -123,11 +127,27 @@ class Menus(QObject):
         dialog.deleteLater()
 
     def show_about(self) -> None:
-        from PySide6 import __version__ as pyside
+        from ui.about import about_dialog
 
-        ask.inform(self._window, "About Action Studio", "<b>Action Studio</b> 0.1",
-                   "A native desktop studio for journey custom actions: configure, test authentication, "
-                   f"send events against a local sandbox.\n\nWorkspace: {self._home}\nQt for Python {pyside}")
+        dialog = about_dialog(self._window, self._home)
+        ask.show_dialog(dialog)
+        dialog.deleteLater()
+
+    def open_log_folder(self) -> None:
+        """The log folder in the desktop's file manager (made first: it may not exist yet)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from app.logs import log_dir
+
+        folder = log_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            message.error(f"The log folder {folder} cannot be made: {exc.strerror}")
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            message.warning(f"No file manager opened the log folder: {folder}")
 
 
 def shortcuts_dialog(parent: QWidget) -> Any:

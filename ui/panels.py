@@ -179,6 +179,16 @@ class Panels(QObject):
         if visible:
             self.sandbox_panel.raise_()
 
+    def open_docks(self) -> tuple[str, ...]:
+        """The panels open now (a dock tabbed behind another is open), for the next start."""
+        docks = {"sandbox": self.sandbox_panel, **self.docks}
+        return tuple(name for name, dock in docks.items() if dock is not None and not dock.isHidden())
+
+    def reopen(self, names: list[str]) -> None:
+        """Open the panels that were open when the window last closed."""
+        for name in names:
+            self.toggle_sandbox_panel(True) if name == "sandbox" else self.toggle_dock(name, True)
+
     def toggle_dock(self, which: str, show: Optional[bool] = None) -> None:
         """The Send events and History panels, as docks at the bottom, built on first use."""
         if self.services is None:
@@ -208,6 +218,8 @@ class Panels(QObject):
         central = window.centralWidget()
         if central is not None:
             central.setMinimumHeight(PANE_MIN_HEIGHT)
+        if window.restoreDockWidget(dock):  # where it was when the window last closed (ui.windowstate)
+            return
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         if others:
             window.tabifyDockWidget(others[-1], dock)

@@ -11,6 +11,7 @@ the filters and the text search are app.calls.history_search.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -33,6 +34,8 @@ __all__ = ["Filter", "History", "HistoryBuffer", "HistoryError", "HistoryRow", "
 
 FILE_NAME = "history.sqlite3"
 DEFAULT_MAX_ROWS = 50_000
+_log = logging.getLogger(__name__)
+LOG_EACH_UP_TO = 20  # a bigger batch is one log line: the history holds every call
 UNBOUNDED = 2**62
 SOURCES = ("test", "manual", "batch", "journey")
 _COLUMNS = ", ".join(f"calls.{c}" for c in ("id", "time", "action", "source", "outcome", "status", "duration_ms",
@@ -170,6 +173,8 @@ class History:
                 db.execute("ROLLBACK")
                 raise
         ids = list(range(last - len(rows) + 1, last + 1))
+        if _log.isEnabledFor(logging.INFO):
+            _log_rows(rows)
         for listener in list(self._listeners):
             listener(len(rows))
         return ids
@@ -311,6 +316,19 @@ class HistoryBuffer:
         self._last = time.monotonic()
         if pending:
             self.history.add_rows(pending)
+
+
+def _log_rows(rows: list[tuple[Any, ...]]) -> None:
+    """The log's line per recorded call (already masked, as the row is): action, method, URL, outcome."""
+    if len(rows) > LOG_EACH_UP_TO:
+        outcomes: dict[str, int] = {}
+        for row in rows:
+            outcomes[row[3]] = outcomes.get(row[3], 0) + 1
+        _log.info("recorded %d calls: %s", len(rows), ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+        return
+    for _time, action, source, outcome, _status, duration_ms, method, url, error, _detail in rows:
+        _log.info("%s call %s: %s %s -> %s in %.0f ms%s", source, action, method, url, outcome, duration_ms or 0,
+                  f" ({error})" if error else "")
 
 
 def row_of(result: CallResult, share: Optional[Share] = None) -> tuple[Any, ...]:

@@ -7,7 +7,10 @@ other command loads Qt.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+
+from app.paths import HOME_ENV
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,14 +33,17 @@ def run(args: argparse.Namespace) -> int:
         home, sample = sample_home(), True
     else:
         home, sample = home_of(args), bool(getattr(args, "sample", False))
-    return open_window(home, sample)
+    # No workspace named (--home, ACTION_STUDIO_HOME, --sample): the one the window had last time.
+    chosen = sample or getattr(args, "home", None) or os.environ.get(HOME_ENV)
+    return open_window(home, sample, last=not chosen)
 
 
-def open_window(home: Path, sample: bool) -> int:
-    """Run the window on `home` until it closes; its exit code (the lazy entry point into ui/)."""
+def open_window(home: Path, sample: bool, last: bool = False) -> int:
+    """Run the window on `home` (or the last run's workspace when `last`) until it closes; its exit
+    code (the lazy entry point into ui/)."""
     from ui.app import run_gui
 
-    return run_gui(home, sample=sample)
+    return run_gui(home, sample=sample, last=last)
 
 
 def run_sample(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "app.cli.history_cmd",
     "app.cli.expr_cmd",
     "app.cli.journey_cmd",
+    "app.cli.desktop_cmd",
 ]
 
 
@@ -40,6 +41,9 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES, json_errors: bool = F
         prog="action-studio", parents=[parent],
         description="Configure, test and send journey custom actions. With no command, opens the window.",
     )
+    from app.version import __version__
+
+    parser.add_argument("--version", action="version", version=f"action-studio {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
         importlib.import_module(name).register(subparsers)
@@ -68,6 +72,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.parse_args([args.command, "--help"])
         return 2
     try:
+        from app.logs import setup as log_to_file
+
+        log_to_file(f"command {args.command or 'gui'}")
         _check_arguments(argv)
         _choose_secrets(args)
         return int(args.func(args) or 0)
@@ -107,10 +114,15 @@ def _report(exc: Exception, as_json: bool) -> int:
 
     if isinstance(exc, (SecretError, SettingsError, StoreError, OSError)):
         return print_error(as_json, str(exc), 1)
+    import logging
+
+    logging.getLogger("app").error("internal error (exit 70)", exc_info=exc)
     if os.environ.get("ACTION_STUDIO_DEBUG"):
         raise exc
-    return print_error(as_json, f"internal error ({type(exc).__name__}: {exc}); run again with "
-                       "ACTION_STUDIO_DEBUG=1 for the details and please report it", 70)
+    from app.masking import mask_text  # an exception's text may quote a secret: masked as in the log
+
+    return print_error(as_json, mask_text(f"internal error ({type(exc).__name__}: {exc}); run again with "
+                                          "ACTION_STUDIO_DEBUG=1 for the details and please report it"), 70)
 
 
 def _wants_gui(argv: list[str]) -> bool:

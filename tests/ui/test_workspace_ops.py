@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QComboBox, QPushButton, QTableView
 
+from app.version import __version__
 from tests.ui.conftest import close_window, open_window, wait_idle
 from tests.ui.test_mainwindow import names_in_list, select
 
@@ -185,7 +186,12 @@ def test_shortcuts_and_about(window, answers):
     assert dialog.objectName() == "shortcutsDialog"
     assert "Ctrl+S" in " ".join(w.text() for w in dialog.findChildren(type(window.status.status_message)))
     window.menus.about_act.trigger()
-    assert answers.asked[-1][0] == "inform" and "custom actions" in answers.asked[-1][1]
+    about = answers.shown[-1]
+    assert about.objectName() == "aboutDialog"
+    texts = " ".join(w.text() for w in about.findChildren(type(window.status.status_message)))
+    assert f"Version {__version__}" in texts and "custom actions" in texts and str(window.home) in texts
+    assert not about.findChild(type(window.status.status_message), "aboutIcon").pixmap().isNull()
+    assert not window.windowIcon().isNull()  # the application's icon, the same files as the launcher's
 
 
 def test_a_broken_environments_file_is_named_and_not_edited_over(qtbot, sample_home, secrets, answers):

@@ -1,0 +1,82 @@
+"""The wheel a user installs: built from a copy of the sources, installed into a new virtual
+environment, then run from there as a user would (no PYTHONPATH, outside the repository), so a
+resource missing from the wheel or an entry point that does not start fails here.
+
+The new environment borrows the dependencies of this one (a .pth line: CI has them already), the
+project itself comes only from the wheel (`pip install --no-deps`).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from importlib.metadata import version
+from pathlib import Path
+
+from tools.smoke import run, smoke
+
+REPO = Path(__file__).resolve().parent.parent.parent
+SOURCES = ("app", "ui", "resources", "pyproject.toml", "README.md")
+
+
+def _backend_here() -> bool:
+    """Whether this environment can build the wheel offline (setuptools 70.1 has bdist_wheel built in)."""
+    from packaging.version import Version
+
+    return Version(version("setuptools")) >= Version("70.1")
+
+
+def build_wheel(out: Path) -> Path:
+    src = out / "src"
+    for name in SOURCES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".index.json"))
+        else:
+            src.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, src / name)
+    # Offline with this environment's backend when it can (make test installs it); else the
+    # frontend's isolated build, which fetches the backend once.
+    isolation = ["--no-isolation"] if _backend_here() else []
+    done = subprocess.run([sys.executable, "-m", "build", "--wheel", *isolation, "--outdir", str(out / "dist"),
+                           str(src)], capture_output=True, text=True, cwd=out)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (wheel,) = (out / "dist").glob("action_studio-*.whl")
+    return wheel
+
+
+def make_venv(root: Path, wheel: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+    python = root / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    # The dependencies from this environment, after the new one's own site-packages (a .pth line
+    # is appended to sys.path; .pth files in that folder, the editable install of the repo's
+    # sources among them, are not run).
+    Path(purelib, "dev-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", "install",
+                    "--quiet", "--no-deps", "--no-index", "--no-compile", str(wheel)], check=True)
+    return root / "bin"
+
+
+def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
+    """One test, so that under pytest-xdist the wheel is built once."""
+    wheel = build_wheel(tmp_path / "build")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    wanted = {p.relative_to(REPO).as_posix() for base in ("resources", "app", "ui") for p in (REPO / base).rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts and p.name != ".index.json"}
+    assert sorted(wanted - names) == []
+
+    bin_ = make_venv(tmp_path / "venv", wheel)
+    where = run([str(bin_ / "python"), "-c", "import app, ui, resources; print(app.__file__, ui.__file__)"], tmp_path)
+    assert all(Path(p).is_relative_to(bin_.parent) for p in where.split()), where  # not the repository's copy
+
+    out = smoke([str(bin_ / "action-studio")], tmp_path / "smoke", gui=[str(bin_ / "action-studio-gui")])
+
+    from app.version import __version__
+
+    assert out["version"].strip() == f"action-studio {__version__}"
+    entry = tmp_path / "smoke" / "data" / "applications" / "action-studio.desktop"
+    assert f"Exec={bin_ / 'action-studio-gui'}" in entry.read_text("utf-8").splitlines()

@@ -1,0 +1,74 @@
+"""Run an installed Action Studio as a user would: `--version`, `sample`, a sandbox send, the
+desktop entry and the window offscreen. Shared by the wheel test (tests/e2e/test_wheel.py) and
+`make bundle-check` (`python -m tools.smoke PROGRAM`).
+
+Every run gets a clean environment: no PYTHONPATH (the repository's sources must not be what
+runs), the working folder and every user folder (XDG, settings, logs) in a temporary folder.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional, Sequence
+
+SEND_VALUES = '{"customerId": "c-9"}'
+
+
+def clean_env(root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "ACTION_STUDIO", "XDG_", "QT_"))}
+    for name in ("DATA", "CONFIG", "CACHE", "STATE"):
+        env[f"XDG_{name}_HOME"] = str(root / name.lower())
+    env.update(QT_QPA_PLATFORM="offscreen", ACTION_STUDIO_SECRETS="session", PYTHONNOUSERSITE="1",
+               ACTION_STUDIO_SETTINGS=str(root / "window.ini"), HOME=str(root / "home"))
+    return env
+
+
+def run(argv: Sequence[str], root: Path, stdin: str = "", extra: Optional[dict[str, str]] = None,
+        timeout: float = 120) -> str:
+    """One command; its standard output, or AssertionError with both outputs when it fails."""
+    env = {**clean_env(root), **(extra or {})}
+    done = subprocess.run(list(argv), input=stdin, capture_output=True, text=True, env=env, cwd=root,
+                          timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError(f"{' '.join(argv)} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def smoke(program: Sequence[str], root: Path, gui: Optional[Sequence[str]] = None) -> dict[str, str]:
+    """Every check on `program` (the `action-studio` command as an argv prefix); what each printed.
+    `gui` opens the window (default: `program gui`)."""
+    root.mkdir(parents=True, exist_ok=True)
+    home = str(root / "workspace")
+    out = {"version": run([*program, "--version"], root)}
+    out["sample"] = run([*program, "--home", home, "sample"], root)
+    out["send"] = run([*program, "--home", home, "--json", "send", "notifyWebhook", "--values", "-", "--sandbox"],
+                      root, stdin=SEND_VALUES)
+    status = json.loads(out["send"]).get("status")
+    if status != 200:
+        raise AssertionError(f"the sandbox send answered {status}: {out['send']}")
+    out["desktop"] = run([*program, "--json", "install-desktop"], root)
+    window = [*(gui or [*program, "gui"]), "--home", home]
+    out["window"] = run(window, root, extra={"ACTION_STUDIO_EXIT_AFTER_SHOW": "1"})
+    if "ACTION_STUDIO_READY" not in out["window"]:
+        raise AssertionError(f"the window did not get ready: {out['window']}")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python -m tools.smoke PROGRAM", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="action-studio-smoke-") as tmp:
+        out = smoke([str(Path(argv[1]).resolve())], Path(tmp))
+    print(out["version"].strip())
+    print(f"send: {json.loads(out['send']).get('status')}; window: ready; desktop: "
+          f"{len(json.loads(out['desktop'])['installed'])} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
