@@ -61,6 +61,22 @@ def longest_gap(app: Any, tab: Any, settle_ms: int = 100) -> tuple[float, float]
     return max(gaps), (arrived[0] - ticks[0]) * 1000
 
 
+def idle_gap(app: Any, duration_ms: float) -> float:
+    """The longest gap between the ticks of a 1 ms UI-thread timer with nothing else to do."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    ticks = [time.perf_counter()]
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    loop = QEventLoop()
+    timer.start()
+    QTimer.singleShot(int(duration_ms) + 100, loop.quit)
+    loop.exec()
+    timer.stop()
+    return max((b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False))
+
+
 def timed(label: str, func: Callable[[], Any], results: dict[str, float]) -> Any:
     started = time.perf_counter()
     value = func()
@@ -157,21 +173,25 @@ def main() -> None:
           "  (CPython pauses every thread while it collects)")
     editor.flush()
     # Issue 14's row: the longest stall of the UI thread (a 1 ms timer's longest gap) while the
-    # worker re-infers; the same run through json (orjson off) is the baseline.
+    # worker re-infers. Its same-run baseline: the same timer with nothing to do for as long (what
+    # the machine itself costs a UI thread: other processes, the OS); json beside orjson is printed.
     from app import jsonstrict
 
     fast = jsonstrict._fast
-    stalls: dict[str, list[float]] = {"orjson": [], "json": []}
+    stalls: dict[str, list[float]] = {"orjson": [], "json": [], "idle": []}
     for _ in range(3):
         for name in ("json", "orjson"):
             jsonstrict._fast = fast if name == "orjson" else (lambda _text: jsonstrict._MISS)
             gap, took = longest_gap(app, tab)
             stalls[name].append(gap)
             print(f"  {'UI stall while re-inferring, ' + name:<44} {gap:8.1f} ms  (tree in {took:.0f} ms)")
-    jsonstrict._fast = fast
-    now, before = statistics.median(stalls["orjson"]), statistics.median(stalls["json"])
+        jsonstrict._fast = fast
+        idle = idle_gap(app, took)
+        stalls["idle"].append(idle)
+        print(f"  {'UI stall with nothing to do, as long':<44} {idle:8.1f} ms")
+    now, floor = statistics.median(stalls["orjson"]), statistics.median(stalls["idle"])
     report("longest UI stall while a 1 MB payload re-infers (median of 3)", f"{now:.1f} ms",
-           f"json parse {before:.1f} ms", now / before, "<= 50 ms", now <= 50)
+           f"idle UI thread {floor:.1f} ms", now / floor, "<= 50 ms", now <= 50)
     editor.flush()
     items = tab.model.index_of_path("section_1.items")
     assert items.isValid()
