@@ -49,7 +49,8 @@ def scan(home: Path, read: Optional[Reader]) -> dict[str, ActionSummary]:
     Without, a file not in the index gets a summary from its raw JSON (unchecked) and one that does
     not look like an action is left out for the checked scan to deal with.
     """
-    index = read_index(home)
+    index, stamp = _read_index(home)
+    folder = _folder_stamp(home)  # before the scan: a file added meanwhile makes the next scan look
     fresh: dict[str, list[Any]] = {}
     out: dict[str, ActionSummary] = {}
     changed = False
@@ -77,9 +78,29 @@ def scan(home: Path, read: Optional[Reader]) -> dict[str, ActionSummary]:
         fresh[entry.name] = [key, summary.__dict__] if checked else [key, summary.__dict__, False]
         out[summary.name] = summary
         changed = True
-    if changed or len(fresh) != len(index):  # a new or changed file, or one gone
-        write_index(home, fresh)
+    if changed or len(fresh) != len(index) or stamp != folder:  # a new or changed file, one gone
+        write_index(home, fresh, folder)
     return out
+
+
+def _folder_stamp(home: Path) -> Optional[int]:
+    try:
+        return os.stat(home / "actions").st_mtime_ns
+    except OSError:
+        return None
+
+
+def _unchanged_folder(home: Path) -> Optional[list[ActionSummary]]:
+    """The index's rows when the actions folder was not written since (no file added, removed or
+    renamed; every save here is a rename): no stat per file. An edit in place elsewhere is missed
+    here and found by the checked scan that follows the first paint."""
+    index, stamp = _read_index(home)
+    if stamp is None or stamp != _folder_stamp(home):
+        return None
+    try:
+        return list({s.name: s for s in (ActionSummary(**entry[1]) for entry in index.values())}.values())
+    except (TypeError, IndexError, KeyError):
+        return None  # an entry not as written here: scan
 
 
 def quick_list(home: Path) -> Optional[list[ActionSummary]]:
@@ -91,10 +112,10 @@ def quick_list(home: Path) -> Optional[list[ActionSummary]]:
     if not (home / "actions").is_dir() or recovery.needs_repair(home, workspace_folders(home)):
         return None
     try:
-        rows = scan(home, None)
+        rows = _unchanged_folder(home) or list(scan(home, None).values())
     except OSError:
         return None  # the full open says what is wrong
-    return sorted(rows.values(), key=lambda s: s.name.lower())
+    return sorted(rows, key=lambda s: s.name.lower())
 
 
 def _usable(cached: Any, key: list[int], need_checked: bool) -> bool:
@@ -132,21 +153,26 @@ def _quick_summary(path: str) -> Optional[ActionSummary]:
 
 
 def read_index(home: Path) -> dict[str, Any]:
+    return _read_index(home)[0]
+
+
+def _read_index(home: Path) -> tuple[dict[str, Any], Optional[int]]:
+    """The entries, and the actions folder's mtime when they were written (None: unknown)."""
     try:
         data = _loads((home / INDEX).read_bytes())
     except (OSError, ValueError):
-        return {}
+        return {}, None
     if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
-        return {}
-    entries = data.get("entries")
-    return entries if isinstance(entries, dict) else {}
+        return {}, None
+    entries, folder = data.get("entries"), data.get("folder")
+    return (entries if isinstance(entries, dict) else {}), (folder if isinstance(folder, int) else None)
 
 
-def write_index(home: Path, entries: dict[str, Any]) -> None:
+def write_index(home: Path, entries: dict[str, Any], folder: Optional[int] = None) -> None:
     from app import atomic
 
     try:
-        atomic.write_bytes(home / INDEX, _dumps({"version": INDEX_VERSION, "entries": entries}))
+        atomic.write_bytes(home / INDEX, _dumps({"version": INDEX_VERSION, "folder": folder, "entries": entries}))
     except OSError:
         pass  # the index is only a cache; a read-only workspace still works
 

@@ -86,3 +86,16 @@ def test_the_window_and_its_first_rows_import_neither_pydantic_nor_the_keyring(s
                           env=env, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split(maxsplit=1) == ["3", "[]\n"]
+
+
+def test_a_second_quick_read_follows_files_added_removed_and_renamed(sample_home: Path) -> None:
+    # An old stamp: the changes below then give the folder another one, however coarse the clock.
+    os.utime(sample_home / "actions", ns=(10**18, 10**18))
+    first = quick_list(sample_home)  # writes the index and the folder's stamp
+    assert first is not None and quick_list(sample_home) == first  # nothing changed: the index alone
+    _write(sample_home, "added", Action(name="added").dump())
+    (sample_home / "actions" / "notifyWebhook.json").unlink()
+    os.rename(sample_home / "actions" / "airshipCustomEvent.json", sample_home / "actions" / "renamed.json")
+    second = quick_list(sample_home)
+    assert second is not None
+    assert [s.name for s in second] == [s.name for s in Workspace.open(sample_home).summaries()]
