@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import Any, Optional, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 
 Index = QModelIndex | QPersistentModelIndex
 FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
@@ -78,6 +78,12 @@ class ActionFilterProxy(QAbstractProxyModel):
     def _rebuild(self) -> None:
         self._hay = self._search_column() if self._needle else None
         self._set_rows(self._matching(range(self._source_rows())))
+        if self._hay is None:  # made when the event loop is idle, not at the first key (10,000 rows)
+            QTimer.singleShot(0, self, self._prepare)  # not run once the proxy is gone
+
+    def _prepare(self) -> None:
+        if self._hay is None and self.sourceModel() is not None:
+            self._hay = self._search_column()
 
     def _source_rows(self) -> int:
         source = self.sourceModel()
