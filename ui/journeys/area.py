@@ -8,6 +8,7 @@ An open journey whose file changed on disk is reopened unless the editor holds c
 changes, the window says so and the save asks what to keep (ui.journeys.editor)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -16,7 +17,6 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from ui import message
-from ui.journeys import runprocess
 from ui.journeys.journeylist import JourneyList
 
 if TYPE_CHECKING:
@@ -112,5 +112,9 @@ class JourneysArea(QObject):
             self._file.removePaths(self._file.files())
         if self.view is not None:
             self.view.stop()
-        runprocess.finish_all()
+        # Imported by the run bar when a run starts, not here: its imports cost more than the window's
+        # first paint. Not imported yet: no run was started.
+        runprocess = sys.modules.get("ui.journeys.runprocess")
+        if runprocess is not None:
+            runprocess.finish_all()
 
