@@ -9,6 +9,7 @@ Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_filter.py
 """
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import sys
@@ -83,8 +84,9 @@ def summaries() -> list[ActionSummary]:
             for i in range(COUNT)]
 
 
-def keystrokes(app: QApplication, proxy_class: Any) -> tuple[list[float], list[str]]:
-    """Per keystroke, ms until the list has repainted; and what the list showed after each word."""
+def keystrokes(app: QApplication, proxy_class: Any, phases: Any = None) -> tuple[list[float], list[str]]:
+    """Per keystroke, ms until the list has repainted; and what the list showed after each word.
+    `phases`, a list, gets per keystroke (text, rows shown, ms in the key's handling, ms in the paint)."""
     import ui.actionlist.view as view
 
     original, view.ActionFilterProxy = view.ActionFilterProxy, proxy_class
@@ -101,16 +103,32 @@ def keystrokes(app: QApplication, proxy_class: Any) -> tuple[list[float], list[s
     paints = PaintCounter()
     widget.table.viewport().installEventFilter(paints)
     times, seen = [], []
+    collecting = [0.0, 0.0]  # when the running collection started, ms collected since the key
+
+    def on_gc(phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            collecting[0] = time.perf_counter()
+        else:
+            collecting[1] += (time.perf_counter() - collecting[0]) * 1000
+    gc.callbacks.append(on_gc)
     for word in TYPED:
         for char in word:
+            collecting[1] = 0.0
+            cpu = time.thread_time()
             started = time.perf_counter()
             if char == "\b":
                 QTest.keyClick(widget.search, Qt.Key.Key_Backspace)
             else:
                 QTest.keyClicks(widget.search, char)
+            handled, handled_cpu = time.perf_counter(), time.thread_time()
             app.processEvents()  # the paint: Qt repaints what the keystroke changed
             times.append((time.perf_counter() - started) * 1000)
+            if phases is not None:
+                phases.append((widget.search.text(), widget.proxy.rowCount(), (handled - started) * 1000,
+                               (time.perf_counter() - handled) * 1000, collecting[1],
+                               (handled_cpu - cpu) * 1000, (time.thread_time() - handled_cpu) * 1000))
         seen.append(f"{widget.search.text()!r}: {widget.proxy.rowCount()} rows")
+    gc.callbacks.remove(on_gc)
     widget.close()
     assert paints.count >= len(TYPED) - 1, f"the table was painted {paints.count} times: not measuring paints"
     return times, seen
@@ -122,9 +140,16 @@ def main() -> None:
 
     keystrokes(app, ActionFilterProxy)  # warm-up: imports, enum types, fonts
     old, old_seen = keystrokes(app, OldProxy)
-    new, new_seen = keystrokes(app, ActionFilterProxy)
+    phases: list[tuple[str, int, float, float, float, float, float]] = []
+    new, new_seen = keystrokes(app, ActionFilterProxy, phases)
     assert old_seen == new_seen, (old_seen, new_seen)
     print(f"{len(new)} keystrokes in the search of {COUNT:,} actions: " + "; ".join(new_seen))
+    print("  the slowest keystrokes (text after the key, rows shown, ms handling the key + ms painting,"
+          " of which garbage collection):")
+    for text, rows, handling, painting, collected, c1, c2 in sorted(phases, key=lambda p: -(p[2] + p[3]))[:5]:
+        print(f"    {text!r:<24} {rows:>6} rows  {handling:6.1f} + {painting:6.1f} ms  (gc {collected:.1f} ms)"
+              f"  cpu {c1:.1f} + {c2:.1f} ms")
+    print("  most UI-thread CPU:", max(p[5] + p[6] for p in phases))
     for label, times in (("before (QSortFilterProxyModel)", old), ("after (ActionFilterProxy)", new)):
         print(f"  {label:<32} worst {max(times):6.1f} ms   median {statistics.median(times):5.1f} ms")
     report("filter keystroke on 10,000 actions, worst", f"{max(new):.1f} ms", f"old proxy {max(old):.1f} ms",
