@@ -72,7 +72,8 @@ def pretty(text: str) -> str:
 
 # -- off-thread validation -------------------------------------------------------------------
 class _Signals(QObject):
-    finished = Signal(int, object, object)  # generation, result, Problem or None
+    # generation, result, Problem or None, and the text validated (an object: no copy of 1 MB)
+    finished = Signal(int, object, object, object)
 
 
 class _ValidateTask(QRunnable):
@@ -86,7 +87,7 @@ class _ValidateTask(QRunnable):
         except Exception as exc:  # the validator's refusal is the point: report it, never crash
             result, problem = None, problem_of(exc)
         try:
-            self._signals.finished.emit(self._generation, result, problem)
+            self._signals.finished.emit(self._generation, result, problem, self._text)
         except RuntimeError:
             pass  # the editor was closed while this ran: nobody is waiting for the answer
 
@@ -108,7 +109,8 @@ class JsonEdit(QPlainTextEdit):
     """JSON editor with a line-number gutter, an error marker and a message strip at the bottom."""
 
     edited = Signal()  # the user changed the text (not emitted by load())
-    validated = Signal(object, str)  # the validator's result and the text it was given
+    # the validator's result and the text it was given (object: a 1 MB str is passed, not converted twice)
+    validated = Signal(object, object)
     problemChanged = Signal(str)  # "" when the text became valid
 
     def __init__(self, parent: Optional[QWidget] = None, validator: Validator = parse_json) -> None:
@@ -254,7 +256,7 @@ class JsonEdit(QPlainTextEdit):
         self._show_problem()
         if had_problem:
             self.problemChanged.emit("")
-        self.validated.emit(result, self.toPlainText() if text is None else text)
+        self.validated.emit(result, self.toPlainText() if text is None else text)  # None: not from a worker
 
     # -- drawing the problem ---------------------------------------------------------------
     def _show_problem(self) -> None:

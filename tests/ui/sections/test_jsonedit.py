@@ -24,6 +24,22 @@ def test_validation_runs_off_thread_once_typing_pauses(qtbot):
     assert len(calls) == 1 and calls[0][1] is False  # one check, after the pause, in a worker
 
 
+def test_the_validated_text_is_the_string_the_worker_checked(qtbot):
+    """No second copy of the document on the UI thread when the result arrives (a 1 MB example's
+    toPlainText() there stalled the window, issue 14): the signal carries the worker's own string."""
+    given: list[str] = []
+
+    def validator(text: str):
+        given.append(text)
+        return parse_json(text)
+
+    editor = JsonEdit(validator=validator)
+    qtbot.addWidget(editor)
+    with qtbot.waitSignal(editor.validated, timeout=5000) as done:
+        editor.insertPlainText('{"a": "' + "x" * 100_000 + '"}')
+    assert len(given) == 1 and done.args[1] is given[0]
+
+
 def test_error_marker_and_recovery(qtbot):
     editor = JsonEdit()
     qtbot.addWidget(editor)
