@@ -139,7 +139,8 @@ def main() -> None:
     from ui.actionlist.filterproxy import ActionFilterProxy
 
     keystrokes(app, ActionFilterProxy)  # warm-up: imports, enum types, fonts
-    old, old_seen = keystrokes(app, OldProxy)
+    old_phases: list[tuple[str, int, float, float, float, float, float]] = []
+    old, old_seen = keystrokes(app, OldProxy, old_phases)
     phases: list[tuple[str, int, float, float, float, float, float]] = []
     new, new_seen = keystrokes(app, ActionFilterProxy, phases)
     assert old_seen == new_seen, (old_seen, new_seen)
@@ -149,7 +150,6 @@ def main() -> None:
     for text, rows, handling, painting, collected, c1, c2 in sorted(phases, key=lambda p: -(p[2] + p[3]))[:5]:
         print(f"    {text!r:<24} {rows:>6} rows  {handling:6.1f} + {painting:6.1f} ms  (gc {collected:.1f} ms)"
               f"  cpu {c1:.1f} + {c2:.1f} ms")
-    print("  most UI-thread CPU:", max(p[5] + p[6] for p in phases))
     for label, times in (("before (QSortFilterProxyModel)", old), ("after (ActionFilterProxy)", new)):
         print(f"  {label:<32} worst {max(times):6.1f} ms   median {statistics.median(times):5.1f} ms")
     report("filter keystroke on 10,000 actions, worst", f"{max(new):.1f} ms", f"old proxy {max(old):.1f} ms",
@@ -157,6 +157,11 @@ def main() -> None:
     report("filter keystroke on 10,000 actions, median", f"{statistics.median(new):.1f} ms",
            f"old proxy {statistics.median(old):.1f} ms", statistics.median(new) / statistics.median(old),
            f"<= {TARGET_MS:.0f} ms", statistics.median(new) <= TARGET_MS)
+    # What the keystroke costs the UI thread itself, without the time other processes take the CPU
+    # from it: on a loaded machine the wall-clock worst is mostly waiting for a core.
+    cpu, old_cpu = (max(p[5] + p[6] for p in runs) for runs in (phases, old_phases))
+    report("filter keystroke on 10,000 actions, worst, UI-thread CPU", f"{cpu:.1f} ms", f"old proxy {old_cpu:.1f} ms",
+           cpu / old_cpu, "none (for information)", None)
 
 
 if __name__ == "__main__":
