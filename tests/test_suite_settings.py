@@ -21,7 +21,6 @@ REAL_PROCESSES = {
     "tests/app/journeys/test_traces.py": "a run killed (SIGKILL) mid-write",
     "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox`",
     "tests/app/test_layers.py": "a fresh interpreter's sys.modules: no Qt loaded by a command",
-    "tests/app/test_listing.py": "a fresh interpreter's sys.modules: the first paint imports no models",
     "tests/app/test_secrets.py": "a real Secret Service on a private D-Bus (secret_service marker)",
     "tests/e2e/test_check_cli.py": "Ctrl+C (SIGINT) stops `check` at once with a partial report",
     "tests/e2e/test_cli.py": "the interpreter's own exit status",
