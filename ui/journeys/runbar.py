@@ -47,6 +47,7 @@ from app.journeys.targets import Target
 from app.journeys.tracereader import RunInfo, list_runs
 from app.journeys.traces import TraceError
 from ui import ask
+from ui.journeys.compare import CompareButton
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -241,6 +242,7 @@ class RunBar(QWidget):
         self.past.setMinimumContentsLength(20)
         self.open_run = QPushButton("Open run", self)
         self.open_run.setObjectName("journeyOpenRun")
+        self.compare_button = CompareButton(self.past, self)
         self._lay_out()
 
     def _add_target_row(self, node: str, action: str) -> None:
@@ -287,6 +289,7 @@ class RunBar(QWidget):
         runs.addWidget(QLabel("Past runs", self))
         runs.addWidget(self.past, 1)
         runs.addWidget(self.open_run)
+        runs.addWidget(self.compare_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)

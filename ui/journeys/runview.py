@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from app.journeys.model import Journey
+from ui.journeys.compare import CompareView
 from ui.journeys.profiles_view import ProfilesPane
 from ui.journeys.runbar import RunBar
 from ui.journeys.traceview import TraceView
@@ -50,6 +51,9 @@ class RunView(QWidget):
         self.split.setObjectName("journeyRunSplitter")
         self.split.addWidget(self.bar_area)
         self.split.addWidget(self.results)
+        self.compare = CompareView(services, self)  # in place of the results while two runs are compared
+        self.compare.hide()
+        self.split.addWidget(self.compare)
         self.split.setStretchFactor(1, 1)
         self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
@@ -61,8 +65,22 @@ class RunView(QWidget):
         self.runbar.detailsToggled.connect(lambda _shown: QTimer.singleShot(0, self, self.fit_bar))
         self.profiles.profileSelected.connect(self.trace.show_entry)
         self.profiles.profileSelected.connect(lambda *_: self.favour_trace())
+        self.runbar.compare_button.chosen.connect(self.show_compare)
+        self.compare.closed.connect(lambda: self._comparing(False))
+
+    def show_compare(self, run_a: Path, run_b: Path) -> None:
+        """Compare two runs in place of the results (the diagram shows the deltas, see compare_marks)."""
+        self._comparing(True)
+        self.compare.compare(run_a, run_b)
+
+    def _comparing(self, shown: bool) -> None:
+        self.results.setVisible(not shown)
+        self.compare.setVisible(shown)
+        if shown:
+            self.runbar.show_details(False)
 
     def open_run(self, path: Path) -> None:
+        self._comparing(False)
         self.trace.clear()
         self.profiles.open_run(path)
         self.runbar.show_details(False)  # the results need the room now
