@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidg
 
 from app.journeys.model import Journey
 from ui.journeys.compare import CompareView
+from ui.journeys.expectbar import ExpectBar
 from ui.journeys.profiles_view import ProfilesPane
 from ui.journeys.runbar import RunBar
 from ui.journeys.traceview import TraceView
@@ -31,6 +32,9 @@ class RunView(QWidget):
         super().__init__(parent)
         self.setObjectName("journeyRunView")
         self.runbar = RunBar(services, journey, self)
+        self.expect = ExpectBar(journey, self.runbar)
+        bar_layout = self.runbar.layout()
+        bar_layout.insertWidget(bar_layout.indexOf(self.runbar.status), self.expect)  # type: ignore[attr-defined]
         self.profiles = ProfilesPane(self)
         self.trace = TraceView(services, self)
         self.bar_area = QScrollArea(self)
@@ -67,6 +71,9 @@ class RunView(QWidget):
         self.profiles.profileSelected.connect(lambda *_: self.favour_trace())
         self.runbar.compare_button.chosen.connect(self.show_compare)
         self.compare.closed.connect(lambda: self._comparing(False))
+        self.runbar.profiles.textChanged.connect(self.expect.profiles_changed)
+        self.runbar.runOpened.connect(self.expect.check)
+        self.expect.verdictsReady.connect(self.profiles.model.set_verdicts)
 
     def show_compare(self, run_a: Path, run_b: Path) -> None:
         """Compare two runs in place of the results (the diagram shows the deltas, see compare_marks)."""
