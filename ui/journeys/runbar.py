@@ -48,6 +48,7 @@ from app.journeys.tracereader import RunInfo, list_runs
 from app.journeys.traces import TraceError
 from ui import ask
 from ui.journeys.compare import CompareButton
+from ui.journeys.replaymenu import ReplayAsk, ReplayButton
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -96,8 +97,18 @@ def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str,
 
 
 def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threading.Event,
-            relay: "ProgressRelay") -> RunResult:
+            relay: "ProgressRelay", replay: Optional[ReplayAsk] = None) -> RunResult:
     """The run, on a worker thread. PlanError and friends say why it could not start."""
+    if replay is not None:
+        from app.journeys.replayrun import ReplayRun
+
+        targets = spec.parsed_targets() if replay.rerun else None
+        with ReplayRun.open(services.workspace.home, replay.run, journey, rerun=replay.rerun, targets=targets,
+                            arm=spec.arm) as again:
+            runner = JourneyRun(services.workspace.home, journey, _actions(services, journey), engine=services.auth,
+                                resolvers=services_resolvers(services), options=again.options, cancel=cancel,
+                                progress=lambda p: relay.post(p, again.source.position(), cancel))
+            return runner.run(again.source)
     options = RunOptions(spec.preset, spec.seed, targets=spec.parsed_targets(), arm_real_calls=spec.arm)
     with ProfileSource.open(spec.profiles, journey.entry) as source:
         runner = JourneyRun(services.workspace.home, journey, _actions(services, journey), engine=services.auth,
@@ -158,6 +169,7 @@ class RunBar(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.browse.clicked.connect(self._browse)
         self.open_run.clicked.connect(self._open_past)
+        self.replay_button.asked.connect(self.start_replay)
         self.destroyed.connect(self._abandon)
         self.refresh_runs()
 
@@ -243,6 +255,8 @@ class RunBar(QWidget):
         self.open_run = QPushButton("Open run", self)
         self.open_run.setObjectName("journeyOpenRun")
         self.compare_button = CompareButton(self.past, self)
+        self.replay_button = ReplayButton(self.past, self)
+        self.replaying: Optional[ReplayAsk] = None  # what the run started last replays (None: a plain run)
         self._lay_out()
 
     def _add_target_row(self, node: str, action: str) -> None:
@@ -290,6 +304,7 @@ class RunBar(QWidget):
         runs.addWidget(self.past, 1)
         runs.addWidget(self.open_run)
         runs.addWidget(self.compare_button)
+        runs.addWidget(self.replay_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
@@ -415,11 +430,17 @@ class RunBar(QWidget):
     def running(self) -> bool:
         return self.cancel is not None
 
+    def start_replay(self, replay: ReplayAsk) -> None:
+        """Replay a past run (its rows, seed, preset): from its recording, or again for real."""
+        self._replay = replay
+        self.start()
+
     def start(self) -> None:
         spec = self.spec()
+        replay, self._replay = getattr(self, "_replay", None), None
         if self.running:
             return
-        if not spec.profiles:
+        if not spec.profiles and replay is None:
             self.status.setText("Choose a profiles file first")
             self.profiles.setFocus()
             return
@@ -431,9 +452,12 @@ class RunBar(QWidget):
         self.stop_button.setEnabled(True)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Starting…")
-        self.status.setText(f"Running {self.journey.name}…")
+        self.status.setText(f"Running {self.journey.name}…" if replay is None else
+                            f"{'Re-running' if replay.rerun else 'Replaying'} run {replay.run.stem} against "
+                            f"the current {self.journey.name}…")
+        self.replaying = replay
         self.runStarted.emit()
-        run_in_background(execute, self.services, self.journey, spec, self.cancel, self.relay,
+        run_in_background(execute, self.services, self.journey, spec, self.cancel, self.relay, replay,
                           on_done=self._finished, on_error=self._failed, owner=self)
 
     def stop(self) -> None:

@@ -74,11 +74,18 @@ class RunView(QWidget):
         self.runbar.profiles.textChanged.connect(self.expect.profiles_changed)
         self.runbar.runOpened.connect(self.expect.check)
         self.expect.verdictsReady.connect(self.profiles.model.set_verdicts)
+        self.runbar.runFinished.connect(self._replayed)
 
     def show_compare(self, run_a: Path, run_b: Path) -> None:
         """Compare two runs in place of the results (the diagram shows the deltas, see compare_marks)."""
         self._comparing(True)
         self.compare.compare(run_a, run_b)
+
+    def _replayed(self, result: Any) -> None:
+        """A replay is done: compare it with its source (once the bar has opened it as the run shown)."""
+        replay = self.runbar.replaying
+        if replay is not None:
+            QTimer.singleShot(0, self, lambda: self.show_compare(replay.run, result.path))
 
     def _comparing(self, shown: bool) -> None:
         self.results.setVisible(not shown)
