@@ -92,6 +92,7 @@ class RunView(QWidget):
         self.compare.setVisible(shown)
         if shown:
             self.runbar.show_details(False)
+            QTimer.singleShot(0, self, self.fit_bar)  # the bar keeps its height beside the comparison
 
     def open_run(self, path: Path) -> None:
         self._comparing(False)
