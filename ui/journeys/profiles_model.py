@@ -78,9 +78,14 @@ class ProfilesModel(RowsTableModel):
 
     def set_verdicts(self, verdicts: dict[int, bool]) -> None:
         """Per-profile expectations: an "Expected" column (pass / fail) while there are any."""
+        columns = ProfilesModel.columns + (("Expected",) if verdicts else ())
+        if tuple(self.columns) == columns:  # the column stays: its cells change, the selection stays
+            self.verdicts = verdicts
+            if verdicts and self._rows:
+                self.dataChanged.emit(self.index(0, len(COLUMNS)), self.index(len(self._rows) - 1, len(COLUMNS)))
+            return
         self.beginResetModel()
-        self.verdicts = verdicts
-        self.columns = ProfilesModel.columns + (("Expected",) if verdicts else ())
+        self.verdicts, self.columns = verdicts, columns
         self.endResetModel()
 
     # -- incremental fetching ------------------------------------------------------------------
