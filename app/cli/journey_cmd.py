@@ -32,11 +32,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = add_parser(verbs, "validate", help="check a journey against the workspace's actions (exit 1 on errors)")
     p.add_argument("journey", metavar="NAME|FILE")
     p.set_defaults(func=run_validate)
-    from app.cli import journey_diff, journey_run, journey_runs
+    from app.cli import journey_diff, journey_export, journey_run, journey_runs
 
     journey_run.register(verbs)
     journey_runs.register(verbs)
     journey_diff.register(verbs)
+    journey_export.register(verbs)
 
 
 def _fail(args: argparse.Namespace, message: str, problems: list[str] | None = None) -> int:

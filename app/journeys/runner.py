@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Se
 from app.calls.batch import loop_factory, make_client
 from app.calls.send import CallClient
 from app.journeys.actionplan import CallPlan, PlanError, Resolvers, plan_calls
+from app.journeys.breakpoints import Breakpoints
 from app.journeys.clock import preset as find_preset
 from app.journeys.model import Journey
 from app.journeys.profiles import Item, ProfileSource, Rejection
@@ -96,7 +97,8 @@ class JourneyRun:
 
     def __init__(self, home: Path, journey: Journey, actions: Mapping[str, Action], *, engine: AuthEngine,
                  resolvers: Resolvers, options: Optional[RunOptions] = None, progress: Optional[Callback] = None,
-                 cancel: Optional[threading.Event] = None, client_factory: Optional[ClientFactory] = None) -> None:
+                 cancel: Optional[threading.Event] = None, client_factory: Optional[ClientFactory] = None,
+                 breakpoints: Optional[Breakpoints] = None) -> None:
         self.home, self.journey = Path(home), journey
         self.options = options or RunOptions()
         report = validate(journey, actions)
@@ -118,6 +120,7 @@ class JourneyRun:
         self.client_factory = client_factory or (lambda: make_client(
             self.options.transport, self.options.concurrency, float(journey.timeout_seconds)))  # type: ignore[arg-type]
         self.read = 0
+        self.breakpoints = breakpoints or Breakpoints()
 
     def run(self, source: ProfileSource) -> RunResult:
         """arun() on its own event loop (uvloop where installed): for a worker thread or the CLI."""
@@ -134,7 +137,8 @@ class JourneyRun:
                                     targets=self.plan.targets(), masker=self.plan.masker,
                                     settings=self._settings(source))
         writer.max_pending = PENDING_TRACES
-        state = RunState(self.journey, self.preset, self.seed, start, self.plan, board)
+        state = RunState(self.journey, self.preset, self.seed, start, self.plan, board, breakpoints=self.breakpoints)
+        state.read_actions |= self.breakpoints.reads()  # responses a condition reads are parsed too
         base: Iterator[Item] = iter(source)
         rows = itertools.islice(base, self.preset.max_profiles) if self.preset.max_profiles is not None else base
         try:
@@ -161,15 +165,18 @@ class JourneyRun:
                               for node, call in self.plan.calls.items() if (transport := call.target.transport())}
         async with self.client_factory() as client:
             state.client = client
-            workers = [asyncio.ensure_future(self._worker(state, rows, writer, reentry))
-                       for _ in range(self.options.concurrency)]
+            workers: list[asyncio.Future[None]] = [asyncio.ensure_future(self._worker(state, rows, writer, reentry))
+                                                   for _ in range(self.options.concurrency)]
+            self.breakpoints.on_pause = lambda: self._spawn(workers, state, rows, writer, reentry)
+            self.breakpoints.on_reads = lambda names: setattr(state, "read_actions", state.read_actions | names)
             watcher = asyncio.ensure_future(_watch(self.cancel, workers, state.board))
             try:
-                await asyncio.gather(*workers)
+                await _all_of(workers)
             except asyncio.CancelledError:
                 if not self.cancel.is_set():
                     raise
             finally:
+                self.breakpoints.on_pause = self.breakpoints.on_reads = None
                 watcher.cancel()
                 for task in workers:
                     task.cancel()
@@ -199,10 +206,26 @@ class JourneyRun:
                 self._record(state, writer, profile.cancelled())
                 raise
             self._record(state, writer, trace)
+            if profile.held:  # another worker took over the rows while it was paused: one too many now
+                return
+
+    def _spawn(self, workers: list["asyncio.Future[None]"], state: RunState, rows: Iterator[Item],
+               writer: TraceWriter, reentry: Reentry) -> None:
+        """A profile paused at a breakpoint holds its worker: another takes the rows meanwhile."""
+        workers.append(asyncio.ensure_future(self._worker(state, rows, writer, reentry)))
 
     def _record(self, state: RunState, writer: TraceWriter, trace: ProfileTrace) -> None:
         writer.add(trace)
         state.board.finished(trace.outcome, trace.steps[-1].node if trace.steps else None)
+
+
+async def _all_of(workers: list["asyncio.Future[None]"]) -> None:
+    """Wait for every worker, those started while waiting too (paused profiles start some)."""
+    done = 0
+    while done < len(workers):
+        upto = len(workers)
+        await asyncio.gather(*workers[done:upto])
+        done = upto
 
 
 async def _watch(cancel: threading.Event, workers: Sequence["asyncio.Future[None]"], board: ProgressBoard) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Optional
 from app.calls.client import CallClient
 from app.journeys import graph
 from app.journeys.actionplan import CallPlan, NodeCall
+from app.journeys.breakpoints import Breakpoints
 from app.journeys.capping import Capping
 from app.journeys.clock import Preset
 from app.journeys.durations import parse_duration
@@ -29,6 +30,7 @@ class RunState:
     board: ProgressBoard
     client: Optional[CallClient] = None  # shared by every sandbox and env call
     mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id: mock and replay
+    breakpoints: Breakpoints = field(default_factory=Breakpoints)  # none set: the runner never pauses
     nodes: dict[str, NodeBase] = field(init=False)
     ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
     exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed
@@ -62,7 +64,7 @@ class RunState:
         self.capping = Capping(journey.capping)
         self.throttling = Throttling(journey.throttling)
         self.properties = {**journey.properties(), "namespace": "profileId"}
-        self.namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"action-studio:{journey.version_id}:{self.seed}")
+        self.namespace = run_namespace(journey.version_id, self.seed)
         self._uid_prefix = str(self.namespace)[:24]
         self._entry = journey.entry  # asked for every profile: the journey's nodes scanned once
 
@@ -89,3 +91,13 @@ class RunState:
         """The profile's journey instance id, UUID-shaped: the run's namespace with the row number as
         its last part (the same for the same row and seed; formatting beats uuid5's hashing 20 times)."""
         return f"{self._uid_prefix}{row & 0xFFFFFFFFFFFF:012x}"
+
+
+def run_namespace(version_id: str, seed: int) -> uuid.UUID:
+    """The run's namespace: the same journey version and seed give the same instance ids."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"action-studio:{version_id}:{seed}")
+
+
+def instance_uid(version_id: str, seed: int, row: int) -> str:
+    """A profile's journey instance id as RunState.instance_uid gives it (for reading a trace back)."""
+    return f"{str(run_namespace(version_id, seed))[:24]}{row & 0xFFFFFFFFFFFF:012x}"

@@ -38,14 +38,19 @@ class ProfileRun:
                            tz=run.journey.time_zone, rng=ProfileRandom(profile_seed(run.seed, row.row)))
         self.trace = ProfileTrace(row.row, row.profile_id, "finished", entered_at=self.ctx.now)
         self._t0 = time.perf_counter()
+        self.stepping = False  # Step was asked at a breakpoint: pause before the next node
+        self.held = False  # it paused: another worker took over the rows, its own ends with it
 
     async def go(self) -> ProfileTrace:
         """Walk the journey from its entry; never raises (a bug of ours ends the profile in error)."""
         run = self.run
-        ports, nodes, board, clock = run.ports, run.nodes, run.board, time.perf_counter
+        ports, nodes, board, clock, breaks = run.ports, run.nodes, run.board, time.perf_counter, run.breakpoints
         node: Optional[NodeBase] = run.entry
         previous: Optional[NodeBase] = None
+        step: Optional[StepTrace] = None
         while node is not None:
+            if breaks.active:  # the one check per step when no breakpoint is set
+                await breaks.check(self, node, step)
             step = self._enter(node, previous)
             t0 = clock()
             try:
@@ -59,6 +64,8 @@ class ProfileRun:
                 step.port, step.next = port, target
             board.step(node.id, step.port, step.outcome)
             previous, node = node, nodes.get(target) if target is not None else None
+        if self.stepping:
+            breaks.done(self)
         return self._close()
 
     def _enter(self, node: NodeBase, previous: Optional[NodeBase]) -> StepTrace:
@@ -86,6 +93,7 @@ class ProfileRun:
 
     def cancelled(self) -> ProfileTrace:
         """The trace so far, for a profile stopped by a cancelled run."""
+        self.run.breakpoints.done(self)
         self.trace.outcome = "cancelled"
         return self._close()
 
@@ -97,6 +105,7 @@ class ProfileRun:
 
 # -- the handlers ----------------------------------------------------------------------------------
 def _event(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
+    step.values = {"event": p.row.event}  # the payload that moved the profile in (the platform's log shows it)
     return "next"
 
 

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from filelock import FileLock, Timeout
 
@@ -196,18 +196,48 @@ class TraceReader:
         data["steps"] = self._steps(seq)
         return data
 
+    def entries(self, ref: Optional[str] = None, page: int = 100) -> Iterator[dict[str, Any]]:
+        """Every entry in the order profiles finished (or those of one profile: an id or `#N`), each
+        with its steps and attempts, read a page of profiles at a time: memory stays flat for any run."""
+        if ref is not None:
+            yield from self.profile(ref)
+            return
+        after = 0
+        while True:
+            rows = self._all(f"SELECT {_PROFILE_COLUMNS} FROM profile WHERE seq > ? ORDER BY seq LIMIT ?",
+                             (after, page))
+            if not rows:
+                return
+            steps = self._steps_between(rows[0][0], rows[-1][0])
+            for row in rows:
+                data = _profile_dict(row)
+                data["steps"] = steps.get(row[0], [])
+                yield data
+            after = rows[-1][0]
+
+    def _steps_between(self, first: int, last: int) -> dict[int, list[dict[str, Any]]]:
+        """The steps (with their attempts) of the profiles numbered first to last, by profile."""
+        attempts: dict[int, list[dict[str, Any]]] = {}
+        for a in self._all(f"SELECT {_ATTEMPT_COLUMNS} FROM attempt a LEFT JOIN parts p ON p.id = a.request_headers"
+                           " WHERE profile_seq BETWEEN ? AND ? ORDER BY a.id", (first, last)):
+            attempts.setdefault(a[0], []).append(_attempt_dict(a))
+        out: dict[int, list[dict[str, Any]]] = {}
+        for seq, *step in self._all(
+                "SELECT profile_seq, id, node, port, next, virtual_at, wall_at, wall_ms, \"values\", why, outcome,"
+                " error FROM step WHERE profile_seq BETWEEN ? AND ? ORDER BY profile_seq, idx", (first, last)):
+            out.setdefault(seq, []).append(_step_dict(step, attempts))
+        return out
+
     def _steps(self, seq: int) -> list[dict[str, Any]]:
         steps = []
         attempts: dict[int, list[dict[str, Any]]] = {}
         for a in self._all(f"SELECT {_ATTEMPT_COLUMNS} FROM attempt a LEFT JOIN parts p ON p.id = a.request_headers"
                            " WHERE profile_seq = ? ORDER BY a.id", (seq,)):
             attempts.setdefault(a[0], []).append(_attempt_dict(a))
-        for (sid, node, port, nxt, virtual_at, wall_at, wall_ms, values, why, outcome, error) in self._all(
+        for step in self._all(
                 "SELECT id, node, port, next, virtual_at, wall_at, wall_ms, \"values\", why, outcome, error FROM step"
                 " WHERE profile_seq = ? ORDER BY idx", (seq,)):
-            steps.append({"node": node, "port": port, "next": nxt, "virtualAt": virtual_at, "wallAt": wall_at,
-                          "wallMs": wall_ms, "values": _load(values), "why": _load(why), "outcome": outcome,
-                          "error": error, "attempts": attempts.get(sid, [])})
+            steps.append(_step_dict(step, attempts))
         return steps
 
 
@@ -221,6 +251,13 @@ def _profile_dict(r: tuple[Any, ...]) -> dict[str, Any]:
     seq, row, pid, outcome, code, error, path, entered, ended, wall_ms = r
     return {"seq": seq, "row": row, "profileId": pid, "outcome": outcome, "code": code, "error": error,
             "path": json.loads(path), "enteredAt": entered, "endedAt": ended, "wallMs": wall_ms}
+
+
+def _step_dict(s: Any, attempts: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    sid, node, port, nxt, virtual_at, wall_at, wall_ms, values, why, outcome, error = s
+    return {"node": node, "port": port, "next": nxt, "virtualAt": virtual_at, "wallAt": wall_at, "wallMs": wall_ms,
+            "values": _load(values), "why": _load(why), "outcome": outcome, "error": error,
+            "attempts": attempts.get(sid, [])}
 
 
 def _attempt_dict(a: tuple[Any, ...]) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from itertools import pairwise
 from typing import Any, Iterable, Optional, Sequence, Union
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QShortcut, QWheelEvent
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtGui import QAction, QContextMenuEvent, QKeyEvent, QKeySequence, QPainter, QShortcut, QWheelEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QMenu, QWidget
 
 from app.journeys.counts import RunCounts
 from app.journeys.findings import Finding
@@ -31,6 +31,7 @@ MAX_ZOOM = 1.5
 class JourneyDiagram(QGraphicsView):
     filterRequested = Signal(str, object)  # kind: node / edge / code; key: see the module docstring
     currentNodeChanged = Signal(str)
+    breakpointAsked = Signal(str, object, str)  # node id, port (None: the node), add / conditional / remove
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -46,6 +47,7 @@ class JourneyDiagram(QGraphicsView):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.counts: Optional[RunCounts] = None
+        self.breakpoint_marks: dict[tuple[str, Optional[str]], str] = {}  # (node, port) -> condition ("": none)
         self.redraws = 0  # how many times counts were drawn (tests check the coalescing)
         self._findings: list[Finding] = []
         self._pending: Union[RunProgress, RunCounts, None] = None
@@ -78,6 +80,7 @@ class JourneyDiagram(QGraphicsView):
             scene.addItem(edge)
             self.edges[route.key] = edge
         scene.setSceneRect(QRectF(0, 0, result.width, result.height))
+        self.set_breakpoints(self.breakpoint_marks)
         self.set_findings(findings)
         self._recolour()
         self.zoom_to_fit()
@@ -90,6 +93,43 @@ class JourneyDiagram(QGraphicsView):
     def alerts(self) -> list[Finding]:
         """Every validation problem, the journey's own first, then node by node (as validate gives)."""
         return list(self._findings)
+
+    # -- breakpoints (ui.journeys.breakpoints owns them; the diagram marks them and offers the menu) --
+    def set_breakpoints(self, marks: dict[tuple[str, Optional[str]], str]) -> None:
+        """Mark the breakpoints: (node, None) a node's, (node, port) an edge's; the value its condition."""
+        self.breakpoint_marks = dict(marks)
+        for node_id, item in self.nodes.items():
+            item.set_breakpoint(marks.get((node_id, None)))
+        for key, edge in self.edges.items():
+            edge.set_breakpoint(marks.get(key))
+
+    def breakpoint_actions(self, node: str, port: Optional[str]) -> list[QAction]:
+        """The context menu's entries for a node (port None) or an edge."""
+        key, actions = (node, port), []
+        what = f"edge {node} → {port}" if port else f"node {node}"
+        if key in self.breakpoint_marks:
+            entries = [("Edit breakpoint condition…", "conditional"), ("Remove breakpoint", "remove")]
+        else:
+            entries = [("Add breakpoint", "add"), ("Add conditional breakpoint…", "conditional")]
+        for text, verb in entries:
+            action = QAction(text, self)
+            action.setToolTip(f"{text.rstrip('…')} on {what}")
+            action.triggered.connect(lambda _=False, v=verb: self.breakpointAsked.emit(node, port, v))
+            actions.append(action)
+        return actions
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self.itemAt(event.pos())
+        while item is not None and not isinstance(item, (NodeItem, EdgeItem)):
+            item = item.parentItem()  # a count link: its node or edge
+        if isinstance(item, NodeItem):
+            actions = self.breakpoint_actions(item.node.id, None)
+        elif isinstance(item, EdgeItem):
+            actions = self.breakpoint_actions(item.route.source, item.route.port)
+        else:
+            super().contextMenuEvent(event)
+            return
+        QMenu.exec(actions, event.globalPos(), None, self)
 
     # -- counts ------------------------------------------------------------------------------------
     def set_counts(self, counts: Union[RunProgress, RunCounts, None]) -> None:

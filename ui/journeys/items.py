@@ -93,6 +93,7 @@ class NodeItem(QGraphicsItem):
         self.counts: Optional[NodeCounts] = None
         self.findings: list[Finding] = []
         self.highlighted = self.dimmed = False
+        self.breakpoint: Optional[str] = None  # "" a breakpoint, else its condition; None: none
         self.lines: list[str] = []
         self.links: list[CountLink] = []
         self._refresh()
@@ -112,6 +113,11 @@ class NodeItem(QGraphicsItem):
 
     def set_findings(self, findings: list[Finding]) -> None:
         self.findings = findings
+        self._refresh()
+
+    def set_breakpoint(self, condition: Optional[str]) -> None:
+        """Mark a breakpoint on the node ("": always; a condition; None: no breakpoint)."""
+        self.breakpoint = condition
         self._refresh()
 
     def count_lines(self) -> list[str]:
@@ -141,6 +147,8 @@ class NodeItem(QGraphicsItem):
                       f"Retries: {c.retries if c.retries is not None else '—'}"]
             parts += [f"{code}: {n}" for code, n in sorted(c.codes.items())]
         parts += [str(f) for f in self.findings]
+        if self.breakpoint is not None:
+            parts.append(breakpoint_text(self.breakpoint))
         return "\n".join(parts)
 
     def _refresh(self) -> None:
@@ -200,6 +208,8 @@ class NodeItem(QGraphicsItem):
         self._paint_marker(painter)
         painter.setOpacity(1.0)
         self._paint_text(painter, text)
+        if self.breakpoint is not None:
+            paint_breakpoint(painter, QPointF(4, 4), self.breakpoint)
 
     def _paint_text(self, painter: QPainter, text: QColor) -> None:
         room = self.place.width - 50 - (24 if self.findings else 0)
@@ -240,6 +250,7 @@ class EdgeItem(QGraphicsPathItem):
         self.count: Optional[int] = None
         self.weight = 0.0  # 0..1: this edge's share of the busiest edge
         self.highlighted = self.dimmed = False
+        self.breakpoint: Optional[str] = None  # as NodeItem.breakpoint
         path = QPainterPath(QPointF(*route.points[0]))
         for point in route.points[1:]:
             path.lineTo(QPointF(*point))
@@ -256,6 +267,10 @@ class EdgeItem(QGraphicsPathItem):
         count = "" if self.count is None else str(self.count)
         return " · ".join(p for p in (self.route.label, count) if p)
 
+    def set_breakpoint(self, condition: Optional[str]) -> None:
+        self.breakpoint = condition
+        self._refresh()
+
     def set_count(self, count: Optional[int], busiest: int) -> None:
         self.count = count
         self.weight = (count or 0) / busiest if busiest else 0.0
@@ -269,7 +284,8 @@ class EdgeItem(QGraphicsPathItem):
         self.label.setVisible(bool(self.label.text()))
         taken = "" if self.count is None else f"\n{self.count} profile(s) took it"
         self.setToolTip(f"{self.route.source} → {self.route.target}" +
-                        (f" ({self.route.label})" if self.route.label else "") + taken)
+                        (f" ({self.route.label})" if self.route.label else "") + taken +
+                        ("" if self.breakpoint is None else "\n" + breakpoint_text(self.breakpoint)))
         self.label.setToolTip(self.toolTip())
         self.update()
 
@@ -300,6 +316,10 @@ class EdgeItem(QGraphicsPathItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path())
         self._arrow(painter, color, width)
+        if self.breakpoint is not None:
+            first, second = self.route.points[0], self.route.points[1]  # near its start: left by that port
+            paint_breakpoint(painter, QPointF((first[0] * 2 + second[0]) / 3, (first[1] * 2 + second[1]) / 3),
+                             self.breakpoint)
 
     def _arrow(self, painter: QPainter, color: QColor, width: float) -> None:
         (x1, y1), (x2, y2) = self.route.points[-2], self.route.points[-1]
@@ -319,6 +339,23 @@ class EdgeItem(QGraphicsPathItem):
 
     def mouseReleaseEvent(self, event: Any) -> None:
         self._on_click("edge", self.route.key)
+
+
+BREAKPOINT_COLOR = "#d32f2f"
+
+
+def breakpoint_text(condition: str) -> str:
+    return f"Breakpoint when {condition}" if condition else "Breakpoint"
+
+
+def paint_breakpoint(painter: QPainter, at: QPointF, condition: str) -> None:
+    """The breakpoint marker: a red dot, hollow in the middle when it has a condition."""
+    painter.setPen(QPen(QColor("white"), 1.5))
+    painter.setBrush(QColor(BREAKPOINT_COLOR))
+    painter.drawEllipse(at, 7, 7)
+    if condition:
+        painter.setBrush(QColor("white"))
+        painter.drawEllipse(at, 2.5, 2.5)
 
 
 def _ms(value: Optional[float]) -> str:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from app.journeys.breakpoints import paused_entry
 from app.journeys.counts import RunCounts
 from app.journeys.files import load_file
 from app.journeys.findings import Finding
@@ -20,6 +21,7 @@ from app.journeys.model import Journey
 from app.journeys.tracereader import TraceReader
 from app.journeys.validate import validate, validate_in
 from app.model import Action
+from ui.journeys.breakpoints import BreakpointsControl
 from ui.journeys.compare_marks import CompareMarks, follow
 from ui.journeys.diagram import JourneyDiagram
 from ui.journeys.editor import JourneyEditor
@@ -90,6 +92,7 @@ class JourneyView(QWidget):
         self.coverage.setObjectName("journeyCoverage")
         self.coverage.setWordWrap(True)
         self.editor = JourneyEditor(services, undo_stack, self)
+        self.breakpoints = BreakpointsControl(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("journeyTabs")
         self.run_page = QWidget(self)
@@ -102,6 +105,8 @@ class JourneyView(QWidget):
         self.alerts.itemActivated.connect(self._alert_chosen)
         self.editor.edited.connect(self._edited)
         self.editor.saved.connect(self._saved)
+        self.diagram.breakpointAsked.connect(self.breakpoints.asked)
+        self.breakpoints.marksChanged.connect(self.diagram.set_breakpoints)
 
     def _lay_out(self) -> None:
         side = QWidget(self)
@@ -163,6 +168,7 @@ class JourneyView(QWidget):
     def _opened(self, opened: Opened) -> None:
         self.path, self.journey = opened.path, opened.journey
         self._show_title(opened.journey)
+        self.breakpoints.set_journey(opened.journey, opened.actions)
         self.diagram.set_journey(opened.journey, opened.findings)
         self._show_alerts(opened.findings)
         self._new_run_view(opened.journey)
@@ -185,6 +191,9 @@ class JourneyView(QWidget):
         bar.runStarted.connect(self._run_started)
         bar.progressed.connect(self.diagram.set_counts)
         bar.runOpened.connect(self.show_run_counts)
+        bar.use_breakpoints(self.breakpoints)
+        assert bar.paused is not None
+        bar.paused.pausedSelected.connect(lambda p, j=journey: view.trace.show_paused(paused_entry(p), j))
         self.editor.set_profiles(lambda: [row.attributes for row in bar.preview_data.rows] if bar.preview_data else [])
         view.profiles.all_button.clicked.connect(self.show_coverage)
         view.trace.entryShown.connect(self._entry_shown)
@@ -249,6 +258,7 @@ class JourneyView(QWidget):
         journey = self.editor.journey()
         if journey is not None:
             self.path, self.journey = path, journey
+            self.breakpoints.set_journey(journey, self.editor.actions)
             self._show_title(journey)
             self._new_run_view(journey)
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.journeys.actionplan import PlanError, plan_calls
+from app.journeys.breakpoints import Breakpoints
 from app.journeys.model import Journey
 from app.journeys.profiles import ProfileRow, ProfileSource
 from app.journeys.progress import RunProgress
@@ -47,7 +49,9 @@ from app.journeys.targets import Target
 from app.journeys.tracereader import RunInfo, list_runs
 from app.journeys.traces import TraceError
 from ui import ask
+from ui.journeys.breakpoints import BreakpointsControl, PausedPane
 from ui.journeys.compare import CompareButton
+from ui.journeys.exportdialog import ExportDialog, start_export
 from ui.journeys.replaymenu import ReplayAsk, ReplayButton
 from ui.workers import run_in_background
 
@@ -97,7 +101,8 @@ def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str,
 
 
 def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threading.Event,
-            relay: "ProgressRelay", replay: Optional[ReplayAsk] = None) -> RunResult:
+            relay: "ProgressRelay", breakpoints: Optional[Breakpoints] = None,
+            replay: Optional[ReplayAsk] = None) -> RunResult:
     """The run, on a worker thread. PlanError and friends say why it could not start."""
     if replay is not None:
         from app.journeys.replayrun import ReplayRun
@@ -107,13 +112,15 @@ def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threadi
                             arm=spec.arm) as again:
             runner = JourneyRun(services.workspace.home, journey, _actions(services, journey), engine=services.auth,
                                 resolvers=services_resolvers(services), options=again.options, cancel=cancel,
-                                progress=lambda p: relay.post(p, again.source.position(), cancel))
+                                progress=lambda p: relay.post(p, again.source.position(), cancel),
+                                breakpoints=breakpoints)
             return runner.run(again.source)
     options = RunOptions(spec.preset, spec.seed, targets=spec.parsed_targets(), arm_real_calls=spec.arm)
     with ProfileSource.open(spec.profiles, journey.entry) as source:
         runner = JourneyRun(services.workspace.home, journey, _actions(services, journey), engine=services.auth,
                             resolvers=services_resolvers(services), options=options,
-                            progress=lambda p: relay.post(p, source.position(), cancel), cancel=cancel)
+                            progress=lambda p: relay.post(p, source.position(), cancel), cancel=cancel,
+                            breakpoints=breakpoints)
         return runner.run(source)
 
 
@@ -159,6 +166,9 @@ class RunBar(QWidget):
         self.last_progress: Optional[RunProgress] = None
         self.preview_data: Optional[Preview] = None
         self.hosts: dict[str, list[str]] = {}
+        self.control: Optional[BreakpointsControl] = None  # the view's breakpoints (use_breakpoints)
+        self.paused: Optional[PausedPane] = None
+        self.shown_run: Optional[Path] = None  # the run the results show (what Export… writes)
         self.relay = ProgressRelay(self)
         self.relay.ready.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self._build()
@@ -169,6 +179,8 @@ class RunBar(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.browse.clicked.connect(self._browse)
         self.open_run.clicked.connect(self._open_past)
+        self.export_button.clicked.connect(lambda: self.export())
+        self.runOpened.connect(self._shown)
         self.replay_button.asked.connect(self.start_replay)
         self.destroyed.connect(self._abandon)
         self.refresh_runs()
@@ -254,6 +266,11 @@ class RunBar(QWidget):
         self.past.setMinimumContentsLength(20)
         self.open_run = QPushButton("Open run", self)
         self.open_run.setObjectName("journeyOpenRun")
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setObjectName("journeyExportButton")
+        self.export_button.setToolTip("Write the run shown as JSON lines, CSV, the platform's test-mode log, or a "
+                                      "profile's calls as cURL")
+        self.export_button.setEnabled(False)
         self.compare_button = CompareButton(self.past, self)
         self.replay_button = ReplayButton(self.past, self)
         self.replaying: Optional[ReplayAsk] = None  # what the run started last replays (None: a plain run)
@@ -303,6 +320,7 @@ class RunBar(QWidget):
         runs.addWidget(QLabel("Past runs", self))
         runs.addWidget(self.past, 1)
         runs.addWidget(self.open_run)
+        runs.addWidget(self.export_button)
         runs.addWidget(self.compare_button)
         runs.addWidget(self.replay_button)
         layout = QVBoxLayout(self)
@@ -457,7 +475,8 @@ class RunBar(QWidget):
                             f"the current {self.journey.name}…")
         self.replaying = replay
         self.runStarted.emit()
-        run_in_background(execute, self.services, self.journey, spec, self.cancel, self.relay, replay,
+        breaks = self.control.breaks if self.control is not None else None
+        run_in_background(execute, self.services, self.journey, spec, self.cancel, self.relay, breaks, replay,
                           on_done=self._finished, on_error=self._failed, owner=self)
 
     def stop(self) -> None:
@@ -539,6 +558,31 @@ class RunBar(QWidget):
         if select is not None:
             self.past.setCurrentIndex(max(0, self.past.findData(str(select))))
         self.open_run.setEnabled(bool(runs))
+
+    # -- breakpoints and export ----------------------------------------------------------------------
+    def use_breakpoints(self, control: BreakpointsControl) -> None:
+        """Runs pause at the view's breakpoints; the Paused list shows under the status line."""
+        self.control = control
+        self.paused = PausedPane(control, self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.status) + 1, self.paused)
+        # the bar's height changed: the run view refits it as when the details fold (detailsToggled)
+        self.paused.shownChanged.connect(lambda _shown: self.detailsToggled.emit(self.details_button.isChecked()))
+
+    def _shown(self, path: Path) -> None:
+        self.shown_run = Path(path)
+        self.export_button.setEnabled(True)
+
+    def export(self, profile: str = "") -> None:
+        """Export… the run shown: the choice in a dialog, the file written off the UI thread."""
+        if self.shown_run is None:
+            return
+        dialog = ExportDialog(self.shown_run, [n.id for n in self.journey.action_nodes()], profile, self)
+        if ask.show_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        self.status.setText("Exporting…")
+        start_export(self.shown_run, dialog.choice(), self.status.setText, self)
 
     def _open_past(self) -> None:
         path = self.past.currentData()

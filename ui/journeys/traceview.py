@@ -152,6 +152,11 @@ class TraceView(QWidget):
             self.steps.clear()
             self.header.setText(f"Cannot read this profile's trace: {exc}")
 
+    def show_paused(self, entry: dict[str, Any], journey: Journey) -> None:
+        """A profile paused at a breakpoint: its steps so far (app.journeys.breakpoints.paused_entry)."""
+        self._asked, self.entry, self.journey = None, entry, journey
+        self._fill()
+
     def clear(self) -> None:
         self._asked, self.entry = None, None
         self.steps.clear()
