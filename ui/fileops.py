@@ -1,24 +1,18 @@
-"""The File menu's import and export, and importing JSON files dropped on the window.
-The work runs in workers (`ui.actionlist.ops`); imported actions are listed through `CurrentAction`."""
+"""The File menu's import and export of our own format (also for our files dropped on the window,
+sent here by `ui.importexport`). The work runs in workers (`ui.actionlist.ops`); imported actions
+are listed through `CurrentAction`."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QMimeData, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from ui import ask, message
 from ui.current import CurrentAction
 from ui.workers import run_in_background
 from ui.writes import WorkspaceWrites
-
-
-def json_paths(mime: QMimeData) -> list[Path]:
-    """The local .json files a drag carries (the window accepts a drop holding at least one)."""
-    if not mime.hasUrls():
-        return []
-    return [Path(u.toLocalFile()) for u in mime.urls() if u.toLocalFile().lower().endswith(".json")]
 
 
 class FileOps(QObject):

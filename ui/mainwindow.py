@@ -11,7 +11,8 @@ The window is a shell that composes parts, each owning its state, and wires them
 - `menus` (`ui.menus.Menus`): every QAction, the menu bar, Help;
 - `status` (`ui.statusbar.StatusArea`): keyring banner and status bar;
 - `panels` (`ui.panels.Panels`): environments, the sandbox / Send events / History docks, test requests;
-- `files` (`ui.fileops.FileOps`): import, export, drops; `edits` (`ui.actionedits.ActionEdits`): add, duplicate, delete;
+- `files` (`ui.fileops.FileOps`): import, export; `interop` (`ui.importexport.ImportExport`): Postman, OpenAPI,
+  cURL and httpx, and drops; `edits` (`ui.actionedits.ActionEdits`): add, duplicate, delete;
 - `writes` (`ui.writes.WorkspaceWrites`): workspace writes in workers; `sync` (`ui.workspacesync`): the disk, followed;
 - `journeys` (`ui.journeys.area.JourneysArea`): the Journeys tab beside the actions and the journey view
   shown in the right-hand area in place of the pane (Ctrl+J).
@@ -39,7 +40,8 @@ from ui.about import app_icon
 from ui.actionedits import ActionEdits
 from ui.actionlist.view import ActionListWidget
 from ui.current import CurrentAction
-from ui.fileops import FileOps, json_paths
+from ui.fileops import FileOps
+from ui.importexport import ImportExport, importable_paths
 from ui.journeys.area import JourneysArea
 from ui.menus import Menus
 from ui.panels import Panels
@@ -120,6 +122,8 @@ class MainWindow(QMainWindow):
         self.status = StatusArea(self, self.undo_stack, self.list.model)
         self.panels = Panels(self)
         self.files = FileOps(self.current, self.writes, self)
+        self.interop = ImportExport(self.current, self.writes, self.files.import_paths, self)
+        self.interop.add_menus(self.menus.file_menu, before=self.menus.save_act)
         self.edits = ActionEdits(self.current, self.writes, self)
 
         central = QWidget(self)
@@ -305,6 +309,7 @@ class MainWindow(QMainWindow):
             self.pane.auth.modebar.pasteClicked.emit()
         if name:
             self.menus.action_shown(draft=name == self.current.draft_name())
+            self.interop.action_shown(draft=name == self.current.draft_name())
             self.setWindowTitle(f"{name}[*] — Action Studio — {self.home.name}")
         self.actionShown.emit(name)
 
@@ -330,14 +335,14 @@ class MainWindow(QMainWindow):
 
     # -- drops ------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if json_paths(event.mimeData()):
+        if importable_paths(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = json_paths(event.mimeData())
-        if paths:
+        paths = importable_paths(event.mimeData())
+        if paths:  # the format of each is sniffed in a worker; our own exports go the native way
             event.acceptProposedAction()
-            self.files.import_paths(paths)
+            self.interop.import_paths(paths)
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -89,6 +89,7 @@ class Menus(QObject):
 
     def _build_menus(self, bar: QMenuBar) -> None:
         file = bar.addMenu("&File")
+        self.file_menu = file  # ui.importexport adds its Import from / Export as submenus here
         for act in (self.new_act, self.import_act, None, self.save_act, self.export_act, self.export_all_act,
                     None, self.env_act, None, self.quit_act):
             file.addSeparator() if act is None else file.addAction(act)

@@ -99,6 +99,15 @@ class _Parsed:
 
 def parse_curl(text: str) -> CurlImport:
     """Read a curl command as a shell would; raises CurlError saying what is wrong and where."""
+    return _build(read_command(text))
+
+
+# The options of a command, as read_command found them (app/interop/curlimport.py builds an action).
+CurlCommand = _Parsed
+
+
+def read_command(text: str) -> CurlCommand:
+    """The options of a curl command, split as a shell would; raises CurlError saying what is wrong."""
     if not isinstance(text, str) or not text.strip():
         raise CurlError("the cURL command is empty: paste a command that starts with curl")
     words = shellwords.split(text)
@@ -113,7 +122,7 @@ def parse_curl(text: str) -> CurlImport:
                         "(paste a command that starts with curl)")
     parsed = _Parsed(warnings=list(words.notes))
     _read_options(args, parsed)
-    return _build(parsed)
+    return parsed
 
 
 def host_offer(text: str) -> Optional[VendorHost]:

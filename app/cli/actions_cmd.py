@@ -8,7 +8,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app.cli import interop_cmd
 from app.cli.common import CliError, emit, read_input, services_of
+from app.interop.files import sniff
 from app.model import Action, JsonError, Payload, error_lines, infer_payload, parse_json
 from app.model.rules import name_problem
 from app.secrets import SecretError, SecretStore
@@ -38,14 +40,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = add_parser(verbs, "show", help="print one action (secrets masked)")
     p.add_argument("name")
     p.set_defaults(func=run_show)
-    p = add_parser(verbs, "import", help="import actions from an export, an action file or a list")
-    p.add_argument("file", help="JSON file, or - for standard input")
+    p = add_parser(verbs, "import", help="import actions from an export, an action file or a list, a Postman "
+                   "collection, an OpenAPI operation or a curl command")
+    p.add_argument("file", help="the file, or - for standard input")
     p.add_argument("--rename", action="store_true", help="give clashing names a free suffix instead of refusing")
+    interop_cmd.add_import_options(p)
     p.set_defaults(func=run_import)
     p = add_parser(verbs, "export", help="export actions as JSON (secrets shown as ********)")
     p.add_argument("names", nargs="*", help="action names (default with --all: every action)")
     p.add_argument("--all", action="store_true", help="export every action")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    interop_cmd.add_export_options(p)
     p.set_defaults(func=run_export)
     p = add_parser(verbs, "validate", help="check an action file or export without importing it")
     p.add_argument("file")
@@ -112,6 +117,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     text = read_input(args.file)
+    if (args.source or sniff(text)) != "native":
+        return interop_cmd.run_import_from(args, text)
     try:
         items = read_bundle(text, where=args.file)
     except (ImportProblem, JsonError, ValueError) as exc:
@@ -143,7 +150,7 @@ def run_export(args: argparse.Namespace) -> int:
         actions = [ws.load(n) for n in names]
     except StoreError as exc:
         raise CliError(str(exc)) from None
-    text = export_bundle(actions)
+    text = export_bundle(actions) if args.target == "native" else interop_cmd.run_export_to(args, actions)
     if args.output:
         try:
             Path(args.output).write_text(text, "utf-8")

@@ -1,5 +1,5 @@
 """Shows one call: the outcome line, the response (status, time, headers, pretty body) and the
-request (masked), with "Copy as cURL". Used by the test dialog, the send panel and the history."""
+request (masked), with "Copy as cURL" and "Copy as httpx". Used by the test dialog, the send panel and the history."""
 from __future__ import annotations
 
 import json
@@ -48,9 +48,14 @@ class ResultView(QWidget):
         self.copy_curl = QPushButton("Copy as cURL")
         self.copy_curl.setEnabled(False)
         self.copy_curl.clicked.connect(self.on_copy_curl)
+        self.copy_httpx = QPushButton("Copy as httpx")
+        self.copy_httpx.setToolTip("The request as a Python snippet using httpx (secrets masked)")
+        self.copy_httpx.setEnabled(False)
+        self.copy_httpx.clicked.connect(self.on_copy_httpx)
         top = QHBoxLayout()
         top.addWidget(self.outcome, 1)
         top.addWidget(self.copy_curl)
+        top.addWidget(self.copy_httpx)
         self.response_headers = _viewer()
         self.response_body = _viewer()
         self.request_text = _viewer()
@@ -75,6 +80,7 @@ class ResultView(QWidget):
     def show_result(self, result: Optional[CallResult]) -> None:
         self._result = result
         self.copy_curl.setEnabled(bool(result and result.request))
+        self.copy_httpx.setEnabled(bool(result and result.request))
         if result is None:
             self.outcome.setText("No call yet")
             self._color(None)
@@ -120,3 +126,11 @@ class ResultView(QWidget):
     def on_copy_curl(self) -> None:
         if self._result is not None:
             QGuiApplication.clipboard().setText(self._result.to_curl())
+
+    def on_copy_httpx(self) -> None:
+        request = self._result.request if self._result is not None else None
+        if request is not None:
+            from app.interop.snippets import httpx_snippet
+
+            QGuiApplication.clipboard().setText(httpx_snippet(request.method, request.url, request.headers,
+                                                              request.body))

@@ -1,0 +1,1 @@
+"""JSON schemas of the other tools formats the app reads (package data)."""
