@@ -114,7 +114,7 @@ def scenarios() -> list[Scenario]:
         Scenario("custom_events", "/api/custom-events", json.dumps(event).encode(), {
             **json_headers,
             "Authorization": "Bearer sandbox-airship-token",
-            "X-UA-Appkey": "sandbox-app-key",
+            "X-UA-Appkey": "SandboxDemoAppKey00001",
             "Accept": "application/vnd.urbanairship+json; version=3",
         }),
     ]

@@ -98,4 +98,4 @@ def compare_shot(app: Any, window: Any, view: Any, source: Path, wait: Callable[
     compare.table.selectRow(0)
     wait(app, lambda: compare.trace_b.entry is not None)
     view.diagram.zoom_to_fit()
-    shot("17-journey-compare")
+    shot("18-journey-compare")

@@ -160,6 +160,7 @@ def main(argv: list[str]) -> int:
     dialog.reject()
 
     _request_shots(app, window, out, wait_until, settle)
+    _check_shot(app, window, services, out)
     journey_shots(app, window, out, wait_until, settle)
     from tools.shipshots import first_run_shots
 
@@ -197,6 +198,29 @@ def _request_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], 
     window.grab().save(str(path))
     print(path)
     window.panels.toggle_dock("history", False)
+
+
+def _check_shot(app: Any, window: Any, services: Services, out: Path) -> None:
+    """The readiness check of writeJourneyEvent (its token call included) against the sandbox, its
+    latency made to vary by a latency fault on part of the calls, with the report and the plot."""
+    assert services.sandbox is not None
+    services.sandbox.set_fault("inlet", latency_ms=120, rate=0.3, seed=7)
+    window.list.select("writeJourneyEvent", quiet=False)
+    wait_until(app, lambda: window.pane.saved_name() == "writeJourneyEvent")
+    window.open_check()
+    dialog = window.panels.request_dialogs[-1]
+    dialog.resize(900, 680)
+    dialog.duration.setValue(6)
+    reports: list[Any] = []
+    dialog.finished_check.connect(reports.append)
+    dialog.on_start()
+    wait_until(app, lambda: bool(reports), 60)
+    settle(app)
+    path = out / "17-check-report.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.close()
+    services.sandbox.clear_faults()
 
 
 def _finish(app: Any, window: Any, services: Services, tmp: Path) -> int:

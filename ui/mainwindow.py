@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
                           (m.test_request_act, self._request_test),
                           (m.send_panel_act, lambda: panels.toggle_dock("send")),
                           (m.history_act, lambda: panels.toggle_dock("history")),
-                          (m.test_auth_act, self.test_authentication)):
+                          (m.test_auth_act, self.test_authentication), (m.check_act, self.open_check)):
             act.triggered.connect(lambda *_, slot=slot: slot())  # `checked` is not an argument of the slots
         self.list.addAction(m.delete_act)  # Delete is a shortcut of the list only (see Menus)
         m.find_act.triggered.connect(self.show_actions)
@@ -328,6 +328,10 @@ class MainWindow(QMainWindow):
     def open_test_request(self) -> None:
         """The test-request dialog on the pane's saved action."""
         self.panels.open_test_request(self.pane.action() if self.pane is not None else None)
+
+    def open_check(self) -> None:
+        """The readiness check dialog on the pane's saved action."""
+        self.panels.open_check(self.pane.action() if self.pane is not None else None)
 
     def test_authentication(self) -> None:
         if self.pane is not None:

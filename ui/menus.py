@@ -74,6 +74,7 @@ class Menus(QObject):
         for act in (self.sandbox_act, self.send_panel_act, self.history_act):
             act.setCheckable(True)
         self.test_auth_act = self._action("Test &authentication", "Ctrl+T", "send", "testAuthAction")
+        self.check_act = self._action("&Check endpoint…", None, "", "checkEndpointAction")
         self.shortcuts_act = self._action("&Keyboard shortcuts", K.HelpContents, "", "shortcuts")
         self.about_act = self._action("&About Action Studio", None, "info", "about")
         self.log_folder_act = self._action("Open &log folder", None, "", "openLogFolder")
@@ -85,7 +86,8 @@ class Menus(QObject):
 
     def _per_action(self) -> tuple[QAction, ...]:
         """The actions that act on the action being edited."""
-        return (self.dup_act, self.delete_act, self.export_act, self.test_auth_act, self.test_request_act)
+        return (self.dup_act, self.delete_act, self.export_act, self.test_auth_act, self.test_request_act,
+                self.check_act)
 
     def _build_menus(self, bar: QMenuBar) -> None:
         file = bar.addMenu("&File")
@@ -98,7 +100,7 @@ class Menus(QObject):
             edit.addSeparator() if act is None else edit.addAction(act)
         tools = bar.addMenu("&Tools")
         for act in (self.sandbox_act, self.send_panel_act, self.history_act, None, self.test_request_act,
-                    self.test_auth_act):
+                    self.test_auth_act, self.check_act):
             tools.addSeparator() if act is None else tools.addAction(act)
         help_ = bar.addMenu("&Help")
         help_.addAction(self.shortcuts_act)

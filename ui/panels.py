@@ -239,6 +239,18 @@ class Panels(QObject):
         # Not a slot of this object: a dialog may also be destroyed while the window itself is.
         dialog.destroyed.connect(partial(_forget_deleted, self.request_dialogs))
 
+    def open_check(self, action: Optional["Action"]) -> None:
+        """The endpoint readiness check of a saved action (non-modal, kept with the request dialogs)."""
+        if action is None or self.services is None:
+            return
+        from ui.check_dialog import CheckDialog
+
+        dialog = CheckDialog(self.services, action, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.request_dialogs.append(dialog)
+        dialog.destroyed.connect(partial(_forget_deleted, self.request_dialogs))
+
     def update_sandbox_status(self) -> None:
         sandbox = self.services.sandbox if self.services is not None else None
         self.sandbox_dot.setPixmap(icons.dot("ok" if sandbox is not None else ""))

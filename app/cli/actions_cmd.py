@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from app.cli import interop_cmd
+from app.cli import interop_cmd, limits_cmd
 from app.cli.common import CliError, emit, read_input, services_of
 from app.interop.files import sniff
 from app.model import Action, JsonError, Payload, error_lines, infer_payload, parse_json
@@ -62,6 +62,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = add_parser(verbs, "delete", help="delete an action")
     p.add_argument("name")
     p.set_defaults(func=run_delete)
+    limits_cmd.register_verb(verbs)
 
     payload = add_parser(subparsers, "payload", help="inspect payload examples")
     pverbs = payload.add_subparsers(dest="verb", metavar="VERB", required=True)

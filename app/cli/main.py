@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "app.cli.history_cmd",
     "app.cli.expr_cmd",
     "app.cli.journey_cmd",
+    "app.cli.check_cmd",
     "app.cli.desktop_cmd",
 ]
 

@@ -8,7 +8,7 @@ import sys
 
 from app.cli.common import common_options
 from app.sandbox import Sandbox, SandboxError
-from app.sandbox.standalone import FAULT_HELP, add_arguments, sandbox_from_args, serve_until_signalled
+from app.sandbox.standalone import FAULT_HELP, IDENTITIES_HELP, add_arguments, sandbox_from_args, serve_until_signalled
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,6 +18,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         parents=[common_options()],
         help="run the local sandbox (token, inlet, custom-events and echo endpoints)",
         description="Serve the embedded sandbox on loopback until Ctrl+C. " + FAULT_HELP.capitalize() + ".",
+        epilog=IDENTITIES_HELP,
     )
     add_arguments(parser)
     parser.set_defaults(func=run)

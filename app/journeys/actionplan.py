@@ -99,7 +99,7 @@ def plan_calls(journey: Journey, actions: Mapping[str, Action], targets: Mapping
             key = (action.name, id(resolver))
             if key not in prepared:
                 prepared[key] = prepare(action, resolver)
-            hosts = _hosts(prepared[key], action, resolver) if target.sends else ()
+            hosts = call_hosts(prepared[key], action, resolver) if target.sends else ()
             mapping = [(k, parse(text)) for k, text in node.mapping.items()]
             dynamic = parse(node.dynamic_path) if node.dynamic_path is not None else None
         except (SetupError, ExprError) as exc:
@@ -118,7 +118,7 @@ def plan_calls(journey: Journey, actions: Mapping[str, Action], targets: Mapping
     return plan
 
 
-def _hosts(prepared: Prepared, action: Action, resolver: Resolver) -> tuple[str, ...]:
+def call_hosts(prepared: Prepared, action: Action, resolver: Resolver) -> tuple[str, ...]:
     """The hosts a call reaches: the action's, and its token endpoint's (custom authentication)."""
     hosts = [_host(prepared.url)]
     if isinstance(action.auth, CustomAuth):

@@ -82,7 +82,10 @@ def runs_dir(home: Path) -> Path:
 
 
 def new_run_id(journey_name: str) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    # Milliseconds in the id: runs are ordered (and `last` found) by name, and two runs started in
+    # the same second (a replay right after its recording) must still sort in start order.
+    now = datetime.now(timezone.utc)
+    stamp = now.strftime("%Y%m%d-%H%M%S") + f"{now.microsecond // 1000:03d}"
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", journey_name)[:40]
     return f"{stamp}-{safe}-{_random.token_hex(2)}"
 

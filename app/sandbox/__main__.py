@@ -6,12 +6,13 @@ import argparse
 import sys
 
 from app.sandbox.errors import SandboxError
-from app.sandbox.standalone import add_arguments, sandbox_from_args, serve_until_signalled
+from app.sandbox.standalone import IDENTITIES_HELP, add_arguments, sandbox_from_args, serve_until_signalled
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse options, serve until interrupted, return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m app.sandbox", description="Run the embedded sandbox.")
+    parser = argparse.ArgumentParser(prog="python -m app.sandbox", description="Run the embedded sandbox.",
+                                     epilog=IDENTITIES_HELP)
     add_arguments(parser)
     args = parser.parse_args(argv)
     try:

@@ -10,8 +10,11 @@ ENDPOINTS: tuple[str, ...] = ("token", "inlet", "custom_events", "echo")
 # The seed's OAuth credentials, so the sample workspace authenticates out of the box.
 DEFAULT_CLIENT_ID = "1234"
 DEFAULT_CLIENT_SECRET = "5678"
-DEFAULT_APP_KEY = "sandbox-app-key"
+# 22 characters of [A-Za-z0-9_-], like the vendor's keys: its official clients refuse any other.
+DEFAULT_APP_KEY = "SandboxDemoAppKey00001"
 DEFAULT_AIRSHIP_TOKEN = "sandbox-airship-token"
+# The app key of sample workspaces installed before the 22-character one: still accepted.
+LEGACY_APP_KEY = "sandbox-app-key"
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 

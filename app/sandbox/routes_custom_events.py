@@ -43,9 +43,9 @@ def _authenticate(state: SandboxState, headers: dict[bytes, bytes]) -> Response 
     app_key = _header(headers, b"x-ua-appkey")
     if not app_key:
         return _unauthorized("missing X-UA-Appkey header")
-    static_tokens = state.accounts.apps.get(app_key)
-    if static_tokens is None:
-        return _unauthorized("unknown app key")
+    static_tokens = state.accounts.app_tokens(app_key)
+    if isinstance(static_tokens, str):
+        return _unauthorized(static_tokens)
     if token in static_tokens:
         return None
     verdict = state.tokens.check(token)

@@ -9,7 +9,13 @@ import threading
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from app.sandbox.config import SandboxConfig
+from app.sandbox.config import (
+    DEFAULT_AIRSHIP_TOKEN,
+    DEFAULT_APP_KEY,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    SandboxConfig,
+)
 from app.sandbox.errors import SandboxError
 from app.sandbox.faults import FaultSpec
 from app.sandbox.server import Sandbox
@@ -18,6 +24,18 @@ FAULT_HELP = (
     "inject a fault, ENDPOINT:key=value,... e.g. custom_events:status=503,times=2 or "
     "inlet:latency_ms=200 or echo:drop (repeatable; keys: latency_ms status times rate "
     "retry_after drop hang)"
+)
+
+IDENTITIES_HELP = (
+    "Demo identities, so the vendors' own clients work unchanged when pointed at the sandbox. "
+    f"Token endpoint (POST /ims/token/v3): client {DEFAULT_CLIENT_ID} / {DEFAULT_CLIENT_SECRET}, "
+    "authenticated either in the form body (client_secret_post, as the vendor's cURL command) or "
+    "with HTTP Basic (client_secret_basic, RFC 6749 2.3.1), not both at once; a refused Basic client "
+    "gets 401, a refused body client 400 invalid_client. Custom events (POST /api/custom-events): "
+    "any well-formed app key (X-UA-Appkey: 22 characters of letters, digits, '_' and '-', e.g. "
+    f"{DEFAULT_APP_KEY}) with the bearer token {DEFAULT_AIRSHIP_TOKEN} or an issued token; once apps "
+    "are declared (the Python API), only those. Inlets (POST /collection/ID): any id until inlets "
+    "are declared."
 )
 
 

@@ -23,7 +23,7 @@ def _session_sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def sandbox(_session_sandbox: Sandbox) -> Sandbox:
-    """A running sandbox with the default identities (client 1234/5678, sandbox-app-key), fresh."""
+    """A running sandbox with the default identities (client 1234/5678, any well-formed app key), fresh."""
     if not _session_sandbox.running:  # a test stopped it after all: serve again (on a new port)
         _session_sandbox.start()
     _session_sandbox.reset()

@@ -86,3 +86,14 @@ def test_send_panel_follows_the_list_and_the_selection(window, qtbot, answers):
     qtbot.waitUntil(lambda: send_panel_state(window)[1] == window.pane.saved_name())
     assert "Traceback" not in panel.problems.text()
 
+
+
+def test_check_endpoint_opens_the_check_of_the_current_action(window, qtbot):
+    from ui.check_dialog import CheckDialog
+
+    assert window.menus.check_act.isEnabled() and window.menus.check_act.text() == "&Check endpoint…"
+    window.menus.check_act.trigger()
+    dialog = window.panels.request_dialogs[-1]
+    assert isinstance(dialog, CheckDialog) and dialog.isVisible()
+    assert dialog.action.name == window.current_name() and dialog.rate.value() == 200
+    dialog.close()

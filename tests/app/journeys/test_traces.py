@@ -177,7 +177,7 @@ def test_secrets_and_tokens_never_reach_the_file(tmp_path: Path, call, services,
     the file and its WAL are grepped for every secret value and the token."""
     client_secret, bearer = "cs-9f3a7-unique-client-secret", "tok-7c1e2-unique-static-bearer"
     sandbox.add_client("1234", client_secret)
-    sandbox.add_airship_app("sandbox-app-key", [bearer])
+    sandbox.add_airship_app("SandboxDemoAppKey00001", [bearer])
     secrets.put(client_secret, ref=SecretRef(secret="sample/writeJourneyEvent/client_secret"))
     secrets.put(f"Bearer {bearer}", ref=SecretRef(secret="sample/airshipCustomEvent/bearer"))
     inlet, airship = call("writeJourneyEvent"), call("airshipCustomEvent")
@@ -267,3 +267,18 @@ def test_runs_are_found_by_prefix_and_bad_files_are_reported(tmp_path: Path) -> 
     assert [r.id for r in list_runs(tmp_path)] == ["20260102-b", "20260101-a"]
     with pytest.raises(TraceError, match="not a readable run trace"):
         TraceReader(tmp_path / "runs" / "junk.sqlite3")
+
+
+def test_run_ids_started_within_one_second_sort_in_start_order() -> None:
+    # `last` and the runs list order by id: a replay started right after its recording (same
+    # second) must come after it.
+    import time as _time
+
+    from app.journeys.traces import new_run_id
+
+    ids = []
+    for _ in range(5):
+        ids.append(new_run_id("sampleJourney"))
+        _time.sleep(0.002)
+    assert [i.rsplit("-", 1)[0] for i in sorted(ids)] == [i.rsplit("-", 1)[0] for i in ids]
+    assert len({i.split("-")[1] for i in ids}) == 5

@@ -17,7 +17,7 @@ from tests.helpers.sandbox_fixture import sandbox, sandbox_url  # noqa: F401
 
 CE_HEADERS = {
     "Authorization": "Bearer sandbox-airship-token",
-    "X-UA-Appkey": "sandbox-app-key",
+    "X-UA-Appkey": "SandboxDemoAppKey00001",
     "Accept": "application/vnd.urbanairship+json; version=3",
 }
 XDM_TYPE = "application/vnd.adobe.xed-full+json;version=1.0"

@@ -218,3 +218,12 @@ def test_wrong_content_type_is_400(client: httpx.Client) -> None:
 
 def test_validation_errors_use_code_40001(client: httpx.Client) -> None:
     assert post(client, []).json()["error_code"] == 40001
+
+
+def test_app_keys_well_formed_legacy_and_declared(sb: Sandbox, client: httpx.Client) -> None:
+    for key in ("0123456789abcdefABCD-_", "sandbox-app-key"):  # any 22-character key; the old sample's key
+        assert post(client, [event()], **{"X-UA-Appkey": key}).status_code == 200
+    malformed = post(client, [event()], **{"X-UA-Appkey": "short-key"})
+    assert malformed.status_code == 401 and "malformed app key" in malformed.text
+    sb.add_airship_app("k2", static_tokens=["t2"])  # declared apps: only those from now on
+    assert post(client, [event()], **{"X-UA-Appkey": "0123456789abcdefABCD-_"}).status_code == 401

@@ -89,3 +89,34 @@ def test_token_requests_are_counted(sb: Sandbox, client: httpx.Client) -> None:
     for _ in range(3):
         client.post("/ims/token/v3", data=GOOD)
     assert sb.counters()["token"] == 3
+
+
+def _basic(client_id: str, secret: str) -> dict[str, str]:
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()}
+
+
+def test_http_basic_client_authentication_issues_a_token(client: httpx.Client) -> None:
+    data = {"grant_type": "client_credentials", "client_id": "1234"}  # the id may be repeated in the body
+    response = client.post("/ims/token/v3", data=data, headers=_basic("1234", "5678"))
+    assert response.status_code == 200 and response.json()["access_token"]
+
+
+@pytest.mark.parametrize(("headers", "data", "status", "description"), [
+    (_basic("1234", "nope"), {}, 401, "invalid client_secret in HTTP Basic credentials"),
+    (_basic("9999", "5678"), {}, 401, "invalid client_id in HTTP Basic credentials"),
+    ({"Authorization": "Basic !!!"}, {}, 401, "malformed HTTP Basic credentials (not base64 of UTF-8 text)"),
+    ({"Authorization": "Basic MTIzNA=="}, {}, 401, "malformed HTTP Basic credentials (no ':' between client id "
+                                                   "and secret)"),
+    (_basic("1234", "5678"), {"client_secret": "5678"}, 400, "client authenticated twice (HTTP Basic and "
+                                                             "client_secret parameter): use one method"),
+    (_basic("1234", "5678"), {"client_id": "other"}, 400, "client_id parameter differs from the HTTP Basic "
+                                                          "client id"),
+])
+def test_http_basic_refusals_say_why(client: httpx.Client, headers: dict[str, str], data: dict[str, str],
+                                     status: int, description: str) -> None:
+    response = client.post("/ims/token/v3", data={"grant_type": "client_credentials", **data}, headers=headers)
+    assert response.status_code == status
+    assert response.json()["error_description"] == description
+    assert (response.headers.get("www-authenticate") == 'Basic realm="token"') is (status == 401)
