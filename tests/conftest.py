@@ -9,13 +9,28 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
 pytest_plugins = ["tests.helpers.sandbox_fixture"]
 
+# No per-example deadline: how fast an example runs is the benchmarks' business, and on the 2-core
+# CI machine running two workers (and other jobs) hypothesis's 200 ms fails examples that are right.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "resources" / "sample_workspace"
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (make test): a worker for each CPU this process may run on. xdist's own count is
+    of physical cores when psutil is installed: 1 on a 2-vCPU machine whose vCPUs are hyperthreads."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return max(1, len(usable))
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,94 @@
-"""The suite's own settings: a hang fails the run instead of stalling it."""
+"""The suite's own settings: a hang fails the run instead of stalling it, `make test` runs on every
+core, and a test starts a real process only where the process is the point (a process start costs
+~0.5 s of CPU: a handful of them is a good part of the suite's time on 2 cores)."""
 from __future__ import annotations
 
+import os
+import re
+import shlex
+from pathlib import Path
+
 import pytest
+from hypothesis import settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Where a test starts a process, and why the process is the point. Anything else runs the command
+# in process: tests/helpers/cli.py run_cli (main(), as `python -m app` runs it).
+REAL_PROCESSES = {
+    "tests/helpers/cli.py": "run_process: the helper itself",
+    "tests/app/journeys/test_profiles.py": "a peak memory (ru_maxrss) is only a fresh process's",
+    "tests/app/journeys/test_traces.py": "a run killed (SIGKILL) mid-write",
+    "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox`",
+    "tests/app/test_layers.py": "a fresh interpreter's sys.modules: no Qt loaded by a command",
+    "tests/app/test_secrets.py": "a real Secret Service on a private D-Bus (secret_service marker)",
+    "tests/e2e/test_check_cli.py": "Ctrl+C (SIGINT) stops `check` at once with a partial report",
+    "tests/e2e/test_cli.py": "the interpreter's own exit status",
+    "tests/e2e/test_journey_run_cli.py": "SIGINT cancels a run, kill -9 leaves a readable trace",
+    "tests/e2e/test_real_window.py": "a real X display (xvfb marker)",
+    "tests/e2e/test_send_cli.py": "SIGINT / SIGTERM interrupt a batch",
+    "tests/e2e/test_wheel.py": "the built wheel installed in a new environment, run as a user runs it",
+    "tests/e2e/test_workspace_processes.py": "two processes racing for the lock, writers killed, no keyring at all",
+    "tests/ui/test_workspace_sync.py": "the window following a real second process (one test)",
+}
+STARTS_A_PROCESS = re.compile(r"\bsubprocess\.(run|Popen|call|check_call|check_output)\b|\brun_process\b|"
+                              r"\bos\.(fork|spawn\w*|exec\w*|system|popen)\(|\bmultiprocessing\b")
 
 
 def test_every_test_has_a_timeout(pytestconfig: pytest.Config) -> None:
     assert pytestconfig.pluginmanager.hasplugin("timeout")
     assert 0 < float(pytestconfig.getini("timeout")) <= 300
     assert pytestconfig.getini("timeout_method") == "thread"
+
+
+def test_make_test_runs_the_suite_on_every_core(pytestconfig: pytest.Config) -> None:
+    assert pytestconfig.pluginmanager.hasplugin("xdist")
+    recipe = _recipe(REPO / "Makefile", "test")
+    words = shlex.split(recipe.replace("\\\n", " "))
+    assert "pytest" in words, recipe
+    assert words[words.index("-n") + 1] == "$(TEST_WORKERS)" and "TEST_WORKERS ?= auto" in (REPO / "Makefile").read_text()
+    assert words[words.index("--dist") + 1] == "worksteal"  # seconds-long tests do not hold up a worker's queue
+    assert "PYTHONDONTWRITEBYTECODE=" in words  # each worker loads compiled modules
+    assert "pytest-xdist" in (REPO / "pyproject.toml").read_text()
+
+
+def test_auto_is_a_worker_for_each_usable_cpu(pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    first = pytestconfig.hook.pytest_xdist_auto_num_workers.get_hookimpls()[-1]  # called first, its answer wins
+    assert Path(first.plugin_name) == REPO / "tests" / "conftest.py", first.plugin_name
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert pytestconfig.hook.pytest_xdist_auto_num_workers(config=pytestconfig) == usable
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "3")  # the documented override still wins
+    assert pytestconfig.hook.pytest_xdist_auto_num_workers(config=pytestconfig) == 3
+
+
+def test_hypothesis_has_no_deadline_to_miss_on_a_loaded_machine() -> None:
+    assert settings.default.deadline is None
+
+
+def test_only_the_listed_tests_start_a_process() -> None:
+    starting = {str(p.relative_to(REPO)) for p in (REPO / "tests").rglob("*.py")
+                if STARTS_A_PROCESS.search(p.read_text("utf-8")) and p.name != Path(__file__).name}
+    assert not starting - REAL_PROCESSES.keys(), (
+        "these start a process: run the command in process (tests/helpers/cli.py run_cli), or, where the "
+        f"process is the point, add the file to REAL_PROCESSES with why: {sorted(starting - REAL_PROCESSES.keys())}")
+    assert not REAL_PROCESSES.keys() - starting, f"no longer start one: {sorted(REAL_PROCESSES.keys() - starting)}"
+
+
+def test_the_process_check_sees_each_way_of_starting_one() -> None:
+    for text in ("subprocess.run([sys.executable])", "subprocess.Popen(argv)", "run_process('x')", "os.fork()",
+                 "import multiprocessing"):
+        assert STARTS_A_PROCESS.search(text), text
+    assert not STARTS_A_PROCESS.search("run_cli('--home', home)  # in process, not a subprocess")
+
+
+def _recipe(makefile: Path, target: str) -> str:
+    """The recipe lines of `target` (tab-indented, continuation lines kept)."""
+    lines = makefile.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    recipe = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t"):
+            break
+        recipe.append(line.strip())
+    return "\n".join(recipe)

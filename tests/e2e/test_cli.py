@@ -1,16 +1,16 @@
 """The command line: exit codes, output, no tracebacks. Commands run in process (tests/helpers/cli.py:
-main(), which `python -m app` runs); a real process where the process is the point: its exit status,
-and a machine whose keyring is another process's or missing."""
+main(), which `python -m app` runs); a real process where the process is the point: its exit status.
+A keyring in a file or none at all is installed for the command (`keyring_backend`), as
+PYTHON_KEYRING_BACKEND would give a process."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from keyring.backends import fail
 
+from tests.app.auth.file_keyring import FileKeyring
 from tests.helpers.cli import Done, run_cli, run_process
 
 REPO = Path(__file__).resolve().parents[2]
@@ -128,19 +128,14 @@ def test_import_auth_into_an_action(sample_home: Path, tmp_path: Path) -> None:
 
 def test_sample_installs_a_workspace_with_its_demo_secrets(tmp_path: Path) -> None:
     store = tmp_path / "keyring.json"
-    env = dict(os.environ, PYTHONPATH=str(REPO), AUTH_TEST_KEYRING=str(store),
-               PYTHON_KEYRING_BACKEND="tests.app.auth.file_keyring.FileKeyring")
     home = tmp_path / "sample"
-    done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), "sample"], capture_output=True,
-                          text=True, env=env, timeout=60)
+    done = run_cli("--home", str(home), "sample", env={"AUTH_TEST_KEYRING": str(store)}, keyring_backend=FileKeyring())
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (home / "actions").iterdir()) == [
         "airshipCustomEvent.json", "notifyWebhook.json", "writeJourneyEvent.json"]
     assert not (home / "sample-secrets.json").exists()  # demo secrets go to the keyring only
     assert "5678" in store.read_text() and "5678" not in "".join(p.read_text() for p in home.rglob("*.json"))
-    no_keyring = dict(env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-    again = subprocess.run([sys.executable, "-m", "app", "--home", str(tmp_path / "s2"), "sample"],
-                           capture_output=True, text=True, env=no_keyring, timeout=60)
+    again = run_cli("--home", str(tmp_path / "s2"), "sample", keyring_backend=fail.Keyring())
     assert again.returncode == 0 and "could not be stored" in again.stdout
 
 
@@ -148,10 +143,8 @@ def test_no_keyring_refuses_plain_secrets_clearly(tmp_path: Path) -> None:
     """A plain password in an imported file must go to a keyring; with none, nothing is written."""
     plain = tmp_path / "plain.json"
     plain.write_text(json.dumps({"name": "plainSecret", "auth": {"type": "basic", "username": "u", "password": "hunter2"}}))
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     home = tmp_path / "ws"
-    done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), "action", "import", str(plain)],
-                          capture_output=True, text=True, env=env, timeout=60)
+    done = run_cli("--home", str(home), "action", "import", str(plain), keyring_backend=fail.Keyring())
     assert done.returncode == 1
     assert done.stderr.startswith("error: no OS keyring is available") and "Traceback" not in done.stderr
     assert not any(home.rglob("*.json")) or "hunter2" not in "".join(p.read_text() for p in home.rglob("*.json"))

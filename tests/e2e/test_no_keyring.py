@@ -1,26 +1,30 @@
 """The command line on a machine without a keyring (CI, a headless server): the README's offline
-example as written, every --sandbox command alike, and the documented session-only switch."""
+example as written, every --sandbox command alike, and the documented session-only switch.
+
+The commands run in process (tests/helpers/cli.py) with keyring's "no backend" installed, which is
+what PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring gives a process. A real process without
+a keyring: tests/e2e/test_workspace_processes.py (an import refused by it)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from tests.app.auth.file_keyring import FileKeyring
+from tests.helpers.cli import Done, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
-NO_KEYRING = "keyring.backends.fail.Keyring"
 PLAIN = {"name": "plainSecret", "auth": {"type": "basic", "username": "u", "password": "hunter2"}}
 
 
-def run(args: list[str], stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "PYTHONPATH": str(REPO), "PYTHON_KEYRING_BACKEND": NO_KEYRING, **env}
-    done = subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, input=stdin,
-                          env=environ, timeout=120)
+def run(args: list[str], stdin: str | None = None, backend: Optional[KeyringBackend] = None, **env: str) -> Done:
+    done = run_cli(*args, stdin=stdin, env=env, keyring_backend=backend or fail.Keyring())
     assert "Traceback" not in done.stderr, done.stderr
     return done
 
@@ -77,7 +81,7 @@ def test_session_only_never_touches_a_working_keyring(tmp_path: Path) -> None:
     store = tmp_path / "keyring.json"
     command = "curl -X POST https://t.example/token -d client_id=1 -d client_secret=SEKRIT"
     done = run(["--home", str(tmp_path / "ws"), "auth", "from-curl", command, "--into", "tok", "--session-secrets"],
-               PYTHON_KEYRING_BACKEND="tests.app.auth.file_keyring.FileKeyring", AUTH_TEST_KEYRING=str(store))
+               backend=FileKeyring(), AUTH_TEST_KEYRING=str(store))
     assert done.returncode == 0, done.stderr
     assert not store.exists() and "client_secret of tok is forgotten when this command ends" in done.stderr
 

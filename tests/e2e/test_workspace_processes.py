@@ -12,9 +12,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from keyring.backends import fail
 
 from app.model import Action
 from app.store import Workspace
+from tests.helpers.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
@@ -134,9 +136,9 @@ def test_a_held_lock_makes_the_command_line_wait_then_say_so(tmp_path: Path) -> 
     """, str(home))
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        env = dict(ENV, ACTION_STUDIO_LOCK_TIMEOUT="0.3")
-        done = subprocess.run([sys.executable, "-m", "app", "--home", str(home), "action", "import",
-                               str(bundle(tmp_path, "late", 2))], env=env, text=True, capture_output=True, timeout=60)
+        # The waiting command runs in process: the holder is the other process.
+        done = run_cli("--home", str(home), "action", "import", str(bundle(tmp_path, "late", 2)),
+                       env={"ACTION_STUDIO_LOCK_TIMEOUT": "0.3"}, keyring_backend=fail.Keyring())
     finally:
         holder.kill()
         holder.communicate()
@@ -213,8 +215,7 @@ def test_import_killed_midway_leaves_nothing(tmp_path: Path) -> None:
     """), str(home), str(path))
     assert finish(proc)[0] == -signal.SIGKILL
     assert len(ids_by_file(home)) == 4  # killed with 3 of 10 written
-    listing = subprocess.run([sys.executable, "-m", "app", "--home", str(home), "action", "list"], env=ENV,
-                             text=True, capture_output=True, timeout=60)
+    listing = run_cli("--home", str(home), "action", "list", keyring_backend=fail.Keyring())  # the next command
     assert listing.returncode == 0
     assert "an interrupted import was undone" in listing.stderr and "imp, imp_2, imp_3" in listing.stderr
     assert listing.stdout.split()[0] == "mine" and "imp" not in listing.stdout

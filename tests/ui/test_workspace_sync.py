@@ -1,18 +1,23 @@
-"""The window and the command line on one workspace: the window in pytest-qt, the CLI as a real
-subprocess changing the workspace; the window follows, and never overwrites what the CLI wrote."""
+"""The window and the command line on one workspace: the window in pytest-qt, the CLI changing the
+workspace; the window follows, and never overwrites what the CLI wrote.
+
+The commands run in process (tests/helpers/cli.py): the window meets them through the disk only (its
+watcher, the workspace lock: a flock on its own open file, so a second opener in this process waits
+as another process would, and the saved stamps), so a process start proves nothing more there. One
+test keeps a real second process, so the window is also seen following one."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from tests.helpers.cli import Done, run_process
+from tests.helpers.cli import Done, run_cli, run_process
 from tests.ui.conftest import wait_idle, wait_opened
 from tests.ui.test_mainwindow import finish, names_in_list, replace_text, select
 
 
-def cli(*args: str, home: Path) -> Done:
-    """The command as another process: the window's lock, watcher and saves meet a real second process."""
-    done = run_process("--home", str(home), *args)
+def cli(*args: str, home: Path, process: bool = False) -> Done:
+    """The command, in process unless `process` (then a real second process)."""
+    done = (run_process if process else run_cli)("--home", str(home), *args)
     assert "Traceback" not in done.stderr, done.stderr
     return done
 
@@ -31,11 +36,11 @@ def change_auth_by_cli(home: Path, tmp_path: Path, duration: int) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def import_by_cli(home: Path, tmp_path: Path, *names: str) -> None:
+def import_by_cli(home: Path, tmp_path: Path, *names: str, process: bool = False) -> None:
     path = tmp_path / f"{'-'.join(names)}.json"
     path.write_text(json.dumps([{"name": n, "description": "made by the CLI",
                                  "endpoint": {"url": "https://hooks.example.com/cli"}} for n in names]))
-    done = cli("action", "import", str(path), home=home)
+    done = cli("action", "import", str(path), home=home, process=process)
     assert done.returncode == 0, done.stderr
 
 
@@ -126,7 +131,7 @@ def test_cli_imports_appear_in_the_list_and_the_send_panel(window, qtbot, tmp_pa
     panel = window.panels.docks["send"].panel
     qtbot.waitUntil(lambda: panel.action is not None)
     panel.actions.setCurrentText("writeJourneyEvent")  # a choice made in the panel
-    import_by_cli(window.home, tmp_path, "cliOne", "cliTwo")
+    import_by_cli(window.home, tmp_path, "cliOne", "cliTwo", process=True)  # a real second process
     qtbot.waitUntil(lambda: {"cliOne", "cliTwo"} <= set(names_in_list(window)), timeout=10000)
     qtbot.waitUntil(lambda: panel.actions.findText("cliTwo") >= 0)
     assert panel.actions.currentText() == "writeJourneyEvent"

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from app.sandbox import Sandbox, SandboxConfig
+from tests.helpers.http import client as http_client
 
 # The root conftest registers these through pytest_plugins; importing them here as well keeps
 # this folder runnable on its own (a conftest-level fixture simply takes precedence).
@@ -41,7 +42,7 @@ def sb(live: Sandbox) -> Sandbox:
 @pytest.fixture
 def client(sb: Sandbox) -> Iterator[httpx.Client]:
     """A keep-alive client on the sandbox, closed after the test."""
-    with httpx.Client(base_url=sb.base_url, timeout=5) as http:
+    with http_client(base_url=sb.base_url, timeout=5) as http:  # one TLS context for all: see the helper
         yield http
 
 

@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from app.sandbox import Sandbox, SandboxConfig, SandboxError
+from tests.helpers.cli import run_cli
+from tests.helpers.http import client as http_client
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -33,7 +35,7 @@ def port_is_free(port: int) -> bool:
 def test_start_stop_twenty_times_leaks_nothing() -> None:
     threads_before = threading.active_count()
     for _ in range(20):
-        with Sandbox() as running, httpx.Client(base_url=running.base_url) as http:
+        with Sandbox() as running, http_client(base_url=running.base_url) as http:
             assert http.get("/_sandbox/health").status_code == 200
             port = running.port
         assert port_is_free(port)
@@ -163,8 +165,6 @@ def test_cli_sandbox_command_with_a_fault() -> None:
 
 
 def test_cli_rejects_a_bad_fault() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "app.cli.main", "sandbox", "--fault", "echo:status=9"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=30)
+    done = run_cli("sandbox", "--fault", "echo:status=9")  # refused before serving: no process needed
     assert done.returncode == 1
     assert "status" in done.stderr

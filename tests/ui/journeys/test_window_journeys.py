@@ -4,9 +4,6 @@ profile's calls and path; the list follows the disk."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QProgressBar, QPushButton, QTableView, QWidget
 
 from app.journeys.tracereader import TraceReader
+from tests.helpers.cli import run_cli
 from tests.ui.conftest import wait_idle
 from ui.journeys.diagram import JourneyDiagram
 from ui.journeys.traceview import TraceView
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def open_sample(qtbot: Any, window: Any) -> Any:
@@ -52,10 +48,9 @@ def click(qtbot: Any, view: JourneyDiagram, item: Any) -> None:
 
 
 def cli_summary(home: Path, seed: int) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, "-m", "app", "--home", str(home), "--session-secrets", "--json", "journey",
-                          "run", "sampleJourney", "--profiles", str(home / "profiles" / "purchases.csv"),
-                          "--seed", str(seed)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    """The command's summary of a run (in process: main(), as `python -m app` runs it)."""
+    out = run_cli("--home", str(home), "--session-secrets", "--json", "journey", "run", "sampleJourney",
+                  "--profiles", str(home / "profiles" / "purchases.csv"), "--seed", str(seed))
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
