@@ -78,6 +78,7 @@ def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace)
             field = ""
             path = call.dynamic_path.compiled(p.ctx)
             suffix = "" if path is None else to_text(path)
+            step.why = {"dynamicPath": suffix}  # a Re-send from the trace calls the same path
     except EvalError as exc:
         step.values = raw
         return p.fail("error", p.where(node, f"mapping[{field}]" if field else "dynamicPath", exc))

@@ -4,7 +4,10 @@ a journey half-way through an edit (a dangling port, no entry yet) is still repr
 model and validation say what is wrong with it. No Qt.
 
 Ports are the fields holding a target, as the model names them (`next`, `timeoutOrError`,
-`paths[0]`, `otherCases`, `branches[1]`, `alternate`)."""
+`paths[0]`, `otherCases`, `branches[1]`, `alternate`). A condition's paths and a split's branches
+are added and removed here too (a split's percentages always add up to 100), and the journey's
+properties set, each checked by the model with the field named (`timeoutSeconds: ...`,
+`capping[0].services.action.rating.maxCallsCount: ...`)."""
 from __future__ import annotations
 
 import copy
@@ -112,6 +115,94 @@ def rename_node(data: JourneyData, old: str, new: str) -> None:
             if target(node, port) == old:
                 connect(data, node["id"], port, new)
     find(data, old)["id"] = new
+
+
+# -- a condition's paths and a split's branches ----------------------------------------------------
+def add_path(data: JourneyData, node_id: str) -> int:
+    """A new last path of a condition (tried after the others); its index."""
+    paths = find(data, node_id).setdefault("paths", [])
+    paths.append({"label": "", "expression": "true"})
+    return len(paths) - 1
+
+
+def remove_path(data: JourneyData, node_id: str, index: int) -> None:
+    """Remove a condition's path (and where it led); ValueError for the last one left."""
+    paths = find(data, node_id).get("paths", [])
+    if len(paths) <= 1:
+        raise ValueError(f"node {node_id}: paths: a condition keeps at least one path")
+    del paths[index]
+
+
+def add_branch(data: JourneyData, node_id: str) -> int:
+    """A new last branch of a split, its share taken from the largest branch (half of it), so the
+    percentages still add up to 100; its index."""
+    branches = find(data, node_id).setdefault("branches", [])
+    largest = max(range(len(branches)), key=lambda i: branches[i].get("percent", 0), default=None)
+    share = 0
+    if largest is not None:
+        share = branches[largest].get("percent", 0) // 2
+        branches[largest]["percent"] = branches[largest].get("percent", 0) - share
+    branches.append({"label": _branch_label(len(branches)), "percent": share if branches else 100})
+    return len(branches) - 1
+
+
+def remove_branch(data: JourneyData, node_id: str, index: int) -> None:
+    """Remove a split's branch; its share goes to the branch before it (the next one for the
+    first). ValueError when two are left (a split has at least two)."""
+    branches = find(data, node_id).get("branches", [])
+    if len(branches) <= 2:
+        raise ValueError(f"node {node_id}: branches: a split keeps at least two branches")
+    share = branches.pop(index).get("percent", 0)
+    heir = branches[index - 1 if index > 0 else 0]
+    heir["percent"] = heir.get("percent", 0) + share
+
+
+def set_percent(data: JourneyData, node_id: str, index: int, value: int) -> None:
+    """Set one branch's percentage (0-100); the others give or take the difference, the last ones
+    first, so the total stays 100."""
+    branches = find(data, node_id).get("branches", [])
+    value = max(0, min(100, value))
+    branches[index]["percent"] = value
+    rest = 100 - sum(b.get("percent", 0) for b in branches)
+    for i in reversed(range(len(branches))):
+        if rest == 0:
+            break
+        if i == index:
+            continue
+        now = branches[i].get("percent", 0)
+        moved = max(-now, min(100 - now, rest))
+        branches[i]["percent"] = now + moved
+        rest -= moved
+
+
+def _branch_label(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else f"Branch {index + 1}"
+
+
+# -- the journey's properties -----------------------------------------------------------------------
+PROPERTIES = ("name", "description", "timeoutSeconds", "timeZone", "reentrance.allowed", "reentrance.waitPeriod",
+              "capping", "throttling")
+
+
+def set_property(data: JourneyData, key: str, value: Any) -> None:
+    """Set a property by its dotted name (`reentrance.waitPeriod`); None removes it."""
+    holder, _, last = key.rpartition(".")
+    target_dict = data
+    for part in holder.split(".") if holder else []:
+        target_dict = target_dict.setdefault(part, {})
+    if value is None:
+        target_dict.pop(last, None)
+    else:
+        target_dict[last] = value
+
+
+def property_problems(data: JourneyData, key: str, value: Any) -> list[str]:
+    """What the model says about the property `key` if it held `value`, each line naming the field
+    (`timeZone: unknown time zone ...`); empty when it may be set."""
+    trial = snapshot(data)
+    set_property(trial, key, value)
+    base = key.partition(".")[0]
+    return [p for p in build(trial)[1] if p.startswith((key + ":", key + ".", key + "[", base + ":"))]
 
 
 def snapshot(data: JourneyData) -> JourneyData:

@@ -2,17 +2,21 @@
 the page the right-hand area shows in place of the action pane (the selected journey's view).
 
 Built once the workspace is loaded (`attach`); the list is read in a worker and read again each
-time the workspace watcher has read the disk, so journeys added, removed or changed by the command
-line appear. An open journey that changed on disk is reopened unless the editor holds changes."""
+time the workspace watcher has read the disk (and when the open journey's file is written in
+place, which changes no folder), so journeys added, removed or changed by the command line appear.
+An open journey whose file changed on disk is reopened unless the editor holds changes; with
+changes, the window says so and the save asks what to keep (ui.journeys.editor)."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
+from ui import message
+from ui.journeys import runprocess
 from ui.journeys.journeylist import JourneyList
 from ui.journeys.journeyview import JourneyView
 
@@ -32,7 +36,10 @@ class JourneysArea(QObject):
         self.page.addWidget(self.empty)
         self.view: Optional[JourneyView] = None
         self.services: Any = None
-        self._stamps: dict[str, Optional[int]] = {}  # file -> the stamp the view shows (None: our save, take the next)
+        self._warned: tuple[str, Optional[str]] = ("", None)  # (file, stamp) the user was last told about
+        self._saves = 0  # the editor's saves so far: each list read is tagged with it
+        self._file = QFileSystemWatcher(self)  # the open journey's file: an editor may write it in place
+        self._file.fileChanged.connect(self._file_changed)
         self.list.journeyChosen.connect(self.open)
         self.list.listed.connect(self._listed)
 
@@ -40,14 +47,18 @@ class JourneysArea(QObject):
         self.services = services
         self.view = JourneyView(services, self.undo_stack, self.page)
         self.view.opened.connect(self.shown)
-        self.view.opened.connect(lambda _name: self._remember())
-        self.view.editor.saved.connect(lambda path: self._stamps.__setitem__(str(path), None))
+        self.view.opened.connect(lambda _name: self._watch())
+        self.view.editor.saved.connect(self._saved)
         self.page.addWidget(self.view)
         self.reload()
 
     def reload(self, *_: Any) -> None:
         if self.services is not None:
-            self.list.reload(self.services.workspace.home)
+            self.list.reload(self.services.workspace.home, self._saves)
+
+    def _saved(self, _path: Path) -> None:
+        self._saves += 1  # a read started before is stale: it may miss (or predate) the file just written
+        self._watch()
 
     def open(self, name: str, path: Path) -> None:
         if self.view is None:
@@ -58,29 +69,44 @@ class JourneysArea(QObject):
     def _listed(self) -> None:
         """The list was read again: follow what happened to the open journey's file."""
         view = self.view
-        if view is None or view.path is None:
+        if view is None or view.path is None or view.editor.saving:
+            return
+        if self.list.tag != self._saves:
+            self.reload()
             return
         key = str(view.path)
         stamp = self.list.stamps.get(key)
-        if view.editor.saving:
+        if stamp == view.editor.stamp:
             return
-        if stamp is None:
+        what = "deleted" if stamp is None else "changed"
+        if view.is_dirty():
+            if self._warned != (key, stamp):
+                self._warned = (key, stamp)
+                message.warning(f"{view.path.name} was {what} outside the window; saving will ask what to keep")
+        elif stamp is None:
             self.page.setCurrentWidget(self.empty)
             self.empty.setText(f"{view.path.name} was deleted outside the window")
-            return
-        if self._stamps.get(key) is None:
-            self._stamps[key] = stamp  # our own save now on disk (or the first stamp seen)
-        elif self._stamps[key] != stamp and not view.is_dirty():
+        else:
             view.open(view.path)
+            message.info(f"Reloaded {view.path.stem}: it was changed outside the window")
 
-    def _remember(self) -> None:
-        """The stamp of the file the view shows, as last listed: a later one was written by someone else."""
-        if self.view is not None and self.view.path is not None:
-            key = str(self.view.path)
-            if key in self.list.stamps:
-                self._stamps[key] = self.list.stamps[key]
+    def _watch(self) -> None:
+        """Watch the open journey's file (an atomic write replaces it: watched again on each open and save)."""
+        if self._file.files():
+            self._file.removePaths(self._file.files())
+        if self.view is not None and self.view.path is not None and self.view.path.exists():
+            self._file.addPath(str(self.view.path))
+
+    def _file_changed(self, path: str) -> None:
+        if Path(path).exists() and path not in self._file.files():
+            self._file.addPath(path)
+        self.reload()
 
     def stop(self) -> None:
+        """The window is closing: a run still going stops and finishes its trace before the app ends."""
+        if self._file.files():
+            self._file.removePaths(self._file.files())
         if self.view is not None:
             self.view.stop()
+        runprocess.finish_all()
 

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.journeys.breakpoints import Breakpoint, Breakpoints, Paused, condition_findings
+from app.journeys.breakpoints import Breakpoint, Paused, condition_findings
 from app.journeys.completions import completions
 from app.journeys.expr import ExprError
 from app.journeys.model import Journey
 from ui import ask
 from ui.journeys.exprbox import ExprBox
+from ui.journeys.runbreaks import RunBreakpoints
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -79,7 +80,8 @@ class BreakpointsControl(QObject):
 
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
-        self.breaks = Breakpoints(on_change=self.changed.emit)  # emitted from the run's thread: queued
+        # Mirrored to the run's process (ui.journeys.runbreaks); on_change is emitted from a reader: queued
+        self.breaks = RunBreakpoints(on_change=self.changed.emit)
         self.journey: Optional[Journey] = None
         self.actions: Mapping[str, Any] = {}
 

@@ -1,15 +1,19 @@
-"""The journey editor (objectName `journeyEditor`): the nodes as a list (add after the selected
-one, remove, select), the selected node's form (ui.journeys.nodeform), Save.
+"""The journey editor (objectName `journeyEditor`): the journey's properties (the list's first row,
+ui.journeys.propertiesform) and its nodes as a list (add after the selected one, remove, select),
+the selected row's form (ui.journeys.nodeform: a condition's paths and a split's branches are
+added and removed there), Save.
 
 The editor works on the journey's JSON data; each finished edit is one command on the window's
 undo stack holding the data before and after (ui.undo.SnapshotCommand), and `edited` carries the
 journey the data now makes (None while it makes none) so the diagram follows. An expression with
 errors is refused: its box shows each problem with its line and column and the journey keeps the
 last good text; Save refuses while one is refused, and while the data makes no journey. Saving
-writes the file atomically in a worker (app.journeys.files.save_journey); the workspace watcher
-then brings the actions' "used in" counts and locks up to date."""
+writes the file atomically in a worker, only over the version it opened (app.journeys.stamped: a
+file changed or deleted meanwhile asks keep mine / take theirs / show both, as actions do); the
+workspace watcher then brings the actions' "used in" counts and locks up to date."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -30,11 +34,14 @@ from PySide6.QtWidgets import (
 
 from app.journeys.completions import completions
 from app.journeys.editing import add_node, build, field_findings, remove_node, snapshot
-from app.journeys.files import save_journey
 from app.journeys.findings import Finding
 from app.journeys.model import NODE_TYPES, Journey
+from app.journeys.stamped import Refused, Saved, save_checked
 from app.model import Action
+from ui import ask
+from ui.conflict import Conflict
 from ui.journeys.nodeform import NodeForm
+from ui.journeys.propertiesform import PropertiesForm
 from ui.undo import SnapshotCommand
 from ui.workers import run_in_background
 
@@ -44,6 +51,7 @@ Data = dict[str, Any]
 class JourneyEditor(QWidget):
     edited = Signal(object)  # the Journey the data now makes, or None
     saved = Signal(object)  # the file written
+    theirsTaken = Signal(str)  # a save found the file "changed" or "deleted" and the user took the disk's version
 
     def __init__(self, services: Any, undo_stack: QUndoStack, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -52,10 +60,11 @@ class JourneyEditor(QWidget):
         self.data: Data = {"name": "", "nodes": []}
         self.saved_data: Data = snapshot(self.data)
         self.path: Optional[Path] = None
+        self.stamp: Optional[str] = None  # the file's stamp when opened or saved: a save checks it
         self.actions: dict[str, Action] = {}
         self.action_names: list[str] = []
         self.profile_rows: Callable[[], list[dict[str, Any]]] = lambda: []
-        self.form: Optional[NodeForm] = None
+        self.form: Optional[NodeForm | PropertiesForm] = None
         self.saving = False
         self._build()
 
@@ -105,8 +114,9 @@ class JourneyEditor(QWidget):
         self.save_button.clicked.connect(self.save)
 
     # -- the journey -------------------------------------------------------------------------------
-    def set_journey(self, journey: Journey, path: Path, actions: dict[str, Action], names: list[str]) -> None:
-        self.data, self.path = journey.dump(), Path(path)
+    def set_journey(self, journey: Journey, path: Path, actions: dict[str, Action], names: list[str],
+                    stamp: Optional[str] = None) -> None:
+        self.data, self.path, self.stamp = journey.dump(), Path(path), stamp
         self.saved_data = snapshot(self.data)
         self.actions, self.action_names = dict(actions), list(names)
         self.undo_stack.clear()  # the commands of another journey (or action) restore nothing here
@@ -123,8 +133,16 @@ class JourneyEditor(QWidget):
         return [n.get("id", "") for n in self.data.get("nodes", [])]
 
     def current_node(self) -> str:
+        """The selected node's id ("" for none, or the journey's properties row)."""
         item = self.nodes.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else ""
+        return (item.data(Qt.ItemDataRole.UserRole) or "") if item is not None else ""
+
+    def showing_properties(self) -> bool:
+        return self.nodes.count() > 0 and self.nodes.currentRow() == 0
+
+    def show_properties(self) -> None:
+        """Select the first row: the journey's properties form."""
+        self.nodes.setCurrentRow(0)
 
     def select_node(self, node_id: str) -> None:
         for i in range(self.nodes.count()):
@@ -181,18 +199,24 @@ class JourneyEditor(QWidget):
 
     # -- showing -------------------------------------------------------------------------------------
     def _refresh(self, rebuild: bool) -> None:
-        current = self.current_node()
+        current, properties = self.current_node(), self.showing_properties()
         self.nodes.blockSignals(True)
         self.nodes.clear()
+        item = QListWidgetItem(f"Journey properties · {self.data.get('name') or 'no name'}")
+        item.setToolTip("Name, description, timeout, time zone, reentrance, capping and throttling")
+        self.nodes.addItem(item)
         for node in self.data.get("nodes", []):
             label = f" · {node['label']}" if node.get("label") else ""
             item = QListWidgetItem(f"{node.get('id')} — {node.get('type')}{label}")
             item.setData(Qt.ItemDataRole.UserRole, node.get("id"))
             self.nodes.addItem(item)
-        self.nodes.blockSignals(False)
         ids = self.node_ids()
-        self.select_node(current if current in ids else (ids[0] if ids else ""))
-        if rebuild or self.form is None or self.form.node_id not in ids:
+        if properties or not ids:
+            self.nodes.setCurrentRow(0)
+        else:
+            self.select_node(current if current in ids else ids[0])
+        self.nodes.blockSignals(False)  # the same row again: the form (and the focus in it) stays
+        if rebuild or self.form is None or self.form.node_id != self.current_node():
             self._show_form()
         journey, problems = build(self.data)
         self.problems.setText("; ".join(problems))
@@ -216,6 +240,10 @@ class JourneyEditor(QWidget):
         old = self.scroll.takeWidget()
         if old is not None:
             old.deleteLater()  # it may be the sender of the edit being handled
+        if self.showing_properties():
+            self.form = PropertiesForm(self)
+            self.scroll.setWidget(self.form)
+            return
         node_id = self.current_node()
         node = next((n for n in self.data.get("nodes", []) if n.get("id") == node_id), None)
         self.form = NodeForm(self, node) if node is not None else None
@@ -225,7 +253,9 @@ class JourneyEditor(QWidget):
     def refusals(self) -> list[str]:
         """Why Save refuses now (empty: it may save)."""
         out = []
-        if self.form is not None:
+        if isinstance(self.form, PropertiesForm):
+            out += self.form.has_refused()
+        elif self.form is not None:
             for field, box in self.form.boxes.items():
                 for finding in box.errors:
                     where = f"{self.form.node_id}, {field}, line {finding.line}, column {finding.column}"
@@ -233,7 +263,9 @@ class JourneyEditor(QWidget):
         out += build(self.data)[1]
         return out
 
-    def save(self) -> None:
+    def save(self, force: bool = False) -> None:
+        """Write the journey unless its file changed or went since it was opened (then ask: keep
+        mine / take theirs / show both); `force`: the user chose to keep theirs over it."""
         refusals = self.refusals()
         if refusals:
             self.problems.setText("Not saved: " + "; ".join(refusals))
@@ -242,16 +274,33 @@ class JourneyEditor(QWidget):
         if journey is None or self.path is None or self.saving:
             return
         self.saving = True
-        previous = self.path.stem
         data = snapshot(self.data)
-        run_in_background(save_journey, self.services.workspace.home, journey, previous, owner=self,
-                          on_done=lambda path: self._saved(path, data), on_error=self._not_saved)
+        run_in_background(save_checked, self.services.workspace, journey, self.path, self.stamp, force, owner=self,
+                          on_done=lambda result: self._written(result, data), on_error=self._not_saved)
 
-    def _saved(self, path: Path, data: Data) -> None:
+    def _written(self, result: Saved | Refused, data: Data) -> None:
         self.saving = False
-        self.path, self.saved_data = Path(path), data
-        self.problems.setText(f"Saved {Path(path).name}")
-        self.saved.emit(Path(path))
+        if isinstance(result, Refused):
+            self._resolve(result)
+            return
+        self.path, self.stamp, self.saved_data = result.path, result.stamp, data
+        self.problems.setText(f"Saved {result.path.name}")
+        self.saved.emit(result.path)
+
+    def _resolve(self, refused: Refused) -> None:
+        """Keep mine (saved over it), take theirs (my edits dropped, the disk's version shown) or cancel."""
+        conflict = Conflict(refused.name, refused.kind, json.dumps(self.data, indent=2, ensure_ascii=False),
+                            refused.theirs)
+        choice = ask.save_conflict(self, conflict)
+        if choice == "mine":
+            self.save(force=True)
+        elif choice == "theirs":
+            self.saved_data = snapshot(self.data)  # nothing left to save: the view shows the disk's version
+            self.undo_stack.clear()
+            self.problems.setText(f"Took the version on disk: {refused.name} was {refused.kind} outside the window")
+            self.theirsTaken.emit(refused.kind)
+        else:
+            self.problems.setText(f"Not saved: {conflict.question()} Your changes are kept: save again to choose.")
 
     def _not_saved(self, exc: BaseException) -> None:
         self.saving = False

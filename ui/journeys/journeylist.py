@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.journeys.files import JourneyEntry, list_journeys
+from app.journeys.stamped import file_stamp
 from ui import icons
 from ui.workers import run_in_background
 
@@ -24,7 +25,8 @@ class JourneyList(QWidget):
         super().__init__(parent)
         self.home: Optional[Path] = None
         self.entries: list[JourneyEntry] = []
-        self.stamps: dict[str, int] = {}  # file path -> modification time (ns), as last read
+        self.stamps: dict[str, Optional[str]] = {}  # file path -> its stamp (app.journeys.stamped), as last read
+        self.tag: object = None  # what the caller of the last read's reload() gave
         self.caption = QLabel("Journeys of the workspace", self)
         self.caption.setObjectName("journeyListCaption")
         self.list = QListWidget(self)
@@ -38,12 +40,13 @@ class JourneyList(QWidget):
         self.list.currentItemChanged.connect(self._chosen)
         self._quiet = False
 
-    def reload(self, home: Path) -> None:
+    def reload(self, home: Path, tag: object = None) -> None:
+        """Read the folder again; `tag` comes back as `self.tag` with this read's result."""
         self.home = Path(home)
-        run_in_background(_read, self.home, on_done=self._listed, owner=self)
+        run_in_background(_read, self.home, on_done=lambda read: self._listed(read, tag), owner=self)
 
-    def _listed(self, read: tuple[list[JourneyEntry], dict[str, int]]) -> None:
-        entries, self.stamps = read
+    def _listed(self, read: tuple[list[JourneyEntry], dict[str, Optional[str]]], tag: object = None) -> None:
+        (entries, self.stamps), self.tag = read, tag
         current = self.current_name()
         self._quiet = True
         self.entries = entries
@@ -84,13 +87,7 @@ class JourneyList(QWidget):
             self.journeyChosen.emit(item.text(), Path(item.data(PathRole)))
 
 
-def _read(home: Path) -> tuple[list[JourneyEntry], dict[str, int]]:
-    """Worker: the journeys and their files' stamps (to tell a change on disk from our own save)."""
+def _read(home: Path) -> tuple[list[JourneyEntry], dict[str, Optional[str]]]:
+    """Worker: the journeys and their files' stamps (to tell a change on disk from what the view shows)."""
     entries = list_journeys(home)
-    stamps = {}
-    for entry in entries:
-        try:
-            stamps[str(entry.path)] = entry.path.stat().st_mtime_ns
-        except OSError:
-            pass  # removed since it was listed: the next read will not list it
-    return entries, stamps
+    return entries, {str(entry.path): file_stamp(entry.path) for entry in entries}

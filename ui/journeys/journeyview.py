@@ -13,11 +13,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from app.journeys.alerts import group
 from app.journeys.breakpoints import paused_entry
 from app.journeys.counts import RunCounts
-from app.journeys.files import load_file
 from app.journeys.findings import Finding
 from app.journeys.model import Journey
+from app.journeys.stamped import load_stamped
 from app.journeys.tracereader import TraceReader
 from app.journeys.validate import validate, validate_in
 from app.model import Action
@@ -42,13 +43,14 @@ class Opened:
     findings: list[Finding]
     actions: dict[str, Action]  # the actions it calls that load
     names: list[str]  # every action of the workspace
+    stamp: Optional[str] = None  # the file's stamp as read: a save checks it (app.journeys.stamped)
 
 
 def read_journey(workspace: Any, path: Path) -> Opened:
     """Worker: the journey file, its validation and the actions it calls."""
     from app.store_errors import StoreError
 
-    journey = load_file(path)
+    journey, stamp = load_stamped(path)
     actions = {}
     for name in journey.actions_used():
         try:
@@ -56,7 +58,7 @@ def read_journey(workspace: Any, path: Path) -> Opened:
                 actions[name] = workspace.load(name)
         except StoreError:
             pass  # validate_in reports it at the nodes that call it
-    return Opened(Path(path), journey, validate_in(workspace, journey).findings, actions, workspace.names())
+    return Opened(Path(path), journey, validate_in(workspace, journey).findings, actions, workspace.names(), stamp)
 
 
 def trace_counts(path: Path) -> RunCounts:
@@ -88,6 +90,9 @@ class JourneyView(QWidget):
         self.alerts.setObjectName("journeyAlerts")
         self.alerts.setAccessibleName("Journey alerts")
         self.alerts.setWordWrap(True)
+        # Wrapped to the panel's width (a grouped alert lists its places): no sideways scrolling.
+        self.alerts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.alerts.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.coverage = QLabel(self)
         self.coverage.setObjectName("journeyCoverage")
         self.coverage.setWordWrap(True)
@@ -105,6 +110,7 @@ class JourneyView(QWidget):
         self.alerts.itemActivated.connect(self._alert_chosen)
         self.editor.edited.connect(self._edited)
         self.editor.saved.connect(self._saved)
+        self.editor.theirsTaken.connect(self._theirs_taken)
         self.diagram.breakpointAsked.connect(self.breakpoints.asked)
         self.breakpoints.marksChanged.connect(self.diagram.set_breakpoints)
 
@@ -172,7 +178,7 @@ class JourneyView(QWidget):
         self.diagram.set_journey(opened.journey, opened.findings)
         self._show_alerts(opened.findings)
         self._new_run_view(opened.journey)
-        self.editor.set_journey(opened.journey, opened.path, opened.actions, opened.names)
+        self.editor.set_journey(opened.journey, opened.path, opened.actions, opened.names, opened.stamp)
         self.opened.emit(opened.journey.name)
 
     def _show_title(self, journey: Journey) -> None:
@@ -232,12 +238,13 @@ class JourneyView(QWidget):
 
     # -- validation and edits ----------------------------------------------------------------------
     def _show_alerts(self, findings: list[Finding]) -> None:
+        """One line per problem: the same finding at several places of a node is one alert saying where."""
         self.alerts.clear()
-        for finding in findings:
-            self.alerts.addItem(str(finding))
+        for alert in group(findings):
+            self.alerts.addItem(str(alert))
             item = self.alerts.item(self.alerts.count() - 1)
-            item.setToolTip(str(finding) + (f"\n{finding.excerpt}" if finding.excerpt else ""))
-            item.setData(Qt.ItemDataRole.UserRole, finding.node)
+            item.setToolTip(alert.details())
+            item.setData(Qt.ItemDataRole.UserRole, alert.node)
         if not findings:
             self.alerts.addItem("No problem found")
 
@@ -261,6 +268,15 @@ class JourneyView(QWidget):
             self.breakpoints.set_journey(journey, self.editor.actions)
             self._show_title(journey)
             self._new_run_view(journey)
+
+    def _theirs_taken(self, kind: str) -> None:
+        """A save conflict settled for the disk's version: show it (or say it is gone)."""
+        if self.path is None:
+            return
+        if kind == "deleted":
+            self.title.setText(f"{self.path.name} was deleted outside the window; your changes were dropped")
+        else:
+            self.open(self.path)
 
     def is_dirty(self) -> bool:
         return self.editor.dirty

@@ -1,15 +1,38 @@
 """The form of one node in the journey editor: id and label, the fields of its type (an action's
 Variable fields with their label, type and an expression box; a condition's paths; a wait's
-duration; a split's percentages; a cap's limit) and where each port leads. Every field commits
+duration; a split's percentages; a cap's limit) and where each port leads. A condition's paths
+and a split's branches are added and removed here (a removed one takes where it led with it; the
+percentages stay at 100 in total: app.journeys.editing). Every field commits
 through `NodeEdits.commit`, one undoable step per finished edit."""
 from __future__ import annotations
 
 from typing import Any, Callable, Optional, Protocol
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.calls.values import inputs
-from app.journeys.editing import NodeData, ports, target
+from app.journeys.editing import (
+    NodeData,
+    add_branch,
+    add_path,
+    ports,
+    remove_branch,
+    remove_path,
+    set_percent,
+    target,
+)
 from app.journeys.findings import Finding
 from app.model import Action
 from ui.journeys.exprbox import ExprBox
@@ -52,13 +75,7 @@ class NodeForm(QWidget):
         elif kind == "wait":
             self._line(form, "&Duration", node.get("duration") or "", lambda v: self._set("duration", v or None))
         elif kind == "split":
-            for i, branch in enumerate(node.get("branches", [])):
-                spin = QSpinBox(self)
-                spin.setRange(0, 100)
-                spin.setSuffix(" %")
-                spin.setValue(branch.get("percent", 0))
-                spin.editingFinished.connect(lambda i=i, s=spin: self._branch_percent(i, s.value()))
-                form.addRow(f"Branch {i + 1} ({branch.get('label') or 'no label'})", spin)
+            layout.addWidget(self._branches_box())
         elif kind == "cap":
             spin = QSpinBox(self)
             spin.setRange(1, 10**9)
@@ -90,10 +107,56 @@ class NodeForm(QWidget):
         if new and new not in self.edits.node_ids():
             self.edits.commit(f"rename node {self.node_id}", lambda data: rename_node(data, self.node_id, new), True)
 
+    # -- a split's branches (their percentages always add up to 100) ------------------------------
+    def _branches_box(self) -> QGroupBox:
+        box = QGroupBox("Branches (the percentages add up to 100)", self)
+        form = QFormLayout(box)
+        branches = self.node.get("branches", [])
+        for i, branch in enumerate(branches):
+            label = QLineEdit(branch.get("label", ""), box)
+            label.setObjectName(f"journeyBranchLabel_{i}")
+            label.setPlaceholderText("label")
+            label.editingFinished.connect(lambda i=i, e=label: self._item_label("branches", i, e.text().strip()))
+            spin = QSpinBox(box)
+            spin.setObjectName(f"journeyBranchPercent_{i}")
+            spin.setRange(0, 100)
+            spin.setSuffix(" %")
+            spin.setValue(branch.get("percent", 0))
+            spin.setToolTip("The other branches give or take the difference (the last ones first)")
+            spin.editingFinished.connect(lambda i=i, s=spin: self._branch_percent(i, s.value()))
+            remove = self._remove_button(box, f"journeyRemoveBranch_{i}", len(branches) > 2,
+                                         "A split keeps at least two branches",
+                                         lambda i=i: self._change(f"remove {self.node_id} branch {i + 1}",
+                                                                  lambda d: remove_branch(d, self.node_id, i)))
+            form.addRow(f"Branch {i + 1}", _row(box, label, spin, remove))
+        add = QPushButton("Add &branch", box)
+        add.setObjectName("journeyAddBranch")
+        add.setToolTip("A new branch takes half of the largest one's share")
+        add.clicked.connect(lambda: self._change(f"add {self.node_id} branch", lambda d: add_branch(d, self.node_id)))
+        form.addRow(add)
+        return box
+
     def _branch_percent(self, index: int, value: int) -> None:
+        self._change(f"edit {self.node_id} split", lambda data: set_percent(data, self.node_id, index, value))
+
+    def _item_label(self, kind: str, index: int, text: str) -> None:
         def change(data: dict[str, Any]) -> None:
-            _node(data, self.node_id)["branches"][index]["percent"] = value
-        self.edits.commit(f"edit {self.node_id} split", change)
+            _node(data, self.node_id)[kind][index]["label"] = text
+        self.edits.commit(f"edit {self.node_id} {kind} label", change, rebuild=True)
+
+    def _change(self, text: str, change: Callable[[dict[str, Any]], Any]) -> None:
+        """An edit that changes the form's rows (and the ports): the form is built again."""
+        self.edits.commit(text, lambda data: _ignore(change(data)), rebuild=True)
+
+    def _remove_button(self, parent: QWidget, name: str, enabled: bool, why_not: str,
+                       remove: Callable[[], None]) -> QToolButton:
+        button = QToolButton(parent)
+        button.setObjectName(name)
+        button.setText("Remove")
+        button.setEnabled(enabled)
+        button.setToolTip("Remove it (and where it led)" if enabled else why_not)
+        button.clicked.connect(remove)
+        return button
 
     # -- an action's Variable fields -------------------------------------------------------------
     def _action_box(self) -> QGroupBox:
@@ -150,19 +213,34 @@ class NodeForm(QWidget):
     def _paths_box(self) -> QGroupBox:
         box = QGroupBox("Paths (the first true one is taken)", self)
         form = QFormLayout(box)
-        for i, path in enumerate(self.node.get("paths", [])):
+        paths = self.node.get("paths", [])
+        for i, path in enumerate(paths):
             field = f"paths[{i}].expression"
             expr = ExprBox(path.get("expression", ""), self.edits.check(self.node_id, field),
                            self.edits.words(self.node_id), box)
             expr.setObjectName(f"journeyPath_{i}")
             expr.committed.connect(lambda text, i=i: self._path(i, text))
             self.boxes[field] = expr
+            label = QLineEdit(path.get("label", ""), box)
+            label.setObjectName(f"journeyPathLabel_{i}")
+            label.setPlaceholderText(f"label (shown on the diagram; default: path {i + 1})")
+            label.editingFinished.connect(lambda i=i, e=label: self._item_label("paths", i, e.text().strip()))
+            remove = self._remove_button(box, f"journeyRemovePath_{i}", len(paths) > 1,
+                                         "A condition keeps at least one path",
+                                         lambda i=i: self._change(f"remove {self.node_id} path {i + 1}",
+                                                                  lambda d: remove_path(d, self.node_id, i)))
             holder = QWidget(box)
             column = QVBoxLayout(holder)
             column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(_row(holder, label, remove))
             column.addWidget(expr)
             column.addWidget(expr.problem)
-            form.addRow(path.get("label") or f"Path {i + 1}", holder)
+            form.addRow(f"Path {i + 1}", holder)
+        add = QPushButton("Add &path", box)
+        add.setObjectName("journeyAddPath")
+        add.setToolTip("A new last path (tried after the others, before other cases)")
+        add.clicked.connect(lambda: self._change(f"add {self.node_id} path", lambda d: add_path(d, self.node_id)))
+        form.addRow(add)
         return box
 
     def _path(self, index: int, text: str) -> None:
@@ -201,6 +279,19 @@ class NodeForm(QWidget):
     def has_refused(self) -> list[str]:
         """The expression boxes holding a text with errors (refused: the journey keeps the last good one)."""
         return [field for field, box in self.boxes.items() if box.errors]
+
+
+def _row(parent: QWidget, *widgets: QWidget) -> QWidget:
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for i, widget in enumerate(widgets):
+        row.addWidget(widget, 1 if i == 0 else 0)
+    return holder
+
+
+def _ignore(_value: Any) -> None:
+    return None
 
 
 def _node(data: dict[str, Any], node_id: str) -> dict[str, Any]:

@@ -3,21 +3,19 @@ that will be rejected, with why), the preset, each action node's target (with th
 env run would call, shown before it can be armed), the seed; Run, Stop, a progress bar with rate
 and ETA, and the journey's past runs to reopen.
 
-The run happens on a worker thread (JourneyRun with the window's Services: the sandbox target is
-the services' own embedded sandbox). Its progress comes back by a queued signal, coalesced: the
-worker keeps only the newest snapshot and signals once until the UI thread took it, so however
-fast profiles finish the UI thread handles at most the runner's ~10 snapshots a second. Stop sets
-the run's cancel event (the runner stops within a second and keeps what finished)."""
+The run happens in a child process (ui.journeys.runprocess, app.journeys.childrun): the window's
+process only reads its progress lines, so the UI thread never competes with the run for the GIL.
+The progress is coalesced (the child publishes ~10 snapshots a second; of the lines read at once
+only the newest is shown). Stop asks the child to stop (it stops within a second and keeps what
+finished); a child that crashes or is killed is reported with why, and the bar is ready again."""
 from __future__ import annotations
 
-import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QProcess, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,11 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.journeys.actionplan import PlanError, plan_calls
-from app.journeys.breakpoints import Breakpoints
+from app.journeys.childrun import ChildSpec, secrets_for
 from app.journeys.model import Journey
-from app.journeys.profiles import ProfileRow, ProfileSource
+from app.journeys.profiles import ProfileRow
 from app.journeys.progress import RunProgress
-from app.journeys.runner import JourneyRun, RunOptions, RunResult
+from app.journeys.runner import RunResult
 from app.journeys.runsetup import Preview, preview, refusal_problems, services_resolvers
 from app.journeys.targets import Target
 from app.journeys.tracereader import RunInfo, list_runs
@@ -53,16 +51,13 @@ from ui.journeys.breakpoints import BreakpointsControl, PausedPane
 from ui.journeys.compare import CompareButton
 from ui.journeys.exportdialog import ExportDialog, start_export
 from ui.journeys.replaymenu import ReplayAsk, ReplayButton
+from ui.journeys.runprocess import RunError, RunProcess
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from app.services import Services
 
 PRESETS = ("fast", "test-mode", "real-time")
-# While a run goes its threads (the runner's loop, the trace writer) compete with the UI thread for
-# the GIL; at the default 5 ms switch interval a busy machine starves the UI thread for 100-200 ms
-# at a time (measured). Handing the GIL over every millisecond keeps the window responsive.
-RUN_SWITCH_INTERVAL_S = 0.001
 TARGET_KINDS = ("sandbox", "env", "mock", "dry")
 
 
@@ -100,54 +95,13 @@ def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str,
     return plan.real_hosts()
 
 
-def execute(services: Services, journey: Journey, spec: RunSpec, cancel: threading.Event,
-            relay: "ProgressRelay", breakpoints: Optional[Breakpoints] = None,
-            replay: Optional[ReplayAsk] = None) -> RunResult:
-    """The run, on a worker thread. PlanError and friends say why it could not start."""
-    if replay is not None:
-        from app.journeys.replayrun import ReplayRun
-
-        targets = spec.parsed_targets() if replay.rerun else None
-        with ReplayRun.open(services.workspace.home, replay.run, journey, rerun=replay.rerun, targets=targets,
-                            arm=spec.arm) as again:
-            runner = JourneyRun(services.workspace.home, journey, _actions(services, journey), engine=services.auth,
-                                resolvers=services_resolvers(services), options=again.options, cancel=cancel,
-                                progress=lambda p: relay.post(p, again.source.position(), cancel),
-                                breakpoints=breakpoints)
-            return runner.run(again.source)
-    options = RunOptions(spec.preset, spec.seed, targets=spec.parsed_targets(), arm_real_calls=spec.arm)
-    with ProfileSource.open(spec.profiles, journey.entry) as source:
-        runner = JourneyRun(services.workspace.home, journey, _actions(services, journey), engine=services.auth,
-                            resolvers=services_resolvers(services), options=options,
-                            progress=lambda p: relay.post(p, source.position(), cancel), cancel=cancel,
-                            breakpoints=breakpoints)
-        return runner.run(source)
-
-
-class ProgressRelay(QObject):
-    """Carries the newest progress snapshot to the UI thread, one queued signal at a time."""
-
-    ready = Signal()
-
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
-        self._lock = threading.Lock()
-        self._latest: Optional[tuple[RunProgress, tuple[int, Optional[int]]]] = None
-
-    def post(self, progress: RunProgress, position: tuple[int, Optional[int]], cancel: threading.Event) -> None:
-        with self._lock:
-            waiting = self._latest is not None
-            self._latest = (progress, position)
-        if not waiting:
-            try:
-                self.ready.emit()
-            except RuntimeError:  # the bar is gone (window closed): nobody watches this run any more
-                cancel.set()
-
-    def take(self) -> Optional[tuple[RunProgress, tuple[int, Optional[int]]]]:
-        with self._lock:
-            latest, self._latest = self._latest, None
-        return latest
+def child_spec(services: Services, journey: Journey, spec: RunSpec,
+               breakpoints: Optional[list[dict[str, Any]]] = None, replay: Optional[ReplayAsk] = None) -> ChildSpec:
+    """The child process's run (a worker's job: the secrets it needs are read from the keyring)."""
+    secrets, problem = secrets_for(services, journey)
+    return ChildSpec(str(services.workspace.home), journey.dump(), str(Path(spec.profiles).resolve()), spec.preset,
+                     spec.seed, dict(spec.targets), spec.arm, secrets, problem, list(breakpoints or []),
+                     str(replay.run) if replay is not None else None, replay is not None and replay.rerun)
 
 
 class RunBar(QWidget):
@@ -161,7 +115,7 @@ class RunBar(QWidget):
         super().__init__(parent)
         self.setObjectName("journeyRunBar")
         self.services, self.journey = services, journey
-        self.cancel: Optional[threading.Event] = None
+        self.proc: Optional[RunProcess] = None
         self.result: Optional[RunResult] = None
         self.last_progress: Optional[RunProgress] = None
         self.preview_data: Optional[Preview] = None
@@ -169,8 +123,6 @@ class RunBar(QWidget):
         self.control: Optional[BreakpointsControl] = None  # the view's breakpoints (use_breakpoints)
         self.paused: Optional[PausedPane] = None
         self.shown_run: Optional[Path] = None  # the run the results show (what Export… writes)
-        self.relay = ProgressRelay(self)
-        self.relay.ready.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self._build()
         self._preview_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh_preview)
         self._hosts_timer = QTimer(self, singleShot=True, interval=300, timeout=self.refresh_hosts)
@@ -446,7 +398,8 @@ class RunBar(QWidget):
     # -- the run -------------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.cancel is not None
+        """A run was started and has not given its result (or failed) yet."""
+        return self.proc is not None
 
     def start_replay(self, replay: ReplayAsk) -> None:
         """Replay a past run (its rows, seed, preset): from its recording, or again for real."""
@@ -462,9 +415,10 @@ class RunBar(QWidget):
             self.status.setText("Choose a profiles file first")
             self.profiles.setFocus()
             return
-        self.cancel = threading.Event()
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch_interval, RUN_SWITCH_INTERVAL_S))
+        proc = self.proc = RunProcess()
+        proc.progressed.connect(self._progress)
+        proc.finished.connect(self._finished)
+        proc.failed.connect(self._failed)
         self.result, self.last_progress = None, None
         self.run_button.setEnabled(False)
         self.stop_button.setEnabled(True)
@@ -475,26 +429,43 @@ class RunBar(QWidget):
                             f"the current {self.journey.name}…")
         self.replaying = replay
         self.runStarted.emit()
-        breaks = self.control.breaks if self.control is not None else None
-        run_in_background(execute, self.services, self.journey, spec, self.cancel, self.relay, breaks, replay,
-                          on_done=self._finished, on_error=self._failed, owner=self)
+        points = self.control.breaks.wire() if self.control is not None else []
+        run_in_background(child_spec, self.services, self.journey, spec, points, replay, owner=self,
+                          on_done=lambda child: self._launch(proc, child),
+                          on_error=lambda exc: self._failed(exc) if proc is self.proc else None)
+
+    def _launch(self, proc: RunProcess, child: ChildSpec) -> None:
+        if proc is not self.proc:
+            return  # stopped before it started
+        proc.start(child)
+        if self.control is not None:  # the breakpoints follow the run: set, paused, stepped, resumed
+            proc.pausedChanged.connect(self.control.breaks.show_paused)
+            self.control.breaks.attach(proc.send)
 
     def stop(self) -> None:
-        if self.cancel is not None:
-            self.cancel.set()
-            self.stop_button.setEnabled(False)
-            self.status.setText("Stopping: the profiles in flight end cancelled…")
+        proc = self.proc
+        if proc is None:
+            return
+        self.stop_button.setEnabled(False)
+        if proc.process.state() == QProcess.ProcessState.NotRunning:  # still reading the secrets
+            self._ended()
+            self.progress.setRange(0, 1)
+            self.progress.setFormat("Not run")
+            self.status.setText("Stopped before the run started")
+            return
+        proc.stop()
+        self.status.setText("Stopping: the profiles in flight end cancelled…")
 
     def _abandon(self) -> None:
-        if self.cancel is not None:
-            self.cancel.set()
-            sys.setswitchinterval(self._switch_interval)
+        if self.proc is not None:
+            self.proc.stop()  # the child stops and finishes its trace; the RunProcess waits for it
+            if self.control is not None:
+                self.control.breaks.detach()  # its paused profiles go with it
 
-    def _progress(self) -> None:
-        taken = self.relay.take()
-        if taken is None or not self.running:
+    def _progress(self, progress: RunProgress, position: tuple[int, Optional[int]]) -> None:
+        if not shiboken6.isValid(self) or not self.running:
             return
-        progress, (at, size) = taken
+        at, size = position
         self.last_progress = progress
         total = progress.limit
         if total is None and size and at:
@@ -511,7 +482,6 @@ class RunBar(QWidget):
     def _finished(self, result: RunResult) -> None:
         if not shiboken6.isValid(self):
             return
-        self._progress()  # the last snapshot, if it is still queued
         self._ended()
         self.result = result
         done = sum(result.outcomes.values())
@@ -534,30 +504,17 @@ class RunBar(QWidget):
         self.progress.setValue(0)
         self.progress.setFormat("Not run")
         self.status.setText(_problem(exc))
+        self.refresh_runs()  # a crashed run's trace is there, as interrupted
 
     def _ended(self) -> None:
-        if self.cancel is not None:
-            sys.setswitchinterval(self._switch_interval)
-        self.cancel = None
-        self.relay.take()
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            for signal in (proc.progressed, proc.finished, proc.failed):
+                signal.disconnect()
+            if self.control is not None:
+                self.control.breaks.detach()
         self.run_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-
-    # -- past runs -------------------------------------------------------------------------------------
-    def refresh_runs(self, select: Optional[Path] = None) -> None:
-        name = self.journey.name
-        run_in_background(lambda home: [r for r in list_runs(home) if r.journey_name == name],
-                          self.services.workspace.home, on_done=lambda runs: self._runs_listed(runs, select),
-                          owner=self)
-
-    def _runs_listed(self, runs: list[RunInfo], select: Optional[Path]) -> None:
-        self.past.clear()
-        for info in runs:
-            self.past.addItem(f"{info.started_at[:19].replace('T', ' ')} · {info.state} · {info.profiles:,} profiles"
-                              f" · {info.preset}", str(info.path))
-        if select is not None:
-            self.past.setCurrentIndex(max(0, self.past.findData(str(select))))
-        self.open_run.setEnabled(bool(runs))
 
     # -- breakpoints and export ----------------------------------------------------------------------
     def use_breakpoints(self, control: BreakpointsControl) -> None:
@@ -583,6 +540,22 @@ class RunBar(QWidget):
             return
         self.status.setText("Exporting…")
         start_export(self.shown_run, dialog.choice(), self.status.setText, self)
+
+    # -- past runs -------------------------------------------------------------------------------------
+    def refresh_runs(self, select: Optional[Path] = None) -> None:
+        name = self.journey.name
+        run_in_background(lambda home: [r for r in list_runs(home) if r.journey_name == name],
+                          self.services.workspace.home, on_done=lambda runs: self._runs_listed(runs, select),
+                          owner=self)
+
+    def _runs_listed(self, runs: list[RunInfo], select: Optional[Path]) -> None:
+        self.past.clear()
+        for info in runs:
+            self.past.addItem(f"{info.started_at[:19].replace('T', ' ')} · {info.state} · {info.profiles:,} profiles"
+                              f" · {info.preset}", str(info.path))
+        if select is not None:
+            self.past.setCurrentIndex(max(0, self.past.findData(str(select))))
+        self.open_run.setEnabled(bool(runs))
 
     def _open_past(self) -> None:
         path = self.past.currentData()
@@ -624,7 +597,7 @@ def _preview_columns(rows: list[ProfileRow]) -> list[str]:
 def _problem(exc: BaseException) -> str:
     if isinstance(exc, PlanError):
         return "The run cannot start: " + "; ".join(refusal_problems(exc))
-    if isinstance(exc, (ValueError, OSError, TraceError)):
+    if isinstance(exc, (ValueError, OSError, TraceError, RunError)):
         return str(exc)
     return f"The run failed: {type(exc).__name__}: {exc}"
 

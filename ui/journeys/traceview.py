@@ -32,6 +32,7 @@ from app.calls.record import RecordedRequest
 from app.journeys.model import ActionNode, Journey
 from app.journeys.runsetup import services_resolvers
 from app.journeys.tracereader import TraceReader
+from app.masking import MASK
 from ui.sending.result_view import ResultView, monospace, pretty_body
 from ui.workers import run_in_background
 
@@ -55,14 +56,30 @@ def _read(path: Path, seq: int) -> tuple[Optional[dict[str, Any]], Journey]:
         return reader.entry(seq), reader.journey()
 
 
-def resend_attempt(services: Services, action_name: str, target: str, values: Optional[dict[str, Any]]) -> CallResult:
-    """The call again, with the action as it is now and the step's mapped values, to the target
+def resend_attempt(services: Services, action_name: str, target: str, values: Optional[dict[str, Any]],
+                   path: str = "") -> CallResult:
+    """The call again, with the action as it is now, the step's mapped values and the dynamic path
+    the run computed (resolved and checked as the run does: `send`'s path suffix), to the target
     that answered it (the sandbox or the environment), recorded as source `journey`."""
     action = services.workspace.load(action_name)
     resolvers = services_resolvers(services)
     resolver = resolvers.sandbox if badge_kind(target) == "sandbox" else resolvers.env
-    return send(action, values or {}, engine=services.auth, resolver=resolver, source="journey",
+    return send(action, values or {}, engine=services.auth, resolver=resolver, path_suffix=path, source="journey",
                 history=history_of(services))
+
+
+def recorded_path(node: ActionNode, why: Optional[dict[str, Any]]) -> str:
+    """The dynamic path a step called (its trace records it); ValueError when it cannot be sent again."""
+    if node.dynamic_path is None:
+        return ""
+    path = (why or {}).get("dynamicPath")
+    if not isinstance(path, str):
+        raise ValueError(f"this trace does not hold the dynamic path node {node.id} called (a run of an older "
+                         "version): run the journey again to re-send it")
+    if MASK in path:
+        raise ValueError(f"the dynamic path node {node.id} called held a secret (masked in the trace): "
+                         "run the journey again to send it")
+    return path
 
 
 class TraceView(QWidget):
@@ -216,11 +233,15 @@ class TraceView(QWidget):
             outcome = f"{attempt['outcome'] or ''} {status}".strip()
             child = QTreeWidgetItem(item, [f"Attempt {attempt['number']} [{BADGES[kind][0]}]", "",
                                            f"{attempt['networkMs']:.1f} ms", outcome])
-            child.setData(0, AttemptRole, {**attempt, "node": step["node"], "values": step["values"]})
+            child.setData(0, AttemptRole, {**attempt, "node": step["node"], "values": step["values"],
+                                           "why": step["why"]})
             child.setForeground(0, QBrush(QColor(BADGES[kind][1]).lighter(150) if _dark() else QColor(BADGES[kind][1])))
         return item
 
     def _why_items(self, parent: QTreeWidgetItem, why: dict[str, Any]) -> None:
+        if set(why) == {"dynamicPath"}:  # an action step: the path it called
+            QTreeWidgetItem(parent, ["Dynamic path", "", "", str(why["dynamicPath"])])
+            return
         box = QTreeWidgetItem(parent, ["Why", "", "", f"took {why.get('taken', '?')}"])
         for path in why.get("paths", []):
             line = QTreeWidgetItem(box, [path.get("label") or "path", "", "",
@@ -277,9 +298,14 @@ class TraceView(QWidget):
         node = self.journey.node(attempt["node"]) if attempt is not None and self.journey else None
         if attempt is None or not isinstance(node, ActionNode):
             return
+        try:
+            path = recorded_path(node, attempt.get("why"))
+        except ValueError as exc:
+            self.attempt_line.setText(f"Not re-sent: {exc}")
+            return
         self.resend.setEnabled(False)
         self.attempt_line.setText(f"Re-sending {node.action}…")
-        run_in_background(resend_attempt, self.services, node.action, attempt["target"], attempt["values"],
+        run_in_background(resend_attempt, self.services, node.action, attempt["target"], attempt["values"], path,
                           on_done=self._resent, on_error=self._not_resent, owner=self)
 
     def _resent(self, result: CallResult) -> None:

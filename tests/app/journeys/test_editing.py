@@ -3,8 +3,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from app.journeys.completions import completions, field_paths
-from app.journeys.editing import add_node, build, connect, field_findings, find, ports, remove_node, rename_node, target
+from app.journeys.editing import (
+    add_branch,
+    add_node,
+    add_path,
+    build,
+    connect,
+    field_findings,
+    find,
+    ports,
+    property_problems,
+    remove_branch,
+    remove_node,
+    remove_path,
+    rename_node,
+    set_percent,
+    set_property,
+    target,
+)
 from app.journeys.files import load_journey
 
 
@@ -71,3 +90,40 @@ def test_completions_offer_event_profile_upstream_action_journey_and_function_wo
     assert not any(w.startswith("@action{airshipCustomEvent") for w in completions(journey, "done"))
     assert list(field_paths({"a": {"b": 1}, "c": [1]})) == ["a", "a.b", "c"]
 
+
+
+def test_paths_and_branches_are_added_and_removed_and_the_percentages_stay_at_100(services: Any) -> None:
+    data = _data(services)
+    assert add_path(data, "checkValue") == 1
+    connect(data, "checkValue", "paths[1]", "done")
+    remove_path(data, "checkValue", 0)  # the first goes, the second (and where it leads) moves up
+    assert [p.get("next") for p in find(data, "checkValue")["paths"]] == ["done"]
+    with pytest.raises(ValueError, match="checkValue: paths: a condition keeps at least one path"):
+        remove_path(data, "checkValue", 0)
+    split = add_node(data, "split", after="purchase")
+    assert add_branch(data, split) == 2
+    percents = lambda: [b["percent"] for b in find(data, split)["branches"]]  # noqa: E731
+    assert percents() == [25, 50, 25] and find(data, split)["branches"][2]["label"] == "C"
+    set_percent(data, split, 0, 70)
+    assert percents() == [70, 30, 0]
+    set_percent(data, split, 2, 10)
+    assert percents() == [70, 20, 10]
+    remove_branch(data, split, 1)
+    assert percents() == [90, 10]
+    with pytest.raises(ValueError, match="a split keeps at least two branches"):
+        remove_branch(data, split, 0)
+    assert [line for line in build(data)[1] if "branches" in line or "paths" in line] == []
+
+
+def test_a_property_the_model_refuses_is_named_with_its_field(services: Any) -> None:
+    data = _data(services)
+    assert property_problems(data, "timeoutSeconds", 10) == []
+    assert property_problems(data, "timeoutSeconds", 31) == ["timeoutSeconds: Input should be less than or equal to 30"]
+    assert property_problems(data, "timeZone", "Mars/Base")[0].startswith("timeZone: unknown time zone 'Mars/Base'")
+    assert property_problems(data, "reentrance.waitPeriod", "5m")[0].startswith(
+        "reentrance.waitPeriod: '5m' is not an ISO 8601 duration")
+    bad = [{"url": "x", "methods": ["POST"], "services": {"action": {"rating": {"maxCallsCount": 1, "periodInMs": 9}}}}]
+    assert property_problems(data, "capping", bad) == [
+        "capping[0].services.action.rating.maxCallsCount: Input should be greater than 1"]
+    set_property(data, "reentrance.allowed", False)
+    assert data["reentrance"] == {"allowed": False, "waitPeriod": "PT5M"} and build(data)[1] == []

@@ -34,3 +34,12 @@ def big_profiles(path: Path, rows: int) -> Path:
     lines += [f"p-{i:06d},c-{i},{150.0 if i % 10 == 0 else 20.5},t-{i},2026-11-01T10:00:00Z" for i in range(1, rows + 1)]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+@pytest.fixture(autouse=True)
+def run_processes_end(qtbot: Any) -> Iterator[None]:
+    """Every run's child process has exited before the next test (none is left running)."""
+    yield
+    from ui.journeys import runprocess
+
+    qtbot.waitUntil(lambda: not runprocess.busy(), timeout=15000)

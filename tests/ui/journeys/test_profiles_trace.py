@@ -1,6 +1,7 @@
 """After a run against the sandbox: the table filters as the diagram asks, a profile shows its calls."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from app.calls.history import history_of
+from app.journeys.model import Journey
 from app.journeys.tracereader import TraceReader
 from ui.journeys.runview import RunView
 
@@ -76,3 +78,36 @@ def test_a_selected_profile_shows_its_steps_why_and_calls(qtbot: Any, run_view: 
     assert resent.args[0].outcome == "http_200" and resent.args[0].source == "journey"
     assert history.count() == before + 1 and history.rows(limit=1)[0].source == "journey"
     assert trace.result.isVisible() and "Re-sent: http_200" in trace.attempt_line.text()
+
+
+def test_a_resend_calls_the_dynamic_path_the_run_called(qtbot: Any, services: Any, tmp_path: Path) -> None:
+    journey = Journey.model_validate({"name": "webhookPath", "nodes": [
+        {"id": "start", "type": "event", "event": "signup", "example": {"customerId": "c"}, "next": "notify"},
+        {"id": "notify", "type": "action", "action": "notifyWebhook", "next": "end",
+         "mapping": {"customerId": "@event{signup.customerId}"},
+         "dynamicPath": 'concat("/customers/", @event{signup.customerId})'},
+        {"id": "end", "type": "end"}]})
+    profiles = tmp_path / "p.csv"
+    profiles.write_text("profileId,event.customerId\np-1,c-9\n")
+    view = RunView(services, journey)
+    qtbot.addWidget(view)
+    view.show()
+    bar, trace = view.runbar, view.trace
+    bar.profiles.setText(str(profiles))
+    with qtbot.waitSignal(bar.runFinished, timeout=60000) as finished:
+        bar.run_button.click()
+    assert finished.args[0].outcomes == {"finished": 1}
+    qtbot.waitUntil(lambda: view.profiles.model.rowCount() == 1, timeout=10000)
+    view.profiles.table.selectRow(0)
+    qtbot.waitUntil(lambda: trace.entry is not None and trace.steps.topLevelItemCount() == 3, timeout=10000)
+    step = trace.steps.topLevelItem(1)
+    children = [step.child(i) for i in range(step.childCount())]
+    assert any(c.text(0) == "Dynamic path" and c.text(3) == "/customers/c-9" for c in children)
+    trace.steps.setCurrentItem(next(c for c in children if c.text(0).startswith("Attempt")))
+    assert trace.detail.toPlainText().startswith("POST http://127.0.0.1:")
+    assert "/echo/notify/customers/c-9 " in trace.detail.toPlainText().splitlines()[0] + " "
+    with qtbot.waitSignal(trace.resent, timeout=20000) as resent:
+        trace.resend.click()
+    result = resent.args[0]
+    assert result.outcome == "http_200" and result.path_suffix == "/customers/c-9"
+    assert result.data["path"] == "/notify/customers/c-9"  # what the sandbox's echo received

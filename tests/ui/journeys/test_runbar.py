@@ -1,7 +1,13 @@
 """The run bar: preview, targets and real hosts, a run against the sandbox, Stop, the UI thread free."""
 from __future__ import annotations
 
+import gc
 import json
+import os
+import signal
+import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -92,21 +98,68 @@ def test_stop_cancels_the_run_within_a_second(qtbot: Any, run_view: RunView, tmp
     assert "cancelled" in bar.status.text() and bar.run_button.isEnabled() and not bar.stop_button.isEnabled()
 
 
+class LoopProbe:
+    """How long the UI event loop goes without turning, as a 10 ms timer sees it: each gap between
+    two ticks less the time the kernel kept the UI thread ready but not running (its run-queue wait,
+    /proc/thread-self/schedstat, on Linux; 0 elsewhere). On this 2-core machine shared by many
+    processes that wait alone reached 130 ms; what is left is the time our process spent not
+    handling events (running our code, or waiting for the GIL or a lock). Gaps are kept per phase."""
+
+    SCHEDSTAT = Path("/proc/thread-self/schedstat")
+
+    def __init__(self) -> None:
+        self.phase = "run"
+        self.gaps: dict[str, list[float]] = {}
+        self.busy: dict[str, list[float]] = {}  # per gap, the UI thread's own CPU time (ms): our code on it
+        self.worst: list[tuple[int, int, str]] = []  # (gap, of which the UI thread ran (ms), phase): said on a failure
+        self.clock = QElapsedTimer()
+        self.timer = QTimer(interval=10)
+        self.timer.timeout.connect(self._tick)
+
+    def _waited_ms(self) -> float:
+        try:
+            return int(self.SCHEDSTAT.read_text().split()[1]) / 1e6
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def start(self) -> None:
+        self._waited, self._cpu = self._waited_ms(), time.thread_time()
+        self.clock.start()
+        self.timer.start()
+
+    def _tick(self) -> None:
+        waited = self._waited_ms()
+        cpu = time.thread_time()
+        gap = self.clock.restart() - (waited - self._waited)
+        self.gaps.setdefault(self.phase, []).append(gap)
+        self.busy.setdefault(self.phase, []).append((cpu - self._cpu) * 1000)
+        self.worst.append((round(gap), round((cpu - self._cpu) * 1000), self.phase))
+        self._waited, self._cpu = waited, cpu
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def most(self, phase: str, of: str = "gaps") -> float:
+        return max(getattr(self, of).get(phase, [0.0]))
+
+    def said(self) -> str:
+        return (f"worst (gap, running ms, phase): {sorted(self.worst)[-5:]}; threads of this process: "
+                f"{[t.name for t in threading.enumerate()]}")
+
+
 def test_a_10000_profile_run_never_blocks_the_ui_thread(qtbot: Any, run_view: RunView, tmp_path: Path) -> None:
     bar = run_view.runbar
     for node in ("writeEvent", "vipEvent"):
         bar.set_target(node, "dry")
     bar.profiles.setText(str(big_profiles(tmp_path / "p.csv", 10_000)))
     qtbot.waitUntil(lambda: bar.preview_data is not None, timeout=10000)
-    gaps: list[int] = []
-    clock = QElapsedTimer()
-    probe = QTimer(interval=10)
-
-    def tick() -> None:
-        gaps.append(clock.restart())
-
-    probe.timeout.connect(tick)
-    clock.start()
+    probe = LoopProbe()
+    bar.runFinished.connect(lambda _result: setattr(probe, "phase", "table"))
+    # What the earlier tests of this session left in memory is not scanned again by the collector
+    # meanwhile: late in a full run each of its full collections took 250-500 ms (measured), a
+    # pause of the test process's heap, not of the window's work.
+    gc.collect()
+    gc.freeze()
     probe.start()
     try:
         with qtbot.waitSignal(bar.runFinished, timeout=180000) as finished:
@@ -117,11 +170,46 @@ def test_a_10000_profile_run_never_blocks_the_ui_thread(qtbot: Any, run_view: Ru
         qtbot.waitUntil(lambda: table.rowCount() >= 1000, timeout=20000)
     finally:
         probe.stop()
+        gc.unfreeze()
     assert finished.args[0].outcomes == {"finished": 10_000}
-    assert len(gaps) > 20
-    # The UI thread is never blocked by the run or a SQLite read (that would be seconds: the run
-    # takes several). What remains is the GIL shared with the run's threads and the collector: on a
-    # loaded 2-core machine gaps of 200-600 ms were seen in full-suite runs, so this guards against
-    # synchronous work only; the 50 ms goal (issue 12) needs the run out of process and is not
-    # asserted here.
-    assert max(gaps) < 1500, f"the UI thread was blocked for {max(gaps)} ms"
+    assert len(probe.gaps["run"]) > 20
+    # The run is in a child process: during it the UI thread only reads its progress lines and
+    # redraws. No switch-interval trick is left to help it.
+    assert sys.getswitchinterval() == 0.005
+    # What the window does on the UI thread during the run (reading progress lines, redrawing) never
+    # holds it 50 ms: its own CPU time within any gap.
+    assert probe.most("run", "busy") < 50, f"the UI thread worked {probe.most('run', 'busy'):.0f} ms; {probe.said()}"
+    # The gap itself, less the kernel's run-queue wait, stays under 50 ms on an idle machine (seen:
+    # 10-20 ms); on this loaded 2-core VM gaps of 60-130 ms were seen with 1-2 ms of UI work in them:
+    # the GIL held by another thread of the test process (its session's embedded sandbox) that the
+    # kernel preempted, or the VM's vCPU preempted. A scheduling allowance of 100 ms covers that,
+    # and still catches any synchronous wait of the UI thread on the run.
+    assert probe.most("run") < 150, f"the UI thread was blocked for {probe.most('run'):.0f} ms; {probe.said()}"
+    # Then the table's pages and the run's counts are read by workers of this process: a worker
+    # holding the GIL when the kernel preempts it can stall the UI thread on a loaded machine
+    # (up to ~250 ms seen here, under 20 ms of it the UI thread's own work). A synchronous read of
+    # the 10,000 rows would take seconds: that is what this guards against.
+    assert probe.most("table") < 500, f"the UI thread was blocked for {probe.most('table'):.0f} ms; {probe.said()}"
+
+
+def test_a_crashed_run_process_is_reported_and_the_bar_is_ready_again(qtbot: Any, run_view: RunView,
+                                                                     tmp_path: Path) -> None:
+    bar = run_view.runbar
+    slow = tmp_path / "slow.json"
+    slow.write_text(json.dumps([{"status": 200, "body": {}, "delay_ms": 60000}]))
+    bar.set_target("writeEvent", f"mock:{slow}")
+    bar.profiles.setText(str(big_profiles(tmp_path / "p.csv", 50)))
+    with qtbot.waitSignal(bar.progressed, timeout=30000):
+        bar.run_button.click()
+    assert bar.proc is not None
+    os.kill(bar.proc.pid(), signal.SIGKILL)
+    qtbot.waitUntil(lambda: not bar.running, timeout=10000)
+    assert bar.status.text().startswith("The run process ended unexpectedly (crashed) without a result")
+    assert bar.result is None and bar.run_button.isEnabled() and not bar.stop_button.isEnabled()
+    assert bar.progress.format() == "Not run"
+    # Its trace holds what finished and reads as interrupted; the next run starts as usual.
+    qtbot.waitUntil(lambda: bar.past.count() == 1 and "interrupted" in bar.past.itemText(0), timeout=10000)
+    bar.set_target("writeEvent", "dry")
+    with qtbot.waitSignal(bar.runFinished, timeout=60000) as finished:
+        bar.run_button.click()
+    assert finished.args[0].outcomes == {"finished": 50}

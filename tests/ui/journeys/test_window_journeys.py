@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import QListWidget, QProgressBar, QPushButton, QTableView, QWidget
 
-from app.journeys.tracereader import TraceReader
+from app.journeys.tracereader import TraceReader, list_runs
 from tests.helpers.cli import run_cli
 from tests.ui.conftest import wait_idle
+from ui.journeys import runprocess
 from ui.journeys.diagram import JourneyDiagram
 from ui.journeys.traceview import TraceView
 
@@ -134,3 +135,37 @@ def test_the_list_follows_journeys_added_and_removed_on_disk(qtbot: Any, window:
     qtbot.waitUntil(lambda: journeys.count() == 2, timeout=10000)
     assert view.journey is not None and view.journey.name == "sampleJourney"
     wait_idle(qtbot)
+
+
+def test_the_same_warning_in_two_mappings_of_a_node_is_one_alert_saying_where(qtbot: Any, window: Any) -> None:
+    view = open_sample(qtbot, window)
+    alerts = view.findChild(QListWidget, "journeyAlerts")
+    texts = [alerts.item(i).text() for i in range(alerts.count())]
+    assert len(texts) == 1, texts
+    assert texts[0].startswith("warning (platform): node 'writeEvent' (Write journey event): @journey{...} is ")
+    assert texts[0].endswith(" — in 2 places: mapping[body.xdmEntity._yourOrg.journeyVersionId] (line 1, column 1); "
+                             "mapping[body.xdmEntity._yourOrg.nodeId] (line 1, column 1)")
+    tip = alerts.item(0).toolTip()
+    assert "@journey{journeyVersionUID}" in tip and "@journey{currentNodeId}" in tip
+    alerts.itemActivated.emit(alerts.item(0))
+    assert view.diagram.current_node() == "writeEvent"
+
+
+def test_closing_the_window_during_a_run_stops_it_and_its_trace_is_finished(qtbot: Any, window: Any,
+                                                                            tmp_path: Path) -> None:
+    view = open_sample(qtbot, window)
+    bar = view.run_view.runbar
+    slow = tmp_path / "slow.json"
+    slow.write_text(json.dumps([{"status": 200, "body": {}, "delay_ms": 60000}]))
+    bar.set_target("writeEvent", f"mock:{slow}")
+    bar.profiles.setText(str(window.services.workspace.home / "profiles" / "purchases.csv"))
+    with qtbot.waitSignal(bar.progressed, timeout=30000):
+        bar.run_button.click()
+    proc = bar.proc
+    assert proc is not None
+    window.close()
+    assert not window.isVisible()
+    assert proc.process.state() == QProcess.ProcessState.NotRunning  # ended with the window, not left behind
+    qtbot.waitUntil(lambda: not runprocess.busy(), timeout=10000)
+    (run,) = list_runs(window.services.workspace.home)
+    assert run.state == "cancelled" and run.profiles >= 1  # stopped cleanly: not `interrupted`
