@@ -5,8 +5,10 @@
    evaluated, values checked, requests built, the call engine with its retries and cap, every step
    and attempt traced to SQLite), compared with a plain aiohttp loop making the same calls (same
    URLs, headers and bodies; the VIP purchases call the second action too) at the same concurrency,
-   on the same event loop, in the same run. Target: the runner at >= 0.5 of the aiohttp loop's calls
-   per second, with the token fetched once per run.
+   on the same event loop, in the same run. Targets: the runner at >= 0.8 of the aiohttp loop's calls
+   per second (issue 14; issue 10 asked >= 0.5, i.e. 5,000 calls/s where the loop does 10,000), with
+   the token fetched once per run. The CPU each spends per call on the event loop's thread is
+   reported too: unlike calls per second it hardly moves when other work loads the machine.
 2. The peak memory (RSS) of a run of M profiles (default 100,000) in a fresh process, against that
    process's memory after start-up (imports, workspace, sandbox connection ready). Target: < 100 MB more.
 
@@ -33,6 +35,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
 from bench_batch import aiohttp_loop, counters, sandbox_process  # noqa: E402
+from common import report as report_row  # noqa: E402
 from sample_profiles import write as write_profiles  # noqa: E402
 
 from app.calls.batch import loop_factory  # noqa: E402
@@ -46,7 +49,8 @@ from app.sample import seed_sample_secrets  # noqa: E402
 from app.secrets import MemoryBackend, SecretStore  # noqa: E402
 from app.services import SANDBOX_URL_VAR, Services  # noqa: E402
 
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.8  # issue 14
+TARGET_RATIO_10 = 0.5  # issue 10: 5,000 calls/s where the loop does 10,000
 TARGET_MB = 100
 
 
@@ -89,15 +93,17 @@ def run_once(home: Path, services: Services, resolver: Any, journey: Any, profil
     actions = {n: services.workspace.load(n) for n in journey.actions_used()}
     runner = JourneyRun(home, journey, actions, engine=services.auth, resolvers=Resolvers(resolver),
                         options=RunOptions(seed=1, concurrency=concurrency))
-    t0, cpu0 = time.perf_counter(), time.process_time()
+    t0, cpu0, thread0 = time.perf_counter(), time.process_time(), time.thread_time()
     with ProfileSource.open(profiles, journey.entry) as source:
         result = runner.run(source)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0  # cpu: every thread (the trace writer's too)
+    thread = time.thread_time() - thread0  # the event loop's thread only
     with TraceReader(result.path) as reader:
         calls = sum(c["attempts"] for c in reader.calls().values())
         codes = reader.codes()
     result.path.unlink()
-    return {"seconds": seconds, "cpu": cpu, "calls": calls, "outcomes": result.outcomes, "codes": codes}
+    return {"seconds": seconds, "cpu": cpu, "thread": thread, "calls": calls, "outcomes": result.outcomes,
+            "codes": codes}
 
 
 def throughput(args: argparse.Namespace, tmp: Path, base: str) -> dict[str, Any]:
@@ -107,12 +113,14 @@ def throughput(args: argparse.Namespace, tmp: Path, base: str) -> dict[str, Any]
     profiles = tmp / "profiles.csv"
     write_profiles(profiles, args.profiles, seed=2026)
     raw = plain_requests(services, resolver, journey, profiles)
-    runner_rates, plain_rates, tokens, cpu = [], [], [], {"runner": [], "plain": []}
+    runner_rates, plain_rates, tokens = [], [], []
+    cpu: dict[str, list[float]] = {"runner": [], "plain": [], "runner-thread": [], "plain-thread": []}
     for _ in range(args.rounds):
         with asyncio.Runner(loop_factory=loop_factory()) as loop:
-            cpu0 = time.process_time()
+            cpu0, thread0 = time.process_time(), time.thread_time()
             seconds, ok = loop.run(aiohttp_loop(raw, args.concurrency))
             cpu["plain"].append((time.process_time() - cpu0) / len(raw))
+            cpu["plain-thread"].append((time.thread_time() - thread0) / len(raw))
         assert ok == len(raw), f"aiohttp loop: {ok} of {len(raw)} succeeded"
         plain_rates.append(len(raw) / seconds)
         services.auth.cache.clear()  # each run fetches its own token: counted below
@@ -123,6 +131,7 @@ def throughput(args: argparse.Namespace, tmp: Path, base: str) -> dict[str, Any]
         assert done["outcomes"] == {"finished": args.profiles}, done
         runner_rates.append(done["calls"] / done["seconds"])
         cpu["runner"].append(done["cpu"] / done["calls"])
+        cpu["runner-thread"].append(done["thread"] / done["calls"])
     services.close()
     return {"calls": len(raw), "runner": runner_rates, "plain": plain_rates, "tokens": tokens, "cpu": cpu}
 
@@ -192,20 +201,32 @@ def report(speed: dict[str, Any], mem: Any, args: argparse.Namespace) -> int:
           f"event loop: {'uvloop' if loop_factory() else 'asyncio'}")
     print(f"  runner (traced)  {best_runner:8.0f} calls/s  (rounds: {', '.join(f'{r:.0f}' for r in speed['runner'])})")
     print(f"  aiohttp loop     {best_plain:8.0f} calls/s  (rounds: {', '.join(f'{r:.0f}' for r in speed['plain'])})")
-    print(f"  ratio {ratio:.2f} ({'meets' if ratio >= TARGET_RATIO else 'BELOW'} the {TARGET_RATIO} target); "
-          f"token fetches per run: {speed['tokens']}")
+    print(f"  ratio {ratio:.2f}; token fetches per run: {speed['tokens']}")
     # Each round's runner against the loop just before it (a busy machine slows rounds, not one side),
     # and the CPU each spends per call (this process only: the sandbox runs apart).
     rounds = [r / p for r, p in zip(speed["runner"], speed["plain"], strict=True)]
     cpu_us = {k: statistics.median(v) * 1e6 for k, v in speed["cpu"].items()}
     print(f"  per round: {', '.join(f'{r:.2f}' for r in rounds)} (median {statistics.median(rounds):.2f}); "
-          f"CPU per call: runner {cpu_us['runner']:.0f} us, aiohttp loop {cpu_us['plain']:.0f} us")
+          f"CPU per call: runner {cpu_us['runner']:.0f} us ({cpu_us['runner-thread']:.0f} on the loop's thread), "
+          f"aiohttp loop {cpu_us['plain']:.0f} us")
+    what = f"journey runner ({args.profiles} profiles, sample journey) vs a plain aiohttp loop, concurrency " \
+           f"{args.concurrency}"
+    now, baseline = f"{best_runner:.0f} calls/s", f"{best_plain:.0f} calls/s"
+    report_row(what, now, baseline, ratio, f">= {TARGET_RATIO} (issue 14)", ratio >= TARGET_RATIO)
+    report_row("journey runner calls/s where the loop does 10,000 (scaled: loop here "
+               f"{best_plain:.0f})", f"{10_000 * ratio:.0f} calls/s", "10000 calls/s", ratio,
+               f">= 5000 calls/s, i.e. >= {TARGET_RATIO_10} (issue 10)", ratio >= TARGET_RATIO_10)
+    report_row("journey runner: CPU per call on the event loop's thread", f"{cpu_us['runner-thread']:.0f} us",
+               f"{cpu_us['plain-thread']:.0f} us (aiohttp loop)", cpu_us["plain-thread"] / cpu_us["runner-thread"],
+               "none (the throughput the CPU allows, load-independent)", None)
     missed = ratio < TARGET_RATIO or any(t != 1 for t in speed["tokens"])
     if mem is not None:
         more = mem["peakMb"] - mem["startupMb"]
         print(f"\n{args.memory_profiles} profiles in a fresh process ({mem['calls']} calls in {mem['seconds']:.0f} s): "
-              f"after start-up {mem['startupMb']:.0f} MB, peak {mem['peakMb']:.0f} MB: {more:+.0f} MB "
-              f"({'meets' if more < TARGET_MB else 'ABOVE'} the < {TARGET_MB} MB target)")
+              f"after start-up {mem['startupMb']:.0f} MB, peak {mem['peakMb']:.0f} MB: {more:+.0f} MB")
+        report_row(f"journey run of {args.memory_profiles} profiles: peak memory over start-up", f"{more:+.0f} MB",
+                   f"{mem['startupMb']:.0f} MB after start-up", None, f"< {TARGET_MB} MB more (issue 10)",
+                   more < TARGET_MB)
         missed |= more >= TARGET_MB
     return 1 if missed and args.check else 0
 

@@ -4,10 +4,11 @@ Input is JSON lines or CSV, read by `app.calls.batchinput` (bad lines are report
 number and skipped; they never stop the batch). An interrupted batch (cancel) records the calls
 that were in flight as `cancelled`, so the history and the summary hold every call started.
 
-Transport: httpx stays the API; its default transport (httpcore) degrades under concurrency, so
-the bulk path uses the httpx-aiohttp transport, reading bodies at once (app.calls.transport;
-bench/bench_batch.py measures the choices), which `CallClient.call` calls directly. The token
-is fetched once for the whole batch (a rejected token is refetched once, for every call at once).
+Transport: the calls go through app.calls.aiosender (aiohttp directly: httpx's own pool degrades
+under concurrency, and httpx's per-call layers cost more than the call on loopback), which sends
+the same bytes as the single-call path, through the same proxies and TLS settings; `httpx` (its
+own pool) remains as a choice. bench/bench_batch.py measures them. The token is fetched once for
+the whole batch (a rejected token is refetched once, for every call at once).
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Optional, Sequence
 
+from app.calls.aiosender import AioSender
+from app.calls.answer import Sender
 from app.calls.batchinput import PATH_KEY, BadLine, BatchInput, BatchItem, format_of, read_batch
 from app.calls.build import Outgoing, Prepared, prepare
 from app.calls.client import CallClient
@@ -27,7 +30,6 @@ from app.calls.history import History, HistoryBuffer
 from app.calls.pacing import REAL, Clock
 from app.calls.record import CallResult, RecordedExchange, RecordedRequest
 from app.calls.send import HostCap, acall
-from app.calls.transport import Transport, make_transport
 from app.masking import Masker
 from app.model import Action
 from app.net import NetConfig
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PATH_KEY", "BadLine", "BatchInput", "BatchItem", "BatchSummary", "arun_batch", "format_of",
            "read_batch", "run_batch"]
+Transport = Literal["aiohttp", "httpx"]
+TRANSPORTS: tuple[Transport, ...] = ("aiohttp", "httpx")
 DEFAULT_TRANSPORT: Transport = "aiohttp"
 MAX_FAILURES_KEPT = 200
 
@@ -79,14 +83,18 @@ class BatchSummary:
 
 
 # -- sending -------------------------------------------------------------------------------------
-def make_client(transport: Transport, concurrency: int, timeout: float, net: Optional[NetConfig] = None) -> CallClient:
-    """The one client a batch shares (see app.calls.transport for the transports), with the same
-    proxies, TLS context and response cap as a single call (`net`)."""
+def make_sender(transport: Transport, concurrency: int, timeout: float, net: Optional[NetConfig] = None) -> Sender:
+    """The one sender a batch (or a journey run) shares: aiohttp directly (the default) or httpx's
+    own pool, with the same proxies, TLS context and response cap as a single call (`net`)."""
     net = net or NetConfig()
-    context = net.ssl_context()
-    options = net.client_options(lambda proxy: make_transport(transport, concurrency, context, proxy))
-    return CallClient(timeout=timeout, eager=transport == "aiohttp", max_body=net.response_max_bytes, **options)
+    if transport == "httpx":
+        return CallClient(timeout=timeout, max_body=net.response_max_bytes, **net.httpx_options(concurrency))
+    if transport != "aiohttp":
+        raise ValueError(f"unknown transport {transport!r}; use {' or '.join(TRANSPORTS)}")
+    return AioSender(concurrency, net)
 
+
+make_client = make_sender  # its former name (app.check.runner uses it)
 
 Progress = Callable[[int, int, BatchSummary], None]
 
@@ -121,7 +129,7 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: AuthEngi
             on_result(item, result)
         reporter.tick()
 
-    async def worker(client: CallClient) -> None:
+    async def worker(client: Sender) -> None:
         for item in queue:
             try:
                 out = prepared.render(item.values, item.path_suffix)
@@ -138,7 +146,7 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: AuthEngi
             done(item, result)
 
     try:
-        async with make_client(transport, concurrency, seconds, net) as client:
+        async with make_sender(transport, concurrency, seconds, net) as client:
             workers = [asyncio.ensure_future(worker(client)) for _ in range(max(1, min(concurrency, len(items))))]
             watcher = asyncio.ensure_future(_watch(cancel, workers)) if cancel is not None else None
             try:

@@ -74,6 +74,7 @@ class Prepared:
     _parsed: Optional[httpx.URL] = None
     _parsed_text: str = ""
     _host: str = ""
+    _netloc: str = ""
     _reader: Optional[FieldReader] = None
     _template: Any = _NOTHING
 
@@ -89,6 +90,13 @@ class Prepared:
         if not self._host:  # asked for every call (the per-host cap): httpx decodes it each time
             self._host = self.parsed_url.host
         return self._host
+
+    @property
+    def netloc(self) -> str:
+        """The URL's host and port as the Host header gives them (asked for every call)."""
+        if not self._netloc:
+            self._netloc = self.parsed_url.netloc.decode("ascii")
+        return self._netloc
 
     @property
     def parsed_url(self) -> httpx.URL:

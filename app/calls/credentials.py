@@ -5,8 +5,6 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Optional
 
-import httpx
-
 from app.auth.errors import AuthTimeout
 from app.calls.build import Outgoing
 from app.masking import Masker, is_secret_key
@@ -18,8 +16,8 @@ if TYPE_CHECKING:
     from app.auth.engine import AuthEngine
 
 Creds = tuple[dict[str, str], dict[str, str]]
-# The request headers, their masked form, and why they cannot be sent (None when they can).
-Headers = tuple[Optional[httpx.Headers], list[tuple[str, str]], Optional[str]]
+# The request headers (pairs, Host first), their masked form, and why they cannot be sent (None when they can).
+Headers = tuple[Optional[tuple[tuple[str, str], ...]], list[tuple[str, str]], Optional[str]]
 
 
 class AuthState:
@@ -32,7 +30,7 @@ class AuthState:
         self.custom = isinstance(action.auth, CustomAuth)
         self.creds: Optional[Creds] = None
         self._lock = asyncio.Lock()
-        self._headers: dict[tuple[int, int, bytes], Headers] = {}
+        self._headers: dict[tuple[int, int, str], Headers] = {}
 
     async def get(self, deadline: float) -> Creds:
         """The credentials, fetched if needed by `deadline` (time.monotonic()); raises AuthError,
@@ -55,17 +53,16 @@ class AuthState:
     def _locked(self, deadline: float) -> "_Locked":
         return _Locked(self._lock, deadline)
 
-    def headers(self, out: Outgoing, target: httpx.URL, creds: Creds, shared: bool) -> Headers:
-        """The request headers (Host and credentials included), their masked form and why they
-        cannot be sent; cached while the action's headers and the credentials stay the same
-        (every call of a batch)."""
-        key = (id(out.headers), id(creds), target.netloc)
+    def headers(self, out: Outgoing, host: str, creds: Creds, shared: bool) -> Headers:
+        """The request headers (`host`, the URL's netloc, and credentials included), their masked form
+        and why they cannot be sent; cached while the action's headers and the credentials stay the
+        same (every call of a batch)."""
+        key = (id(out.headers), id(creds), host)
         cached = self._headers.get(key) if shared else None
         if cached is None:
-            merged = {"Host": target.netloc.decode("ascii"), **out.headers, **creds[0]}
+            merged = {"Host": host, **out.headers, **creds[0]}
             problem = next(filter(None, (header_problem(k, v) for k, v in merged.items())), None)
-            # httpx.Headers raises for a value it cannot encode: built only when the check passed.
-            cached = (None if problem else httpx.Headers(merged), self.masker.headers(merged.items()), problem)
+            cached = (None if problem else tuple(merged.items()), self.masker.headers(merged.items()), problem)
             if shared:
                 if len(self._headers) > 64:
                     self._headers.clear()

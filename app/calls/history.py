@@ -16,12 +16,13 @@ import sqlite3
 import threading
 import time
 import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
-from app.calls.history_schema import HistoryError, prepare
-from app.calls.history_search import Filter
+from app.calls.history_schema import INDEX_NEW, HistoryError, prepare
+from app.calls.history_search import Filter, Values, distinct
 from app.calls.record import CallResult
 from app.calls.storage import Share, pack, unpack
 
@@ -160,9 +161,11 @@ class History:
             db = self._conn()
             db.execute("BEGIN IMMEDIATE")
             try:
+                first = db.execute("SELECT COALESCE(MAX(id), 0) FROM calls").fetchone()[0]
                 db.executemany(
                     "INSERT INTO calls (time, action, source, outcome, status, duration_ms, method, url, error,"
                     " detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                db.execute(INDEX_NEW, (first,))  # the full-text index, in bulk (app.calls.history_schema)
                 last = db.execute("SELECT MAX(id) FROM calls").fetchone()[0]
                 self._rows += len(rows)
                 if self._rows > self.max_rows:
@@ -213,14 +216,28 @@ class History:
     def rows(self, where: Filter = Filter(), limit: int = 100, before: Optional[int] = None) -> list[HistoryRow]:
         """Newest first; `before`: only rows older than that id (the next page after a row: by key,
         not OFFSET, so a page costs the same however deep it is and rows added meanwhile shift nothing)."""
-        sql, args = where.query(before=before).select(_COLUMNS, "DESC", limit)
-        with self._lock:
+        with self._lock, self._snapshot(where) as values:
+            sql, args = where.query(before=before, values=values).select(_COLUMNS, "DESC", limit)
             return [HistoryRow(*r) for r in self._conn().execute(sql, args).fetchall()]
 
     def count(self, where: Filter = Filter()) -> int:
-        sql, args = where.query().count()
-        with self._lock:
+        with self._lock, self._snapshot(where) as values:
+            sql, args = where.query(values=values).count()
             return int(self._conn().execute(sql, args).fetchone()[0])
+
+    @contextmanager
+    def _snapshot(self, where: Filter) -> Iterator[Optional[Values]]:
+        """For a text search filtered by action or outcome: the values held, read in the same read
+        transaction as the query (so the index's column filter is exact for the rows it sees)."""
+        if not (where.text and (where.action or where.outcome)):
+            yield None
+            return
+        db = self._conn()
+        db.execute("BEGIN")
+        try:
+            yield Values(distinct(db, "action"), distinct(db, "outcome"))
+        finally:
+            db.execute("COMMIT")
 
     def result(self, row_id: int) -> Optional[CallResult]:
         with self._lock:
@@ -282,25 +299,52 @@ class History:
 class HistoryBuffer:
     """Collects results from the bulk path and writes them in batches (one transaction each).
 
-    Rows are encoded as they come (so results are not kept) and inserted `size` at a time. A writer
-    thread was measured slower: its Python work holds the GIL in 5 ms slices and stalls the loop.
+    Rows are encoded as they come, on the caller's thread (so results are not kept), and inserted
+    `size` at a time by a writer thread, one batch in flight: SQLite's own work there (the insert,
+    the full-text index, the commit's fsync) runs without the GIL while the event loop goes on. The
+    writer runs hardly any Python (a writer thread that also encoded was measured slower: its
+    Python work holds the GIL in 5 ms slices and stalls the loop). `flush` waits until all is written.
     """
 
     def __init__(self, history: History, size: int = 500, interval_s: float = 1.0) -> None:
         self.history, self.size, self.interval_s = history, size, interval_s
         self._pending: list[tuple[Any, ...]] = []
         self._last = time.monotonic()
+        self._writing: Optional[threading.Thread] = None
+        self._failure: Optional[BaseException] = None
 
     def add(self, result: CallResult) -> None:
         self._pending.append(row_of(result, self.history.part_id))
         if len(self._pending) >= self.size or time.monotonic() - self._last >= self.interval_s:
-            self.flush()
+            self._hand_over()
 
     def flush(self) -> None:
+        """Write every row added so far and wait until it is written (raises what the writing raised)."""
+        self._hand_over()
+        self._wait()
+
+    def _hand_over(self) -> None:
         pending, self._pending = self._pending, []
         self._last = time.monotonic()
+        self._wait()  # one batch in flight: a writer far behind slows the sender, memory stays bounded
         if pending:
-            self.history.add_rows(pending)
+            self._writing = threading.Thread(target=self._write, args=(pending,), name="history-writer",
+                                             daemon=True)
+            self._writing.start()
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            self.history.add_rows(rows)
+        except BaseException as exc:  # noqa: BLE001 - raised on the caller's thread by _wait
+            self._failure = exc
+
+    def _wait(self) -> None:
+        if self._writing is not None:
+            self._writing.join()
+            self._writing = None
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
 
 
 def _log_rows(rows: list[tuple[Any, ...]]) -> None:

@@ -14,8 +14,9 @@
 Redirects are followed (app.calls.client): to another origin without any credential. A response
 body is read up to the workspace's cap (`responseMaxBytes`), the result says where it was cut.
 
-`acall` is the one implementation (async, over a shared `httpx.AsyncClient`); `send` wraps it
-for synchronous callers (GUI worker threads, the CLI).
+`acall` is the one implementation (async, over a shared sender: app.calls.answer.Sender, httpx's
+CallClient for one call, app.calls.aiosender for the bulk and journey paths, which send the same
+bytes); `send` wraps it for synchronous callers (GUI worker threads, the CLI).
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 import httpx
 
 from app.auth.errors import AuthTimeout
+from app.calls.answer import Answer, Sender
 from app.calls.build import Outgoing, Prepared, prepare
 from app.calls.client import CallClient
 from app.calls.credentials import AuthState
@@ -41,7 +43,6 @@ from app.calls.pacing import REAL, Clock, monotonic_deadline
 from app.calls.record import MAX_BODY, CallResult, RecordedExchange, RecordedRequest, RecordedResponse
 from app.masking import Masker
 from app.model import Action
-from app.net import MAX_BODY as MAX_BODY_EXTENSION
 from app.net import NetConfig, UnusableProxy
 from app.resolve import Resolver
 
@@ -82,7 +83,7 @@ class HostCap:
             return True
 
 
-async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: AuthState,
+async def acall(client: Sender, prepared: Prepared, out: Outgoing, auth: AuthState,
                 timeout: float, cap: Optional[HostCap] = None, source: str = "manual",
                 clock: Clock = REAL) -> CallResult:
     """Make one call (with its retries) and return what happened; never raises for a failed call.
@@ -113,7 +114,7 @@ async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: Aut
                 break
             delay = _backoff(retries)
         else:
-            status = response.status_code
+            status = response.status
             result.outcome, result.error = f"http_{status}", None
             if 200 <= status < 300:
                 break
@@ -140,14 +141,15 @@ async def acall(client: CallClient, prepared: Prepared, out: Outgoing, auth: Aut
     return result
 
 
-async def _attempt(client: CallClient, prepared: Prepared, out: Outgoing,
+async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
                    creds: tuple[dict[str, str], dict[str, str]], auth: AuthState,
-                   deadline: float, clock: Clock) -> tuple[RecordedExchange, Optional[httpx.Response], Ending]:
+                   deadline: float, clock: Clock) -> tuple[RecordedExchange, Optional[Answer], Ending]:
     """One attempt: what was sent and received, the response or None, and how it ended."""
     masker = auth.masker
     target = out.parsed_url.copy_merge_params(creds[1]) if creds[1] else out.parsed_url
     url = str(target) if creds[1] else out.url
-    headers, shown_headers, problem = auth.headers(out, target, creds, out.headers is prepared.headers)
+    netloc = prepared.netloc if target is prepared.parsed_url else target.netloc.decode("ascii")
+    headers, shown_headers, problem = auth.headers(out, netloc, creds, out.headers is prepared.headers)
     shown = RecordedRequest(out.method, masker.repeated(url), shown_headers,
                             None if out.body is None else masker.text(out.body.decode("utf-8", "replace")))
     if headers is None:
@@ -156,19 +158,11 @@ async def _attempt(client: CallClient, prepared: Prepared, out: Outgoing,
     t0 = time.monotonic()
     if remaining <= 0:
         return RecordedExchange(shown, None, "timed out before the call could be made"), None, "timeout"
-    # A prebuilt Request (headers copied from a cached httpx.Headers, the body as a stream so that
-    # httpx does not re-derive its headers) and client.send: client.request() would merge URL,
-    # headers and cookies again for every call, which costs more than the call on loopback.
-    request = httpx.Request(out.method, target, headers=headers, stream=httpx.ByteStream(out.body or b""),
-                            extensions={"timeout": {"connect": remaining, "read": remaining,
-                                                    "write": remaining, "pool": remaining},
-                                        MAX_BODY_EXTENSION: client.max_body})
     if out.body is not None or out.method != "GET":
-        request.headers["Content-Length"] = str(len(out.body or b""))
-    request.read()
+        headers = (*headers, ("Content-Length", str(len(out.body or b""))))
     try:
-        response, cut = await client.call(request, monotonic_deadline(clock, deadline), auth.secret_header,
-                                          auth.secret_param)
+        response = await client.exchange(out.method, target, url, headers, out.body,
+                                         monotonic_deadline(clock, deadline), auth.secret_header, auth.secret_param)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome, never a crash
         elapsed = (time.monotonic() - t0) * 1000
         if _is_timeout(exc):
@@ -176,9 +170,11 @@ async def _attempt(client: CallClient, prepared: Prepared, out: Outgoing,
         ending: Ending = "transient" if _transient(exc) else "final"
         return RecordedExchange(shown, None, masker.text(_describe(exc)), elapsed), None, ending
     elapsed = (time.monotonic() - t0) * 1000
-    raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw]
-    text = response.content.decode(_charset(raw), "replace")
-    recorded = RecordedResponse(response.status_code, response.reason_phrase, masker.headers(raw),
+    raw = response.headers
+    content_type = response.content_type
+    text = response.body.decode(_charset(raw) if content_type is None else _content_charset(content_type), "replace")
+    cut = response.cut
+    recorded = RecordedResponse(response.status, response.reason, masker.headers(raw),
                                 masker.text(text[:MAX_BODY]), elapsed, len(text) > MAX_BODY or cut is not None, cut)
     return RecordedExchange(shown, recorded, None, elapsed), response, "answer"
 
@@ -205,14 +201,7 @@ def _content_charset(content_type: str) -> str:
 
 
 def _is_timeout(exc: BaseException) -> bool:
-    """A real timeout (ours, httpx's, aiohttp's), not a connection failure dressed as one.
-
-    httpx-aiohttp maps every aiohttp.ClientConnectionError (a dropped connection included) to
-    httpx.ConnectTimeout; the aiohttp cause tells them apart.
-    """
-    cause = exc.__cause__
-    if isinstance(exc, httpx.TimeoutException) and cause is not None:
-        return isinstance(cause, TimeoutError)
+    """A real timeout: ours, httpx's, aiohttp's (its timeout errors are TimeoutErrors)."""
     return isinstance(exc, (TimeoutError, httpx.TimeoutException))
 
 
@@ -222,8 +211,12 @@ def _transient(exc: BaseException) -> bool:
     ours, which would fail the same way on every retry."""
     if _tls_error(exc) is not None or isinstance(exc, UnusableProxy):
         return False
-    return isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)) or (
-        isinstance(exc, httpx.TimeoutException) and not _is_timeout(exc))  # httpx-aiohttp's dropped connection
+    if isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError)):
+        return True
+    aiohttp = sys.modules.get("aiohttp")  # loaded when the aiohttp sender made the call
+    # Refused, reset, dropped, a body cut short, an answer that is not HTTP.
+    return aiohttp is not None and isinstance(exc, (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError,
+                                                    aiohttp.ClientResponseError))
 
 
 def _tls_error(exc: BaseException) -> Optional[BaseException]:
@@ -254,9 +247,9 @@ def _backoff(retries: int) -> float:
     return BACKOFF_S * (2 ** retries)
 
 
-def _retry_after(response: httpx.Response) -> Optional[float]:
+def _retry_after(response: Answer) -> Optional[float]:
     """Seconds asked by Retry-After (delta-seconds or an HTTP date); None when absent or unreadable."""
-    value = response.headers.get("retry-after", "").strip()
+    value = (response.header("retry-after") or "").strip()
     if not value:
         return None
     try:

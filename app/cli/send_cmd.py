@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--timeout", metavar="S", type=float, help="timeout in seconds, 1-30 (default: the action's)")
     p.add_argument("--concurrency", metavar="N", type=int, default=16, help="calls in flight with --batch (default 16)")
     p.add_argument("--format", choices=["jsonl", "csv"], help="--batch file format (default: by extension)")
-    p.add_argument("--transport", choices=["aiohttp", "aiohttp-stream", "httpx"], default="aiohttp",
+    p.add_argument("--transport", choices=["aiohttp", "httpx"], default="aiohttp",
                    help=argparse.SUPPRESS)
     p.add_argument("--no-history", action="store_true", help="do not record the calls in the history")
     add_call_options(p)

@@ -24,8 +24,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence
 
-from app.calls.batch import loop_factory, make_client
-from app.calls.send import CallClient
+from app.calls.answer import Sender
+from app.calls.batch import loop_factory, make_sender
+from app.calls.client import CallClient
 from app.journeys.actionplan import CallPlan, PlanError, Resolvers, plan_calls
 from app.journeys.breakpoints import Breakpoints
 from app.journeys.clock import preset as find_preset
@@ -89,7 +90,7 @@ class RunResult:
     real_hosts: dict[str, list[str]] = field(default_factory=dict)
 
 
-ClientFactory = Callable[[], CallClient]
+ClientFactory = Callable[[], Sender]  # the sender of the sandbox and env calls (app.calls.answer)
 
 
 class JourneyRun:
@@ -117,8 +118,9 @@ class JourneyRun:
             raise RealCallsRefused(self.real_hosts, self.plan.targets())
         self.seed = self.options.seed if self.options.seed is not None else random.SystemRandom().randrange(1, 2**31)
         self.progress, self.cancel = progress, cancel or threading.Event()
-        self.client_factory = client_factory or (lambda: make_client(
-            self.options.transport, self.options.concurrency, float(journey.timeout_seconds)))  # type: ignore[arg-type]
+        net = getattr(engine, "net", None)  # the workspace's response cap, as single calls and batches
+        self.client_factory = client_factory or (lambda: make_sender(
+            self.options.transport, self.options.concurrency, float(journey.timeout_seconds), net))  # type: ignore[arg-type]
         self.read = 0
         self.breakpoints = breakpoints or Breakpoints()
 
@@ -161,7 +163,7 @@ class JourneyRun:
     async def _work(self, state: RunState, rows: Iterator[Item], writer: TraceWriter) -> bool:
         """Run the workers until the rows are done or the run is cancelled (returns True then)."""
         reentry = Reentry(self.journey.reentrance, state.start, self.preset.real_waits)
-        state.mock_clients = {node: CallClient(transport=transport, eager=False)  # mock and replay targets
+        state.mock_clients = {node: CallClient(transport=transport)  # mock and replay targets
                               for node, call in self.plan.calls.items() if (transport := call.target.transport())}
         async with self.client_factory() as client:
             state.client = client

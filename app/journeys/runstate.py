@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
+from app.calls.answer import Sender
 from app.calls.client import CallClient
 from app.journeys import graph
 from app.journeys.actionplan import CallPlan, NodeCall
@@ -28,7 +29,7 @@ class RunState:
     start: datetime
     plan: CallPlan
     board: ProgressBoard
-    client: Optional[CallClient] = None  # shared by every sandbox and env call
+    client: Optional[Sender] = None  # shared by every sandbox and env call
     mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id: mock and replay
     breakpoints: Breakpoints = field(default_factory=Breakpoints)  # none set: the runner never pauses
     nodes: dict[str, NodeBase] = field(init=False)
@@ -81,7 +82,7 @@ class RunState:
     def call(self, node_id: str) -> NodeCall:
         return self.plan.calls[node_id]
 
-    def client_for(self, call: NodeCall) -> CallClient:
+    def client_for(self, call: NodeCall) -> Sender:
         if call.target.kind in ("mock", "replay"):
             return self.mock_clients[call.node.id]
         assert self.client is not None

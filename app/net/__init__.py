@@ -4,8 +4,9 @@ one TLS context and the environment's proxies for every path (`config`), bodies 
 checked before anything is sent (`headers`)."""
 from app.net.config import DEFAULT_RESPONSE_MAX_BYTES, DEFAULT_TOKEN_MAX_BYTES, NetConfig, UnusableProxy
 from app.net.headers import header_problem
-from app.net.reading import CUT, MAX_BODY, read_capped
-from app.net.redirects import MAX_REDIRECTS, keeps_credentials, origin, redirect_request
+from app.net.reading import INFLATED, Inflater, inflated, read_capped
+from app.net.redirects import MAX_REDIRECTS, Redirected, keeps_credentials, origin, redirect_request, redirected
 
-__all__ = ["CUT", "DEFAULT_RESPONSE_MAX_BYTES", "DEFAULT_TOKEN_MAX_BYTES", "MAX_BODY", "MAX_REDIRECTS", "NetConfig",
-           "UnusableProxy", "header_problem", "keeps_credentials", "origin", "read_capped", "redirect_request"]
+__all__ = ["DEFAULT_RESPONSE_MAX_BYTES", "DEFAULT_TOKEN_MAX_BYTES", "INFLATED", "MAX_REDIRECTS", "Inflater",
+           "NetConfig", "Redirected", "UnusableProxy", "header_problem", "inflated", "keeps_credentials", "origin",
+           "read_capped", "redirect_request", "redirected"]

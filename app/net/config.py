@@ -1,9 +1,10 @@
 """NetConfig: what every outbound call shares: the response caps, TLS verification and proxies.
 
 Every path builds its transports here, so a URL goes through the same proxy with the same TLS
-context whether httpx or aiohttp carries it. The proxies come from the environment (HTTP_PROXY,
-HTTPS_PROXY, ALL_PROXY, NO_PROXY), read with the function httpx's own clients use; clients are
-then made with `trust_env=False` so that nothing reads the environment a second way.
+context whether httpx or aiohttp carries it (`ProxyRoutes`: httpx's mount rules, for the aiohttp
+sender). The proxies come from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), read
+with the function httpx's own clients use; clients are then made with `trust_env=False` so that
+nothing reads the environment a second way.
 """
 from __future__ import annotations
 
@@ -59,27 +60,55 @@ class NetConfig:
 
     def mounts(self, factory: TransportFactory) -> dict[str, Optional[httpx.AsyncBaseTransport]]:
         """httpx mounts for the environment's proxies (None: direct, for NO_PROXY hosts)."""
-        from httpx._utils import get_environment_proxies  # what httpx itself reads with trust_env
-
         mounts: dict[str, Optional[httpx.AsyncBaseTransport]] = {}
-        for pattern, url in get_environment_proxies().items():
-            mounts[pattern] = None if url is None else _proxied(factory, url)
+        for pattern, route in _environment_routes().items():
+            mounts[pattern] = None if route is None else (
+                _Refusing(str(route)) if isinstance(route, UnusableProxy) else factory(route))
         return mounts
+
+
+# How a URL goes out: direct (None), through a proxy, or refused (a proxy that cannot be used).
+Route = Optional["httpx.Proxy | UnusableProxy"]
+
+
+class ProxyRoutes:
+    """The environment's proxies as httpx's clients apply them (the most specific pattern first:
+    port, then host length, then scheme), read once; the route of each origin is kept."""
+
+    def __init__(self) -> None:
+        from httpx._utils import URLPattern  # the pattern matching httpx's own mounts use
+
+        found = [(URLPattern(p), route) for p, route in _environment_routes().items()]
+        self._patterns = [(p, route) for p, route in sorted(found, key=lambda item: item[0])]
+        self._by_origin: dict[tuple[str, str, Optional[int]], Route] = {}
+
+    def route(self, url: httpx.URL) -> Route:
+        key = (url.scheme, url.host, url.port)
+        if key not in self._by_origin:
+            self._by_origin[key] = next((r for p, r in self._patterns if p.matches(url)), None)
+        return self._by_origin[key]
 
 
 _lock = threading.Lock()
 _contexts: dict[tuple[Any, ...], ssl.SSLContext] = {}
 
 
-def _proxied(factory: TransportFactory, url: str) -> httpx.AsyncBaseTransport:
+def _environment_routes() -> dict[str, Route]:
+    """Pattern -> route for HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY."""
+    from httpx._utils import get_environment_proxies  # what httpx itself reads with trust_env
+
+    return {pattern: None if url is None else _proxy(url) for pattern, url in get_environment_proxies().items()}
+
+
+def _proxy(url: str) -> "httpx.Proxy | UnusableProxy":
     try:
         proxy = httpx.Proxy(url)
     except ValueError as exc:
-        return _Refusing(f"the proxy {url!r} from the environment cannot be used: {exc}")
+        return UnusableProxy(f"the proxy {url!r} from the environment cannot be used: {exc}")
     if proxy.url.scheme not in ("http", "https"):
-        return _Refusing(f"the proxy {proxy.url.scheme}://{proxy.url.netloc.decode()} from the environment is not "
-                         "supported: use an http:// proxy (or NO_PROXY for this host)")
-    return factory(proxy)
+        return UnusableProxy(f"the proxy {proxy.url.scheme}://{proxy.url.netloc.decode()} from the environment is "
+                             "not supported: use an http:// proxy (or NO_PROXY for this host)")
+    return proxy
 
 
 class _Refusing(httpx.AsyncBaseTransport):

@@ -9,20 +9,18 @@ from typing import Any, Optional
 
 import httpx
 
-# Extensions (httpx's per-request and per-response dicts; transports ignore keys they do not know):
-MAX_BODY = "action_studio.max_body"  # request: the cap a transport that reads bodies itself applies
-CUT = "action_studio.cut_at"  # response: the cap, when the transport cut the body there
+INFLATED = frozenset({"gzip", "x-gzip", "deflate"})  # the encodings decoded here
 
 
 async def read_capped(response: httpx.Response, cap: int) -> Optional[int]:
     """Read the (decoded) body up to `cap` bytes, then close the response. Returns None when the
     whole body was read, else `cap` (the body kept is its first `cap` bytes)."""
-    if response.is_stream_consumed and hasattr(response, "_content"):  # read by the transport already
-        return response.extensions.get(CUT)
+    if response.is_stream_consumed and hasattr(response, "_content"):  # an answer made whole (a mock)
+        return None
     encoding = response.headers.get("content-encoding", "").strip().lower()
     body = bytearray()
     try:
-        if encoding in ("gzip", "x-gzip", "deflate"):
+        if encoding in INFLATED:
             await _inflate(response, encoding, cap, body)
         else:
             async for chunk in response.aiter_bytes():
@@ -33,24 +31,43 @@ async def read_capped(response: httpx.Response, cap: int) -> Optional[int]:
         await response.aclose()  # unread data left: the connection is closed, not reused
     # httpx has no public setter for a body read by hand; .content reads this attribute.
     response._content = bytes(body[:cap])
-    return cap if len(body) > cap or response.extensions.get(CUT) else None
+    return cap if len(body) > cap else None
 
 
 async def _inflate(response: httpx.Response, encoding: str, cap: int, body: bytearray) -> None:
-    inflater: Any = zlib.decompressobj(zlib.MAX_WBITS | 16 if encoding != "deflate" else zlib.MAX_WBITS)
-    first = True
+    inflater = Inflater(encoding)
     async for raw in response.aiter_raw():
-        data = raw
-        while data and len(body) <= cap:
-            try:
-                body += inflater.decompress(data, cap + 1 - len(body))
-            except zlib.error as exc:
-                if not (first and encoding == "deflate"):
-                    raise httpx.DecodingError(f"the {encoding} body cannot be decoded: {exc}") from None
-                inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent raw, as some servers do
-                first = False
-                continue
-            first = False
-            data = inflater.unconsumed_tail
+        inflater.feed(raw, cap, body)
         if len(body) > cap:
             return
+
+
+def inflated(raw: bytes, encoding: str, cap: int) -> tuple[bytes, bool]:
+    """A gzip or deflate body (read whole, or its first bytes) inflated up to `cap` bytes, and
+    whether it went past the cap (only its first `cap` bytes are returned then)."""
+    body = bytearray()
+    Inflater(encoding).feed(raw, cap, body)
+    return bytes(body[:cap]), len(body) > cap
+
+
+class Inflater:
+    """gzip / deflate decoding that never inflates past a cap (a "deflate" body sent raw, as some
+    servers do, is decoded too); raises httpx.DecodingError for a body that cannot be decoded."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._zlib: Any = zlib.decompressobj(zlib.MAX_WBITS | 16 if encoding != "deflate" else zlib.MAX_WBITS)
+        self._first = True
+
+    def feed(self, data: bytes, cap: int, body: bytearray) -> None:
+        while data and len(body) <= cap:
+            try:
+                body += self._zlib.decompress(data, cap + 1 - len(body))
+            except zlib.error as exc:
+                if not (self._first and self.encoding == "deflate"):
+                    raise httpx.DecodingError(f"the {self.encoding} body cannot be decoded: {exc}") from None
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                self._first = False
+                continue
+            self._first = False
+            data = self._zlib.unconsumed_tail

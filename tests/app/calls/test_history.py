@@ -6,6 +6,8 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from app.calls.batch import read_batch, run_batch
 from app.calls.build import prepare
 from app.calls.history import Filter, History, HistoryBuffer, close_history, history_of
@@ -76,12 +78,24 @@ def test_thread_safe_writers_and_listeners(tmp_path: Path) -> None:
 
 def test_buffer_writes_in_batches(tmp_path: Path) -> None:
     with History(tmp_path / "h.sqlite3") as history:
+        batches: list[int] = []
+        history.subscribe(batches.append)
         buffer = HistoryBuffer(history, size=10, interval_s=3600)
         for i in range(25):
             buffer.add(fake(f"x{i}"))
-        assert history.count() == 20
+        buffer.flush()  # waits for the writer
+        assert batches == [10, 10, 5] and history.count() == 25
+        assert [r.action for r in history.rows(Filter(text="x17"))] == ["x17"]
+
+
+def test_a_buffer_whose_writing_failed_says_so(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    buffer = HistoryBuffer(history, size=2, interval_s=3600)
+    history.close()
+    buffer.add(fake("a"))
+    buffer.add(fake("b"))  # handed to the writer, which finds the history closed
+    with pytest.raises(RuntimeError, match="the history is closed"):
         buffer.flush()
-        assert history.count() == 25
 
 
 def test_shared_history_of_services(services) -> None:

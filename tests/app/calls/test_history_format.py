@@ -81,3 +81,32 @@ def test_a_newer_file_is_refused_by_name_and_left_as_it_is(tmp_path: Path) -> No
     assert listing.returncode == 1 and listing.stdout == ""
     assert listing.stderr.startswith(f"error: {path}: this history was written by a newer version"), listing.stderr
     assert path.read_bytes() == before
+
+
+FORMAT_2_TRIGGER = """CREATE TRIGGER calls_text_add AFTER INSERT ON calls BEGIN
+    INSERT INTO calls_text(rowid, action, url, outcome, detail)
+    VALUES (new.id, new.action, new.url, new.outcome, new.detail);
+END"""
+
+
+def test_a_format_2_file_is_migrated_and_its_rows_stay_found_once(tmp_path: Path) -> None:
+    """Format 2 indexed each row by a trigger; format 3 indexes them in bulk: the trigger goes (else
+    every new row would be indexed twice) and every row is found, old and new, once."""
+    path = tmp_path / "history.sqlite3"
+    History(path).close()
+    db = sqlite3.connect(path)
+    db.execute(FORMAT_2_TRIGGER)
+    db.execute("PRAGMA user_version = 2")
+    db.execute("INSERT INTO calls (time, action, source, outcome, status, duration_ms, method, url, error, detail)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row_of(CallResult(action="old", outcome="http_200")))
+    db.commit()
+    db.close()
+    with History(path) as history:
+        history.add_many([CallResult(action=f"new{i}", outcome="http_201") for i in range(3)])
+        assert [r.action for r in history.rows(Filter(text="old"))] == ["old"]
+        assert [r.action for r in history.rows(Filter(text="new1"))] == ["new1"]
+        assert history.count(Filter(text="http_201")) == 3
+    assert user_version(path) == FORMAT == 3
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == [("calls_text_remove",)]
+    db.close()

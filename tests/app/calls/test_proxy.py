@@ -15,7 +15,7 @@ from tests.helpers.servers import CERT, Server, answer, forward
 
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
               "NO_PROXY")
-KINDS = ["single", "aiohttp", "aiohttp-stream", "httpx"]
+KINDS = ["single", "aiohttp", "httpx"]
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ def test_a_single_call_redirected_to_another_origin_carries_no_credential(kind, 
     _no_credentials(other.requests[0])
 
 
-@pytest.mark.parametrize("transport", ["aiohttp", "aiohttp-stream", "httpx"])
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 @pytest.mark.parametrize("kind", ["apiKey-header", "custom-query"])
 def test_a_batch_redirected_to_another_origin_carries_no_credential(kind, transport, secrets, other,
                                                                     token_server) -> None:

@@ -50,7 +50,7 @@ def test_a_single_call_reads_up_to_the_cap(secrets, respond) -> None:
     assert all(sent < BIG // 2 for sent in server.sent)  # reading stopped: the rest was never sent
 
 
-@pytest.mark.parametrize("transport", ["aiohttp", "aiohttp-stream", "httpx"])
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 @pytest.mark.parametrize("respond", RESPONDERS, ids=IDS)
 def test_a_batch_reads_up_to_the_cap(secrets, respond, transport) -> None:
     results: list[Any] = []

@@ -14,7 +14,7 @@ from app.model import Action, Endpoint, Param, infer_payload
 from app.resolve import Resolver
 from tests.helpers.servers import Server, answer, echo
 
-KINDS = ["single", "aiohttp", "aiohttp-stream", "httpx"]
+KINDS = ["single", "aiohttp", "httpx"]
 
 
 def _action(url: str, headers: tuple[Param, ...] = ()) -> Action:

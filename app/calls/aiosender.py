@@ -1,0 +1,153 @@
+"""AioSender: the sender of the bulk and journey paths, directly on aiohttp (one session per run).
+
+It sends exactly the request the single-call path (httpx, app.calls.client) sends for the same
+call: the headers given, in their order (aiohttp adds none of its own: no Accept-Encoding, no
+User-Agent, no Content-Type), the URL as httpx encoded it, the same body. Like the single-call
+path it goes through the environment's proxies (app.net.config.ProxyRoutes: httpx's rules,
+NO_PROXY included) with the one TLS context (app.net.NetConfig), follows redirects itself
+(app.net.redirects: credentials never follow a cross-origin redirect), reads each body up to the
+response cap (a gzip or deflate body inflated up to it, app.net.reading) and keeps no cookies.
+tests/app/calls/test_parity.py proves the requests byte for byte, through a proxy too.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Optional
+
+import httpx
+
+from app.calls.answer import Answer, Pairs
+from app.net import INFLATED, MAX_REDIRECTS, NetConfig, UnusableProxy, inflated, redirected
+from app.net.config import ProxyRoutes
+from app.net.redirects import IsSecret, never
+
+# The headers aiohttp would add on its own: the request carries only what the call engine set.
+NOT_ADDED = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
+
+
+class AioSender:
+    """`async with AioSender(concurrency, net) as sender: await sender.exchange(...)`."""
+
+    def __init__(self, concurrency: int, net: Optional[NetConfig] = None) -> None:
+        self.net = net or NetConfig()
+        self.max_body = self.net.response_max_bytes
+        self.concurrency = concurrency
+        self._session: Any = None
+        self._routes = ProxyRoutes()
+        self._proxies: dict[int, dict[str, Any]] = {}  # id(proxy) -> aiohttp's proxy arguments
+        self._urls: dict[str, Any] = {}  # URL text -> yarl.URL: a batch calls the same URL again and again
+        self._timeouts: dict[int, Any] = {}
+
+    async def __aenter__(self) -> "AioSender":
+        # Imported here: aiohttp costs ~100 ms to import, which a single CLI call need not pay.
+        from aiohttp import ClientSession, DummyCookieJar, TCPConnector
+
+        connector = TCPConnector(limit=self.concurrency, ssl=self.net.ssl_context())
+        self._session = ClientSession(connector=connector, cookie_jar=DummyCookieJar(), auto_decompress=False,
+                                      trust_env=False, skip_auto_headers=NOT_ADDED, timeout=_no_timeout())
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def exchange(self, method: str, target: httpx.URL, url: str, headers: Pairs, body: Optional[bytes],
+                       deadline: float, secret_header: IsSecret = never, secret_param: IsSecret = never) -> Answer:
+        """One attempt, redirects followed (each hop within the same deadline)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            answer = await self._once(method, target, url, headers, body, deadline)
+            location = answer.location
+            if location is None:
+                return answer
+            method, target, headers, keeps_body = redirected(method, target, headers, answer.status, location,
+                                                             secret_header, secret_param)
+            body, url = body if keeps_body else None, str(target)
+            if deadline - time.monotonic() <= 0:
+                raise TimeoutError()
+        raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+
+    async def _once(self, method: str, target: httpx.URL, url: str, headers: Pairs, body: Optional[bytes],
+                    deadline: float) -> Answer:
+        proxy = self._proxy(target)
+        timeout = self._timeout(deadline - time.monotonic())
+        async with self._session.request(method, self._url(url), headers=headers, data=body, allow_redirects=False,
+                                         timeout=timeout, **proxy) as response:
+            raw, cut = await _read(response, self.max_body)
+            pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
+            found = response.headers  # parsed by aiohttp already: a lookup, no scan of the pairs
+            answer = Answer(response.status, response.reason or "", pairs, raw, cut, found.get("Content-Type"))
+            encoding = found.get("Content-Encoding")
+        if encoding is not None and encoding.strip().lower() in INFLATED:
+            answer.body, past = inflated(raw, encoding.strip().lower(), self.max_body)
+            answer.cut = self.max_body if past or cut is not None else None
+        return answer
+
+    def _proxy(self, target: httpx.URL) -> dict[str, Any]:
+        """aiohttp's proxy arguments for this URL ({} when it goes direct); raises UnusableProxy."""
+        route = self._routes.route(target)
+        if route is None:
+            return {}
+        if isinstance(route, UnusableProxy):
+            raise UnusableProxy(str(route))
+        found = self._proxies.get(id(route))
+        if found is None:
+            from aiohttp import BasicAuth
+            from yarl import URL
+
+            found = self._proxies[id(route)] = {
+                "proxy": URL(str(route.url)), "proxy_headers": list(route.headers.items()) or None,
+                "proxy_auth": BasicAuth(route.auth[0], route.auth[1]) if route.auth else None}
+        return found
+
+    def _url(self, text: str) -> Any:
+        """The URL as httpx encoded it (encoded=True: aiohttp sends it unchanged), parsed once per text."""
+        found = self._urls.get(text)
+        if found is None:
+            from yarl import URL
+
+            if len(self._urls) > 1024:
+                self._urls.clear()
+            found = self._urls[text] = URL(text, encoded=True)
+        return found
+
+    def _timeout(self, total: float) -> Any:
+        """ClientTimeout(total) cut to the millisecond (earlier, never past the caller's deadline), made
+        once per value: one deadline for the whole request (aiohttp re-arms a timer on every read for
+        sock_read, which costs more than the read on loopback)."""
+        ms = int(total * 1000)
+        if ms <= 0:
+            raise TimeoutError()
+        found = self._timeouts.get(ms)
+        if found is None:
+            from aiohttp import ClientTimeout
+
+            if len(self._timeouts) > 1024:
+                self._timeouts.clear()
+            found = self._timeouts[ms] = ClientTimeout(total=ms / 1000)
+        return found
+
+
+def _no_timeout() -> Any:
+    from aiohttp import ClientTimeout
+
+    return ClientTimeout(total=None)
+
+
+async def _read(response: Any, cap: int) -> tuple[bytes, Optional[int]]:
+    """An aiohttp response's (raw) body up to `cap` bytes, and the cap when the body was longer: then
+    the connection is closed, the rest never read (a huge or endless body)."""
+    length = response.content_length
+    if length is not None and length <= cap:
+        return await response.read(), None
+    body = bytearray()
+    while len(body) <= cap:
+        chunk = await response.content.read(cap + 1 - len(body))
+        if not chunk:
+            return bytes(body), None
+        body += chunk
+    response.close()
+    return bytes(body[:cap]), cap
