@@ -226,6 +226,7 @@ class RunBar(QWidget):
         self.compare_button = CompareButton(self.past, self)
         self.replay_button = ReplayButton(self.past, self)
         self.replaying: Optional[ReplayAsk] = None  # what the run started last replays (None: a plain run)
+        self._replay: Optional[ReplayAsk] = None  # asked by start_replay, taken by start
         self._lay_out()
 
     def _add_target_row(self, node: str, action: str) -> None:
@@ -408,7 +409,7 @@ class RunBar(QWidget):
 
     def start(self) -> None:
         spec = self.spec()
-        replay, self._replay = getattr(self, "_replay", None), None
+        replay, self._replay = self._replay, None
         if self.running:
             return
         if not spec.profiles and replay is None:
