@@ -33,6 +33,7 @@ class ReplayButton(QToolButton):
                         "is now?")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.past = past
+        self.busy = False
         menu = QMenu(self)
         self.replay_action = menu.addAction(REPLAY, lambda: self._ask(False))
         self.replay_action.setToolTip("Offline: every call is answered from the run's recorded responses (matched "
@@ -47,7 +48,12 @@ class ReplayButton(QToolButton):
         self._enable()
 
     def _enable(self) -> None:
-        self.setEnabled(self.past.count() > 0)
+        self.setEnabled(self.past.count() > 0 and not self.busy)
+
+    def set_busy(self, busy: bool) -> None:
+        """While a run goes, a replay cannot start (one run at a time): the button says so by being off."""
+        self.busy = busy
+        self._enable()
 
     def _ask(self, rerun: bool) -> None:
         path = self.past.currentData()

@@ -422,6 +422,7 @@ class RunBar(QWidget):
         proc.failed.connect(self._failed)
         self.result, self.last_progress = None, None
         self.run_button.setEnabled(False)
+        self.replay_button.set_busy(True)
         self.stop_button.setEnabled(True)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Starting…")
@@ -515,6 +516,7 @@ class RunBar(QWidget):
             if self.control is not None:
                 self.control.breaks.detach()
         self.run_button.setEnabled(True)
+        self.replay_button.set_busy(False)
         self.stop_button.setEnabled(False)
 
     # -- breakpoints and export ----------------------------------------------------------------------

@@ -88,11 +88,13 @@ class RunView(QWidget):
             QTimer.singleShot(0, self, lambda: self.show_compare(replay.run, result.path))
 
     def _comparing(self, shown: bool) -> None:
+        # The comparison needs the whole height (two tables, two traces): at 1280x800 the bar beside it
+        # was squeezed to a clipped sliver. It comes back with "Back to the run".
+        self.bar_area.setVisible(not shown)
         self.results.setVisible(not shown)
         self.compare.setVisible(shown)
-        if shown:
-            self.runbar.show_details(False)
-            QTimer.singleShot(0, self, self.fit_bar)  # the bar keeps its height beside the comparison
+        if not shown:
+            QTimer.singleShot(0, self, self.fit_bar)
 
     def open_run(self, path: Path) -> None:
         self._comparing(False)
@@ -109,7 +111,7 @@ class RunView(QWidget):
         self.runbar.adjustSize()
         wanted = self.runbar.sizeHint().height() + 2
         bar = max(self.bar_area.minimumHeight(), min(wanted, total // 2))
-        self.split.setSizes([bar, total - bar])
+        self.split.setSizes([bar, total - bar, 0])  # bar, results, comparison (hidden)
 
     def favour_trace(self) -> None:
         """A profile is selected: the trace (steps, request, response) takes the larger share."""

@@ -63,6 +63,7 @@ def test_compare_with_shows_deltas_changed_profiles_paths_traces_and_latency(qtb
     assert (diff.run_a.path, diff.run_b.path) == (run_a, run_b) and diff.changed_count == 300
     compare = window.findChild(CompareView, "journeyCompareView")
     assert compare.isVisible() and not run_view.results.isVisible()
+    assert not run_view.bar_area.isVisible()  # the comparison takes the height ("Back to the run")
     # The diagram: +300 on the VIP node and its edge in, -300 on the edge to done; nothing on unchanged ones.
     marks = view.compare_marks
     assert {k: b.text() for k, b in marks.badges.items()} == {
@@ -99,7 +100,8 @@ def test_compare_with_shows_deltas_changed_profiles_paths_traces_and_latency(qtb
     assert rows["vipEvent"] == ["40.0", "80.0", "40.0", "80.0"]
     # Back to the run: the marks go, the results come back.
     qtbot.mouseClick(compare.close_button, Qt.MouseButton.LeftButton)
-    assert not compare.isVisible() and run_view.results.isVisible()
+    assert not compare.isVisible() and run_view.results.isVisible() and run_view.bar_area.isVisible()
+    qtbot.waitUntil(lambda: run_view.bar_area.height() > run_view.bar_area.minimumHeight(), timeout=5000)
     assert marks.badges == {} and marks.paths == []
     assert view.diagram.nodes["vipEvent"].childItems() == [] or not any(
         isinstance(c, DeltaBadge) for c in view.diagram.nodes["vipEvent"].childItems())

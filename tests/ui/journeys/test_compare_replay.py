@@ -58,7 +58,9 @@ def test_a_replay_runs_like_any_run_and_opens_compared_with_its_source(qtbot: An
     bar.seed.setText("11")
     with qtbot.waitSignal(bar.runFinished, timeout=60000) as finished:
         bar.run_button.click()
+        assert not bar.replay_button.isEnabled()  # one run at a time: no replay while one goes
     source = finished.args[0].path
+    assert bar.replay_button.isEnabled()
 
     same = replay(qtbot, run_view, source, rerun=False)
     assert same.run_a.path == source and same.run_b.settings["replayOf"] == same.run_a.id
