@@ -29,7 +29,7 @@ def replay(qtbot: Any, view: RunView, source: Path, rerun: bool) -> Any:
     bar = view.runbar
     qtbot.waitUntil(lambda: bar.past.findData(str(source)) >= 0, timeout=10000)
     bar.past.setCurrentIndex(bar.past.findData(str(source)))
-    assert bar.replay_button.isEnabled()
+    qtbot.waitUntil(bar.replay_button.isEnabled, timeout=10000)  # once the past runs list it
     action = bar.replay_button.rerun_action if rerun else bar.replay_button.replay_action
     with qtbot.waitSignal(view.compare.diffShown, timeout=60000) as shown:
         action.trigger()
@@ -60,7 +60,7 @@ def test_a_replay_runs_like_any_run_and_opens_compared_with_its_source(qtbot: An
         bar.run_button.click()
         assert not bar.replay_button.isEnabled()  # one run at a time: no replay while one goes
     source = finished.args[0].path
-    assert bar.replay_button.isEnabled()
+    qtbot.waitUntil(bar.replay_button.isEnabled, timeout=10000)  # once the past runs list it
 
     same = replay(qtbot, run_view, source, rerun=False)
     assert same.run_a.path == source and same.run_b.settings["replayOf"] == same.run_a.id
