@@ -62,6 +62,7 @@ class ChildSpec:
     breakpoints: list[dict[str, Any]] = field(default_factory=list)  # {"node", "port", "condition"}
     replay: Optional[str] = None  # a recorded run's file: its rows, seed and preset replayed (profiles unused)
     rerun: bool = False  # the replay's calls sent to `targets` (else answered from the recording)
+    replay_profile: Optional[str] = None  # only this profile of the replayed run (from its trace)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -244,8 +245,9 @@ def _run(services: Services, journey: Journey, spec: ChildSpec, cancel: threadin
     opened: Union[ReplayRun, ProfileSource]  # closed once the run is done
     if spec.replay is not None:
         given = _targets(spec.targets) if spec.rerun else None
+        # ReplayError (a ValueError) says why it cannot be replayed
         replay = ReplayRun.open(services.workspace.home, Path(spec.replay), journey, rerun=spec.rerun, targets=given,
-                                arm=spec.arm)  # ReplayError (a ValueError) says why it cannot be replayed
+                                arm=spec.arm, profile=spec.replay_profile)
         options, source, opened = replay.options, replay.source, replay
     else:
         options = RunOptions(spec.preset, spec.seed, targets=_targets(spec.targets), arm_real_calls=spec.arm)

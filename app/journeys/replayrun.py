@@ -15,8 +15,9 @@ from typing import Optional
 
 from app.journeys.model import Journey
 from app.journeys.profiles import ProfileSource
-from app.journeys.replay import ReplaySetup
+from app.journeys.replay import ReplayError, ReplaySetup
 from app.journeys.runner import RunOptions
+from app.journeys.tappedsource import TappedSource
 from app.journeys.targets import Target
 
 
@@ -28,17 +29,22 @@ class ReplayRun:
 
     @classmethod
     def open(cls, home: Path, run: Path, journey: Journey, *, rerun: bool = False,
-             targets: Optional[dict[str, Target]] = None, arm: bool = False) -> "ReplayRun":
-        """ReplayError: the run cannot be replayed (another journey, still running, its profiles gone);
-        ProfilesError: its profiles file cannot be read."""
+             targets: Optional[dict[str, Target]] = None, arm: bool = False,
+             profile: Optional[str] = None) -> "ReplayRun":
+        """ReplayError: the run cannot be replayed (another journey, still running, its profiles gone, no
+        such `profile`); ProfilesError: its profiles file cannot be read. `profile`: only that profile's
+        rows (a profile replayed from its trace)."""
         setup = ReplaySetup.open(home, str(run), journey)
         try:
+            if profile is not None and not setup.has_profile(profile):
+                raise ReplayError(f"run {setup.info.id} has no profile {profile!r}")
             given = (targets or {}) if rerun else {}
             chosen = setup.targets(journey, Target("sandbox") if rerun else None, given)
             kinds = sorted({t.kind for t in chosen.values()}) if rerun else ["replay"]
             options = RunOptions(setup.preset, setup.seed, setup.concurrency, chosen, arm and rerun,
                                  start=setup.start, notes=setup.notes(kinds[0] if len(kinds) == 1 else "mixed"))
-            source = ProfileSource.open(setup.profiles(), journey.entry)
+            source = TappedSource.tap(setup.profiles(), journey.entry)
+            source.only = profile
         except BaseException:
             setup.close()
             raise

@@ -20,6 +20,7 @@ RERUN = "Re-run with the same rows and seed"
 class ReplayAsk:
     run: Path  # the recorded run
     rerun: bool = False  # False: answered from the recording; True: sent to the bar's targets
+    profile: Optional[str] = None  # only this profile (replayed from its trace), else every row
 
 
 class ReplayButton(QToolButton):

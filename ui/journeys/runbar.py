@@ -101,7 +101,8 @@ def child_spec(services: Services, journey: Journey, spec: RunSpec,
     secrets, problem = secrets_for(services, journey)
     return ChildSpec(str(services.workspace.home), journey.dump(), str(Path(spec.profiles).resolve()), spec.preset,
                      spec.seed, dict(spec.targets), spec.arm, secrets, problem, list(breakpoints or []),
-                     str(replay.run) if replay is not None else None, replay is not None and replay.rerun)
+                     str(replay.run) if replay is not None else None, replay is not None and replay.rerun,
+                     replay.profile if replay is not None else None)
 
 
 class RunBar(QWidget):

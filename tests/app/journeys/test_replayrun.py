@@ -43,3 +43,14 @@ def test_a_run_whose_profiles_are_gone_is_refused_with_why(services: Any, resolv
     profiles.unlink()
     with pytest.raises(ReplayError, match="gone.jsonl, which is not there any more"):
         ReplayRun.open(home, recorded.result.path, SHOP)
+
+
+def test_one_profile_of_the_run_replays_and_an_unknown_one_is_refused(services: Any, resolver: Any,
+                                                                      tmp_path: Path) -> None:
+    home = services.workspace.home
+    profiles = runkit.rows(tmp_path / "profiles.jsonl", runkit.purchases(3))
+    recorded = runkit.run(home, services, resolver, SHOP, profiles, preset="fast", seed=1)
+    with ReplayRun.open(home, recorded.result.path, SHOP, profile="p2") as replay:
+        assert [item.profile_id for item in replay.source] == ["p2"]
+    with pytest.raises(ReplayError, match="no profile 'p9'"):
+        ReplayRun.open(home, recorded.result.path, SHOP, profile="p9")

@@ -9,6 +9,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from app.journeys import runsql
 from app.journeys.files import load_journey
 from app.journeys.model import Journey
@@ -98,3 +100,26 @@ def test_a_replay_runs_like_any_run_and_opens_compared_with_its_source(qtbot: An
     finally:
         edited.runbar.stop()
         qtbot.waitUntil(lambda: not edited.runbar.running, timeout=10000)
+
+
+def test_one_profile_replays_from_its_trace(qtbot: Any, run_view: RunView, services: Any) -> None:
+    home = services.workspace.home
+    bar, trace = run_view.runbar, run_view.trace
+    bar.profiles.setText(str(home / "profiles" / "purchases.csv"))
+    with qtbot.waitSignal(bar.runFinished, timeout=60000) as finished:
+        bar.run_button.click()
+    source = finished.args[0].path
+    assert not trace.replay_profile.isEnabled()  # nothing shown yet
+    trace.show_entry(source, 6)
+    qtbot.waitUntil(lambda: trace.entry is not None and trace.replay_profile.isEnabled(), timeout=10000)
+    profile = trace.entry["profileId"]
+    with qtbot.waitSignal(run_view.compare.diffShown, timeout=60000) as shown:
+        qtbot.mouseClick(trace.replay_profile, Qt.MouseButton.LeftButton)
+    diff = shown.args[0]
+    assert diff.run_a.path == source and diff.run_b.settings["replayOf"] == diff.run_a.id
+    db = runsql.connect(diff.run_b.path)
+    try:
+        replayed = [(p.profile_id, p.outcome) for p in runsql.profiles(db)]
+    finally:
+        db.close()
+    assert replayed == [(profile, "finished")]  # that profile only, answered from the recording
