@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from app.masking import MASK
-from app.model.base import SecretRef, Value
+
+if TYPE_CHECKING:  # the models import pydantic: the command line reads CHOICE_VAR before the window's first paint
+    from app.model.base import SecretRef, Value
 
 SERVICE = "action-studio"
 CHOICE_VAR = "ACTION_STUDIO_SECRETS"
@@ -102,6 +104,8 @@ class SecretStore:
 
     # -- values ------------------------------------------------------------------------------
     def new_ref(self, hint: str = "") -> SecretRef:
+        from app.model.base import SecretRef
+
         return SecretRef(secret=f"{self._namespace}/{hint or 'secret'}/{uuid.uuid4().hex[:12]}")
 
     def put(self, value: str, hint: str = "", ref: Optional[SecretRef] = None) -> SecretRef:
@@ -190,4 +194,4 @@ def _is_empty_chainer(backend: Any) -> bool:
 
 
 def masked(value: Value) -> str:
-    return MASK if isinstance(value, SecretRef) else value
+    return value if isinstance(value, str) else MASK

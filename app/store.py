@@ -1,7 +1,7 @@
 """The workspace folder: actions, journeys and environments as pretty JSON files.
 
 Writes are atomic; a file that cannot be read is moved to `broken/` and reported, never deleted
-or overwritten. The action list comes from a small index (`.index.json`) keyed by file size and
+or overwritten. The action list comes from a small index (`.index.json`, app.listing) keyed by file size and
 mtime, so a 10,000-action workspace opens without parsing 10,000 files every time.
 
 Several processes (the window, the command line) may share a workspace: every write that checks
@@ -23,7 +23,8 @@ from typing import Any, Iterator, Optional
 
 from pydantic import ValidationError
 
-from app import atomic, recovery
+from app import atomic, listing, recovery
+from app.listing import ActionSummary
 from app.model import Action, EnvironmentSet, JsonError, error_lines, parse_json
 from app.store_errors import BrokenFileError, BusyError, ConflictError, InUseError, StoreError
 from app.store_writes import UNCHECKED, ActionWrites
@@ -33,21 +34,7 @@ from app.workspace_lock import WorkspaceLock
 __all__ = ["UNCHECKED", "ActionSummary", "BrokenFileError", "BusyError", "ConflictError", "InUseError", "StoreError",
            "Workspace"]
 
-INDEX = ".index.json"
-INDEX_VERSION = 2
 ENVIRONMENTS = "environments.json"
-
-
-@dataclass(frozen=True)
-class ActionSummary:
-    """What the action list shows, without loading the whole action."""
-
-    name: str
-    description: str
-    method: str
-    auth: str
-    modified: str
-    url: str
 
 
 def summary_of(action: Action) -> ActionSummary:
@@ -110,7 +97,7 @@ class Workspace(ActionWrites):
     def _repair_on_open(self) -> None:
         """Finish or undo interrupted operations, remove abandoned temp files. Skipped when the
         lock cannot be had at once (its holder repairs) or at all (a read-only workspace still reads)."""
-        folders = [self.home, self.actions_dir, self.journeys_dir]
+        folders = listing.workspace_folders(self.home)
         if not recovery.needs_repair(self.home, folders):
             return  # the usual case: no lock taken, filelock not even imported
         self._workspace_lock, default = WorkspaceLock(self.home, timeout=0), self._workspace_lock
@@ -177,46 +164,11 @@ class Workspace(ActionWrites):
         return {n[:-5].lower() for n in os.listdir(self.actions_dir) if n.endswith(".json") and not n.startswith(".")}
 
     def _scan(self) -> dict[str, ActionSummary]:
-        index = self._read_index()
-        fresh: dict[str, Any] = {}
-        out: dict[str, ActionSummary] = {}
-        for entry in os.scandir(self.actions_dir):
-            if not entry.name.endswith(".json") or entry.name.startswith("."):
-                continue
-            try:
-                st = entry.stat()
-            except FileNotFoundError:
-                continue  # removed by another process meanwhile
-            key = [st.st_mtime_ns, st.st_size]
-            cached = index.get(entry.name)
-            if cached and cached[0] == key:
-                summary = ActionSummary(**cached[1])
-            else:
-                action = self._read_action_file(Path(entry.path))
-                if action is None:
-                    continue
-                summary = summary_of(action)
-            fresh[entry.name] = [key, summary.__dict__]
-            out[summary.name] = summary
-        if fresh != index:
-            self._write_index(fresh)
-        return out
+        return listing.scan(self.home, self._summary_of_file)
 
-    def _read_index(self) -> dict[str, Any]:
-        try:
-            data = json.loads((self.home / INDEX).read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
-            return {}
-        entries = data.get("entries")
-        return entries if isinstance(entries, dict) else {}
-
-    def _write_index(self, entries: dict[str, Any]) -> None:
-        try:
-            atomic.write_json(self.home / INDEX, {"version": INDEX_VERSION, "entries": entries})
-        except OSError:
-            pass  # the index is only a cache; a read-only workspace still works
+    def _summary_of_file(self, path: Path) -> Optional[ActionSummary]:
+        action = self._read_action_file(path)
+        return None if action is None else summary_of(action)
 
     # -- reading -----------------------------------------------------------------------------
     def load(self, name: str) -> Action:

@@ -26,18 +26,19 @@ def median_seconds(cmd: list[str], runs: int, env: dict[str, str] | None = None)
     return statistics.median(times)
 
 
-def median_ready_seconds(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:
-    """Median time from spawning a process to the 'ACTION_STUDIO_READY <epoch>' line it prints."""
-    times = []
+def median_stamps(cmd: list[str], runs: int, env: dict[str, str] | None = None,
+                  names: tuple[str, ...] = ("LISTED", "READY")) -> dict[str, float]:
+    """Median time from spawning a process to each 'ACTION_STUDIO_<NAME> <epoch>' line it prints."""
+    times: dict[str, list[float]] = {name: [] for name in names}
     for _ in range(runs):
         start = time.time()
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
-        stamp = next((line.split()[1] for line in done.stdout.splitlines()
-                      if line.startswith("ACTION_STUDIO_READY ")), None)
-        if done.returncode != 0 or stamp is None:
-            raise SystemExit(f"{' '.join(cmd)} did not report ready:\n{done.stdout}\n{done.stderr}")
-        times.append(float(stamp) - start)
-    return statistics.median(times)
+        stamps = dict(line.split()[:2] for line in done.stdout.splitlines() if line.startswith("ACTION_STUDIO_"))
+        if done.returncode != 0 or any(f"ACTION_STUDIO_{name}" not in stamps for name in names):
+            raise SystemExit(f"{' '.join(cmd)} did not report {names}:\n{done.stdout}\n{done.stderr}")
+        for name in names:
+            times[name].append(float(stamps[f"ACTION_STUDIO_{name}"]) - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def copy_sample(target: Path) -> Path:

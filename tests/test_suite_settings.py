@@ -29,6 +29,8 @@ REAL_PROCESSES = {
     "tests/e2e/test_send_cli.py": "SIGINT / SIGTERM interrupt a batch",
     "tests/e2e/test_wheel.py": "the built wheel installed in a new environment, run as a user runs it",
     "tests/e2e/test_workspace_processes.py": "two processes racing for the lock, writers killed, no keyring at all",
+    "tests/app/journeys/test_childrun.py": "the child process the window runs a journey in (its protocol on real pipes)",
+    "tests/app/test_listing.py": "a fresh interpreter: what the first paint imports (no pydantic, keyring, httpx)",
     "tests/ui/test_workspace_sync.py": "the window following a real second process (one test)",
 }
 STARTS_A_PROCESS = re.compile(r"\bsubprocess\.(run|Popen|call|check_call|check_output)\b|\brun_process\b|"

@@ -1,5 +1,6 @@
 """The journey view's screenshots (called by tools.screenshots): the diagram with a run's counts, a
-profile's trace, the editor with a refused mapping."""
+profile's trace, the editor with a refused mapping, the run replayed against the journey with its VIP
+threshold lowered and compared with it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -62,4 +63,39 @@ def journey_shots(app: Any, window: Any, out: Path, wait: Callable[..., bool], s
     if box is not None:
         box.setText("@event{purchase.value}")
     view.tabs.setCurrentWidget(view.run_page)
+    compare_shot(app, window, view, bar.result.path, wait, settle, shot)
     window.show_actions()
+
+
+def compare_shot(app: Any, window: Any, view: Any, source: Path, wait: Callable[..., bool],
+                 settle: Callable[..., None], shot: Callable[[str], None]) -> None:
+    """The sample's journey saved with the VIP threshold at 50 (the screenshots' own copy of the
+    sample), the run replayed against it: the compare view with a moved profile selected."""
+    from app.journeys.files import save_journey
+    from app.journeys.model import Journey
+
+    data = view.journey.model_dump(by_alias=True, exclude_none=True)
+    for node in data["nodes"]:
+        if node["id"] == "checkValue":
+            node["paths"][0]["expression"] = "@event{purchase.value} > 50"
+    old = view.run_view
+    view.open(save_journey(window.services.workspace.home, Journey.model_validate(data)))
+    wait(app, lambda: view.run_view is not old and view.run_view is not None)
+    from ui import workers
+
+    wait(app, lambda: not workers.busy())
+    settle(app, 1.5)  # the window may reopen the journey it saw change on disk: the view it ends with
+    run_view = view.run_view
+    bar = run_view.runbar
+    wait(app, lambda: bar.past.findData(str(source)) >= 0)
+    bar.past.setCurrentIndex(bar.past.findData(str(source)))
+    diffs: list[Any] = []
+    run_view.compare.diffShown.connect(diffs.append)
+    bar.replay_button.replay_action.trigger()
+    wait(app, lambda: bool(diffs), 60)
+    compare = run_view.compare
+    wait(app, lambda: compare.model.rowCount() > 0)
+    compare.table.selectRow(0)
+    wait(app, lambda: compare.trace_b.entry is not None)
+    view.diagram.zoom_to_fit()
+    shot("18-journey-compare")

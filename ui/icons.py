@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap, QPixmapCache
 from PySide6.QtSvg import QSvgRenderer
 
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
@@ -60,12 +60,20 @@ class _SvgEngine(QIconEngine):
         renderer.render(painter, rect.toRectF() if hasattr(rect, "toRectF") else rect)
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        # A window asks for the same few dozen pixmaps every time it is built and on every
+        # repaint of a view's icons: each drawn once per name, colour and size, from Qt's pixmap
+        # cache (kept by the application, so a palette change draws the new colour).
+        key = f"actionstudio-icon:{self._name}:{self._color(mode).name()}:{size.width()}x{size.height()}"
+        cached = QPixmapCache.find(key)
+        if cached is not None:
+            return cached
         pix = QPixmap(size)
         pix.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pix)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
         painter.end()
+        QPixmapCache.insert(key, pix)
         return pix
 
     def clone(self) -> "QIconEngine":

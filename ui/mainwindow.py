@@ -1,7 +1,9 @@
 """The main window: action list on the left, configuration pane on the right, menus, status bar.
 
-The window shows at once; the workspace (and the heavy imports behind it) loads in a worker, then
-the pane is built, the first action is shown and `ready` is emitted.
+The window shows at once. A first worker reads the list's rows from the workspace index (no models,
+no pydantic: `app.listing`) and the list is filled (`listed`); a second one opens the workspace (and
+the heavy imports behind it), then the pane is built, the first action is shown and `ready` is
+emitted.
 
 The window is a shell that composes parts, each owning its state, and wires them in
 `_connect_signals` (as qutebrowser composes its main window):
@@ -20,9 +22,9 @@ The window is a shell that composes parts, each owning its state, and wires them
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -63,6 +65,7 @@ JOURNEY_LIST_WIDTH = 200
 
 
 class MainWindow(QMainWindow):
+    listed = Signal()  # the list is filled (from the index; the workspace may still be loading)
     ready = Signal()  # the workspace is loaded, the pane built and the first action shown
     actionShown = Signal(str)  # the action the pane now edits ("" for none)
     actionsChanged = Signal(list)  # names whose stored content changed (saved here or on disk)
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         self._paste_curl_next = False
         self.sync: Optional["WorkspaceSync"] = None  # follows the workspace on disk, once it is loaded
         self._ready = False
+        self._listed = False
         self._closing = False
         self._shut_down = False
         self._state = WindowState(settings or open_settings(), self.home)
@@ -136,10 +140,10 @@ class MainWindow(QMainWindow):
         self._state.restore(self, self.splitter, self.list.table.horizontalHeader())
         self._connect_signals()
 
-        from ui.actionlist.ops import load_workspace
+        from ui.actionlist.ops import quick_rows
 
-        run_in_background(load_workspace, self.home, services, sample,
-                          owner=self, on_done=self._on_loaded, on_error=self._on_load_failed)
+        run_in_background(quick_rows, self.home, owner=self, on_done=lambda rows: self._on_rows(rows, services, sample),
+                          on_error=lambda _exc: self._on_rows(None, services, sample))
 
     def _connect_signals(self) -> None:
         m, edits, files, panels = self.menus, self.edits, self.files, self.panels
@@ -182,11 +186,40 @@ class MainWindow(QMainWindow):
     def is_ready(self) -> bool:
         return self._ready
 
+    def _on_rows(self, rows: Optional[list[Any]], services: Optional["Services"], sample: bool) -> None:
+        """The index's rows are in (None: the workspace must be opened first): show them, then open it."""
+        from ui.actionlist.ops import load_workspace
+
+        def load() -> None:
+            run_in_background(load_workspace, self.home, services, sample,
+                              owner=self, on_done=self._on_loaded, on_error=self._on_load_failed)
+
+        if rows is None:
+            load()
+            return
+        self.list.model.set_summaries(rows)
+        self._announce_listed(then=load)  # the worker's imports would hold the GIL over the first paint
+
+    def _announce_listed(self, then: Optional[Callable[[], None]] = None) -> None:
+        def announce() -> None:
+            self.listed.emit()
+            if then is not None:
+                then()
+
+        if not self._listed:
+            self._listed = True
+            QTimer.singleShot(0, announce)  # once the filled list has been painted
+
     def _on_loaded(self, loaded: "Loaded") -> None:
         from ui.pane.pane import ConfigPane  # pydantic and the models are imported by now
 
         services = self.services = loaded.services
-        self.list.model.set_summaries(loaded.summaries, loaded.used_in)
+        if self._listed:  # the checked rows: the same unless a file was broken (set aside) or changed
+            self.list.model.sync(loaded.summaries)
+            self.list.model.set_used_in(loaded.used_in)
+        else:
+            self.list.model.set_summaries(loaded.summaries, loaded.used_in)
+            self._announce_listed()
         pane = self.pane = ConfigPane(services, self.undo_stack, services.workspace.exists, self)
         self.current.attach(services, pane)
         pane.duplicateRequested.connect(self.edits.duplicate_action)

@@ -16,12 +16,13 @@ import sqlite3
 import threading
 import time
 import weakref
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
 from app.calls.history_schema import INDEX_NEW, HistoryError, prepare
-from app.calls.history_search import Filter
+from app.calls.history_search import Filter, Values, distinct
 from app.calls.record import CallResult
 from app.calls.storage import Share, pack, unpack
 
@@ -215,14 +216,28 @@ class History:
     def rows(self, where: Filter = Filter(), limit: int = 100, before: Optional[int] = None) -> list[HistoryRow]:
         """Newest first; `before`: only rows older than that id (the next page after a row: by key,
         not OFFSET, so a page costs the same however deep it is and rows added meanwhile shift nothing)."""
-        sql, args = where.query(before=before).select(_COLUMNS, "DESC", limit)
-        with self._lock:
+        with self._lock, self._snapshot(where) as values:
+            sql, args = where.query(before=before, values=values).select(_COLUMNS, "DESC", limit)
             return [HistoryRow(*r) for r in self._conn().execute(sql, args).fetchall()]
 
     def count(self, where: Filter = Filter()) -> int:
-        sql, args = where.query().count()
-        with self._lock:
+        with self._lock, self._snapshot(where) as values:
+            sql, args = where.query(values=values).count()
             return int(self._conn().execute(sql, args).fetchone()[0])
+
+    @contextmanager
+    def _snapshot(self, where: Filter) -> Iterator[Optional[Values]]:
+        """For a text search filtered by action or outcome: the values held, read in the same read
+        transaction as the query (so the index's column filter is exact for the rows it sees)."""
+        if not (where.text and (where.action or where.outcome)):
+            yield None
+            return
+        db = self._conn()
+        db.execute("BEGIN")
+        try:
+            yield Values(distinct(db, "action"), distinct(db, "outcome"))
+        finally:
+            db.execute("COMMIT")
 
     def result(self, row_id: int) -> Optional[CallResult]:
         with self._lock:

@@ -6,6 +6,11 @@ its syntax characters (`"`, `*`, `(`, `:`, `-`, AND...) are searched for, never 
 index skips punctuation: a word that has some (`cust-4`, `100%`) must also appear as written
 (a literal LIKE, run only on the rows the index found), and one with nothing else (`%`, `{`) is
 searched for as written in every row.
+
+With a text search, a filter on action or outcome is given to the full-text index too (a column
+filter: `outcome : ^"http 503"`) when that picks exactly the wanted values among the ones the
+history holds (`Values`, read in the same transaction): the count then comes from the index alone
+instead of looking up each of 50,000 matches in `calls` (issue 14: 67 ms, now a few).
 """
 from __future__ import annotations
 
@@ -15,6 +20,42 @@ from typing import Any, Optional
 
 _WORD = re.compile(r"[^\W_]+")  # what the index keeps of a text (unicode61: letters and digits)
 _COLUMNS = ("action", "url", "outcome", "detail")  # the indexed columns of `calls`
+_ASCII_TOKEN = re.compile(r"[A-Za-z0-9]+")  # unicode61's tokens of an ASCII text (other characters separate)
+_PLAIN = re.compile(r"[\x20-\x7e]*")  # text whose tokens _ASCII_TOKEN finds exactly as the index does
+
+
+@dataclass(frozen=True)
+class Values:
+    """The distinct actions and outcomes the history holds (what a column filter could also match)."""
+
+    actions: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+
+
+def distinct(db: Any, column: str) -> tuple[str, ...]:
+    """The distinct values of an indexed column (action, outcome), one index seek per value."""
+    found: list[str] = []
+    row = db.execute(f"SELECT MIN({column}) FROM calls").fetchone()
+    while row is not None and row[0] is not None:
+        found.append(row[0])
+        row = db.execute(f"SELECT MIN({column}) FROM calls WHERE {column} > ?", (row[0],)).fetchone()
+    return tuple(found)
+
+
+def column_match(column: str, wanted: set[str], present: tuple[str, ...]) -> Optional[str]:
+    """An FTS5 column filter matching exactly the rows whose `column` is one of `wanted`, given the
+    values present; None when the index cannot tell them apart (then SQL compares the column)."""
+    if not all(_PLAIN.fullmatch(v) for v in present):
+        return None
+    tokens = {v: tuple(t.lower() for t in _ASCII_TOKEN.findall(v)) for v in present}
+    phrases = {tokens[v] for v in present if v in wanted}
+    if not phrases or () in phrases:
+        return None  # none held (SQL finds none at once), or a value with no word for the index
+    # `^"a b"` matches a value whose tokens start with a, b: exact only if no other value's do.
+    caught = {v for v in present if any(tokens[v][:len(p)] == p for p in phrases)}
+    if caught != wanted & set(present):
+        return None
+    return f"{column} : (" + " OR ".join('^"' + " ".join(p) + '"' for p in sorted(phrases)) + ")"
 
 
 @dataclass(frozen=True)
@@ -53,16 +94,24 @@ class Filter:
     source: Optional[str] = None
     text: Optional[str] = None
 
-    def query(self, before: Optional[int] = None, after: Optional[int] = None) -> Query:
-        """The rows as SQL; `before`/`after`: only ids below/above that one (paging by key)."""
+    def query(self, before: Optional[int] = None, after: Optional[int] = None,
+              values: Optional[Values] = None) -> Query:
+        """The rows as SQL; `before`/`after`: only ids below/above that one (paging by key);
+        `values`: what the history holds, to let the full-text index filter action and outcome."""
         clauses: list[str] = []
         args: list[Any] = []
         searched = bool(self.text) and _search(self.text or "", clauses, args)
         key = "calls_text.rowid" if searched else "calls.id"
-        if self.action:
+        by_index = self._by_index(values) if searched and values is not None else {}
+        if by_index:  # the index matches the text and the columns together: one MATCH
+            at = clauses.index("calls_text MATCH ?")
+            args[at] = "(" + args[at] + ") AND " + " AND ".join(by_index.values())
+        if self.action and "action" not in by_index:
             clauses.append("calls.action = ?")
             args.append(self.action)
-        if self.outcome == "error":
+        if "outcome" in by_index:
+            pass
+        elif self.outcome == "error":
             # A range rather than NOT LIKE 'http_2%': the same rows, and the outcome index can serve it.
             clauses.append("(calls.outcome < 'http_2' OR calls.outcome >= 'http_3')")
         elif self.outcome:
@@ -81,6 +130,25 @@ class Filter:
         # SQLite would run the whole text query once per row (seconds).
         tables = "calls_text CROSS JOIN calls ON calls.id = calls_text.rowid" if searched else "calls"
         return Query(tables, tuple(clauses), tuple(args), key)
+
+    def _by_index(self, values: Values) -> dict[str, str]:
+        """The column filters the index can apply exactly (action, outcome), by column."""
+        found: dict[str, str] = {}
+        if self.action:
+            match = column_match("action", {self.action}, values.actions)
+            if match:
+                found["action"] = match
+        if self.outcome:
+            wanted = ({v for v in values.outcomes if is_error(v)} if self.outcome == "error" else {self.outcome})
+            match = column_match("outcome", wanted, values.outcomes)
+            if match:
+                found["outcome"] = match
+        return found
+
+
+def is_error(outcome: str) -> bool:
+    """The `error` filter's rule (any outcome but a 2xx answer), as its SQL range says it."""
+    return not "http_2" <= outcome < "http_3"
 
 
 def _search(text: str, clauses: list[str], args: list[Any]) -> bool:

@@ -6,7 +6,8 @@ trace writer), so the window starts this module as a child process and talks to 
 - standard input, first line: the run (`ChildSpec.to_json`: the workspace, the journey's data as
   the window shows it, the profiles file, preset, seed, targets, armed, and the secret values the
   journey's actions and the environments refer to: the child never reads the keyring, and nothing
-  secret is written anywhere; the breakpoints); then, while it runs, `{"breakpoints": [...]}` (the
+  secret is written anywhere; the breakpoints; or a recorded run to replay, app.journeys.replayrun);
+  then, while it runs, `{"breakpoints": [...]}` (the
   breakpoints now), `{"release": KEY, "stepping": BOOL}` (Step or Resume a paused profile), and
   `stop` (or the end of the input: the window is gone), which cancels the run; it keeps what finished;
 - standard output, one JSON object a line: `{"progress": ...}` (at most ~10 a second),
@@ -27,7 +28,7 @@ import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Optional
+from typing import IO, TYPE_CHECKING, Any, Optional, Union
 
 from app.journeys.progress import RunProgress
 
@@ -59,6 +60,9 @@ class ChildSpec:
     secrets: dict[str, str] = field(default_factory=dict)  # secret reference -> value
     secrets_problem: Optional[str] = None  # why the window's secret store cannot be read, if it cannot
     breakpoints: list[dict[str, Any]] = field(default_factory=list)  # {"node", "port", "condition"}
+    replay: Optional[str] = None  # a recorded run's file: its rows, seed and preset replayed (profiles unused)
+    rerun: bool = False  # the replay's calls sent to `targets` (else answered from the recording)
+    replay_profile: Optional[str] = None  # only this profile of the replayed run (from its trace)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -232,13 +236,23 @@ def run_child(spec: ChildSpec, out: IO[str], cancel: threading.Event, breaks: Op
 def _run(services: Services, journey: Journey, spec: ChildSpec, cancel: threading.Event,
          say: Any, breaks: Breakpoints) -> RunResult:
     from app.journeys.profiles import ProfileSource
+    from app.journeys.replayrun import ReplayRun
     from app.journeys.runner import JourneyRun, RunOptions
     from app.journeys.runsetup import services_resolvers
     from app.journeys.traces import TraceError
 
-    options = RunOptions(spec.preset, spec.seed, targets=_targets(spec.targets), arm_real_calls=spec.arm)
     actions = {n: services.workspace.load(n) for n in journey.actions_used() if services.workspace.exists(n)}
-    with ProfileSource.open(spec.profiles, journey.entry) as source:
+    opened: Union[ReplayRun, ProfileSource]  # closed once the run is done
+    if spec.replay is not None:
+        given = _targets(spec.targets) if spec.rerun else None
+        # ReplayError (a ValueError) says why it cannot be replayed
+        replay = ReplayRun.open(services.workspace.home, Path(spec.replay), journey, rerun=spec.rerun, targets=given,
+                                arm=spec.arm, profile=spec.replay_profile)
+        options, source, opened = replay.options, replay.source, replay
+    else:
+        options = RunOptions(spec.preset, spec.seed, targets=_targets(spec.targets), arm_real_calls=spec.arm)
+        source = opened = ProfileSource.open(spec.profiles, journey.entry)
+    with opened:
         runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth,
                             resolvers=services_resolvers(services), options=options, cancel=cancel,
                             progress=lambda p: say(progress_message(p, source.position())), breakpoints=breaks)

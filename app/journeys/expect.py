@@ -171,6 +171,7 @@ class ExpectReport:
     profiles_failed: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)  # the first LISTED
     mismatch_total: int = 0
+    verdicts: dict[int, bool] = field(default_factory=dict)  # input row -> passed, for each row checked
 
     @property
     def ok(self) -> bool:
@@ -239,6 +240,7 @@ def _check_profiles(run: Path, exp: Expectations, rows: Mapping[int, Expected], 
             found = [m for e in wanted for m in _compare(entry, e)]
             report.profiles_checked += 1
             report.profiles_failed += bool(found)
+            report.verdicts[entry.row] = not found
             for m in found:
                 _add(report, m)
     finally:

@@ -2,7 +2,7 @@
 
 Sorting happens in the source model with Python's list.sort on precomputed keys (10,000 rows sort
 in milliseconds, where a proxy calling back into Python per comparison takes far longer); the
-proxy only filters. Each row's sort key is also offered through SortRole for any other consumer.
+proxy (filterproxy.py) only filters. Each row's sort key is also offered through SortRole for any other consumer.
 """
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import bisect
 from datetime import datetime
 from typing import Any, Callable, Iterable, Optional
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from ui.actionlist.filterproxy import ActionFilterProxy
 from ui.rowsmodel import RowsTableModel
+
+__all__ = ["ActionFilterProxy", "ActionListModel"]  # the proxy lives in filterproxy.py
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -198,9 +201,23 @@ class ActionListModel(RowsTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        s, col = self._rows[index.row()], index.column()
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, col: int, role: int) -> Any:
+        """What data() answers for a row in range (the search proxy asks it directly while painting)."""
         handler: Optional[Callable[[Any, int], Any]] = _ROLES.get(role)
-        return handler(self, s, col) if handler else None
+        return handler(self, self._rows[row], col) if handler else None
+
+    def fill(self, row: int, col: int, span: Any) -> None:
+        """multiData for a row in range: every role of the span (a QModelRoleDataSpan) at once."""
+        s = self._rows[row]
+        for role_data in span:
+            handler = _ROLES.get(role_data.role())
+            value = handler(self, s, col) if handler else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
 
     def _display(self, s: Any, col: int) -> Any:
         if col == NAME:
@@ -254,52 +271,3 @@ _ROLES: dict[int, Callable[[ActionListModel, Any, int], Any]] = {
     NameRole: lambda m, s, c: s.name,
     DirtyRole: lambda m, s, c: s.name in m._dirty,
 }
-
-
-class ActionFilterProxy(QSortFilterProxyModel):
-    """Filters rows on name, description and URL as the user types; sorting is the source model's."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._needle = ""
-        self.setSortRole(SortRole)
-
-    def set_text(self, text: str) -> None:
-        needle = text.strip().lower()
-        if needle == self._needle:
-            return
-        self._begin()
-        self._needle = needle
-        self._end()
-
-    def text(self) -> str:
-        return self._needle
-
-    def _begin(self) -> None:
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-
-    def _end(self) -> None:
-        if hasattr(self, "endFilterChange"):
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # Qt < 6.9
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self._needle:
-            return True
-        s = self.sourceModel().summary(source_row)  # type: ignore[attr-defined]
-        return any(self._needle in text.lower() for text in (s.name, s.description, s.url))
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # Sort the source (fast, keys precomputed in Python); the proxy keeps source order.
-        self.sourceModel().sort(column, order)
-
-    def source_row(self, proxy_row: int) -> int:
-        return self.mapToSource(self.index(proxy_row, 0)).row()
-
-    def proxy_row_of(self, name: str) -> int:
-        src = self.sourceModel().row_of(name)  # type: ignore[attr-defined]
-        if src < 0:
-            return -1
-        return self.mapFromSource(self.sourceModel().index(src, 0)).row()

@@ -21,6 +21,14 @@ class Loaded:
     problems: list[str] = field(default_factory=list)
 
 
+def quick_rows(home: Path) -> Optional[list[Any]]:
+    """The list's rows from the workspace index, before the workspace (and pydantic) is loaded; None
+    when the workspace must be opened first (see app.listing.quick_list)."""
+    from app.listing import quick_list
+
+    return quick_list(Path(home))
+
+
 def load_workspace(home: Path, services: Optional[Services] = None, sample: bool = False) -> Loaded:
     """Open the workspace (installing the sample first when asked) and read the list."""
     problems: list[str] = []

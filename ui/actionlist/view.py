@@ -105,6 +105,11 @@ class ActionListWidget(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("actionCount")
         self.count_label.setEnabled(False)
+        # Its line stays when hidden: showing it at the first key would shrink the table, and relaying
+        # out and repainting 10,000 rows' view cost a keystroke more than a frame (issue 14).
+        policy = self.count_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.count_label.setSizePolicy(policy)
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)

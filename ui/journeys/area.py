@@ -8,17 +8,19 @@ An open journey whose file changed on disk is reopened unless the editor holds c
 changes, the window says so and the save asks what to keep (ui.journeys.editor)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
 from ui import message
-from ui.journeys import runprocess
 from ui.journeys.journeylist import JourneyList
-from ui.journeys.journeyview import JourneyView
+
+if TYPE_CHECKING:
+    from ui.journeys.journeyview import JourneyView
 
 
 class JourneysArea(QObject):
@@ -34,7 +36,7 @@ class JourneysArea(QObject):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setEnabled(False)
         self.page.addWidget(self.empty)
-        self.view: Optional[JourneyView] = None
+        self.view: Optional["JourneyView"] = None
         self.services: Any = None
         self._warned: tuple[str, Optional[str]] = ("", None)  # (file, stamp) the user was last told about
         self._saves = 0  # the editor's saves so far: each list read is tagged with it
@@ -44,6 +46,8 @@ class JourneysArea(QObject):
         self.list.listed.connect(self._listed)
 
     def attach(self, services: Any) -> None:
+        from ui.journeys.journeyview import JourneyView  # the view's imports cost more than the window's first paint
+
         self.services = services
         self.view = JourneyView(services, self.undo_stack, self.page)
         self.view.opened.connect(self.shown)
@@ -108,5 +112,9 @@ class JourneysArea(QObject):
             self._file.removePaths(self._file.files())
         if self.view is not None:
             self.view.stop()
-        runprocess.finish_all()
+        # Imported by the run bar when a run starts, not here: its imports cost more than the window's
+        # first paint. Not imported yet: no run was started.
+        runprocess = sys.modules.get("ui.journeys.runprocess")
+        if runprocess is not None:
+            runprocess.finish_all()
 

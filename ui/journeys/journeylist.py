@@ -4,15 +4,16 @@ The files are listed off the UI thread (`reload`), again whenever the workspace 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from app.journeys.files import JourneyEntry, list_journeys
-from app.journeys.stamped import file_stamp
 from ui import icons
 from ui.workers import run_in_background
+
+if TYPE_CHECKING:  # the journey model imports pydantic: read in the worker, not before the first paint
+    from app.journeys.files import JourneyEntry
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 
@@ -89,5 +90,8 @@ class JourneyList(QWidget):
 
 def _read(home: Path) -> tuple[list[JourneyEntry], dict[str, Optional[str]]]:
     """Worker: the journeys and their files' stamps (to tell a change on disk from what the view shows)."""
+    from app.journeys.files import list_journeys
+    from app.journeys.stamped import file_stamp
+
     entries = list_journeys(home)
     return entries, {str(entry.path): file_stamp(entry.path) for entry in entries}

@@ -23,6 +23,7 @@ from app.journeys.tracereader import TraceReader
 from app.journeys.validate import validate, validate_in
 from app.model import Action
 from ui.journeys.breakpoints import BreakpointsControl
+from ui.journeys.compare_marks import CompareMarks, follow
 from ui.journeys.diagram import JourneyDiagram
 from ui.journeys.editor import JourneyEditor
 from ui.journeys.runview import RunView
@@ -84,6 +85,7 @@ class JourneyView(QWidget):
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.diagram = JourneyDiagram(self)
+        self.compare_marks = CompareMarks(self.diagram)
         self.alerts = QListWidget(self)
         self.alerts.setObjectName("journeyAlerts")
         self.alerts.setAccessibleName("Journey alerts")
@@ -201,6 +203,7 @@ class JourneyView(QWidget):
         self.editor.set_profiles(lambda: [row.attributes for row in bar.preview_data.rows] if bar.preview_data else [])
         view.profiles.all_button.clicked.connect(self.show_coverage)
         view.trace.entryShown.connect(self._entry_shown)
+        follow(self.compare_marks, view, self.show_run_counts)
 
     # -- the run and the diagram -----------------------------------------------------------------
     def _run_started(self) -> None:

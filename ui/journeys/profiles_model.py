@@ -9,6 +9,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 
 from app.journeys.tracetable import COLUMNS, ProfileFilter, ProfileRowView, TraceTable
+from ui.icons import error_color, ok_color
 from ui.rowsmodel import Index, RowsTableModel
 from ui.workers import run_in_background
 
@@ -44,6 +45,7 @@ class ProfilesModel(RowsTableModel):
         self.choices: dict[str, list[str]] = {}
         self._generation = 0
         self._fetching = False
+        self.verdicts: dict[int, bool] = {}  # input row -> its expectations held (ui.journeys.expectbar)
 
     # -- what is shown -------------------------------------------------------------------------
     def open(self, path: Optional[Path]) -> None:
@@ -73,6 +75,18 @@ class ProfilesModel(RowsTableModel):
         self.endResetModel()
         if self.path is not None:
             self._fetch(count=True)
+
+    def set_verdicts(self, verdicts: dict[int, bool]) -> None:
+        """Per-profile expectations: an "Expected" column (pass / fail) while there are any."""
+        columns = ProfilesModel.columns + (("Expected",) if verdicts else ())
+        if tuple(self.columns) == columns:  # the column stays: its cells change, the selection stays
+            self.verdicts = verdicts
+            if verdicts and self._rows:
+                self.dataChanged.emit(self.index(0, len(COLUMNS)), self.index(len(self._rows) - 1, len(COLUMNS)))
+            return
+        self.beginResetModel()
+        self.verdicts, self.columns = verdicts, columns
+        self.endResetModel()
 
     # -- incremental fetching ------------------------------------------------------------------
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
@@ -120,6 +134,12 @@ class ProfilesModel(RowsTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
+        if index.column() >= len(COLUMNS):  # the verdict column
+            passed = self.verdicts.get(row.row)
+            shown = "" if passed is None else ("pass" if passed else "fail")
+            if role == Qt.ItemDataRole.ForegroundRole and passed is not None:
+                return ok_color() if passed else error_color()
+            return shown if role == Qt.ItemDataRole.DisplayRole else None
         key = COLUMNS[index.column()][0]
         value = row.value(key)
         if role == SeqRole:

@@ -48,7 +48,9 @@ from app.journeys.tracereader import RunInfo, list_runs
 from app.journeys.traces import TraceError
 from ui import ask
 from ui.journeys.breakpoints import BreakpointsControl, PausedPane
+from ui.journeys.compare import CompareButton
 from ui.journeys.exportdialog import ExportDialog, start_export
+from ui.journeys.replaymenu import ReplayAsk, ReplayButton
 from ui.journeys.runprocess import RunError, RunProcess
 from ui.workers import run_in_background
 
@@ -94,11 +96,13 @@ def real_hosts(services: Services, journey: Journey, spec: RunSpec) -> dict[str,
 
 
 def child_spec(services: Services, journey: Journey, spec: RunSpec,
-               breakpoints: Optional[list[dict[str, Any]]] = None) -> ChildSpec:
+               breakpoints: Optional[list[dict[str, Any]]] = None, replay: Optional[ReplayAsk] = None) -> ChildSpec:
     """The child process's run (a worker's job: the secrets it needs are read from the keyring)."""
     secrets, problem = secrets_for(services, journey)
     return ChildSpec(str(services.workspace.home), journey.dump(), str(Path(spec.profiles).resolve()), spec.preset,
-                     spec.seed, dict(spec.targets), spec.arm, secrets, problem, list(breakpoints or []))
+                     spec.seed, dict(spec.targets), spec.arm, secrets, problem, list(breakpoints or []),
+                     str(replay.run) if replay is not None else None, replay is not None and replay.rerun,
+                     replay.profile if replay is not None else None)
 
 
 class RunBar(QWidget):
@@ -130,6 +134,7 @@ class RunBar(QWidget):
         self.open_run.clicked.connect(self._open_past)
         self.export_button.clicked.connect(lambda: self.export())
         self.runOpened.connect(self._shown)
+        self.replay_button.asked.connect(self.start_replay)
         self.destroyed.connect(self._abandon)
         self.refresh_runs()
 
@@ -219,6 +224,10 @@ class RunBar(QWidget):
         self.export_button.setToolTip("Write the run shown as JSON lines, CSV, the platform's test-mode log, or a "
                                       "profile's calls as cURL")
         self.export_button.setEnabled(False)
+        self.compare_button = CompareButton(self.past, self)
+        self.replay_button = ReplayButton(self.past, self)
+        self.replaying: Optional[ReplayAsk] = None  # what the run started last replays (None: a plain run)
+        self._replay: Optional[ReplayAsk] = None  # asked by start_replay, taken by start
         self._lay_out()
 
     def _add_target_row(self, node: str, action: str) -> None:
@@ -266,6 +275,8 @@ class RunBar(QWidget):
         runs.addWidget(self.past, 1)
         runs.addWidget(self.open_run)
         runs.addWidget(self.export_button)
+        runs.addWidget(self.compare_button)
+        runs.addWidget(self.replay_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
@@ -392,11 +403,17 @@ class RunBar(QWidget):
         """A run was started and has not given its result (or failed) yet."""
         return self.proc is not None
 
+    def start_replay(self, replay: ReplayAsk) -> None:
+        """Replay a past run (its rows, seed, preset): from its recording, or again for real."""
+        self._replay = replay
+        self.start()
+
     def start(self) -> None:
         spec = self.spec()
+        replay, self._replay = self._replay, None
         if self.running:
             return
-        if not spec.profiles:
+        if not spec.profiles and replay is None:
             self.status.setText("Choose a profiles file first")
             self.profiles.setFocus()
             return
@@ -406,13 +423,17 @@ class RunBar(QWidget):
         proc.failed.connect(self._failed)
         self.result, self.last_progress = None, None
         self.run_button.setEnabled(False)
+        self.replay_button.set_busy(True)
         self.stop_button.setEnabled(True)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Starting…")
-        self.status.setText(f"Running {self.journey.name}…")
+        self.status.setText(f"Running {self.journey.name}…" if replay is None else
+                            f"{'Re-running' if replay.rerun else 'Replaying'} run {replay.run.stem} against "
+                            f"the current {self.journey.name}…")
+        self.replaying = replay
         self.runStarted.emit()
         points = self.control.breaks.wire() if self.control is not None else []
-        run_in_background(child_spec, self.services, self.journey, spec, points, owner=self,
+        run_in_background(child_spec, self.services, self.journey, spec, points, replay, owner=self,
                           on_done=lambda child: self._launch(proc, child),
                           on_error=lambda exc: self._failed(exc) if proc is self.proc else None)
 
@@ -496,6 +517,7 @@ class RunBar(QWidget):
             if self.control is not None:
                 self.control.breaks.detach()
         self.run_button.setEnabled(True)
+        self.replay_button.set_busy(False)
         self.stop_button.setEnabled(False)
 
     # -- breakpoints and export ----------------------------------------------------------------------

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from app.journeys.model import Journey
+from ui.journeys.compare import CompareView
+from ui.journeys.expectbar import ExpectBar
 from ui.journeys.profiles_view import ProfilesPane
 from ui.journeys.runbar import RunBar
 from ui.journeys.traceview import TraceView
@@ -30,6 +32,9 @@ class RunView(QWidget):
         super().__init__(parent)
         self.setObjectName("journeyRunView")
         self.runbar = RunBar(services, journey, self)
+        self.expect = ExpectBar(journey, self.runbar)
+        bar_layout = self.runbar.layout()
+        bar_layout.insertWidget(bar_layout.indexOf(self.runbar.status), self.expect)  # type: ignore[attr-defined]
         self.profiles = ProfilesPane(self)
         self.trace = TraceView(services, self)
         self.bar_area = QScrollArea(self)
@@ -50,6 +55,9 @@ class RunView(QWidget):
         self.split.setObjectName("journeyRunSplitter")
         self.split.addWidget(self.bar_area)
         self.split.addWidget(self.results)
+        self.compare = CompareView(services, self)  # in place of the results while two runs are compared
+        self.compare.hide()
+        self.split.addWidget(self.compare)
         self.split.setStretchFactor(1, 1)
         self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
@@ -60,9 +68,37 @@ class RunView(QWidget):
         self.runbar.runOpened.connect(self.open_run)
         self.runbar.detailsToggled.connect(lambda _shown: QTimer.singleShot(0, self, self.fit_bar))
         self.profiles.profileSelected.connect(self.trace.show_entry)
+        self.trace.replayAsked.connect(self.runbar.start_replay)
         self.profiles.profileSelected.connect(lambda *_: self.favour_trace())
+        self.runbar.compare_button.chosen.connect(self.show_compare)
+        self.compare.closed.connect(lambda: self._comparing(False))
+        self.runbar.profiles.textChanged.connect(self.expect.profiles_changed)
+        self.runbar.runOpened.connect(self.expect.check)
+        self.expect.verdictsReady.connect(self.profiles.model.set_verdicts)
+        self.runbar.runFinished.connect(self._replayed)
+
+    def show_compare(self, run_a: Path, run_b: Path) -> None:
+        """Compare two runs in place of the results (the diagram shows the deltas, see compare_marks)."""
+        self._comparing(True)
+        self.compare.compare(run_a, run_b)
+
+    def _replayed(self, result: Any) -> None:
+        """A replay is done: compare it with its source (once the bar has opened it as the run shown)."""
+        replay = self.runbar.replaying
+        if replay is not None:
+            QTimer.singleShot(0, self, lambda: self.show_compare(replay.run, result.path))
+
+    def _comparing(self, shown: bool) -> None:
+        # The comparison needs the whole height (two tables, two traces): at 1280x800 the bar beside it
+        # was squeezed to a clipped sliver. It comes back with "Back to the run".
+        self.bar_area.setVisible(not shown)
+        self.results.setVisible(not shown)
+        self.compare.setVisible(shown)
+        if not shown:
+            QTimer.singleShot(0, self, self.fit_bar)
 
     def open_run(self, path: Path) -> None:
+        self._comparing(False)
         self.trace.clear()
         self.profiles.open_run(path)
         self.runbar.show_details(False)  # the results need the room now
@@ -76,7 +112,7 @@ class RunView(QWidget):
         self.runbar.adjustSize()
         wanted = self.runbar.sizeHint().height() + 2
         bar = max(self.bar_area.minimumHeight(), min(wanted, total // 2))
-        self.split.setSizes([bar, total - bar])
+        self.split.setSizes([bar, total - bar, 0])  # bar, results, comparison (hidden)
 
     def favour_trace(self) -> None:
         """A profile is selected: the trace (steps, request, response) takes the larger share."""

@@ -33,6 +33,7 @@ from app.journeys.model import ActionNode, Journey
 from app.journeys.runsetup import services_resolvers
 from app.journeys.tracereader import TraceReader
 from app.masking import MASK
+from ui.journeys.replaymenu import ReplayAsk
 from ui.sending.result_view import ResultView, monospace, pretty_body
 from ui.workers import run_in_background
 
@@ -85,6 +86,7 @@ def recorded_path(node: ActionNode, why: Optional[dict[str, Any]]) -> str:
 class TraceView(QWidget):
     resent = Signal(object)  # the CallResult of a Re-send
     entryShown = Signal(object)  # the profile entry now shown (its path and steps: the diagram highlights it)
+    replayAsked = Signal(object)  # ReplayAsk: this profile of this run, replayed against the current journey
 
     def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -112,6 +114,11 @@ class TraceView(QWidget):
         self.copy_curl.setObjectName("journeyCopyCurl")
         self.resend = QPushButton("Re-send", self)
         self.resend.setObjectName("journeyResend")
+        self.replay_profile = QPushButton("Replay this profile", self)
+        self.replay_profile.setObjectName("journeyReplayProfile")
+        self.replay_profile.setToolTip("Run this profile's rows again against the journey as it is now, each call "
+                                       "answered from this run's recording (offline; nothing is sent)")
+        self.replay_profile.setEnabled(False)
         for button in (self.copy_curl, self.resend):
             button.setEnabled(False)
         self.detail = QPlainTextEdit(self)
@@ -126,6 +133,7 @@ class TraceView(QWidget):
         self.steps.currentItemChanged.connect(self._current)
         self.copy_curl.clicked.connect(self.on_copy_curl)
         self.resend.clicked.connect(self.on_resend)
+        self.replay_profile.clicked.connect(self.on_replay_profile)
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
@@ -146,7 +154,10 @@ class TraceView(QWidget):
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.header)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.replay_profile, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(split, 1)
 
     # -- loading ---------------------------------------------------------------------------------
@@ -176,6 +187,7 @@ class TraceView(QWidget):
 
     def clear(self) -> None:
         self._asked, self.entry = None, None
+        self.replay_profile.setEnabled(False)
         self.steps.clear()
         self.header.setText("Select a profile to see its steps")
         self._current(None, None)
@@ -185,6 +197,8 @@ class TraceView(QWidget):
         self.steps.clear()
         self._current(None, None)
         entry = self.entry
+        # A stored run's profile (not one paused mid-run) with an id can be replayed on its own.
+        self.replay_profile.setEnabled(entry is not None and self._asked is not None and bool(entry["profileId"]))
         if entry is None:
             self.header.setText("This profile is not in the run")
             return
@@ -292,6 +306,10 @@ class TraceView(QWidget):
         attempt = self.current_attempt()
         if attempt is not None:
             QGuiApplication.clipboard().setText(_recorded(attempt).to_curl())
+
+    def on_replay_profile(self) -> None:
+        if self._asked is not None and self.entry is not None and self.entry["profileId"]:
+            self.replayAsked.emit(ReplayAsk(self._asked[0], False, str(self.entry["profileId"])))
 
     def on_resend(self) -> None:
         attempt = self.current_attempt()

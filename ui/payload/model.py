@@ -26,6 +26,10 @@ MODE_TEXT = {"constant": "Constant", "variable": "Variable"}
 _CONTAINERS = ("object", "listObject")
 _TEXT_TYPES = ("string", "dateTime", "dateOnly")
 Index = QModelIndex | QPersistentModelIndex
+# Flags made once: a paint asks them per cell, and combining Qt's enum flags costs Python calls.
+_SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
+_CHECKABLE = _SHOWN | Qt.ItemFlag.ItemIsUserCheckable
 
 
 class _Node:
@@ -111,6 +115,7 @@ class FieldTreeModel(QAbstractItemModel):
         self._owned: dict[int, PayloadField] = {}  # fields copied since the last snapshot
         self._payload_owned = False
         self.edit_count = 0  # bumped on every accepted edit (workers check it before merging)
+        self.revision = 0  # bumped by every set_payload (workers check it before merging)
         self._italic = QFont()
         self._italic.setItalic(True)
 
@@ -122,6 +127,7 @@ class FieldTreeModel(QAbstractItemModel):
         self._owned = {}
         self._payload_owned = False
         self._root = _Node(None, None, 0, payload.fields if payload is not None else [])
+        self.revision += 1  # after the tree: a worker reads the revision first, then the tree
         self.endResetModel()
 
     def payload(self) -> Optional[Payload]:
@@ -235,26 +241,36 @@ class FieldTreeModel(QAbstractItemModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self._read_only:
-            return flags
+            return _SHOWN
         node: _Node = index.internalPointer()
         field = node.field
         column = index.column()
         if column == MODE and not node.under_variable():
-            flags |= Qt.ItemFlag.ItemIsEditable
-        elif column == VALUE and (field.mode == "variable" or field.type not in _CONTAINERS):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        elif column == OPTIONAL:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
+            return _EDITABLE
+        if column == VALUE and (field.mode == "variable" or field.type not in _CONTAINERS):
+            return _EDITABLE
+        return _CHECKABLE if column == OPTIONAL else _SHOWN
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        node: _Node = index.internalPointer()
-        field = node.field
+        return self._value(index.internalPointer(), index.column(), role)
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
+        """Every role a delegate paints a cell with, in one call (Qt 6's delegates ask so): a repaint
+        of the tree calls into Python once per cell instead of seven times (issue 14: UI stalls)."""
+        node: Optional[_Node] = index.internalPointer() if index.isValid() else None
         column = index.column()
+        for role_data in roleDataSpan:
+            value = self._value(node, column, role_data.role()) if node is not None else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
+
+    def _value(self, node: _Node, column: int, role: int) -> Any:
+        field = node.field
         if role == FieldRole:
             return field
         if role == PathRole:

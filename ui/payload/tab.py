@@ -25,6 +25,7 @@ from ui.naming import name_parts
 from ui.payload.delegate import ModeDelegate
 from ui.payload.infer import example_to_payload, field_count, merge
 from ui.payload.model import FIELD, MODE, OPTIONAL, TYPE, VALUE, FieldTreeModel
+from ui.payload.retire import retire
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ class Inferred:
     """A re-inferred example, merged in the worker against the tree as it was then."""
 
     payload: Optional[Payload]
-    based_on: Optional[Payload]  # the tree the settings were taken from
+    # The tree the settings were taken from, by the model's revision: holding the tree itself would
+    # free it on the UI thread when the editor drops this result (see retire.py).
+    revision: int
     edit_count: int  # the model's edit count at that moment
     counts: tuple[int, int]  # (fields, variables)
 
@@ -131,10 +134,12 @@ class PayloadTab(QWidget):
         The given payload is never changed: the tree copies what an edit touches.
         """
         self._kept_values = frozenset()
+        old = self.model.payload()
         self.model.set_payload(payload)
+        retire(old)
         self._refusal.hide()
         self.editor.load(payload.example if payload is not None else "",
-                         known_result=Inferred(payload, payload, self.model.edit_count, (0, 0)))
+                         known_result=Inferred(payload, self.model.revision, self.model.edit_count, (0, 0)))
         self._update_status()
 
     def payload(self) -> Optional[Payload]:
@@ -186,22 +191,25 @@ class PayloadTab(QWidget):
     # -- slots -----------------------------------------------------------------------------
     def _infer(self, text: str) -> Inferred:
         """The editor's validator (in a worker): infer the example and merge the current settings."""
+        revision = self.model.revision  # first: a tree set meanwhile then shows as a newer revision
         old, edits = self.model.payload(), self.model.edit_count
         if old is not None and text == old.example:
-            return Inferred(old, old, edits, (0, 0))  # unchanged text: nothing to re-infer
+            return Inferred(old, revision, edits, (0, 0))  # unchanged text: nothing to re-infer
         payload = example_to_payload(text, self.where)
         if payload is not None:
             merge(payload, old, self._kept_values)
-        return Inferred(payload, old, edits, field_count(payload))
+        return Inferred(payload, revision, edits, field_count(payload))
 
     def _on_validated(self, result: Inferred, text: str) -> None:
         old = self.model.payload()
         if result.payload is old:
             return  # the stored payload itself (loading) or the same text again
         payload = result.payload
-        if payload is not None and (result.based_on is not old or result.edit_count != self.model.edit_count):
+        stale = result.revision != self.model.revision or result.edit_count != self.model.edit_count
+        if payload is not None and stale:
             merge(payload, old, self._kept_values)  # the tree changed while the worker ran
         self.model.set_payload(payload)
+        retire(old)  # freed off the UI thread, a field at a time
         self._refusal.hide()
         self._status.setText(_status_text(*result.counts))
         self.changed.emit()

@@ -37,18 +37,18 @@ def test_a_hanging_token_endpoint_times_the_call_out_at_its_timeout(secrets, sin
 
 
 def test_a_trickling_token_endpoint_times_the_call_out(secrets, sink) -> None:
-    body = json.dumps({"access_token": "t" * 40}).encode()  # ~15 s at one byte every 0.25 s
-    with Server(trickle(body, 0.25)) as token:
+    body = json.dumps({"access_token": "t" * 40}).encode()  # ~6 s at one byte every 0.1 s
+    with Server(trickle(body, 0.1)) as token:
         result = send(_action(token.url, sink.url), {}, engine=AuthEngine(secrets), resolver=Resolver(secrets),
-                      timeout=1.5)
-    assert result.outcome == "timedout" and "timed out after 1.5 s" in result.error and sink.requests == []
+                      timeout=0.5)
+    assert result.outcome == "timedout" and "timed out after 0.5 s" in result.error and sink.requests == []
 
 
 def test_a_batch_with_a_hanging_token_endpoint_keeps_each_call_to_its_timeout(secrets, sink) -> None:
     failures: list[Any] = []
     with Server(hang) as token:
         summary = run_batch(_action(token.url, sink.url), [BatchItem(i, {}) for i in range(8)],
-                            engine=AuthEngine(secrets), resolver=Resolver(secrets), timeout=1, concurrency=4,
+                            engine=AuthEngine(secrets), resolver=Resolver(secrets), timeout=0.3, concurrency=4,
                             on_result=lambda item, result: failures.append(result.error))
     assert summary.failed == {"timedout": 8} and sink.requests == []
     assert all("token" in error for error in failures)

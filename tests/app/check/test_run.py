@@ -24,14 +24,15 @@ def check(services: Any, sandbox: Any):
 
 
 def test_injected_latency_reads_back_within_5_percent_and_is_slow(check, sandbox) -> None:
-    # 3 s injected: 5 % is 150 ms, more than a loaded shared machine adds to a loopback call. 100 calls,
-    # so p99 is a percentile and not the slowest call.
-    sandbox.set_fault("custom_events", latency_ms=3000)
-    report = check("airshipCustomEvent", rate=100, duration_s=1)
+    # 4 s injected: 5 % is 200 ms. The sandbox shares this process (and its GIL) with the checker, so
+    # answers that fall due together are handled one after another: 40 calls over a second keep that
+    # queue short on a loaded machine (100 calls read p95 +250 ms under a full parallel suite).
+    sandbox.set_fault("custom_events", latency_ms=4000)
+    report = check("airshipCustomEvent", rate=40, duration_s=1)
     data = report.to_dict()
-    assert (data["started"], data["completed"], data["ok"], data["errors"]) == (100, 100, 100, {})
+    assert (data["started"], data["completed"], data["ok"], data["errors"]) == (40, 40, 40, {})
     for p in ("p50", "p95", "p99"):
-        assert 3000 <= data["latencyMs"][p] <= 3150, data["latencyMs"]
+        assert 4000 <= data["latencyMs"][p] <= 4200, data["latencyMs"]
     assert data["slowService"] == {"thresholdMs": 750.0, "meanMs": data["latencyMs"]["mean"], "wouldMove": True}
     assert "would be moved to the platform's slow service" in report.text()
 

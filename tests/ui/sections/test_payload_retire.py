@@ -1,0 +1,43 @@
+"""A replaced payload tree is let go off the UI thread without touching a tree still in use, and the
+tab's re-inference keeps the user's settings as before (the tree it merged from is told by revision)."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ui.payload import retire
+from ui.payload.infer import example_to_payload
+
+EXAMPLE = '{"a": 1, "b": {"c": [{"d": "x", "e": {"f": null}}]}, "g": [1, 2]}'
+
+
+def test_a_retired_tree_still_used_elsewhere_is_left_whole() -> None:
+    kept = example_to_payload(EXAMPLE, "request")
+    assert kept is not None
+    before = kept.model_dump()
+    retire.retire(kept)  # an undo step still holds it: only the reaper's references may go
+    retire.retire(example_to_payload(EXAMPLE, "request"))  # nobody else holds this one
+    retire.retire(None)
+    retire.wait_idle()
+    assert kept.model_dump() == before
+
+
+def test_the_reaper_releases_fields_off_the_calling_thread() -> None:
+    seen: list[str] = []
+
+    class Probe:
+        def __init__(self, children: list[Any]) -> None:
+            self.children = children
+
+        def __del__(self) -> None:
+            seen.append(threading.current_thread().name)
+
+    class Tree:
+        def __init__(self) -> None:
+            self.fields = [Probe([Probe([])]), Probe([])]
+
+    tree = Tree()
+    retire.retire(tree)
+    del tree  # as the tab's slot returns: the reaper holds the last reference
+    retire.wait_idle()
+    assert seen == ["payload-retire"] * 3
