@@ -158,6 +158,8 @@ def _param_text(value: Any, item: Input, problems: list[str]) -> str:
 def _check(field: PayloadField, value: Any, where: str, allow_null: bool, problems: list[str],
            missing: list[str]) -> tuple[bool, Any]:
     """(keep, value): whether the field is sent, and the value after the null rules."""
+    if _fits_at_sight(field.type, value):  # the common scalar case: type_problem would say None
+        return True, value
     is_list = field.type in LIST_TYPES
     if value is None:
         if allow_null:
@@ -179,6 +181,16 @@ def _check(field: PayloadField, value: Any, where: str, allow_null: bool, proble
         value = [_object(field.children, item, f"{where}[{i}]", allow_null, problems, missing)
                  if isinstance(item, dict) else item for i, item in enumerate(value)]
     return True, value
+
+
+# (field type, exact value type) pairs that always fit: bool is not int here (type() is exact);
+# a float fits a decimal only when finite (JSON has no NaN), checked apart.
+_FITS = frozenset({("string", str), ("integer", int), ("decimal", int), ("boolean", bool)})
+
+
+def _fits_at_sight(ftype: str, value: Any) -> bool:
+    kind = type(value)
+    return (ftype, kind) in _FITS or kind is float and ftype == "decimal" and math.isfinite(value)
 
 
 def _list_items(items: list[Any], where: str, allow_null: bool, problems: list[str]) -> list[Any]:

@@ -32,7 +32,10 @@ def from_text(text: str, ftype: Optional[str]) -> Any:
     if ftype == "integer":
         if not _INT.fullmatch(text.strip()):
             raise CellError(f"expected an integer, got {text[:40]!r}")
-        return check(int(text), "integer")
+        value = int(text)  # an int by the pattern: only its range is left to check
+        if not -_INT64 <= value < _INT64:
+            raise CellError(f"the integer {value} does not fit in 64 bits")
+        return value
     if ftype == "decimal":
         if not _DECIMAL.fullmatch(text.strip()):
             raise CellError(f"expected a number, got {text[:40]!r}")

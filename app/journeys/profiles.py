@@ -309,10 +309,10 @@ def _put(target: dict[str, Any], path: str, value: Any, column: str) -> None:
     parts = _PATHS.get(path)
     if parts is None:
         parts = path.split(".")
-        if len(_PATHS) < 4096:  # the same columns on every row
+        if not all(parts):
+            raise _Rejected(column, "an empty name in the dotted path")
+        if len(_PATHS) < 4096:  # the same columns on every row: checked once, split once
             _PATHS[path] = parts
-    if not all(parts):
-        raise _Rejected(column, "an empty name in the dotted path")
     for part in parts[:-1]:
         nested = target.setdefault(part, {})
         if not isinstance(nested, dict):
@@ -321,7 +321,7 @@ def _put(target: dict[str, Any], path: str, value: Any, column: str) -> None:
     target[parts[-1]] = value
 
 
-_PATHS: dict[str, list[str]] = {}  # dotted path -> its parts
+_PATHS: dict[str, list[str]] = {}  # dotted path -> its parts (none empty: only valid paths are kept)
 
 
 def _copy(value: Any) -> Any:

@@ -14,7 +14,7 @@ MAX_BODY = 1024 * 1024  # bytes of a request or response body kept per attempt
 OUTCOMES = ("finished", "error", "timedOut", "discarded", "rejected", "cancelled")
 
 
-@dataclass
+@dataclass(slots=True)  # made per profile, step or attempt on the run's loop: slots make it cheaper
 class AttemptTrace:
     """One call attempt as recorded: target is `sandbox`, `env`, `mock` or `dry` (dry: no response).
 
@@ -57,7 +57,7 @@ class AttemptTrace:
                    size, outcome, exchange.error, queue_ms, exchange.elapsed_ms, wall_at)
 
 
-@dataclass
+@dataclass(slots=True)  # made per profile, step or attempt on the run's loop: slots make it cheaper
 class StepTrace:
     """One node a profile went through: the port it left by (None: it stopped here), the values
     mapped (action), why a path was taken (condition: each path's result and operand values),
@@ -76,7 +76,7 @@ class StepTrace:
     attempts: list[AttemptTrace] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)  # made per profile, step or attempt on the run's loop: slots make it cheaper
 class ProfileTrace:
     """One input row's journey: exactly one outcome (see OUTCOMES); `code` the call outcome code
     that ended it in error (`http_500`, `timedout`, `capped`...); `error` a readable reason."""

@@ -107,3 +107,17 @@ def test_coerce_text_errors() -> None:
         coerce_text("integer", "4.5")
     with pytest.raises(ValueError, match="true or false"):
         coerce_text("boolean", "maybe")
+
+
+def test_scalars_fit_exactly_their_type() -> None:
+    # The fast path for plain scalars keeps type_problem's verdicts: a bool is no integer or number,
+    # an integer is a number, NaN and infinity are no JSON numbers.
+    action = action_with('{"i": 1, "d": 1.5, "b": true, "s": "x"}', {"i": "I", "d": "D", "b": "B", "s": "S"})
+    assert check_values(action, {"i": 3, "d": 2, "b": False, "s": ""}) == {"i": 3, "d": 2, "b": False, "s": ""}
+    found = problems(action, {"i": True, "d": float("nan"), "b": 1, "s": 5})
+    assert "i (I): expected an integer, got a boolean" in found
+    assert any(p.startswith("d (D): nan is not a JSON number") for p in found)
+    assert "b (B): expected true or false, got an integer" in found
+    assert "s (S): expected a string, got an integer" in found
+    assert any(p.startswith("d (D): inf is not a JSON number") for p in problems(action, {
+        "i": 1, "d": float("inf"), "b": True, "s": "x"}))

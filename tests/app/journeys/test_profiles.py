@@ -179,3 +179,13 @@ def test_any_input_gives_rows_or_rejections_never_a_crash(data: bytes, fmt: str 
         return
     assert all(isinstance(i, (ProfileRow, Rejection)) for i in items)
     assert [i.row for i in items] == list(range(1, len(items) + 1))
+
+
+def test_an_empty_name_in_a_dotted_column_rejects_every_row_that_fills_it() -> None:
+    # The split of a column's path is remembered for the next rows: only a valid one, so the second
+    # row is rejected as the first was.
+    first, second, third = _read("profileId,person..name\np1,Ann\np2,Bob\np3,\n")
+    for item, row in ((first, 1), (second, 2)):
+        assert isinstance(item, Rejection) and item.row == row and item.column == "person..name"
+        assert "an empty name in the dotted path" in str(item)
+    assert isinstance(third, ProfileRow) and third.attributes == {}
