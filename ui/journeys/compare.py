@@ -111,6 +111,7 @@ class CompareView(QWidget):
     diffShown = Signal(object)  # RunDiff
     pathsSelected = Signal(object, object)  # the selected profile's path in A, in B (tuples of node ids)
     closed = Signal()
+    replayAsked = Signal(object)  # ReplayAsk: "Replay this profile" in either side's trace
 
     def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -153,6 +154,8 @@ class CompareView(QWidget):
         self.trace_a, self.trace_b = TraceView(services, self), TraceView(services, self)
         self.trace_a.setObjectName("journeyCompareTraceA")
         self.trace_b.setObjectName("journeyCompareTraceB")
+        for trace in (self.trace_a, self.trace_b):
+            trace.replayAsked.connect(self.replayAsked)
         self._lay_out()
         self.close_button.clicked.connect(self.close_comparison)
         self.model.loaded.connect(self._caption)

@@ -69,6 +69,7 @@ class RunView(QWidget):
         self.runbar.detailsToggled.connect(lambda _shown: QTimer.singleShot(0, self, self.fit_bar))
         self.profiles.profileSelected.connect(self.trace.show_entry)
         self.trace.replayAsked.connect(self.runbar.start_replay)
+        self.compare.replayAsked.connect(self.runbar.start_replay)
         self.profiles.profileSelected.connect(lambda *_: self.favour_trace())
         self.runbar.compare_button.chosen.connect(self.show_compare)
         self.compare.closed.connect(lambda: self._comparing(False))

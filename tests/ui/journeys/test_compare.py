@@ -89,6 +89,11 @@ def test_compare_with_shows_deltas_changed_profiles_paths_traces_and_latency(qtb
     compare.table.selectRow(0)
     qtbot.waitUntil(lambda: compare.trace_a.entry is not None and compare.trace_b.entry is not None, timeout=10000)
     assert compare.trace_a.entry["path"] == PLAIN and compare.trace_b.entry["path"] == VIP
+    # Either side's profile can be replayed on its own (the run bar starts it; not here: fake runs).
+    compare.replayAsked.disconnect(run_view.runbar.start_replay)
+    with qtbot.waitSignal(compare.replayAsked, timeout=5000) as asked:
+        qtbot.mouseClick(compare.trace_b.replay_profile, Qt.MouseButton.LeftButton)
+    assert (asked.args[0].run, asked.args[0].profile, asked.args[0].rerun) == (run_b, "p-000005", False)
     assert {m.side for m in marks.paths} == {"a", "b"}
     assert sum(1 for m in marks.paths if m.side == "b") == len(VIP) + len(VIP) - 1
     assert all(isinstance(m, PathMark) and m.scene() is view.diagram.scene() for m in marks.paths)
