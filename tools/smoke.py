@@ -16,6 +16,12 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 SEND_VALUES = '{"customerId": "c-9"}'
+OPENAPI = {"openapi": "3.1.0", "info": {"title": "Smoke", "version": "1"},
+           "servers": [{"url": "https://api.example.com"}],
+           "paths": {"/events": {"post": {"operationId": "sendEvent", "requestBody": {"content": {
+               "application/json": {"schema": {"type": "object", "required": ["name"],
+                                               "properties": {"name": {"type": "string"}}}}}},
+               "responses": {"200": {"description": "ok"}}}}}}
 
 
 def clean_env(root: Path) -> dict[str, str]:
@@ -50,6 +56,17 @@ def smoke(program: Sequence[str], root: Path, gui: Optional[Sequence[str]] = Non
     status = json.loads(out["send"]).get("status")
     if status != 200:
         raise AssertionError(f"the sandbox send answered {status}: {out['send']}")
+    # What reads data files of its own at run time (a bundle may leave them out): a journey run with
+    # its expectations (the expression grammar, the sample's files) and an OpenAPI import (the
+    # validators' schemas).
+    profiles = Path(home) / "profiles"
+    out["journey"] = run([*program, "--home", home, "journey", "run", "sampleJourney", "--profiles",
+                          str(profiles / "purchases.csv"), "--expect", str(profiles / "purchases.expect.json"),
+                          "--sandbox"], root)
+    spec = root / "openapi.json"
+    spec.write_text(json.dumps(OPENAPI))
+    out["openapi"] = run([*program, "--home", home, "--session-secrets", "--json", "action", "import", "--from",
+                          "openapi", str(spec)], root)
     out["desktop"] = run([*program, "--json", "install-desktop"], root)
     window = [*(gui or [*program, "gui"]), "--home", home]
     out["window"] = run(window, root, extra={"ACTION_STUDIO_EXIT_AFTER_SHOW": "1"})

@@ -7,6 +7,7 @@ project itself comes only from the wheel (`pip install --no-deps`).
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -56,8 +57,11 @@ def make_venv(root: Path, wheel: Path) -> Path:
     # is appended to sys.path; .pth files in that folder, the editable install of the repo's
     # sources among them, are not run).
     Path(purelib, "dev-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
+    # Without PYTHONPATH: a checkout on it (as when running one test by hand) made pip see this repo's
+    # editable install as "already satisfied" and install nothing.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", "install",
-                    "--quiet", "--no-deps", "--no-index", "--no-compile", str(wheel)], check=True)
+                    "--quiet", "--no-deps", "--no-index", "--no-compile", str(wheel)], check=True, env=env)
     return root / "bin"
 
 
