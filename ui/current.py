@@ -63,6 +63,11 @@ class CurrentAction(QObject):
         """The actions in the workspace as the list knows them (not a draft), by name."""
         return sorted((n for n in self.list.model.names() if n != self._draft), key=str.lower)
 
+    def name_taken(self, name: str) -> bool:
+        """The pane's check as the name is typed: the list's rows (the watcher keeps them in step with
+        the disk), not the draft. The save checks the disk again under the workspace lock."""
+        return name.lower() != self.draft_name().lower() and self.list.model.has_name(name)
+
     def is_opening(self) -> bool:
         """Whether an action is being read for the pane (what it shows is about to change)."""
         return bool(self._pending)

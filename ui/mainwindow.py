@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         else:
             self.list.model.set_summaries(loaded.summaries, loaded.used_in)
             self._announce_listed()
-        pane = self.pane = ConfigPane(services, self.undo_stack, services.workspace.exists, self)
+        pane = self.pane = ConfigPane(services, self.undo_stack, self.current.name_taken, self)
         self.current.attach(services, pane)
         pane.duplicateRequested.connect(self.edits.duplicate_action)
         pane.testRequested.connect(self.open_test_request)

@@ -195,3 +195,26 @@ def test_name_clash_found_at_save_time_is_reported_not_lost(window, qtbot, servi
     window.save()
     assert any("already exists" in p for p in window.pane.problems_shown())
     assert (services.workspace.home / "actions" / "notifyWebhook.json").exists()
+
+
+def test_typing_a_name_reads_no_folder_and_a_clash_written_meanwhile_is_refused_at_save(
+        window, qtbot, services, monkeypatch):
+    import os
+
+    select(qtbot, window, "notifyWebhook")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "notifyWebhook")
+    listed = []
+    real_listdir = os.listdir
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "listdir", lambda path=".": listed.append(path) or real_listdir(path))
+        name = window.findChild(QLineEdit, "nameEdit")
+        replace_text(qtbot, name, "freshName")  # each keystroke checked against the list, in memory
+    assert listed == [] and "already exists" not in window.pane.names.name_error.text()
+    # Another process takes the name before the watcher tells the list: the save still refuses it.
+    source = services.workspace.home / "actions" / "notifyWebhook.json"
+    clash = json.loads(source.read_text())
+    clash.update(name="freshName", id="f" * 32)
+    (services.workspace.home / "actions" / "freshName.json").write_text(json.dumps(clash))
+    window.save()
+    qtbot.waitUntil(lambda: any("already exists" in p for p in window.pane.problems_shown()), timeout=5000)
+    assert source.exists()

@@ -51,6 +51,7 @@ class ActionListModel(RowsTableModel):
         self._used: dict[str, list[str]] = {}
         self._dirty: set[str] = set()
         self._row_of: dict[str, int] = {}
+        self._lowered: Optional[set[str]] = None  # the names lowered, made on first ask after a change
         self._sort_column, self._sort_order = NAME, Qt.SortOrder.AscendingOrder
         self._modified_cache: dict[str, str] = {}
         self.revision = 0  # bumped by every change of rows (a read of the disk older than it is stale)
@@ -183,6 +184,14 @@ class ActionListModel(RowsTableModel):
 
     def _reindex(self) -> None:
         self._row_of = {s.name: r for r, s in enumerate(self._rows)}
+        self._lowered = None
+
+    def has_name(self, name: str) -> bool:
+        """Whether a row has this name, case-insensitively (file systems may fold case): in memory, so a
+        check per keystroke costs a set lookup, not a read of the actions folder."""
+        if self._lowered is None:
+            self._lowered = {n.lower() for n in self._row_of}
+        return name.lower() in self._lowered
 
     def sort_key(self, s: Any, column: int) -> Any:
         if column == NAME:
