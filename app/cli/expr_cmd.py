@@ -96,7 +96,7 @@ def _report(args: argparse.Namespace, exc: Any) -> int:
     expected = list(getattr(exc, "expected", []) or [])
     if getattr(args, "json", False):
         print(json.dumps({"error": {"message": exc.message, "line": exc.line, "column": exc.column,
-                                    "expected": expected}}, ensure_ascii=False, indent=2))
+                                    "expected": expected}, "exitCode": 1}, ensure_ascii=False, indent=2))
         return 1
     lines = [f"error: line {exc.line}, column {exc.column}: {exc.message}"]
     lines += ["  " + row for row in exc.excerpt.splitlines()]

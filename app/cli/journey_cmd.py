@@ -40,15 +40,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     journey_export.register(verbs)
 
 
-def _fail(args: argparse.Namespace, message: str, problems: list[str] | None = None) -> int:
+def _fail(args: argparse.Namespace, message: str, problems: list[str] | None = None, code: int = 1) -> int:
     """An error: JSON on standard output with --json, else 'error:' lines on standard error."""
     if getattr(args, "json", False):
-        print(json.dumps({"error": {"message": message, "problems": problems or []}}, indent=2, ensure_ascii=False))
+        # The error is an object (its problems listed); exitCode beside it as every command gives it.
+        print(json.dumps({"error": {"message": message, "problems": problems or []}, "exitCode": code}, indent=2,
+                         ensure_ascii=False))
     else:
         print(f"error: {message}", file=sys.stderr)
         for problem in problems or []:
             print(f"  {problem}", file=sys.stderr)
-    return 1
+    return code
 
 
 def load(args: argparse.Namespace, ref: str) -> Journey:

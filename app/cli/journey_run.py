@@ -92,8 +92,8 @@ def _target_arg(text: str) -> tuple[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     if not args.profiles and not args.replay:  # a usage error (2), as argparse's own
-        _fail(args, "journey run: --profiles FILE is required (or --replay RUN, which reads the replayed run's file)")
-        return EXIT_USAGE
+        return _fail(args, "journey run: --profiles FILE is required (or --replay RUN, which reads the replayed "
+                     "run's file)", code=EXIT_USAGE)
     journey, failed = _loaded(args)
     if journey is None:
         return failed

@@ -123,8 +123,10 @@ def test_bad_input_is_named_as_json(fresh: Path) -> None:
         done = cli(*args, "--json", home=fresh)
         assert done.returncode == 1, (args, done.stdout)
         assert message in json.loads(done.stdout)["error"]["message"], (args, done.stdout)
+        assert json.loads(done.stdout)["exitCode"] == 1  # as every command's --json error says it
     done = cli("journey", "run", "sampleJourney", "--json", home=fresh)
     assert done.returncode == 2 and "--profiles FILE is required" in json.loads(done.stdout)["error"]["message"]
+    assert json.loads(done.stdout)["exitCode"] == 2
     done = cli("journey", "run", "sampleJourney", "--replay", "nope", home=fresh)
     assert done.returncode == 1 and "error: no run 'nope'" in done.stderr
 

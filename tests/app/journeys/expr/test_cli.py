@@ -48,6 +48,7 @@ def test_json_errors() -> None:
     error = json.loads(done.stdout)["error"]
     assert set(error) == {"message", "line", "column", "expected"}
     assert (error["line"], error["column"]) == (1, 14) and "a number" in error["expected"]
+    assert json.loads(done.stdout)["exitCode"] == 1  # as every command's --json error says it
     failed = expr('"abc" > 1', "--json")
     assert failed.returncode == 1
     assert json.loads(failed.stdout)["error"] == {
