@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from app.services import Services
 
 SIZE = (1400, 900)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def wait_until(app: Any, condition: Callable[[], bool], timeout: float = 15.0) -> bool:
@@ -165,6 +166,7 @@ def main(argv: list[str]) -> int:
     from tools.shipshots import first_run_shots
 
     first_run_shots(app, window, out, wait_until, settle, SIZE)
+    _import_shot(app, window, services, out)
     code = _finish(app, window, services, tmp)
     import subprocess
 
@@ -221,6 +223,24 @@ def _check_shot(app: Any, window: Any, services: Services, out: Path) -> None:
     print(path)
     dialog.close()
     services.sandbox.clear_faults()
+
+
+def _import_shot(app: Any, window: Any, services: Services, out: Path) -> None:
+    """A Postman collection (folders, variables, auth) imported, and the report of what it could not map."""
+    from ui import importexport_ops as ops
+    from ui.importexport import report_dialog
+
+    collection = ROOT / "tests" / "data" / "interop" / "postman" / "shop.postman_collection.json"
+    done = ops.import_prepared(services, ops.prepare([collection], "postman"))
+    dialog = report_dialog(window, done)
+    dialog.resize(760, 420)
+    dialog.show()
+    wait_until(app, dialog.isVisible)
+    settle(app)
+    path = out / "19-import-report.png"
+    dialog.grab().save(str(path))
+    print(path)
+    dialog.close()
 
 
 def _finish(app: Any, window: Any, services: Services, tmp: Path) -> int:

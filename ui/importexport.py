@@ -224,6 +224,12 @@ def report_text(done: Any) -> str:
 
 def show_report(parent: QWidget, done: Any) -> None:
     """The import report: what was imported, renamed, what secrets to enter, what was not mapped."""
+    dialog = report_dialog(parent, done)
+    ask.show_dialog(dialog)
+    dialog.deleteLater()
+
+
+def report_dialog(parent: QWidget, done: Any) -> QDialog:
     dialog = QDialog(parent)
     dialog.setObjectName("importReportDialog")
     dialog.setWindowTitle("Import report")
@@ -236,5 +242,4 @@ def show_report(parent: QWidget, done: Any) -> None:
     layout.addWidget(text)
     layout.addWidget(buttons)
     dialog.resize(640, 360)
-    ask.show_dialog(dialog)
-    dialog.deleteLater()
+    return dialog
