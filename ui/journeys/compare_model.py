@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 
 from app.journeys.diff import ChangedProfile, RunDiff
-from ui.rowsmodel import Index, RowsTableModel
-from ui.workers import run_in_background
+from ui.pagedmodel import PagedRowsModel
+from ui.rowsmodel import Index
 
 PAGE = 200
 
@@ -35,62 +35,25 @@ def parted_text(changed: ChangedProfile) -> str:
     return "same path" if changed.path_a == changed.path_b else "from the start"
 
 
-class ChangedModel(RowsTableModel):
+class ChangedModel(PagedRowsModel):
     """`open(diff)`; the rows then arrive page by page as the view scrolls."""
 
     columns = ("Row", "Profile", "Diverges", "Path in A", "Path in B")
     column_tips = ("The profile's row in the profiles file", "", "The last node both paths went through",
                    "Its way (and outcome) in run A", "Its way (and outcome) in run B")
-    loaded = Signal()  # a page arrived (tests and the caption wait on it)
-    failed = Signal(str)
 
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
-        self._rows: list[ChangedProfile] = []
         self.diff: Optional[RunDiff] = None
         self.total = 0
-        self._generation = 0
-        self._fetching = False
 
     def open(self, diff: Optional[RunDiff]) -> None:
-        self._generation += 1
-        self.beginResetModel()
-        self.diff, self._rows, self._fetching = diff, [], False
-        self.total = diff.changed_count if diff is not None else 0
-        self.endResetModel()
-        if self.canFetchMore():
-            self.fetchMore()
+        self.diff = diff
+        self._restart(diff.changed_count if diff is not None else 0)
+        self.fetchMore()
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and not self._fetching and self.diff is not None and len(self._rows) < self.total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if not self.canFetchMore(parent):
-            return
-        assert self.diff is not None
-        self._fetching = True
-        generation = self._generation
-        run_in_background(_page, self.diff, len(self._rows), owner=self,
-                          on_done=lambda rows: self._arrived(generation, rows),
-                          on_error=lambda exc: self._failed(generation, exc))
-
-    def _arrived(self, generation: int, rows: list[ChangedProfile]) -> None:
-        if generation != self._generation:
-            return  # a page of a comparison since replaced
-        self._fetching = False
-        if not rows:
-            self.total = len(self._rows)  # the runs changed under us (they never should): stop asking
-        else:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        self.loaded.emit()
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self._fetching = False
-            self.total = len(self._rows)
-            self.failed.emit(str(exc))
+    def _page_job(self) -> tuple[Any, tuple[Any, ...]]:
+        return _page, (self.diff, len(self._rows))
 
     def row_at(self, row: int) -> ChangedProfile:
         return self._rows[row]

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt
 
 from app.journeys.tracetable import COLUMNS, ProfileFilter, ProfileRowView, TraceTable
 from ui.icons import error_color, ok_color
-from ui.rowsmodel import Index, RowsTableModel
-from ui.workers import run_in_background
+from ui.pagedmodel import PagedRowsModel
+from ui.rowsmodel import Index
 
 PAGE = 500
 SeqRole = Qt.ItemDataRole.UserRole + 1
@@ -25,26 +25,20 @@ def _load(path: Path, flt: ProfileFilter, sort: str, descending: bool, offset: i
         return total, table.page(flt, sort, descending, offset, PAGE), table.choices() if count else None
 
 
-class ProfilesModel(RowsTableModel):
+class ProfilesModel(PagedRowsModel):
     """A run's profile entries; `open(path)`, then rows arrive page by page as the view scrolls."""
 
     columns = tuple(header for _, header, _ in COLUMNS)
     column_tips = ("The profile's row in the profiles file", "", "How the profile's way ended",
                    "The node it stopped at", "The jo_status_code it ended with, if any",
                    "Wall time through the journey")
-    loaded = Signal()  # a count or a page arrived (tests and the caption wait on it)
-    failed = Signal(str)
 
     def __init__(self, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
-        self._rows: list[ProfileRowView] = []
         self.path: Optional[Path] = None
         self.filter = ProfileFilter()
         self.sort_key, self.descending = "seq", False
-        self.total: Optional[int] = None
         self.choices: dict[str, list[str]] = {}
-        self._generation = 0
-        self._fetching = False
         self.verdicts: dict[int, bool] = {}  # input row -> its expectations held (ui.journeys.expectbar)
 
     # -- what is shown -------------------------------------------------------------------------
@@ -69,12 +63,9 @@ class ProfilesModel(RowsTableModel):
 
     def reload(self) -> None:
         """Empty the table, then count and fetch the first page off the UI thread."""
-        self._generation += 1
-        self.beginResetModel()
-        self._rows, self.total = [], None
-        self.endResetModel()
+        self._restart(None)  # counted with the first page
         if self.path is not None:
-            self._fetch(count=True)
+            self._request(*self._job(count=True))
 
     def set_verdicts(self, verdicts: dict[int, bool]) -> None:
         """Per-profile expectations: an "Expected" column (pass / fail) while there are any."""
@@ -89,42 +80,18 @@ class ProfilesModel(RowsTableModel):
         self.endResetModel()
 
     # -- incremental fetching ------------------------------------------------------------------
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return (not parent.isValid() and not self._fetching and self.total is not None
-                and len(self._rows) < self.total)
+    def _page_job(self) -> tuple[Any, tuple[Any, ...]]:
+        return self._job(count=False)
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if self.canFetchMore(parent):
-            self._fetch(count=False)
-
-    def _fetch(self, count: bool) -> None:
+    def _job(self, count: bool) -> tuple[Any, tuple[Any, ...]]:
         assert self.path is not None
-        self._fetching = True
-        generation = self._generation
-        run_in_background(_load, self.path, self.filter, self.sort_key, self.descending, len(self._rows), count,
-                          on_done=lambda result: self._arrived(generation, result),
-                          on_error=lambda exc: self._failed(generation, exc), owner=self)
+        return _load, (self.path, self.filter, self.sort_key, self.descending, len(self._rows), count)
 
-    def _arrived(self, generation: int, result: tuple[Optional[int], list[ProfileRowView], Any]) -> None:
-        if generation != self._generation:
-            return  # a page of a filter or sort since replaced
-        self._fetching = False
+    def _take(self, result: tuple[Optional[int], list[ProfileRowView], Any]) -> list[Any]:
         total, rows, choices = result
         if total is not None:
             self.total, self.choices = total, choices or {}
-        if rows:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        elif self.total is not None and len(self._rows) < self.total:
-            self.total = len(self._rows)  # the file shrank under us (it never should): stop asking
-        self.loaded.emit()
-
-    def _failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self._fetching = False
-            self.total = len(self._rows)
-            self.failed.emit(str(exc))
+        return rows
 
     # -- cells ---------------------------------------------------------------------------------
     def row_at(self, row: int) -> ProfileRowView:
