@@ -14,21 +14,8 @@ from typing import Any, Iterator, Optional, TextIO
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
+    with _in_place(path, "wb") as handle:
+        handle.write(data)
 
 
 def writer_pid(temp_name: str) -> Optional[int]:
@@ -60,10 +47,18 @@ def _fsync_dir(folder: Path) -> None:
 def streamed_text(path: Path) -> Iterator[TextIO]:
     """A text file written as it goes (exports of any size) and put in place only when complete:
     an interrupted write leaves the previous file, never half of a new one."""
+    with _in_place(path, "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def _in_place(path: Path, mode: str, **text: Any) -> Iterator[Any]:
+    """A temp file beside `path` (its name carries this pid: see writer_pid), flushed to disk and
+    renamed over `path` once the block is done; removed, and `path` untouched, if the block fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, mode, **text) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
