@@ -35,6 +35,7 @@ from app.journeys.progress import RunProgress
 if TYPE_CHECKING:
     from app.journeys.breakpoints import Breakpoints
     from app.journeys.model import Journey
+    from app.journeys.replayrun import ReplayRun
     from app.journeys.runner import RunResult
     from app.journeys.tracerecords import StepTrace
     from app.services import Services
@@ -236,7 +237,6 @@ def run_child(spec: ChildSpec, out: IO[str], cancel: threading.Event, breaks: Op
 def _run(services: Services, journey: Journey, spec: ChildSpec, cancel: threading.Event,
          say: Any, breaks: Breakpoints) -> RunResult:
     from app.journeys.profiles import ProfileSource
-    from app.journeys.replayrun import ReplayRun
     from app.journeys.runner import JourneyRun, RunOptions
     from app.journeys.runsetup import services_resolvers
     from app.journeys.traces import TraceError
@@ -244,6 +244,8 @@ def _run(services: Services, journey: Journey, spec: ChildSpec, cancel: threadin
     actions = {n: services.workspace.load(n) for n in journey.actions_used() if services.workspace.exists(n)}
     opened: Union[ReplayRun, ProfileSource]  # closed once the run is done
     if spec.replay is not None:
+        from app.journeys.replayrun import ReplayRun  # a replay's own modules: only a replay loads them
+
         given = _targets(spec.targets) if spec.rerun else None
         # ReplayError (a ValueError) says why it cannot be replayed
         replay = ReplayRun.open(services.workspace.home, Path(spec.replay), journey, rerun=spec.rerun, targets=given,
