@@ -39,19 +39,13 @@ class AioSender:
         self._timeouts: dict[int, Any] = {}
 
     async def __aenter__(self) -> "AioSender":
+        # Imported here: aiohttp costs ~100 ms to import, which a single CLI call need not pay.
+        from aiohttp import ClientSession, DummyCookieJar, TCPConnector
+
+        connector = TCPConnector(limit=self.concurrency, ssl=self.net.ssl_context())
+        self._session = ClientSession(connector=connector, cookie_jar=DummyCookieJar(), auto_decompress=False,
+                                      trust_env=False, skip_auto_headers=NOT_ADDED, timeout=_no_timeout())
         return self
-
-    def _opened(self) -> Any:
-        """The session, opened on the first call (inside the running loop): a journey run whose
-        nodes are all dry or mocked never imports aiohttp (~150 ms of CPU, its TLS contexts made
-        at import) nor loads the TLS context's certificates."""
-        if self._session is None:
-            from aiohttp import ClientSession, DummyCookieJar, TCPConnector
-
-            connector = TCPConnector(limit=self.concurrency, ssl=self.net.ssl_context())
-            self._session = ClientSession(connector=connector, cookie_jar=DummyCookieJar(), auto_decompress=False,
-                                          trust_env=False, skip_auto_headers=NOT_ADDED, timeout=_no_timeout())
-        return self._session
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
@@ -80,7 +74,7 @@ class AioSender:
                     deadline: float) -> Answer:
         proxy = self._proxy(target)
         timeout = self._timeout(deadline - time.monotonic())
-        async with self._opened().request(method, self._url(url), headers=headers, data=body, allow_redirects=False,
+        async with self._session.request(method, self._url(url), headers=headers, data=body, allow_redirects=False,
                                          timeout=timeout, **proxy) as response:
             raw, cut = await _read(response, self.max_body)
             pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]

@@ -238,7 +238,8 @@ def _run(services: Services, journey: Journey, spec: ChildSpec, cancel: threadin
          say: Any, breaks: Breakpoints) -> RunResult:
     from app.journeys.profiles import ProfileSource
     from app.journeys.runner import JourneyRun, RunOptions
-    from app.journeys.runsetup import services_resolvers
+    from app.journeys.runsetup import leaves_the_process, services_resolvers
+    from app.journeys.targets import OfflineSender
     from app.journeys.traces import TraceError
 
     actions = {n: services.workspace.load(n) for n in journey.actions_used() if services.workspace.exists(n)}
@@ -254,10 +255,12 @@ def _run(services: Services, journey: Journey, spec: ChildSpec, cancel: threadin
     else:
         options = RunOptions(spec.preset, spec.seed, targets=_targets(spec.targets), arm_real_calls=spec.arm)
         source = opened = ProfileSource.open(spec.profiles, journey.entry)
+    offline = None if leaves_the_process(journey, options.targets) else OfflineSender
     with opened:
         runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth,
                             resolvers=services_resolvers(services), options=options, cancel=cancel,
-                            progress=lambda p: say(progress_message(p, source.position())), breakpoints=breaks)
+                            progress=lambda p: say(progress_message(p, source.position())), breakpoints=breaks,
+                            client_factory=offline)
         try:
             return runner.run(source)
         except TraceError as exc:

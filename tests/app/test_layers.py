@@ -111,21 +111,27 @@ def test_each_command_is_parsed_by_its_own_module_and_every_one_is_listed() -> N
 
 
 def test_a_journey_run_with_nothing_to_send_loads_no_http_client_nor_the_replay(sample_home: Path) -> None:
-    """The window's run process (app.journeys.childrun) for a dry run: aiohttp (~150 ms of CPU at
-    import) and a replay's modules load only when a run needs them."""
+    """A dry run, in the window's run process (app.journeys.childrun) and by the command line:
+    aiohttp (~150 ms of CPU at import) and a replay's modules load only when a run needs them."""
     code = textwrap.dedent("""
         import io, sys, threading
+        from app.cli.main import main
         from app.journeys.childrun import ChildSpec, run_child
         from app.journeys.files import load_journey
         home = sys.argv[1]
         journey = load_journey(home, "sampleJourney")
+        dry = [f"{n.id}=dry" for n in journey.action_nodes()]
+        heavy = lambda: sorted(m for m in ("aiohttp", "app.journeys.replayrun") if m in sys.modules)
+        code = main(["--home", home, "--session-secrets", "journey", "run", "sampleJourney", "--profiles",
+                     home + "/profiles/purchases.csv", *(w for d in dry for w in ("--target", d))])
+        print(code, heavy(), file=sys.stderr)
         spec = ChildSpec(home, journey.dump(), home + "/profiles/purchases.csv", seed=1,
-                         targets={n.id: "dry" for n in journey.action_nodes()})
+                         targets=dict(d.split("=") for d in dry))
         out = io.StringIO()
         code = run_child(spec, out, threading.Event())
-        print(code, '"result"' in out.getvalue(), sorted(m for m in ("aiohttp", "app.journeys.replayrun") if m in sys.modules))
+        print(code, '"result"' in out.getvalue(), heavy(), file=sys.stderr)
     """)
     done = subprocess.run([sys.executable, "-c", code, str(sample_home)], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(APP.parent)})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["0", "True", "[]"]
+    assert done.stderr.splitlines()[-2:] == ["0 []", "0 True []"], done.stderr
