@@ -1,7 +1,8 @@
 """A journey run in a process of its own, for the window: `python -m app.journeys.childrun`.
 
 The window's UI thread must never wait for the GIL a 10,000-profile run holds (its event loop, the
-trace writer), so the window starts this module as a child process and talks to it in JSON lines:
+trace writer), so the window starts this module as a child process and talks to it in JSON lines
+(on Linux the child is forked by app.journeys.zygote, which did the imports once: same pipes, same lines):
 
 - standard input, first line: the run (`ChildSpec.to_json`: the workspace, the journey's data as
   the window shows it, the profiles file, preset, seed, targets, armed, and the secret values the
