@@ -37,7 +37,9 @@ def environment() -> dict[str, str]:
 
 
 def enabled() -> bool:
-    return sys.platform.startswith("linux") and os.environ.get("ACTION_STUDIO_RUN_ZYGOTE", "1") != "0"
+    """Linux, from Python (not a frozen bundle), unless ACTION_STUDIO_RUN_ZYGOTE=0."""
+    return (sys.platform.startswith("linux") and not getattr(sys, "frozen", False)
+            and os.environ.get("ACTION_STUDIO_RUN_ZYGOTE", "1") != "0")
 
 
 def run_arguments() -> list[str]:
