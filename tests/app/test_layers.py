@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,10 @@ UI_ENTRY = {("app/cli/gui_cmd.py", "open_window")}
 def imports(source: str, path: str, roots: tuple[str, ...]) -> list[tuple[str, str, int]]:
     """(path, enclosing function or "<module>", line) of every import of a module under `roots`:
     import statements, and importlib.import_module / __import__ with a literal name."""
+    return imports_in(ast.parse(source), path, roots)
+
+
+def imports_in(tree: ast.AST, path: str, roots: tuple[str, ...]) -> list[tuple[str, str, int]]:
     found = []
 
     def visit(node: ast.AST, where: str) -> None:
@@ -33,7 +38,7 @@ def imports(source: str, path: str, roots: tuple[str, ...]) -> list[tuple[str, s
             inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else where
             visit(child, inner)
 
-    visit(ast.parse(source), "<module>")
+    visit(tree, "<module>")
     return found
 
 
@@ -42,10 +47,17 @@ def _is_import_call(func: ast.expr) -> bool:
         (isinstance(func, ast.Attribute) and func.attr == "import_module")
 
 
+@functools.cache
+def app_trees() -> tuple[tuple[str, ast.Module], ...]:
+    """Every module of app/ parsed, once for the checks below (they only read the trees)."""
+    return tuple((path.relative_to(APP.parent).as_posix(), ast.parse(path.read_text("utf-8")))
+                 for path in sorted(APP.rglob("*.py")))
+
+
 def app_imports(roots: tuple[str, ...]) -> list[tuple[str, str, int]]:
     found = []
-    for path in sorted(APP.rglob("*.py")):
-        found += imports(path.read_text("utf-8"), path.relative_to(APP.parent).as_posix(), roots)
+    for path, tree in app_trees():
+        found += imports_in(tree, path, roots)
     return found
 
 
