@@ -173,7 +173,7 @@ def local_server():
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()  # shutdown() waits a poll
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()
