@@ -113,9 +113,10 @@ def test_both_transports_time_out_and_fail_the_same_way(webhook, services, resol
                         timeout=0.3, transport=transport)
     assert summary.failed == {"timedout": 4}
     sandbox.set_fault("echo", drop=True)
+    clock = SkippingClock()  # each call's 3 retries after their backoffs (0.7 s) cost no waiting
     summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared,
-                        timeout=2, transport=transport)
-    assert summary.failed == {"internalError": 4}
+                        timeout=2, transport=transport, clock=clock)
+    assert summary.failed == {"internalError": 4} and sorted(clock.waits) == [0.1] * 4 + [0.2] * 4 + [0.4] * 4
 
 
 def test_cancel_stops_the_batch(webhook, services, resolver, sandbox) -> None:
