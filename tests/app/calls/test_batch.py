@@ -121,7 +121,7 @@ def test_both_transports_time_out_and_fail_the_same_way(webhook, services, resol
 
 def test_cancel_stops_the_batch(webhook, services, resolver, sandbox) -> None:
     action, prepared = webhook
-    sandbox.set_fault("echo", latency_ms=50)
+    sandbox.set_fault("echo", latency_ms=10)
     items = [BatchItem(i, {"customerId": f"c{i}"}) for i in range(500)]
     cancel = threading.Event()
 
