@@ -24,7 +24,7 @@ ORDER = json.dumps({
 
 
 @pytest.fixture
-def section(qtbot, services):
+def section(qtbot, services, quick_checks):
     widget = PayloadSection(services)
     qtbot.addWidget(widget)
     widget.set_action(Action(name="writeJourneyEvent"))
