@@ -46,7 +46,7 @@ def test_a_real_host_is_called_only_when_confirmed(qtbot, host, gui_services, an
 
 def test_stop_halts_at_once_with_a_partial_report(qtbot, host, gui_services, sandbox) -> None:
     sandbox.set_fault("custom_events", hang=True)
-    dialog = open_check(host, gui_services, "airshipCustomEvent", 20, 60)
+    dialog = open_check(host, gui_services, "airshipCustomEvent", 100, 60)
     dialog.start_button.click()
     qtbot.waitUntil(lambda: sandbox.counters().get("custom_events", 0) >= 5, timeout=15000)
     with qtbot.waitSignal(dialog.finished_check, timeout=15000) as done:
