@@ -39,9 +39,9 @@ async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Opt
         step.outcome = "dry"  # the platform's dry run: nothing sent, the response is null
         return "next"
     if call.target.recording is not None:
-        result, queue_ms = await _replayed(p, call, out)
+        result, queue_ms = await _replayed(p, call, out, step)
     else:
-        result, queue_ms = await send(p.run, call, out)
+        result, queue_ms = await send(p.run, call, out, step)
     step.attempts = _attempts(result, call.target.kind, queue_ms)
     step.outcome = result.outcome
     _remember(p, call, result)
@@ -56,10 +56,10 @@ async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Opt
     return p.fail(outcome, f"node {node.title}: {result.summary()}", result.outcome)
 
 
-async def _replayed(p: "ProfileRun", call: NodeCall, out: Outgoing) -> tuple[CallResult, float]:
+async def _replayed(p: "ProfileRun", call: NodeCall, out: Outgoing, step: StepTrace) -> tuple[CallResult, float]:
     """A call answered from the recorded run; one the recording lacks is `notRecorded`, never sent."""
     with replayed_call(call.target.recording, p.row.row, p.row.profile_id, call.node.id) as replayed:
-        result, queue_ms = await send(p.run, call, out)
+        result, queue_ms = await send(p.run, call, out, step)
     if replayed.missing is not None:
         result.outcome, result.error = NOT_RECORDED, f"not recorded: {replayed.missing}; nothing was sent"
     return result, queue_ms
@@ -95,15 +95,17 @@ def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace)
         return p.fail("error", f"node {node.title}: the request cannot be built: {exc}")
 
 
-async def send(run: "RunState", call: NodeCall, out: Outgoing) -> tuple[CallResult, float]:
-    """The call through its throttling queue and its cap; returns the result and the queue time (ms)."""
+async def send(run: "RunState", call: NodeCall, out: Outgoing, step: StepTrace) -> tuple[CallResult, float]:
+    """The call through its throttling queue and its cap; returns the result and the queue time (ms).
+    A queued call's place in the queue (arrived, released: counts, not times) goes in `step.why`."""
     url, method, prepared = out.url, out.method, call.prepared
     host = prepared.host if out.target is prepared.parsed_url else out.parsed_url.host  # the first: cached
     gate = run.capping.gate(url, method, host)
     queue = run.throttling.queue(url, method)
     t0 = time.monotonic()
     if queue is not None:
-        await queue.wait()
+        queued = await queue.wait()
+        step.why = {**(step.why or {}), "queue": {"arrived": queued.arrived, "released": queued.released}}
     if gate.connections is not None:
         async with gate.connections:
             return await _call(run, call, out, gate, t0)

@@ -11,7 +11,7 @@ from app.journeys.clock import PRESETS, ProfileRandom, preset, profile_seed
 from app.journeys.limits import CappingConfig, ThrottlingConfig
 from app.journeys.model import Reentrance
 from app.journeys.reentry import Reentry
-from app.journeys.throttle import Throttle, Throttling
+from app.journeys.throttle import Queued, Throttle, Throttling
 
 
 class Clock:
@@ -50,7 +50,7 @@ def test_the_throttle_releases_calls_in_order_at_its_rate() -> None:
     throttle = Throttle(200, clock)
     assert [throttle.slot() for _ in range(3)] == pytest.approx([100.0, 100.005, 100.01])
     clock.now = 101.0  # idle: the next call goes at once
-    assert throttle.slot() == 101.0 and throttle.released == 4
+    assert throttle.slot() == 101.0 and throttle.admitted == 4
     config = ThrottlingConfig.model_validate({"urlPattern": "https://api.example.com/*", "methods": ["POST"],
                                               "maxThroughput": 200})
     throttling = Throttling([config])
@@ -68,6 +68,62 @@ def test_queued_calls_wake_in_the_order_they_asked() -> None:
         await asyncio.gather(*(call(n) for n in range(20)))
         return woke
     assert asyncio.run(scenario()) == list(range(20))
+
+
+class HeldSleep:
+    """A throttle's sleep that returns only when the test lets it: a timer overdue on a busy loop."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+        self.go = asyncio.Event()
+
+    async def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        await self.go.wait()
+
+
+def test_a_later_call_whose_slot_is_due_does_not_overtake_an_earlier_one_still_asleep() -> None:
+    async def scenario() -> tuple[list[tuple[str, Queued]], list[float]]:
+        clock, sleep, left = Clock(), HeldSleep(), []
+        throttle = Throttle(200, clock, sleep)
+
+        async def call(name: str) -> None:
+            left.append((name, await throttle.wait()))
+        first = asyncio.ensure_future(call("first"))
+        await asyncio.sleep(0)
+        clock.now = 100.001
+        second = asyncio.ensure_future(call("second"))  # its slot is at 100.005: it sleeps
+        await asyncio.sleep(0)
+        clock.now = 100.020  # the loop was busy: the second's timer is overdue, the third's slot is now
+        third = asyncio.ensure_future(call("third"))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert [name for name, _ in left] == ["first"]  # the third waits behind the second
+        sleep.go.set()
+        await asyncio.gather(first, second, third)
+        return left, sleep.asked
+    left, asked = asyncio.run(scenario())
+    assert [(name, q.arrived, q.released) for name, q in left] == [("first", 1, 1), ("second", 2, 2), ("third", 3, 3)]
+    assert asked == [pytest.approx(0.004)] and left[0][1].seconds == 0 and left[2][1].seconds == 0
+
+
+def test_a_cancelled_queued_call_lets_the_next_one_go_after_the_ones_ahead() -> None:
+    async def scenario() -> list[tuple[str, int, int]]:
+        clock, sleep, left = Clock(), HeldSleep(), []
+        throttle = Throttle(200, clock, sleep)
+
+        async def call(name: str) -> None:
+            q = await throttle.wait()
+            left.append((name, q.arrived, q.released))
+        tasks = [asyncio.ensure_future(call(name)) for name in ("a", "b", "c", "d")]
+        await asyncio.sleep(0)
+        tasks[2].cancel()  # "c" leaves the queue while "b" still sleeps
+        await asyncio.sleep(0)
+        assert [name for name, *_ in left] == ["a"]
+        sleep.go.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return left
+    assert asyncio.run(scenario()) == [("a", 1, 1), ("b", 2, 2), ("d", 4, 3)]
 
 
 def test_reentrance_in_virtual_and_real_time() -> None:
