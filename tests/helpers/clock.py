@@ -32,3 +32,14 @@ def _task() -> Optional[asyncio.Task[object]]:
         return asyncio.current_task()
     except RuntimeError:  # no running loop
         return None
+
+
+class HandClock:
+    """A clock (a `time.monotonic` stand-in) that moves only when a test moves it: a cap's window
+    or a throttle's slots then do not depend on how fast a loaded machine runs the test."""
+
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

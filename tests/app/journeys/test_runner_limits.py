@@ -5,6 +5,8 @@ import asyncio
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.journeys.capping import Capping, RateWindow
 from app.journeys.clock import PRESETS, ProfileRandom, preset, profile_seed
@@ -12,14 +14,7 @@ from app.journeys.limits import CappingConfig, ThrottlingConfig
 from app.journeys.model import Reentrance
 from app.journeys.reentry import Reentry
 from app.journeys.throttle import Queued, Throttle, Throttling
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers.clock import HandClock as Clock
 
 
 def test_a_rate_window_slides() -> None:
@@ -30,6 +25,19 @@ def test_a_rate_window_slides() -> None:
     assert not window.admit()
     clock.now += 0.002
     assert window.admit() and window.admit() and not window.admit()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 5), st.lists(st.floats(0, 1.5), max_size=40))
+def test_a_rate_window_never_admits_more_than_its_maximum_within_a_period(max_calls: int, gaps: list[float]) -> None:
+    clock = Clock()
+    window = RateWindow(max_calls, 1.0, clock)
+    admitted = []
+    for gap in gaps:
+        clock.now += gap
+        if window.admit():
+            admitted.append(clock.now)
+    assert all(later - earlier >= 1.0 for earlier, later in zip(admitted, admitted[max_calls:], strict=False))
 
 
 def test_capping_picks_the_configuration_or_the_per_host_default() -> None:
