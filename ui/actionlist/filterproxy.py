@@ -182,6 +182,15 @@ class ActionFilterProxy(QAbstractProxyModel):
     def source_row(self, proxy_row: int) -> int:
         return self._rows[proxy_row] if 0 <= proxy_row < len(self._rows) else -1
 
+    def row_texts(self, proxy_row: int) -> tuple[tuple[str, ...], bool]:
+        """The shown row's texts and dirty mark (see ActionListModel.row_texts): what the table paints."""
+        return self.sourceModel().row_texts(self._rows[proxy_row])  # type: ignore[attr-defined, no-any-return]
+
+    def column_alignment(self, column: int) -> Optional[int]:
+        from ui.actionlist.model import ALIGNMENTS  # the model imports this module
+
+        return ALIGNMENTS.get(column)
+
     def proxy_row_of(self, name: str) -> int:
         source = self.sourceModel()
         row = source.row_of(name) if source is not None else -1  # type: ignore[attr-defined]
