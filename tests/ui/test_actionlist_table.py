@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QProxyStyle, QStyle, QTableView
 
 import ui.actionlist.view as view
 from app.listing import ActionSummary
@@ -105,6 +105,37 @@ def a_cell_selected(widget: view.ActionListWidget, qtbot: Any) -> None:
     focus_table(widget, qtbot)
 
 
+class HoverStyle(QProxyStyle):
+    """A style that shows the hovered and the focused cell's panel, as some native styles do (Fusion
+    draws neither): the table must hand the style each cell's state as Qt does."""
+
+    def drawPrimitive(self, element: Any, option: Any, painter: Any, widget: Any = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element == QStyle.PrimitiveElement.PE_PanelItemViewItem:
+            half = option.rect.adjusted(0, 0, 0, -option.rect.height() // 2)
+            if option.state & QStyle.StateFlag.State_MouseOver:
+                painter.fillRect(half, QColor("#ffcc00"))
+            if option.state & QStyle.StateFlag.State_HasFocus:
+                painter.fillRect(half.adjusted(0, 0, -half.width() // 2, 0), QColor("#00cc66"))
+
+
+STYLES: list[QProxyStyle] = []  # kept alive while the widgets use them
+
+
+def hovered(widget: view.ActionListWidget, qtbot: Any) -> None:
+    STYLES.append(HoverStyle("Fusion"))
+    widget.table.setStyle(STYLES[-1])
+    widget.table.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
+    widget.select("action0005")
+    focus_table(widget, qtbot)
+    qtbot.mouseMove(widget.table.viewport(), widget.table.visualRect(widget.proxy.index(8, 1)).center())
+
+
+def hovered_in_the_selection(widget: view.ActionListWidget, qtbot: Any) -> None:
+    hovered(widget, qtbot)
+    qtbot.mouseMove(widget.table.viewport(), widget.table.visualRect(widget.proxy.index(5, 3)).center())
+
+
 STATES: dict[str, Callable[[view.ActionListWidget, Any], None]] = {
     "focused, current row selected": lambda w, qtbot: (w.select("action0005"), focus_table(w, qtbot)),
     "search focused (inactive selection)": lambda w, qtbot: (w.select("action0005"), focus_search(w, qtbot)),
@@ -115,6 +146,8 @@ STATES: dict[str, Callable[[view.ActionListWidget, Any], None]] = {
     "own colours": own_colours,
     "right to left": right_to_left,
     "a cell selected beside the row": a_cell_selected,
+    "a cell under the mouse, a style that shows it": hovered,
+    "a selected cell under the mouse": hovered_in_the_selection,
 }
 
 

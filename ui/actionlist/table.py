@@ -10,10 +10,10 @@ keyboard, sorting, tooltips and accessibility stay Qt's, through the model.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-from PySide6.QtCore import QEvent, QPointF, QRect, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QPersistentModelIndex, QPointF, QRect, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QHoverEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QStyle, QStyleOptionFocusRect, QStyleOptionViewItem, QTableView, QWidget
 
 CACHE_MAX = 20_000  # elided texts kept: a few screens of rows at a few column widths
@@ -27,13 +27,8 @@ class _Look:
     def __init__(self, view: QTableView) -> None:
         style = self.style = view.style()
         option = self.option = QStyleOptionViewItem()
-        option.initFrom(view)
-        if not view.hasFocus():  # QAbstractItemView.initViewItemOption: inactive colours without focus
-            option.state &= ~QStyle.StateFlag.State_Active
-        option.showDecorationSelected = bool(
-            style.styleHint(QStyle.StyleHint.SH_ItemView_ShowDecorationSelected, option, view))
+        view.initViewItemOption(option)  # the option Qt's own paint starts every cell from
         self.plain = option.state
-        self.chosen = option.state | QStyle.StateFlag.State_Selected
         feature = QStyleOptionViewItem.ViewItemFeature
         self.features = (feature.None_, feature.Alternate if view.alternatingRowColors() else feature.None_)
         self.group = _color_group(view.isEnabled(), bool(option.state & QStyle.StateFlag.State_Active))
@@ -43,6 +38,7 @@ class _Look:
         palette = view.palette()
         self.pens = (palette.color(self.group, QPalette.ColorRole.Text),
                      palette.color(self.group, QPalette.ColorRole.HighlightedText))
+        self.drawing = (-1, -1)  # (font, pen) the painter has
 
 
 class ActionTable(QTableView):
@@ -51,12 +47,25 @@ class ActionTable(QTableView):
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self._elided: dict[tuple[str, int, int], tuple[str, float]] = {}  # (text, width, bold) -> (shown, advance)
+        self._elided: dict[tuple[str, int, int], str] = {}  # (text, width, bold) -> what fits
+        self._advances: dict[tuple[str, int], float] = {}  # (text, bold) -> its width (right-aligned texts)
+        self._hover = QPersistentModelIndex()  # the cell under the mouse, as QAbstractItemView keeps it
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._elided.clear()
+            self._advances.clear()
         super().changeEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """Follows the hovered cell as QAbstractItemView does (hover events come only with a style that
+        asks for them: WA_Hover)."""
+        kind = event.type()
+        if kind in (QEvent.Type.HoverEnter, QEvent.Type.HoverMove) and isinstance(event, QHoverEvent):
+            self._hover = QPersistentModelIndex(self.indexAt(event.position().toPoint()))
+        elif kind == QEvent.Type.HoverLeave:
+            self._hover = QPersistentModelIndex()
+        return super().viewportEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
@@ -71,15 +80,10 @@ class ActionTable(QTableView):
         painter = QPainter(self.viewport())
         try:
             look = _Look(self)
-            painter.setFont(look.fonts[0])
-            painter.setPen(look.pens[0])
-            selected = self._selected(first, last)
-            current = self.currentIndex()
-            focus = (current.row(), current.column()) if current.isValid() and self.hasFocus() else None
+            marks = self._marks(first, last, columns)
             texts = self.model().row_texts  # type: ignore[attr-defined]
             for row in range(first, last + 1):
-                self._paint_row(painter, look, row, texts(row), columns, selected.get(row),
-                                focus[1] if focus and focus[0] == row else -1)
+                self._paint_row(painter, look, row, texts(row), columns, marks.get(row))
         finally:
             painter.end()
 
@@ -96,60 +100,84 @@ class ActionTable(QTableView):
             out.append((col, x, width, bool(align & Qt.AlignmentFlag.AlignRight)))
         return out
 
-    def _selected(self, first: int, last: int) -> dict[int, list[tuple[int, int]]]:
-        """Per row from first to last that has selected cells, their column spans (left, right)."""
-        spans: dict[int, list[tuple[int, int]]] = {}
+    def _marks(self, first: int, last: int, columns: list[Column]) -> dict[int, dict[int, Any]]:
+        """Per row from first to last that has any, the states its cells add to the plain one as
+        QTableView gives them: selected, under the mouse, the current cell of a focused view."""
+        marks: dict[int, dict[int, Any]] = {}
+        shown = [col for col, _, _, _ in columns]
+
+        def mark(row: int, col: int, state: Any) -> None:
+            cells = marks.setdefault(row, {})
+            cells[col] = cells.get(col, QStyle.StateFlag.State_None) | state
+
         for rng in self.selectionModel().selection():
             for row in range(max(rng.top(), first), min(rng.bottom(), last) + 1):
-                spans.setdefault(row, []).append((rng.left(), rng.right()))
-        return spans
+                for col in shown:
+                    if rng.left() <= col <= rng.right():
+                        mark(row, col, QStyle.StateFlag.State_Selected)
+        if self._hover.isValid() and first <= self._hover.row() <= last:
+            mark(self._hover.row(), self._hover.column(), QStyle.StateFlag.State_MouseOver)
+        current = self.currentIndex()
+        if current.isValid() and first <= current.row() <= last and (self.hasFocus() or self.viewport().hasFocus()):
+            mark(current.row(), current.column(), QStyle.StateFlag.State_HasFocus)
+        return marks
 
     def _paint_row(self, painter: QPainter, look: _Look, row: int, cells: tuple[tuple[str, ...], bool],
-                   columns: list[Column], spans: Optional[list[tuple[int, int]]], focus_column: int) -> None:
-        """One row, cell by cell as QTableView would (its background in one go when nothing in it is
-        selected); `focus_column`: the current cell's column when the view has focus, else -1."""
+                   columns: list[Column], marks: Optional[dict[int, Any]]) -> None:
+        """One row as QTableView paints it: a plain row's background in one go, a marked row's cell by
+        cell with each cell's state (a plain cell's item panel is empty: no background role here)."""
         option, style = look.option, look.style
         texts, dirty = cells
         y, height = self.rowViewportPosition(row), self.rowHeight(row)
         option.features = look.features[row % 2]
-        if not spans:
+        if marks is None:
             left = columns[0][1]
             option.state = look.plain
             option.rect = QRect(left, y, columns[-1][1] + columns[-1][2] - left, height)
             style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
         for col, x, width, right in columns:
+            extra = marks.get(col) if marks is not None else None
             chosen = 0
-            if spans:  # per cell, as Qt does: a selection may cover part of the row
-                chosen = int(any(lo <= col <= hi for lo, hi in spans))
-                option.rect, option.state = QRect(x, y, width, height), look.chosen if chosen else look.plain
+            if marks is not None:
+                option.rect = QRect(x, y, width, height)
+                option.state = look.plain | extra if extra is not None else look.plain
+                chosen = int(bool(option.state & QStyle.StateFlag.State_Selected))
                 style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
                 style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, self)
             bold = int(dirty and col == 0)  # the name of an action with unsaved changes
-            text, advance = self._elide(texts[col], width - 2 * look.margin, bold, look.metrics[bold])
+            metrics = look.metrics[bold]
+            text = self._elide(texts[col], width - 2 * look.margin, bold, metrics)
             if text:
-                painter.setFont(look.fonts[bold])
-                painter.setPen(look.pens[chosen])
-                metrics = look.metrics[bold]
-                baseline = y + (height - metrics.height()) / 2 + metrics.ascent()
-                painter.drawText(QPointF(x + width - look.margin - advance if right else x + look.margin, baseline),
-                                 text)
-            if col == focus_column:
-                self._paint_focus(painter, look, QRect(x, y, width, height), bool(chosen))
+                if (bold, chosen) != look.drawing:  # the painter's font and pen, set only when they change
+                    painter.setFont(look.fonts[bold])
+                    painter.setPen(look.pens[chosen])
+                    look.drawing = (bold, chosen)
+                left = x + width - look.margin - self._advance(text, bold, metrics) if right else x + look.margin
+                painter.drawText(QPointF(left, y + (height - metrics.height()) / 2 + metrics.ascent()), text)
+            if extra is not None and extra & QStyle.StateFlag.State_HasFocus:
+                self._paint_focus(painter, look, bool(chosen))
 
-    def _elide(self, text: str, width: int, bold: int, metrics: QFontMetricsF) -> tuple[str, float]:
+    def _elide(self, text: str, width: int, bold: int, metrics: QFontMetricsF) -> str:
         key = (text, width, bold)
-        hit = self._elided.get(key)
-        if hit is None:
+        elided = self._elided.get(key)
+        if elided is None:
             if len(self._elided) >= CACHE_MAX:
                 self._elided.clear()
-            elided = metrics.elidedText(text, self.textElideMode(), width)
-            hit = self._elided[key] = (elided, metrics.horizontalAdvance(elided))
-        return hit
+            elided = self._elided[key] = metrics.elidedText(text, self.textElideMode(), width)
+        return elided
 
-    def _paint_focus(self, painter: QPainter, look: _Look, cell: QRect, chosen: bool) -> None:
-        """The current cell's focus frame, as QCommonStyle's CE_ItemViewItem draws it."""
+    def _advance(self, text: str, bold: int, metrics: QFontMetricsF) -> float:
+        advance = self._advances.get((text, bold))
+        if advance is None:
+            if len(self._advances) >= CACHE_MAX:
+                self._advances.clear()
+            advance = self._advances[(text, bold)] = metrics.horizontalAdvance(text)
+        return advance
+
+    def _paint_focus(self, painter: QPainter, look: _Look, chosen: bool) -> None:
+        """The current cell's focus frame (look.option holds the cell), as QCommonStyle's CE_ItemViewItem
+        draws it."""
         item = look.option
-        item.rect, item.state = cell, (look.chosen if chosen else look.plain) | QStyle.StateFlag.State_HasFocus
         frame = QStyleOptionFocusRect()
         frame.initFrom(self)
         frame.rect = look.style.subElementRect(QStyle.SubElement.SE_ItemViewItemFocusRect, item, self)
