@@ -28,8 +28,17 @@ NameRole = Qt.ItemDataRole.UserRole + 3
 DirtyRole = Qt.ItemDataRole.UserRole + 4
 
 BULK = 200  # more row changes than this at once: one reset instead of one insert/remove each
+UNSAVED_COLUMN = NAME  # the column an action with unsaved changes shows in unsaved_font()
 ALIGNMENTS = {USED: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)}  # else the view's default
 AUTH_LABELS = {"none": "none", "basic": "basic", "apiKey": "API key", "customAuthorization": "custom"}
+
+
+def unsaved_font() -> QFont:
+    """Bold italic, over the view's own font (the FontRole of an unsaved action's name)."""
+    font = QFont()
+    font.setItalic(True)
+    font.setBold(True)
+    return font
 
 
 def modified_text(iso: str) -> str:
@@ -245,12 +254,7 @@ class ActionListModel(RowsTableModel):
         return self._texts(s)[col]
 
     def _font(self, s: Any, col: int) -> Any:
-        if s.name in self._dirty and col == NAME:
-            font = QFont()
-            font.setItalic(True)
-            font.setBold(True)
-            return font
-        return None
+        return unsaved_font() if s.name in self._dirty and col == UNSAVED_COLUMN else None
 
     def _tooltip(self, s: Any, col: int) -> Any:
         if col == USED:

@@ -16,6 +16,8 @@ from PySide6.QtCore import QEvent, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QHoverEvent, QPainter, QPaintEvent, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import QStyle, QStyleOptionFocusRect, QStyleOptionViewItem, QTableView, QWidget
 
+from ui.actionlist.model import UNSAVED_COLUMN, unsaved_font
+
 CACHE_MAX = 20_000  # elided texts kept: a few screens of rows at a few column widths
 STATICS_MAX = 2_000  # laid-out texts kept (about 2 KB each): ten screens of cells
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter  # QStyledItemDelegate's default
@@ -34,7 +36,7 @@ class _Look:
         self.features = (feature.None_, feature.Alternate if view.alternatingRowColors() else feature.None_)
         self.group = _color_group(view.isEnabled(), bool(option.state & QStyle.StateFlag.State_Active))
         self.margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1
-        self.fonts = (view.font(), _dirty_font(view.font()))
+        self.fonts = (view.font(), unsaved_font().resolve(view.font()))  # as QStyledItemDelegate resolves it
         self.metrics = (QFontMetricsF(self.fonts[0]), QFontMetricsF(self.fonts[1]))
         palette = view.palette()
         self.pens = (palette.color(self.group, QPalette.ColorRole.Text),
@@ -129,48 +131,56 @@ class ActionTable(QTableView):
                    columns: list[Column], marks: Optional[dict[int, Any]]) -> None:
         """One row as QTableView paints it: a plain row's background in one go, a marked row's cell by
         cell with each cell's state (a plain cell's item panel is empty: no background role here)."""
-        option, style = look.option, look.style
-        texts, dirty = cells
+        option = look.option
+        texts, unsaved = cells
         y, height = self.rowViewportPosition(row), self.rowHeight(row)
         option.features = look.features[row % 2]
         if marks is None:
             left = columns[0][1]
             option.state = look.plain
             option.rect = QRect(left, y, columns[-1][1] + columns[-1][2] - left, height)
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
+            look.style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
         for col, x, width, right in columns:
-            extra = marks.get(col) if marks is not None else None
-            chosen = 0
-            if marks is not None:
-                option.rect = QRect(x, y, width, height)
-                option.state = look.plain | extra if extra is not None else look.plain
-                chosen = int(bool(option.state & QStyle.StateFlag.State_Selected))
-                style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
-                style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, self)
-            bold = int(dirty and col == 0)  # the name of an action with unsaved changes
-            metrics = look.metrics[bold]
-            text = self._elide(texts[col], width - 2 * look.margin, bold, metrics)
-            if text:
-                if (bold, chosen) != look.drawing:  # the painter's font and pen, set only when they change
-                    painter.setFont(look.fonts[bold])
-                    painter.setPen(look.pens[chosen])
-                    look.drawing = (bold, chosen)
-                left = x + width - look.margin - self._advance(text, bold, metrics) if right else x + look.margin
-                self._draw_text(painter, look, text, bold, left, y + (height - metrics.height()) / 2)
-            if extra is not None and extra & QStyle.StateFlag.State_HasFocus:
-                self._paint_focus(painter, look, bool(chosen))
+            extra = None if marks is None else marks.get(col, QStyle.StateFlag.State_None)
+            self._paint_cell(painter, look, texts[col], int(unsaved and col == UNSAVED_COLUMN),
+                             (x, y, width, height), right, extra)
+
+    def _paint_cell(self, painter: QPainter, look: _Look, text: str, bold: int, cell: tuple[int, int, int, int],
+                    right: bool, extra: Any) -> None:
+        """A cell's text (cell: x, y, width, height), and with `extra` (the states it adds, maybe none)
+        its own background first and its focus frame after, as QStyledItemDelegate does."""
+        x, y, width, height = cell
+        chosen = 0
+        if extra is not None:
+            option = look.option
+            option.rect, option.state = QRect(x, y, width, height), look.plain | extra
+            chosen = int(bool(extra & QStyle.StateFlag.State_Selected))
+            look.style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewRow, option, painter, self)
+            look.style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, self)
+        metrics = look.metrics[bold]
+        shown = self._elide(text, width - 2 * look.margin, bold, metrics)
+        if shown:
+            if (bold, chosen) != look.drawing:  # the painter's font and pen, set only when they change
+                painter.setFont(look.fonts[bold])
+                painter.setPen(look.pens[chosen])
+                look.drawing = (bold, chosen)
+            left = x + width - look.margin - self._advance(shown, bold, metrics) if right else x + look.margin
+            self._draw_text(painter, look, shown, bold, left, y + (height - metrics.height()) / 2)
+        if extra is not None and extra & QStyle.StateFlag.State_HasFocus:
+            self._paint_focus(painter, look, bool(chosen))
 
     def _draw_text(self, painter: QPainter, look: _Look, text: str, bold: int, left: float, top: float) -> None:
         """A text seen before is drawn from its laid-out QStaticText (a third of drawText's time): the
         method, auth, count and date repeat on every row, a row's name on every keystroke it stays."""
-        static = self._statics.get((text, bold), 0)
-        if static:
+        key = (text, bold)
+        static = self._statics.get(key)
+        if static is not None:
             painter.drawStaticText(QPointF(left, top), static)
             return
         painter.drawText(QPointF(left, top + look.metrics[bold].ascent()), text)
         if len(self._statics) >= STATICS_MAX:
             self._statics.clear()
-        self._statics[(text, bold)] = _static(text, look.fonts[bold]) if static is None else None  # None: seen once
+        self._statics[key] = _static(text, look.fonts[bold]) if key in self._statics else None  # None: seen once
 
     def _elide(self, text: str, width: int, bold: int, metrics: QFontMetricsF) -> str:
         key = (text, width, bold)
@@ -213,12 +223,3 @@ def _static(text: str, font: QFont) -> QStaticText:
     static.setTextFormat(Qt.TextFormat.PlainText)
     static.prepare(QTransform(), font)
     return static
-
-
-def _dirty_font(font: QFont) -> QFont:
-    """The view's font as the model's FontRole makes it for an unsaved action (bold italic)."""
-    dirty = QFont(font)
-    dirty.setBold(True)
-    dirty.setItalic(True)
-    return dirty
-
