@@ -136,6 +136,15 @@ def hovered_in_the_selection(widget: view.ActionListWidget, qtbot: Any) -> None:
     qtbot.mouseMove(widget.table.viewport(), widget.table.visualRect(widget.proxy.index(5, 3)).center())
 
 
+def font_changed_after_a_paint(widget: view.ActionListWidget, qtbot: Any) -> None:
+    widget.select("action0003")  # the unsaved one: bold italic
+    focus_table(widget, qtbot)
+    widget.table.viewport().grab()  # its texts are cached for this font
+    font = widget.table.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    widget.table.setFont(font)
+
+
 STATES: dict[str, Callable[[view.ActionListWidget, Any], None]] = {
     "focused, current row selected": lambda w, qtbot: (w.select("action0005"), focus_table(w, qtbot)),
     "search focused (inactive selection)": lambda w, qtbot: (w.select("action0005"), focus_search(w, qtbot)),
@@ -148,6 +157,7 @@ STATES: dict[str, Callable[[view.ActionListWidget, Any], None]] = {
     "a cell selected beside the row": a_cell_selected,
     "a cell under the mouse, a style that shows it": hovered,
     "a selected cell under the mouse": hovered_in_the_selection,
+    "the font changed after a paint": font_changed_after_a_paint,
 }
 
 
