@@ -202,11 +202,6 @@ class ActionFilterProxy(QAbstractProxyModel):
         """The shown row's texts and dirty mark (see ActionListModel.row_texts): what the table paints."""
         return self.sourceModel().row_texts(self._rows[proxy_row])  # type: ignore[attr-defined, no-any-return]
 
-    def column_alignment(self, column: int) -> Optional[int]:
-        from ui.actionlist.model import ALIGNMENTS  # the model imports this module
-
-        return ALIGNMENTS.get(column)
-
     def proxy_row_of(self, name: str) -> int:
         source = self.sourceModel()
         row = source.row_of(name) if source is not None else -1  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QPersistentModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QHoverEvent, QPainter, QPaintEvent, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import QStyle, QStyleOptionFocusRect, QStyleOptionViewItem, QTableView, QWidget
 
-from ui.actionlist.model import UNSAVED_COLUMN, unsaved_font
+from ui.actionlist.model import ALIGNMENTS, UNSAVED_COLUMN, unsaved_font
 
 CACHE_MAX = 20_000  # elided texts kept: a few screens of rows at a few column widths
 STATICS_MAX = 2_000  # laid-out texts kept (about 2 KB each): ten screens of cells
@@ -45,8 +45,8 @@ class _Look:
 
 
 class ActionTable(QTableView):
-    """A QTableView over the search proxy (`ActionFilterProxy`: row_texts, column_alignment) that
-    paints the proxy's rows itself; no grid (the list shows none)."""
+    """A QTableView over the search proxy (`ActionFilterProxy.row_texts`) that paints the proxy's rows
+    itself, aligned and marked as the list model's roles say; no grid (the list shows none)."""
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -94,15 +94,14 @@ class ActionTable(QTableView):
 
     def _columns(self, left: int, right: int) -> list[Column]:
         """The columns shown between x = left and right, in visual order."""
-        header, model = self.horizontalHeader(), self.model()
+        header = self.horizontalHeader()
         out = []
         for visual in range(header.count()):
             col = header.logicalIndex(visual)
             x, width = header.sectionViewportPosition(col), header.sectionSize(col)
             if header.isSectionHidden(col) or width <= 0 or x + width <= left or x > right:
                 continue
-            align = model.column_alignment(col) or LEFT  # type: ignore[attr-defined]
-            out.append((col, x, width, bool(align & Qt.AlignmentFlag.AlignRight)))
+            out.append((col, x, width, bool(ALIGNMENTS.get(col, LEFT) & Qt.AlignmentFlag.AlignRight)))
         return out
 
     def _marks(self, first: int, last: int, columns: list[Column]) -> dict[int, dict[int, Any]]:
