@@ -158,6 +158,7 @@ STATES: dict[str, Callable[[view.ActionListWidget, Any], None]] = {
     "a cell under the mouse, a style that shows it": hovered,
     "a selected cell under the mouse": hovered_in_the_selection,
     "the font changed after a paint": font_changed_after_a_paint,
+    "grid lines (Qt's paint)": lambda w, qtbot: (w.table.setShowGrid(True), w.select("action0002")),
 }
 
 

@@ -46,7 +46,7 @@ class _Look:
 
 class ActionTable(QTableView):
     """A QTableView over the search proxy (`ActionFilterProxy.row_texts`) that paints the proxy's rows
-    itself, aligned and marked as the list model's roles say; no grid (the list shows none)."""
+    itself, aligned and marked as the list model's roles say (no spans or hidden rows: the list has none)."""
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -73,8 +73,8 @@ class ActionTable(QTableView):
         return super().viewportEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
-            return super().paintEvent(event)  # bidirectional text and elision: Qt's own (slower) paint
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft or self.showGrid():
+            return super().paintEvent(event)  # bidirectional text, grid lines: Qt's own (slower) paint
         area = event.rect()
         first, last = self.rowAt(area.top()), self.rowAt(area.bottom())
         columns = self._columns(area.left(), area.right())
