@@ -164,10 +164,11 @@ class ActionFilterProxy(QAbstractProxyModel):
         self.endInsertRows()
 
     # -- the search ----------------------------------------------------------------------------
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str) -> bool:
+        """Shows the rows holding `text`; whether the rows shown changed (else the view was told nothing)."""
         needle = text.strip().lower()
         if needle == self._needle:
-            return
+            return False
         self._remember(self._needle, self._rows)
         narrowing = bool(self._needle) and self._needle in needle  # a longer needle: only shown rows can match
         self._needle = needle
@@ -175,10 +176,11 @@ class ActionFilterProxy(QAbstractProxyModel):
         if rows is None:
             rows = self._matching(self._rows if narrowing else range(self._source_rows()))
         if rows == self._rows:
-            return  # the same rows (every row holds the text so far): nothing to repaint
+            return False  # the same rows (every row holds the text so far): nothing to repaint
         self.beginResetModel()
         self._set_rows(rows)
         self.endResetModel()
+        return True
 
     def _remember(self, needle: str, rows: list[int]) -> None:
         """Keeps a needle's rows (lists never changed in place) for the next keystrokes, the last few."""

@@ -197,9 +197,9 @@ class ActionListWidget(QWidget):
 
     # -- search ---------------------------------------------------------------------------------
     def _on_search(self, text: str) -> None:
-        self.proxy.set_text(text)
+        changed = self.proxy.set_text(text)
         self._update_count()  # the label quotes the text even when the rows shown did not change
-        if self._current:
+        if changed and self._current:
             row = self.proxy.proxy_row_of(self._current)
             if row >= 0:
                 self._quiet = True
