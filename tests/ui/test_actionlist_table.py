@@ -159,6 +159,8 @@ STATES: dict[str, Callable[[view.ActionListWidget, Any], None]] = {
     "a selected cell under the mouse": hovered_in_the_selection,
     "the font changed after a paint": font_changed_after_a_paint,
     "grid lines (Qt's paint)": lambda w, qtbot: (w.table.setShowGrid(True), w.select("action0002")),
+    "no elision (Qt's paint)": lambda w, qtbot: w.table.setTextElideMode(Qt.TextElideMode.ElideNone),
+    "elided in the middle": lambda w, qtbot: w.table.setTextElideMode(Qt.TextElideMode.ElideMiddle),
 }
 
 

@@ -73,8 +73,8 @@ class ActionTable(QTableView):
         return super().viewportEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft or self.showGrid():
-            return super().paintEvent(event)  # bidirectional text, grid lines: Qt's own (slower) paint
+        if self._qt_paints():
+            return super().paintEvent(event)
         area = event.rect()
         first, last = self.rowAt(area.top()), self.rowAt(area.bottom())
         columns = self._columns(area.left(), area.right())
@@ -91,6 +91,12 @@ class ActionTable(QTableView):
                 self._paint_row(painter, look, row, texts(row), columns, marks.get(row))
         finally:
             painter.end()
+
+    def _qt_paints(self) -> bool:
+        """What the list never shows is left to Qt's own (slower) paint: bidirectional text, grid
+        lines, wrapped or unelided (clipped) text."""
+        return (self.layoutDirection() == Qt.LayoutDirection.RightToLeft or self.showGrid() or self.wordWrap()
+                or self.textElideMode() == Qt.TextElideMode.ElideNone)
 
     def _columns(self, left: int, right: int) -> list[Column]:
         """The columns shown between x = left and right, in visual order."""
