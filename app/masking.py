@@ -8,6 +8,7 @@ call or a run goes).
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -29,6 +30,7 @@ _BARE_TOKEN = re.compile(r"[A-Za-z0-9._~+/-]{16,}={0,2}")
 _MIN_SECRET = 3  # shorter values would mask ordinary text everywhere
 
 
+@functools.lru_cache(maxsize=4096)  # a run's export asks about the same few keys thousands of times
 def is_secret_key(name: str) -> bool:
     """Whether a parameter, form, query or JSON key names a secret (client_secret, password, api_key...)."""
     return _SECRET_NAME.search(name) is not None and name.lower() not in _NOT_SECRET
@@ -51,9 +53,10 @@ def mask_all(text: str, values: Iterable[str]) -> str:
 def mask_json(value: Any) -> Any:
     """A copy of a parsed JSON value with the values of secret-named keys masked, at any depth."""
     if isinstance(value, dict):
-        return {k: MASK if is_secret_key(k) else mask_json(v) for k, v in value.items()}
+        return {k: MASK if is_secret_key(k) else mask_json(v) if isinstance(v, (dict, list)) else v
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [mask_json(v) for v in value]
+        return [mask_json(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 

@@ -1,6 +1,8 @@
 """Test-wide set-up: headless Qt, no real user folders, an in-memory keyring, shared fixtures."""
 from __future__ import annotations
 
+import gc
+import itertools
 import os
 import shutil
 from pathlib import Path
@@ -33,10 +35,30 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return max(1, len(usable))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection loaded (the app's and the tests' modules, strategies, parametrize tables) lives
+    as long as the session: frozen, the collector's full passes no longer scan it, as the app freezes
+    what its start-up made (ui/app.py). Measured (gc callbacks, tests/ui and tests/app/journeys on
+    2 workers): 3.3 s of CPU in the collector, 2.2 s frozen."""
+    gc.collect()
+    gc.freeze()
+
+
+_USERS = itertools.count()
+
+
+def _user_folder(factory: pytest.TempPathFactory) -> Path:
+    """A new folder for this test's user, numbered by a counter: pytest's mktemp lists every folder
+    made so far in the session on each call (~1.5 ms a test late in a worker's run, twice with tmp_path)."""
+    path = factory.getbasetemp() / "users" / str(next(_USERS))
+    path.mkdir(parents=True)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Nothing a test does touches the real user's folders, settings or keychain."""
-    root = tmp_path_factory.mktemp("user")
+    root = _user_folder(tmp_path_factory)
     monkeypatch.setenv("ACTION_STUDIO_HOME", str(root / "workspace"))
     monkeypatch.setenv("XDG_DATA_HOME", str(root / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))

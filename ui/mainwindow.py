@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
         self.panels.attach(self.services)
         self.panels.reopen(self._state.open_docks())
         self.journeys.attach(self.services)
+        if self.journeys_shown():  # the Journeys tab came back shown: its view is needed now
+            self.journeys.ensure_view()
         self.sync.watcher.read.connect(self.journeys.reload)  # journeys/ is watched with actions/
         self._ready = True
         message.info(f"Opened {self.home}")
@@ -315,6 +317,7 @@ class MainWindow(QMainWindow):
             self.status.clear_message()  # the action pane's news (an unsaved problem) is not about journeys
             self._actions_width = sizes[0]
             self.splitter.setSizes([JOURNEY_LIST_WIDTH, max(total - JOURNEY_LIST_WIDTH, 0)])
+            self.journeys.ensure_view()  # built the first time the tab is shown
             self.right.setCurrentWidget(self.journeys.page)
             return
         width = getattr(self, "_actions_width", sizes[0])

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ui.sandbox_panel import SandboxPanel
 
 
+STATUS_POLL_MS = 1000  # how often the menu bar's sandbox status is read again
 PANE_MIN_HEIGHT = 300  # the list and the pane above the bottom docks never get less (800x600 included)
 
 
@@ -67,7 +68,7 @@ class Panels(QObject):
         self.request_dialogs: list[QDialog] = []
         self._build_corner(window.menuBar())
         self._sandbox_timer = QTimer(self)
-        self._sandbox_timer.setInterval(1000)
+        self._sandbox_timer.setInterval(STATUS_POLL_MS)
         self._sandbox_timer.timeout.connect(self.update_sandbox_status)
         self.update_sandbox_status()
 

@@ -27,6 +27,8 @@ from ui import icons, message
 from ui.rowsmodel import RowsTableModel
 from ui.workers import run_in_background
 
+LOG_POLL_MS = 500  # how often the request log is read for new entries
+
 if TYPE_CHECKING:
     from app.services import Services
 
@@ -176,7 +178,7 @@ class SandboxPanel(QDockWidget):
         self.setWidget(body)
 
         self._timer = QTimer(self)
-        self._timer.setInterval(500)
+        self._timer.setInterval(LOG_POLL_MS)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
         self.refresh_state()

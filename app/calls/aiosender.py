@@ -11,6 +11,7 @@ tests/app/calls/test_parity.py proves the requests byte for byte, through a prox
 """
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any, Optional
 
@@ -37,6 +38,7 @@ class AioSender:
         self._proxies: dict[int, dict[str, Any]] = {}  # id(proxy) -> aiohttp's proxy arguments
         self._urls: dict[str, Any] = {}  # URL text -> yarl.URL: a batch calls the same URL again and again
         self._timeouts: dict[int, Any] = {}
+        self._route: tuple[Any, dict[str, Any]] = (None, {})  # the last target and its proxy arguments
 
     async def __aenter__(self) -> "AioSender":
         # Imported here: aiohttp costs ~100 ms to import, which a single CLI call need not pay.
@@ -44,7 +46,8 @@ class AioSender:
 
         connector = TCPConnector(limit=self.concurrency, ssl=self.net.ssl_context())
         self._session = ClientSession(connector=connector, cookie_jar=DummyCookieJar(), auto_decompress=False,
-                                      trust_env=False, skip_auto_headers=NOT_ADDED, timeout=_no_timeout())
+                                      trust_env=False, skip_auto_headers=NOT_ADDED, timeout=_no_timeout(),
+                                      request_class=_request_class())
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -87,7 +90,16 @@ class AioSender:
         return answer
 
     def _proxy(self, target: httpx.URL) -> dict[str, Any]:
-        """aiohttp's proxy arguments for this URL ({} when it goes direct); raises UnusableProxy."""
+        """aiohttp's proxy arguments for this URL ({} when it goes direct); raises UnusableProxy. A run's
+        calls mostly share one parsed URL (the action's): its arguments are kept for the next call."""
+        last, found = self._route
+        if target is last:
+            return found
+        found = self._route_arguments(target)
+        self._route = (target, found)  # the URL held: its id is not reused meanwhile
+        return found
+
+    def _route_arguments(self, target: httpx.URL) -> dict[str, Any]:
         route = self._routes.route(target)
         if route is None:
             return {}
@@ -129,6 +141,23 @@ class AioSender:
                 self._timeouts.clear()
             found = self._timeouts[ms] = ClientTimeout(total=ms / 1000)
         return found
+
+
+@functools.cache
+def _request_class() -> Any:
+    """aiohttp's ClientRequest adding none of its own headers, as the session's skip_auto_headers asks
+    (NOT_ADDED holds every header it would add), without making that set again and copying the request's
+    headers to check it on every request."""
+    from aiohttp import ClientRequest
+    from multidict import CIMultiDict
+
+    skipped: CIMultiDict[None] = CIMultiDict((name, None) for name in NOT_ADDED)
+
+    class Request(ClientRequest):
+        def update_auto_headers(self, skip_auto_headers: Any) -> None:
+            self._skip_auto_headers = skipped  # read only: aiohttp checks Content-Type against it
+
+    return Request
 
 
 def _no_timeout() -> Any:

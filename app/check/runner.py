@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 from app.calls.batch import loop_factory, make_client
 from app.calls.build import prepare
 from app.calls.credentials import AuthState
+from app.calls.pacing import REAL, Clock
 from app.calls.send import acall
 from app.calls.values import example_values
 from app.check.plan import CheckError, CheckPlan
@@ -37,8 +38,11 @@ _PROGRESS_S = 0.25  # how often progress is reported
 
 async def arun_check(action: Action, plan: CheckPlan, *, secrets: SecretStore, resolver: Resolver,
                      net: Optional[NetConfig] = None, values: Optional[dict[str, Any]] = None,
-                     cancel: Optional[threading.Event] = None, progress: Optional[Progress] = None) -> CheckReport:
+                     cancel: Optional[threading.Event] = None, progress: Optional[Progress] = None,
+                     clock: Clock = REAL) -> CheckReport:
     """Run the check; `cancel` set stops it at once (calls in flight abandoned), the report says so.
+    `clock`: the time each call's retries read and wait on (app.calls.pacing; the schedule keeps
+    the loop's own time).
     Raises app.calls.SetupError when the action's request cannot be built, CheckError when its
     credentials cannot be had (nothing is sent to the endpoint then)."""
     net = net or NetConfig()
@@ -56,7 +60,7 @@ async def arun_check(action: Action, plan: CheckPlan, *, secrets: SecretStore, r
     async def one(scheduled: float) -> None:
         begun = loop.time()
         report.max_start_lag_ms = max(report.max_start_lag_ms, (begun - scheduled) * 1000)
-        result = await acall(client, prepared, out, auth, timeout, None, "check")
+        result = await acall(client, prepared, out, auth, timeout, None, "check", clock)
         report.add(result, begun - t0)
 
     await _credentials(auth, timeout)

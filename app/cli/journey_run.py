@@ -112,8 +112,9 @@ def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
     from app.journeys.actionplan import PlanError
     from app.journeys.profiles import ProfilesError
     from app.journeys.runner import JourneyRun
-    from app.journeys.runsetup import needs_sandbox, refusal_problems
+    from app.journeys.runsetup import leaves_the_process, needs_sandbox, refusal_problems
     from app.journeys.tappedsource import TappedSource
+    from app.journeys.targets import OfflineSender
     from app.journeys.traces import TraceError
     from app.journeys.validate import validate_in
 
@@ -141,11 +142,12 @@ def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
         cancel = threading.Event()
         options = replaying.options(args, setup, targets)
         resolving = _resolvers(args, services, needs_sandbox(journey, targets))
+        offline = None if leaves_the_process(journey, options.targets) else OfflineSender
         with source, resolving as resolvers, _Bar.maybe(args, source) as bar:
             try:
                 runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth,
                                     resolvers=resolvers, options=options, progress=bar.update if bar else None,
-                                    cancel=cancel)
+                                    cancel=cancel, client_factory=offline)
             except PlanError as exc:
                 return _fail(args, f"{journey.name}: the run cannot start", refusal_problems(exc))
             _announce(args, runner)

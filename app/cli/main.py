@@ -9,19 +9,23 @@ from typing import Optional, Sequence
 
 from app.cli.common import CliError, common_options, print_error
 
-# Each module exposes register(subparsers); a subparser sets func=run(args) -> exit code.
-COMMAND_MODULES = [
-    "app.cli.actions_cmd",
-    "app.cli.gui_cmd",
-    "app.cli.auth_cmd",
-    "app.cli.sandbox_cmd",
-    "app.cli.send_cmd",
-    "app.cli.history_cmd",
-    "app.cli.expr_cmd",
-    "app.cli.journey_cmd",
-    "app.cli.check_cmd",
-    "app.cli.desktop_cmd",
-]
+# Each top-level command and the module whose register(subparsers) adds it; a subparser sets
+# func=run(args) -> exit code. A command imports only its own module: the others' imports (the
+# models, httpx, the sandbox) cost ~0.5 s of CPU that `install-desktop` or `check-name` need not pay.
+COMMANDS = {
+    "check-name": "app.cli.actions_cmd", "action": "app.cli.actions_cmd", "payload": "app.cli.actions_cmd",
+    "schema": "app.cli.actions_cmd",
+    "gui": "app.cli.gui_cmd", "sample": "app.cli.gui_cmd",
+    "auth": "app.cli.auth_cmd",
+    "sandbox": "app.cli.sandbox_cmd",
+    "send": "app.cli.send_cmd",
+    "history": "app.cli.history_cmd",
+    "expr": "app.cli.expr_cmd",
+    "journey": "app.cli.journey_cmd",
+    "check": "app.cli.check_cmd",
+    "install-desktop": "app.cli.desktop_cmd", "uninstall-desktop": "app.cli.desktop_cmd",
+}
+COMMAND_MODULES = list(dict.fromkeys(COMMANDS.values()))  # every command: the help and a wrong name list them all
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,8 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Opening the window must be fast: don't import every command's modules to parse its options.
-    parser = build_parser(["app.cli.gui_cmd"] if _wants_gui(argv) else COMMAND_MODULES, "--json" in argv)
+    parser = build_parser(modules_for(argv), "--json" in argv)
     args = parser.parse_args(argv)
     for name, default in (("home", None), ("json", False), ("sample", False), ("session_secrets", False)):
         if not hasattr(args, name):
@@ -126,9 +129,14 @@ def _report(exc: Exception, as_json: bool) -> int:
                                           "ACTION_STUDIO_DEBUG=1 for the details and please report it"), 70)
 
 
-def _wants_gui(argv: list[str]) -> bool:
+def modules_for(argv: Sequence[str]) -> list[str]:
+    """The command modules to parse argv with: the named command's only (the window's with no
+    command, so opening it stays fast), every one for the overall help or a name not known."""
     words = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] != "--home")]
-    return (not words or words[0] == "gui") and "-h" not in argv and "--help" not in argv
+    if not words:
+        return COMMAND_MODULES if "-h" in argv or "--help" in argv else [COMMANDS["gui"]]
+    module = COMMANDS.get(words[0])
+    return [module] if module else COMMAND_MODULES
 
 
 def gui_main() -> int:

@@ -115,9 +115,9 @@ async def _call(run: "RunState", call: NodeCall, out: Outgoing, gate: Any, t0: f
     client = run.client_for(call)
     if call.target.kind == "mock":
         with mock_call():
-            result = await acall(client, call.prepared, out, call.auth, run.timeout, gate, "journey")
+            result = await acall(client, call.prepared, out, call.auth, run.timeout, gate, "journey", run.retry_clock)
     else:
-        result = await acall(client, call.prepared, out, call.auth, run.timeout, gate, "journey")
+        result = await acall(client, call.prepared, out, call.auth, run.timeout, gate, "journey", run.retry_clock)
     if result.outcome == "capped":
         result.error = gate.refusal
     return result, queue_ms

@@ -1,7 +1,8 @@
 """A journey run in a process of its own, for the window: `python -m app.journeys.childrun`.
 
 The window's UI thread must never wait for the GIL a 10,000-profile run holds (its event loop, the
-trace writer), so the window starts this module as a child process and talks to it in JSON lines:
+trace writer), so the window starts this module as a child process and talks to it in JSON lines
+(on Linux the child is forked by app.journeys.zygote, which did the imports once: same pipes, same lines):
 
 - standard input, first line: the run (`ChildSpec.to_json`: the workspace, the journey's data as
   the window shows it, the profiles file, preset, seed, targets, armed, and the secret values the
@@ -35,6 +36,7 @@ from app.journeys.progress import RunProgress
 if TYPE_CHECKING:
     from app.journeys.breakpoints import Breakpoints
     from app.journeys.model import Journey
+    from app.journeys.replayrun import ReplayRun
     from app.journeys.runner import RunResult
     from app.journeys.tracerecords import StepTrace
     from app.services import Services
@@ -236,14 +238,16 @@ def run_child(spec: ChildSpec, out: IO[str], cancel: threading.Event, breaks: Op
 def _run(services: Services, journey: Journey, spec: ChildSpec, cancel: threading.Event,
          say: Any, breaks: Breakpoints) -> RunResult:
     from app.journeys.profiles import ProfileSource
-    from app.journeys.replayrun import ReplayRun
     from app.journeys.runner import JourneyRun, RunOptions
-    from app.journeys.runsetup import services_resolvers
+    from app.journeys.runsetup import leaves_the_process, services_resolvers
+    from app.journeys.targets import OfflineSender
     from app.journeys.traces import TraceError
 
     actions = {n: services.workspace.load(n) for n in journey.actions_used() if services.workspace.exists(n)}
     opened: Union[ReplayRun, ProfileSource]  # closed once the run is done
     if spec.replay is not None:
+        from app.journeys.replayrun import ReplayRun  # a replay's own modules: only a replay loads them
+
         given = _targets(spec.targets) if spec.rerun else None
         # ReplayError (a ValueError) says why it cannot be replayed
         replay = ReplayRun.open(services.workspace.home, Path(spec.replay), journey, rerun=spec.rerun, targets=given,
@@ -252,10 +256,12 @@ def _run(services: Services, journey: Journey, spec: ChildSpec, cancel: threadin
     else:
         options = RunOptions(spec.preset, spec.seed, targets=_targets(spec.targets), arm_real_calls=spec.arm)
         source = opened = ProfileSource.open(spec.profiles, journey.entry)
+    offline = None if leaves_the_process(journey, options.targets) else OfflineSender
     with opened:
         runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth,
                             resolvers=services_resolvers(services), options=options, cancel=cancel,
-                            progress=lambda p: say(progress_message(p, source.position())), breakpoints=breaks)
+                            progress=lambda p: say(progress_message(p, source.position())), breakpoints=breaks,
+                            client_factory=offline)
         try:
             return runner.run(source)
         except TraceError as exc:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Se
 from app.calls.answer import Sender
 from app.calls.batch import loop_factory, make_sender
 from app.calls.client import CallClient
+from app.calls.pacing import REAL, Clock
 from app.journeys.actionplan import CallPlan, PlanError, Resolvers, plan_calls
 from app.journeys.breakpoints import Breakpoints
 from app.journeys.clock import preset as find_preset
@@ -74,6 +75,7 @@ class RunOptions:
     transport: str = "aiohttp"
     start: Optional[datetime] = None  # the virtual time profiles enter (a replay: the recorded run's); None: now
     notes: dict[str, Any] = field(default_factory=dict)  # recorded in the trace's settings (replayOf...)
+    retry_clock: Clock = REAL  # what the calls' retries wait on (app.calls.pacing): tests skip the waits
 
 
 @dataclass
@@ -139,7 +141,8 @@ class JourneyRun:
                                     targets=self.plan.targets(), masker=self.plan.masker,
                                     settings=self._settings(source))
         writer.max_pending = PENDING_TRACES
-        state = RunState(self.journey, self.preset, self.seed, start, self.plan, board, breakpoints=self.breakpoints)
+        state = RunState(self.journey, self.preset, self.seed, start, self.plan, board, breakpoints=self.breakpoints,
+                         retry_clock=self.options.retry_clock)
         state.read_actions |= self.breakpoints.reads()  # responses a condition reads are parsed too
         base: Iterator[Item] = iter(source)
         rows = itertools.islice(base, self.preset.max_profiles) if self.preset.max_profiles is not None else base

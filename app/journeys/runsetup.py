@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Mapping, Optional, Union
 from app.journeys.actionplan import PlanError, Resolvers
 from app.journeys.model import EventNode, Journey
 from app.journeys.profiles import ProfileRow, ProfileSource, Rejection
-from app.journeys.targets import Target
+from app.journeys.targets import SANDBOX, Target
 from app.model.base import placeholders
 
 if TYPE_CHECKING:
@@ -42,6 +42,12 @@ def sandbox_env(services: Services) -> Optional[str]:
 def needs_sandbox(journey: Journey, targets: Mapping[str, Target]) -> bool:
     """Whether some action node calls the sandbox (the default target)."""
     return any(targets.get(n.id) is None or targets[n.id].kind == "sandbox" for n in journey.action_nodes())
+
+
+def leaves_the_process(journey: Journey, targets: Mapping[str, Target]) -> bool:
+    """Whether some action node's calls leave the process (to the sandbox, the default, or env):
+    only then does the run need a sender (app.journeys.targets.OfflineSender otherwise)."""
+    return any(targets.get(n.id, SANDBOX).sends for n in journey.action_nodes())
 
 
 def services_resolvers(services: Services, env: Optional[str] = None) -> Resolvers:

@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from app.calls.answer import Sender
 from app.calls.client import CallClient
+from app.calls.pacing import REAL, Clock
 from app.journeys import graph
 from app.journeys.actionplan import CallPlan, NodeCall
 from app.journeys.breakpoints import Breakpoints
@@ -32,6 +33,7 @@ class RunState:
     client: Optional[Sender] = None  # shared by every sandbox and env call
     mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id: mock and replay
     breakpoints: Breakpoints = field(default_factory=Breakpoints)  # none set: the runner never pauses
+    retry_clock: Clock = REAL  # RunOptions.retry_clock
     nodes: dict[str, NodeBase] = field(init=False)
     ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
     exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed

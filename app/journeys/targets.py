@@ -178,6 +178,23 @@ class OfflineAuth(AuthState):
         return None
 
 
+class OfflineSender:
+    """The run's sender when no action node's calls leave the process (every one dry, mocked or
+    replayed: those never use it): none is opened, so aiohttp (~150 ms of CPU at import, its TLS
+    contexts made then) is never loaded for such a run."""
+
+    max_body = 0
+
+    async def __aenter__(self) -> "OfflineSender":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        return None
+
+    async def exchange(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("this run sends nothing: no call of it may leave the process")
+
+
 def is_loopback(host: str) -> bool:
     """Whether a host is this machine (the embedded sandbox listens there only)."""
     host = host.strip("[]").lower()

@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable, Optional
 
+import orjson
+
 from app.journeys.tracerecords import AttemptTrace, ProfileTrace, StepTrace, clip
 from app.jsontext import compact_encoder
 from app.masking import Masker
@@ -27,6 +29,8 @@ StepRow = tuple[tuple[Any, ...], list[AttemptRow]]
 ProfileRows = tuple[tuple[Any, ...], list[StepRow]]
 
 json_text = compact_encoder(default=str)  # one encoder for every row (app.jsontext)
+# What orjson must hand back rather than encode its own way: dates, dataclasses, subclasses of str or dict.
+_PASS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 _MAX_REMEMBERED = 4096  # response headers vary with the date and length: the memory stays bounded
 
 
@@ -56,8 +60,8 @@ class RowEncoder:
     def _step(self, s: StepTrace) -> tuple[Any, ...]:
         text = self.masker.text  # mapped values come from the profile and event, but never trust them
         return (s.node, s.port, s.next, self._iso(s.virtual_at), s.wall_at, s.wall_ms,
-                text(json_text(s.values)) if s.values is not None else None,
-                text(json_text(s.why)) if s.why is not None else None, s.outcome, text(s.error) if s.error else None)
+                text(value_json(s.values)) if s.values is not None else None,
+                text(value_json(s.why)) if s.why is not None else None, s.outcome, text(s.error) if s.error else None)
 
     def _attempt(self, node: str, a: AttemptTrace) -> AttemptRow:
         m = self.masker
@@ -92,6 +96,25 @@ class RowEncoder:
         if value is not last[0]:
             last = self._last_iso = (value, value.isoformat() if value is not None else None)
         return last[1]
+
+
+def value_json(value: Any) -> str:
+    """json_text(value), by orjson where it gives the same JSON: a step's values and why (the entry event's
+    payload, a condition's operands) are most of what a profile's rows encode, and orjson encodes them
+    ~8x faster. json_text encodes what orjson would write its own way: a type orjson does not know
+    (json_text's default=str), an integer past 64 bits, NaN and infinities (orjson writes them null:
+    any `null` in its text sends the value to json_text). Tiny floats read back the same (1e-05: 0.00001)."""
+    try:
+        data = orjson.dumps(value, default=_not_plain, option=_PASS)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return json_text(value)
+    if b"null" in data:
+        return json_text(value)
+    return data.decode()
+
+
+def _not_plain(value: Any) -> Any:
+    raise TypeError
 
 
 def _once(cache: dict[Any, str], key: Any, encode: Callable[[Any], str]) -> str:

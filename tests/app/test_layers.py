@@ -2,9 +2,13 @@
 (app/cli/gui_cmd.py's `open_window`, the `gui` command); starting the CLI does not load Qt either."""
 from __future__ import annotations
 
+import argparse
 import ast
+import os
+import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -16,6 +20,11 @@ UI_ENTRY = {("app/cli/gui_cmd.py", "open_window")}
 def imports(source: str, path: str, roots: tuple[str, ...]) -> list[tuple[str, str, int]]:
     """(path, enclosing function or "<module>", line) of every import of a module under `roots`:
     import statements, and importlib.import_module / __import__ with a literal name."""
+    # Any such import names its root as a whole word: a source that never does is not parsed (two
+    # files of app/ name ui or Qt at all; parsing all of app/ was most of this module's CPU).
+    words = "|".join(map(re.escape, roots))
+    if not re.search(rf"\b(?:{words})\b", source):
+        return []
     found = []
 
     def visit(node: ast.AST, where: str) -> None:
@@ -81,8 +90,54 @@ import uvicorn
     assert imports(source, "m.py", QT) == [("m.py", "later", 9), ("m.py", "method", 13)]
 
 
-def test_cli_commands_do_not_load_qt() -> None:
-    code = ("import sys; from app.cli.main import main; main(['check-name', 'ok']); "
-            "print(sorted(m for m in sys.modules if m == 'ui' or m.startswith(('PySide6', 'ui.'))))")
+def test_cli_commands_do_not_load_qt_nor_the_other_commands() -> None:
+    code = ("import sys; from app.cli.main import COMMAND_MODULES, main; main(['check-name', 'ok']); "
+            "print(sorted(m for m in sys.modules if m == 'ui' or m.startswith(('PySide6', 'ui.')))); "
+            "print(sorted(m for m in COMMAND_MODULES if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().endswith("[]")
+    qt, commands = out.strip().splitlines()[-2:]
+    assert qt == "[]"
+    assert commands == "['app.cli.actions_cmd']"  # check-name's module only: not send's httpx, sandbox's uvicorn...
+
+
+def test_each_command_is_parsed_by_its_own_module_and_every_one_is_listed() -> None:
+    from app.cli.main import COMMAND_MODULES, COMMANDS, build_parser, modules_for
+
+    def names(parser: argparse.ArgumentParser) -> set[str]:
+        (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return set(sub.choices)
+
+    assert names(build_parser(COMMAND_MODULES)) == set(COMMANDS)  # a new command is listed in COMMANDS
+    for name, module in COMMANDS.items():
+        assert name in names(build_parser([module])), name
+    assert modules_for(["--home", "send", "send", "x"]) == ["app.cli.send_cmd"]  # a workspace named "send"
+    assert modules_for(["--json", "journey", "run"]) == ["app.cli.journey_cmd"]
+    assert modules_for([]) == modules_for(["--home", "h"]) == ["app.cli.gui_cmd"]  # the window
+    assert modules_for(["--help"]) == modules_for(["bogus"]) == COMMAND_MODULES  # the help lists them all
+
+
+def test_a_journey_run_with_nothing_to_send_loads_no_http_client_nor_the_replay(sample_home: Path) -> None:
+    """A dry run, in the window's run process (app.journeys.childrun) and by the command line:
+    aiohttp (~150 ms of CPU at import) and a replay's modules load only when a run needs them."""
+    code = textwrap.dedent("""
+        import io, sys, threading
+        from app.cli.main import main
+        from app.journeys.childrun import ChildSpec, run_child
+        from app.journeys.files import load_journey
+        home = sys.argv[1]
+        journey = load_journey(home, "sampleJourney")
+        dry = [f"{n.id}=dry" for n in journey.action_nodes()]
+        heavy = lambda: sorted(m for m in ("aiohttp", "app.journeys.replayrun") if m in sys.modules)
+        code = main(["--home", home, "--session-secrets", "journey", "run", "sampleJourney", "--profiles",
+                     home + "/profiles/purchases.csv", *(w for d in dry for w in ("--target", d))])
+        print(code, heavy(), file=sys.stderr)
+        spec = ChildSpec(home, journey.dump(), home + "/profiles/purchases.csv", seed=1,
+                         targets=dict(d.split("=") for d in dry))
+        out = io.StringIO()
+        code = run_child(spec, out, threading.Event())
+        print(code, '"result"' in out.getvalue(), heavy(), file=sys.stderr)
+    """)
+    done = subprocess.run([sys.executable, "-c", code, str(sample_home)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(APP.parent)})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-2:] == ["0 []", "0 True []"], done.stderr

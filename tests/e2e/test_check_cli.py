@@ -24,7 +24,7 @@ def cli(*args: str, home: Path) -> Done:
 
 
 def test_sandbox_check_reports_as_json(sample_home: Path) -> None:
-    done = cli("check", "writeJourneyEvent", "--rate", "50", "--duration", "0.4", "--sandbox", "--json",
+    done = cli("check", "writeJourneyEvent", "--rate", "100", "--duration", "0.2", "--sandbox", "--json",
                home=sample_home)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
@@ -32,7 +32,7 @@ def test_sandbox_check_reports_as_json(sample_home: Path) -> None:
     assert set(data["latencyMs"]) == {"p50", "p95", "p99", "max", "mean"}
     assert data["slowService"]["wouldMove"] is False and data["token"]["fetches"] == 1
     assert data["token"]["verdict"].startswith("ok: cached 28000 s")
-    text = cli("check", "airshipCustomEvent", "--rate", "20", "--duration", "0.5", "--sandbox", home=sample_home)
+    text = cli("check", "airshipCustomEvent", "--rate", "100", "--duration", "0.1", "--sandbox", home=sample_home)
     assert "10 of 10 calls started" in text.stdout and "fast enough" in text.stdout
 
 
@@ -65,7 +65,7 @@ def test_ctrl_c_stops_at_once_with_a_partial_report(sample_home: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     with hanging_server() as server:
         child = subprocess.Popen([sys.executable, "-m", "app", "--home", str(sample_home), "check", "notifyWebhook",
-                                  "--rate", "20", "--duration", "60", "--json", "--var", f"baseUrl={server.url}"],
+                                  "--rate", "100", "--duration", "60", "--json", "--var", f"baseUrl={server.url}"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         try:
             assert server.wait_for(5), "five calls in flight"

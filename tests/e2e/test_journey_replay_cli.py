@@ -2,7 +2,9 @@
 (no keyring, offline): exit codes, JSON, and bad input named without a traceback."""
 from __future__ import annotations
 
+import copy
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,11 +21,32 @@ def cli(*args: str, home: Path) -> Done:
     return done
 
 
+@pytest.fixture(scope="session")
+def _installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    """Made once: a sample installed by the command, and a copy of it holding the seed-7 run every
+    replay test starts from. Each test works on a copy of its own (`fresh`, `recorded`)."""
+    root = tmp_path_factory.mktemp("installed")
+    with pytest.MonkeyPatch.context() as env:  # before the per-test isolation: the same, by hand
+        for var in ("ACTION_STUDIO_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+            env.setenv(var, str(root / "user" / var.lower()))
+        env.delenv("ACTION_STUDIO_LOG_DIR", raising=False)
+        sample = root / "fresh"
+        assert cli("sample", home=sample).returncode == 0
+        with_run = root / "recorded"
+        shutil.copytree(sample, with_run)
+        return sample, with_run, first_run(with_run)
+
+
 @pytest.fixture
-def fresh(tmp_path: Path) -> Path:
-    home = tmp_path / "fresh"
-    assert cli("sample", home=home).returncode == 0
-    return home
+def fresh(tmp_path: Path, _installed: tuple[Path, Path, dict]) -> Path:
+    """A freshly installed sample workspace, this test's own."""
+    return Path(shutil.copytree(_installed[0], tmp_path / "fresh"))
+
+
+@pytest.fixture
+def recorded(tmp_path: Path, _installed: tuple[Path, Path, dict]) -> tuple[Path, dict]:
+    """A fresh sample workspace of this test's own holding one run (its summary: `first_run`)."""
+    return Path(shutil.copytree(_installed[1], tmp_path / "fresh")), copy.deepcopy(_installed[2])
 
 
 def run(home: Path, *extra: str) -> Done:
@@ -58,15 +81,15 @@ def test_the_sample_expectations_pass_and_a_mismatch_exits_4(fresh: Path) -> Non
     assert done.returncode == 4 and json.loads(done.stdout)["expectations"]["mismatchTotal"] == 1
 
 
-def test_replay_reproduces_the_run_and_an_edit_shows_in_the_diff(fresh: Path) -> None:
-    recorded = first_run(fresh)
-    rid = recorded["run"]["id"]
+def test_replay_reproduces_the_run_and_an_edit_shows_in_the_diff(recorded: tuple[Path, dict]) -> None:
+    fresh, first = recorded
+    rid = first["run"]["id"]
     done = run(fresh, "--replay", rid, "--expect", str(fresh / EXPECT), "--json")
     assert done.returncode == 0, done.stdout
     replayed = json.loads(done.stdout)
     assert replayed["run"]["settings"]["replayOf"] == rid and replayed["run"]["seed"] == 7
     for key in ("outcomes", "nodes", "edges", "codes"):
-        assert replayed[key] == recorded[key], key
+        assert replayed[key] == first[key], key
     diff = json.loads(cli("journey", "diff", rid, "last", "--json", home=fresh).stdout)
     assert diff["changedProfiles"] == 0 and all(d["delta"] == 0 for d in diff["nodes"])
     assert f"replay of {rid}" in cli("journey", "runs", home=fresh).stdout.splitlines()[0]
@@ -81,8 +104,9 @@ def test_replay_reproduces_the_run_and_an_edit_shows_in_the_diff(fresh: Path) ->
     assert "vipEvent" in text.stdout and "(-7)" in text.stdout
 
 
-def test_a_call_the_recording_lacks_is_not_recorded_and_one_profile_replays(fresh: Path) -> None:
-    rid = first_run(fresh)["run"]["id"]
+def test_a_call_the_recording_lacks_is_not_recorded_and_one_profile_replays(recorded: tuple[Path, dict]) -> None:
+    fresh, summary = recorded
+    rid = summary["run"]["id"]
     edit_threshold(fresh, 90)  # profiles between 90 and 100 now reach vipEvent, which they never called
     done = run(fresh, "--replay", rid, "--json")
     assert done.returncode == 0
@@ -92,8 +116,9 @@ def test_a_call_the_recording_lacks_is_not_recorded_and_one_profile_replays(fres
     assert one["run"]["rowsRead"] == 1 and one["nodes"]["vipEvent"] == 1
 
 
-def test_replay_against_the_sandbox_sends_the_same_rows_for_real(fresh: Path) -> None:
-    rid = first_run(fresh)["run"]["id"]
+def test_replay_against_the_sandbox_sends_the_same_rows_for_real(recorded: tuple[Path, dict]) -> None:
+    fresh, summary = recorded
+    rid = summary["run"]["id"]
     done = run(fresh, "--replay", rid, "--target", "sandbox", "--json")
     assert done.returncode == 0, done.stdout
     summary = json.loads(done.stdout)
@@ -103,8 +128,9 @@ def test_replay_against_the_sandbox_sends_the_same_rows_for_real(fresh: Path) ->
     assert summary["outcomes"] == {"discarded": 3, "finished": 288, "rejected": 12}
 
 
-def test_bad_input_is_named_as_json(fresh: Path) -> None:
-    rid = first_run(fresh)["run"]["id"]
+def test_bad_input_is_named_as_json(recorded: tuple[Path, dict]) -> None:
+    fresh, summary = recorded
+    rid = summary["run"]["id"]
     other = json.loads((fresh / "journeys" / "sampleJourney.json").read_text())
     other.update(name="otherJourney", id="other00000000000000000000journey1")
     (fresh / "journeys" / "otherJourney.json").write_text(json.dumps(other))

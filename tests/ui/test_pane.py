@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 from PySide6.QtCore import Qt, QTimer
@@ -166,9 +167,10 @@ def test_saving_never_blocks_the_ui_thread(window, qtbot, services, monkeypatch)
     headers.setData(headers.index(2, SECRET), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     headers.setData(headers.index(2, VALUE), "t0ken")
     real_put = services.secrets.put
+    gate = threading.Event()
 
-    def slow_put(*args, **kwargs):
-        time.sleep(0.8)
+    def slow_put(*args, **kwargs):  # held until the test has seen the event loop turn meanwhile
+        gate.wait(10)
         return real_put(*args, **kwargs)
 
     monkeypatch.setattr(services.secrets, "put", slow_put)
@@ -181,9 +183,11 @@ def test_saving_never_blocks_the_ui_thread(window, qtbot, services, monkeypatch)
     window.save()
     assert time.perf_counter() - started < 0.3  # save() returned at once
     assert window.pane.header.save_button.text() == "Saving…"
+    qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=10_000)  # the event loop turns while the write is held
+    assert window.pane.header.save_button.text() == "Saving…"
+    gate.set()
     wait_idle(qtbot)
     timer.stop()
-    assert len(ticks) >= 10, "the event loop stalled while saving"
     assert window.pane.header.save_button.text() == "Save" and not window.pane.is_dirty()
 
 

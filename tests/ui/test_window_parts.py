@@ -103,6 +103,7 @@ def _named(window) -> Counter:
 
 def test_no_named_widget_is_duplicated(window, qtbot):
     """findChild(name) finds the one widget a user sees under that name, never a hidden copy."""
+    assert window.journeys.ensure_view() is not None  # built when first needed: its names count too
     window.panels.toggle_dock("send", True)
     window.panels.toggle_dock("history", True)
     window.panels.toggle_sandbox_panel(True)

@@ -6,6 +6,7 @@ import json
 
 import httpx
 import keyring
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QComboBox, QPushButton, QTableView
@@ -126,7 +127,15 @@ def test_env_combo_switches_the_active_environment(window, qtbot, services):
     qtbot.waitUntil(lambda: "dcs.adobedc.net" in window.pane.url.resolved.text(), timeout=10000)
 
 
-def test_sandbox_starts_on_demand_and_the_panel_shows_its_requests(window, qtbot, services):
+@pytest.fixture
+def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox's status and log read every 50 ms (not 1 s and 0.5 s): the test waits for what they
+    show, not for their period. Before `window`, which starts the status timer."""
+    monkeypatch.setattr("ui.panels.STATUS_POLL_MS", 50)
+    monkeypatch.setattr("ui.sandbox_panel.LOG_POLL_MS", 50)
+
+
+def test_sandbox_starts_on_demand_and_the_panel_shows_its_requests(quick_polls, window, qtbot, services):
     # The sample's URL uses {{baseUrl}} = {{sandbox.url}}: resolving it started the sandbox.
     qtbot.waitUntil(lambda: services.sandbox is not None, timeout=10000)
     qtbot.waitUntil(lambda: window.panels.sandbox_text.text() == "sandbox running", timeout=5000)

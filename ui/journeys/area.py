@@ -1,7 +1,9 @@
 """The window's Journeys part: the list of the workspace's journeys (a tab beside the actions) and
 the page the right-hand area shows in place of the action pane (the selected journey's view).
 
-Built once the workspace is loaded (`attach`); the list is read in a worker and read again each
+The list is filled once the workspace is loaded (`attach`); the view is built the first time it is
+needed (`ensure_view`: the Journeys tab shown, a journey chosen), so a window that never shows a
+journey pays neither its widgets nor its imports. The list is read in a worker and read again each
 time the workspace watcher has read the disk (and when the open journey's file is written in
 place, which changes no folder), so journeys added, removed or changed by the command line appear.
 An open journey whose file changed on disk is reopened unless the editor holds changes; with
@@ -46,15 +48,20 @@ class JourneysArea(QObject):
         self.list.listed.connect(self._listed)
 
     def attach(self, services: Any) -> None:
-        from ui.journeys.journeyview import JourneyView  # the view's imports cost more than the window's first paint
-
         self.services = services
-        self.view = JourneyView(services, self.undo_stack, self.page)
-        self.view.opened.connect(self.shown)
-        self.view.opened.connect(lambda _name: self._watch())
-        self.view.editor.saved.connect(self._saved)
-        self.page.addWidget(self.view)
         self.reload()
+
+    def ensure_view(self) -> Optional["JourneyView"]:
+        """The journey view, built now if it was not yet (None until the workspace is loaded)."""
+        if self.view is None and self.services is not None:
+            from ui.journeys.journeyview import JourneyView  # its imports cost more than the window's first paint
+
+            self.view = JourneyView(self.services, self.undo_stack, self.page)
+            self.view.opened.connect(self.shown)
+            self.view.opened.connect(lambda _name: self._watch())
+            self.view.editor.saved.connect(self._saved)
+            self.page.addWidget(self.view)
+        return self.view
 
     def reload(self, *_: Any) -> None:
         if self.services is not None:
@@ -65,10 +72,11 @@ class JourneysArea(QObject):
         self._watch()
 
     def open(self, name: str, path: Path) -> None:
-        if self.view is None:
+        view = self.ensure_view()
+        if view is None:
             return
-        self.page.setCurrentWidget(self.view)
-        self.view.open(path)
+        self.page.setCurrentWidget(view)
+        view.open(path)
 
     def _listed(self) -> None:
         """The list was read again: follow what happened to the open journey's file."""

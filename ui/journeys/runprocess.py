@@ -1,4 +1,5 @@
-"""A journey run in a child process (app.journeys.childrun), driven by a QProcess.
+"""A journey run in a child process (app.journeys.childrun), driven by a QProcess (on Linux the
+QProcess is `run`, whose run the window's zygote forks: ui/journeys/zygote.py).
 
 The run shares no GIL with the window: its progress comes back as JSON lines, read on the GUI
 thread when Qt says output is ready; of the lines read at once only the newest progress is handed
@@ -12,15 +13,14 @@ and left to finish its trace), so a QProcess is never destroyed while its proces
 from __future__ import annotations
 
 import json
-import os
 import sys
-from pathlib import Path
 from typing import Any, Optional
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
 from app.journeys.actionplan import PlanError
 from app.journeys.childrun import STOP, ChildSpec, read_progress, read_result
+from ui.journeys import zygote
 
 STOP_GRACE_MS = 5000  # the runner stops within a second; this is for a child that hangs
 STDERR_KEPT = 4000  # characters of the child's standard error kept for a crash's message
@@ -41,7 +41,7 @@ class RunProcess(QObject):
         super().__init__()  # no parent: it lives until its child has exited (see the module docstring)
         self.process = QProcess(self)
         self.process.setProgram(sys.executable)
-        self.process.setArguments(["-m", "app.journeys.childrun"])
+        self.process.setArguments(zygote.run_arguments())
         self.process.setProcessEnvironment(_environment())
         self.process.readyReadStandardOutput.connect(self._read)
         self.process.readyReadStandardError.connect(self._read_errors)
@@ -51,6 +51,7 @@ class RunProcess(QObject):
         self.stopping = False
         self._killed = False
         self._errors = ""
+        self._run_pid: Optional[int] = None  # the zygote's child running the run, once it said so
         self._kill_timer = QTimer(self, singleShot=True, interval=STOP_GRACE_MS, timeout=self._kill)
 
     def start(self, spec: ChildSpec) -> None:
@@ -64,7 +65,10 @@ class RunProcess(QObject):
             self.process.write((json.dumps(command) + "\n").encode("utf-8"))
 
     def pid(self) -> int:
-        return int(self.process.processId())
+        """The run's process: the zygote's child when it runs there (it says its pid first on its
+        standard error), else the process started."""
+        self._read_errors()
+        return self._run_pid or int(self.process.processId())
 
     def stop(self) -> None:
         """Ask the child to stop; end it if it has not within STOP_GRACE_MS."""
@@ -77,7 +81,10 @@ class RunProcess(QObject):
     def _kill(self) -> None:
         if self.process.state() != QProcess.ProcessState.NotRunning:
             self._killed = True
-            self.process.kill()
+            if self.pid() != self.process.processId():
+                zygote.kill(self.pid())  # the run itself: the process started ends once it has, not before
+            else:
+                self.process.kill()
 
     # -- what the child says -------------------------------------------------------------------------
     def _read(self) -> None:
@@ -125,6 +132,9 @@ class RunProcess(QObject):
 
     def _read_errors(self) -> None:
         self._keep_error(bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace"))
+        if self._run_pid is None and self._errors.startswith(zygote.RUN_PID) and "\n" in self._errors:
+            line, self._errors = self._errors.split("\n", 1)
+            self._run_pid = int(line[len(zygote.RUN_PID):])
 
     def _keep_error(self, text: str) -> None:
         self._errors = (self._errors + text)[-STDERR_KEPT:]
@@ -176,9 +186,7 @@ def busy() -> bool:
 def _environment() -> QProcessEnvironment:
     """The window's environment, with this very `app` package first on the path (a development
     checkout or an installed one: the child runs the same code as the window)."""
-    env = QProcessEnvironment.systemEnvironment()
-    root = str(Path(__file__).resolve().parents[2])
-    rest = env.value("PYTHONPATH", "")
-    env.insert("PYTHONPATH", root + (os.pathsep + rest if rest else ""))
-    env.insert("PYTHONUNBUFFERED", "1")
+    env = QProcessEnvironment()
+    for name, value in zygote.environment().items():
+        env.insert(name, value)
     return env

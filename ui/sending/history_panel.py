@@ -30,6 +30,9 @@ from ui.sending.history_model import HistoryModel, RowRole, SortRole
 from ui.sending.result_view import ResultView
 from ui.workers import run_in_background
 
+SEARCH_PAUSE_MS = 250  # typing pause after which the search runs
+REFRESH_MS = 300  # new rows (a batch adds many) are shown at most this often
+
 if TYPE_CHECKING:
     from app.services import Services
 
@@ -92,8 +95,8 @@ class HistoryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
-        self._debounce = QTimer(self, singleShot=True, interval=250, timeout=self.apply_filter)
-        self._refresh_timer = QTimer(self, singleShot=True, interval=300, timeout=self._refresh)
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS, timeout=self.apply_filter)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS, timeout=self._refresh)
         self.search.textChanged.connect(self._debounce.start)
         self.outcome.currentIndexChanged.connect(self.apply_filter)
         self._bridge = _Bridge(self)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
-from typing import Optional
+from typing import Any, Optional
 
 from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -32,10 +32,35 @@ HINTS = {"=": "compare with ==", "&": "write and", "|": "write or", "!": "write 
          "$": "references are written @event{...}, #{...} or @action{...}", "{": "references start with @event{ or #{"}
 
 
+LARK_OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "propagate_positions": True,
+                                "maybe_placeholders": True}
+
+
+def grammar_text() -> str:
+    return files("app.journeys.expr").joinpath("grammar.lark").read_text("utf-8")
+
+
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    grammar = files("app.journeys.expr").joinpath("grammar.lark").read_text("utf-8")
-    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True)
+    """The parser: from the tables made beforehand (tools/lark_tables.py) while they were made from
+    this grammar with this lark, else built from the grammar (~60 ms of CPU, once per process)."""
+    grammar = grammar_text()
+    if tables_fit(grammar):
+        from app.journeys.expr import grammar_tables as tables
+
+        # lark's standalone parsers load with this (lark checks nothing: tables_fit did)
+        return Lark._load_from_dict(tables.DATA, tables.MEMO)  # type: ignore[no-untyped-call]
+    return Lark(grammar, **LARK_OPTIONS)
+
+
+def tables_fit(grammar: str) -> bool:
+    import hashlib
+
+    from lark import __version__ as lark_version
+
+    from app.journeys.expr import grammar_tables as tables
+
+    return tables.LARK_VERSION == lark_version and tables.GRAMMAR_SHA256 == hashlib.sha256(grammar.encode()).hexdigest()
 
 
 @lru_cache(maxsize=8192)

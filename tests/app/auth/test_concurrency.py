@@ -65,8 +65,12 @@ def test_concurrent_failures_share_one_request_and_the_reason(engine, store, san
     sandbox.set_fault("token", latency_ms=200)
     wrong = store.put("wrong", hint="client_secret")
     auth, resolver = ims_auth(wrong), resolver_for(store, sandbox.base_url)
+    # all callers arrive together: on a loaded machine a thread started late came after the failed
+    # fetch had ended, and (failures are not cached) rightly made a second request
+    barrier = threading.Barrier(20)
 
     def call(_: int) -> str:
+        barrier.wait()
         try:
             engine.credentials(auth, resolver)
         except AuthError as exc:

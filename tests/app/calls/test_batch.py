@@ -113,14 +113,15 @@ def test_both_transports_time_out_and_fail_the_same_way(webhook, services, resol
                         timeout=0.3, transport=transport)
     assert summary.failed == {"timedout": 4}
     sandbox.set_fault("echo", drop=True)
+    clock = SkippingClock()  # each call's 3 retries after their backoffs (0.7 s) cost no waiting
     summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared,
-                        timeout=2, transport=transport)
-    assert summary.failed == {"internalError": 4}
+                        timeout=2, transport=transport, clock=clock)
+    assert summary.failed == {"internalError": 4} and sorted(clock.waits) == [0.1] * 4 + [0.2] * 4 + [0.4] * 4
 
 
 def test_cancel_stops_the_batch(webhook, services, resolver, sandbox) -> None:
     action, prepared = webhook
-    sandbox.set_fault("echo", latency_ms=50)
+    sandbox.set_fault("echo", latency_ms=10)
     items = [BatchItem(i, {"customerId": f"c{i}"}) for i in range(500)]
     cancel = threading.Event()
 
@@ -173,7 +174,7 @@ def local_server():
             pass
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()  # shutdown() waits a poll
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()

@@ -10,7 +10,7 @@ import pytest
 
 from app.calls.batch import read_batch, run_batch
 from app.calls.build import prepare
-from app.calls.history import Filter, History, HistoryBuffer, close_history, history_of
+from app.calls.history import Filter, History, HistoryBuffer, close_history, history_of, row_of
 from app.calls.record import CallResult
 from app.calls.values import example_values
 
@@ -86,6 +86,20 @@ def test_buffer_writes_in_batches(tmp_path: Path) -> None:
         buffer.flush()  # waits for the writer
         assert batches == [10, 10, 5] and history.count() == 25
         assert [r.action for r in history.rows(Filter(text="x17"))] == ["x17"]
+
+
+def test_rows_are_inserted_hundreds_per_statement(tmp_path: Path) -> None:
+    """Each statement's step gives the GIL away and takes it back: 1,234 rows take three, not 1,234."""
+    with History(tmp_path / "h.sqlite3") as history:
+        statements: list[str] = []
+        history._conn().set_trace_callback(statements.append)
+        ids = history.add_rows([row_of(fake(f"r{i}", "http_200" if i % 7 else "http_500")) for i in range(1234)])
+        history._conn().set_trace_callback(None)
+        assert sum(s.startswith("INSERT INTO calls (") for s in statements) == 3
+        assert ids == list(range(1, 1235)) and history.count() == 1234
+        assert [r.action for r in history.rows(Filter(text="r1233"))] == ["r1233"]  # indexed, every part
+        assert history.count(Filter(outcome="http_500")) == len(range(0, 1234, 7))
+        assert history.result(1234).action == "r1233" and history.rows(limit=1)[0].id == 1234
 
 
 def test_a_buffer_whose_writing_failed_says_so(tmp_path: Path) -> None:

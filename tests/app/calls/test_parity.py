@@ -3,13 +3,17 @@ values (request line, header names, values and order, body), directly and throug
 from the environment: real loopback servers that record what they receive."""
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
+import httpx
 import pytest
 
 from app.auth import AuthEngine
 from app.calls import send
+from app.calls.aiosender import AioSender
 from app.calls.batch import BatchItem, run_batch
 from app.journeys.actionplan import Resolvers
 from app.journeys.profiles import ProfileSource
@@ -31,12 +35,12 @@ def origin(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
         yield server
 
 
-def _action(services: Any, secrets: Any, url: str) -> Action:
+def _action(services: Any, secrets: Any, url: str, content_type: bool = True) -> Action:
     """The sample's notifyWebhook (customerId Variable) with an API key, constant headers and a query."""
     sample = services.workspace.load("notifyWebhook")
+    typed = [Param(name="Content-Type", value="application/json")] if content_type else []
     endpoint = Endpoint(url=url + "/echo/notify", method="POST",
-                        headers=[Param(name="X-Trace", value="keep-me"), Param(name="Content-Type",
-                                                                               value="application/json")],
+                        headers=[Param(name="X-Trace", value="keep-me"), *typed],
                         query=[Param(name="plain", value="a b"), Param(name="tenant", value="t-1")])
     return sample.model_copy(update={"endpoint": endpoint, "auth": ApiKeyAuth(
         name="X-Api-Key", value=secrets.put("key-secret-1"), location="header")})
@@ -59,8 +63,8 @@ def _send(path: str, action: Action, secrets: Any, tmp_path: Path) -> None:
             assert run.run(source).outcomes == {"finished": 1}
 
 
-def _each_path(services: Any, secrets: Any, server: Recorder, tmp_path: Path) -> list[Raw]:
-    action = _action(services, secrets, server.url)
+def _each_path(services: Any, secrets: Any, server: Recorder, tmp_path: Path, content_type: bool = True) -> list[Raw]:
+    action = _action(services, secrets, server.url, content_type)
     for path in PATHS:
         _send(path, action, secrets, tmp_path)
     return server.seen
@@ -73,6 +77,28 @@ def test_every_path_sends_the_same_bytes(services, secrets, origin, tmp_path) ->
     assert [name for name, _ in single.headers] == ["Host", "Content-Type", "Charset", "X-Trace", "User-Agent",
                                                     "Accept", "X-Api-Key", "Content-Length"]  # no library adds one
     assert single.body.startswith(b'{"customerId":"c-7",')
+
+
+def test_no_path_adds_a_header_of_its_own_where_the_action_sets_no_content_type(services, secrets, origin,
+                                                                            tmp_path) -> None:
+    single, batch, step = _each_path(services, secrets, origin, tmp_path, content_type=False)
+    assert single == batch == step
+    names = [name for name, _ in single.headers]  # the call engine's own Content-Type, where it puts it
+    assert names == ["Host", "Content-Type", "Charset", "X-Trace", "User-Agent", "Accept", "X-Api-Key",
+                     "Content-Length"]  # aiohttp would add another Content-Type and Accept-Encoding
+
+
+def test_the_aiohttp_sender_sends_only_the_headers_it_is_given(origin) -> None:
+    async def exchange() -> None:
+        async with AioSender(2) as sender:
+            url = origin.url + "/echo/notify"
+            target = httpx.URL(url)
+            host = ("Host", target.netloc.decode())
+            await sender.exchange("POST", target, url, [host, ("Content-Length", "2")], b"{}", time.monotonic() + 10)
+            await sender.exchange("GET", target, url, [host], None, time.monotonic() + 10)
+    asyncio.run(exchange())
+    # aiohttp would add Accept, Accept-Encoding, User-Agent and, to a body, Content-Type
+    assert [[name for name, _ in raw.headers] for raw in origin.seen] == [["Host", "Content-Length"], ["Host"]]
 
 
 def test_every_path_sends_the_same_bytes_through_the_environments_proxy(services, secrets, origin, tmp_path,

@@ -12,6 +12,7 @@ from app.calls.batch import BatchItem, run_batch
 from app.calls.build import SetupError
 from app.model import Action, Endpoint, Param, infer_payload
 from app.resolve import Resolver
+from tests.helpers.clock import SkippingClock
 from tests.helpers.servers import Server, answer, echo
 
 KINDS = ["single", "aiohttp", "httpx"]
@@ -24,11 +25,12 @@ def _action(url: str, headers: tuple[Param, ...] = ()) -> Action:
 
 def _results(kind: str, action: Action, secrets: Any, n: int = 2) -> list[Any]:
     engine, resolver = AuthEngine(secrets), Resolver(secrets)
+    clock = SkippingClock()  # a retry's backoff costs no waiting
     if kind == "single":
-        return [send(action, {}, engine=engine, resolver=resolver, timeout=5)]
+        return [send(action, {}, engine=engine, resolver=resolver, timeout=5, clock=clock)]
     results: list[Any] = []
     run_batch(action, [BatchItem(i, {}) for i in range(n)], engine=engine, resolver=resolver, timeout=5,
-              transport=kind, on_result=lambda item, result: results.append(result))
+              transport=kind, on_result=lambda item, result: results.append(result), clock=clock)
     return results
 
 

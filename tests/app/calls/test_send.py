@@ -94,10 +94,10 @@ def test_retry_after_beyond_the_budget_ends_the_call(call, sandbox, retry_clock)
 def test_a_hang_times_out_at_the_configured_timeout_without_retry(call, sandbox) -> None:
     sandbox.set_fault("echo", hang=True)
     t0 = time.monotonic()
-    result = call("notifyWebhook", timeout=1.5)
+    result = call("notifyWebhook", timeout=0.3)  # send() takes any timeout: the platform's 1-30 s is the model's
     elapsed = time.monotonic() - t0
     assert result.outcome == "timedout" and result.attempts == 1
-    assert 1.4 <= elapsed < 3.0
+    assert 0.28 <= elapsed < 1.8
     assert sandbox.counters()["echo"] == 1
 
 

@@ -31,24 +31,24 @@ def _action(token_url: str, url: str) -> Action:
 def test_a_hanging_token_endpoint_times_the_call_out_at_its_timeout(secrets, sink) -> None:
     engine = AuthEngine(secrets)  # its own default (30 s) is not what bounds an action call
     with Server(hang) as token:
-        result = send(_action(token.url, sink.url), {}, engine=engine, resolver=Resolver(secrets), timeout=1)
+        result = send(_action(token.url, sink.url), {}, engine=engine, resolver=Resolver(secrets), timeout=0.2)
     assert result.outcome == "timedout" and result.attempts == 0 and sink.requests == []
-    assert "token request" in result.error and "timed out after 1 s" in result.error
+    assert "token request" in result.error and "timed out after 0.2 s" in result.error
 
 
 def test_a_trickling_token_endpoint_times_the_call_out(secrets, sink) -> None:
-    body = json.dumps({"access_token": "t" * 40}).encode()  # ~6 s at one byte every 0.1 s
-    with Server(trickle(body, 0.1)) as token:
+    body = json.dumps({"access_token": "t" * 40}).encode()  # ~3 s at one byte every 0.05 s
+    with Server(trickle(body, 0.05)) as token:
         result = send(_action(token.url, sink.url), {}, engine=AuthEngine(secrets), resolver=Resolver(secrets),
-                      timeout=0.5)
-    assert result.outcome == "timedout" and "timed out after 0.5 s" in result.error and sink.requests == []
+                      timeout=0.2)
+    assert result.outcome == "timedout" and "timed out after 0.2 s" in result.error and sink.requests == []
 
 
 def test_a_batch_with_a_hanging_token_endpoint_keeps_each_call_to_its_timeout(secrets, sink) -> None:
     failures: list[Any] = []
     with Server(hang) as token:
         summary = run_batch(_action(token.url, sink.url), [BatchItem(i, {}) for i in range(8)],
-                            engine=AuthEngine(secrets), resolver=Resolver(secrets), timeout=0.3, concurrency=4,
+                            engine=AuthEngine(secrets), resolver=Resolver(secrets), timeout=0.15, concurrency=4,
                             on_result=lambda item, result: failures.append(result.error))
     assert summary.failed == {"timedout": 8} and sink.requests == []
     assert all("token" in error for error in failures)

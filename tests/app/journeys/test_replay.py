@@ -43,8 +43,9 @@ def profiles(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def replay(services: Any, resolver: Any):
-    """replay(journey, recorded RunResult, profiles, only=None, default=None) -> runkit.Ran."""
+def replay(services: Any, resolver: Any, retry_clock: Any):
+    """replay(journey, recorded RunResult, profiles, only=None, default=None) -> runkit.Ran; the
+    replayed retries wait on `retry_clock` as the recorded run's did."""
     home = services.workspace.home
 
     def go(j: Any, recorded: Any, path: Path, only: Optional[str] = None,
@@ -53,7 +54,7 @@ def replay(services: Any, resolver: Any):
         try:
             runner = runkit.make_run(home, services, resolver, j, preset=setup.preset, seed=setup.seed,
                                      concurrency=4, targets=setup.targets(j, default), start=setup.start,
-                                     notes=setup.notes())
+                                     notes=setup.notes(), retry_clock=retry_clock)
             with TappedSource.tap(str(path), j.entry) as source:
                 source.only = only
                 return runkit.read_back(runner.run(source))

@@ -83,12 +83,17 @@ def test_an_error_takes_the_error_path_or_ends_the_profile_in_error(sandbox: Any
 
 def test_a_hung_call_times_out_and_a_dropped_one_is_retried(sandbox: Any, run_journey: Any) -> None:
     sandbox.set_fault("echo", hang=True)
-    ran = run_journey(journey(EVENT, notify(), END, FAILED, timeoutSeconds=1), purchases(1))
+    # p1's call has a timeoutOrError path, p2's none: both hang at once, in one run (one 1 s timeout).
+    route = {"id": "route", "type": "condition", "otherCases": "bare",
+             "paths": [{"label": "big", "expression": "@event{purchase.value} > 5", "next": "notify"}]}
+    bare = dict(notify(error=None), id="bare")
+    rows = [{"profileId": "p1", "event.customerId": "c-1", "event.value": 10},
+            {"profileId": "p2", "event.customerId": "c-2", "event.value": 1}]
+    ran = run_journey(journey(dict(EVENT, next="route"), route, notify(), bare, END, FAILED, timeoutSeconds=1), rows)
     (attempt,) = ran.attempts("p1", "notify")  # a timed-out call is never retried
     assert attempt["outcome"] == "timedout" and attempt["response"] is None
     assert ran.steps("p1", "notify")[0]["port"] == "timeoutOrError"
-    ran = run_journey(journey(EVENT, notify(error=None), END, timeoutSeconds=1), purchases(1))
-    assert ran.profiles["p1"][0]["outcome"] == "timedOut" and ran.profiles["p1"][0]["code"] == "timedout"
+    assert ran.profiles["p2"][0]["outcome"] == "timedOut" and ran.profiles["p2"][0]["code"] == "timedout"
     sandbox.clear_faults()
     sandbox.set_fault("echo", drop=True, times=1)
     ran = run_journey(journey(EVENT, notify(), END, FAILED), purchases(1))

@@ -10,7 +10,15 @@ from app.journeys.actionplan import PlanError
 from app.journeys.files import load_journey
 from app.journeys.profiles import ProfilesError
 from app.journeys.runner import RealCallsRefused
-from app.journeys.runsetup import SANDBOX_ENV_HINT, preview, refusal_problems, sandbox_env, services_resolvers
+from app.journeys.runsetup import (
+    SANDBOX_ENV_HINT,
+    leaves_the_process,
+    preview,
+    refusal_problems,
+    sandbox_env,
+    services_resolvers,
+)
+from app.journeys.targets import OfflineSender, Target
 from app.model import EnvironmentSet
 
 
@@ -50,3 +58,16 @@ def test_without_a_sandbox_environment_the_refusal_says_why(services: Any) -> No
     refused = RealCallsRefused({"dcs.adobedc.net": ["writeEvent"]}, {"writeEvent": "sandbox"})
     assert refusal_problems(refused)[-1] == SANDBOX_ENV_HINT
     assert refusal_problems(PlanError(["one", "two"])) == ["one", "two"]
+
+
+def test_a_run_needs_a_sender_only_when_a_node_calls_the_sandbox_or_env(services: Any, run_journey: Any) -> None:
+    sample = load_journey(services.workspace.home, "sampleJourney")
+    dry = {n.id: Target("dry") for n in sample.action_nodes()}
+    assert leaves_the_process(sample, {})  # the sandbox: every node's default
+    assert leaves_the_process(sample, {"writeEvent": Target("dry")})  # vipEvent still calls the sandbox
+    assert leaves_the_process(sample, {**dry, "vipEvent": Target("env")})
+    assert not leaves_the_process(sample, dry)
+    # Such a run goes through without one: its sender refuses any call, and none is made.
+    ran = run_journey(sample, services.workspace.home / "profiles" / "purchases.csv", targets=dry,
+                      client_factory=OfflineSender)
+    assert ran.summary["outcomes"]["finished"] == 288 and ran.summary["codes"]["writeEvent"] == {"dry": 288}

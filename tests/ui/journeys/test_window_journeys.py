@@ -114,8 +114,11 @@ def test_a_past_run_reopened_shows_its_stored_counts(qtbot: Any, window: Any) ->
     run_sample(qtbot, window, view)
     view.diagram.clear_counts()
     assert "Entered: 0" in view.diagram.nodes["vipEvent"].toolTip()
+    runbar = view.run_view.runbar
+    # The past runs are listed off the UI thread once the run has ended: the button is enabled then.
+    qtbot.waitUntil(lambda: runbar.open_run.isEnabled() and runbar.past.count() == 1, timeout=10000)
     with qtbot.waitSignal(view.countsShown, timeout=10000):
-        view.run_view.runbar.open_run.click()
+        runbar.open_run.click()
     assert "Entered: 95\n" in view.diagram.nodes["vipEvent"].toolTip()
 
 

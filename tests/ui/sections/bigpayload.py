@@ -22,9 +22,13 @@ def make_example(fields: int = 20_000, size: int = 1_000_000) -> str:
         count += 1 + 44 + 1 + 4
         section += 1
     text = json.dumps(doc, indent=2)
+    steps = 0
     while len(text.encode()) < size:  # top up with long descriptions to reach the size
-        pad += "y" * 8
+        # The first step cuts each description to 20 characters; every later one adds 8 ASCII bytes a
+        # section, so the steps left are counted instead of dumped one by one (the same text).
+        short = size - len(text.encode())
+        steps += 1 if steps == 0 else -(-short // (8 * len(doc)))  # a ceiling division
         for group in doc.values():
-            group["field_0"] = group["field_0"][:20] + pad
+            group["field_0"] = group["field_0"][:20] + pad + "y" * 8 * steps
         text = json.dumps(doc, indent=2)
     return text

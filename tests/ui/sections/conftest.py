@@ -33,6 +33,14 @@ SEED_CURL = (
 )
 
 
+@pytest.fixture
+def quick_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON editors made in the test check their text 10 ms after an edit instead of 250 ms. For tests
+    that replace a whole text at once (a paste: one edit, so one check whatever the pause): the pause
+    is not what they test (test_jsonedit's typing test keeps the real one)."""
+    monkeypatch.setattr("ui.jsonedit.DEBOUNCE_MS", 10)
+
+
 @pytest.fixture(autouse=True)
 def _no_workers_left(qapp):
     """Validation and auth tests run in the global pool: let them finish before the next test."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton
 from app.model.action import Action
 from app.model.auth import ApiKeyAuth, BasicAuth, CacheDuration, CustomAuth, CustomBody
 from app.model.base import MASK, SecretRef
+from tests.helpers.servers import HOLD_S, Server, answer
 from tests.ui.sections.conftest import SEED_CURL
 from ui.auth import curldialog
 from ui.auth.params import SECRET, VALUE
@@ -18,7 +20,7 @@ from ui.auth.section import AuthSection
 
 
 @pytest.fixture
-def section(qtbot, services):
+def section(qtbot, services, quick_checks):
     widget = AuthSection(services)
     qtbot.addWidget(widget)
     return widget
@@ -264,19 +266,26 @@ def test_stored_secret_is_used_by_the_test(qtbot, section, sandbox, services):
     assert start_test(qtbot, section).ok
 
 
-def test_ui_keeps_running_during_a_slow_test(qtbot, section, sandbox):
-    sandbox.set_fault("token", latency_ms=1500)
-    section.import_curl(SEED_CURL.replace("https://ims-na1.adobelogin.com", sandbox.base_url))
-    ticks = []
-    timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: ticks.append(1))
-    timer.start()
-    section.findChild(QPushButton, "testAuthButton").click()
-    assert section.is_testing()
-    qtbot.waitUntil(lambda: len(ticks) >= 25, timeout=1400)  # the event loop ran while in flight
-    assert section.is_testing()
-    qtbot.waitUntil(lambda: not section.is_testing(), timeout=15_000)
-    timer.stop()
+def test_ui_keeps_running_during_a_slow_test(qtbot, section):
+    release = threading.Event()
+
+    def held_token(handler, seen) -> None:  # answers once the test has seen the UI run meanwhile
+        release.wait(HOLD_S)
+        answer(200, {"access_token": "tok-held", "token_type": "bearer", "expires_in": 3600})(handler, seen)
+
+    with Server(held_token) as token:
+        section.import_curl(SEED_CURL.replace("https://ims-na1.adobelogin.com", token.url))
+        ticks = []
+        timer = QTimer(interval=20)
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start()
+        section.findChild(QPushButton, "testAuthButton").click()
+        assert section.is_testing()
+        qtbot.waitUntil(lambda: len(ticks) >= 25, timeout=10_000)  # the event loop ran while in flight
+        assert section.is_testing()
+        release.set()
+        qtbot.waitUntil(lambda: not section.is_testing(), timeout=15_000)
+        timer.stop()
     assert section.findChild(QLabel, "authResult").text().startswith("● token ok")
 
 
@@ -290,7 +299,7 @@ def test_invalid_form_is_not_sent(qtbot, section):
 
 def test_params_model_and_custom_load_is_quiet(qtbot, qtmodeltester, section, services):
     ref = services.secrets.put("5678", "t")
-    with qtbot.assertNotEmitted(section.changed, wait=300):
+    with qtbot.assertNotEmitted(section.changed, wait=100):  # 90 ms past the JSON editor's 10 ms check
         section.set_action(Action(name="x", auth=custom_auth("https://ims.example/token", ref)))
     model = section.pages.custom.body.model
     qtmodeltester.check(model)

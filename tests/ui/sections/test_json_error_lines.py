@@ -10,7 +10,7 @@ from ui.auth.section import AuthSection
 
 
 @pytest.fixture
-def section(qtbot, services):
+def section(qtbot, services, quick_checks):
     widget = AuthSection(services)
     qtbot.addWidget(widget)
     return widget

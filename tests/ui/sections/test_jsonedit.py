@@ -40,7 +40,7 @@ def test_the_validated_text_is_the_string_the_worker_checked(qtbot):
     assert len(given) == 1 and done.args[1] is given[0]
 
 
-def test_error_marker_and_recovery(qtbot):
+def test_error_marker_and_recovery(qtbot, quick_checks):
     editor = JsonEdit()
     qtbot.addWidget(editor)
     with qtbot.waitSignal(editor.problemChanged, timeout=5000) as shown:

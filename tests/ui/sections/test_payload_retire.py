@@ -11,7 +11,8 @@ from ui.payload.infer import example_to_payload
 EXAMPLE = '{"a": 1, "b": {"c": [{"d": "x", "e": {"f": null}}]}, "g": [1, 2]}'
 
 
-def test_a_retired_tree_still_used_elsewhere_is_left_whole() -> None:
+def test_a_retired_tree_still_used_elsewhere_is_left_whole(monkeypatch) -> None:
+    monkeypatch.setattr(retire, "WAIT_S", 0.05)  # how long the reaper waits before it judges a tree kept
     kept = example_to_payload(EXAMPLE, "request")
     assert kept is not None
     before = kept.model_dump()

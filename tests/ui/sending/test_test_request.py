@@ -1,6 +1,8 @@
 """The test-request dialog: a typed form from the Variable fields, sending off the UI thread."""
 from __future__ import annotations
 
+import json
+import threading
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QDoubleSpinBox, QLineEdi
 from app.calls.history import Filter, history_of
 from app.model import Action, Endpoint, NoAuth, infer_payload
 from app.model.payload import set_mode
+from tests.helpers.servers import HOLD_S, Seen, Server, answer
 from ui.jsonedit import JsonEdit
 from ui.sending import open_test_request
 from ui.sending.test_request import RequestDialog
@@ -52,18 +55,27 @@ def test_every_type_gets_its_editor_and_optional_fields_a_send_box(qtbot, host, 
     assert dialog.form.values() == {"n": 3, "ok": True, "tags": ["a"], "meta": {"k": 1}, "day": "2024-02-03"}
 
 
-def test_sends_off_the_ui_thread_and_shows_the_response(qtbot, host, gui_services, sandbox) -> None:
-    sandbox.set_fault("echo", latency_ms=1200)
-    dialog = open_dialog(host, gui_services, "notifyWebhook")
-    dialog.form.editors["customerId"].editor.setText("c-42")
-    ticks = []
-    timer = QTimer(interval=20, timeout=lambda: ticks.append(1))
-    timer.start()
-    with qtbot.waitSignal(dialog.finished_call, timeout=15000) as caught:
-        dialog.send_button.click()
-        assert dialog.busy and not dialog.send_button.isEnabled()
-    timer.stop()
-    assert len(ticks) >= 20  # the event loop kept running during the 1.2 s call
+def test_sends_off_the_ui_thread_and_shows_the_response(qtbot, host, gui_services, monkeypatch) -> None:
+    release = threading.Event()
+
+    def held_echo(handler: Any, seen: Seen) -> None:  # answers once the test has seen the UI run meanwhile
+        release.wait(HOLD_S)
+        answer(200, json.loads(seen.body))(handler, seen)
+
+    with Server(held_echo) as server:
+        monkeypatch.setattr(gui_services, "sandbox_url", lambda: server.url)
+        dialog = open_dialog(host, gui_services, "notifyWebhook")
+        dialog.form.editors["customerId"].editor.setText("c-42")
+        ticks = []
+        timer = QTimer(interval=20, timeout=lambda: ticks.append(1))
+        timer.start()
+        with qtbot.waitSignal(dialog.finished_call, timeout=15000) as caught:
+            dialog.send_button.click()
+            assert dialog.busy and not dialog.send_button.isEnabled()
+            qtbot.waitUntil(lambda: len(ticks) >= 20 and len(server.requests) == 1, timeout=10000)
+            assert dialog.busy  # the event loop kept running while the call was held
+            release.set()
+        timer.stop()
     result = caught.args[0]
     view = dialog.result_view
     assert result.ok and view.outcome.text().startswith("http_200 200 OK")

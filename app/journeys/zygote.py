@@ -1,0 +1,217 @@
+"""A warm parent for the window's journey run processes (Linux): it imports what a run needs once,
+then forks one child per run, so a Run click no longer pays ~0.6 s of CPU for the imports.
+
+    python -m app.journeys.zygote serve FD          # started once by the window (ui/journeys/zygote.py)
+    python -S -m app.journeys.zygote run SOCKET     # what the window's QProcess runs for each run
+
+`run` (a small process: no site, nothing imported but the standard library) hands its standard
+input, output and error, its environment and working folder to the zygote; the zygote forks a
+child that takes them as its own and runs app.journeys.childrun's main: the same JSON lines on the
+same pipes as `python -m app.journeys.childrun`. `run` then exits as the child does (its exit code,
+or killed by the same signal), and when `run` is killed the child kills itself (it watches the
+connection), so ending the window's process ends the run as before.
+
+The zygote serves until its standard input ends (the window's process is gone). It never starts a
+thread: a fork copies only the thread that calls it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+from typing import Any
+
+RUN_PID = "action-studio: run process "  # the child's first line on standard error: its pid (the window's kill)
+HEADER = struct.Struct("!I")  # the length of the JSON header that comes with the three descriptors
+PRELOAD = ("app.journeys.childrun", "app.journeys.breakpoints", "app.journeys.runner", "app.journeys.runsetup",
+           "app.journeys.replayrun", "app.journeys.profiles", "app.services", "app.store", "app.secrets",
+           "app.sandbox", "aiohttp")
+
+
+# -- `run`: the process the window starts for one run ----------------------------------------------
+def run(path: str) -> int:
+    """Hand this process's standard streams to the zygote's next child; exit as that child does."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(path)
+    except OSError:  # no zygote (it ended, or never started): the run in a process of its own
+        conn.close()
+        os.execv(sys.executable, [sys.executable, "-m", "app.journeys.childrun"])
+    try:
+        header = json.dumps({"env": dict(os.environ), "cwd": os.getcwd()}).encode()
+        socket.send_fds(conn, [HEADER.pack(len(header)) + header], [0, 1, 2])
+        for fd in (0, 1):  # the child has them: the window sees their end when the child's end comes
+            os.close(fd)
+        status = _read_line(conn)
+    except OSError as exc:
+        print(f"action-studio: the run process could not start ({exc})", file=sys.stderr)
+        return 70
+    finally:
+        conn.close()
+    if not status:
+        print("action-studio: the run process's parent ended during the run", file=sys.stderr)
+        return 70
+    ended = json.loads(status)
+    if ended.get("signal"):
+        if ended["signal"] not in (signal.SIGKILL, signal.SIGSTOP):  # those two have no handler to reset
+            signal.signal(ended["signal"], signal.SIG_DFL)
+        os.kill(os.getpid(), ended["signal"])  # killed as the child was: the window reports a crash
+    return int(ended.get("exit", 70))
+
+
+def _read_line(conn: socket.socket) -> bytes:
+    """How the child ended, one JSON line (empty when the zygote ended first)."""
+    data = b""
+    while not data.endswith(b"\n") and (chunk := conn.recv(4096)):
+        data += chunk
+    return data
+
+
+# -- `serve`: the zygote ---------------------------------------------------------------------------
+def listen(path: str) -> socket.socket:
+    """The zygote's socket, listening before the zygote starts (a run connecting meanwhile waits in
+    the backlog for the zygote's imports): pass its descriptor to `serve`."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(16)
+    return listener
+
+
+def serve(fd: int) -> int:
+    import importlib
+    import selectors
+
+    listener = socket.socket(fileno=fd)
+    for name in PRELOAD:
+        importlib.import_module(name)
+    from app.journeys.expr.parser import _lark
+
+    _lark()  # the expression parser, built once for every child
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)  # a child ended: the wakeup byte says so
+    children: dict[int, socket.socket] = {}
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, "accept")
+    selector.register(sys.stdin.fileno(), selectors.EVENT_READ, "window")
+    selector.register(wake_r, selectors.EVENT_READ, "child")
+    while True:
+        for key, _ in selector.select():
+            if key.data == "window" and not os.read(sys.stdin.fileno(), 4096):
+                listener.close()
+                return 0
+            if key.data == "child":
+                os.read(wake_r, 4096)
+                _reap(children)
+            elif key.data == "accept":
+                conn, _ = listener.accept()
+                pid = _fork(conn, [listener, selector, wake_r, wake_w, *children.values()])
+                if pid:
+                    children[pid] = conn
+
+
+def _fork(conn: socket.socket, zygotes: list[Any]) -> int:
+    """A child for this connection's run; its pid (0: none made). The child never returns: it closes
+    what is the zygote's (`zygotes`: the listener, the selector, the wakeup pipe, the other runs'
+    connections, whose `run` would otherwise wait for this child too) and runs the run."""
+    try:
+        message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+        size = HEADER.unpack(message[:HEADER.size])[0]
+        while len(message) < HEADER.size + size:
+            message += conn.recv(1 << 20)
+        setup = json.loads(message[HEADER.size:HEADER.size + size])
+    except (OSError, ValueError, struct.error):
+        conn.close()
+        return 0
+    try:
+        pid = os.fork()
+    except OSError as exc:  # no process to be had: `run` finds its connection closed and exits 70
+        print(f"action-studio: the run process could not start ({exc})", file=sys.stderr)
+        conn.close()
+        pid = -1
+    if pid:
+        for fd in fds:
+            os.close(fd)
+        return max(pid, 0)
+    code = 70
+    try:  # the child: whatever happens, it never returns into the zygote's loop
+        signal.set_wakeup_fd(-1)
+        for held in zygotes:
+            os.close(held) if isinstance(held, int) else held.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        code = _child(conn, fds, setup)
+    except BaseException:  # noqa: BLE001 - said on the run's standard error, then the exit code says it
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _child(conn: socket.socket, fds: list[int], setup: dict[str, Any]) -> int:
+    import threading
+
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.environ.clear()
+    os.environ.update(setup["env"])
+    os.chdir(setup["cwd"])
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - the process's own streams
+    sys.stdout = open(1, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)  # noqa: SIM115
+    print(f"{RUN_PID}{os.getpid()}", file=sys.stderr, flush=True)
+    # `run` gone (killed with the window's process, or by the window): this run ends at once, as the
+    # process the window started would have.
+    threading.Thread(target=_die_with, args=(conn,), daemon=True, name="run-watch").start()
+    from app.journeys.childrun import main
+
+    try:
+        code = main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return code
+
+
+def _die_with(conn: socket.socket) -> None:
+    while conn.recv(4096):
+        pass
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _reap(children: dict[int, socket.socket]) -> None:
+    """Tell each ended child's `run` how it ended."""
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        conn = children.pop(pid, None)
+        if conn is None:
+            continue
+        signaled = os.WIFSIGNALED(status)
+        ended = {"signal": os.WTERMSIG(status)} if signaled else {"exit": os.waitstatus_to_exitcode(status)}
+        try:
+            conn.sendall(json.dumps(ended).encode() + b"\n")
+        except OSError:
+            pass  # `run` is gone already
+        conn.close()
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3 or argv[1] not in ("serve", "run"):
+        print("usage: python -m app.journeys.zygote serve FD | run SOCKET", file=sys.stderr)
+        return 2
+    return serve(int(argv[2])) if argv[1] == "serve" else run(argv[2])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,115 @@
+"""The warm parent of the window's runs (app.journeys.zygote): a run through `run` says exactly what
+`python -m app.journeys.childrun` says, on the same pipes; `run` ends as its child does; killing
+either ends the other; with no zygote, `run` is the run process itself."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from app.journeys.childrun import ChildSpec, read_result
+from app.journeys.tracereader import TraceReader, list_runs
+from app.journeys.zygote import RUN_PID, listen
+from tests.app.journeys.test_childrun import messages, spec_of
+
+ROOT = Path(__file__).resolve().parents[3]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the zygote is Linux's")
+
+
+@pytest.fixture
+def zygote(tmp_path: Path) -> Iterator[str]:
+    path = str(tmp_path / "zygote")
+    with listen(path) as listener:
+        server = subprocess.Popen([sys.executable, "-m", "app.journeys.zygote", "serve", str(listener.fileno())],
+                                  stdin=subprocess.PIPE, env=ENV, pass_fds=[listener.fileno()])
+    yield path
+    assert server.stdin is not None
+    server.stdin.close()  # the window's process is gone: the zygote ends
+    assert server.wait(timeout=60) == 0
+
+
+def start(path: str, spec: ChildSpec) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, "-S", "-m", "app.journeys.zygote", "run", path], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    assert proc.stdin is not None
+    proc.stdin.write(spec.to_json() + "\n")
+    proc.stdin.flush()
+    return proc
+
+
+def run_pid(proc: subprocess.Popen[str]) -> int:
+    assert proc.stderr is not None
+    line = proc.stderr.readline()
+    assert line.startswith(RUN_PID), line
+    return int(line[len(RUN_PID):])
+
+
+def gone(pid: int) -> bool:
+    """Reaped by the zygote: every thread of it has ended (a zombie's threads may still hold its files)."""
+    return not Path(f"/proc/{pid}").exists()
+
+
+def wait_until(check: Any) -> None:
+    """Until check() holds (the run's processes end on their own time; the suite's timeout is the limit)."""
+    while not check():
+        time.sleep(0.02)
+
+
+def test_a_run_through_the_zygote_says_what_the_run_process_says(services: Any, zygote: str) -> None:
+    spec = spec_of(services, services.workspace.home / "profiles" / "purchases.csv", seed=5)
+    proc = start(zygote, spec)
+    pid = run_pid(proc)
+    assert pid != proc.pid  # the zygote's child runs it
+    lines = messages(proc)
+    assert proc.returncode == 0 and all("progress" in m for m in lines[:-1])
+    result = read_result(lines[-1]["result"])
+    with TraceReader(result.path) as reader:
+        assert reader.info().seed == 5 and reader.outcomes() == result.outcomes and result.rows_read == 303
+    assert proc.stderr is not None and proc.stderr.read() == ""
+    proc.stderr.close()
+
+
+def test_a_refused_run_exits_as_the_run_process_does(services: Any, zygote: str) -> None:
+    spec = spec_of(services, services.workspace.home / "profiles" / "nothing.csv")
+    proc = start(zygote, spec)
+    run_pid(proc)
+    (line,) = messages(proc)
+    assert "no such file" in line["error"] and proc.returncode == 1
+    assert proc.stderr is not None
+    proc.stderr.close()
+
+
+@pytest.mark.parametrize("killed", ["the run", "its starter"])
+def test_killing_the_run_or_its_starter_ends_both(services: Any, zygote: str, tmp_path: Path, killed: str) -> None:
+    slow = tmp_path / "slow.json"
+    slow.write_text(json.dumps([{"status": 200, "body": {}, "delay_ms": 60000}]))
+    spec = spec_of(services, services.workspace.home / "profiles" / "purchases.csv",
+                   targets={"writeEvent": f"mock:{slow}"})
+    proc = start(zygote, spec)
+    pid = run_pid(proc)
+    assert proc.stdout is not None and "progress" in json.loads(proc.stdout.readline())
+    os.kill(pid if killed == "the run" else proc.pid, signal.SIGKILL)
+    assert proc.wait(timeout=60) == -signal.SIGKILL  # the window reports a crash either way
+    wait_until(lambda: gone(pid))
+    (run,) = list_runs(services.workspace.home)
+    assert run.state == "interrupted"  # killed mid-run: what finished is kept
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        assert stream is not None
+        stream.close()
+
+
+def test_without_a_zygote_run_is_the_run_process_itself(services: Any, tmp_path: Path) -> None:
+    spec = spec_of(services, services.workspace.home / "profiles" / "purchases.csv", seed=5)
+    proc = start(str(tmp_path / "none"), spec)
+    lines = messages(proc)
+    assert proc.returncode == 0 and read_result(lines[-1]["result"]).rows_read == 303
+    assert proc.stderr is not None and proc.stderr.read() == ""  # no zygote's child: no pid said
+    proc.stderr.close()
