@@ -253,8 +253,13 @@ class TraceView(QWidget):
         return item
 
     def _why_items(self, parent: QTreeWidgetItem, why: dict[str, Any]) -> None:
-        if set(why) == {"dynamicPath"}:  # an action step: the path it called
-            QTreeWidgetItem(parent, ["Dynamic path", "", "", str(why["dynamicPath"])])
+        if why.keys() <= {"dynamicPath", "queue"}:  # an action step: the path it called, its place in the queue
+            if "dynamicPath" in why:
+                QTreeWidgetItem(parent, ["Dynamic path", "", "", str(why["dynamicPath"])])
+            if "queue" in why:
+                queue = why["queue"]
+                QTreeWidgetItem(parent, ["Throttling queue", "", "",
+                                         f"arrived #{queue.get('arrived', '?')}, released #{queue.get('released', '?')}"])
             return
         box = QTreeWidgetItem(parent, ["Why", "", "", f"took {why.get('taken', '?')}"])
         for path in why.get("paths", []):

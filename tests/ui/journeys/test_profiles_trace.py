@@ -86,7 +86,9 @@ def test_a_resend_calls_the_dynamic_path_the_run_called(qtbot: Any, services: An
         {"id": "notify", "type": "action", "action": "notifyWebhook", "next": "end",
          "mapping": {"customerId": "@event{signup.customerId}"},
          "dynamicPath": 'concat("/customers/", @event{signup.customerId})'},
-        {"id": "end", "type": "end"}]})
+        {"id": "end", "type": "end"}],
+        # Throttled: the step shows its place in the queue beside its dynamic path.
+        "throttling": {"urlPattern": "http://127.0.0.1:*/echo/*", "methods": ["POST"], "maxThroughput": 200}})
     profiles = tmp_path / "p.csv"
     profiles.write_text("profileId,event.customerId\np-1,c-9\n")
     view = RunView(services, journey)
@@ -103,6 +105,8 @@ def test_a_resend_calls_the_dynamic_path_the_run_called(qtbot: Any, services: An
     step = trace.steps.topLevelItem(1)
     children = [step.child(i) for i in range(step.childCount())]
     assert any(c.text(0) == "Dynamic path" and c.text(3) == "/customers/c-9" for c in children)
+    assert any(c.text(0) == "Throttling queue" and c.text(3) == "arrived #1, released #1" for c in children)
+    assert not any(c.text(0) == "Why" for c in children)
     trace.steps.setCurrentItem(next(c for c in children if c.text(0).startswith("Attempt")))
     assert trace.detail.toPlainText().startswith("POST http://127.0.0.1:")
     assert "/echo/notify/customers/c-9 " in trace.detail.toPlainText().splitlines()[0] + " "
