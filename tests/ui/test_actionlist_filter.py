@@ -83,6 +83,31 @@ def test_the_filter_follows_inserts_removals_sorts_and_resets(qapp, rows, more, 
         assert proxy.proxy_row_of(source.data()) == r
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=SUMMARIES, more=SUMMARIES, word=TEXT, data=st.data())
+def test_backspaces_show_what_the_old_rule_accepts_after_the_list_changed(qapp, rows, more, word, data) -> None:
+    """A backspace takes back the rows a shorter text had a moment ago, unless the list changed since."""
+    model = ActionListModel()
+    model.set_summaries(rows)
+    proxy = ActionFilterProxy()
+    proxy.setSourceModel(model)
+    for end in range(len(word) + 1):
+        proxy.set_text(word[:end])
+    for end in reversed(range(len(word))):  # backspaces, the list changing between some of them
+        change = data.draw(st.sampled_from(["none", "insert", "remove", "sort", "reset"]))
+        fresh = [s for s in more if model.row_of(s.name) < 0]
+        if change == "insert" and fresh:
+            model.upsert(fresh[0])
+        elif change == "remove" and model.names():
+            model.remove(data.draw(st.sampled_from(model.names())))
+        elif change == "sort":
+            model.sort(DESCRIPTION, data.draw(st.sampled_from(list(Qt.SortOrder))))
+        elif change == "reset":
+            model.set_summaries(more)
+        proxy.set_text(word[:end])
+        assert shown(proxy) == expected(model, word[:end])
+
+
 def test_the_selection_survives_a_sort_of_the_filtered_list(qapp) -> None:
     from PySide6.QtCore import QItemSelectionModel
 

@@ -1,7 +1,8 @@
 """The action list's keyboard and search: Tab leaves the list, Esc clears, URLs match, the label follows."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication
 
 from app.store import ActionSummary
 from ui.actionlist.model import NAME
@@ -45,6 +46,36 @@ def test_the_match_label_quotes_the_text_even_when_the_rows_stay_the_same(qtbot)
     qtbot.keyClicks(widget.search, "yweb")  # still the same single row
     assert shown(widget) == ["notifyWebhook"]
     assert widget.count_label.text() == "1 of 3 actions match “notifyweb”"
+
+
+class PaintCounter(QObject):
+    paints = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.paints += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_a_key_that_keeps_the_rows_repaints_none_of_them(qtbot):
+    """Issue 14: the list repainted the current row at every key, even when the rows shown stayed."""
+    widget = make_list(qtbot)
+    widget.select("notifyWebhook")
+    qtbot.waitExposed(widget)
+    qtbot.keyClicks(widget.search, "notify")  # one row left
+    QApplication.processEvents()
+    counter = PaintCounter()
+    widget.table.viewport().installEventFilter(counter)
+    qtbot.keyClicks(widget.search, "web")  # still that row
+    QApplication.processEvents()
+    assert shown(widget) == ["notifyWebhook"] and widget.current_name() == "notifyWebhook"
+    assert widget.table.selectionModel().isRowSelected(0)
+    assert counter.paints == 0
+    qtbot.keyClick(widget.search, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(widget.search, "x")  # no row left, then the row back with its selection
+    qtbot.keyClick(widget.search, Qt.Key.Key_Backspace)
+    QApplication.processEvents()
+    assert counter.paints > 0
+    assert widget.table.selectionModel().isRowSelected(0) and widget.table.currentIndex().row() == 0
 
 
 def test_escape_clears_the_search_then_returns_to_the_list(qtbot):

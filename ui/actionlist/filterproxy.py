@@ -4,8 +4,9 @@ or URL holds the typed text (case-insensitive).
 Not a QSortFilterProxyModel: that one asks `filterAcceptsRow` row by row from C++, 10,000 calls
 into Python per keystroke (29-54 ms; issue 14 wants one frame, 16 ms). Here the rows are chosen in
 Python in one pass over a pre-lowered search column, only among the rows already shown when the text
-grows (each keystroke narrows), and the view is told once (a reset; `ActionListWidget` reselects
-the current row). Sorting stays the source model's.
+grows (each keystroke narrows), a backspace takes back the rows of the text typed a moment ago, and
+the view is told once (a reset; `ActionListWidget` reselects the current row). Sorting stays the
+source model's.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QModelIndex,
 
 Index = QModelIndex | QPersistentModelIndex
 FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+RECENT = 32  # needles whose rows are kept: a word typed and backspaced
 SEP = "\x00"  # between the lowered fields of the search column: a needle holding it is matched field by field
 
 
@@ -39,6 +41,7 @@ class ActionFilterProxy(QAbstractProxyModel):
         self._memo: dict[int, tuple[Any, str]] = {}  # id(summary) -> (summary, search column)
         self._rows: list[int] = []  # the source rows shown, ascending
         self._pos: list[int] = []  # per source row: its row here, or -1
+        self._recent: dict[str, list[int]] = {}  # needle -> its rows, while the source stays as it is
         self._removing: Optional[tuple[int, int]] = None  # proxy rows being removed (begun)
         self._saved: list[tuple[QPersistentModelIndex, QPersistentModelIndex]] = []
         self._columns = 0
@@ -76,6 +79,7 @@ class ActionFilterProxy(QAbstractProxyModel):
         return hay
 
     def _rebuild(self) -> None:
+        self._recent.clear()
         self._hay = self._search_column() if self._needle else None
         self._set_rows(self._matching(range(self._source_rows())))
         if self._hay is None:  # made when the event loop is idle, not at the first key (10,000 rows)
@@ -135,6 +139,7 @@ class ActionFilterProxy(QAbstractProxyModel):
             self.beginRemoveRows(QModelIndex(), lo, hi)
 
     def _rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._recent.clear()
         count = last - first + 1
         if self._hay is not None:
             del self._hay[first:last + 1]
@@ -144,6 +149,7 @@ class ActionFilterProxy(QAbstractProxyModel):
             self.endRemoveRows()
 
     def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self._recent.clear()
         count = last - first + 1
         if self._hay is not None:
             self._hay[first:first] = [search_text(s) for s in self._summaries()[first:last + 1]]
@@ -158,18 +164,30 @@ class ActionFilterProxy(QAbstractProxyModel):
         self.endInsertRows()
 
     # -- the search ----------------------------------------------------------------------------
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str) -> bool:
+        """Shows the rows holding `text`; whether the rows shown changed (else the view was told nothing)."""
         needle = text.strip().lower()
         if needle == self._needle:
-            return
+            return False
+        self._remember(self._needle, self._rows)
         narrowing = bool(self._needle) and self._needle in needle  # a longer needle: only shown rows can match
         self._needle = needle
-        rows = self._matching(self._rows if narrowing else range(self._source_rows()))
+        rows = self._recent.get(needle)  # a backspace goes back to a needle typed a moment ago
+        if rows is None:
+            rows = self._matching(self._rows if narrowing else range(self._source_rows()))
         if rows == self._rows:
-            return  # the same rows (every row holds the text so far): nothing to repaint
+            return False  # the same rows (every row holds the text so far): nothing to repaint
         self.beginResetModel()
         self._set_rows(rows)
         self.endResetModel()
+        return True
+
+    def _remember(self, needle: str, rows: list[int]) -> None:
+        """Keeps a needle's rows (lists never changed in place) for the next keystrokes, the last few."""
+        self._recent.pop(needle, None)
+        self._recent[needle] = rows
+        if len(self._recent) > RECENT:
+            del self._recent[next(iter(self._recent))]
 
     def text(self) -> str:
         return self._needle
@@ -181,6 +199,10 @@ class ActionFilterProxy(QAbstractProxyModel):
 
     def source_row(self, proxy_row: int) -> int:
         return self._rows[proxy_row] if 0 <= proxy_row < len(self._rows) else -1
+
+    def row_texts(self, proxy_row: int) -> tuple[tuple[str, ...], bool]:
+        """The shown row's texts and dirty mark (see ActionListModel.row_texts): what the table paints."""
+        return self.sourceModel().row_texts(self._rows[proxy_row])  # type: ignore[attr-defined, no-any-return]
 
     def proxy_row_of(self, name: str) -> int:
         source = self.sourceModel()

@@ -28,7 +28,17 @@ NameRole = Qt.ItemDataRole.UserRole + 3
 DirtyRole = Qt.ItemDataRole.UserRole + 4
 
 BULK = 200  # more row changes than this at once: one reset instead of one insert/remove each
+UNSAVED_COLUMN = NAME  # the column an action with unsaved changes shows in unsaved_font()
+ALIGNMENTS = {USED: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)}  # else the view's default
 AUTH_LABELS = {"none": "none", "basic": "basic", "apiKey": "API key", "customAuthorization": "custom"}
+
+
+def unsaved_font() -> QFont:
+    """Bold italic, over the view's own font (the FontRole of an unsaved action's name)."""
+    font = QFont()
+    font.setItalic(True)
+    font.setBold(True)
+    return font
 
 
 def modified_text(iso: str) -> str:
@@ -228,29 +238,23 @@ class ActionListModel(RowsTableModel):
             else:
                 role_data.setData(value)
 
+    def row_texts(self, row: int) -> tuple[tuple[str, ...], bool]:
+        """A row's shown texts, column by column, and whether it has unsaved changes (what the table paints)."""
+        s = self._rows[row]
+        return self._texts(s), s.name in self._dirty
+
+    def _texts(self, s: Any) -> tuple[str, ...]:
+        modified = self._modified_cache.get(s.modified)
+        if modified is None:
+            modified = self._modified_cache[s.modified] = modified_text(s.modified)
+        return (s.name, s.description, str(len(self._used.get(s.name, ()))), s.method,
+                AUTH_LABELS.get(s.auth, s.auth), modified)
+
     def _display(self, s: Any, col: int) -> Any:
-        if col == NAME:
-            return s.name
-        if col == DESCRIPTION:
-            return s.description
-        if col == USED:
-            return str(len(self._used.get(s.name, ())))
-        if col == METHOD:
-            return s.method
-        if col == AUTH:
-            return AUTH_LABELS.get(s.auth, s.auth)
-        text = self._modified_cache.get(s.modified)
-        if text is None:
-            text = self._modified_cache[s.modified] = modified_text(s.modified)
-        return text
+        return self._texts(s)[col]
 
     def _font(self, s: Any, col: int) -> Any:
-        if s.name in self._dirty and col == NAME:
-            font = QFont()
-            font.setItalic(True)
-            font.setBold(True)
-            return font
-        return None
+        return unsaved_font() if s.name in self._dirty and col == UNSAVED_COLUMN else None
 
     def _tooltip(self, s: Any, col: int) -> Any:
         if col == USED:
@@ -264,9 +268,7 @@ class ActionListModel(RowsTableModel):
         return tip
 
     def _alignment(self, s: Any, col: int) -> Any:
-        if col == USED:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return ALIGNMENTS.get(col)
 
 
 _ROLES: dict[int, Callable[[ActionListModel, Any, int], Any]] = {

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from ui.actionlist.model import (
     ActionFilterProxy,
     ActionListModel,
 )
+from ui.actionlist.table import ActionTable
 
 WIDTHS = {NAME: 150, DESCRIPTION: 160, USED: 56, METHOD: 56, AUTH: 62, MODIFIED: 126}
 
@@ -70,7 +70,7 @@ class ActionListWidget(QWidget):
         self.duplicate_button.clicked.connect(self.duplicateRequested)
         self.delete_button.clicked.connect(self.deleteRequested)
 
-        self.table = QTableView(self)
+        self.table = ActionTable(self)
         self.table.setObjectName("actionTable")
         self.table.setAccessibleName("Actions")
         self.table.setModel(self.proxy)
@@ -197,9 +197,9 @@ class ActionListWidget(QWidget):
 
     # -- search ---------------------------------------------------------------------------------
     def _on_search(self, text: str) -> None:
-        self.proxy.set_text(text)
+        changed = self.proxy.set_text(text)
         self._update_count()  # the label quotes the text even when the rows shown did not change
-        if self._current:
+        if changed and self._current:
             row = self.proxy.proxy_row_of(self._current)
             if row >= 0:
                 self._quiet = True
