@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 # in process: tests/helpers/cli.py run_cli (main(), as `python -m app` runs it).
 REAL_PROCESSES = {
     "tests/helpers/cli.py": "run_process: the helper itself",
+    "tests/helpers/forks.py": "ForkServer: the helper itself (a warm parent forking real processes)",
     "tests/app/journeys/test_profiles.py": "a peak memory (ru_maxrss) is only a fresh process's",
     "tests/app/journeys/test_traces.py": "a run killed (SIGKILL) mid-write",
     "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox`",
@@ -28,13 +29,13 @@ REAL_PROCESSES = {
     "tests/e2e/test_real_window.py": "a real X display (xvfb marker)",
     "tests/e2e/test_send_cli.py": "SIGINT / SIGTERM interrupt a batch",
     "tests/e2e/test_wheel.py": "the built wheel installed in a new environment, run as a user runs it",
-    "tests/e2e/test_workspace_processes.py": "two processes racing for the lock, writers killed, no keyring at all",
+    "tests/e2e/test_workspace_processes.py": "two processes racing for the lock, writers killed, no keyring at all (forked by a warm parent)",
     "tests/app/journeys/test_childrun.py": "the child process the window runs a journey in (its protocol on real pipes)",
     "tests/app/journeys/test_zygote.py": "the warm parent forking the window's runs: `run` and its child on real pipes",
     "tests/app/test_listing.py": "a fresh interpreter: what the first paint imports (no pydantic, keyring, httpx)",
     "tests/ui/test_workspace_sync.py": "the window following a real second process (one test)",
 }
-STARTS_A_PROCESS = re.compile(r"\bsubprocess\.(run|Popen|call|check_call|check_output)\b|\brun_process\b|"
+STARTS_A_PROCESS = re.compile(r"\bsubprocess\.(run|Popen|call|check_call|check_output)\b|\brun_process\b|\bForkServer\b|"
                               r"\bos\.(fork|spawn\w*|exec\w*|system|popen)\(|\bmultiprocessing\b")
 
 
@@ -80,7 +81,7 @@ def test_only_the_listed_tests_start_a_process() -> None:
 
 def test_the_process_check_sees_each_way_of_starting_one() -> None:
     for text in ("subprocess.run([sys.executable])", "subprocess.Popen(argv)", "run_process('x')", "os.fork()",
-                 "import multiprocessing"):
+                 "import multiprocessing", "with ForkServer(env, preload) as forks:"):
         assert STARTS_A_PROCESS.search(text), text
     assert not STARTS_A_PROCESS.search("run_cli('--home', home)  # in process, not a subprocess")
 

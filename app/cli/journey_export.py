@@ -17,7 +17,7 @@ from app.cli.journey_cmd import _fail
 
 def register(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from app.cli.main import add_parser
-    from app.journeys.exports import FORMATS
+    from app.journeys.exportformats import FORMATS
 
     p = add_parser(verbs, "export", help="a run as JSON lines, CSV, the platform's test-mode log, or a call as cURL")
     p.add_argument("run", metavar="RUN", help="run id, a unique start of it, its file, or 'last'")

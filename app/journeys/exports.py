@@ -21,12 +21,12 @@ from typing import Any, Iterable, Iterator, Optional, TextIO
 
 from app.atomic import streamed_text
 from app.auth.curl import curl_command
+from app.journeys.exportformats import FORMATS
 from app.journeys.model import ActionNode, Journey
 from app.journeys.runstate import instance_uid
 from app.journeys.tracereader import TraceReader
 from app.masking import mask_json
 
-FORMATS = ("jsonl", "csv", "platform-log", "curl")
 CSV_COLUMNS = ("profileId", "row", "outcome", "code", "lastNode", "path", "enteredAt", "endedAt", "durationMs",
                "statusCodes", "attempts", "error")
 PHASES = {"finished": "finished", "error": "error", "timedOut": "timed out", "cancelled": "running"}

@@ -118,7 +118,8 @@ def test_each_command_is_parsed_by_its_own_module_and_every_one_is_listed() -> N
 
 def test_a_journey_run_with_nothing_to_send_loads_no_http_client_nor_the_replay(sample_home: Path) -> None:
     """A dry run, in the window's run process (app.journeys.childrun) and by the command line:
-    aiohttp (~150 ms of CPU at import) and a replay's modules load only when a run needs them."""
+    aiohttp (~150 ms of CPU at import) and a replay's modules load only when a run needs them, the
+    exporters (~100 ms) only when a run is exported."""
     code = textwrap.dedent("""
         import io, sys, threading
         from app.cli.main import main
@@ -127,7 +128,7 @@ def test_a_journey_run_with_nothing_to_send_loads_no_http_client_nor_the_replay(
         home = sys.argv[1]
         journey = load_journey(home, "sampleJourney")
         dry = [f"{n.id}=dry" for n in journey.action_nodes()]
-        heavy = lambda: sorted(m for m in ("aiohttp", "app.journeys.replayrun") if m in sys.modules)
+        heavy = lambda: sorted(m for m in ("aiohttp", "app.journeys.replayrun", "app.journeys.exports") if m in sys.modules)
         code = main(["--home", home, "--session-secrets", "journey", "run", "sampleJourney", "--profiles",
                      home + "/profiles/purchases.csv", *(w for d in dry for w in ("--target", d))])
         print(code, heavy(), file=sys.stderr)

@@ -7,9 +7,9 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from keyring.backends import fail
@@ -17,6 +17,7 @@ from keyring.backends import fail
 from app.model import Action
 from app.store import Workspace
 from tests.helpers.cli import run_cli
+from tests.helpers.forks import Forked, ForkServer
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
@@ -24,20 +25,30 @@ ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.bac
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL and fork-free Popen timing are POSIX here")
 
 
-def cli(home: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "app", "--home", str(home), *args], env=ENV, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+# What the children import, once in their warm parent (tests/helpers/forks.py).
+PRELOAD = ("app.store", "app.transfer", "app.secrets", "app.cli.main", "app.cli.actions_cmd", "filelock")
 
 
-def child(code: str, *args: str) -> subprocess.Popen[str]:
-    """A Python process running `code` (dedented) with args in sys.argv[1:]."""
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], env=ENV, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+@pytest.fixture(scope="module")
+def forks() -> Iterator[ForkServer]:
+    with ForkServer(ENV, PRELOAD) as server:
+        yield server
 
 
-def finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+def cli(forks: ForkServer, home: Path, *args: str) -> Forked:
+    """`action-studio --home HOME ARGS` in a process of its own (what `python -m app` runs)."""
+    return forks.start("import sys\nfrom app.cli.main import main\nsys.exit(main())", "--home", str(home), *args)
+
+
+def child(forks: ForkServer, code: str, *args: str) -> Forked:
+    """A process running `code` (dedented) with args in sys.argv[1:]."""
+    return forks.start(textwrap.dedent(code), *args)
+
+
+def finish(proc: Forked) -> tuple[int, str, str]:
     out, err = proc.communicate(timeout=120)
     assert "Traceback" not in err, err
+    assert proc.returncode is not None
     return proc.returncode, out, err
 
 
@@ -56,10 +67,11 @@ def temp_files(home: Path) -> list[Path]:
 
 
 # -- item 12: two processes at once --------------------------------------------------------------
-def test_two_parallel_imports_with_rename_lose_nothing(tmp_path: Path) -> None:
+def test_two_parallel_imports_with_rename_lose_nothing(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     first, second = bundle(tmp_path, "dup", 30), bundle(tmp_path, "dup", 30)
-    procs = [cli(home, "action", "import", "--rename", str(first)), cli(home, "action", "import", "--rename", str(second))]
+    procs = [cli(forks, home, "action", "import", "--rename", str(first)),
+             cli(forks, home, "action", "import", "--rename", str(second))]
     results = [finish(p) for p in procs]
     assert [code for code, _, _ in results] == [0, 0], results
     printed = [line.removeprefix("imported ") for _, out, _ in results for line in out.splitlines()]
@@ -69,12 +81,13 @@ def test_two_parallel_imports_with_rename_lose_nothing(tmp_path: Path) -> None:
     assert len(set(on_disk.values())) == 60  # no file overwritten, no id twice
 
 
-def test_two_parallel_imports_without_rename_one_wins_honestly(tmp_path: Path) -> None:
+def test_two_parallel_imports_without_rename_one_wins_honestly(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     path = bundle(tmp_path, "same", 1)
     many = tmp_path / "many.json"
     many.write_text(json.dumps([Action(name=f"a{i}").dump() for i in range(20)] + [Action(name="same").dump()]))
-    results = [finish(p) for p in [cli(home, "action", "import", str(path)), cli(home, "action", "import", str(many))]]
+    results = [finish(p) for p in [cli(forks, home, "action", "import", str(path)),
+                                   cli(forks, home, "action", "import", str(many))]]
     codes = sorted(code for code, _, _ in results)
     assert codes == [0, 1], results
     loser = next(err for code, _, err in results if code == 1)
@@ -83,7 +96,7 @@ def test_two_parallel_imports_without_rename_one_wins_honestly(tmp_path: Path) -
     assert names == {"same"} or names == {"same", *(f"a{i}" for i in range(20))}  # the loser wrote nothing
 
 
-def test_read_modify_write_from_two_processes_loses_no_update(tmp_path: Path) -> None:
+def test_read_modify_write_from_two_processes_loses_no_update(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     Workspace.open(home).save(Action(name="counter"))
     code = """
@@ -94,13 +107,13 @@ def test_read_modify_write_from_two_processes_loses_no_update(tmp_path: Path) ->
         for _ in range(30):
             ws.update("counter", lambda a: a.model_copy(update={"description": a.description + sys.argv[2]}))
     """
-    results = [finish(p) for p in [child(code, str(home), "x"), child(code, str(home), "y")]]
+    results = [finish(p) for p in [child(forks, code, str(home), "x"), child(forks, code, str(home), "y")]]
     assert [r[0] for r in results] == [0, 0], results
     description = Workspace.open(home).load("counter").description
     assert sorted(description) == ["x"] * 30 + ["y"] * 30
 
 
-def test_stamped_saves_from_two_processes_conflict_instead_of_overwriting(tmp_path: Path) -> None:
+def test_stamped_saves_from_two_processes_conflict_instead_of_overwriting(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     Workspace.open(home).save(Action(name="counter"))
     code = """
@@ -119,15 +132,15 @@ def test_stamped_saves_from_two_processes_conflict_instead_of_overwriting(tmp_pa
                 conflicts += 1
         print(conflicts)
     """
-    results = [finish(p) for p in [child(code, str(home), "x"), child(code, str(home), "y")]]
+    results = [finish(p) for p in [child(forks, code, str(home), "x"), child(forks, code, str(home), "y")]]
     assert [r[0] for r in results] == [0, 0], results
     assert sorted(Workspace.open(home).load("counter").description) == ["x"] * 30 + ["y"] * 30
 
 
-def test_a_held_lock_makes_the_command_line_wait_then_say_so(tmp_path: Path) -> None:
+def test_a_held_lock_makes_the_command_line_wait_then_say_so(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     Workspace.open(home)
-    holder = child("""
+    holder = child(forks, """
         import sys, time
         from filelock import FileLock
         with FileLock(sys.argv[1] + "/.lock"):
@@ -164,12 +177,12 @@ KILL_AT = textwrap.dedent("""
 """)
 
 
-def test_rename_killed_before_the_old_file_goes_is_finished_on_open(tmp_path: Path) -> None:
+def test_rename_killed_before_the_old_file_goes_is_finished_on_open(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     ws = Workspace.open(home)
     action = ws.save(Action(name="before"))
     (home / "journeys" / "j.json").write_text(json.dumps({"name": "j", "nodes": [{"action": "before"}]}))
-    proc = child(KILL_AT + textwrap.dedent("""
+    proc = child(forks, KILL_AT + textwrap.dedent("""
         from app.store import Workspace
         ws = Workspace.open(Path(sys.argv[1]))
         action = ws.load("before")
@@ -184,10 +197,10 @@ def test_rename_killed_before_the_old_file_goes_is_finished_on_open(tmp_path: Pa
     assert any("rename of before to after was completed" in p for p in reopened.problems)
 
 
-def test_rename_killed_before_the_new_file_is_written_keeps_the_old_one(tmp_path: Path) -> None:
+def test_rename_killed_before_the_new_file_is_written_keeps_the_old_one(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     action = Workspace.open(home).save(Action(name="before"))
-    proc = child(KILL_AT + textwrap.dedent("""
+    proc = child(forks, KILL_AT + textwrap.dedent("""
         from app import atomic
         from app.store import Workspace
         ws = Workspace.open(Path(sys.argv[1]))
@@ -203,11 +216,11 @@ def test_rename_killed_before_the_new_file_is_written_keeps_the_old_one(tmp_path
     assert any("rename of before to after was undone" in p for p in reopened.problems), reopened.problems
 
 
-def test_import_killed_midway_leaves_nothing(tmp_path: Path) -> None:
+def test_import_killed_midway_leaves_nothing(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     Workspace.open(home).save(Action(name="mine"))
     path = bundle(tmp_path, "imp", 10)
-    proc = child(KILL_AT + textwrap.dedent("""
+    proc = child(forks, KILL_AT + textwrap.dedent("""
         from app import atomic
         from app.cli.main import main
         kill_on(atomic, "write_json", 5)  # the journal, then 3 of the 10 files, then killed
@@ -222,10 +235,10 @@ def test_import_killed_midway_leaves_nothing(tmp_path: Path) -> None:
     assert list(ids_by_file(home)) == ["mine"]
 
 
-def test_temp_files_of_killed_writers_are_removed_on_open(tmp_path: Path) -> None:
+def test_temp_files_of_killed_writers_are_removed_on_open(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     Workspace.open(home).save(Action(name="a"))
-    proc = child(KILL_AT + textwrap.dedent("""
+    proc = child(forks, KILL_AT + textwrap.dedent("""
         from app.store import Workspace
         from app.model import Action
         ws = Workspace.open(Path(sys.argv[1]))
@@ -243,7 +256,7 @@ def test_temp_files_of_killed_writers_are_removed_on_open(tmp_path: Path) -> Non
     assert sorted(ids_by_file(home)) == ["a"]
 
 
-def test_random_kills_never_duplicate_or_half_import(tmp_path: Path) -> None:
+def test_random_kills_never_duplicate_or_half_import(tmp_path: Path, forks: ForkServer) -> None:
     """A writer renaming and importing in a loop, killed at random points a few times."""
     home = tmp_path / "ws"
     action = Workspace.open(home).save(Action(name="r0"))
@@ -266,7 +279,7 @@ def test_random_kills_never_duplicate_or_half_import(tmp_path: Path) -> None:
     """
     rng = random.Random(9)
     for _ in range(4):
-        proc = child(code, str(home), str(path))
+        proc = child(forks, code, str(home), str(path))
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
         try:
             proc.wait(timeout=rng.uniform(0.05, 0.6))
@@ -287,12 +300,12 @@ def test_random_kills_never_duplicate_or_half_import(tmp_path: Path) -> None:
         assert temp_files(home) == [] and not (home / ".journal.json").exists()
 
 
-def test_import_refused_by_the_keyring_on_the_second_action_writes_nothing(tmp_path: Path) -> None:
+def test_import_refused_by_the_keyring_on_the_second_action_writes_nothing(tmp_path: Path, forks: ForkServer) -> None:
     home = tmp_path / "ws"
     path = tmp_path / "two.json"
     path.write_text(json.dumps([{"name": "plain"}, {"name": "secret", "auth": {"type": "basic", "username": "u",
                                                                                  "password": "hunter2"}}]))
-    code, out, err = finish(cli(home, "action", "import", str(path)))
+    code, out, err = finish(cli(forks, home, "action", "import", str(path)))
     assert code == 1 and out == ""
     assert err.startswith("error: no OS keyring is available") and err.rstrip().endswith("; nothing was imported")
     assert ids_by_file(home) == {}

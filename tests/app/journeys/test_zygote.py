@@ -24,9 +24,11 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the zygote is Linux's")
 
 
-@pytest.fixture
-def zygote(tmp_path: Path) -> Iterator[str]:
-    path = str(tmp_path / "zygote")
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One zygote for the module's runs, as the window keeps one for all of its runs (its preload is
+    most of a test's CPU); each run is a fresh fork of it."""
+    path = str(tmp_path_factory.mktemp("zygote") / "zygote")
     with listen(path) as listener:
         server = subprocess.Popen([sys.executable, "-m", "app.journeys.zygote", "serve", str(listener.fileno())],
                                   stdin=subprocess.PIPE, env=ENV, pass_fds=[listener.fileno()])

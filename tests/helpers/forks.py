@@ -1,0 +1,172 @@
+"""Real processes without a Python start each: a warm parent (started once) imports the app, then
+forks a child for each process a test asks for. The children are separate processes as before (they
+race for the workspace lock, are killed with SIGKILL mid-write, exit with their own code and print
+on their own pipes); what they no longer pay is the interpreter's start and the app's imports
+(~0.25 s of CPU a process, most of a racing or killed-writer test's time).
+
+    with ForkServer(env, preload=("app.store",)) as forks:
+        proc = forks.start(CODE, "arg")          # CODE runs as `python -c CODE arg` would run it
+        code, out, err = proc.communicate()
+
+The parent forks a watcher for each request, the watcher forks the child and reports its pid and
+then how it ended (its exit code, or minus the signal that killed it, as subprocess says it).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Optional
+
+SERVER = textwrap.dedent("""
+    import importlib, json, os, selectors, signal, socket, sys, traceback
+
+    def child(code, args):
+        sys.argv = ["-c", *args]
+        try:
+            exec(compile(code, "<string>", "exec"), {"__name__": "__main__"})
+            status = 0
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return status
+
+    def watch(conn, fds, request):
+        pid = os.fork()
+        if pid == 0:
+            conn.close()
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+                os.close(fd)
+            os._exit(child(request["code"], request["args"]))
+        for fd in fds:
+            os.close(fd)
+        conn.sendall(f"{pid}\\n".encode())
+        _, status = os.waitpid(pid, 0)
+        conn.sendall(f"{os.waitstatus_to_exitcode(status)}\\n".encode())
+        os._exit(0)
+
+    for name in sys.argv[2:]:
+        importlib.import_module(name)
+    listener = socket.socket(fileno=int(sys.argv[1]))
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, "accept")
+    selector.register(sys.stdin.fileno(), selectors.EVENT_READ, "test")
+    watchers = set()
+    while True:
+        for key, _ in selector.select(timeout=0.5):
+            if key.data == "test" and not os.read(sys.stdin.fileno(), 4096):
+                for pid in watchers:  # reaped here: their CPU is counted as the test's children's
+                    os.waitpid(pid, 0)
+                sys.exit(0)
+            if key.data == "accept":
+                conn, _ = listener.accept()
+                message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+                while not message.endswith(b"\\n"):
+                    message += conn.recv(1 << 20)
+                pid = os.fork()
+                if pid == 0:
+                    selector.close()
+                    listener.close()
+                    watch(conn, fds, json.loads(message))
+                watchers.add(pid)
+                conn.close()
+                for fd in fds:
+                    os.close(fd)
+        for pid in list(watchers):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                watchers.discard(pid)
+""")
+
+
+class Forked:
+    """A forked child, driven as a subprocess.Popen with text pipes is."""
+
+    def __init__(self, conn: socket.socket, stdout: int, stderr: int) -> None:
+        self._conn, self._pending = conn, b""
+        self.stdout, self.stderr = open(stdout, encoding="utf-8"), open(stderr, encoding="utf-8")
+        self.pid = int(self._line(None))
+        self.returncode: Optional[int] = None
+
+    def _line(self, timeout: Optional[float]) -> str:
+        self._conn.settimeout(timeout)
+        while b"\n" not in self._pending:
+            chunk = self._conn.recv(64)
+            if not chunk:
+                raise RuntimeError("the fork server ended before its child did")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode()
+
+    def wait(self, timeout: Optional[float] = None) -> int:
+        if self.returncode is None:
+            try:
+                self.returncode = int(self._line(timeout))
+            except TimeoutError:
+                raise subprocess.TimeoutExpired(f"fork {self.pid}", timeout or 0) from None
+            self._conn.close()
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, 9)
+
+    def communicate(self, timeout: float = 120) -> tuple[str, str]:
+        """Both outputs to their end (stderr read alongside, so a full pipe never stalls the child)."""
+        err: list[str] = []
+        reader = threading.Thread(target=lambda: err.append(self.stderr.read()))
+        reader.start()
+        out = self.stdout.read()
+        reader.join()
+        self.wait(timeout)
+        self.stdout.close()
+        self.stderr.close()
+        return out, err[0]
+
+
+class ForkServer:
+    """The warm parent: started on entry with `env` and the `preload` modules imported, ended on exit."""
+
+    def __init__(self, env: dict[str, str], preload: tuple[str, ...]) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="forks")
+        self.path = str(Path(self._folder.name) / "socket")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(self.path)
+        listener.listen(16)
+        with listener:
+            self._server = subprocess.Popen([sys.executable, "-c", SERVER, str(listener.fileno()), *preload],
+                                            stdin=subprocess.PIPE, env=env, pass_fds=[listener.fileno()])
+
+    def __enter__(self) -> ForkServer:
+        return self
+
+    def __exit__(self, kind: Optional[type[BaseException]], exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        assert self._server.stdin is not None
+        self._server.stdin.close()  # the server reaps its watchers, then ends
+        self._server.wait(timeout=120)
+        self._folder.cleanup()
+
+    def start(self, code: str, *args: str) -> Forked:
+        """A child running `code` with `args` as sys.argv[1:], as `python -c code *args` would."""
+        import json
+
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(self.path)
+        (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe()
+        stdin = os.open(os.devnull, os.O_RDONLY)
+        request = json.dumps({"code": code, "args": list(args)}).encode() + b"\n"
+        socket.send_fds(conn, [request], [stdin, out_w, err_w])
+        for fd in (stdin, out_w, err_w):  # the child holds them: its end is the pipes' end
+            os.close(fd)
+        return Forked(conn, out_r, err_r)
