@@ -258,8 +258,8 @@ class TraceView(QWidget):
                 QTreeWidgetItem(parent, ["Dynamic path", "", "", str(why["dynamicPath"])])
             if "queue" in why:
                 queue = why["queue"]
-                QTreeWidgetItem(parent, ["Throttling queue", "", "",
-                                         f"arrived #{queue.get('arrived', '?')}, released #{queue.get('released', '?')}"])
+                place = f"arrived #{queue.get('arrived', '?')}, released #{queue.get('released', '?')}"
+                QTreeWidgetItem(parent, ["Throttling queue", "", "", place])
             return
         box = QTreeWidgetItem(parent, ["Why", "", "", f"took {why.get('taken', '?')}"])
         for path in why.get("paths", []):
