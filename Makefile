@@ -53,7 +53,8 @@ check: $(TEST_STAMP)
 	$(VENV)/bin/ruff check app ui tests bench tools
 	$(VENV)/bin/mypy
 
-# The suite on every core: pytest-xdist, one worker a core (`auto`: 2 on the CI machine), each test
+# The suite on every core: pytest-xdist, two workers a core (`auto`: 4 on the CI machine: a test often waits
+# on a child process or a socket, the second worker fills the wait), each test
 # handed to the first worker free (worksteal: most tests take milliseconds, a few take seconds).
 # Bytecode is written for this run even where the environment turns it off: every worker imports
 # app/, ui/ and the assert-rewritten tests, and compiled once they load three times faster.

@@ -56,12 +56,12 @@ def test_make_test_runs_the_suite_on_every_core(pytestconfig: pytest.Config) -> 
     assert "pytest-xdist" in (REPO / "pyproject.toml").read_text()
 
 
-def test_auto_is_a_worker_for_each_usable_cpu(pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_is_two_workers_for_each_usable_cpu(pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
     first = pytestconfig.hook.pytest_xdist_auto_num_workers.get_hookimpls()[-1]  # called first, its answer wins
     assert Path(first.plugin_name) == REPO / "tests" / "conftest.py", first.plugin_name
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert pytestconfig.hook.pytest_xdist_auto_num_workers(config=pytestconfig) == usable
+    assert pytestconfig.hook.pytest_xdist_auto_num_workers(config=pytestconfig) == 2 * usable  # waits filled
     monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "3")  # the documented override still wins
     assert pytestconfig.hook.pytest_xdist_auto_num_workers(config=pytestconfig) == 3
 
