@@ -2,11 +2,14 @@
 tab's re-inference keeps the user's settings as before (the tree it merged from is told by revision)."""
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from typing import Any
 
 from ui.payload import retire
 from ui.payload.infer import example_to_payload
+from ui.payload.model import FieldTreeModel
 
 EXAMPLE = '{"a": 1, "b": {"c": [{"d": "x", "e": {"f": null}}]}, "g": [1, 2]}'
 
@@ -42,3 +45,19 @@ def test_the_reaper_releases_fields_off_the_calling_thread() -> None:
     del tree  # as the tab's slot returns: the reaper holds the last reference
     retire.wait_idle()
     assert seen == ["payload-retire"] * 3
+
+
+def test_a_replaced_tree_is_freed_without_a_garbage_collection(qtbot) -> None:
+    model = FieldTreeModel()
+    payload = example_to_payload(EXAMPLE, "request")
+    assert payload is not None
+    leaf = weakref.ref(payload.fields[1].children[0].children[1].children[0])
+    gc.disable()  # only reference counting may free it: a collection would stall every thread
+    try:
+        model.set_payload(payload)
+        assert model.index_of_path("b.c.e.f").isValid()  # as a view would: nodes down to a leaf
+        del payload
+        model.set_payload(example_to_payload(EXAMPLE, "request"))
+        assert leaf() is None
+    finally:
+        gc.enable()
