@@ -76,6 +76,7 @@ class RunOptions:
     start: Optional[datetime] = None  # the virtual time profiles enter (a replay: the recorded run's); None: now
     notes: dict[str, Any] = field(default_factory=dict)  # recorded in the trace's settings (replayOf...)
     retry_clock: Clock = REAL  # what the calls' retries wait on (app.calls.pacing): tests skip the waits
+    cap_clock: Callable[[], float] = time.monotonic  # what capping windows slide on: tests hold it still
 
 
 @dataclass
@@ -142,7 +143,7 @@ class JourneyRun:
                                     settings=self._settings(source))
         writer.max_pending = PENDING_TRACES
         state = RunState(self.journey, self.preset, self.seed, start, self.plan, board, breakpoints=self.breakpoints,
-                         retry_clock=self.options.retry_clock)
+                         retry_clock=self.options.retry_clock, cap_clock=self.options.cap_clock)
         state.read_actions |= self.breakpoints.reads()  # responses a condition reads are parsed too
         base: Iterator[Item] = iter(source)
         rows = itertools.islice(base, self.preset.max_profiles) if self.preset.max_profiles is not None else base

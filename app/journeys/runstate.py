@@ -2,10 +2,11 @@
 the preset and seed, the action calls' plan, the caps, queues and clients, the live counts."""
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from app.calls.answer import Sender
 from app.calls.client import CallClient
@@ -34,6 +35,7 @@ class RunState:
     mock_clients: dict[str, CallClient] = field(default_factory=dict)  # by node id: mock and replay
     breakpoints: Breakpoints = field(default_factory=Breakpoints)  # none set: the runner never pauses
     retry_clock: Clock = REAL  # RunOptions.retry_clock
+    cap_clock: Callable[[], float] = time.monotonic  # RunOptions.cap_clock
     nodes: dict[str, NodeBase] = field(init=False)
     ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
     exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed
@@ -64,7 +66,7 @@ class RunState:
         every = [*self.exprs.values(), *(e for c in self.plan.calls.values() for _, e in c.mapping),
                  *(c.dynamic_path for c in self.plan.calls.values() if c.dynamic_path is not None)]
         self.read_actions = frozenset(r.name for e in every for r in e.references() if r.kind == "action")
-        self.capping = Capping(journey.capping)
+        self.capping = Capping(journey.capping, clock=self.cap_clock)
         self.throttling = Throttling(journey.throttling)
         self.properties = {**journey.properties(), "namespace": "profileId"}
         self.namespace = run_namespace(journey.version_id, self.seed)

@@ -112,3 +112,9 @@ def test_no_named_widget_is_duplicated(window, qtbot):
         wait_idle(qtbot)
         duplicated = {n: count for n, count in _named(window).items() if count > 1}
         assert not duplicated, f"with {name} open: {duplicated}"
+    # With the sample journey open: its run view, its trace and the comparison's two traces.
+    view = window.journeys.ensure_view()
+    with qtbot.waitSignal(view.opened, timeout=10000):
+        window.journeys.list.list.setCurrentRow(0)
+    duplicated = {n: count for n, count in _named(window).items() if count > 1}
+    assert not duplicated, f"with the sample journey open: {duplicated}"

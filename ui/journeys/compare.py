@@ -151,9 +151,8 @@ class CompareView(QWidget):
         self.latency.verticalHeader().hide()
         self.latency.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.latency.setMaximumHeight(120)
-        self.trace_a, self.trace_b = TraceView(services, self), TraceView(services, self)
-        self.trace_a.setObjectName("journeyCompareTraceA")
-        self.trace_b.setObjectName("journeyCompareTraceB")
+        self.trace_a = TraceView(services, self, name="journeyCompareTraceA")
+        self.trace_b = TraceView(services, self, name="journeyCompareTraceB")
         for trace in (self.trace_a, self.trace_b):
             trace.replayAsked.connect(self.replayAsked)
         self._lay_out()

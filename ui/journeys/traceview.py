@@ -88,9 +88,9 @@ class TraceView(QWidget):
     entryShown = Signal(object)  # the profile entry now shown (its path and steps: the diagram highlights it)
     replayAsked = Signal(object)  # ReplayAsk: this profile of this run, replayed against the current journey
 
-    def __init__(self, services: Services, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, services: Services, parent: Optional[QWidget] = None, name: str = "journeyTrace") -> None:
         super().__init__(parent)
-        self.setObjectName("journeyTrace")
+        self.setObjectName(name)
         self.services = services
         self.entry: Optional[dict[str, Any]] = None
         self.journey: Optional[Journey] = None
@@ -130,6 +130,10 @@ class TraceView(QWidget):
         self.result.setObjectName("journeyResendResult")
         self.result.hide()
         self._layout()
+        if name != "journeyTrace":  # another trace beside the run's (a comparison): names of its own
+            for widget in self.findChildren(QWidget):
+                if widget.objectName().startswith("journey"):
+                    widget.setObjectName(name + widget.objectName().removeprefix("journey"))
         self.steps.currentItemChanged.connect(self._current)
         self.copy_curl.clicked.connect(self.on_copy_curl)
         self.resend.clicked.connect(self.on_resend)

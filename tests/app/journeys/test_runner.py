@@ -7,6 +7,7 @@ from typing import Any
 
 from app.journeys.files import load_journey
 from tests.app.journeys.runkit import END, EVENT, FAILED, journey, notify, purchases
+from tests.helpers.clock import HandClock
 
 SAMPLE_PROFILES = Path("profiles") / "purchases.csv"
 
@@ -103,7 +104,9 @@ def test_capping_refuses_calls_over_the_cap_and_each_retry_takes_a_slot(sandbox:
     cap = {"url": f"{sandbox.base_url}/echo/*", "methods": ["POST"],
            "services": {"action": {"maxHttpConnections": 1, "rating": {"maxCallsCount": 2, "periodInMs": 60000}}}}
     sandbox.set_fault("echo", status=503, times=1)
-    ran = run_journey(journey(EVENT, notify(), END, FAILED, capping=[cap]), purchases(3), concurrency=1)
+    # The cap's minute stands still: a loaded machine taking a minute over three calls admits no more.
+    ran = run_journey(journey(EVENT, notify(), END, FAILED, capping=[cap]), purchases(3), concurrency=1,
+                      cap_clock=HandClock())
     assert [a["status"] for a in ran.attempts("p1", "notify")] == [503, 200]  # two slots
     assert ran.attempts("p2", "notify") == [] and ran.steps("p2", "notify")[0]["outcome"] == "capped"
     refused = ran.steps("p3", "notify")[0]
@@ -111,6 +114,24 @@ def test_capping_refuses_calls_over_the_cap_and_each_retry_takes_a_slot(sandbox:
     assert "2 calls per 60000 ms, at most 1 connection at once" in refused["error"]
     assert ran.summary["codes"]["notify"] == {"http_200": 1, "capped": 2}
     assert sandbox.counters()["echo"] == 2
+
+
+def test_the_caps_window_slides_on_the_runs_cap_clock(sandbox: Any, run_journey: Any) -> None:
+    """A minute passes between two calls on the cap's clock: each is admitted (the window slid)."""
+    cap = {"url": f"{sandbox.base_url}/echo/*", "methods": ["POST"],
+           "services": {"action": {"rating": {"maxCallsCount": 2, "periodInMs": 60000}}}}
+    clock = HandClock()
+
+    def a_minute_a_call() -> float:
+        clock.now += 60.001
+        return clock()
+
+    ran = run_journey(journey(EVENT, notify(), END, FAILED, capping=[cap]), purchases(3), concurrency=1,
+                      cap_clock=a_minute_a_call)
+    assert ran.summary["codes"]["notify"] == {"http_200": 3}
+    held = run_journey(journey(EVENT, notify(), END, FAILED, capping=[cap]), purchases(3), concurrency=1,
+                       cap_clock=clock)  # the clock stands still: two calls in the minute
+    assert held.summary["codes"]["notify"] == {"http_200": 2, "capped": 1}
 
 
 def test_throttling_queues_calls_in_order_with_the_queue_time_apart(sandbox: Any, run_journey: Any) -> None:
