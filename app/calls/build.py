@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 
 from app.calls.record import FieldReader
-from app.calls.values import LIST_TYPES, Input, check_values, inputs
+from app.calls.values import LIST_TYPES, Input, check_values, fitting, inputs
 from app.jsontext import compact_encoder
 from app.model import Action, PayloadField
 from app.resolve import Resolver
@@ -77,6 +77,10 @@ class Prepared:
     _netloc: str = ""
     _reader: Optional[FieldReader] = None
     _template: Any = _NOTHING
+    _params: bool = field(init=False)  # whether a Variable header or query parameter is among the inputs
+
+    def __post_init__(self) -> None:
+        self._params = any(i.kind != "payload" for i in self.inputs)
 
     @property
     def reader(self) -> FieldReader:
@@ -110,13 +114,16 @@ class Prepared:
         """Values checked against the action's fields (raises ValuesError). With payload=False
         only the Variable headers and query parameters (a raw body replaces the payload)."""
         known = self.inputs if payload else [i for i in self.inputs if i.kind != "payload"]
+        found = fitting(known, raw)  # the common case, without the whole check's work
+        if found is not None:
+            return found
         return check_values(self.action, raw, known)
 
     def render(self, values: dict[str, Any], path_suffix: str = "", body: Any = _NOTHING) -> Outgoing:
         """The request for checked values; `body` (any JSON) replaces the built payload if given."""
         headers = self.headers  # shared (never mutated) unless a Variable header is set
         query: list[tuple[str, str]] = []
-        for key, value in values.items():
+        for key, value in values.items() if self._params else ():
             kind, _, name = key.partition(":")
             if kind == "header" and name:
                 if headers is self.headers:
@@ -148,9 +155,11 @@ class Prepared:
             self._template = _template(plan, self.root == "array")
         if self._template is not None:
             texts, keys = self._template
-            if all(k in values for k in keys):  # an unfilled optional field is omitted: rendered
-                parts = (_encode(values[k]) + t for k, t in zip(keys, texts[1:], strict=True))
-                return "".join([texts[0], *parts]).encode()
+            try:
+                text = texts[0] + "".join([_encode(values[k]) + t for k, t in zip(keys, texts[1:], strict=True)])
+                return text.encode()
+            except KeyError:  # an unfilled optional field is omitted: rendered
+                pass
         body = _render(plan, values)
         return _dumps([body] if self.root == "array" else body)
 

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from app.calls.values import ValuesError, check_values, coerce_text, example_values, inputs
+from app.calls.build import prepare
+from app.calls.values import ValuesError, check_values, coerce_text, example_values, fitting, inputs
 from app.model import Action, Endpoint, Param, infer_payload
 from app.model.payload import set_mode
+from app.resolve import Resolver
+from app.secrets import MemoryBackend, SecretStore
 
 
 def action_with(example: str, variables: dict[str, str], allow_null: bool = False, optional: tuple[str, ...] = (),
@@ -121,3 +126,38 @@ def test_scalars_fit_exactly_their_type() -> None:
     assert "s (S): expected a string, got an integer" in found
     assert any(p.startswith("d (D): inf is not a JSON number") for p in problems(action, {
         "i": 1, "d": float("inf"), "b": True, "s": "x"}))
+
+
+_ANY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
+                       st.sampled_from(["2024-01-01T00:00:00Z", "2024-01-01", "2024-13-99T", "x\ny"]),
+                       st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
+_TYPED = action_with('{"s": "x", "i": 1, "d": 1.5, "b": true, "t": "2024-01-01T00:00:00Z", "o": "2024-01-01"}',
+                     {k: k.upper() for k in "sidbto"}, headers=[Param(name="X-Id", value="v", mode="variable")])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["s", "i", "d", "b", "t", "o", "header:X-Id", "S"]), _ANY_VALUE))
+def test_the_quick_check_gives_what_the_whole_check_gives(raw: dict) -> None:
+    """Prepared.check takes a shortcut for values that fit at sight (the bulk and journey paths):
+    the same values in the same order, or the same problems, as check_values."""
+    prepared = prepare(_TYPED, Resolver(SecretStore(MemoryBackend())))
+    try:
+        expected = check_values(_TYPED, raw)
+    except ValuesError as exc:
+        with pytest.raises(ValuesError) as caught:
+            prepared.check(raw)
+        assert caught.value.problems == exc.problems
+        return
+    got = prepared.check(raw)
+    assert list(got.items()) == list(expected.items())
+    if fitting(prepared.inputs, raw) is not None:
+        assert list(fitting(prepared.inputs, raw).items()) == list(expected.items())
+
+
+def test_the_quick_check_takes_dates_and_numbers_as_they_are() -> None:
+    prepared = prepare(_TYPED, Resolver(SecretStore(MemoryBackend())))
+    raw = {"s": "a", "i": 2, "d": 3, "b": False, "t": "2026-11-23T12:00:00Z", "o": "2026-11-23", "header:X-Id": "7"}
+    assert fitting(prepared.inputs, raw) == check_values(_TYPED, raw)
+    assert fitting(prepared.inputs, {**raw, "d": float("nan")}) is None  # the whole check names it
+    assert fitting(prepared.inputs, {**raw, "t": "yesterday"}) is None
+    assert fitting(prepared.inputs, {**raw, "header:X-Id": "a\nb"}) is None
