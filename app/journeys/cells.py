@@ -5,9 +5,10 @@ The types are the payload field types of app.model.payload (`string`, `integer`,
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
-from typing import Any, Optional, get_args
+from typing import Any, Callable, Optional, get_args
 
 from app.model.payload import FieldType, infer_type, type_problem
 
@@ -54,6 +55,15 @@ def from_text(text: str, ftype: Optional[str]) -> Any:
     return check(value, ftype)
 
 
+def converter(ftype: Optional[str]) -> Optional[Callable[[str], Any]]:
+    """from_text for one type, chosen once for a column's every cell (None: the text as it is)."""
+    if ftype == "string":
+        return None
+    if ftype is None:
+        return guess
+    return functools.partial(from_text, ftype=ftype)
+
+
 def check(value: Any, ftype: str) -> Any:
     """The value if it fits ftype (a 64-bit integer for integers), else CellError."""
     problem = type_problem(ftype, value)  # type: ignore[arg-type]
@@ -70,6 +80,9 @@ def guess(text: str) -> Any:
     Cautious on purpose: "02134" (a zip code) and "1e5" stay strings."""
     if text in ("true", "false"):
         return text == "true"
+    first = text[:1]
+    if not first.isdecimal() and first not in ("+", "-"):  # what both patterns start with: most text is no number
+        return text
     if _INT.fullmatch(text) and not _LEADING_ZERO.match(text) and -_INT64 <= int(text) < _INT64:
         return int(text)
     if _PLAIN_DECIMAL.fullmatch(text) and not _LEADING_ZERO.match(text):

@@ -25,7 +25,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterator, Optional, Union
+from typing import IO, Any, Callable, Iterator, Optional, Union
 
 from app.journeys import cells
 from app.journeys.jsonarray import CHUNK, NotAnArray, array_items
@@ -66,6 +66,7 @@ class Rejection:
 
 
 Item = Union[ProfileRow, Rejection]
+Converter = Callable[[str], Any]  # a cell's text to its value; raises cells.CellError
 
 
 class _Rejected(Exception):
@@ -153,7 +154,7 @@ class ProfileSource:
             raise ProfilesError(f"{self.name}: the header cannot be read: {exc}") from None
         if header is None:
             return
-        columns = self._cell_types(self._columns(header))
+        plan = self._csv_plan(header)
         row, line = 0, reader.line_num + 1
         while True:
             try:
@@ -169,7 +170,7 @@ class ProfileSource:
             if not cells_ or cells_ == [""]:
                 continue  # a blank line is no row
             row += 1
-            yield self._csv_row(row, start, columns, cells_)
+            yield self._csv_row(row, start, plan, cells_)
 
     def _columns(self, header: list[str]) -> list[tuple[str, Optional[str]]]:
         out, seen = [], set()
@@ -192,18 +193,26 @@ class ProfileSource:
         return [(name, ftype if ftype is not None or not name.startswith("event.") else self._types.get(name[6:]))
                 for name, ftype in columns]
 
-    def _csv_row(self, row: int, line: int, columns: list[tuple[str, Optional[str]]], values: list[str]) -> Item:
-        if len(values) != len(columns):
-            return Rejection(row, line, None, f"{len(values)} cells where the header has {len(columns)}")
+    def _csv_plan(self, header: list[str]) -> list[tuple[str, Optional[Converter]]]:
+        """Each column's name and how its cells are typed, worked out once for every row (None: kept as text)."""
+        return [(name, _audiences if name == "audiences" else cells.converter(ftype))
+                for name, ftype in self._cell_types(self._columns(header))]
+
+    def _csv_row(self, row: int, line: int, plan: list[tuple[str, Optional[Converter]]], values: list[str]) -> Item:
+        if len(values) != len(plan):
+            return Rejection(row, line, None, f"{len(values)} cells where the header has {len(plan)}")
         try:
             typed: dict[str, Any] = {}
-            for (name, ftype), text in zip(columns, values, strict=True):
+            for (name, convert), text in zip(plan, values, strict=True):
                 if not text.isascii() and _NOT_UTF8.search(text):  # isascii: a flag, no scan
                     raise _Rejected(name, "not UTF-8 text")
                 if text == "":
                     continue  # an empty cell gives nothing: the example's value, or no attribute
+                if convert is None:
+                    typed[name] = text
+                    continue
                 try:
-                    typed[name] = _audiences(text) if name == "audiences" else cells.from_text(text, ftype)
+                    typed[name] = convert(text)
                 except cells.CellError as exc:
                     raise _Rejected(name, str(exc)) from None
             return self._build(row, line, typed)
@@ -272,14 +281,23 @@ class ProfileSource:
         profile_id = values.pop("profileId", None)
         if profile_id is not None and not isinstance(profile_id, (str, int)) or isinstance(profile_id, bool):
             raise _Rejected("profileId", "the profile id must be a string or an integer")
-        out = ProfileRow(row, line, str(profile_id) if profile_id not in (None, "") else f"profile-{row}",
-                         audiences=values.pop("audiences", None) or [], event=self._example_copy())
+        event, attributes = self._example_copy(), {}
         for key, value in values.items():
-            if key.startswith("event."):
-                _put(out.event, key[6:], value, key)
-            else:
-                _put(out.attributes, key.removeprefix("profile."), value, key)
-        return out
+            if key == "audiences":
+                continue
+            place = _PLACES.get(key) or _place(key)
+            target = event if place[0] else attributes
+            parts = place[1]
+            for part in parts[:-1]:
+                nested = target.get(part, _ABSENT)
+                if nested is _ABSENT:
+                    nested = target[part] = {}
+                elif not isinstance(nested, dict):
+                    raise _Rejected(key, f"{part!r} is a value, not an object: it cannot hold {place[2]!r}")
+                target = nested
+            target[parts[-1]] = value
+        return ProfileRow(row, line, str(profile_id) if profile_id not in (None, "") else f"profile-{row}",
+                          attributes, values.get("audiences") or [], event)
 
 
 def _audiences(value: Any) -> list[str]:
@@ -305,23 +323,22 @@ def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
             out[path] = value
 
 
-def _put(target: dict[str, Any], path: str, value: Any, column: str) -> None:
-    parts = _PATHS.get(path)
-    if parts is None:
-        parts = path.split(".")
-        if not all(parts):
-            raise _Rejected(column, "an empty name in the dotted path")
-        if len(_PATHS) < 4096:  # the same columns on every row: checked once, split once
-            _PATHS[path] = parts
-    for part in parts[:-1]:
-        nested = target.setdefault(part, {})
-        if not isinstance(nested, dict):
-            raise _Rejected(column, f"{part!r} is a value, not an object: it cannot hold {path!r}")
-        target = nested
-    target[parts[-1]] = value
+def _place(column: str) -> tuple[bool, list[str], str]:
+    """Where a column's value goes: (in the event?, the dotted path's parts, the path); raises
+    _Rejected for an empty name. Valid places are remembered: the same columns on every row."""
+    event = column.startswith("event.")
+    path = column[6:] if event else column.removeprefix("profile.")
+    parts = path.split(".")
+    if not all(parts):
+        raise _Rejected(column, "an empty name in the dotted path")
+    place = (event, parts, path)
+    if len(_PLACES) < 4096:
+        _PLACES[column] = place
+    return place
 
 
-_PATHS: dict[str, list[str]] = {}  # dotted path -> its parts (none empty: only valid paths are kept)
+_PLACES: dict[str, tuple[bool, list[str], str]] = {}  # column -> its place (only valid ones are kept)
+_ABSENT = object()
 
 
 def _copy(value: Any) -> Any:

@@ -189,3 +189,22 @@ def test_an_empty_name_in_a_dotted_column_rejects_every_row_that_fills_it() -> N
         assert isinstance(item, Rejection) and item.row == row and item.column == "person..name"
         assert "an empty name in the dotted path" in str(item)
     assert isinstance(third, ProfileRow) and third.attributes == {}
+
+
+def test_a_column_under_an_example_value_that_is_no_object_is_rejected_even_a_null() -> None:
+    # Each column's place is worked out once (app.journeys.profiles._place); an example field that
+    # is null or a value still refuses a column nested under it, row by row.
+    event = EventNode(id="in", event="purchase", example={"extra": None, "qty": 1, "deep": {"a": {}}})
+    with ProfileSource(io.BytesIO(b"event.extra.x,event.qty.y,event.deep.a.b\n1,,\n,2,\n,,3\n"), event) as source:
+        first, second, third = list(source)
+    assert isinstance(first, Rejection) and first.column == "event.extra.x" and "'extra' is a value" in str(first)
+    assert isinstance(second, Rejection) and second.column == "event.qty.y" and "'qty' is a value" in str(second)
+    assert isinstance(third, ProfileRow) and third.event == {"extra": None, "qty": 1, "deep": {"a": {"b": 3}}}
+
+
+@pytest.mark.parametrize(("text", "value"), [("Hugh", "Hugh"), ("-", "-"), ("+12", 12), ("-0.5", -0.5), (".5", ".5"),
+                                             ("\u0663", 3), ("\u00b2", "\u00b2"), ("02134", "02134"), ("true", True)])
+def test_untyped_cells_are_numbers_only_when_they_start_like_one(text: str, value: object) -> None:
+    # The guess looks at the first character before trying its patterns: digits of any script as \d reads them.
+    (item,) = _read(f"profileId,cell\np1,{text}\n")
+    assert item.attributes["cell"] == value and type(item.attributes["cell"]) is type(value)
