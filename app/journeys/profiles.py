@@ -281,7 +281,8 @@ class ProfileSource:
         profile_id = values.pop("profileId", None)
         if profile_id is not None and not isinstance(profile_id, (str, int)) or isinstance(profile_id, bool):
             raise _Rejected("profileId", "the profile id must be a string or an integer")
-        event, attributes = self._example_copy(), {}
+        event = self._example_copy()
+        attributes: dict[str, Any] = {}
         for key, value in values.items():
             if key == "audiences":
                 continue
