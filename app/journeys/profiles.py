@@ -27,12 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Optional, Union
 
+import orjson
+
 from app.journeys import cells
 from app.journeys.jsonarray import CHUNK, NotAnArray, array_items
 from app.journeys.model import EventNode
 
 RESERVED = ("profileId", "audiences")
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept by surrogateescape
+_AUDIENCE_SPLIT = re.compile(r"[|;]")  # between audience names: a|b|c
 
 
 class ProfilesError(ValueError):
@@ -67,6 +70,7 @@ class Rejection:
 
 Item = Union[ProfileRow, Rejection]
 Converter = Callable[[str], Any]  # a cell's text to its value; raises cells.CellError
+Column = tuple[str, Optional[Converter], "Place"]  # a CSV column: its name, its converter, its place
 
 
 class _Rejected(Exception):
@@ -93,6 +97,7 @@ class ProfileSource:
             self._example_bytes: Optional[bytes] = marshal.dumps(self.example, 2)
         except ValueError:  # not plain JSON values
             self._example_bytes = None
+        self._example_json = _exact_json(self.example, self._example_bytes)
         self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
         self.format = fmt or self._sniff()
         if self.format not in ("csv", "jsonl", "json"):
@@ -193,31 +198,47 @@ class ProfileSource:
         return [(name, ftype if ftype is not None or not name.startswith("event.") else self._types.get(name[6:]))
                 for name, ftype in columns]
 
-    def _csv_plan(self, header: list[str]) -> list[tuple[str, Optional[Converter]]]:
-        """Each column's name and how its cells are typed, worked out once for every row (None: kept as text)."""
-        return [(name, _audiences if name == "audiences" else cells.converter(ftype))
+    def _csv_plan(self, header: list[str]) -> list[Column]:
+        """Each column's name, how its cells are typed (None: kept as text) and where their values go,
+        worked out once for every row."""
+        return [(name, _audiences if name == "audiences" else cells.converter(ftype), _column_place(name))
                 for name, ftype in self._cell_types(self._columns(header))]
 
-    def _csv_row(self, row: int, line: int, plan: list[tuple[str, Optional[Converter]]], values: list[str]) -> Item:
+    def _csv_row(self, row: int, line: int, plan: list[Column], values: list[str]) -> Item:
+        """The row typed and placed in one pass. What rejects it is what _build would say of the typed
+        cells: the first cell that cannot be typed, else a bad profile id, else the first misplaced one."""
         if len(values) != len(plan):
             return Rejection(row, line, None, f"{len(values)} cells where the header has {len(plan)}")
+        event = self._example_copy()
+        attributes: dict[str, Any] = {}
+        profile_id: Any = None
+        audiences: Optional[list[str]] = None
+        misplaced: Optional[_Rejected] = None
         try:
-            typed: dict[str, Any] = {}
-            for (name, convert), text in zip(plan, values, strict=True):
+            for (name, convert, place), text in zip(plan, values, strict=True):
                 if not text.isascii() and _NOT_UTF8.search(text):  # isascii: a flag, no scan
                     raise _Rejected(name, "not UTF-8 text")
                 if text == "":
                     continue  # an empty cell gives nothing: the example's value, or no attribute
-                if convert is None:
-                    typed[name] = text
-                    continue
-                try:
-                    typed[name] = convert(text)
-                except cells.CellError as exc:
-                    raise _Rejected(name, str(exc)) from None
-            return self._build(row, line, typed)
+                value: Any = text
+                if convert is not None:
+                    try:
+                        value = convert(text)
+                    except cells.CellError as exc:
+                        raise _Rejected(name, str(exc)) from None
+                if place is _ID:
+                    profile_id = value
+                elif place is _AUDIENCES:
+                    audiences = value
+                elif misplaced is None:
+                    misplaced = _set(event if place[0] else attributes, place, value, name)
+            _check_id(profile_id)
+            if misplaced is not None:
+                raise misplaced
         except _Rejected as exc:
             return Rejection(row, line, exc.column, exc.message)
+        return ProfileRow(row, line, str(profile_id) if profile_id not in (None, "") else f"profile-{row}",
+                          attributes, audiences or [], event)
 
     # -- JSON ----------------------------------------------------------------------------------
     def _jsonl(self) -> Iterator[Item]:
@@ -275,30 +296,44 @@ class ProfileSource:
 
     # -- both ----------------------------------------------------------------------------------
     def _example_copy(self) -> dict[str, Any]:
+        if self._example_json is not None:
+            return orjson.loads(self._example_json)
         return marshal.loads(self._example_bytes) if self._example_bytes is not None else _copy(self.example)
 
     def _build(self, row: int, line: int, values: dict[str, Any]) -> ProfileRow:
         profile_id = values.pop("profileId", None)
-        if profile_id is not None and not isinstance(profile_id, (str, int)) or isinstance(profile_id, bool):
-            raise _Rejected("profileId", "the profile id must be a string or an integer")
+        _check_id(profile_id)
         event = self._example_copy()
         attributes: dict[str, Any] = {}
         for key, value in values.items():
-            if key == "audiences":
-                continue
-            place = _PLACES.get(key) or _place(key)
-            target = event if place[0] else attributes
-            parts = place[1]
-            for part in parts[:-1]:
-                nested = target.get(part, _ABSENT)
-                if nested is _ABSENT:
-                    nested = target[part] = {}
-                elif not isinstance(nested, dict):
-                    raise _Rejected(key, f"{part!r} is a value, not an object: it cannot hold {place[2]!r}")
-                target = nested
-            target[parts[-1]] = value
+            if key != "audiences":
+                place = _PLACES.get(key) or _place(key)
+                misplaced = _set(event if place[0] else attributes, place, value, key)
+                if misplaced is not None:
+                    raise misplaced
         return ProfileRow(row, line, str(profile_id) if profile_id not in (None, "") else f"profile-{row}",
                           attributes, values.get("audiences") or [], event)
+
+
+def _check_id(profile_id: Any) -> None:
+    if profile_id is not None and not isinstance(profile_id, (str, int)) or isinstance(profile_id, bool):
+        raise _Rejected("profileId", "the profile id must be a string or an integer")
+
+
+def _set(target: dict[str, Any], place: Place, value: Any, column: str) -> Optional[_Rejected]:
+    """Put a value at its place (dicts made on the way); returns why it cannot go there, if it cannot."""
+    parts = place[1]
+    if not parts:
+        return _Rejected(column, "an empty name in the dotted path")
+    for part in parts[:-1]:
+        nested = target.get(part, _ABSENT)
+        if nested is _ABSENT:
+            nested = target[part] = {}
+        elif not isinstance(nested, dict):
+            return _Rejected(column, f"{part!r} is a value, not an object: it cannot hold {place[2]!r}")
+        target = nested
+    target[parts[-1]] = value
+    return None
 
 
 def _audiences(value: Any) -> list[str]:
@@ -309,7 +344,7 @@ def _audiences(value: Any) -> list[str]:
             except ValueError:
                 raise _Rejected("audiences", "not a valid JSON list of audience names") from None
         else:
-            return [a.strip() for a in re.split(r"[|;]", value) if a.strip()]
+            return [a.strip() for a in _AUDIENCE_SPLIT.split(value) if a.strip()]
     if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
         raise _Rejected("audiences", "expected a list of audience names (JSON list or a|b|c)")
     return value
@@ -324,7 +359,7 @@ def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
             out[path] = value
 
 
-def _place(column: str) -> tuple[bool, list[str], str]:
+def _place(column: str) -> Place:
     """Where a column's value goes: (in the event?, the dotted path's parts, the path); raises
     _Rejected for an empty name. Valid places are remembered: the same columns on every row."""
     event = column.startswith("event.")
@@ -338,8 +373,34 @@ def _place(column: str) -> tuple[bool, list[str], str]:
     return place
 
 
-_PLACES: dict[str, tuple[bool, list[str], str]] = {}  # column -> its place (only valid ones are kept)
+def _column_place(column: str) -> Place:
+    """A CSV column's place, worked out with its header: profileId and audiences have their own; a
+    path with an empty name gets no parts (each row that fills the column is rejected for it)."""
+    if column in RESERVED:
+        return _ID if column == "profileId" else _AUDIENCES
+    try:
+        return _place(column)
+    except _Rejected:
+        return (False, [], column)
+
+
+Place = tuple[bool, list[str], str]
+_PLACES: dict[str, Place] = {}  # column -> its place (only valid ones are kept)
+_ID: Place = (False, ["profileId"], "profileId")
+_AUDIENCES: Place = (False, ["audiences"], "audiences")
 _ABSENT = object()
+
+
+def _exact_json(example: Any, exact: Optional[bytes]) -> Optional[bytes]:
+    """The example as JSON bytes when orjson reads it back exactly (the same types, the same order:
+    marshal's bytes say so), for a copy faster still than marshal's; else None."""
+    if exact is None:
+        return None
+    try:
+        data = orjson.dumps(example)
+    except TypeError:  # an integer past 64 bits, a key that is not text
+        return None
+    return data if marshal.dumps(orjson.loads(data), 2) == exact else None
 
 
 def _copy(value: Any) -> Any:

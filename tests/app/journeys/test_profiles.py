@@ -208,3 +208,25 @@ def test_untyped_cells_are_numbers_only_when_they_start_like_one(text: str, valu
     # The guess looks at the first character before trying its patterns: digits of any script as \d reads them.
     (item,) = _read(f"profileId,cell\np1,{text}\n")
     assert item.attributes["cell"] == value and type(item.attributes["cell"]) is type(value)
+
+
+def test_a_row_with_several_problems_names_the_one_it_always_named() -> None:
+    # Cells are typed and placed in one pass; what rejects a row stays: a cell that cannot be typed
+    # first (whatever its column), then a bad profile id, then the first value that cannot be placed.
+    event = EventNode(id="in", event="purchase", example={"qty": 1})
+    text = b"profileId,event.qty.deep,n:integer\np1,1,x\n1.5,1,2\np3,1,2\n"
+    with ProfileSource(io.BytesIO(text), event) as source:
+        first, second, third = list(source)
+    assert (first.column, second.column, third.column) == ("n", "profileId", "event.qty.deep")
+
+
+@pytest.mark.parametrize("example", [{"f": 1.0, "t": True, "n": None, "l": [1, 2.5, "x"], "o": {"k": [{}]}},
+                                     {"big": 2**70, "f": 1e300}, {"nan": float("nan")}])
+def test_each_row_gets_an_exact_copy_of_the_example_whatever_its_values(example: dict) -> None:
+    event = EventNode.model_construct(id="in", event="purchase", example=example)
+    with ProfileSource(io.BytesIO(b"profileId\np1\np2\n"), event) as source:
+        first, second = list(source)
+    for row in (first, second):
+        assert repr(row.event) == repr(example) and row.event is not example
+        assert [type(v) for v in row.event.values()] == [type(v) for v in example.values()]
+    assert first.event.get("o") is None or first.event["o"] is not second.event["o"]
