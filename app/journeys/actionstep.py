@@ -100,7 +100,7 @@ async def send(run: "RunState", call: NodeCall, out: Outgoing, step: StepTrace) 
     A queued call's place in the queue (arrived, released: counts, not times) goes in `step.why`."""
     url, method, prepared = out.url, out.method, call.prepared
     host = prepared.host if out.target is prepared.parsed_url else out.parsed_url.host  # the first: cached
-    gate = run.capping.gate(url, method, host)
+    gate: Any = run.capping.gate(url, method, host)  # admits like the call engine's HostCap
     queue = run.throttling.queue(url, method)
     t0 = time.monotonic()
     if queue is not None:
@@ -108,8 +108,16 @@ async def send(run: "RunState", call: NodeCall, out: Outgoing, step: StepTrace) 
         step.why = {**(step.why or {}), "queue": {"arrived": queued.arrived, "released": queued.released}}
     if gate.connections is not None:
         async with gate.connections:
-            return await _call(run, call, out, gate, t0)
-    return await _call(run, call, out, gate, t0)
+            result, queue_ms = await _call(run, call, out, gate, t0)
+    elif call.target.kind == "mock":
+        result, queue_ms = await _call(run, call, out, gate, t0)
+    else:  # the common case, awaited here: one coroutine less for every step of the call to resume through
+        queue_ms = (time.monotonic() - t0) * 1000
+        result = await acall(run.client_for(call), prepared, out, call.auth, run.timeout, gate, "journey",
+                             run.retry_clock)
+    if result.outcome == "capped":
+        result.error = gate.refusal
+    return result, queue_ms
 
 
 async def _call(run: "RunState", call: NodeCall, out: Outgoing, gate: Any, t0: float) -> tuple[CallResult, float]:
@@ -120,17 +128,20 @@ async def _call(run: "RunState", call: NodeCall, out: Outgoing, gate: Any, t0: f
             result = await acall(client, call.prepared, out, call.auth, run.timeout, gate, "journey", run.retry_clock)
     else:
         result = await acall(client, call.prepared, out, call.auth, run.timeout, gate, "journey", run.retry_clock)
-    if result.outcome == "capped":
-        result.error = gate.refusal
     return result, queue_ms
 
 
 def _attempts(result: CallResult, target: str, queue_ms: float) -> list[AttemptTrace]:
     """Each attempt as recorded (its outcome code from its answer or how it failed); the queue time
     is the first attempt's (retries wait their backoff, not the queue)."""
-    return [AttemptTrace.from_exchange(ex, i + 1, target, queue_ms=queue_ms if i == 0 else 0.0,
-                                       wall_at=result.started_at.timestamp() if i == 0 else None)
-            for i, ex in enumerate(result.exchanges)]
+    exchanges = result.exchanges
+    if not exchanges:  # capped or no credentials: nothing was sent
+        return []
+    out = [AttemptTrace.from_exchange(exchanges[0], 1, target, queue_ms=queue_ms,
+                                      wall_at=result.started_at.timestamp())]
+    for i in range(1, len(exchanges)):
+        out.append(AttemptTrace.from_exchange(exchanges[i], i + 1, target))
+    return out
 
 
 def _remember(p: "ProfileRun", call: NodeCall, result: CallResult) -> None:

@@ -44,39 +44,37 @@ class ProfileRun:
     async def go(self) -> ProfileTrace:
         """Walk the journey from its entry; never raises (a bug of ours ends the profile in error)."""
         run = self.run
-        ports, nodes, board, clock, breaks = run.ports, run.nodes, run.board, time.perf_counter, run.breakpoints
+        ports, nodes, count, perf, breaks = run.ports, run.nodes, run.board.step, time.perf_counter, run.breakpoints
+        ctx, steps, now_of, wall = self.ctx, self.trace.steps, self.clock.now, time.time
+        props = ctx.journey
         node: Optional[NodeBase] = run.entry
         previous: Optional[NodeBase] = None
         step: Optional[StepTrace] = None
         while node is not None:
             if breaks.active:  # the one check per step when no breakpoint is set
                 await breaks.check(self, node, step)
-            step = self._enter(node, previous)
-            t0 = clock()
+            # Entering the node: the journey properties name it (and the one before), its step is recorded.
+            now = ctx.now = now_of()
+            props["currentNodeId"], props["currentNodeName"] = node.id, node.label or node.id
+            if previous is not None:
+                props["previousNodeId"], props["previousNodeName"] = previous.id, previous.label or previous.id
+            step = StepTrace(node.id, None, None, now, wall())
+            steps.append(step)
+            t0 = perf()
             try:
                 instant = INSTANT.get(node.type)  # most nodes never wait: no coroutine for them
                 port = instant(self, node, step) if instant is not None else await HANDLERS[node.type](self, node, step)
             except Exception as exc:  # noqa: BLE001 - one profile's failure never stops the run
                 port = self.fail("error", f"internal error at node {node.title}: {type(exc).__name__}: {exc}")
-            step.wall_ms = (clock() - t0) * 1000
+            step.wall_ms = (perf() - t0) * 1000
             target = ports[node.id].get(port) if port is not None else None
             if target is not None:
                 step.port, step.next = port, target
-            board.step(node.id, step.port, step.outcome)
+            count(node.id, step.port, step.outcome)
             previous, node = node, nodes.get(target) if target is not None else None
         if self.stepping:
             breaks.done(self)
         return self._close()
-
-    def _enter(self, node: NodeBase, previous: Optional[NodeBase]) -> StepTrace:
-        now = self.ctx.now = self.clock.now()
-        props = self.ctx.journey
-        props["currentNodeId"], props["currentNodeName"] = node.id, node.label or node.id
-        if previous is not None:
-            props["previousNodeId"], props["previousNodeName"] = previous.id, previous.label or previous.id
-        step = StepTrace(node.id, virtual_at=now, wall_at=time.time())
-        self.trace.steps.append(step)
-        return step
 
     def _close(self) -> ProfileTrace:
         self.trace.ended_at = self.clock.now()
