@@ -146,7 +146,8 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
                    deadline: float, clock: Clock) -> tuple[RecordedExchange, Optional[Answer], Ending]:
     """One attempt: what was sent and received, the response or None, and how it ended."""
     masker = auth.masker
-    target = out.parsed_url.copy_merge_params(creds[1]) if creds[1] else out.parsed_url
+    parsed = out.parsed_url
+    target = parsed.copy_merge_params(creds[1]) if creds[1] else parsed
     url = str(target) if creds[1] else out.url
     netloc = prepared.netloc if target is prepared.parsed_url else target.netloc.decode("ascii")
     headers, shown_headers, problem = auth.headers(out, netloc, creds, out.headers is prepared.headers)
@@ -162,7 +163,8 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
         headers = (*headers, ("Content-Length", str(len(out.body or b""))))
     try:
         response = await client.exchange(out.method, target, url, headers, out.body,
-                                         monotonic_deadline(clock, deadline), auth.secret_header, auth.secret_param)
+                                         deadline if clock is REAL else monotonic_deadline(clock, deadline),
+                                         auth.secret_header, auth.secret_param)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome, never a crash
         elapsed = (time.monotonic() - t0) * 1000
         if _is_timeout(exc):

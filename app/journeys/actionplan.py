@@ -8,7 +8,7 @@ the real hosts (anything but loopback) a run would call: the runner refuses thos
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 from urllib.parse import urlsplit
 
 from app.calls.build import Prepared, SetupError, prepare
@@ -56,6 +56,7 @@ class NodeCall:
     mapping: list[tuple[str, Expr]]
     dynamic_path: Optional[Expr]
     hosts: tuple[str, ...] = ()
+    compiled: Optional[list[tuple[str, Callable[[Any], Any]]]] = None  # the mapping's functions, once run
 
 
 @dataclass

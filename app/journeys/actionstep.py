@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from app.journeys.steps import ProfileRun
 
 
+_JSON_AS_IS = frozenset({str, int, float, bool, type(None)})  # what to_json gives back unchanged
+
+
 async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Optional[str]:
     call = p.run.call(node.id)
     out = _request(p, node, call, step)
@@ -69,10 +72,15 @@ def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace)
     """The request for this profile, or None when its values cannot be made (the profile failed)."""
     raw: dict[str, Any] = {}
     field = ""
+    ctx = p.ctx
+    compiled = call.compiled
+    if compiled is None:  # each expression's function, looked up once for the run
+        compiled = call.compiled = [(key, expr.compiled) for key, expr in call.mapping]
     try:
-        for key, expr in call.mapping:
+        for key, run in compiled:
             field = key
-            raw[key] = to_json(expr.compiled(p.ctx))
+            value = run(ctx)
+            raw[key] = value if type(value) in _JSON_AS_IS else to_json(value)
         suffix = ""
         if call.dynamic_path is not None:
             field = ""

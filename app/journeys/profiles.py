@@ -230,6 +230,8 @@ class ProfileSource:
                     profile_id = value
                 elif place is _AUDIENCES:
                     audiences = value
+                elif len(place[1]) == 1:  # a top-level name (most columns): no dict to walk
+                    (event if place[0] else attributes)[place[1][0]] = value
                 elif misplaced is None:
                     misplaced = _set(event if place[0] else attributes, place, value, name)
             _check_id(profile_id)
