@@ -48,19 +48,39 @@ class ProgressBoard:
     rows_read: int = 0
     done: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
-    nodes: Counter[str] = field(default_factory=Counter)
-    edges: Counter[tuple[str, str]] = field(default_factory=Counter)
-    codes: dict[str, Counter[str]] = field(default_factory=dict)
     stopped: dict[str, Counter[str]] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     _last: float = 0.0
+    # Every step counted once, by (node, port, code): one count per step on the run's loop; the counts
+    # per node, edge and code are added up from these when asked (a few keys, at most every 0.1 s).
+    _steps: dict[tuple[str, Optional[str], Optional[str]], int] = field(default_factory=dict)
 
     def step(self, node: str, port: Optional[str], code: Optional[str]) -> None:
-        self.nodes[node] += 1
-        if port is not None:
-            self.edges[(node, port)] += 1
-        if code is not None:
-            _count(self.codes, node, code)
+        steps, key = self._steps, (node, port, code)
+        steps[key] = steps.get(key, 0) + 1
+
+    @property
+    def nodes(self) -> Counter[str]:
+        out: Counter[str] = Counter()
+        for (node, _, _), n in self._steps.items():
+            out[node] += n
+        return out
+
+    @property
+    def edges(self) -> Counter[tuple[str, str]]:
+        out: Counter[tuple[str, str]] = Counter()
+        for (node, port, _), n in self._steps.items():
+            if port is not None:
+                out[(node, port)] += n
+        return out
+
+    @property
+    def codes(self) -> dict[str, Counter[str]]:
+        out: dict[str, Counter[str]] = {}
+        for (node, _, code), n in self._steps.items():
+            if code is not None:
+                _count(out, node, code, n)
+        return out
 
     def finished(self, outcome: str, last_node: Optional[str] = None) -> None:
         self.done += 1
@@ -83,9 +103,9 @@ class ProgressBoard:
             self.callback(self.snapshot(final))
 
 
-def _count(counters: dict[str, Counter[str]], key: str, value: str) -> None:
-    # Not setdefault(key, Counter()): that makes a Counter on every call, for every step and profile.
+def _count(counters: dict[str, Counter[str]], key: str, value: str, n: int = 1) -> None:
+    # Not setdefault(key, Counter()): that makes a Counter on every call, for every profile.
     found = counters.get(key)
     if found is None:
         found = counters[key] = Counter()
-    found[value] += 1
+    found[value] += n

@@ -43,6 +43,9 @@ def test_the_sample_journey_takes_its_branches_and_the_counts_add_up(services: A
     assert sandbox.counters()["token"] == 1  # one token for the whole run
     final = progress[-1]
     assert final.final and final.outcomes == summary["outcomes"] and final.nodes == summary["nodes"]
+    # The live counts (one count per step, added up per node, edge and code) agree with the trace's.
+    assert final.edges == {(e["node"], e["port"]): e["count"] for e in summary["edges"]}
+    assert final.codes == summary["codes"] and final.done == result.rows_read
     (vip,) = ran.steps("p-000006", "checkValue")
     path = vip["why"]["paths"][0]
     assert vip["why"]["taken"] == "paths[0]" and path["result"] is True
