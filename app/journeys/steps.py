@@ -14,7 +14,8 @@ from typing import Any, Awaitable, Callable, Optional
 from app.journeys.actionstep import action_step
 from app.journeys.clock import ProfileClock, ProfileRandom, profile_seed
 from app.journeys.durations import JOURNEY_TIMEOUT, describe
-from app.journeys.expr import Context, EvalError, evaluate, explain
+from app.journeys.expr import Context, EvalError, evaluate
+from app.journeys.expr.evaluation import explain_json
 from app.journeys.expr.values import ValueProblem, parse_datetime, to_json, zone
 from app.journeys.model import CapNode, ConditionNode, NodeBase, SplitNode, WaitNode
 from app.journeys.profiles import ProfileRow
@@ -118,7 +119,7 @@ def _condition(p: ProfileRun, node: ConditionNode, step: StepTrace) -> Optional[
     for i, path in enumerate(node.paths):
         field = f"paths[{i}].expression"
         try:
-            value, comparisons = explain(p.run.exprs[(node.id, field)], p.ctx)
+            value, comparisons = explain_json(p.run.exprs[(node.id, field)], p.ctx)
         except EvalError as exc:
             message = p.where(node, field, exc)
             tried.append({"label": path.label, "expression": path.expression, "error": message})
@@ -126,12 +127,9 @@ def _condition(p: ProfileRun, node: ConditionNode, step: StepTrace) -> Optional[
                 step.error, step.why["taken"] = message, "timeoutOrError"
                 return "timeoutOrError"
             return p.fail("error", message)
-        result = value.value is True
+        result = value is True
         tried.append({"label": path.label, "expression": path.expression, "result": result,
-                      "value": value.to_json(), "comparisons": [
-                          {"text": c.text, "result": c.result,
-                           "operands": [{"text": o.text, "value": o.value.to_json(), "type": o.value.type}
-                                        for o in c.operands]} for c in comparisons]})
+                      "value": to_json(value), "comparisons": comparisons})
         if result:
             step.why["taken"] = f"paths[{i}]"
             return f"paths[{i}]"

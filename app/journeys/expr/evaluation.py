@@ -2,14 +2,14 @@
 the way it did."""
 from __future__ import annotations
 
-from typing import NamedTuple, Union
+from typing import Any, NamedTuple, Union
 
 from app.journeys.expr.context import Context
 from app.journeys.expr.errors import Span
 from app.journeys.expr.expression import Expr
 from app.journeys.expr.parser import parse
 from app.journeys.expr.types import type_name
-from app.journeys.expr.values import Value
+from app.journeys.expr.values import Value, to_json
 
 
 class Operand(NamedTuple):
@@ -38,12 +38,7 @@ def explain(expr: Union[Expr, str], ctx: Context) -> tuple[Value, list[Compariso
     """The value, and each comparison or test it evaluated with its operands' values: why a condition
     took its path. Comparisons skipped by and/or short-circuits are not listed."""
     parsed = expr if type(expr) is Expr else parse(expr)
-    saved, ctx.trace = ctx.trace, []
-    try:
-        value = Value.of(parsed.compiled(ctx))
-        records = ctx.trace
-    finally:
-        ctx.trace = saved
+    value, records = _recorded(parsed, ctx)
     text, out = parsed.text, []
     for span, (lspan, a), right, result in records:
         first = Operand(text[lspan[0]:lspan[1]], lspan, Value(a, type_name(a)))
@@ -53,4 +48,30 @@ def explain(expr: Union[Expr, str], ctx: Context) -> tuple[Value, list[Compariso
             rspan, b = right
             operands = (first, Operand(text[rspan[0]:rspan[1]], rspan, Value(b, type_name(b))))
         out.append(Comparison(text[span[0]:span[1]], span, operands, result is True))
+    return Value.of(value), out
+
+
+def explain_json(expr: Expr, ctx: Context) -> tuple[Any, list[dict[str, Any]]]:
+    """explain() as a run's trace records it, made directly (once per profile at every condition): the
+    plain value, and each comparison as {"text", "result", "operands": [{"text", "value", "type"}]}
+    with the operands' values JSON-ready."""
+    value, records = _recorded(expr, ctx)
+    text, out = expr.text, []
+    for span, (lspan, a), right, result in records:
+        operands = [{"text": text[lspan[0]:lspan[1]], "value": to_json(a), "type": type_name(a)}]
+        if right is not None:
+            rspan, b = right
+            operands.append({"text": text[rspan[0]:rspan[1]], "value": to_json(b), "type": type_name(b)})
+        out.append({"text": text[span[0]:span[1]], "result": result is True, "operands": operands})
     return value, out
+
+
+def _recorded(parsed: Expr, ctx: Context) -> tuple[Any, list[Any]]:
+    """The plain value, and the comparisons the evaluation recorded in ctx.trace."""
+    saved, ctx.trace = ctx.trace, []
+    try:
+        value = parsed.compiled(ctx)
+        records = ctx.trace
+    finally:
+        ctx.trace = saved
+    return value, records

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pytest
 
 from app.journeys.expr import Context, EvalError, evaluate, explain, parse
+from app.journeys.expr.evaluation import explain_json
 from tests.app.journeys.expr.conftest import make_context
 
 
@@ -125,6 +126,20 @@ def test_explain_gives_each_comparison_with_its_operands() -> None:
     assert ctx.trace is None
     _, short = explain("1 > 2 and 3 > 2", ctx)
     assert [c.text for c in short] == ["1 > 2"]  # the right side was never evaluated
+
+
+@pytest.mark.parametrize("text", ['@event{purchase.value} > 100 and @event{purchase.nothing} is null',
+                                  '@event{purchase.value} == 150.0 or toDateTime("2026-01-01T00:00:00Z") < now()',
+                                  'not (@event{purchase.value} < 100)', "1 > 2 and 3 > 2", "true"])
+def test_explain_json_is_explain_as_a_trace_records_it(text: str) -> None:
+    # What a condition step's `why` holds (app.journeys.steps), made without explain()'s tuples.
+    expr = parse(text)
+    result, comparisons = explain(expr, make_context())
+    value, records = explain_json(expr, make_context())
+    assert value == result.value and type(value) is type(result.value)
+    assert records == [{"text": c.text, "result": c.result,
+                        "operands": [{"text": o.text, "value": o.value.to_json(), "type": o.value.type}
+                                     for o in c.operands]} for c in comparisons]
 
 
 def test_an_expression_is_compiled_once_and_reused_across_contexts() -> None:
