@@ -30,6 +30,9 @@ Index = QModelIndex | QPersistentModelIndex
 _SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
 _CHECKABLE = _SHOWN | Qt.ItemFlag.ItemIsUserCheckable
+_ANSWERED = frozenset(int(role) for role in (  # every role _value may answer
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole,
+    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, FieldRole, PathRole))
 
 
 class _Node:
@@ -273,11 +276,14 @@ class FieldTreeModel(QAbstractItemModel):
 
     def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
         """Every role a delegate paints a cell with, in one call (Qt 6's delegates ask so): a repaint
-        of the tree calls into Python once per cell instead of seven times (issue 14: UI stalls)."""
+        of the tree calls into Python once per cell instead of seven times (issue 14: UI stalls).
+        Roles the tree never answers (alignment, colours, icon: most of what a paint asks) are
+        cleared without a look-up: a repaint after a re-infer asks ~1,700 of them."""
         node: Optional[_Node] = index.internalPointer() if index.isValid() else None
         column = index.column()
         for role_data in roleDataSpan:
-            value = self._value(node, column, role_data.role()) if node is not None else None
+            role = role_data.role()
+            value = self._value(node, column, role) if node is not None and role in _ANSWERED else None
             if value is None:
                 role_data.clearData()
             else:
