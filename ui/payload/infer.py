@@ -4,10 +4,13 @@ Runs in a worker thread (touches no widget): the validator of the payload editor
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Iterator, Optional
 
 from app.model.payload import JsonError, Payload, PayloadField, field_name_problem, infer_payload, parse_json
 from ui.jsonedit import key_position
+
+_CONTAINERS = ("object", "listObject")  # their value is not shown: their children are
 
 
 def example_to_payload(text: str, where: str) -> Optional[Payload]:
@@ -105,3 +108,42 @@ def field_count(payload: Optional[Payload]) -> tuple[int, int]:
         variables += field.mode == "variable"
         stack += field.children
     return total, variables
+
+
+def changed_rows(new: Optional[Payload], old: Optional[Payload]) -> Optional[list[tuple[int, ...]]]:
+    """The rows (a row number per level) whose shown settings differ between two trees of the same
+    shape (the same names and types at the same rows, level by level); None when the shapes differ.
+
+    Run in the worker after `merge`: a re-infer that kept the shape (most typing does) then
+    swaps the tree under the view and repaints only those rows, instead of a reset that repaints
+    and lays out the whole tree on the UI thread (issue 14: UI stalls)."""
+    if new is None or old is None or new.root != old.root:
+        return None
+    out: list[tuple[int, ...]] = []
+    stack: list[tuple[list[PayloadField], list[PayloadField], tuple[int, ...]]] = [(new.fields, old.fields, ())]
+    while stack:
+        fields, before, rows = stack.pop()
+        if len(fields) != len(before):
+            return None
+        for row, (field, previous) in enumerate(zip(fields, before, strict=True)):
+            if field.name != previous.name or field.type != previous.type:
+                return None
+            if ((field.mode, field.label, field.optional) != (previous.mode, previous.label, previous.optional)
+                    or (field.type not in _CONTAINERS and not _same_value(field.value, previous.value))):
+                out.append((*rows, row))
+            if field.children or previous.children:
+                stack.append((field.children, previous.children, (*rows, row)))
+    return out
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    """Whether two values show the same in the tree (1 and True, or 0.0 and -0.0, do not)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return repr(a) == repr(b)
+    if isinstance(a, (list, dict)):
+        return json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
+    return bool(a == b)

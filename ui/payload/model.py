@@ -147,6 +147,31 @@ class FieldTreeModel(QAbstractItemModel):
         self.endResetModel()
         old_root.unlink()  # after the reset: no index points at the old nodes any more
 
+    def swap_payload(self, payload: Payload, changed: list[tuple[int, ...]]) -> None:
+        """Show a payload of the shown one's shape (`infer.changed_rows` said so, listing the rows
+        whose settings differ) without a reset: the rows made so far show its fields, and only the
+        changed ones repaint. A reset re-lays out and repaints the whole tree on the UI thread after
+        every re-infer of a 1 MB example (issue 14: UI stalls); the view keeps what is expanded."""
+        self._payload = payload
+        self._owned = {}
+        self._payload_owned = False
+        stack: list[tuple[_Node, list[PayloadField]]] = [(self._root, payload.fields)]
+        while stack:  # only nodes already made: the others are made from the new fields when asked
+            node, fields = stack.pop()
+            for child in node.made_children():
+                child.field = fields[child.row]
+                stack.append((child, child.field.children))
+        self.revision += 1
+        for rows in changed:
+            made: Optional[_Node] = self._root
+            for row in rows:
+                children = made.made_children() if made is not None else []
+                made = children[row] if row < len(children) else None
+            if made is not None:  # not made: no view has shown it
+                first = self.createIndex(made.row, 0, made)
+                self.dataChanged.emit(first, first.siblingAtColumn(len(COLUMNS) - 1))
+                self._descendants_changed(made)  # a container's mode sets its children's flags
+
     def payload(self) -> Optional[Payload]:
         """The payload as shown now (read it, do not change it)."""
         return self._payload
