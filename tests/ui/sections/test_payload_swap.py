@@ -36,7 +36,8 @@ def test_changed_rows_lists_what_shows_differently_and_refuses_another_shape() -
     assert changed_rows(None, old) is None and changed_rows(same, None) is None
 
 
-def test_a_reinfer_of_the_same_shape_keeps_the_view_and_shows_the_new_values(qtbot, section) -> None:  # noqa: F811
+def test_a_reinfer_of_the_same_shape_keeps_the_view_and_shows_the_new_values(qtbot, qtmodeltester,
+                                                                           section) -> None:  # noqa: F811
     type_into(qtbot, section, ORDER)
     tab = section.tabs["request"]
     model, view = tab.model, section.findChild(QTreeView, "payloadFieldsView")
@@ -56,6 +57,7 @@ def test_a_reinfer_of_the_same_shape_keeps_the_view_and_shows_the_new_values(qtb
     assert node.field is model.payload().fields[2].children[0]  # the rows show the new tree's fields
     request = section.apply_to(Action(name="x")).request
     assert request.find("items[].sku").value == "Z" and request.find("orderId").mode == "variable"
+    qtmodeltester.check(model)  # indexes, parents and row counts still agree after the swap
     retire.wait_idle()
 
 
