@@ -1,0 +1,76 @@
+"""The text search of the rows the full-text index does not hold yet (history format 4), by the index's rule.
+
+A row matches when each searched word, as the index reads it (its tokens, the last one a prefix:
+app.calls.history_search.match_query), is in one of the columns action, url, outcome, detail.
+The words' tokens come from FTS5 itself (a private in-memory index and its vocabulary), so they are
+folded exactly as the real index folds them. A row of plain ASCII text is then matched by a regular
+expression on its lowered text: its tokens are the runs of ASCII letters and digits, lowered
+(unicode61's rule for ASCII); any other row is put in the private index and asked the same query,
+so the answer is the index's own. SQLite calls `TailMatcher` as the SQL function `tail_match`.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Optional
+
+from app.calls.history_search import match_query
+
+_COLUMNS = "action, url, outcome, detail"  # those of calls_text, with the same (default) tokenizer
+
+
+class TailMatcher:
+    """`matcher(words, action, url, outcome, detail)`: 1 when the row holds every word (space-separated)."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        self._db.execute(f"CREATE VIRTUAL TABLE one USING fts5({_COLUMNS})")
+        self._db.execute("CREATE VIRTUAL TABLE words USING fts5(word)")
+        self._db.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
+        self._patterns: dict[str, Optional[list[Optional[re.Pattern[str]]]]] = {}
+
+    def __call__(self, words: str, action: str, url: str, outcome: str, detail: str) -> int:
+        patterns = self._patterns_of(words)
+        columns = (action, url, outcome, detail)
+        if patterns is None or not all(c.isascii() for c in columns):
+            return self._by_index(words, columns)
+        lowered = [c.lower() for c in columns]
+        return all(p is not None and any(p.search(c) for c in lowered) for p in patterns)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _patterns_of(self, words: str) -> Optional[list[Optional[re.Pattern[str]]]]:
+        """A pattern per word for ASCII rows (None: a word no ASCII row holds); None when a word has
+        no token (only the index itself knows what it matches)."""
+        if words not in self._patterns:
+            if len(self._patterns) > 64:
+                self._patterns.clear()
+            patterns: Optional[list[Optional[re.Pattern[str]]]] = []
+            for word in words.split(" "):
+                tokens = self._tokens(word)
+                if not tokens:
+                    patterns = None
+                    break
+                assert patterns is not None
+                # A token starts where no letter or digit precedes; the phrase's tokens follow each other.
+                patterns.append(re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9]+".join(tokens), re.ASCII)
+                                if all(t.isascii() and t.isalnum() for t in tokens) else None)
+            self._patterns[words] = patterns
+        return self._patterns[words]
+
+    def _tokens(self, word: str) -> list[str]:
+        """The word's tokens as the index folds them, in order."""
+        self._db.execute("INSERT INTO words (word) VALUES (?)", (word,))
+        try:
+            return [t for (t,) in self._db.execute("SELECT term FROM words_terms ORDER BY offset")]
+        finally:
+            self._db.execute("DELETE FROM words")
+
+    def _by_index(self, words: str, columns: tuple[str, ...]) -> int:
+        self._db.execute(f"INSERT INTO one (rowid, {_COLUMNS}) VALUES (1, ?, ?, ?, ?)", columns)
+        try:
+            query = match_query(words.split(" "))
+            return self._db.execute("SELECT COUNT(*) FROM one WHERE one MATCH ?", (query,)).fetchone()[0]
+        finally:
+            self._db.execute("DELETE FROM one")
