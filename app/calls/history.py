@@ -292,6 +292,8 @@ class History:
                 self._index(SMALL_TAIL)
             except sqlite3.OperationalError:  # another process writes on and on: its rows are scanned below
                 pass
+        elif last > mark:  # rows another process wrote (or a burst under way): indexed once things are quiet
+            self._indexer.poke()
         db.execute("BEGIN")
         try:
             mark, last = tail(db)

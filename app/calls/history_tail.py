@@ -17,6 +17,7 @@ from typing import Optional
 from app.calls.history_search import match_query
 
 _COLUMNS = "action, url, outcome, detail"  # those of calls_text, with the same (default) tokenizer
+_Word = tuple[list[str], Optional["re.Pattern[str]"]]
 
 
 class TailMatcher:
@@ -27,35 +28,42 @@ class TailMatcher:
         self._db.execute(f"CREATE VIRTUAL TABLE one USING fts5({_COLUMNS})")
         self._db.execute("CREATE VIRTUAL TABLE words USING fts5(word)")
         self._db.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
-        self._patterns: dict[str, Optional[list[Optional[re.Pattern[str]]]]] = {}
+        self._patterns: dict[str, Optional[list[_Word]]] = {}
 
     def __call__(self, words: str, action: str, url: str, outcome: str, detail: str) -> int:
         patterns = self._patterns_of(words)
-        columns = (action, url, outcome, detail)
-        if patterns is None or not all(c.isascii() for c in columns):
-            return self._by_index(words, columns)
-        lowered = [c.lower() for c in columns]
-        return all(p is not None and any(p.search(c) for c in lowered) for p in patterns)
+        # One text for the four columns: a NUL (which no pattern crosses) between two.
+        text = f"{action}\0{url}\0{outcome}\0{detail}"
+        if patterns is None or not text.isascii():
+            return self._by_index(words, (action, url, outcome, detail))
+        lowered = text.lower()
+        for tokens, pattern in patterns:
+            # Each token as a substring first (a fast search that rejects most rows), then the phrase.
+            if pattern is None or not all(t in lowered for t in tokens) or not pattern.search(lowered):
+                return 0
+        return 1
 
     def close(self) -> None:
         self._db.close()
 
-    def _patterns_of(self, words: str) -> Optional[list[Optional[re.Pattern[str]]]]:
-        """A pattern per word for ASCII rows (None: a word no ASCII row holds); None when a word has
-        no token (only the index itself knows what it matches)."""
+    def _patterns_of(self, words: str) -> Optional[list[_Word]]:
+        """Per word, its tokens and the pattern for ASCII rows (None: a word no ASCII row holds);
+        None when a word has no token (only the index itself knows what it matches)."""
         if words not in self._patterns:
             if len(self._patterns) > 64:
                 self._patterns.clear()
-            patterns: Optional[list[Optional[re.Pattern[str]]]] = []
+            patterns: Optional[list[_Word]] = []
             for word in words.split(" "):
                 tokens = self._tokens(word)
                 if not tokens:
                     patterns = None
                     break
                 assert patterns is not None
-                # A token starts where no letter or digit precedes; the phrase's tokens follow each other.
-                patterns.append(re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9]+".join(tokens), re.ASCII)
-                                if all(t.isascii() and t.isalnum() for t in tokens) else None)
+                # A token starts where no letter or digit precedes; the phrase's tokens follow each other
+                # within a column.
+                ascii_only = all(t.isascii() and t.isalnum() for t in tokens)
+                patterns.append((tokens, re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9\0]+".join(tokens), re.ASCII)
+                                 if ascii_only else None))
             self._patterns[words] = patterns
         return self._patterns[words]
 

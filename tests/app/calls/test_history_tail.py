@@ -167,7 +167,7 @@ def test_a_search_in_another_process_during_a_burst_misses_no_row(tmp_path: Path
                 held = reader.count()
                 assert reader.count(Filter(text="burst")) >= held  # rows only come: none missed
                 if held:
-                    assert [r.id for r in reader.rows(Filter(text=f"cust-{held - 1}"))] == [held]
+                    assert held in [r.id for r in reader.rows(Filter(text=f"cust-{held - 1}"))]  # (and cust-{held-1}x)
                 seen = held
             assert child.wait(60) == 0
             assert reader.count(Filter(text="burst")) == reader.count() == 6000
