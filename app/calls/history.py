@@ -372,7 +372,8 @@ class HistoryBuffer:
 
     Results are kept as they come and handed `size` at a time to a writer thread, one batch in
     flight, which encodes them (`_rows`) and inserts them: SQLite's own work there (the insert, the
-    full-text index, the commit's fsync) runs without the GIL while the event loop goes on. Encoding
+    commit's fsync) runs without the GIL while the event loop goes on; the full-text index is filled
+    once the burst is over (app.calls.history_index). Encoding
     there costs the process less CPU than on the event loop's thread (measured: ~10 us a call in
     one run of 500, two to three times that spread among the loop's work), in slices short enough
     never to stall the loop. `flush` waits until all is written.
