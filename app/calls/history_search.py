@@ -96,7 +96,7 @@ class Filter:
 
     def indexed_words(self) -> list[str]:
         """The searched words the full-text index looks up (the others are matched as written)."""
-        return [w for w in (self.text or "").split() if _WORD.search(w)]
+        return [w for w in words(self.text or "") if _WORD.search(w)]
 
     def query(self, before: Optional[int] = None, after: Optional[int] = None,
               values: Optional[Values] = None, upto: Optional[int] = None) -> Query:
@@ -171,8 +171,7 @@ def is_error(outcome: str) -> bool:
 
 def _search(text: str, clauses: list[str], args: list[Any]) -> bool:
     """Add the conditions of a search text; True when they use the full-text index."""
-    words = text.split()
-    indexed = [w for w in words if _WORD.search(w)]
+    indexed = [w for w in words(text) if _WORD.search(w)]
     if indexed:
         clauses.append("calls_text MATCH ?")
         args.append(match_query(indexed))
@@ -182,11 +181,17 @@ def _search(text: str, clauses: list[str], args: list[Any]) -> bool:
 
 def _likes(text: str, clauses: list[str], args: list[Any]) -> None:
     """The conditions of the words with punctuation the index does not keep: each as written."""
-    for word in text.split():
+    for word in words(text):
         if not _WORD.fullmatch(word):  # punctuation the index does not keep: as written
             like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append("(" + " OR ".join(f"calls.{c} LIKE ? ESCAPE '\\'" for c in _COLUMNS) + ")")
             args += [like] * len(_COLUMNS)
+
+
+def words(text: str) -> list[str]:
+    """The words of a search text: split at white space and at NUL (which FTS5's query parser
+    reads as the end of the query: a word holding one made the search fail)."""
+    return text.replace("\0", " ").split()
 
 
 def match_query(words: list[str]) -> str:

@@ -34,7 +34,7 @@ class TailMatcher:
         patterns = self._patterns_of(words)
         # One text for the four columns: a NUL (which no pattern crosses) between two.
         text = f"{action}\0{url}\0{outcome}\0{detail}"
-        if patterns is None or not text.isascii():
+        if patterns is None or not text.isascii() or text.count("\0") != 3:  # (a NUL of its own: rare)
             return self._by_index(words, (action, url, outcome, detail))
         lowered = text.lower()
         for tokens, pattern in patterns:
