@@ -165,14 +165,16 @@ def tail_searches(path: Path, history: History, args: argparse.Namespace, indexe
         writer.add_rows([row_of(make_call(args.rows + i)) for i in range(args.tail)])
     assert history.unindexed() == args.tail
     searches = [(t, None) for _, t in SEARCHES] + [("order", "error"), ("webhook", "http_503")]
-    print(f"\n{f'the same, {args.tail:,} calls not indexed yet':<36} {'indexed':>10} {'tail':>10}")
+    print(f"\n{f'the same, {args.tail:,} calls not indexed yet':<36} {'first':>10} {'again':>10}")
     worst, answers = 0.0, []
     for text, outcome in searches:
+        started = time.perf_counter()  # the first search with this text reads the tail's rows
         answers.append(after_search(history, text, outcome))
+        first = (time.perf_counter() - started) * 1000
         took = median_ms(lambda text=text, outcome=outcome: after_search(history, text, outcome), args.runs)
-        worst = max(worst, took)
-        print(f"{repr(text) + (f' among {outcome}' if outcome else ''):<36} {'':>10} {took:7.1f} ms   "
-              f"({answers[-1][1]:,} calls)")
+        worst = max(worst, first)
+        print(f"{repr(text) + (f' among {outcome}' if outcome else ''):<36} {first:8.1f} ms {took:7.1f} ms   "
+              f"({answers[-1][1]:,} calls; again: the tail's answers remembered)")
     assert history.unindexed() == args.tail  # the searches did not index them
     cpu, started = time.process_time(), time.perf_counter()
     history.catch_up()
@@ -181,7 +183,7 @@ def tail_searches(path: Path, history: History, args: argparse.Namespace, indexe
     again = [after_search(history, text, outcome) for text, outcome in searches]
     assert [([r.id for r in rows], n) for rows, n in again] == [([r.id for r in rows], n) for rows, n in answers]
     report(f"history search right after a burst, {args.tail:,} of {args.rows + args.tail:,} rows not indexed yet "
-           "(slowest, page + count)", f"{worst:.1f} ms", f"all indexed {indexed:.1f} ms", worst / indexed,
+           "(slowest first search, page + count)", f"{worst:.1f} ms", f"all indexed {indexed:.1f} ms", worst / indexed,
            "none (for information: the index catches up once the burst is over)", None)
 
 

@@ -119,7 +119,8 @@ class History:
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA busy_timeout=5000")
             prepare(db, self.path)
-            db.create_function("tail_match", 5, self._matcher, deterministic=True)
+            db.create_function("tail_known", 3, self._matcher.known)
+            db.create_function("tail_match", 7, self._matcher.match)
             self._rows = db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
         except BaseException:
             db.close()

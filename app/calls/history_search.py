@@ -143,9 +143,11 @@ class Filter:
         """A text search over the rows past the index's mark, without the index: `tail_match`
         (app.calls.history_tail, the index's rule) on each of them."""
         base = replace(self, text=None).query(before, after)
-        clauses = [*base.conditions, "calls.id > ?",
-                   "tail_match(?, calls.action, calls.url, calls.outcome, calls.detail)"]
-        args = [*base.args, mark, " ".join(self.indexed_words())]
+        words = " ".join(self.indexed_words())
+        clauses = [*base.conditions, "calls.id > ?",  # COALESCE reads the row only if the answer is not known
+                   "COALESCE(tail_known(?, calls.id, calls.time), "
+                   "tail_match(?, calls.id, calls.time, calls.action, calls.url, calls.outcome, calls.detail))"]
+        args = [*base.args, mark, words, words]
         _likes(self.text or "", clauses, args)
         return Query("calls", tuple(clauses), tuple(args), "calls.id")
 

@@ -6,7 +6,11 @@ The words' tokens come from FTS5 itself (a private in-memory index and its vocab
 folded exactly as the real index folds them. A row of plain ASCII text is then matched by a regular
 expression on its lowered text: its tokens are the runs of ASCII letters and digits, lowered
 (unicode61's rule for ASCII); any other row is put in the private index and asked the same query,
-so the answer is the index's own. SQLite calls `TailMatcher` as the SQL function `tail_match`.
+so the answer is the index's own. SQLite calls `TailMatcher.match` as the SQL function `tail_match`.
+
+Answers are remembered by words and row (its id and time: an id is reused only after a clear):
+a search asks for its count and its page, and a window refreshing during a burst asks again with
+more rows, so each row is read once per search text (`tail_known`, asked first, gives what is known).
 """
 from __future__ import annotations
 
@@ -20,8 +24,12 @@ _COLUMNS = "action, url, outcome, detail"  # those of calls_text, with the same 
 _Word = tuple[list[str], Optional["re.Pattern[str]"]]
 
 
+_REMEMBERED = 200_000  # answers kept (~20 MB at most), then forgotten all at once
+
+
 class TailMatcher:
-    """`matcher(words, action, url, outcome, detail)`: 1 when the row holds every word (space-separated)."""
+    """`match(words, id, time, action, url, outcome, detail)`: 1 when the row holds every word
+    (space-separated); `known(words, id, time)`: that answer if given before, else None."""
 
     def __init__(self) -> None:
         self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -29,8 +37,18 @@ class TailMatcher:
         self._db.execute("CREATE VIRTUAL TABLE words USING fts5(word)")
         self._db.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
         self._patterns: dict[str, Optional[list[_Word]]] = {}
+        self._answers: dict[tuple[str, int, str], int] = {}
 
-    def __call__(self, words: str, action: str, url: str, outcome: str, detail: str) -> int:
+    def known(self, words: str, row: int, time: str) -> Optional[int]:
+        return self._answers.get((words, row, time))
+
+    def match(self, words: str, row: int, time: str, action: str, url: str, outcome: str, detail: str) -> int:
+        if len(self._answers) >= _REMEMBERED:
+            self._answers.clear()
+        found = self._answers[words, row, time] = self._match(words, action, url, outcome, detail)
+        return found
+
+    def _match(self, words: str, action: str, url: str, outcome: str, detail: str) -> int:
         patterns = self._patterns_of(words)
         # One text for the four columns: a NUL (which no pattern crosses) between two.
         text = f"{action}\0{url}\0{outcome}\0{detail}"

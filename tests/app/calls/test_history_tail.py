@@ -225,7 +225,7 @@ def test_the_tail_search_matches_what_the_index_matches(columns: tuple[str, str,
     expected = db.execute("SELECT COUNT(*) FROM t WHERE t MATCH ?", (match_query(words),)).fetchone()[0]
     matcher = TailMatcher()
     try:
-        assert matcher(" ".join(words), *columns) == expected
+        assert matcher.match(" ".join(words), 1, "t", *columns) == expected == matcher.known(" ".join(words), 1, "t")
     finally:
         matcher.close()
         db.close()
