@@ -198,11 +198,28 @@ def _field(name: str, value: Any, path: str) -> PayloadField:
     elif ftype == "listObject":
         first = next(x for x in value if isinstance(x, dict))
         children = _fields_of(first, path + "[]")
-    # model_construct: the names were checked above and the types come from inference.
-    return PayloadField.model_construct(
-        name=name, type=ftype, mode="constant", value=value, label="",
-        optional=value is None and ftype == "string", children=children,
-    )
+    return _construct(name, ftype, value, value is None and ftype == "string", children)
+
+
+_new_instance = object.__new__
+_set = object.__setattr__
+# Every field is given when inferring, so every inferred field's fields-set is all of them. One set
+# is shared: pydantic only ever adds a name to it (on assignment), and every name is in it already.
+_ALL_SET = set(PayloadField.model_fields)
+
+
+def _construct(name: str, ftype: FieldType, value: Any, optional: bool, children: list[PayloadField]) -> PayloadField:
+    """What `PayloadField.model_construct` builds, without its per-field loop over aliases: a 1 MB
+    example makes 20,000 fields in a worker that shares the GIL with the UI thread (issue 14), and
+    each object tracked by the garbage collector counts towards a collection that pauses every
+    thread (a shared fields-set: three such objects per field instead of four)."""
+    field = _new_instance(PayloadField)
+    _set(field, "__dict__", {"name": name, "type": ftype, "mode": "constant", "value": value, "label": "",
+                             "optional": optional, "children": children})
+    _set(field, "__pydantic_fields_set__", _ALL_SET)
+    _set(field, "__pydantic_extra__", None)
+    _set(field, "__pydantic_private__", None)
+    return field
 
 
 def infer_type(value: Any) -> FieldType:

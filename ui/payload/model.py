@@ -30,6 +30,9 @@ Index = QModelIndex | QPersistentModelIndex
 _SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _SHOWN | Qt.ItemFlag.ItemIsEditable
 _CHECKABLE = _SHOWN | Qt.ItemFlag.ItemIsUserCheckable
+_ANSWERED = frozenset(int(role) for role in (  # every role _value may answer
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.CheckStateRole,
+    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, FieldRole, PathRole))
 
 
 class _Node:
@@ -143,6 +146,31 @@ class FieldTreeModel(QAbstractItemModel):
         self.revision += 1  # after the tree: a worker reads the revision first, then the tree
         self.endResetModel()
         old_root.unlink()  # after the reset: no index points at the old nodes any more
+
+    def swap_payload(self, payload: Payload, changed: list[tuple[int, ...]]) -> None:
+        """Show a payload of the shown one's shape (`infer.changed_rows` said so, listing the rows
+        whose settings differ) without a reset: the rows made so far show its fields, and only the
+        changed ones repaint. A reset re-lays out and repaints the whole tree on the UI thread after
+        every re-infer of a 1 MB example (issue 14: UI stalls); the view keeps what is expanded."""
+        self._payload = payload
+        self._owned = {}
+        self._payload_owned = False
+        stack: list[tuple[_Node, list[PayloadField]]] = [(self._root, payload.fields)]
+        while stack:  # only nodes already made: the others are made from the new fields when asked
+            node, fields = stack.pop()
+            for child in node.made_children():
+                child.field = fields[child.row]
+                stack.append((child, child.field.children))
+        self.revision += 1
+        for rows in changed:
+            made: Optional[_Node] = self._root
+            for row in rows:
+                children = made.made_children() if made is not None else []
+                made = children[row] if row < len(children) else None
+            if made is not None:  # not made: no view has shown it
+                first = self.createIndex(made.row, 0, made)
+                self.dataChanged.emit(first, first.siblingAtColumn(len(COLUMNS) - 1))
+                self._descendants_changed(made)  # a container's mode sets its children's flags
 
     def payload(self) -> Optional[Payload]:
         """The payload as shown now (read it, do not change it)."""
@@ -273,11 +301,14 @@ class FieldTreeModel(QAbstractItemModel):
 
     def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803 - Qt's name
         """Every role a delegate paints a cell with, in one call (Qt 6's delegates ask so): a repaint
-        of the tree calls into Python once per cell instead of seven times (issue 14: UI stalls)."""
+        of the tree calls into Python once per cell instead of seven times (issue 14: UI stalls).
+        Roles the tree never answers (alignment, colours, icon: most of what a paint asks) are
+        cleared without a look-up: a repaint after a re-infer asks ~1,700 of them."""
         node: Optional[_Node] = index.internalPointer() if index.isValid() else None
         column = index.column()
         for role_data in roleDataSpan:
-            value = self._value(node, column, role_data.role()) if node is not None else None
+            role = role_data.role()
+            value = self._value(node, column, role) if node is not None and role in _ANSWERED else None
             if value is None:
                 role_data.clearData()
             else:

@@ -19,6 +19,11 @@ _queue: "queue.Queue[Any]" = queue.Queue()
 _lock = threading.Lock()
 _thread: Optional[threading.Thread] = None
 WAIT_S = 0.5  # how long a tree may stay referenced by its caller
+# The UI thread repaints the new tree right after handing the old one over (~20 ms of Python calls
+# from Qt, each taking the GIL): releasing meanwhile made that paint wait for the GIL, the longest
+# stall of a re-infer (issue 14). The reaper lets the paint go first.
+SETTLE_S = 0.15
+_pause = time.sleep  # the settling wait (tests replace it)
 
 
 def retire(payload: Any) -> None:
@@ -51,6 +56,7 @@ def _release(tree: Any) -> None:
     deadline = time.monotonic() + WAIT_S
     while sys.getrefcount(tree) > 2 and time.monotonic() < deadline:  # 2: `tree` and the argument
         time.sleep(0.005)
+    _pause(SETTLE_S)
     fields = _pre_order(tree)
     del tree  # the root and its example text go first; the fields are held by `fields`
     fields.reverse()  # pop() from the end: parents before their children

@@ -23,7 +23,7 @@ from ui import icons
 from ui.jsonedit import JsonEdit
 from ui.naming import name_parts
 from ui.payload.delegate import ModeDelegate
-from ui.payload.infer import example_to_payload, field_count, merge
+from ui.payload.infer import changed_rows, example_to_payload, field_count, merge
 from ui.payload.model import FIELD, MODE, OPTIONAL, TYPE, VALUE, FieldTreeModel
 from ui.payload.retire import retire
 
@@ -38,6 +38,9 @@ class Inferred:
     revision: int
     edit_count: int  # the model's edit count at that moment
     counts: tuple[int, int]  # (fields, variables)
+    # The rows whose settings differ from that tree's when both have one shape (else None): the
+    # tree is then swapped under the view instead of reset (infer.changed_rows)
+    changes: Optional[list[tuple[int, ...]]] = None
 
 
 class PayloadTab(QWidget):
@@ -198,7 +201,7 @@ class PayloadTab(QWidget):
         payload = example_to_payload(text, self.where)
         if payload is not None:
             merge(payload, old, self._kept_values)
-        return Inferred(payload, revision, edits, field_count(payload))
+        return Inferred(payload, revision, edits, field_count(payload), changed_rows(payload, old))
 
     def _on_validated(self, result: Inferred, text: str) -> None:
         old = self.model.payload()
@@ -208,7 +211,10 @@ class PayloadTab(QWidget):
         stale = result.revision != self.model.revision or result.edit_count != self.model.edit_count
         if payload is not None and stale:
             merge(payload, old, self._kept_values)  # the tree changed while the worker ran
-        self.model.set_payload(payload)
+        if payload is not None and result.changes is not None and not stale:
+            self.model.swap_payload(payload, result.changes)  # `old` is the tree the rows were found in
+        else:
+            self.model.set_payload(payload)
         retire(old)  # freed off the UI thread, a field at a time
         self._refusal.hide()
         self._status.setText(_status_text(*result.counts))

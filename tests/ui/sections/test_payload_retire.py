@@ -61,3 +61,26 @@ def test_a_replaced_tree_is_freed_without_a_garbage_collection(qtbot) -> None:
         assert leaf() is None
     finally:
         gc.enable()
+
+
+def test_the_reaper_lets_the_ui_repaint_before_it_releases(monkeypatch) -> None:
+    freed: list[str] = []
+    pauses: list[tuple[float, list[str]]] = []
+
+    class Probe:
+        children: list[Any] = []
+
+        def __del__(self) -> None:
+            freed.append("field")
+
+    class Tree:
+        def __init__(self) -> None:
+            self.fields = [Probe()]
+
+    monkeypatch.setattr(retire, "_pause", lambda seconds: pauses.append((seconds, list(freed))))
+    tree = Tree()
+    retire.retire(tree)
+    del tree
+    retire.wait_idle()
+    assert pauses == [(retire.SETTLE_S, [])]  # the pause came first, with nothing freed yet
+    assert freed == ["field"]

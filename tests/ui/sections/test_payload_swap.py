@@ -1,0 +1,86 @@
+"""A re-infer that keeps the tree's shape swaps the tree under the view (no reset: what is expanded
+stays, only changed rows repaint); one that changes the shape resets it as before."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtWidgets import QTreeView
+
+from app.model.action import Action
+from tests.ui.sections.test_payload_section import ORDER, section, type_into  # noqa: F401 - a fixture
+from ui.payload import retire
+from ui.payload.infer import changed_rows, example_to_payload, merge
+from ui.payload.model import MODE, VALUE
+
+
+def _payload(doc: object):  # type: ignore[no-untyped-def]
+    payload = example_to_payload(json.dumps(doc), "request")
+    assert payload is not None
+    return payload
+
+
+def test_changed_rows_lists_what_shows_differently_and_refuses_another_shape() -> None:
+    old = _payload({"a": 1, "b": {"c": [1, True], "d": 0.0}, "e": [{"f": "x"}]})
+    same = _payload({"a": 1, "b": {"c": [1, True], "d": 0.0}, "e": [{"f": "x"}]})
+    assert changed_rows(same, old) == []
+    changed = changed_rows(_payload({"a": 2, "b": {"c": [True, 1], "d": -0.0}, "e": [{"f": "y"}]}), old)
+    assert sorted(changed or []) == [(0,), (1, 0), (1, 1), (2, 0)]
+    assert changed_rows(_payload({"a": 1, "b": {"c": [1], "d": 0.0}, "e": [{"f": "x"}], "g": 1}), old) is None
+    assert changed_rows(_payload({"a": "1", "b": {"c": [1, True], "d": 0.0}, "e": [{"f": "x"}]}), old) is None
+    assert changed_rows(_payload({"b": {"c": [1, True], "d": 0.0}, "a": 1, "e": [{"f": "x"}]}), old) is None
+    assert changed_rows(_payload([{"a": 1, "b": {"c": [1, True], "d": 0.0}, "e": [{"f": "x"}]}]), old) is None
+    relabelled = merge(_payload({"a": 1, "b": {"c": [1, True], "d": 0.0}, "e": [{"f": "x"}]}), old)
+    relabelled.fields[0].label = "A"
+    assert changed_rows(relabelled, old) == [(0,)]
+    assert changed_rows(None, old) is None and changed_rows(same, None) is None
+
+
+def test_a_reinfer_of_the_same_shape_keeps_the_view_and_shows_the_new_values(qtbot, qtmodeltester,
+                                                                           section) -> None:  # noqa: F811
+    type_into(qtbot, section, ORDER)
+    tab = section.tabs["request"]
+    model, view = tab.model, section.findChild(QTreeView, "payloadFieldsView")
+    model.setData(model.index_of_path("orderId").siblingAtColumn(MODE), "variable")
+    items = model.index_of_path("items")
+    view.expand(items)
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    before = model.payload()
+    type_into(qtbot, section, ORDER.replace('"X"', '"Z"').replace("12.5", "13.5"))
+    assert resets == [] and view.isExpanded(items)
+    assert model.payload() is not before
+    assert model.index_of_path("items[].sku").siblingAtColumn(VALUE).data() == "Z"
+    assert model.index_of_path("total").siblingAtColumn(VALUE).data() == "13.5"
+    assert model.index_of_path("orderId").siblingAtColumn(MODE).data() == "Variable"  # kept by the merge
+    node = model.index_of_path("items[].sku").internalPointer()
+    assert node.field is model.payload().fields[2].children[0]  # the rows show the new tree's fields
+    request = section.apply_to(Action(name="x")).request
+    assert request.find("items[].sku").value == "Z" and request.find("orderId").mode == "variable"
+    qtmodeltester.check(model)  # indexes, parents and row counts still agree after the swap
+    retire.wait_idle()
+
+
+def test_a_reinfer_that_changes_the_shape_resets_the_tree(qtbot, section) -> None:  # noqa: F811
+    type_into(qtbot, section, ORDER)
+    model = section.tabs["request"].model
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    type_into(qtbot, section, json.dumps({"orderId": "A-1", "extra": 1}))
+    assert resets == [True] and model.rowCount() == 2
+
+
+@pytest.mark.parametrize("edit_first", [False, True])
+def test_an_edit_in_the_tree_while_the_worker_ran_is_kept(qtbot, section, edit_first: bool) -> None:  # noqa: F811
+    type_into(qtbot, section, ORDER)
+    tab = section.tabs["request"]
+    result = tab._infer(ORDER.replace('"X"', '"Z"'))  # as the worker does, before the edit below
+    assert result.changes == [(2, 0)]
+    if edit_first:
+        assert tab.model.setData(tab.model.index_of_path("total").siblingAtColumn(MODE), "variable")
+    tab._on_validated(result, ORDER.replace('"X"', '"Z"'))
+    payload = tab.model.payload()
+    assert payload is result.payload
+    assert payload.find("items[].sku").value == "Z"
+    assert payload.find("total").mode == ("variable" if edit_first else "constant")
+    retire.wait_idle()
