@@ -20,6 +20,7 @@ REAL_PROCESSES = {
     "tests/helpers/forks.py": "ForkServer: the helper itself (a warm parent forking real processes)",
     "tests/app/journeys/test_profiles.py": "a peak memory (ru_maxrss) is only a fresh process's",
     "tests/app/journeys/test_traces.py": "a run killed (SIGKILL) mid-write",
+    "tests/app/calls/test_history_tail.py": "a history written by another process while searched, one killed (SIGKILL)",
     "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox`",
     "tests/app/test_layers.py": "a fresh interpreter's sys.modules: no Qt loaded by a command",
     "tests/app/test_secrets.py": "a real Secret Service on a private D-Bus (secret_service marker)",

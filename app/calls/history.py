@@ -6,7 +6,9 @@ bulk path. The table is bounded: past `max_rows` the oldest rows are pruned. Lis
 The request headers a batch's calls share are stored once in `parts` (see app.calls.storage); the
 readers here put them back. Parts are few (one per distinct set of masked headers) and never pruned.
 The file's format (tables, full-text index, version check, migration) is app.calls.history_schema;
-the filters and the text search are app.calls.history_search.
+the filters and the text search are app.calls.history_search. The full-text index is filled behind
+the writer, not in its transaction (app.calls.history_index); a text search reads the rows it does
+not hold yet without it (app.calls.history_tail), so it finds every row at every moment.
 """
 from __future__ import annotations
 
@@ -22,8 +24,10 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
-from app.calls.history_schema import INDEX_NEW, HistoryError, prepare
-from app.calls.history_search import Filter, Values, distinct
+from app.calls.history_index import CHUNK, SMALL_TAIL, Indexer, index_some, tail
+from app.calls.history_schema import LOWER_MARK, HistoryError, prepare
+from app.calls.history_search import Filter, Query, Values, distinct
+from app.calls.history_tail import TailMatcher
 from app.calls.record import CallResult
 from app.calls.storage import Share, row, unpack
 
@@ -73,11 +77,18 @@ class History:
         self.problems: list[str] = list(problems or [])  # what the user should hear about (set-aside files)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._matcher = TailMatcher()
         self._db: Optional[sqlite3.Connection] = self._open_or_set_aside()
-        self._closer = weakref.finalize(self, self._db.close)
+        self._closer = weakref.finalize(self, _close_all, self._db, self._matcher)
         self._listeners: list[Callable[[int], None]] = []
         self._part_ids: dict[str, int] = {}
         self._part_texts: dict[int, str] = {}
+        step = weakref.WeakMethod(self._index_step)  # the indexer does not keep the history alive
+        self._indexer = Indexer(lambda: bool((method := step()) is not None and method()))
+        with self._lock:
+            mark, last = tail(self._db)
+        if last > mark:  # left unindexed (a process killed or closed before its indexer was done)
+            self._indexer.poke()
 
     def _open_or_set_aside(self) -> sqlite3.Connection:
         """The database; a file that is not one (or is corrupt) is moved to broken/ and a new one started."""
@@ -108,6 +119,8 @@ class History:
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA busy_timeout=5000")
             prepare(db, self.path)
+            db.create_function("tail_known", 3, self._matcher.known)
+            db.create_function("tail_match", 7, self._matcher.match)
             self._rows = db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
         except BaseException:
             db.close()
@@ -163,8 +176,8 @@ class History:
             db.execute("BEGIN IMMEDIATE")
             try:
                 first = db.execute("SELECT COALESCE(MAX(id), 0) FROM calls").fetchone()[0]
-                _insert(db, rows)
-                db.execute(INDEX_NEW, (first,))  # the full-text index, in bulk (app.calls.history_schema)
+                db.execute(LOWER_MARK, (first,))
+                _insert(db, rows)  # indexed later, in bulk (app.calls.history_index)
                 last = db.execute("SELECT MAX(id) FROM calls").fetchone()[0]
                 self._rows += len(rows)
                 if self._rows > self.max_rows:
@@ -173,12 +186,43 @@ class History:
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+        self._indexer.poke()
         ids = list(range(last - len(rows) + 1, last + 1))
         if _log.isEnabledFor(logging.INFO):
             _log_rows(rows)
         for listener in list(self._listeners):
             listener(len(rows))
         return ids
+
+    def catch_up(self) -> int:
+        """Index every row not indexed yet, now (in chunks); returns how many ids it covered."""
+        done = step = 1
+        while step:
+            with self._lock:
+                step = self._index(CHUNK)
+            done += step
+        return done - 1
+
+    def unindexed(self) -> int:
+        """How many rows the full-text index does not hold yet."""
+        with self._lock:
+            mark, last = tail(self._conn())
+            return int(self._conn().execute("SELECT COUNT(*) FROM calls WHERE id > ?", (mark,)).fetchone()[0])
+
+    def _index_step(self) -> bool:
+        with self._lock:
+            return self._db is not None and self._index(CHUNK) > 0
+
+    def _index(self, limit: int) -> int:
+        db = self._conn()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            done = index_some(db, limit)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return done
 
     def part_id(self, text: str) -> int:
         """The id of a shared text (stored, and committed, the first time)."""
@@ -215,26 +259,55 @@ class History:
     def rows(self, where: Filter = Filter(), limit: int = 100, before: Optional[int] = None) -> list[HistoryRow]:
         """Newest first; `before`: only rows older than that id (the next page after a row: by key,
         not OFFSET, so a page costs the same however deep it is and rows added meanwhile shift nothing)."""
-        with self._lock, self._snapshot(where) as values:
-            sql, args = where.query(before=before, values=values).select(_COLUMNS, "DESC", limit)
-            return [HistoryRow(*r) for r in self._conn().execute(sql, args).fetchall()]
+        return [HistoryRow(*r) for r in self._select(where, _COLUMNS, "DESC", limit, before=before)]
 
     def count(self, where: Filter = Filter()) -> int:
-        with self._lock, self._snapshot(where) as values:
-            sql, args = where.query(values=values).count()
-            return int(self._conn().execute(sql, args).fetchone()[0])
+        db = self._conn()
+        with self._lock, self._queries(where) as queries:
+            return sum(int(db.execute(*q.count()).fetchone()[0]) for q in queries())
+
+    def _select(self, where: Filter, columns: str, order: str, limit: int, before: Optional[int] = None,
+                after: Optional[int] = None) -> list[tuple[Any, ...]]:
+        """Up to `limit` rows in key order; a search's rows past the index's mark come after the
+        ones it holds (before them, newest first)."""
+        db, found = self._conn(), list[tuple[Any, ...]]()
+        with self._lock, self._queries(where) as queries:
+            for query in queries(before, after, order):
+                if len(found) < limit:
+                    found += db.execute(*query.select(columns, order, limit - len(found))).fetchall()
+        return found
 
     @contextmanager
-    def _snapshot(self, where: Filter) -> Iterator[Optional[Values]]:
-        """For a text search filtered by action or outcome: the values held, read in the same read
-        transaction as the query (so the index's column filter is exact for the rows it sees)."""
-        if not (where.text and (where.action or where.outcome)):
-            yield None
+    def _queries(self, where: Filter) -> Iterator[Callable[..., list[Query]]]:
+        """The queries of a filter, read in one read transaction: with a text search, the index's
+        mark and the values held (so the index's column filter is exact for the rows it sees) are
+        read in it too, and the rows past the mark are searched without the index. A tail small
+        enough is indexed first (once, instead of scanning it again at every search)."""
+        if not where.indexed_words():
+            yield lambda before=None, after=None, order="DESC": [where.query(before, after)]
             return
         db = self._conn()
+        mark, last = tail(db)
+        if 0 < last - mark <= SMALL_TAIL:
+            try:
+                self._index(SMALL_TAIL)
+            except sqlite3.OperationalError:  # another process writes on and on: its rows are scanned below
+                pass
+        elif last > mark:  # rows another process wrote (or a burst under way): indexed once things are quiet
+            self._indexer.poke()
         db.execute("BEGIN")
         try:
-            yield Values(distinct(db, "action"), distinct(db, "outcome"))
+            mark, last = tail(db)
+            values = Values(distinct(db, "action"), distinct(db, "outcome")) if where.action or where.outcome else None
+
+            def queries(before: Optional[int] = None, after: Optional[int] = None, order: str = "DESC") -> list[Query]:
+                indexed = where.query(before, after, values, upto=mark if last > mark else None)
+                if last <= mark:
+                    return [indexed]
+                both = [where.tail_query(mark, before, after), indexed]
+                return both if order == "DESC" else both[::-1]
+
+            yield queries
         finally:
             db.execute("COMMIT")
 
@@ -251,9 +324,7 @@ class History:
         """Every matching call as a dict (oldest first), read in chunks."""
         last = 0
         while True:
-            sql, args = where.query(after=last).select("calls.id, calls.detail", "ASC", chunk)
-            with self._lock:
-                found = self._conn().execute(sql, args).fetchall()
+            found = self._select(where, "calls.id, calls.detail", "ASC", chunk, after=last)
             if not found:
                 return
             for row_id, detail in found:
@@ -282,9 +353,11 @@ class History:
         return self._db
 
     def close(self) -> None:
+        """Close the file; rows not indexed yet stay so until the next History opened on it."""
+        self._indexer.stop()
         with self._lock:
             if self._db is not None:
-                self._db.close()
+                _close_all(self._db, self._matcher)
                 self._db = None
                 self._closer.detach()
 
@@ -300,7 +373,8 @@ class HistoryBuffer:
 
     Results are kept as they come and handed `size` at a time to a writer thread, one batch in
     flight, which encodes them (`_rows`) and inserts them: SQLite's own work there (the insert, the
-    full-text index, the commit's fsync) runs without the GIL while the event loop goes on. Encoding
+    commit's fsync) runs without the GIL while the event loop goes on; the full-text index is filled
+    once the burst is over (app.calls.history_index). Encoding
     there costs the process less CPU than on the event loop's thread (measured: ~10 us a call in
     one run of 500, two to three times that spread among the loop's work), in slices short enough
     never to stall the loop. `flush` waits until all is written.
@@ -387,6 +461,11 @@ def _log_rows(rows: list[tuple[Any, ...]]) -> None:
     for _time, action, source, outcome, _status, duration_ms, method, url, error, _detail in rows:
         _log.info("%s call %s: %s %s -> %s in %.0f ms%s", source, action, method, url, outcome, duration_ms or 0,
                   f" ({error})" if error else "")
+
+
+def _close_all(db: sqlite3.Connection, matcher: TailMatcher) -> None:
+    db.close()
+    matcher.close()
 
 
 def row_of(result: CallResult, share: Optional[Share] = None) -> tuple[Any, ...]:

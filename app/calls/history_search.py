@@ -15,7 +15,7 @@ instead of looking up each of 50,000 matches in `calls` (issue 14: 67 ms, now a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 _WORD = re.compile(r"[^\W_]+")  # what the index keeps of a text (unicode61: letters and digits)
@@ -77,7 +77,7 @@ class Query:
         return (sql + " LIMIT ?", [*self.args, limit]) if limit is not None else (sql, list(self.args))
 
     def count(self) -> tuple[str, list[Any]]:
-        if self.tables != "calls" and all("MATCH" in c for c in self.conditions):
+        if self.tables != "calls" and all(c.startswith("calls_text") for c in self.conditions):
             return "SELECT COUNT(*) FROM calls_text" + self._where(), list(self.args)  # the index alone
         return f"SELECT COUNT(*) FROM {self.tables}{self._where()}", list(self.args)
 
@@ -94,14 +94,22 @@ class Filter:
     source: Optional[str] = None
     text: Optional[str] = None
 
+    def indexed_words(self) -> list[str]:
+        """The searched words the full-text index looks up (the others are matched as written)."""
+        return [w for w in words(self.text or "") if _WORD.search(w)]
+
     def query(self, before: Optional[int] = None, after: Optional[int] = None,
-              values: Optional[Values] = None) -> Query:
+              values: Optional[Values] = None, upto: Optional[int] = None) -> Query:
         """The rows as SQL; `before`/`after`: only ids below/above that one (paging by key);
-        `values`: what the history holds, to let the full-text index filter action and outcome."""
+        `values`: what the history holds, to let the full-text index filter action and outcome;
+        `upto`: with a text search, only the rows the index holds (ids up to that one)."""
         clauses: list[str] = []
         args: list[Any] = []
         searched = bool(self.text) and _search(self.text or "", clauses, args)
         key = "calls_text.rowid" if searched else "calls.id"
+        if searched and upto is not None:
+            clauses.append("calls_text.rowid <= ?")
+            args.append(upto)
         by_index = self._by_index(values) if searched and values is not None else {}
         if by_index:  # the index matches the text and the columns together: one MATCH
             at = clauses.index("calls_text MATCH ?")
@@ -131,6 +139,18 @@ class Filter:
         tables = "calls_text CROSS JOIN calls ON calls.id = calls_text.rowid" if searched else "calls"
         return Query(tables, tuple(clauses), tuple(args), key)
 
+    def tail_query(self, mark: int, before: Optional[int] = None, after: Optional[int] = None) -> Query:
+        """A text search over the rows past the index's mark, without the index: `tail_match`
+        (app.calls.history_tail, the index's rule) on each of them."""
+        base = replace(self, text=None).query(before, after)
+        words = " ".join(self.indexed_words())
+        clauses = [*base.conditions, "calls.id > ?",  # COALESCE reads the row only if the answer is not known
+                   "COALESCE(tail_known(?, calls.id, calls.time), "
+                   "tail_match(?, calls.id, calls.time, calls.action, calls.url, calls.outcome, calls.detail))"]
+        args = [*base.args, mark, words, words]
+        _likes(self.text or "", clauses, args)
+        return Query("calls", tuple(clauses), tuple(args), "calls.id")
+
     def _by_index(self, values: Values) -> dict[str, str]:
         """The column filters the index can apply exactly (action, outcome), by column."""
         found: dict[str, str] = {}
@@ -153,17 +173,27 @@ def is_error(outcome: str) -> bool:
 
 def _search(text: str, clauses: list[str], args: list[Any]) -> bool:
     """Add the conditions of a search text; True when they use the full-text index."""
-    words = text.split()
-    indexed = [w for w in words if _WORD.search(w)]
+    indexed = [w for w in words(text) if _WORD.search(w)]
     if indexed:
         clauses.append("calls_text MATCH ?")
         args.append(match_query(indexed))
-    for word in words:
+    _likes(text, clauses, args)
+    return bool(indexed)
+
+
+def _likes(text: str, clauses: list[str], args: list[Any]) -> None:
+    """The conditions of the words with punctuation the index does not keep: each as written."""
+    for word in words(text):
         if not _WORD.fullmatch(word):  # punctuation the index does not keep: as written
             like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append("(" + " OR ".join(f"calls.{c} LIKE ? ESCAPE '\\'" for c in _COLUMNS) + ")")
             args += [like] * len(_COLUMNS)
-    return bool(indexed)
+
+
+def words(text: str) -> list[str]:
+    """The words of a search text: split at white space and at NUL (which FTS5's query parser
+    reads as the end of the query: a word holding one made the search fail)."""
+    return text.replace("\0", " ").split()
 
 
 def match_query(words: list[str]) -> str:

@@ -29,6 +29,14 @@ HEADER = struct.Struct("!I")  # the length of the JSON header that comes with th
 PRELOAD = ("app.journeys.childrun", "app.journeys.breakpoints", "app.journeys.runner", "app.journeys.runsetup",
            "app.journeys.replayrun", "app.journeys.profiles", "app.services", "app.store", "app.secrets",
            "app.sandbox", "aiohttp")
+# What a run imports only when it gets there (its first expression compiled, the workspace settings
+# read, the embedded sandbox's server started, the token calls' transport made): ~0.12 s of CPU a
+# run, paid once here instead. Modules only (importing them starts no thread).
+RUN_IMPORTS = ("app.journeys.expr.compile", "app.settings", "concurrent.futures.thread", "encodings.idna",
+               "encodings.utf_8_sig", "httpcore", "h11", "anyio._backends._asyncio", "anyio.streams.memory",
+               "anyio.streams.stapled", "anyio.streams.tls", "certifi", "uvicorn.lifespan.off", "uvicorn.loops.auto",
+               "uvicorn.protocols.http.auto", "uvicorn.protocols.websockets.auto")
+OPTIONAL_IMPORTS = ("uvicorn.loops.uvloop",)  # the sandbox's "auto" event loop, where uvloop is installed
 
 
 # -- `run`: the process the window starts for one run ----------------------------------------------
@@ -80,16 +88,30 @@ def listen(path: str) -> socket.socket:
     return listener
 
 
-def serve(fd: int) -> int:
+def warm() -> None:
+    """Everything a run would make for itself that a fork can inherit instead: the modules, the
+    expression parser, the TLS context (loading the CA bundle, ~75 ms a run)."""
     import importlib
+
+    for name in (*PRELOAD, *RUN_IMPORTS):
+        importlib.import_module(name)
+    for name in OPTIONAL_IMPORTS:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    from app.journeys.expr.parser import _lark
+    from app.net import NetConfig
+
+    _lark()  # the expression parser, built once for every child
+    NetConfig().ssl_context()  # kept per process (app.net.config): each child finds it made
+
+
+def serve(fd: int) -> int:
     import selectors
 
     listener = socket.socket(fileno=fd)
-    for name in PRELOAD:
-        importlib.import_module(name)
-    from app.journeys.expr.parser import _lark
-
-    _lark()  # the expression parser, built once for every child
+    warm()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)

@@ -368,3 +368,21 @@ def test_window_state_is_restored(qtbot, services, answers):
     again = open_window(qtbot, services.workspace.home, services)
     assert again.splitter.sizes()[0] == sizes[0]
     close_window(qtbot, again, answers)
+
+
+def test_the_pane_takes_the_placeholders_place_only_once_it_shows_the_first_action(qtbot, services, answers):
+    """Laid out and painted once, full: never shown empty first (that was a second layout and paint
+    of the whole pane at every start)."""
+    from ui import create_main_window
+
+    window = create_main_window(services.workspace.home, services)
+    qtbot.addWidget(window)
+    shown_in_pane: list[str] = []
+    window.right.currentChanged.connect(
+        lambda _i: shown_in_pane.append(window.current_name()) if window.right.currentWidget() is window.pane else None)
+    window.show()
+    qtbot.waitUntil(window.is_ready, timeout=15000)
+    wait_idle(qtbot)
+    assert window.right.currentWidget() is window.pane and window.current_name()
+    assert shown_in_pane == [window.current_name()]
+    close_window(qtbot, window, answers)

@@ -106,7 +106,7 @@ def test_a_format_2_file_is_migrated_and_its_rows_stay_found_once(tmp_path: Path
         assert [r.action for r in history.rows(Filter(text="old"))] == ["old"]
         assert [r.action for r in history.rows(Filter(text="new1"))] == ["new1"]
         assert history.count(Filter(text="http_201")) == 3
-    assert user_version(path) == FORMAT == 3
+    assert user_version(path) == FORMAT == 4
     db = sqlite3.connect(path)
     assert db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall() == [("calls_text_remove",)]
     db.close()

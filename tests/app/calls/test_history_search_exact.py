@@ -23,7 +23,9 @@ def add(history: History, rows: list[tuple[str, str, str]]) -> None:
 
 
 def reference(history: History, where: Filter) -> tuple[list[int], int]:
-    """What SQL's own comparison of the columns finds (the query built without the held values)."""
+    """What SQL's own comparison of the columns finds (the query built without the held values),
+    on the full-text index brought up to date (it is filled behind the writer)."""
+    history.catch_up()
     db = history._conn()
     sql, args = where.query().select("calls.id", "DESC", 10_000)
     count_sql, count_args = where.query().count()

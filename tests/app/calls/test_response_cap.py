@@ -2,6 +2,7 @@
 reading stops at the cap, the connection is dropped, the result says where the body was cut."""
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 from pathlib import Path
@@ -20,7 +21,6 @@ from tests.helpers.servers import Server, answer, endless, huge
 
 CAP = 64 * 1024
 BIG = 64 * 1024 * 1024
-BOMB = gzip.compress(b"0" * BIG)  # 64 MB once decoded, ~64 KB on the wire
 
 
 def _action(url: str) -> Action:
@@ -38,7 +38,18 @@ def _cut_at_the_cap(result: Any) -> None:
     assert result.to_dict()["exchanges"][0]["response"]["truncatedAt"] == CAP
 
 
-RESPONDERS = [huge(BIG), endless, answer(200, BOMB, {"Content-Encoding": "gzip", "Content-Type": "text/plain"})]
+@functools.cache
+def _bomb() -> bytes:
+    """64 MB once decoded, ~64 KB on the wire. Made on first use (~0.3 s of CPU), not at import: every
+    xdist worker collects this module, and one or two of them send the bomb."""
+    return gzip.compress(b"0" * BIG)
+
+
+def gzip_bomb(handler: Any, seen: Any) -> None:
+    answer(200, _bomb(), {"Content-Encoding": "gzip", "Content-Type": "text/plain"})(handler, seen)
+
+
+RESPONDERS = [huge(BIG), endless, gzip_bomb]
 IDS = ["huge", "endless", "gzip-bomb"]
 
 

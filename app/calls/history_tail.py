@@ -1,0 +1,102 @@
+"""The text search of the rows the full-text index does not hold yet (history format 4), by the index's rule.
+
+A row matches when each searched word, as the index reads it (its tokens, the last one a prefix:
+app.calls.history_search.match_query), is in one of the columns action, url, outcome, detail.
+The words' tokens come from FTS5 itself (a private in-memory index and its vocabulary), so they are
+folded exactly as the real index folds them. A row of plain ASCII text is then matched by a regular
+expression on its lowered text: its tokens are the runs of ASCII letters and digits, lowered
+(unicode61's rule for ASCII); any other row is put in the private index and asked the same query,
+so the answer is the index's own. SQLite calls `TailMatcher.match` as the SQL function `tail_match`.
+
+Answers are remembered by words and row (its id and time: an id is reused only after a clear):
+a search asks for its count and its page, and a window refreshing during a burst asks again with
+more rows, so each row is read once per search text (`tail_known`, asked first, gives what is known).
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Optional
+
+from app.calls.history_search import match_query
+
+_COLUMNS = "action, url, outcome, detail"  # those of calls_text, with the same (default) tokenizer
+_Word = tuple[list[str], Optional["re.Pattern[str]"]]
+
+
+_REMEMBERED = 200_000  # answers kept (~20 MB at most), then forgotten all at once
+
+
+class TailMatcher:
+    """`match(words, id, time, action, url, outcome, detail)`: 1 when the row holds every word
+    (space-separated); `known(words, id, time)`: that answer if given before, else None."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        self._db.execute(f"CREATE VIRTUAL TABLE one USING fts5({_COLUMNS})")
+        self._db.execute("CREATE VIRTUAL TABLE words USING fts5(word)")
+        self._db.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
+        self._patterns: dict[str, Optional[list[_Word]]] = {}
+        self._answers: dict[tuple[str, int, str], int] = {}
+
+    def known(self, words: str, row: int, time: str) -> Optional[int]:
+        return self._answers.get((words, row, time))
+
+    def match(self, words: str, row: int, time: str, action: str, url: str, outcome: str, detail: str) -> int:
+        if len(self._answers) >= _REMEMBERED:
+            self._answers.clear()
+        found = self._answers[words, row, time] = self._match(words, action, url, outcome, detail)
+        return found
+
+    def _match(self, words: str, action: str, url: str, outcome: str, detail: str) -> int:
+        patterns = self._patterns_of(words)
+        # One text for the four columns: a NUL (which no pattern crosses) between two.
+        text = f"{action}\0{url}\0{outcome}\0{detail}"
+        if patterns is None or not text.isascii() or text.count("\0") != 3:  # (a NUL of its own: rare)
+            return self._by_index(words, (action, url, outcome, detail))
+        lowered = text.lower()
+        for tokens, pattern in patterns:
+            # Each token as a substring first (a fast search that rejects most rows), then the phrase.
+            if pattern is None or not all(t in lowered for t in tokens) or not pattern.search(lowered):
+                return 0
+        return 1
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _patterns_of(self, words: str) -> Optional[list[_Word]]:
+        """Per word, its tokens and the pattern for ASCII rows (None: a word no ASCII row holds);
+        None when a word has no token (only the index itself knows what it matches)."""
+        if words not in self._patterns:
+            if len(self._patterns) > 64:
+                self._patterns.clear()
+            patterns: Optional[list[_Word]] = []
+            for word in words.split(" "):
+                tokens = self._tokens(word)
+                if not tokens:
+                    patterns = None
+                    break
+                assert patterns is not None
+                # A token starts where no letter or digit precedes; the phrase's tokens follow each other
+                # within a column.
+                ascii_only = all(t.isascii() and t.isalnum() for t in tokens)
+                patterns.append((tokens, re.compile(r"(?<![a-z0-9])" + r"[^a-z0-9\0]+".join(tokens), re.ASCII)
+                                 if ascii_only else None))
+            self._patterns[words] = patterns
+        return self._patterns[words]
+
+    def _tokens(self, word: str) -> list[str]:
+        """The word's tokens as the index folds them, in order."""
+        self._db.execute("INSERT INTO words (word) VALUES (?)", (word,))
+        try:
+            return [t for (t,) in self._db.execute("SELECT term FROM words_terms ORDER BY offset")]
+        finally:
+            self._db.execute("DELETE FROM words")
+
+    def _by_index(self, words: str, columns: tuple[str, ...]) -> int:
+        self._db.execute(f"INSERT INTO one (rowid, {_COLUMNS}) VALUES (1, ?, ?, ?, ?)", columns)
+        try:
+            query = match_query(words.split(" "))
+            return self._db.execute("SELECT COUNT(*) FROM one WHERE one MATCH ?", (query,)).fetchone()[0]
+        finally:
+            self._db.execute("DELETE FROM one")

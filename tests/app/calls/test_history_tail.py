@@ -1,0 +1,231 @@
+"""History format 4: the full-text index is filled behind the writer, and a search finds every row at
+every moment: the rows past the index's mark are searched without it, by the index's own rule."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.calls.history import Filter, History, row_of
+from app.calls.history_index import SMALL_TAIL
+from app.calls.history_schema import FORMAT
+from app.calls.history_search import match_query
+from app.calls.history_tail import TailMatcher
+from app.calls.record import CallResult, RecordedExchange, RecordedRequest
+
+REPO = Path(__file__).resolve().parents[3]
+VALUES = ("Zoë Müller", "ΣΑΣ", "straße", "cust_42", "naïve café", "İstanbul", "x\u0301y", "100%", "a²b", "plain")
+
+
+def call(i: int, action: str = "burst") -> CallResult:
+    body = f'{{"customerId": "cust-{i}", "name": "{VALUES[i % len(VALUES)]}", "order": "ord-{i % 7}"}}'
+    request = RecordedRequest("POST", f"http://127.0.0.1:9/echo/{i % 5}", [("Content-Type", "application/json")],
+                              body)
+    return CallResult(action=action, outcome="http_200" if i % 4 else "http_503",
+                      exchanges=[RecordedExchange(request, None, None, 1.0)])
+
+
+def write(path: Path, start: int, count: int) -> None:
+    """Rows written by another History (another process, as far as the file knows), closed before
+    its indexer ran: they stay past the mark."""
+    with History(path) as writer:
+        writer.add_rows([row_of(call(i)) for i in range(start, start + count)])
+
+
+SEARCHES = [Filter(text=t) for t in ("cust-1", "cust-1234", "zoe", "müller", "σας", "strasse", "straße", "cust_42",
+                                     "cafe", "istanbul", "xy", "100%", "a²", "plain ord-3", "echo 3", "nothing",
+                                     "http_503", "%")]
+SEARCHES += [Filter(text="ord-2", outcome="http_503"), Filter(text="cust", outcome="error"),
+             Filter(text="cust-2", action="burst"), Filter(text="plain", action="other")]
+
+
+def answers(history: History) -> list[tuple[int, list[int], list[int]]]:
+    """Each search's count, first page, and the page after its 7th row (paging by key)."""
+    out = []
+    for where in SEARCHES:
+        first = [r.id for r in history.rows(where, limit=20)]
+        after = [r.id for r in history.rows(where, limit=20, before=first[6])] if len(first) > 6 else []
+        out.append((history.count(where), first, after))
+    return out
+
+
+def integrity(history: History) -> None:
+    history._conn().execute("INSERT INTO calls_text(calls_text) VALUES ('integrity-check')")  # raises if not
+
+
+def test_a_search_right_after_a_burst_finds_the_rows_of_its_tail(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with History(path) as reader:
+        write(path, 0, 800)
+        reader.catch_up()
+        write(path, 800, 1200)  # a tail too big to index at a search: read without the index
+        assert reader.unindexed() == 1200 > SMALL_TAIL
+        scanned = answers(reader)
+        exported = [d["id"] for d in reader.iter_details(Filter(text="cust-19"), chunk=3)]
+        assert reader.unindexed() == 1200
+        assert reader.catch_up() == 1200 and reader.unindexed() == 0
+        assert answers(reader) == scanned
+        assert [d["id"] for d in reader.iter_details(Filter(text="cust-19"), chunk=3)] == exported
+        assert scanned[1][0] == 1 and scanned[0][0] == 1 + 10 + 100 + 1000  # cust-1, cust-1x, 1xx, 1xxx
+        integrity(reader)
+
+
+def test_a_small_tail_is_indexed_by_the_search(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with History(path) as reader:
+        write(path, 0, 30)
+        assert reader.unindexed() == 30
+        assert reader.count(Filter(text="cust-2")) == 1 + 10
+        assert reader.unindexed() == 0
+        integrity(reader)
+
+
+def test_the_writer_indexes_once_the_burst_is_over(tmp_path: Path) -> None:
+    with History(tmp_path / "history.sqlite3") as history:
+        history.add_rows([row_of(call(i)) for i in range(50)])
+        wait_until(lambda: history.unindexed() == 0)
+        assert history.rows(Filter(text="cust-49"))[0].id == 50
+        integrity(history)
+
+
+def test_pruning_and_clearing_keep_the_index_whole(tmp_path: Path) -> None:
+    """Pruned rows leave the index only if it held them; a clear lowers the mark (ids start again)."""
+    path = tmp_path / "history.sqlite3"
+    with History(path, max_rows=100) as history:
+        write(path, 0, 60)
+        history.catch_up()
+        history.add_rows([row_of(call(i)) for i in range(60, 400)])  # prunes indexed and unindexed rows
+        assert history.count() == 100 and history.count(Filter(text="burst")) == 100
+        history.catch_up()
+        integrity(history)
+        history.clear()
+        history.add_rows([row_of(call(i, "after")) for i in range(3)])
+        assert [r.id for r in history.rows(Filter(text="after"))] == [3, 2, 1]
+        history.catch_up()
+        assert history.count(Filter(text="after")) == 3
+        integrity(history)
+
+
+def test_a_format_3_file_is_migrated_with_every_row_indexed(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with History(path) as history:
+        history.add_rows([row_of(call(i)) for i in range(20)])
+        history.catch_up()
+    db = sqlite3.connect(path)  # as format 3 left it: every row indexed, no mark, a plain delete trigger
+    db.executescript("""DROP TABLE calls_text_mark; DROP TRIGGER calls_text_remove;
+        CREATE TRIGGER calls_text_remove AFTER DELETE ON calls BEGIN
+        INSERT INTO calls_text(calls_text, rowid, action, url, outcome, detail)
+        VALUES ('delete', old.id, old.action, old.url, old.outcome, old.detail); END; PRAGMA user_version = 3;""")
+    db.close()
+    with History(path, max_rows=15) as history:
+        assert history.unindexed() == 0 and history.count(Filter(text="cust-1")) == 11
+        history.add_rows([row_of(call(i)) for i in range(20, 25)])
+        assert history.count(Filter(text="burst")) == 15
+        history.catch_up()
+        integrity(history)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == FORMAT == 4
+    db.close()
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from app.calls.history import History, row_of
+from tests.app.calls.test_history_tail import call
+path, batches = Path(sys.argv[1]), int(sys.argv[2])
+with History(path) as history:
+    i = 0
+    while batches:
+        history.add_rows([row_of(call(n)) for n in range(i, i + 200)])
+        i, batches = i + 200, batches - 1
+        print(i, flush=True)
+"""
+
+
+def writer(path: Path, batches: int) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(batches)], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def test_a_search_in_another_process_during_a_burst_misses_no_row(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    History(path).close()
+    child = writer(path, 30)
+    try:
+        with History(path) as reader:
+            seen = 0
+            while child.poll() is None or seen < 6000:
+                held = reader.count()
+                assert reader.count(Filter(text="burst")) >= held  # rows only come: none missed
+                if held:
+                    assert held in [r.id for r in reader.rows(Filter(text=f"cust-{held - 1}"))]  # (and cust-{held-1}x)
+                seen = held
+            assert child.wait(60) == 0
+            assert reader.count(Filter(text="burst")) == reader.count() == 6000
+    finally:
+        child.kill()
+        child.wait()
+        assert child.stdout is not None
+        child.stdout.close()
+
+
+def test_a_burst_killed_midway_is_indexed_when_the_file_is_next_opened(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    History(path).close()
+    child = writer(path, 10_000)
+    try:
+        assert child.stdout is not None
+        while int(child.stdout.readline()) < 3000:
+            pass
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+        assert child.stdout is not None
+        child.stdout.close()
+    with History(path) as history:
+        held = history.count()
+        assert held >= 3000 and history.unindexed() > 0  # the writer never paused to index
+        wait_until(lambda: history.unindexed() == 0)  # the open started the indexing
+        assert history.count(Filter(text="burst")) == held
+        assert [r.id for r in history.rows(Filter(text=f"cust-{held - 1}"))] == [held]
+        integrity(history)
+
+
+def wait_until(done, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "not done in time"
+        time.sleep(0.05)
+
+
+ASCII = st.text(st.sampled_from("aAbzZ09 -_.:%\"'*\n{}\0"), max_size=12)  # the rows matched by a pattern
+TEXT = st.one_of(ASCII, st.text(st.sampled_from("aAzZ09 -_.:%\"'*éÉeßsΣσςİiı\u0301ﬁ²٣ǅ\n{}"), max_size=12))
+
+
+@settings(max_examples=400, deadline=None)
+@given(columns=st.one_of(st.tuples(ASCII, ASCII, ASCII, ASCII), st.tuples(TEXT, TEXT, TEXT, TEXT)),
+       text=st.lists(TEXT, min_size=1, max_size=2).map(" ".join))
+def test_the_tail_search_matches_what_the_index_matches(columns: tuple[str, str, str, str], text: str) -> None:
+    words = Filter(text=text).indexed_words()
+    if not words:
+        return
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(action, url, outcome, detail)")
+    db.execute("INSERT INTO t VALUES (?, ?, ?, ?)", columns)
+    expected = db.execute("SELECT COUNT(*) FROM t WHERE t MATCH ?", (match_query(words),)).fetchone()[0]
+    matcher = TailMatcher()
+    try:
+        assert matcher.match(" ".join(words), 1, "t", *columns) == expected == matcher.known(" ".join(words), 1, "t")
+    finally:
+        matcher.close()
+        db.close()
