@@ -24,6 +24,7 @@ from app.net.redirects import IsSecret, never
 
 # The headers aiohttp would add on its own: the request carries only what the call engine set.
 NOT_ADDED = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
+Received = tuple[list[tuple[str, str]], Optional[str], Optional[str]]  # headers, Content-Type, Content-Encoding
 
 
 class AioSender:
@@ -39,6 +40,7 @@ class AioSender:
         self._urls: dict[str, Any] = {}  # URL text -> yarl.URL: a batch calls the same URL again and again
         self._timeouts: dict[int, Any] = {}
         self._route: tuple[Any, dict[str, Any]] = (None, {})  # the last target and its proxy arguments
+        self._received: dict[tuple[tuple[bytes, bytes], ...], Received] = {}  # raw headers -> _headers()
 
     async def __aenter__(self) -> "AioSender":
         # Imported here: aiohttp costs ~100 ms to import, which a single CLI call need not pay.
@@ -75,19 +77,38 @@ class AioSender:
 
     async def _once(self, method: str, target: httpx.URL, url: str, headers: Pairs, body: Optional[bytes],
                     deadline: float) -> Answer:
-        proxy = self._proxy(target)
+        last, proxy = self._route  # the common case inline: the same URL as the last call
+        if target is not last:
+            proxy = self._proxy(target)
         timeout = self._timeout(deadline - time.monotonic())
         async with self._session.request(method, self._url(url), headers=headers, data=body, allow_redirects=False,
                                          timeout=timeout, **proxy) as response:
-            raw, cut = await _read(response, self.max_body)
-            pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
-            found = response.headers  # parsed by aiohttp already: a lookup, no scan of the pairs
-            answer = Answer(response.status, response.reason or "", pairs, raw, cut, found.get("Content-Type"))
-            encoding = found.get("Content-Encoding")
-        if encoding is not None and encoding.strip().lower() in INFLATED:
-            answer.body, past = inflated(raw, encoding.strip().lower(), self.max_body)
+            length, cap = response.content_length, self.max_body
+            if length is not None and length <= cap:
+                raw, cut = await response.read(), None
+            else:
+                raw, cut = await _read(response, cap)
+            pairs, content_type, encoding = self._headers(response.raw_headers)
+            answer = Answer(response.status, response.reason or "", pairs, raw, cut, content_type)
+        if encoding is not None and encoding in INFLATED:
+            answer.body, past = inflated(raw, encoding, self.max_body)
             answer.cut = self.max_body if past or cut is not None else None
         return answer
+
+    def _headers(self, raw: tuple[tuple[bytes, bytes], ...]) -> Received:
+        """The headers as text, the Content-Type and the Content-Encoding (lowered), made once per distinct
+        set: a run's answers repeat the same headers (the Date changes once a second), so they share one
+        list (never mutated), whose masked form and history text are then made once too (by identity)."""
+        found = self._received.get(raw)
+        if found is None:
+            pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw]
+            named = {k.lower(): v for k, v in reversed(pairs)}  # the first of a repeated header, as aiohttp's get
+            encoding = named.get("content-encoding")
+            if len(self._received) > 256:
+                self._received.clear()
+            found = self._received[raw] = (pairs, named.get("content-type"),
+                                           None if encoding is None else encoding.strip().lower())
+        return found
 
     def _proxy(self, target: httpx.URL) -> dict[str, Any]:
         """aiohttp's proxy arguments for this URL ({} when it goes direct); raises UnusableProxy. A run's

@@ -176,9 +176,26 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
     content_type = response.content_type
     text = response.body.decode(_charset(raw) if content_type is None else _content_charset(content_type), "replace")
     cut = response.cut
-    recorded = RecordedResponse(response.status, response.reason, masker.headers(raw),
+    recorded = RecordedResponse(response.status, response.reason, _shown_headers(masker, raw),
                                 masker.text(text[:MAX_BODY]), elapsed, len(text) > MAX_BODY or cut is not None, cut)
     return RecordedExchange(shown, recorded, None, elapsed), response, "answer"
+
+
+# A sender's header list (shared by the answers that repeat it, app.calls.aiosender) -> its masked form.
+_SHOWN: dict[int, tuple[list[tuple[str, str]], Masker, int, list[tuple[str, str]]]] = {}
+
+
+def _shown_headers(masker: Masker, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The masked headers of an answer, made once per list the sender shares (then shared by the
+    records too: the history writes their text once); the masker's version says when to mask anew."""
+    found = _SHOWN.get(id(headers))
+    if found is not None and found[0] is headers and found[1] is masker and found[2] == masker.version:
+        return found[3]
+    shown = masker.headers(headers)
+    if len(_SHOWN) > 256:
+        _SHOWN.clear()
+    _SHOWN[id(headers)] = (headers, masker, masker.version, shown)
+    return shown
 
 
 def _charset(headers: list[tuple[str, str]]) -> str:

@@ -27,6 +27,7 @@ _ORJSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _json_text = compact_encoder(default=str)
 # The masked request headers of a batch are one shared list: its text is made once (by id).
 _texts: dict[int, tuple[list[tuple[str, str]], str]] = {}
+_answer_texts: dict[int, tuple[list[tuple[str, str]], str]] = {}  # the same for response headers, never shared
 
 
 Share = Callable[[str], int]
@@ -76,7 +77,7 @@ def _exchange(ex: RecordedExchange, share: Optional[Share]) -> list[Any]:
     req, resp = ex.request, ex.response
     packed_resp: Optional[list[Any]] = None
     if resp is not None:
-        packed_resp = [resp.status, resp.reason, _headers_text(resp.headers), resp.body,
+        packed_resp = [resp.status, resp.reason, _response_headers(resp.headers), resp.body,
                        round(resp.elapsed_ms, 2), resp.truncated]
         if resp.cut_at is not None:
             packed_resp.append(resp.cut_at)  # optional last item: rows stored before it have six
@@ -94,6 +95,19 @@ def _request_headers(headers: list[tuple[str, str]], share: Optional[Share]) -> 
     if len(_texts) > 256:
         _texts.clear()
     _texts[id(headers)] = (headers, text)
+    return text
+
+
+def _response_headers(headers: list[tuple[str, str]]) -> str:
+    """Their text, made once per list: the bulk path's answers share one list per distinct set of
+    headers (app.calls.aiosender, masked once by app.calls.send)."""
+    cached = _answer_texts.get(id(headers))
+    if cached is not None and cached[0] is headers:
+        return cached[1]
+    text = _headers_text(headers)
+    if len(_answer_texts) > 256:
+        _answer_texts.clear()
+    _answer_texts[id(headers)] = (headers, text)
     return text
 
 

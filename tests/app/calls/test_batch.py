@@ -264,3 +264,32 @@ def test_a_batch_line_whose_path_climbs_is_a_bad_line(webhook) -> None:
     parsed = read_batch(prepared, lines)
     assert [(i.line, i.path_suffix) for i in parsed.items] == [(2, "ok/1")]
     assert parsed.bad[0].line == 1 and "may not climb above" in parsed.bad[0].reason
+
+
+def test_answers_with_the_same_headers_share_one_masked_list_and_are_recorded_as_before(
+        webhook, services, resolver, tmp_path) -> None:
+    """The bulk path decodes and masks a distinct set of response headers once (the sandbox's answers
+    differ by their Date at most once a second): the records share that list, and the history holds
+    what it held for lists of their own."""
+    import copy
+
+    from app.calls.storage import row, unpack
+
+    action, prepared = webhook
+    results = []
+    items = [BatchItem(n, {"customerId": f"c{n}"}) for n in range(1, 41)]
+    with History(tmp_path / "history.sqlite3") as history:
+        summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared, concurrency=4,
+                            history=history, on_result=lambda item, result: results.append(result))
+        assert summary.ok == 40
+        groups: dict[tuple[tuple[str, str], ...], list[int]] = {}
+        for result in results:
+            assert result.response is not None
+            groups.setdefault(tuple(result.response.headers), []).append(id(result.response.headers))
+        assert max(len(ids) for ids in groups.values()) > 1
+        assert all(len(set(ids)) == 1 for ids in groups.values())
+        stored = [history.result(n) for n in range(1, 41)]
+    for result, back in zip(results, stored, strict=True):
+        assert back is not None
+        alone = unpack(row(copy.deepcopy(result))[9])  # every list its own, as before they were shared
+        assert back.to_dict(parsed=False) == alone.to_dict(parsed=False)
