@@ -81,8 +81,9 @@ class AioSender:
         if target is not last:
             proxy = self._proxy(target)
         timeout = self._timeout(deadline - time.monotonic())
-        async with self._session.request(method, self._url(url), headers=headers, data=body, allow_redirects=False,
-                                         timeout=timeout, **proxy) as response:
+        parsed = self._url(url)
+        async with self._session.request(method, parsed, headers=_trimmed(headers, parsed, body), data=body,
+                                         allow_redirects=False, timeout=timeout, **proxy) as response:
             length, cap = response.content_length, self.max_body
             if length is not None and length <= cap:
                 raw, cut = await response.read(), None
@@ -162,6 +163,18 @@ class AioSender:
                 self._timeouts.clear()
             found = self._timeouts[ms] = ClientTimeout(total=ms / 1000)
         return found
+
+
+def _trimmed(headers: Pairs, url: Any, body: Optional[bytes]) -> Pairs:
+    """The headers but the two aiohttp writes itself where they are: Host first (from the URL) and,
+    for a body, its Content-Length last, when they hold what it would write; the same bytes go out
+    and aiohttp's per-header work is not done twice for them (callgrind: ~13k instructions of the
+    ~420k a call of the bulk path costs in aiohttp)."""
+    end = len(headers)
+    start = 1 if end and headers[0][0] == "Host" and headers[0][1] == url.host_port_subcomponent else 0
+    if body is not None and end > start and headers[-1] == ("Content-Length", str(len(body))):
+        end -= 1
+    return headers[start:end] if start or end < len(headers) else headers
 
 
 @functools.cache

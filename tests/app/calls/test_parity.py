@@ -101,6 +101,18 @@ def test_the_aiohttp_sender_sends_only_the_headers_it_is_given(origin) -> None:
     assert [[name for name, _ in raw.headers] for raw in origin.seen] == [["Host", "Content-Length"], ["Host"]]
 
 
+def test_the_aiohttp_sender_keeps_a_host_and_a_length_other_than_its_own_as_given(origin) -> None:
+    """Host and Content-Length holding what aiohttp writes are left to it; any other value goes out as given."""
+    async def exchange() -> None:
+        async with AioSender(2) as sender:
+            url = origin.url + "/echo/notify"
+            headers = [("Host", "virtual.example"), ("X-Trace", "t"), ("Content-Length", "2")]
+            await sender.exchange("POST", httpx.URL(url), url, headers, b"{}", time.monotonic() + 10)
+    asyncio.run(exchange())
+    assert [(name, value) for name, value in origin.seen[0].headers] == \
+        [("Host", "virtual.example"), ("X-Trace", "t"), ("Content-Length", "2")]
+
+
 def test_every_path_sends_the_same_bytes_through_the_environments_proxy(services, secrets, origin, tmp_path,
                                                                         monkeypatch) -> None:
     with Recorder(forward=True) as proxy:
