@@ -13,14 +13,12 @@ the whole batch (a rejected token is refetched once, for every call at once).
 from __future__ import annotations
 
 import asyncio
-import gc
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Optional, Sequence
 
 from app.calls.aiosender import AioSender
 from app.calls.answer import Sender
@@ -173,31 +171,8 @@ async def arun_batch(action: Action, items: list[BatchItem], *, engine: AuthEngi
 
 def run_batch(action: Action, items: list[BatchItem], **kwargs: Any) -> BatchSummary:
     """`arun_batch` for synchronous callers (a worker thread, the CLI), on uvloop when installed."""
-    with asyncio.Runner(loop_factory=loop_factory()) as runner, burst():
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
         return runner.run(arun_batch(action, items, **kwargs))
-
-
-_bursts = 0
-_bursts_lock = threading.Lock()
-
-
-@contextmanager
-def burst() -> Iterator[None]:
-    """The objects already there (the batch's items, the modules, a GUI's) are set aside from the cyclic
-    garbage collector until the last burst under way ends (gc.freeze): its full collections, which the
-    results kept for the history set off, then walk what the burst made, not the whole heap again.
-    Nothing is lost: what became garbage meanwhile is collected after."""
-    global _bursts
-    with _bursts_lock:
-        _bursts += 1
-        gc.freeze()
-    try:
-        yield
-    finally:
-        with _bursts_lock:
-            _bursts -= 1
-            if not _bursts:
-                gc.unfreeze()
 
 
 def loop_factory() -> Optional[Callable[[], asyncio.AbstractEventLoop]]:

@@ -293,37 +293,3 @@ def test_answers_with_the_same_headers_share_one_masked_list_and_are_recorded_as
         assert back is not None
         alone = unpack(row(copy.deepcopy(result))[9])  # every list its own, as before they were shared
         assert back.to_dict(parsed=False) == alone.to_dict(parsed=False)
-
-
-def test_a_batch_sets_the_heap_aside_from_the_collector_while_it_runs_and_gives_it_back(webhook, services,
-                                                                                           resolver) -> None:
-    import gc
-
-    action, prepared = webhook
-    frozen: list[int] = []
-    summary = run_batch(action, [BatchItem(n, {"customerId": f"c{n}"}) for n in (1, 2, 3)], engine=services.auth,
-                        resolver=resolver, prepared=prepared, on_result=lambda item, result: frozen.append(
-                            gc.get_freeze_count()))
-    assert summary.ok == 3 and min(frozen) > 0
-    assert gc.get_freeze_count() == 0
-
-
-def test_garbage_made_during_bursts_is_collected_once_the_last_one_ends() -> None:
-    import gc
-    import weakref
-
-    from app.calls.batch import burst
-
-    class Node:
-        def __init__(self) -> None:
-            self.me = self
-
-    node = Node()
-    gone = weakref.ref(node)
-    with burst():
-        with burst():
-            del node
-        gc.collect()
-        assert gone() is not None and gc.get_freeze_count() > 0  # set aside until the outer burst ends
-    gc.collect()
-    assert gone() is None and gc.get_freeze_count() == 0
