@@ -39,7 +39,7 @@ from app.journeys.runstate import RunState
 from app.journeys.steps import ProfileRun
 from app.journeys.targets import Target
 from app.journeys.tracerecords import ProfileTrace
-from app.journeys.traces import TraceWriter
+from app.journeys.traces import TraceError, TraceWriter
 from app.journeys.validate import validate
 from app.model import Action
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 MAX_CONCURRENCY = 512
 PENDING_TRACES = 2_000  # finished profiles waiting for the writer before the run waits for it
+ENCODE_BATCH = 32  # finished profiles encoded together (TraceWriter.flush; the watcher flushes every 50 ms)
 
 
 class RealCallsRefused(PlanError):
@@ -141,7 +142,7 @@ class JourneyRun:
         writer = TraceWriter.create(self.home, self.journey, self.actions, seed=self.seed, preset=self.preset.name,
                                     targets=self.plan.targets(), masker=self.plan.masker,
                                     settings=self._settings(source))
-        writer.max_pending = PENDING_TRACES
+        writer.max_pending, writer.encode_batch = PENDING_TRACES, ENCODE_BATCH
         state = RunState(self.journey, self.preset, self.seed, start, self.plan, board, breakpoints=self.breakpoints,
                          retry_clock=self.options.retry_clock, cap_clock=self.options.cap_clock)
         state.read_actions |= self.breakpoints.reads()  # responses a condition reads are parsed too
@@ -175,7 +176,7 @@ class JourneyRun:
                                                    for _ in range(self.options.concurrency)]
             self.breakpoints.on_pause = lambda: self._spawn(workers, state, rows, writer, reentry)
             self.breakpoints.on_reads = lambda names: setattr(state, "read_actions", state.read_actions | names)
-            watcher = asyncio.ensure_future(_watch(self.cancel, workers, state.board))
+            watcher = asyncio.ensure_future(_watch(self.cancel, workers, state.board, writer.flush))
             try:
                 await _all_of(workers)
             except asyncio.CancelledError:
@@ -234,11 +235,16 @@ async def _all_of(workers: list["asyncio.Future[None]"]) -> None:
         done = upto
 
 
-async def _watch(cancel: threading.Event, workers: Sequence["asyncio.Future[None]"], board: ProgressBoard) -> None:
-    """Cancel the workers when asked (checked every 50 ms); meanwhile keep the progress fresh even
-    when no profile ends (real-time waits)."""
+async def _watch(cancel: threading.Event, workers: Sequence["asyncio.Future[None]"], board: ProgressBoard,
+                 flush: Callable[[], None]) -> None:
+    """Cancel the workers when asked (checked every 50 ms); meanwhile keep the progress fresh and hand
+    the trace writer the profiles finished so far, even when few profiles end (real-time waits)."""
     while not cancel.is_set():
         await asyncio.sleep(0.05)
+        try:
+            flush()
+        except TraceError:
+            pass  # kept by the writer: the workers' next add, or the run's finish, raises it
         board.publish()
     for task in workers:
         task.cancel()

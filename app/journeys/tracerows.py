@@ -1,11 +1,14 @@
 """A finished profile's trace as the rows of a run file's tables, masked, clipped and JSON-encoded.
 
-`RowEncoder.encode` runs where the profile ends (the run's event loop), so the trace writer's thread
-only inserts ready tuples: Python work on two threads only takes turns on the GIL, and every turn
-handed over stalls the event loop. Row ids are the writer's (it numbers rows in the order it writes).
+`RowEncoder.encode` runs where profiles end (the run's event loop, a few profiles at a time), so the
+trace writer's thread only inserts ready tuples: Python work on two threads only takes turns on the
+GIL, and every turn handed over stalls the event loop. Row ids are the writer's (it numbers rows in
+the order it writes).
 
-Everything is masked with the run's `Masker` as it is when the profile ends, also what the call engine
-masked already (never trust: a mock or an error may echo a secret back). Texts every call of a run
+Everything is masked with the run's `Masker` as it is when the profile is encoded, also what the call
+engine masked already (never trust: a mock or an error may echo a secret back), but for the texts of an
+attempt the call engine masked with this very masker at the version it still has (AttemptTrace.masked):
+masking again could not change them. Texts every call of a run
 repeats (its URLs, its request header set, a profile's path, response headers) are encoded once while
 the masker stays as it is: a secret it learns later (a refreshed token) is masked in every later row.
 """
