@@ -167,6 +167,17 @@ def test_a_profile_that_cannot_be_encoded_stops_the_run_and_those_before_it_are_
         assert [p["row"] for p in reader.profiles(limit=100)] == [1, 2]
 
 
+def test_values_a_trace_lacks_are_stored_as_sql_null(tmp_path: Path) -> None:
+    """None is bound through the NoneType adapter the trace module registers (faster): still NULL."""
+    with _writer(tmp_path) as trace:
+        trace.add(_profile(1))
+    with closing(sqlite3.connect(trace.path)) as db:
+        assert db.execute("SELECT typeof(code), typeof(error) FROM profile").fetchone() == ("null", "null")
+        assert db.execute("SELECT count(*) FROM step WHERE typeof(why) = 'null'").fetchone() == (3,)
+        assert db.execute("SELECT typeof(error), typeof(request_note) FROM attempt").fetchone() == ("null", "null")
+        assert db.execute("SELECT count(*) FROM step WHERE why = ''").fetchone() == (0,)
+
+
 def test_cancelled_runs_and_bad_outcomes(tmp_path: Path) -> None:
     trace = _writer(tmp_path)
     trace.add(_profile(1))
