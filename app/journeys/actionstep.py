@@ -27,6 +27,7 @@ from app.journeys.tracerecords import AttemptTrace, StepTrace
 if TYPE_CHECKING:
     from app.journeys.runstate import RunState
     from app.journeys.steps import ProfileRun
+    from app.masking import Masker
 
 
 _JSON_AS_IS = frozenset({str, int, float, bool, type(None)})  # what to_json gives back unchanged
@@ -41,11 +42,15 @@ async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Opt
         step.attempts.append(dry_attempt(call, out))
         step.outcome = "dry"  # the platform's dry run: nothing sent, the response is null
         return "next"
+    # The call engine masks what it records with the call's masker: as it is now, or with more secrets
+    # by the time it records (a masker only ever learns secrets). The trace need not mask them again
+    # while that masker stays at this version.
+    masked = (call.auth.masker, call.auth.masker.version)
     if call.target.recording is not None:
         result, queue_ms = await _replayed(p, call, out, step)
     else:
         result, queue_ms = await send(p.run, call, out, step)
-    step.attempts = _attempts(result, call.target.kind, queue_ms)
+    step.attempts = _attempts(result, call.target.kind, queue_ms, masked)
     step.outcome = result.outcome
     _remember(p, call, result)
     if result.ok:
@@ -139,16 +144,16 @@ async def _call(run: "RunState", call: NodeCall, out: Outgoing, gate: Any, t0: f
     return result, queue_ms
 
 
-def _attempts(result: CallResult, target: str, queue_ms: float) -> list[AttemptTrace]:
+def _attempts(result: CallResult, target: str, queue_ms: float, masked: tuple[Masker, int]) -> list[AttemptTrace]:
     """Each attempt as recorded (its outcome code from its answer or how it failed); the queue time
     is the first attempt's (retries wait their backoff, not the queue)."""
     exchanges = result.exchanges
     if not exchanges:  # capped or no credentials: nothing was sent
         return []
     out = [AttemptTrace.from_exchange(exchanges[0], 1, target, queue_ms=queue_ms,
-                                      wall_at=result.started_at.timestamp())]
+                                      wall_at=result.started_at.timestamp(), masked=masked)]
     for i in range(1, len(exchanges)):
-        out.append(AttemptTrace.from_exchange(exchanges[i], i + 1, target))
+        out.append(AttemptTrace.from_exchange(exchanges[i], i + 1, target, masked=masked))
     return out
 
 

@@ -39,7 +39,7 @@ from app.journeys.runstate import RunState
 from app.journeys.steps import ProfileRun
 from app.journeys.targets import Target
 from app.journeys.tracerecords import ProfileTrace
-from app.journeys.traces import TraceWriter
+from app.journeys.traces import TraceError, TraceWriter
 from app.journeys.validate import validate
 from app.model import Action
 
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 MAX_CONCURRENCY = 512
 PENDING_TRACES = 2_000  # finished profiles waiting for the writer before the run waits for it
+READ_AHEAD = 32  # rows read and typed together (typed_ahead)
+ENCODE_BATCH = 32  # finished profiles encoded together (TraceWriter.flush; the watcher flushes every 50 ms)
 
 
 class RealCallsRefused(PlanError):
@@ -141,12 +143,13 @@ class JourneyRun:
         writer = TraceWriter.create(self.home, self.journey, self.actions, seed=self.seed, preset=self.preset.name,
                                     targets=self.plan.targets(), masker=self.plan.masker,
                                     settings=self._settings(source))
-        writer.max_pending = PENDING_TRACES
+        writer.max_pending, writer.encode_batch = PENDING_TRACES, ENCODE_BATCH
         state = RunState(self.journey, self.preset, self.seed, start, self.plan, board, breakpoints=self.breakpoints,
                          retry_clock=self.options.retry_clock, cap_clock=self.options.cap_clock)
         state.read_actions |= self.breakpoints.reads()  # responses a condition reads are parsed too
         base: Iterator[Item] = iter(source)
-        rows = itertools.islice(base, self.preset.max_profiles) if self.preset.max_profiles is not None else base
+        taken = itertools.islice(base, self.preset.max_profiles) if self.preset.max_profiles is not None else base
+        rows = typed_ahead(taken, READ_AHEAD)
         try:
             cancelled = await self._work(state, rows, writer)
         except BaseException:
@@ -175,7 +178,7 @@ class JourneyRun:
                                                    for _ in range(self.options.concurrency)]
             self.breakpoints.on_pause = lambda: self._spawn(workers, state, rows, writer, reentry)
             self.breakpoints.on_reads = lambda names: setattr(state, "read_actions", state.read_actions | names)
-            watcher = asyncio.ensure_future(_watch(self.cancel, workers, state.board))
+            watcher = asyncio.ensure_future(_watch(self.cancel, workers, state.board, writer.flush))
             try:
                 await _all_of(workers)
             except asyncio.CancelledError:
@@ -225,6 +228,25 @@ class JourneyRun:
         state.board.finished(trace.outcome, trace.steps[-1].node if trace.steps else None)
 
 
+def typed_ahead(rows: Iterator[Item], n: int) -> Iterator[Item]:
+    """The rows as they come, read and typed `n` at a time: the reader's and the typing's code and
+    memories stay hot for a run of rows instead of going cold between two profiles' calls. A read that
+    fails (a broken file) fails after the rows before it, as it would one row at a time."""
+    ahead: list[Item] = []
+    while True:
+        try:
+            for _ in range(n):
+                ahead.append(next(rows))
+        except StopIteration:
+            yield from ahead
+            return
+        except BaseException:
+            yield from ahead
+            raise
+        yield from ahead
+        ahead = []
+
+
 async def _all_of(workers: list["asyncio.Future[None]"]) -> None:
     """Wait for every worker, those started while waiting too (paused profiles start some)."""
     done = 0
@@ -234,11 +256,16 @@ async def _all_of(workers: list["asyncio.Future[None]"]) -> None:
         done = upto
 
 
-async def _watch(cancel: threading.Event, workers: Sequence["asyncio.Future[None]"], board: ProgressBoard) -> None:
-    """Cancel the workers when asked (checked every 50 ms); meanwhile keep the progress fresh even
-    when no profile ends (real-time waits)."""
+async def _watch(cancel: threading.Event, workers: Sequence["asyncio.Future[None]"], board: ProgressBoard,
+                 flush: Callable[[], None]) -> None:
+    """Cancel the workers when asked (checked every 50 ms); meanwhile keep the progress fresh and hand
+    the trace writer the profiles finished so far, even when few profiles end (real-time waits)."""
     while not cancel.is_set():
         await asyncio.sleep(0.05)
+        try:
+            flush()
+        except TraceError:
+            pass  # kept by the writer: the workers' next add, or the run's finish, raises it
         board.publish()
     for task in workers:
         task.cancel()

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 from app.calls.record import RecordedExchange
+from app.masking import Masker
 
 MAX_BODY = 1024 * 1024  # bytes of a request or response body kept per attempt
 OUTCOMES = ("finished", "error", "timedOut", "discarded", "rejected", "cancelled")
@@ -18,7 +19,9 @@ OUTCOMES = ("finished", "error", "timedOut", "discarded", "rejected", "cancelled
 class AttemptTrace:
     """One call attempt as recorded: target is `sandbox`, `env`, `mock` or `dry` (dry: no response).
 
-    `response_size`: the body's full size in bytes when the call engine kept only part of it."""
+    `response_size`: the body's full size in bytes when the call engine kept only part of it.
+    `masked`: the masker that masked its texts and that masker's version before the call began (the
+    call engine's record): while it stays at that version, the trace need not mask them again."""
 
     number: int
     target: str
@@ -35,10 +38,12 @@ class AttemptTrace:
     queue_ms: float = 0.0
     network_ms: float = 0.0
     wall_at: Optional[float] = None
+    masked: Optional[tuple[Masker, int]] = None
 
     @classmethod
     def from_exchange(cls, exchange: RecordedExchange, number: int, target: str, *, outcome: Optional[str] = None,
-                      queue_ms: float = 0.0, wall_at: Optional[float] = None) -> "AttemptTrace":
+                      queue_ms: float = 0.0, wall_at: Optional[float] = None,
+                      masked: Optional[tuple[Masker, int]] = None) -> "AttemptTrace":
         """An attempt from the call engine's record (already masked); outcome defaults to the
         attempt's own code (`http_<status>`, `timedout`, `internalError`)."""
         req, resp = exchange.request, exchange.response
@@ -54,7 +59,7 @@ class AttemptTrace:
         # calls share one request header list, which the trace writer encodes once.
         return cls(number, target, req.method, req.url, req.headers, req.body,
                    resp.status if resp else None, resp.headers if resp else [], resp.body if resp else None,
-                   size, outcome, exchange.error, queue_ms, exchange.elapsed_ms, wall_at)
+                   size, outcome, exchange.error, queue_ms, exchange.elapsed_ms, wall_at, masked)
 
 
 @dataclass(slots=True)  # made per profile, step or attempt on the run's loop: slots make it cheaper

@@ -1,11 +1,14 @@
 """A finished profile's trace as the rows of a run file's tables, masked, clipped and JSON-encoded.
 
-`RowEncoder.encode` runs where the profile ends (the run's event loop), so the trace writer's thread
-only inserts ready tuples: Python work on two threads only takes turns on the GIL, and every turn
-handed over stalls the event loop. Row ids are the writer's (it numbers rows in the order it writes).
+`RowEncoder.encode` runs where profiles end (the run's event loop, a few profiles at a time), so the
+trace writer's thread only inserts ready tuples: Python work on two threads only takes turns on the
+GIL, and every turn handed over stalls the event loop. Row ids are the writer's (it numbers rows in
+the order it writes).
 
-Everything is masked with the run's `Masker` as it is when the profile ends, also what the call engine
-masked already (never trust: a mock or an error may echo a secret back). Texts every call of a run
+Everything is masked with the run's `Masker` as it is when the profile is encoded, also what the call
+engine masked already (never trust: a mock or an error may echo a secret back), but for the texts of an
+attempt the call engine masked with this very masker at the version it still has (AttemptTrace.masked):
+masking again could not change them. Texts every call of a run
 repeats (its URLs, its request header set, a profile's path, response headers) are encoded once while
 the masker stays as it is: a secret it learns later (a refreshed token) is masked in every later row.
 """
@@ -65,12 +68,15 @@ class RowEncoder:
 
     def _attempt(self, node: str, a: AttemptTrace) -> AttemptRow:
         m = self.masker
-        req_body, req_note = clip(m.text(a.request_body) if a.request_body is not None else None)
-        resp_body, resp_note = clip(m.text(a.response_body) if a.response_body is not None else None, a.response_size)
+        # Masked already by this masker as it is now (the call engine's record, see AttemptTrace.masked):
+        # masking is idempotent, so only a text masked before the masker learnt a secret is masked again.
+        text = _as_is if a.masked is not None and a.masked[0] is m and a.masked[1] == m.version else m.text
+        req_body, req_note = clip(text(a.request_body) if a.request_body is not None else None)
+        resp_body, resp_note = clip(text(a.response_body) if a.response_body is not None else None, a.response_size)
         resp_headers = None
         if a.status is not None:
             resp_headers = _once(self._response_headers, tuple(a.response_headers), self._headers_json)
-        return ((node, a.number, a.target, a.outcome, a.status, m.text(a.error) if a.error else None, a.method,
+        return ((node, a.number, a.target, a.outcome, a.status, text(a.error) if a.error else None, a.method,
                  _once(self._urls, a.url, m.text)),
                 self._request_headers(a.request_headers),
                 (req_body, req_note, resp_headers, resp_body, resp_note, a.queue_ms, a.network_ms,
@@ -111,6 +117,10 @@ def value_json(value: Any) -> str:
     if b"null" in data:
         return json_text(value)
     return data.decode()
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def _not_plain(value: Any) -> Any:

@@ -5,7 +5,10 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app.journeys.files import load_journey
+from app.journeys.runner import typed_ahead
 from tests.app.journeys.runkit import END, EVENT, FAILED, journey, notify, purchases
 from tests.helpers.clock import HandClock
 
@@ -150,3 +153,16 @@ def test_throttling_queues_calls_in_order_with_the_queue_time_apart(sandbox: Any
     assert [q["released"] for q in by_arrival] == list(range(1, 9)), places
     last = ran.attempts("p8", "notify")[0]
     assert last["queueMs"] > 0 and ran.summary["calls"]["notify"]["meanQueueMs"] > 0
+
+
+def test_rows_typed_ahead_come_in_order_and_a_failing_read_fails_after_the_rows_before_it() -> None:
+    def broken() -> Any:
+        yield from ("a", "b", "c")
+        raise OSError("the disk went away")
+
+    assert list(typed_ahead(iter("abcde"), 2)) == list("abcde")
+    got = []
+    with pytest.raises(OSError, match="the disk went away"):
+        for row in typed_ahead(broken(), 32):
+            got.append(row)
+    assert got == ["a", "b", "c"]

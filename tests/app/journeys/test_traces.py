@@ -133,6 +133,51 @@ def test_a_secret_learned_during_the_run_is_masked_in_texts_encoded_before(tmp_p
     assert ["X-Token-Echo", "********"] in second["request"]["headers"]
 
 
+def test_profiles_held_for_encoding_together_reach_the_file_on_flush_and_on_finish(tmp_path: Path) -> None:
+    trace = _writer(tmp_path)
+    trace.encode_batch = 4
+    for row in range(1, 4):
+        trace.add(_profile(row))
+    trace.flush()  # the run's watcher does this every 50 ms: fewer than a batch still reach the writer
+    while trace.written < 3:
+        pass
+    for row in range(4, 10):  # one batch of 4 encoded by add(), 2 held until finish
+        trace.add(_profile(row))
+    trace.finish()
+    with TraceReader(trace.path) as reader:
+        assert [p["row"] for p in reader.profiles(limit=100)] == list(range(1, 10))
+        assert reader.info().profiles == 9 and reader.info().state == "completed"
+    with pytest.raises(TraceError, match="already finished"):
+        trace.add(_profile(10))
+
+
+def test_a_profile_that_cannot_be_encoded_stops_the_run_and_those_before_it_are_written(tmp_path: Path) -> None:
+    trace = _writer(tmp_path, masker=Masker(["s3cr3t-value"]))
+    trace.encode_batch = 4
+    bad = _profile(3)
+    bad.error = 404  # type: ignore[assignment]  # not a text: the masker cannot read it
+    trace.add(_profile(1))
+    trace.add(_profile(2))
+    trace.add(bad)
+    with pytest.raises(TraceError, match="could not be written"):
+        trace.add(_profile(4))
+    with pytest.raises(TraceError):
+        trace.finish("interrupted")
+    with TraceReader(trace.path) as reader:
+        assert [p["row"] for p in reader.profiles(limit=100)] == [1, 2]
+
+
+def test_values_a_trace_lacks_are_stored_as_sql_null(tmp_path: Path) -> None:
+    """None is bound through the NoneType adapter the trace module registers (faster): still NULL."""
+    with _writer(tmp_path) as trace:
+        trace.add(_profile(1))
+    with closing(sqlite3.connect(trace.path)) as db:
+        assert db.execute("SELECT typeof(code), typeof(error) FROM profile").fetchone() == ("null", "null")
+        assert db.execute("SELECT count(*) FROM step WHERE typeof(why) = 'null'").fetchone() == (3,)
+        assert db.execute("SELECT typeof(error), typeof(request_note) FROM attempt").fetchone() == ("null", "null")
+        assert db.execute("SELECT count(*) FROM step WHERE why = ''").fetchone() == (0,)
+
+
 def test_cancelled_runs_and_bad_outcomes(tmp_path: Path) -> None:
     trace = _writer(tmp_path)
     trace.add(_profile(1))
