@@ -17,15 +17,25 @@ class MessageBridge(QObject):
     undoOffered = Signal(str)  # text of an undo offer ("Deleted x"); the window shows an Undo link
     # The secret store was probed or switched to session-only: hints saying where secrets live refresh.
     secretStoreChanged = Signal()
+    retracted = Signal()  # the message on show reported something that is gone: whoever shows it clears it
 
     def __init__(self) -> None:
         super().__init__()
         self.history: list[tuple[str, str]] = []
+        self._about = ""  # what the last message is about, when its sender may take it back
 
-    def show(self, level: str, text: str) -> None:
+    def show(self, level: str, text: str, about: str = "") -> None:
         self.history.append((level, text))
         del self.history[:-200]
+        self._about = about
         self.shown.emit(level, text)
+
+    def retract(self, about: str) -> None:
+        """Take back the last message if it is about `about` (e.g. the unsaved problems of an action
+        the pane no longer shows); a newer message about anything else stays."""
+        if about and self._about == about:
+            self._about = ""
+            self.retracted.emit()
 
     def last(self) -> Optional[tuple[str, str]]:
         return self.history[-1] if self.history else None
@@ -49,13 +59,19 @@ def warning(text: str) -> None:
     bridge().show("warning", text)
 
 
-def error(text: str) -> None:
-    bridge().show("error", text)
+def error(text: str, about: str = "") -> None:
+    """`about`: a tag the sender may later pass to `retract` when what it reports is gone."""
+    bridge().show("error", text, about)
+
+
+def retract(about: str) -> None:
+    bridge().retract(about)
 
 
 def offer_undo(text: str) -> None:
     """Show `text` with an Undo link in the status bar (Ctrl+Z does the same)."""
     bridge().history.append(("info", text))
+    bridge()._about = ""
     bridge().undoOffered.emit(text)
 
 

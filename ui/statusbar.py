@@ -36,6 +36,7 @@ class StatusArea(QObject):
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self._clear_message)
         message.bridge().shown.connect(self._on_message)
+        message.bridge().retracted.connect(self.clear_message)
         message.bridge().undoOffered.connect(self._on_undo_offered)
 
     def _build_keyring_banner(self, window: QMainWindow) -> None:
@@ -89,6 +90,7 @@ class StatusArea(QObject):
         """The window is closing: messages are no longer shown here."""
         self._message_timer.stop()
         message.bridge().shown.disconnect(self._on_message)
+        message.bridge().retracted.disconnect(self.clear_message)
         message.bridge().undoOffered.disconnect(self._on_undo_offered)
 
     # -- the keyring ----------------------------------------------------------------------------

@@ -386,3 +386,31 @@ def test_the_pane_takes_the_placeholders_place_only_once_it_shows_the_first_acti
     assert window.right.currentWidget() is window.pane and window.current_name()
     assert shown_in_pane == [window.current_name()]
     close_window(qtbot, window, answers)
+
+
+def test_the_unsaved_problems_message_goes_once_another_action_is_shown(window, qtbot, answers):
+    select(qtbot, window, "notifyWebhook")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "notifyWebhook")
+    replace_text(qtbot, window.findChild(QLineEdit, "urlEdit"), "")
+    window.pane.save()
+    assert "Not saved" in window.status.status_message.text()
+    answers.save_discard_cancel = "discard"
+    select(qtbot, window, "airshipCustomEvent")
+    qtbot.waitUntil(lambda: window.pane.saved_name() == "airshipCustomEvent")
+    # The problems were the edits of notifyWebhook, discarded: the message about them is gone too.
+    assert window.status.status_message.text() == ""
+
+
+def test_a_retracted_tag_leaves_a_newer_message_shown(window):
+    from ui import message
+    from ui.pane.pane import UNSAVED_PROBLEMS
+
+    message.error("Not saved: 1 problem to fix (listed above)", about=UNSAVED_PROBLEMS)
+    message.info("Exported 3 actions")
+    message.retract(UNSAVED_PROBLEMS)
+    assert window.status.status_message.text() == "Exported 3 actions"
+    message.error("Not saved: 2 problems to fix (listed above)", about=UNSAVED_PROBLEMS)
+    message.retract("something else")
+    assert window.status.status_message.text().startswith("Not saved")
+    message.retract(UNSAVED_PROBLEMS)
+    assert window.status.status_message.text() == ""

@@ -27,6 +27,10 @@ from ui.pane.saving import Written, write
 from ui.undo import Snapshot, SnapshotCommand, describe
 from ui.workers import run_in_background
 
+# The tag of the status bar's "Not saved: N problems" message: taken back once the pane shows another
+# action (the problems listed were the edits of the one it showed).
+UNSAVED_PROBLEMS = "pane-unsaved-problems"
+
 if TYPE_CHECKING:
     from app.services import Services
 
@@ -100,6 +104,7 @@ class ConfigPane(QWidget):
         self.setEnabled(True)
         self.column.show()
         self.problems_box.hide()
+        message.retract(UNSAVED_PROBLEMS)
         reason = self.lock_banner.show_lock(used_in)
         self.form.set_locked(bool(used_in), reason)
         self.payload.set_method(action.endpoint.method)
@@ -145,6 +150,7 @@ class ConfigPane(QWidget):
         for widget in (self.column, self.problems_box, self.lock_banner):
             widget.hide()
         self.setEnabled(False)
+        message.retract(UNSAVED_PROBLEMS)
 
     # -- snapshots and undo --------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -230,7 +236,8 @@ class ConfigPane(QWidget):
         action, problems = self.build()
         self.show_problems(problems)
         if action is None:
-            message.error(f"Not saved: {len(problems)} problem{'s' if len(problems) > 1 else ''} to fix (listed above)")
+            message.error(f"Not saved: {len(problems)} problem{'s' if len(problems) > 1 else ''} to fix (listed above)",
+                          about=UNSAVED_PROBLEMS)
             if then:
                 then(False)
             return False
