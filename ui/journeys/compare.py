@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from app.journeys.tracereader import RunInfo
 from ui.journeys.compare_marks import delta_text
 from ui.journeys.compare_model import ChangedModel
 from ui.journeys.traceview import TraceView
+from ui.menubutton import MenuToolButton
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def run_label(info: RunInfo) -> str:
             + (f", replay of {replay}" if replay else "") + ")")
 
 
-class CompareButton(QToolButton):
+class CompareButton(MenuToolButton):
     """"Compare with…" beside the past runs: its menu lists the journey's other runs; choosing one
     asks to compare the run selected in the list (A) with it (B)."""
 
@@ -79,7 +79,6 @@ class CompareButton(QToolButton):
         self.setText("Compare with…")
         self.setToolTip("Compare the run selected in the list with another run of this journey: count deltas on "
                         "the diagram, the profiles whose path changed, latency side by side")
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.past = past
         self.setMenu(QMenu(self))
         self.menu().aboutToShow.connect(self.fill_menu)

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QMenu, QWidget
+
+from ui.menubutton import MenuToolButton
 
 REPLAY = "Replay against the current journey"
 RERUN = "Re-run with the same rows and seed"
@@ -23,7 +25,7 @@ class ReplayAsk:
     profile: Optional[str] = None  # only this profile (replayed from its trace), else every row
 
 
-class ReplayButton(QToolButton):
+class ReplayButton(MenuToolButton):
     asked = Signal(object)  # ReplayAsk
 
     def __init__(self, past: QComboBox, parent: Optional[QWidget] = None) -> None:
@@ -32,7 +34,6 @@ class ReplayButton(QToolButton):
         self.setText("Replay")
         self.setToolTip("Replay the run selected in the list: what would its profiles do with the journey as it "
                         "is now?")
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.past = past
         self.busy = False
         menu = QMenu(self)
