@@ -2,16 +2,20 @@
 environment and the same TLS settings: a real forwarding proxy and an HTTPS server on loopback."""
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any, Iterator
 
+import httpx
 import pytest
 
 from app.auth import AuthEngine
 from app.calls import example_values, send
+from app.calls.aiosender import AioSender
 from app.calls.batch import BatchItem, run_batch
 from app.model import Action, CustomAuth, CustomBody, Endpoint, infer_payload
 from app.resolve import Resolver
-from tests.helpers.servers import CERT, Server, answer, forward
+from tests.helpers.servers import CERT, Server, answer, echo, forward
 
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
               "NO_PROXY")
@@ -66,3 +70,22 @@ def test_every_path_trusts_the_same_certificates(kind, secrets, monkeypatch) -> 
         results = _call(kind, action, AuthEngine(secrets), Resolver(secrets), {})
     assert results and all(r.ok for r in results), [r.summary() for r in results]
     assert server.requests[0].target == "/token" and len(server.requests) == 1 + len(results)
+
+
+def test_one_sender_routes_each_of_its_targets_every_time(proxy, monkeypatch) -> None:
+    """A journey's calls alternate between its actions' URLs: each keeps its own route (the sender
+    keeps the route of every target it has seen, not only the last one's)."""
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    with Server(echo) as server:
+        port = server.url.rsplit(":", 1)[1]
+        proxied, direct = httpx.URL(f"{server.url}/via"), httpx.URL(f"http://localhost:{port}/direct")
+
+        async def run() -> list[int]:
+            async with AioSender(2) as sender:
+                return [(await sender.exchange("GET", t, str(t), [("Host", t.netloc.decode())], None,
+                                               time.monotonic() + 10)).status
+                        for t in (proxied, direct, proxied, direct, proxied)]
+
+        assert asyncio.run(run()) == [200] * 5
+    assert [seen.target for seen in proxy.requests] == [f"{server.url}/via"] * 3
+    assert [seen.target for seen in server.requests if seen.target == "/direct"] == ["/direct"] * 2
