@@ -41,6 +41,7 @@ from app.calls.client import CallClient
 from app.calls.credentials import AuthState
 from app.calls.pacing import REAL, Clock, monotonic_deadline
 from app.calls.record import MAX_BODY, CallResult, RecordedExchange, RecordedRequest, RecordedResponse
+from app.identitymemo import IdentityMemo
 from app.masking import Masker
 from app.model import Action
 from app.net import NetConfig, UnusableProxy
@@ -181,21 +182,18 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
     return RecordedExchange(shown, recorded, None, elapsed), response, "answer"
 
 
-# A sender's header list (shared by the answers that repeat it, app.calls.aiosender) -> its masked form.
-_SHOWN: dict[int, tuple[list[tuple[str, str]], Masker, int, list[tuple[str, str]]]] = {}
+# A sender's header list (shared by the answers that repeat it, app.calls.aiosender) -> the masker and
+# its version it was masked with, and its masked form.
+_SHOWN: IdentityMemo[tuple[Masker, int, list[tuple[str, str]]]] = IdentityMemo()
 
 
 def _shown_headers(masker: Masker, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The masked headers of an answer, made once per list the sender shares (then shared by the
     records too: the history writes their text once); the masker's version says when to mask anew."""
-    found = _SHOWN.get(id(headers))
-    if found is not None and found[0] is headers and found[1] is masker and found[2] == masker.version:
-        return found[3]
-    shown = masker.headers(headers)
-    if len(_SHOWN) > 256:
-        _SHOWN.clear()
-    _SHOWN[id(headers)] = (headers, masker, masker.version, shown)
-    return shown
+    found = _SHOWN.get(headers)
+    if found is not None and found[0] is masker and found[1] == masker.version:
+        return found[2]
+    return _SHOWN.put(headers, (masker, masker.version, masker.headers(headers)))[2]
 
 
 def _charset(headers: list[tuple[str, str]]) -> str:

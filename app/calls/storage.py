@@ -19,15 +19,16 @@ from typing import Any, Callable, Optional
 import orjson
 
 from app.calls.record import CallResult, RecordedExchange, RecordedRequest, RecordedResponse
+from app.identitymemo import IdentityMemo
 from app.jsontext import compact_encoder
 
 VERSION = 1
 # As json writes them: a datetime or a dataclass in the values becomes its str() (json's default=str).
 _ORJSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _json_text = compact_encoder(default=str)
-# The masked request headers of a batch are one shared list: its text is made once (by id).
-_texts: dict[int, tuple[list[tuple[str, str]], str]] = {}
-_answer_texts: dict[int, tuple[list[tuple[str, str]], str]] = {}  # the same for response headers, never shared
+# The masked request headers of a batch are one shared list: its text is made once (by identity).
+_texts: IdentityMemo[str] = IdentityMemo()
+_answer_texts: IdentityMemo[str] = IdentityMemo()  # the same for response headers, never shared
 
 
 Share = Callable[[str], int]
@@ -88,27 +89,17 @@ def _exchange(ex: RecordedExchange, share: Optional[Share]) -> list[Any]:
 def _request_headers(headers: list[tuple[str, str]], share: Optional[Share]) -> "str | int":
     """Their text, made once per list; a list packed before (a batch's shared one, not a call's
     own) is given to `share`, when given, and stored as the id it returns."""
-    cached = _texts.get(id(headers))
-    if cached is not None and cached[0] is headers:
-        return cached[1] if share is None else share(cached[1])
-    text = _headers_text(headers)
-    if len(_texts) > 256:
-        _texts.clear()
-    _texts[id(headers)] = (headers, text)
-    return text
+    cached = _texts.get(headers)
+    if cached is not None:
+        return cached if share is None else share(cached)
+    return _texts.put(headers, _headers_text(headers))
 
 
 def _response_headers(headers: list[tuple[str, str]]) -> str:
     """Their text, made once per list: the bulk path's answers share one list per distinct set of
     headers (app.calls.aiosender, masked once by app.calls.send)."""
-    cached = _answer_texts.get(id(headers))
-    if cached is not None and cached[0] is headers:
-        return cached[1]
-    text = _headers_text(headers)
-    if len(_answer_texts) > 256:
-        _answer_texts.clear()
-    _answer_texts[id(headers)] = (headers, text)
-    return text
+    cached = _answer_texts.get(headers)
+    return cached if cached is not None else _answer_texts.put(headers, _headers_text(headers))
 
 
 def _headers_text(headers: list[tuple[str, str]]) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional
 
 import orjson
 
+from app.identitymemo import IdentityMemo
 from app.journeys.tracerecords import AttemptTrace, ProfileTrace, StepTrace, clip
 from app.jsontext import compact_encoder
 from app.masking import Masker
@@ -43,7 +44,7 @@ class RowEncoder:
     def __init__(self, masker: Masker) -> None:
         self.masker = masker
         self._version = masker.version
-        self._header_sets: dict[int, tuple[list[tuple[str, str]], str]] = {}  # id(list) -> (the list, JSON)
+        self._header_sets: IdentityMemo[str] = IdentityMemo(64)  # a header list -> its JSON
         self._paths: dict[Any, str] = {}
         self._urls: dict[Any, str] = {}
         self._response_headers: dict[Any, str] = {}
@@ -84,14 +85,8 @@ class RowEncoder:
 
     def _request_headers(self, headers: list[tuple[str, str]]) -> str:
         """The call engine hands every call of a run the same header list: encoded once, by identity."""
-        found = self._header_sets.get(id(headers))
-        if found is not None and found[0] is headers:
-            return found[1]
-        text = self._headers_json(headers)
-        if len(self._header_sets) > 64:
-            self._header_sets.clear()
-        self._header_sets[id(headers)] = (headers, text)  # the list held: its id is not reused meanwhile
-        return text
+        found = self._header_sets.get(headers)
+        return found if found is not None else self._header_sets.put(headers, self._headers_json(headers))
 
     def _headers_json(self, headers: Any) -> str:
         return json_text(self.masker.headers(headers))
