@@ -20,7 +20,7 @@ from app.journeys.findings import Finding
 from app.journeys.model import Journey
 from app.journeys.stamped import load_stamped
 from app.journeys.tracereader import TraceReader
-from app.journeys.validate import validate, validate_in
+from app.journeys.validate import validate_in
 from app.model import Action
 from ui.journeys.breakpoints import BreakpointsControl
 from ui.journeys.compare_marks import CompareMarks, follow
@@ -257,7 +257,7 @@ class JourneyView(QWidget):
         """The editor's data changed: redraw the diagram and its alerts (validation is CPU only)."""
         if journey is None:
             return  # the data does not make a journey yet; the editor says why
-        findings = validate(journey, self.editor.actions, names=self.editor.action_names).findings
+        findings = self.editor.findings()  # the editor validated the data it emitted for its own boxes
         self.diagram.set_journey(journey, findings)
         self._show_alerts(findings)
 
