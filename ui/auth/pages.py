@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLabel, QSizePolicy, QStackedWidget, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QWidget
 
 from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth, CustomBody
 from ui.auth.customform import CustomForm
@@ -13,6 +13,7 @@ from ui.auth.jsonsync import JsonSync
 from ui.auth.pending import PendingSecrets
 from ui.auth.simple import ApiKeyForm, BasicForm
 from ui.auth.validity import page_auth, page_problems
+from ui.focuschain import place_after
 from ui.jsonedit import JsonEdit
 
 MODES = (("none", "No authentication"), ("basic", "Basic"), ("apiKey", "API key"), ("customAuthorization", "Custom"))
@@ -72,7 +73,7 @@ class AuthPages(QStackedWidget):
         self._json_sync = JsonSync(custom, json, self._pending, self)
         self.custom_views.addWidget(custom)
         self.custom_views.addWidget(json)
-        _follow_in_focus_chain(self.api_key, self.custom_views)
+        place_after(self.api_key, custom, json)
         custom.edited.connect(self._on_form_edited)
         custom.committed.connect(self.committed)
         json.validated.connect(self._on_json_valid)
@@ -156,22 +157,3 @@ def _fit_to_current(stack: QStackedWidget) -> None:
             page.setSizePolicy(policy, policy)
     stack.updateGeometry()
 
-
-def _follow_in_focus_chain(before: QWidget, page: QWidget) -> None:
-    """Put a page built late right after `before`'s widgets in the focus chain (Tab order), where it
-    would be had it been built with them: Qt appends a new widget at the end of the window's chain."""
-    def tab_stops(root: QWidget) -> list[QWidget]:
-        # Depth-first in creation order, as the chain is; a compound's inner editor (a spin box's line
-        # edit) follows its focus proxy, so only widgets that are their own proxy are placed.
-        # (A combo box's popup list is a window of its own, outside the chain.)
-        window = root.window()
-        return [w for w in root.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus
-                and w.focusProxy() is None and not isinstance(w.parentWidget(), (QAbstractSpinBox, QComboBox))
-                and w.window() is window]
-
-    anchor = tab_stops(before)
-    previous = anchor[-1] if anchor else None
-    for widget in tab_stops(page):
-        if previous is not None:
-            QWidget.setTabOrder(previous, widget)
-        previous = widget
