@@ -20,7 +20,10 @@ def built_together(first: QWidget) -> list[QWidget]:
 def place_after(before: QWidget, *built: QWidget) -> None:
     """Move the tab stops of the widgets `built` (each with its descendants; in this order, each keeping
     its own) right after `before`'s last one."""
-    anchor = [w for w in built_together(before) if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    def inside(widget: QWidget) -> bool:
+        return any(root is widget or root.isAncestorOf(widget) for root in built)
+
+    anchor = [w for w in built_together(before) if w.focusPolicy() & Qt.FocusPolicy.TabFocus and not inside(w)]
     if not anchor:
         return
     moved = [w for root in built for w in built_together(root) if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
