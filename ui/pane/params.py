@@ -173,11 +173,13 @@ class ParamModel(RowsTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, col)
         if role == Qt.ItemDataRole.FontRole:
-            font = icons.monospace_font()
+            if col not in (NAME, VALUE):
+                return None
             if col == VALUE and r["mode"] == "variable":
                 font = QFont()
                 font.setItalic(True)
-            return font if col in (NAME, VALUE) else None
+                return font
+            return icons.monospace_font()
         if role == RowRole:
             return dict(r)
         return None
