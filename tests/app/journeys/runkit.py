@@ -3,9 +3,10 @@ its trace read back, and a transport that fails the test if anything asks it for
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import httpx
 
@@ -81,6 +82,24 @@ def run(home: Path, services: Any, resolver: Any, j: Journey, profiles: Path, **
     runner = make_run(home, services, resolver, j, **kwargs)
     with ProfileSource.open(profiles, j.entry) as source:
         return read_back(runner.run(source))
+
+
+@contextmanager
+def sample_services(folder: Path) -> Iterator[Any]:
+    """Services on a new copy of the sample workspace in `folder`, its demo secrets in memory, for a
+    module-scoped fixture (the `services` fixture is one test's): a run made once there is read by
+    the module's tests, none of which changes it."""
+    from app.sample import install_sample
+    from app.secrets import MemoryBackend, SecretStore
+    from app.services import Services
+
+    secrets = SecretStore(MemoryBackend(), namespace="test")
+    install_sample(folder, secrets)
+    services = Services.open(folder, secrets)
+    try:
+        yield services
+    finally:
+        services.close()
 
 
 class Tripwire(httpx.AsyncBaseTransport):
