@@ -3,6 +3,7 @@ reference's shape), cURL; no secret in any of them; flat memory however many pro
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import tracemalloc
@@ -14,7 +15,7 @@ from typing import Any, Iterator
 import jsonschema
 import pytest
 
-from app.journeys.exports import ExportError, export_run
+from app.journeys.exports import ExportError, export_run, indented
 from app.journeys.files import load_journey
 from app.journeys.tracereader import TraceReader
 from app.journeys.traces import AttemptTrace, ProfileTrace, StepTrace, TraceWriter
@@ -114,6 +115,23 @@ def test_exports_refuse_what_they_cannot_do_with_the_reason(sample_run: SampleRu
         exported(path, "curl", profile="p-000001", node="vipEvent")
     with pytest.raises(ExportError, match="unknown export format 'xml'"):
         exported(path, "xml")
+
+
+@pytest.mark.parametrize("value", [
+    {"a": [1, 2, {"b": 3}], "c": {}, "d": [], "e": None, "f": True, "g": [[], [{}]], "h": 182.07, "i": -0.0,
+     "j": 1e16, "k": 1e22, "l": 100.0, "m": -9223372036854775808, "n": 18446744073709551615},
+    {"text": "é ü \u2028 \x00 \x1f \x7f \" \\ / \n \t 🙂"}, [], {}, "x", 1, None,
+    {"big": 2 ** 70}, {"lone": "\ud800"}, {1: "a", None: "b"},  # orjson refuses these: json writes them
+    functools.reduce(lambda inner, _: [inner], range(300), []),  # 300 levels: orjson stops at 255
+], ids=["nested", "text", "empty-list", "empty-dict", "string", "number", "null", "big-int", "surrogate", "keys",
+        "deep"])
+def test_the_platform_log_is_indented_as_json_indents_it(value: Any) -> None:
+    assert indented(value) == json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def test_a_float_with_an_exponent_is_the_same_value_and_nan_is_null() -> None:
+    assert json.loads(indented({"f": 1.5e-05})) == {"f": 1.5e-05}
+    assert json.loads(indented([float("nan"), float("inf")])) == [None, None]  # json would write NaN, Infinity
 
 
 def _synthetic_run(home: Path, profiles: int) -> Path:
