@@ -28,6 +28,19 @@ from tests.helpers.clock import SkippingClock
 SCHEMA = json.loads((Path(__file__).parent / "platform_log.schema.json").read_text())
 
 
+@functools.cache
+def _validator() -> Any:
+    """The schema checked and its validator made once (jsonschema.validate does both at every call)."""
+    cls = jsonschema.validators.validator_for(SCHEMA)
+    cls.check_schema(SCHEMA)
+    return cls(SCHEMA)
+
+
+def conforms(log: Any) -> None:
+    """Raises jsonschema's ValidationError unless the log has the reference's shape."""
+    _validator().validate(log)
+
+
 def exported(path: Path, fmt: str, **kwargs: Any) -> str:
     out = io.StringIO()
     with TraceReader(path) as reader:
@@ -60,19 +73,20 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory, _session_sandbox: Any) 
 
 def test_every_format_of_the_sample_run_holds_every_profile_and_no_secret(sample_run: SampleRun) -> None:
     path = sample_run.path
-    lines = exported(path, "jsonl").splitlines()
+    texts = {f: exported(path, f) for f in ("jsonl", "csv", "platform-log")}  # each checked below, then for secrets
+    lines = texts["jsonl"].splitlines()
     assert len(lines) == 303  # every row read, rejected and discarded ones included
     first = next(e for e in map(json.loads, lines) if e["profileId"] == "p-000001")
     assert [s["node"] for s in first["steps"]] == first["path"]
     assert first["steps"][0]["values"]["event"]["customerId"]  # the payload that moved the profile in
-    rows = list(csv.DictReader(io.StringIO(exported(path, "csv"))))
+    rows = list(csv.DictReader(io.StringIO(texts["csv"])))
     assert len(rows) == 303
     vip = next(r for r in rows if r["profileId"] == "p-000006")
     assert vip["path"] == "purchase>writeEvent>checkValue>vipEvent>done" and vip["lastNode"] == "done"
     assert vip["statusCodes"] == "writeEvent=http_200;vipEvent=http_200" and vip["attempts"] == "2"
     assert vip["outcome"] == "finished" and float(vip["durationMs"]) > 0
-    log = json.loads(exported(path, "platform-log"))
-    jsonschema.validate(log, SCHEMA)
+    log = json.loads(texts["platform-log"])
+    conforms(log)
     assert log["instanceCount"] == len(log["instances"]) == 288
     assert log["actionStudio"]["notEntered"] == {"rejected": 12, "discarded": 3}
     curl = exported(path, "curl", profile="p-000006")
@@ -80,7 +94,7 @@ def test_every_format_of_the_sample_run_holds_every_profile_and_no_secret(sample
     token = sample_run.token
     demo = json.loads((sample_workspace() / SECRETS_FILE).read_text())
     secrets = [token.split()[1], *(v for k, v in demo.items() if not k.startswith("_") and len(v) >= 6)]
-    for fmt, text in [(f, exported(path, f)) for f in ("jsonl", "csv", "platform-log")] + [("curl", curl)]:
+    for fmt, text in [*texts.items(), ("curl", curl)]:
         for secret in secrets:
             assert secret not in text, (fmt, secret)
 
@@ -89,7 +103,7 @@ def test_the_platform_log_shows_phases_transitions_and_failed_calls(sandbox: Any
     sandbox.set_fault("echo", status=500)
     ran = run_journey(journey(EVENT, notify(error=None), END), purchases(2))
     log = json.loads(exported(ran.result.path, "platform-log"))
-    jsonschema.validate(log, SCHEMA)
+    conforms(log)
     one = next(i for i in log["instances"] if i["externalKeys"] == {"profileId": "p1"})
     assert one["currentstep"]["phase"] == "error" and one["currentstep"]["nodeId"] == "notify"
     assert [t["nodeId"] for t in one["transitionHistory"]] == ["in", "notify"]
