@@ -71,10 +71,13 @@ def make_run(home: Path, services: Any, resolver: Any, j: Journey, **kwargs: Any
 
 
 def read_back(result: RunResult) -> Ran:
+    """The run's summary and every entry by profile (what `reader.profile(id)` gives each), read a page
+    at a time (half the CPU of two queries per profile)."""
+    profiles: dict[str, list[dict[str, Any]]] = {}
     with TraceReader(result.path) as reader:
         summary = reader.summary()
-        ids = {p["profileId"] or f"#{p['row']}" for p in reader.profiles(limit=100_000)}
-        profiles = {i: reader.profile(i) for i in ids}
+        for entry in reader.entries():
+            profiles.setdefault(entry["profileId"] or f"#{entry['row']}", []).append(entry)
     return Ran(result, summary, profiles)
 
 
