@@ -337,3 +337,20 @@ def test_a_journey_is_drawn_once_when_opened_and_a_forms_boxes_share_one_validat
     assert len(editor.form.boxes) >= 2 and calls["validate"] == 0  # the data's validation, made when shown
     enter(qtbot, box, 'upper("abc")')  # a text the data does not hold: checked on its own
     assert calls["validate"] >= 1 and "decimal" in box.problem.text()
+
+
+def test_the_time_zones_are_listed_once_for_every_properties_form(qtbot: Any, window: Any, monkeypatch: Any) -> None:
+    """Listing the tz database opens each of its ~600 files (~25 ms): the properties form, built again at
+    every journey opened and every properties edit, lists them once."""
+    import zoneinfo
+
+    listed = zoneinfo.available_timezones
+    calls = []
+    monkeypatch.setattr(zoneinfo, "available_timezones", lambda: calls.append(1) or listed())
+    editor = edit_tab(qtbot, window)
+    editor.select_node("vipEvent")
+    editor.show_properties()
+    assert editor.form.findChild(QComboBox, "journeyPropTimeZone").findText("Europe/Paris") >= 0
+    editor.select_node("vipEvent")
+    editor.show_properties()
+    assert len(calls) <= 1
