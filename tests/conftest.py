@@ -17,6 +17,10 @@ from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
 pytest_plugins = ["tests.helpers.sandbox_fixture"]
 
+# The process's keyring before any test sets its own: one in memory, so that no worker probes the
+# system's (keyring's detection imports every backend and asks D-Bus, ~0.2 s of CPU a worker).
+keyring.set_keyring(MemoryKeyring())
+
 # No per-example deadline: how fast an example runs is the benchmarks' business, and on the 2-core
 # CI machine running two workers (and other jobs) hypothesis's 200 ms fails examples that are right.
 settings.register_profile("suite", deadline=None)
