@@ -44,6 +44,15 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return max(1, len(usable)) * WORKERS_PER_CPU
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, the controller fills the caches each worker reads before it starts them (on a fresh
+    clone each worker compiled and rewrote everything for itself: tests/helpers/warm.py)."""
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        from tests.helpers.warm import fill
+
+        fill(config, REPO)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What collection loaded (the app's and the tests' modules, strategies, parametrize tables) lives
     as long as the session: frozen, the collector's full passes no longer scan it, as the app freezes
