@@ -24,6 +24,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Optional
 
+APP = "import sys\nfrom app.cli.main import main\nsys.exit(main())"  # what `python -m app` runs (app/__main__.py)
+
 SERVER = textwrap.dedent("""
     import importlib, json, os, selectors, signal, socket, sys, traceback
 
