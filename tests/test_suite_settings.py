@@ -24,7 +24,7 @@ REAL_PROCESSES = {
     "tests/app/journeys/test_profiles.py": "a peak memory (ru_maxrss) is only a fresh process's",
     "tests/app/journeys/test_traces.py": "a run killed (SIGKILL) mid-write",
     "tests/app/calls/test_history_tail.py": "a history written by another process while searched, one killed (SIGKILL)",
-    "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox`",
+    "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox` (forked by a warm parent)",
     "tests/app/test_layers.py": "a fresh interpreter's sys.modules: no Qt loaded by a command",
     "tests/app/test_secrets.py": "a real Secret Service on a private D-Bus (secret_service marker)",
     "tests/e2e/test_check_cli.py": "Ctrl+C (SIGINT) stops `check` at once with a partial report",
