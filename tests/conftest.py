@@ -44,10 +44,15 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return max(1, len(usable)) * WORKERS_PER_CPU
 
 
+FILL_FROM_WORKERS = 3
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Under xdist, the controller fills the caches each worker reads before it starts them (on a fresh
-    clone each worker compiled and rewrote everything for itself: tests/helpers/warm.py)."""
-    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+    """With 3 workers or more, the xdist controller fills the caches each worker reads before it starts
+    them: on a fresh clone each worker compiled and rewrote everything for itself (tests/helpers/warm.py).
+    Two workers on two cores share that work well enough: there the ~5 s made first only delay them."""
+    workers = getattr(config.option, "numprocesses", None)
+    if isinstance(workers, int) and workers >= FILL_FROM_WORKERS and not hasattr(config, "workerinput"):
         from tests.helpers.warm import fill
 
         fill(config, REPO)

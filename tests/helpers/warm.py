@@ -2,9 +2,11 @@
 start: the compiled modules (app/, ui/, tools/, the tests' helpers), pytest's assert-rewritten test
 modules and hypothesis's constants of the project's modules.
 
-On a fresh clone (CI's every run) each of the 4 workers made all of them for itself, at once: 27 s of
-CPU before the first test instead of 12.5 s with the caches filled (`-n 4`, no test selected). Filled
-here once: ~5 s; with the caches already filled this costs ~0.1 s (a stat and a hash per file).
+On a fresh clone (CI's every run) the workers made all of them for themselves, at once. CPU before the
+first test on a fresh clone (no test selected), without -> with this: `-n 4` 27.3 -> 17.8 s, `-n 3`
+21.2 -> 14.4 s (12.1 and 9.2 s with the caches filled); `-n 2` 11.8 -> 12.3 s, so it is left to two
+workers (tests/conftest.py). Made here once: ~4.7 s (the rewrites 3.1, hypothesis 1.1, compiling 0.5);
+with the caches already filled it costs ~0.05 s (a stat and a hash per file).
 
 pytest's and hypothesis's own functions make each entry, so a worker finds exactly what it would
 have written itself; where their format is not the one expected (a new version), this stops and
