@@ -16,16 +16,22 @@ thread: a fork copies only the thread that calls it.
 """
 from __future__ import annotations
 
-import json
 import os
-import signal
-import socket
 import struct
 import sys
-from typing import Any
+
+# `run` starts for every Run click with nothing imported: `socket` and `signal` (enum), `json` (re) and
+# `typing` would more than double its ~10 ms of CPU, so it uses the C `_socket` and plain bytes, and
+# the zygote's side imports its modules where it runs.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import socket
+    from typing import Any
 
 RUN_PID = "action-studio: run process "  # the child's first line on standard error: its pid (the window's kill)
-HEADER = struct.Struct("!I")  # the length of the JSON header that comes with the three descriptors
+HEADER = struct.Struct("!I")  # the length of the setup that comes with the three descriptors
+# The setup: the working folder, then the environment's NAME=VALUE, NUL-separated (as /proc/PID/environ).
+# How the child ended, one line back: b"exit CODE" or b"signal NUMBER".
 PRELOAD = ("app.journeys.childrun", "app.journeys.breakpoints", "app.journeys.runner", "app.journeys.runsetup",
            "app.journeys.replayrun", "app.journeys.profiles", "app.services", "app.store", "app.secrets",
            "app.sandbox", "aiohttp")
@@ -42,15 +48,19 @@ OPTIONAL_IMPORTS = ("uvicorn.loops.uvloop",)  # the sandbox's "auto" event loop,
 # -- `run`: the process the window starts for one run ----------------------------------------------
 def run(path: str) -> int:
     """Hand this process's standard streams to the zygote's next child; exit as that child does."""
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    import _socket
+
+    conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         conn.connect(path)
     except OSError:  # no zygote (it ended, or never started): the run in a process of its own
         conn.close()
         os.execv(sys.executable, [sys.executable, "-m", "app.journeys.childrun"])
     try:
-        header = json.dumps({"env": dict(os.environ), "cwd": os.getcwd()}).encode()
-        socket.send_fds(conn, [HEADER.pack(len(header)) + header], [0, 1, 2])
+        setup = b"\0".join([os.getcwdb(), *(k + b"=" + v for k, v in os.environb.items())])
+        message = HEADER.pack(len(setup)) + setup
+        sent = conn.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, struct.pack("3i", 0, 1, 2))])
+        conn.sendall(message[sent:])
         for fd in (0, 1):  # the child has them: the window sees their end when the child's end comes
             os.close(fd)
         status = _read_line(conn)
@@ -62,15 +72,18 @@ def run(path: str) -> int:
     if not status:
         print("action-studio: the run process's parent ended during the run", file=sys.stderr)
         return 70
-    ended = json.loads(status)
-    if ended.get("signal"):
-        if ended["signal"] not in (signal.SIGKILL, signal.SIGSTOP):  # those two have no handler to reset
-            signal.signal(ended["signal"], signal.SIG_DFL)
-        os.kill(os.getpid(), ended["signal"])  # killed as the child was: the window reports a crash
-    return int(ended.get("exit", 70))
+    how, _, number = status.decode("ascii", "replace").partition(" ")
+    if how == "signal":
+        import signal
+
+        killed = int(number)
+        if killed not in (signal.SIGKILL, signal.SIGSTOP):  # those two have no handler to reset
+            signal.signal(killed, signal.SIG_DFL)
+        os.kill(os.getpid(), killed)  # killed as the child was: the window reports a crash
+    return int(number) if how == "exit" else 70
 
 
-def _read_line(conn: socket.socket) -> bytes:
+def _read_line(conn: Any) -> bytes:
     """How the child ended, one JSON line (empty when the zygote ended first)."""
     data = b""
     while not data.endswith(b"\n") and (chunk := conn.recv(4096)):
@@ -82,6 +95,8 @@ def _read_line(conn: socket.socket) -> bytes:
 def listen(path: str) -> socket.socket:
     """The zygote's socket, listening before the zygote starts (a run connecting meanwhile waits in
     the backlog for the zygote's imports): pass its descriptor to `serve`."""
+    import socket
+
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(16)
@@ -109,6 +124,8 @@ def warm() -> None:
 
 def serve(fd: int) -> int:
     import selectors
+    import signal
+    import socket
 
     listener = socket.socket(fileno=fd)
     warm()
@@ -140,12 +157,15 @@ def _fork(conn: socket.socket, zygotes: list[Any]) -> int:
     """A child for this connection's run; its pid (0: none made). The child never returns: it closes
     what is the zygote's (`zygotes`: the listener, the selector, the wakeup pipe, the other runs'
     connections, whose `run` would otherwise wait for this child too) and runs the run."""
+    import signal
+    import socket
+
     try:
         message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
         size = HEADER.unpack(message[:HEADER.size])[0]
         while len(message) < HEADER.size + size:
             message += conn.recv(1 << 20)
-        setup = json.loads(message[HEADER.size:HEADER.size + size])
+        setup = _setup(message[HEADER.size:HEADER.size + size])
     except (OSError, ValueError, struct.error):
         conn.close()
         return 0
@@ -172,6 +192,18 @@ def _fork(conn: socket.socket, zygotes: list[Any]) -> int:
         traceback.print_exc()
     finally:
         os._exit(code)
+
+
+def _setup(data: bytes) -> dict[str, Any]:
+    """The working folder and environment `run` sent (ValueError: not that)."""
+    cwd, *pairs = data.split(b"\0")
+    env = {}
+    for pair in pairs:
+        name, sep, value = pair.partition(b"=")
+        if not sep:
+            raise ValueError(f"not NAME=VALUE: {pair[:40]!r}")
+        env[os.fsdecode(name)] = os.fsdecode(value)
+    return {"env": env, "cwd": os.fsdecode(cwd)}
 
 
 def _child(conn: socket.socket, fds: list[int], setup: dict[str, Any]) -> int:
@@ -202,6 +234,8 @@ def _child(conn: socket.socket, fds: list[int], setup: dict[str, Any]) -> int:
 
 
 def _die_with(conn: socket.socket) -> None:
+    import signal
+
     while conn.recv(4096):
         pass
     os.kill(os.getpid(), signal.SIGKILL)
@@ -220,9 +254,9 @@ def _reap(children: dict[int, socket.socket]) -> None:
         if conn is None:
             continue
         signaled = os.WIFSIGNALED(status)
-        ended = {"signal": os.WTERMSIG(status)} if signaled else {"exit": os.waitstatus_to_exitcode(status)}
+        ended = f"signal {os.WTERMSIG(status)}" if signaled else f"exit {os.waitstatus_to_exitcode(status)}"
         try:
-            conn.sendall(json.dumps(ended).encode() + b"\n")
+            conn.sendall(ended.encode() + b"\n")
         except OSError:
             pass  # `run` is gone already
         conn.close()

@@ -116,6 +116,31 @@ def test_killing_the_run_or_its_starter_ends_both(services: Any, zygote: str, tm
         stream.close()
 
 
+BARE_RUN = """
+import sys
+from app.journeys import zygote
+code = zygote.run(sys.argv[1])
+print("imported:", *sorted({"enum", "json", "re", "signal", "socket", "typing"} & set(sys.modules)), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_run_hands_its_streams_over_with_the_c_modules_only(services: Any, zygote: str) -> None:
+    """`run` starts for every Run click: socket and signal (their enums), json (re) and typing would
+    more than double its CPU (~10 -> ~25 ms), so it needs none of them, exit or signal."""
+    spec = spec_of(services, services.workspace.home / "profiles" / "nothing.csv")
+    proc = subprocess.Popen([sys.executable, "-S", "-c", BARE_RUN, zygote], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.write(spec.to_json() + "\n")
+    proc.stdin.flush()
+    assert run_pid(proc) != proc.pid
+    (line,) = messages(proc)
+    assert "no such file" in line["error"] and proc.returncode == 1  # the child's exit code, handed back
+    assert proc.stderr.read().splitlines()[-1] == "imported:"
+    proc.stderr.close()
+
+
 def test_without_a_zygote_run_is_the_run_process_itself(services: Any, tmp_path: Path) -> None:
     spec = spec_of(services, first_rows(services, tmp_path), seed=5)
     proc = start(str(tmp_path / "none"), spec)
