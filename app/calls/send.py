@@ -93,8 +93,9 @@ async def acall(client: Sender, prepared: Prepared, out: Outgoing, auth: AuthSta
     now = _monotonic if clock is REAL else clock.now  # REAL's own time, without its method around it
     started, t0 = datetime.now(timezone.utc), now()
     deadline = t0 + timeout
-    result = CallResult(prepared.action.name, "internalError", started, source=source,
-                        values=out.values, path_suffix=out.path_suffix, reader=prepared.reader)
+    # Positional: a dataclass's __init__ takes keywords at a cost the bulk path pays on every call.
+    result = CallResult(prepared.action.name, "internalError", started, 0.0, [], None, source, out.values,
+                        out.path_suffix, None, prepared.reader)
     if out.raw_body is not None:
         result.body = json.loads(auth.masker.text(json.dumps(out.raw_body)))
     retries, refreshed = 0, False
