@@ -607,5 +607,8 @@ def _problem(exc: BaseException) -> str:
 
 
 def _duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
+    # A sandbox run of the sample takes well under a second: "0 s" read as if nothing had run.
+    if seconds < 9.95:
+        return f"{max(0.0, seconds):.1f} s"
+    whole = int(round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}" if whole >= 60 else f"{whole} s"

@@ -213,3 +213,11 @@ def test_a_crashed_run_process_is_reported_and_the_bar_is_ready_again(qtbot: Any
     with qtbot.waitSignal(bar.runFinished, timeout=60000) as finished:
         bar.run_button.click()
     assert finished.args[0].outcomes == {"finished": 50}
+
+
+def test_a_run_of_under_ten_seconds_shows_its_tenths() -> None:
+    from ui.journeys.runbar import _duration
+
+    # The sample run on the sandbox takes a fraction of a second: "0 s" read as if nothing had run.
+    assert [_duration(s) for s in (0.0, 0.04, 0.36, 9.94)] == ["0.0 s", "0.0 s", "0.4 s", "9.9 s"]
+    assert [_duration(s) for s in (9.96, 42.4, 60.0, 125.6)] == ["10 s", "42 s", "1:00", "2:06"]
