@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -187,3 +189,16 @@ def _export(history: History) -> list[str]:
     out = io.StringIO()
     history.export_jsonl(out)
     return out.getvalue().splitlines()
+
+
+def test_the_history_binds_none_as_null_without_looking_for_an_adapter(tmp_path: Path) -> None:
+    """Without an adapter for None, sqlite3 raises and clears an error for every None it binds (~3k
+    instructions a row on the history's writer): the history registers one (app.sqlitenull), not only
+    the journey traces, which a batch never imports."""
+    code = "import sqlite3, app.calls.history; print((type(None), sqlite3.PrepareProtocol) in sqlite3.adapters)"
+    found = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3], check=True,
+                           capture_output=True, text=True)
+    assert found.stdout.strip() == "True"
+    with History(tmp_path / "h.sqlite3") as history:
+        history.add(fake("a"))
+        assert history._conn().execute("SELECT error IS NULL, status IS NULL FROM calls").fetchone() == (1, 1)
