@@ -8,6 +8,7 @@ store from the start, for CI and headless machines: the keyring is then never to
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import uuid
 from typing import TYPE_CHECKING, Any, Optional
@@ -177,6 +178,11 @@ def _chosen_backend() -> tuple[Any, Optional[str]]:
 
 def _detect_keyring() -> tuple[Any, Optional[str]]:
     """The system keyring, or (None, why) when none is usable."""
+    if sys.platform != "darwin":
+        # keyring's macOS backend loads Apple's libraries at import through ctypes.util.find_library,
+        # which on Linux runs ldconfig, gcc and ld three times (~50 ms of CPU and nine processes for
+        # each command); the backend refuses any system but macOS before it needs them.
+        sys.modules.setdefault("keyring.backends.macOS.api", None)  # type: ignore[arg-type]  # import's "not importable"
     try:
         import keyring
         from keyring.backends import fail

@@ -17,6 +17,10 @@ from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
 pytest_plugins = ["tests.helpers.sandbox_fixture"]
 
+# The process's keyring before any test sets its own: one in memory, so that no worker probes the
+# system's (keyring's detection imports every backend and asks D-Bus, ~0.2 s of CPU a worker).
+keyring.set_keyring(MemoryKeyring())
+
 # No per-example deadline: how fast an example runs is the benchmarks' business, and on the 2-core
 # CI machine running two workers (and other jobs) hypothesis's 200 ms fails examples that are right.
 settings.register_profile("suite", deadline=None)
@@ -38,6 +42,20 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
         return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
     usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
     return max(1, len(usable)) * WORKERS_PER_CPU
+
+
+FILL_FROM_WORKERS = 3
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With 3 workers or more, the xdist controller fills the caches each worker reads before it starts
+    them: on a fresh clone each worker compiled and rewrote everything for itself (tests/helpers/warm.py).
+    Two workers on two cores share that work well enough: there the ~5 s made first only delay them."""
+    workers = getattr(config.option, "numprocesses", None)
+    if isinstance(workers, int) and workers >= FILL_FROM_WORKERS and not hasattr(config, "workerinput"):
+        from tests.helpers.warm import fill
+
+        fill(config, REPO)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -3,9 +3,12 @@ core, and a test starts a real process only where the process is the point (a pr
 ~0.5 s of CPU: a handful of them is a good part of the suite's time on 2 cores)."""
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import os
 import re
 import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,17 +24,17 @@ REAL_PROCESSES = {
     "tests/app/journeys/test_profiles.py": "a peak memory (ru_maxrss) is only a fresh process's",
     "tests/app/journeys/test_traces.py": "a run killed (SIGKILL) mid-write",
     "tests/app/calls/test_history_tail.py": "a history written by another process while searched, one killed (SIGKILL)",
-    "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox`",
+    "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox` (forked by a warm parent)",
     "tests/app/test_layers.py": "a fresh interpreter's sys.modules: no Qt loaded by a command",
     "tests/app/test_secrets.py": "a real Secret Service on a private D-Bus (secret_service marker)",
     "tests/e2e/test_check_cli.py": "Ctrl+C (SIGINT) stops `check` at once with a partial report",
     "tests/e2e/test_cli.py": "the interpreter's own exit status",
-    "tests/e2e/test_journey_run_cli.py": "SIGINT cancels a run, kill -9 leaves a readable trace",
+    "tests/e2e/test_journey_run_cli.py": "SIGINT cancels a run, kill -9 leaves a readable trace (both forked by one warm parent)",
     "tests/e2e/test_real_window.py": "a real X display (xvfb marker)",
-    "tests/e2e/test_send_cli.py": "SIGINT / SIGTERM interrupt a batch",
+    "tests/e2e/test_send_cli.py": "SIGINT / SIGTERM interrupt a batch (forked by a warm parent)",
     "tests/e2e/test_wheel.py": "the built wheel installed in a new environment, run as a user runs it",
     "tests/e2e/test_workspace_processes.py": "two processes racing for the lock, writers killed, no keyring at all (forked by a warm parent)",
-    "tests/app/journeys/test_childrun.py": "the child process the window runs a journey in (its protocol on real pipes)",
+    "tests/app/journeys/test_childrun.py": "the child process the window runs a journey in (its protocol on real pipes; forked by a warm parent, as the zygote forks it)",
     "tests/app/journeys/test_zygote.py": "the warm parent forking the window's runs: `run` and its child on real pipes",
     "tests/app/test_listing.py": "a fresh interpreter: what the first paint imports (no pydantic, keyring, httpx)",
     "tests/ui/test_workspace_sync.py": "the window following a real second process (one test)",
@@ -85,6 +88,45 @@ def test_the_process_check_sees_each_way_of_starting_one() -> None:
                  "import multiprocessing", "with ForkServer(env, preload) as forks:"):
         assert STARTS_A_PROCESS.search(text), text
     assert not STARTS_A_PROCESS.search("run_cli('--home', home)  # in process, not a subprocess")
+
+
+def test_the_controller_fills_the_caches_the_workers_read(pytestconfig: pytest.Config, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a worker would make for itself at start (on a fresh clone, each of them did): the plain pyc of
+    a module, pytest's rewritten pyc of a test module, hypothesis's constants of a module; made once."""
+    from _pytest.assertion.rewrite import PYC_TAIL, _read_pyc, get_cache_dir
+    from hypothesis.configuration import storage_directory
+
+    from tests.helpers.warm import fill
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("LIMIT = 5318008  # a constant hypothesis draws from\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "helper.py").write_text("VALUE = 1\n")
+    test = tmp_path / "tests" / "test_a.py"
+    test.write_text("def test_a():\n    assert 1 + 1 == 2\n")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as `make test` runs the suite
+    fill(pytestconfig, tmp_path, sources=("pkg",), tests="tests")
+
+    assert Path(importlib.util.cache_from_source(str(tmp_path / "pkg" / "mod.py"))).is_file()
+    assert Path(importlib.util.cache_from_source(str(tmp_path / "tests" / "helper.py"))).is_file()
+    assert not Path(importlib.util.cache_from_source(str(test))).exists()  # a test module is loaded rewritten only
+    rewritten = _read_pyc(test, get_cache_dir(test) / (test.name[:-3] + PYC_TAIL))
+    assert rewritten is not None and "@py_builtins" in rewritten.co_names  # what pytest's import hook loads
+    source = (tmp_path / "pkg" / "mod.py").read_bytes()
+    constants = storage_directory("constants").path / hashlib.sha1(source).hexdigest()[:16]
+    assert "5318008" in constants.read_text("utf-8")
+
+
+def test_no_cache_is_written_where_bytecode_is_not(pytestconfig: pytest.Config, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers.warm import fill
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "mod.py").write_text("VALUE = 1\n")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # PYTHONDONTWRITEBYTECODE=1
+    fill(pytestconfig, tmp_path, sources=("pkg",), tests="tests")
+    assert not (tmp_path / "pkg" / "__pycache__").exists()
 
 
 def _recipe(makefile: Path, target: str) -> str:

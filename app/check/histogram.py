@@ -7,6 +7,8 @@ counted in the last bucket; the exact maximum is kept aside.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -48,12 +50,12 @@ class Histogram:
         if not self.total:
             return 0.0
         rank = min(self.total, max(1, math.ceil(p / 100 * self.total)))
-        seen = 0
-        for index, count in enumerate(self.counts):
-            seen += count
-            if seen >= rank:
-                return min(_midpoint(index), self.max_us) / 1000
-        return self.max_us / 1000
+        # The first bucket where the running count reaches the rank (summed and searched in C: a Python
+        # loop over the ~3,300 buckets cost ~0.2 ms a percentile, and a report reads three, live)
+        index = bisect.bisect_left(list(itertools.accumulate(self.counts)), rank)
+        if index == len(self.counts):
+            return self.max_us / 1000
+        return min(_midpoint(index), self.max_us) / 1000
 
     @property
     def max_ms(self) -> float:

@@ -93,12 +93,18 @@ def test_resolver_refuses_loops(secrets: SecretStore) -> None:
 @pytest.mark.skipif(not shutil.which("dbus-run-session") or not shutil.which("gnome-keyring-daemon"),
                     reason="needs dbus-run-session and gnome-keyring-daemon (make test installs them)")
 def test_real_secret_service(tmp_path: Path) -> None:
-    """One round trip through a real Secret Service: gnome-keyring on a private D-Bus session."""
+    """One round trip through a real Secret Service: gnome-keyring on a private D-Bus session. Finding
+    it starts no process (keyring's macOS backend ran ldconfig, gcc and ld at import, on every system)."""
     script = tmp_path / "probe.py"
     script.write_text(textwrap.dedent("""
+        import sys
         from app.secrets import SecretStore
+        started = []
+        sys.addaudithook(lambda event, args: event.startswith(("subprocess.", "os.posix_spawn", "os.exec", "os.fork",
+                                                                   "os.system")) and started.append((event, args)))
         store = SecretStore(namespace="it")
         assert store.available, store.problem
+        assert started == [], started
         ref = store.put("real-secret-value", "probe")
         assert store.reveal(ref) == "real-secret-value"
         store.delete(ref)

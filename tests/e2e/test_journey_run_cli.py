@@ -8,8 +8,6 @@ import base64
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,10 @@ from typing import Any
 import pytest
 from keyring.backends import fail
 
+from app.journeys import zygote
 from app.journeys.tracereader import TraceReader, list_runs
 from tests.helpers.cli import Done, run_cli
+from tests.helpers.forks import APP, Forked, ForkServer
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
@@ -32,9 +32,9 @@ def cli(*args: str, home: Path) -> Done:
     return done
 
 
-def popen(*args: str, home: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "app", "--home", str(home), *args], env=ENV, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def popen(forks: ForkServer, *args: str, home: Path) -> Forked:
+    """`action-studio --home HOME ARGS` in a process of its own, forked from a warm parent."""
+    return forks.start(APP, "--home", str(home), *args)
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def _waiting_journey(home: Path) -> str:
     return "waiting"
 
 
-def _wait_for(check: Any, proc: subprocess.Popen[str]) -> None:
+def _wait_for(check: Any, proc: Forked) -> None:
     deadline = time.monotonic() + 60
     while not check():
         assert proc.poll() is None, proc.communicate()
@@ -118,7 +118,13 @@ def test_sigint_cancels_a_real_time_run_and_kill_9_leaves_a_readable_trace(fresh
     name = _waiting_journey(fresh)
     args = ("journey", "run", name, "--profiles", str(fresh / "profiles" / "purchases.csv"), "--preset", "real-time",
             "--concurrency", "400", "--json")
-    proc = popen(*args, home=fresh)
+    # The two runs are forked from one parent that imported what a run needs (its imports once, not twice).
+    with ForkServer(ENV, (*zygote.PRELOAD, *zygote.RUN_IMPORTS, "app.cli.main", "app.cli.journey_run")) as forks:
+        _sigint_then_kill_9(forks, fresh, args)
+
+
+def _sigint_then_kill_9(forks: ForkServer, fresh: Path, args: tuple[str, ...]) -> None:
+    proc = popen(forks, *args, home=fresh)
     _wait_for(lambda: _finished(fresh) >= 200, proc)  # the small purchases are done; the VIPs wait
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
@@ -128,7 +134,7 @@ def test_sigint_cancels_a_real_time_run_and_kill_9_leaves_a_readable_trace(fresh
     assert sum(summary["outcomes"].values()) == summary["run"]["rowsRead"]
 
     first = (summary["run"]["id"],)
-    proc = popen(*args, home=fresh)
+    proc = popen(forks, *args, home=fresh)
     _wait_for(lambda: _finished(fresh, first) >= 200, proc)
     proc.kill()
     proc.communicate(timeout=30)

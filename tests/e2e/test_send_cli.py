@@ -6,17 +6,20 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from keyring.backends import fail
 
 from tests.helpers.cli import Done, run_cli
+from tests.helpers.forks import APP, ForkServer
 from tests.helpers.hanging_server import hanging_server
 
 REPO = Path(__file__).resolve().parents[2]
+# What a batch send imports (the command, the sender, the history), once in the warm parent of its processes.
+BATCH_IMPORTS = ("app.cli.main", "app.cli.send_cmd", "app.cli.calling", "app.calls.batch", "app.calls.send",
+                 "app.calls.aiosender", "app.calls.history", "app.services", "aiohttp", "httpx", "keyring")
 GOOD = {"Named user": "u1", "Event name": "opened", "Value": 2, "Transaction id": "t1"}
 
 
@@ -114,16 +117,22 @@ def test_history_without_calls(tmp_path: Path) -> None:
     assert done.returncode == 1 and "no history" in done.stderr
 
 
+@pytest.fixture(scope="module")
+def forks() -> Iterator[ForkServer]:
+    """The batches' processes forked from one parent that imported what a batch needs (tests/helpers/forks.py)."""
+    with ForkServer(dict(os.environ, PYTHONPATH=str(REPO)), BATCH_IMPORTS) as server:
+        yield server
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_batch_reports_and_records_the_calls_in_flight(sample_home: Path, tmp_path: Path,
-                                                                      signum: int) -> None:
+                                                                      signum: int, forks: ForkServer) -> None:
     batch = tmp_path / "events.jsonl"
     batch.write_text("\n".join(json.dumps({"customerId": f"c{i}"}) for i in range(1, 21)))
     env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     with hanging_server() as server:
-        child = subprocess.Popen([sys.executable, "-m", "app", "--home", str(sample_home), "send", "notifyWebhook",
-                                  "--batch", str(batch), "--concurrency", "3", "--var", f"baseUrl={server.url}"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        child = forks.start(APP, "--home", str(sample_home), "send", "notifyWebhook", "--batch", str(batch),
+                            "--concurrency", "3", "--var", f"baseUrl={server.url}", env=env)
         try:
             assert server.wait_for(3), "three calls in flight"
             child.send_signal(signum)

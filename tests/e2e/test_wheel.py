@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import venv
 import zipfile
 from importlib.metadata import version
 from pathlib import Path
@@ -38,32 +39,40 @@ def build_wheel(out: Path) -> Path:
         else:
             src.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, src / name)
-    # Offline with this environment's backend when it can (make test installs it); else the
-    # frontend's isolated build, which fetches the backend once. Here the backend's requirements are
-    # not asked first (a process importing setuptools, ~0.3 s of CPU): a missing one fails the build.
-    isolation = ["--no-isolation", "--skip-dependency-check"] if _backend_here() else []
-    done = subprocess.run([sys.executable, "-m", "build", "--wheel", *isolation, "--outdir", str(out / "dist"),
-                           str(src)], capture_output=True, text=True, cwd=out)
+    # Offline with this environment's backend when it can (make test installs it): its PEP 517 hook
+    # called in one process, as a frontend's backend process calls it (`python -m build` starts two:
+    # itself and that one, ~0.3 s of CPU more). Else the frontend's isolated build, which fetches the
+    # backend once.
+    dist = out / "dist"
+    if _backend_here():
+        hook = "import sys, setuptools.build_meta as backend; backend.build_wheel(sys.argv[1])"
+        argv = [sys.executable, "-c", hook, str(dist)]
+    else:
+        argv = [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(src)]
+    done = subprocess.run(argv, capture_output=True, text=True, cwd=src)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    (wheel,) = (out / "dist").glob("action_studio-*.whl")
+    (wheel,) = dist.glob("action_studio-*.whl")
     return wheel
 
 
 def make_venv(root: Path, wheel: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
-    python = root / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    """A new environment (made here: `python -m venv` would be a process more), the wheel installed
+    into it by pip running in it."""
+    venv.EnvBuilder(symlinks=os.name != "nt").create(root)
+    bin_ = root / ("Scripts" if os.name == "nt" else "bin")
+    purelib = sysconfig.get_path("purelib", "venv", vars={"base": str(root), "platbase": str(root)})
     # The dependencies from this environment, after the new one's own site-packages (a .pth line
     # is appended to sys.path; .pth files in that folder, the editable install of the repo's
-    # sources among them, are not run).
+    # sources among them, are not run). pip among them: it runs in the new environment, so it
+    # installs there and its scripts start the new environment's Python (`pip --python` would start
+    # pip twice: here, then there). --ignore-installed: that folder's editable install of this
+    # project is not the wheel, and is left alone.
     Path(purelib, "dev-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", "utf-8")
-    # Without PYTHONPATH: a checkout on it (as when running one test by hand) made pip see this repo's
-    # editable install as "already satisfied" and install nothing.
+    # Without PYTHONPATH: a checkout on it (as when running one test by hand) is not what pip installs.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", "install",
-                    "--quiet", "--no-deps", "--no-index", "--no-compile", str(wheel)], check=True, env=env)
-    return root / "bin"
+    subprocess.run([str(bin_ / "python"), "-m", "pip", "--disable-pip-version-check", "install", "--quiet",
+                    "--no-deps", "--no-index", "--no-compile", "--ignore-installed", str(wheel)], check=True, env=env)
+    return bin_
 
 
 def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:

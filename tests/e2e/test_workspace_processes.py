@@ -17,7 +17,7 @@ from keyring.backends import fail
 from app.model import Action
 from app.store import Workspace
 from tests.helpers.cli import run_cli
-from tests.helpers.forks import Forked, ForkServer
+from tests.helpers.forks import APP, Forked, ForkServer
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
@@ -37,7 +37,7 @@ def forks() -> Iterator[ForkServer]:
 
 def cli(forks: ForkServer, home: Path, *args: str) -> Forked:
     """`action-studio --home HOME ARGS` in a process of its own (what `python -m app` runs)."""
-    return forks.start("import sys\nfrom app.cli.main import main\nsys.exit(main())", "--home", str(home), *args)
+    return forks.start(APP, "--home", str(home), *args)
 
 
 def child(forks: ForkServer, code: str, *args: str) -> Forked:

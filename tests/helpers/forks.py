@@ -24,6 +24,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Optional
 
+APP = "import sys\nfrom app.cli.main import main\nsys.exit(main())"  # what `python -m app` runs (app/__main__.py)
+
 SERVER = textwrap.dedent("""
     import importlib, json, os, selectors, signal, socket, sys, traceback
 
@@ -48,6 +50,9 @@ SERVER = textwrap.dedent("""
             for target, fd in enumerate(fds):
                 os.dup2(fd, target)
                 os.close(fd)
+            if request["env"] is not None:
+                os.environ.clear()
+                os.environ.update(request["env"])
             os._exit(child(request["code"], request["args"]))
         for fd in fds:
             os.close(fd)
@@ -92,9 +97,11 @@ SERVER = textwrap.dedent("""
 class Forked:
     """A forked child, driven as a subprocess.Popen with text pipes is."""
 
-    def __init__(self, conn: socket.socket, stdout: int, stderr: int) -> None:
+    def __init__(self, conn: socket.socket, stdin: Optional[int], stdout: int, stderr: Optional[int]) -> None:
         self._conn, self._pending = conn, b""
-        self.stdout, self.stderr = open(stdout, encoding="utf-8"), open(stderr, encoding="utf-8")
+        self.stdin = None if stdin is None else open(stdin, "w", encoding="utf-8")
+        self.stdout = open(stdout, encoding="utf-8")
+        self.stderr = None if stderr is None else open(stderr, encoding="utf-8")
         self.pid = int(self._line(None))
         self.returncode: Optional[int] = None
 
@@ -117,21 +124,42 @@ class Forked:
             self._conn.close()
         return self.returncode
 
-    def kill(self) -> None:
+    def poll(self) -> Optional[int]:
+        """Its exit code once it has ended, else None (without waiting)."""
         if self.returncode is None:
-            os.kill(self.pid, 9)
+            self._conn.setblocking(False)
+            try:
+                self._pending += self._conn.recv(64)
+            except BlockingIOError:
+                pass
+            finally:
+                self._conn.setblocking(True)
+            if b"\n" in self._pending:
+                self.wait()
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(9)
 
     def communicate(self, timeout: float = 120) -> tuple[str, str]:
         """Both outputs to their end (stderr read alongside, so a full pipe never stalls the child)."""
-        err: list[str] = []
-        reader = threading.Thread(target=lambda: err.append(self.stderr.read()))
+        if self.stdin is not None:
+            self.stdin.close()
+        err: list[str] = [""]
+        stderr = self.stderr
+        reader = threading.Thread(target=lambda: stderr is not None and err.append(stderr.read()))
         reader.start()
         out = self.stdout.read()
         reader.join()
         self.wait(timeout)
         self.stdout.close()
-        self.stderr.close()
-        return out, err[0]
+        if stderr is not None:
+            stderr.close()
+        return out, err[-1]
 
 
 class ForkServer:
@@ -157,16 +185,20 @@ class ForkServer:
         self._server.wait(timeout=120)
         self._folder.cleanup()
 
-    def start(self, code: str, *args: str) -> Forked:
-        """A child running `code` with `args` as sys.argv[1:], as `python -c code *args` would."""
+    def start(self, code: str, *args: str, stdin: bool = False, stderr: bool = True,
+              env: Optional[dict[str, str]] = None) -> Forked:
+        """A child running `code` with `args` as sys.argv[1:], as `python -c code *args` would: its
+        standard input a pipe (`stdin`, else empty), its standard error a pipe (else discarded), its
+        environment `env` (else the server's)."""
         import json
 
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.connect(self.path)
-        (out_r, out_w), (err_r, err_w) = os.pipe(), os.pipe()
-        stdin = os.open(os.devnull, os.O_RDONLY)
-        request = json.dumps({"code": code, "args": list(args)}).encode() + b"\n"
-        socket.send_fds(conn, [request], [stdin, out_w, err_w])
-        for fd in (stdin, out_w, err_w):  # the child holds them: its end is the pipes' end
+        in_r, in_w = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), None)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe() if stderr else (None, os.open(os.devnull, os.O_WRONLY))
+        request = json.dumps({"code": code, "args": list(args), "env": env}).encode() + b"\n"
+        socket.send_fds(conn, [request], [in_r, out_w, err_w])
+        for fd in (in_r, out_w, err_w):  # the child holds them: its end is the pipes' end
             os.close(fd)
-        return Forked(conn, out_r, err_r)
+        return Forked(conn, in_w, out_r, err_r)

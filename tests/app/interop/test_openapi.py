@@ -102,3 +102,13 @@ def test_a_ref_outside_the_document_is_refused_without_fetching_it() -> None:
         with pytest.raises(InteropError, match="points outside the document; bundle the document"):
             openapi.read_operation(json.dumps(doc), "remote.json")
     assert server.requests == []
+
+
+def test_yaml_reads_as_pyyaml_reads_it_and_a_bad_one_says_what_pyyaml_says() -> None:
+    """(libyaml reads it when PyYAML has it; its messages are terser: a refused text is read again.)"""
+    import yaml
+
+    text = ORDERS.read_text("utf-8")
+    assert openapi._parse(text, "orders.yaml") == openapi._plain(yaml.safe_load(text))
+    with pytest.raises(InteropError, match=r"line 2, column 1: not valid YAML \(expected ',' or '}', but got"):
+        openapi._parse("a: {b: c\n", "x.yaml")

@@ -1,32 +1,42 @@
-"""The window's run process (python -m app.journeys.childrun): its run from standard input, its
-progress and result as JSON lines, `stop` or the end of its input cancelling it, a refusal said."""
+"""The window's run process (app.journeys.childrun's main): its run from standard input, its progress
+and result as JSON lines, `stop` or the end of its input cancelling it, a refusal said. Each run is a
+process forked from a warm parent that imported what a run needs, as the window's zygote forks its runs
+(tests/helpers/forks.py); `python -m app.journeys.childrun` itself runs in test_zygote.py (a run without a zygote)."""
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+import pytest
+
+from app.journeys import zygote
 from app.journeys.childrun import ChildSpec, read_progress, read_result, secrets_for
 from app.journeys.files import load_journey
 from app.journeys.tracereader import TraceReader
+from tests.helpers.forks import Forked, ForkServer
 
 ROOT = Path(__file__).resolve().parents[3]
+CHILDRUN = "import sys\nfrom app.journeys.childrun import main\nsys.exit(main())"  # python -m app.journeys.childrun
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the runs are forked (tests/helpers/forks.py)")
 
 
-def child(spec: ChildSpec) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, "-m", "app.journeys.childrun"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+@pytest.fixture(scope="module")
+def forks() -> Iterator[ForkServer]:
+    with ForkServer({**os.environ, "PYTHONPATH": str(ROOT)}, (*zygote.PRELOAD, *zygote.RUN_IMPORTS)) as server:
+        yield server
+
+
+def child(forks: ForkServer, spec: ChildSpec) -> Forked:
+    proc = forks.start(CHILDRUN, stdin=True, stderr=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.stdin is not None
     proc.stdin.write(spec.to_json() + "\n")
     proc.stdin.flush()
     return proc
 
 
-def messages(proc: subprocess.Popen[str]) -> list[dict[str, Any]]:
+def messages(proc: Any) -> list[dict[str, Any]]:
     """Every line up to the outcome, its input kept open meanwhile (its end would cancel the run)."""
     assert proc.stdin is not None and proc.stdout is not None
     lines = []
@@ -47,10 +57,10 @@ def spec_of(services: Any, profiles: Path, **kwargs: Any) -> ChildSpec:
                      secrets_problem=problem, **kwargs)
 
 
-def test_a_run_reports_its_progress_and_result_as_lines(services: Any) -> None:
+def test_a_run_reports_its_progress_and_result_as_lines(services: Any, forks: ForkServer) -> None:
     spec = spec_of(services, services.workspace.home / "profiles" / "purchases.csv", seed=5)
     assert spec.secrets  # the demo secrets the sample's actions refer to, handed over (never written)
-    proc = child(spec)
+    proc = child(forks, spec)
     lines = messages(proc)
     assert proc.returncode == 0 and "result" in lines[-1]
     result = read_result(lines[-1]["result"])
@@ -61,11 +71,12 @@ def test_a_run_reports_its_progress_and_result_as_lines(services: Any) -> None:
     assert not any(value in Path(result.path).read_bytes().decode("utf-8", "replace") for value in spec.secrets.values())
 
 
-def test_stop_on_its_input_cancels_the_run_and_keeps_what_finished(services: Any, tmp_path: Path) -> None:
+def test_stop_on_its_input_cancels_the_run_and_keeps_what_finished(services: Any, tmp_path: Path,
+                                                                   forks: ForkServer) -> None:
     slow = tmp_path / "slow.json"
     slow.write_text(json.dumps([{"status": 200, "body": {}, "delay_ms": 60000}]))
     spec = spec_of(services, services.workspace.home / "profiles" / "purchases.csv", targets={"writeEvent": f"mock:{slow}"})
-    proc = child(spec)
+    proc = child(forks, spec)
     assert proc.stdout is not None and "progress" in json.loads(proc.stdout.readline())
     proc.stdin.write("stop\n")  # type: ignore[union-attr]
     proc.stdin.flush()  # type: ignore[union-attr]
@@ -73,7 +84,7 @@ def test_stop_on_its_input_cancels_the_run_and_keeps_what_finished(services: Any
     assert proc.returncode == 0 and result.state == "cancelled" and result.outcomes.get("cancelled", 0) >= 1
 
 
-def test_a_refused_run_says_why_and_runs_nothing(services: Any) -> None:
+def test_a_refused_run_says_why_and_runs_nothing(services: Any, forks: ForkServer) -> None:
     spec = spec_of(services, services.workspace.home / "profiles" / "nothing.csv")
-    lines = messages(child(spec))
+    lines = messages(child(forks, spec))
     assert len(lines) == 1 and "nothing.csv" in lines[0]["error"] and "no such file" in lines[0]["error"]

@@ -3,24 +3,42 @@ reference's shape), cURL; no secret in any of them; flat memory however many pro
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import tracemalloc
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import jsonschema
 import pytest
 
-from app.journeys.exports import ExportError, export_run
+from app.journeys.exports import ExportError, export_run, indented
 from app.journeys.files import load_journey
 from app.journeys.tracereader import TraceReader
 from app.journeys.traces import AttemptTrace, ProfileTrace, StepTrace, TraceWriter
 from app.sample import SECRETS_FILE, sample_workspace
-from tests.app.journeys.runkit import END, EVENT, FAILED, journey, notify, purchases
+from app.services import SANDBOX_URL_VAR
+from tests.app.journeys import runkit
+from tests.app.journeys.runkit import END, EVENT, FAILED, journey, notify, purchases, sample_services
+from tests.helpers.clock import SkippingClock
 
 SCHEMA = json.loads((Path(__file__).parent / "platform_log.schema.json").read_text())
+
+
+@functools.cache
+def _validator() -> Any:
+    """The schema checked and its validator made once (jsonschema.validate does both at every call)."""
+    cls = jsonschema.validators.validator_for(SCHEMA)
+    cls.check_schema(SCHEMA)
+    return cls(SCHEMA)
+
+
+def conforms(log: Any) -> None:
+    """Raises jsonschema's ValidationError unless the log has the reference's shape."""
+    _validator().validate(log)
 
 
 def exported(path: Path, fmt: str, **kwargs: Any) -> str:
@@ -30,36 +48,53 @@ def exported(path: Path, fmt: str, **kwargs: Any) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def sample_run(services: Any, resolver: Any, run_journey: Any) -> Any:
-    home = services.workspace.home
-    return run_journey(load_journey(home, "sampleJourney"), home / "profiles" / "purchases.csv", seed=11)
+@dataclass
+class SampleRun:
+    path: Path
+    token: str  # the bearer token the run was sent with
 
 
-def test_every_format_of_the_sample_run_holds_every_profile_and_no_secret(services: Any, resolver: Any,
-                                                                          sample_run: Any) -> None:
-    path = sample_run.result.path
-    lines = exported(path, "jsonl").splitlines()
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory, _session_sandbox: Any) -> Iterator[SampleRun]:
+    """The sample journey's run against the sandbox, made once for the module (~0.3 s of CPU): its
+    tests only read its trace."""
+    if not _session_sandbox.running:  # as the `sandbox` fixture: serve again, fresh
+        _session_sandbox.start()
+    _session_sandbox.reset()
+    with sample_services(tmp_path_factory.mktemp("sample")) as services:
+        home = services.workspace.home
+        resolver = services.resolver(overrides={SANDBOX_URL_VAR: _session_sandbox.base_url})
+        ran = runkit.run(home, services, resolver, load_journey(home, "sampleJourney"),
+                         home / "profiles" / "purchases.csv", seed=11, retry_clock=SkippingClock())
+        auth = services.workspace.load("writeJourneyEvent").auth
+        token = services.auth.credentials(auth, resolver)[0]["Authorization"]  # the run's, remembered
+        yield SampleRun(ran.result.path, token)
+
+
+def test_every_format_of_the_sample_run_holds_every_profile_and_no_secret(sample_run: SampleRun) -> None:
+    path = sample_run.path
+    texts = {f: exported(path, f) for f in ("jsonl", "csv", "platform-log")}  # each checked below, then for secrets
+    lines = texts["jsonl"].splitlines()
     assert len(lines) == 303  # every row read, rejected and discarded ones included
     first = next(e for e in map(json.loads, lines) if e["profileId"] == "p-000001")
     assert [s["node"] for s in first["steps"]] == first["path"]
     assert first["steps"][0]["values"]["event"]["customerId"]  # the payload that moved the profile in
-    rows = list(csv.DictReader(io.StringIO(exported(path, "csv"))))
+    rows = list(csv.DictReader(io.StringIO(texts["csv"])))
     assert len(rows) == 303
     vip = next(r for r in rows if r["profileId"] == "p-000006")
     assert vip["path"] == "purchase>writeEvent>checkValue>vipEvent>done" and vip["lastNode"] == "done"
     assert vip["statusCodes"] == "writeEvent=http_200;vipEvent=http_200" and vip["attempts"] == "2"
     assert vip["outcome"] == "finished" and float(vip["durationMs"]) > 0
-    log = json.loads(exported(path, "platform-log"))
-    jsonschema.validate(log, SCHEMA)
+    log = json.loads(texts["platform-log"])
+    conforms(log)
     assert log["instanceCount"] == len(log["instances"]) == 288
     assert log["actionStudio"]["notEntered"] == {"rejected": 12, "discarded": 3}
     curl = exported(path, "curl", profile="p-000006")
     assert curl.count("curl -X POST") == 2 and "Authorization: ********" in curl
-    token = services.auth.credentials(services.workspace.load("writeJourneyEvent").auth, resolver)[0]["Authorization"]
+    token = sample_run.token
     demo = json.loads((sample_workspace() / SECRETS_FILE).read_text())
     secrets = [token.split()[1], *(v for k, v in demo.items() if not k.startswith("_") and len(v) >= 6)]
-    for fmt, text in [(f, exported(path, f)) for f in ("jsonl", "csv", "platform-log")] + [("curl", curl)]:
+    for fmt, text in [*texts.items(), ("curl", curl)]:
         for secret in secrets:
             assert secret not in text, (fmt, secret)
 
@@ -68,7 +103,7 @@ def test_the_platform_log_shows_phases_transitions_and_failed_calls(sandbox: Any
     sandbox.set_fault("echo", status=500)
     ran = run_journey(journey(EVENT, notify(error=None), END), purchases(2))
     log = json.loads(exported(ran.result.path, "platform-log"))
-    jsonschema.validate(log, SCHEMA)
+    conforms(log)
     one = next(i for i in log["instances"] if i["externalKeys"] == {"profileId": "p1"})
     assert one["currentstep"]["phase"] == "error" and one["currentstep"]["nodeId"] == "notify"
     assert [t["nodeId"] for t in one["transitionHistory"]] == ["in", "notify"]
@@ -82,8 +117,8 @@ def test_the_platform_log_shows_phases_transitions_and_failed_calls(sandbox: Any
     assert one["currentstep"]["phase"] == "finished" and one["actionExecutionErrors"] == []
 
 
-def test_exports_refuse_what_they_cannot_do_with_the_reason(sample_run: Any) -> None:
-    path = sample_run.result.path
+def test_exports_refuse_what_they_cannot_do_with_the_reason(sample_run: SampleRun) -> None:
+    path = sample_run.path
     with pytest.raises(ExportError, match="give the profile"):
         exported(path, "curl")
     with pytest.raises(ExportError, match="no profile 'nobody'"):
@@ -94,6 +129,23 @@ def test_exports_refuse_what_they_cannot_do_with_the_reason(sample_run: Any) -> 
         exported(path, "curl", profile="p-000001", node="vipEvent")
     with pytest.raises(ExportError, match="unknown export format 'xml'"):
         exported(path, "xml")
+
+
+@pytest.mark.parametrize("value", [
+    {"a": [1, 2, {"b": 3}], "c": {}, "d": [], "e": None, "f": True, "g": [[], [{}]], "h": 182.07, "i": -0.0,
+     "j": 1e16, "k": 1e22, "l": 100.0, "m": -9223372036854775808, "n": 18446744073709551615},
+    {"text": "é ü \u2028 \x00 \x1f \x7f \" \\ / \n \t 🙂"}, [], {}, "x", 1, None,
+    {"big": 2 ** 70}, {"lone": "\ud800"}, {1: "a", None: "b"},  # orjson refuses these: json writes them
+    functools.reduce(lambda inner, _: [inner], range(300), []),  # 300 levels: orjson stops at 255
+], ids=["nested", "text", "empty-list", "empty-dict", "string", "number", "null", "big-int", "surrogate", "keys",
+        "deep"])
+def test_the_platform_log_is_indented_as_json_indents_it(value: Any) -> None:
+    assert indented(value) == json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def test_a_float_with_an_exponent_is_the_same_value_and_nan_is_null() -> None:
+    assert json.loads(indented({"f": 1.5e-05})) == {"f": 1.5e-05}
+    assert json.loads(indented([float("nan"), float("inf")])) == [None, None]  # json would write NaN, Infinity
 
 
 def _synthetic_run(home: Path, profiles: int) -> Path:
@@ -112,16 +164,21 @@ def _synthetic_run(home: Path, profiles: int) -> Path:
     return writer.path
 
 
-def _peak(path: Path, fmt: str) -> int:
+def _peak(path: Path, fmt: str) -> tuple[int, int]:
+    """The export's peak of traced memory, and the lines it wrote (counted as written, not kept)."""
     class Sink(io.TextIOBase):
+        lines = 0
+
         def write(self, text: str) -> int:
+            self.lines += text.count("\n")
             return len(text)
 
+    sink = Sink()
     with TraceReader(path) as reader:
         tracemalloc.start()
         try:
-            export_run(reader, fmt, Sink())  # type: ignore[arg-type]
-            return tracemalloc.get_traced_memory()[1]
+            export_run(reader, fmt, sink)  # type: ignore[arg-type]
+            return tracemalloc.get_traced_memory()[1], sink.lines
         finally:
             tracemalloc.stop()
 
@@ -129,5 +186,7 @@ def _peak(path: Path, fmt: str) -> int:
 def test_exports_stream_in_flat_memory(tmp_path: Path) -> None:
     path = _synthetic_run(tmp_path, 1_000)  # 10 MB of responses
     for fmt in ("jsonl", "platform-log"):
-        assert _peak(path, fmt) < 5_000_000, fmt  # a page of profiles at a time, never the whole run
-    assert len(exported(path, "jsonl").splitlines()) == 1_000
+        peak, lines = _peak(path, fmt)
+        assert peak < 5_000_000, fmt  # a page of profiles at a time, never the whole run
+        if fmt == "jsonl":  # (the lines of the export measured: a third export cost as much again)
+            assert lines == 1_000

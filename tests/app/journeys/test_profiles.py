@@ -157,7 +157,9 @@ def test_memory_stays_flat_over_100000_rows(tmp_path: Path, fmt: str) -> None:
             out.write("profileId,event.value,tier,n:integer\n")
             out.writelines(f"p{i},{i % 500}.5,gold,{i}\n" for i in range(100_000))
         else:
-            out.write("[\n" + ",\n".join(json.dumps({"profileId": f"p{i}", "event": {"value": i % 500}, "n": i})
+            # json.dumps's text of {"profileId": f"p{i}", "event": {"value": i % 500}, "n": i}, formatted
+            # (100,000 json.dumps calls: 0.34 s of CPU; formatted: 0.04)
+            out.write("[\n" + ",\n".join(f'{{"profileId": "p{i}", "event": {{"value": {i % 500}}}, "n": {i}}}'
                                          for i in range(100_000)) + "\n]\n")
     done = subprocess.run([sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True,
                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Iterator
 
 import pytest
 
@@ -13,19 +13,23 @@ from app.journeys.runner import JourneyRun, RunOptions
 from app.journeys.targets import Target
 from app.journeys.tracereader import TraceReader
 from app.journeys.tracetable import ProfileFilter, TraceTable
+from tests.app.journeys.runkit import sample_services
 
 
-@pytest.fixture
-def sample_run(services: Any) -> Path:
-    """The sample journey over the sample's profiles, every call dry (nothing sent)."""
-    home = services.workspace.home
-    journey = load_journey(home, "sampleJourney")
-    actions = {n: services.workspace.load(n) for n in journey.actions_used()}
-    targets = {n.id: Target("dry") for n in journey.action_nodes()}
-    run = JourneyRun(home, journey, actions, engine=services.auth, resolvers=Resolvers(services.resolver()),
-                     options=RunOptions(seed=5, targets=targets))
-    with ProfileSource.open(home / "profiles" / "purchases.csv", journey.entry) as source:
-        return run.run(source).path
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The sample journey over the sample's profiles, every call dry (nothing sent); run once for
+    the module (~0.1 s of CPU): the tests only read its trace."""
+    with sample_services(tmp_path_factory.mktemp("sample")) as services:
+        home = services.workspace.home
+        journey = load_journey(home, "sampleJourney")
+        actions = {n: services.workspace.load(n) for n in journey.actions_used()}
+        targets = {n.id: Target("dry") for n in journey.action_nodes()}
+        run = JourneyRun(home, journey, actions, engine=services.auth, resolvers=Resolvers(services.resolver()),
+                         options=RunOptions(seed=5, targets=targets))
+        with ProfileSource.open(home / "profiles" / "purchases.csv", journey.entry) as source:
+            path = run.run(source).path
+        yield path
 
 
 def test_every_count_of_the_trace_filters_to_as_many_rows(sample_run: Path) -> None:

@@ -65,8 +65,16 @@ def wait_until(check: Any) -> None:
         time.sleep(0.02)
 
 
-def test_a_run_through_the_zygote_says_what_the_run_process_says(services: Any, zygote: str) -> None:
-    spec = spec_of(services, services.workspace.home / "profiles" / "purchases.csv", seed=5)
+def first_rows(services: Any, folder: Path) -> Path:
+    """The sample's first 40 profiles: they take every branch of the sample journey."""
+    lines = (services.workspace.home / "profiles" / "purchases.csv").read_text("utf-8").splitlines()
+    profiles = folder / "purchases.csv"
+    profiles.write_text("\n".join(lines[:41]) + "\n", "utf-8")
+    return profiles
+
+
+def test_a_run_through_the_zygote_says_what_the_run_process_says(services: Any, zygote: str, tmp_path: Path) -> None:
+    spec = spec_of(services, first_rows(services, tmp_path), seed=5)
     proc = start(zygote, spec)
     pid = run_pid(proc)
     assert pid != proc.pid  # the zygote's child runs it
@@ -74,7 +82,7 @@ def test_a_run_through_the_zygote_says_what_the_run_process_says(services: Any, 
     assert proc.returncode == 0 and all("progress" in m for m in lines[:-1])
     result = read_result(lines[-1]["result"])
     with TraceReader(result.path) as reader:
-        assert reader.info().seed == 5 and reader.outcomes() == result.outcomes and result.rows_read == 303
+        assert reader.info().seed == 5 and reader.outcomes() == result.outcomes and result.rows_read == 40
     assert proc.stderr is not None and proc.stderr.read() == ""
     proc.stderr.close()
 
@@ -109,10 +117,10 @@ def test_killing_the_run_or_its_starter_ends_both(services: Any, zygote: str, tm
 
 
 def test_without_a_zygote_run_is_the_run_process_itself(services: Any, tmp_path: Path) -> None:
-    spec = spec_of(services, services.workspace.home / "profiles" / "purchases.csv", seed=5)
+    spec = spec_of(services, first_rows(services, tmp_path), seed=5)
     proc = start(str(tmp_path / "none"), spec)
     lines = messages(proc)
-    assert proc.returncode == 0 and read_result(lines[-1]["result"]).rows_read == 303
+    assert proc.returncode == 0 and read_result(lines[-1]["result"]).rows_read == 40
     assert proc.stderr is not None and proc.stderr.read() == ""  # no zygote's child: no pid said
     proc.stderr.close()
 
@@ -134,10 +142,7 @@ def test_a_run_forked_from_the_warm_zygote_imports_nothing_more(services: Any, t
     """What a sandbox run imports on its way (expressions compiled, settings read, the sandbox's server,
     the token call's transport, the CSV read) the zygote imported before forking: each Run click pays
     none of it (it was ~0.12 s of CPU a run, and the TLS context ~75 ms more)."""
-    lines = (services.workspace.home / "profiles" / "purchases.csv").read_text("utf-8").splitlines()
-    profiles = tmp_path / "purchases.csv"
-    profiles.write_text("\n".join(lines[:41]) + "\n", "utf-8")  # 40 profiles take every branch of the sample
-    spec = spec_of(services, profiles, seed=5)
+    spec = spec_of(services, first_rows(services, tmp_path), seed=5)
     done = subprocess.run([sys.executable, "-c", WARM_RUN], input=spec.to_json() + "\n", capture_output=True,
                           text=True, env=ENV, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -6,17 +6,17 @@ import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
 
 from app.sandbox import Sandbox, SandboxConfig, SandboxError
 from tests.helpers.cli import run_cli
+from tests.helpers.forks import ForkServer
 from tests.helpers.http import client as http_client
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -130,36 +130,45 @@ def test_client_errors_log_no_error_or_traceback(sandbox: Sandbox, caplog: pytes
     assert [r for r in caplog.records if r.levelno >= 40 or r.exc_info] == []
 
 
-def run_and_interrupt(argv: list[str], sig: int) -> tuple[int, str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    # The context manager closes the pipes and reaps the process whatever happens.
-    with subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
-        try:
-            assert proc.stdout is not None
-            line = proc.stdout.readline()
-            url = re.search(r"http://127\.0\.0\.1:\d+", line)
-            assert url, line + proc.communicate(timeout=10)[1]
-            with httpx.Client() as http:
-                assert http.get(url.group(0) + "/_sandbox/health").status_code == 200
-            proc.send_signal(sig)
-            out, err = proc.communicate(timeout=10)
-            return proc.returncode, line + out, err
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+@pytest.fixture(scope="module")
+def forks() -> Iterator[ForkServer]:
+    """The sandbox processes forked from one parent that imported the sandbox and its server (tests/helpers/forks.py)."""
+    preload = ("app.sandbox", "app.sandbox.standalone", "app.cli.main", "app.cli.sandbox_cmd", "uvicorn.loops.auto",
+               "uvicorn.protocols.http.auto", "uvicorn.protocols.websockets.auto", "uvicorn.lifespan.on")
+    with ForkServer({**os.environ, "PYTHONPATH": str(ROOT)}, preload) as server:
+        yield server
+
+
+def run_and_interrupt(forks: ForkServer, module: str, args: list[str], sig: int) -> tuple[int, str, str]:
+    """`python -m MODULE ARGS` in a process of its own, interrupted by `sig` once it serves."""
+    code = f"import runpy\nrunpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
+    proc = forks.start(code, *args, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert url, line + proc.communicate(timeout=10)[1]
+        with httpx.Client() as http:
+            assert http.get(url.group(0) + "/_sandbox/health").status_code == 200
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=10)
+        return proc.wait(), line + out, err
+    finally:
+        if proc.poll() is None:  # closes the pipes and reaps the process whatever happens
+            proc.kill()
+            proc.communicate(timeout=10)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_python_m_runs_until_signalled(sig: int) -> None:
-    code, out, err = run_and_interrupt([sys.executable, "-m", "app.sandbox", "--port", "0"], sig)
+def test_python_m_runs_until_signalled(sig: int, forks: ForkServer) -> None:
+    code, out, err = run_and_interrupt(forks, "app.sandbox", ["--port", "0"], sig)
     assert code == 0, err
     assert out.startswith("Sandbox running at http://127.0.0.1:")
     assert "Traceback" not in err
 
 
-def test_cli_sandbox_command_with_a_fault() -> None:
-    argv = [sys.executable, "-m", "app.cli.main", "sandbox", "--fault", "echo:status=503,times=1"]
-    code, out, err = run_and_interrupt(argv, signal.SIGINT)
+def test_cli_sandbox_command_with_a_fault(forks: ForkServer) -> None:
+    code, out, err = run_and_interrupt(forks, "app.cli.main", ["sandbox", "--fault", "echo:status=503,times=1"],
+                                       signal.SIGINT)
     assert code == 0, err
     assert "Sandbox running at http://127.0.0.1:" in out
 

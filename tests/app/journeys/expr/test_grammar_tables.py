@@ -34,7 +34,13 @@ def test_the_tables_were_made_from_this_grammar_with_this_lark() -> None:
     assert parser.tables_fit(grammar_text()), "the grammar or lark changed: run python -m tools.lark_tables"
 
 
+@pytest.fixture(scope="module")
+def built() -> Lark:
+    """The parser built from the grammar, once (building it is what the tables save, ~40 ms; a
+    parse keeps no state in the Lark object)."""
+    return Lark(grammar_text(), **LARK_OPTIONS)
+
+
 @pytest.mark.parametrize("text", TEXTS)
-def test_the_parser_from_the_tables_reads_as_one_built_from_the_grammar(text: str) -> None:
-    built = Lark(grammar_text(), **LARK_OPTIONS)
+def test_the_parser_from_the_tables_reads_as_one_built_from_the_grammar(built: Lark, text: str) -> None:
     assert outcome(parser._lark(), text) == outcome(built, text)
