@@ -33,6 +33,8 @@ class AuthState:
         self._lock = asyncio.Lock()
         self._headers: dict[tuple[int, int, str], Headers] = {}
         self._sized: dict[tuple[int, int], tuple[Pairs, Pairs]] = {}  # see sized()
+        # Bound once (every call hands them to the sender, app.net.redirects): not a new method object per call.
+        self.is_secret_header, self.is_secret_param = self.secret_header, self.secret_param
 
     async def get(self, deadline: float) -> Creds:
         """The credentials, fetched if needed by `deadline` (time.monotonic()); raises AuthError,

@@ -160,11 +160,12 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
                    deadline: float, clock: Clock) -> tuple[RecordedExchange, Optional[Answer], Ending]:
     """One attempt: what was sent and received, the response or None, and how it ended."""
     masker = auth.masker
+    parsed = out.target if out.target is not None else out.parsed_url  # the property only when not parsed yet
     if creds[1]:
-        target = out.parsed_url.copy_merge_params(creds[1])
+        target = parsed.copy_merge_params(creds[1])
         url = str(target)
     else:
-        target, url = out.parsed_url, out.url
+        target, url = parsed, out.url
     netloc = prepared.netloc if target is prepared.parsed_url else target.netloc.decode("ascii")
     shared = out.headers is prepared.headers
     headers, shown_headers, problem = auth.headers(out, netloc, creds, shared)
@@ -184,7 +185,7 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
     try:
         response = await client.exchange(out.method, target, url, headers, body,
                                          deadline if real else monotonic_deadline(clock, deadline),
-                                         auth.secret_header, auth.secret_param)
+                                         auth.is_secret_header, auth.is_secret_param)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome, never a crash
         elapsed = (_monotonic() - t0) * 1000
         if _is_timeout(exc):
