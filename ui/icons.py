@@ -8,7 +8,18 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap, QPixmapCache
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QPixmapCache,
+)
 from PySide6.QtSvg import QSvgRenderer
 
 ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
@@ -100,10 +111,14 @@ def dot(kind: str, size: int = 10) -> QPixmap:
     return pix
 
 
-def monospace_font():
-    """The system fixed-width font (URLs, JSON, tokens, headers)."""
-    from PySide6.QtGui import QFontDatabase
+def monospace_font() -> QFont:
+    """The system fixed-width font (URLs, JSON, tokens, headers): a copy of the one asked for once (the
+    table models answer it for every cell painted, ~100 times as a window opens)."""
+    return QFont(_fixed_font())
 
+
+@cache
+def _fixed_font() -> QFont:
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
 

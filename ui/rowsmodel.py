@@ -5,6 +5,8 @@ from typing import Any, Sequence, Union
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from ui.roles import DISPLAY, HORIZONTAL, TOOLTIP
+
 Index = Union[QModelIndex, QPersistentModelIndex]
 
 
@@ -26,11 +28,11 @@ class RowsTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+        if orientation != HORIZONTAL or not 0 <= section < len(self.columns):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return self.columns[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section < len(self.column_tips):
+        if role == TOOLTIP and section < len(self.column_tips):
             return self.column_tips[section] or None
         return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QTableView, QTabWidget
 
 from tests.ui.conftest import close_window, open_window, wait_idle
 from ui.actionlist.model import NAME
@@ -42,11 +42,20 @@ def test_window_lists_the_workspace_with_names_tests_rely_on(window):
     assert names_in_list(window) == ["airshipCustomEvent", "notifyWebhook", "writeJourneyEvent"]
     for name in ("actionTable", "actionSearch", "addActionButton", "duplicateActionButton", "deleteActionButton",
                  "nameEdit", "nameError", "descriptionEdit", "urlEdit", "methodCombo", "headersTable", "queryTable",
-                 "saveButton", "authModeCombo", "authJsonEdit", "testAuthButton", "authResult",
-                 "requestPayloadEdit", "responsePayloadEdit", "payloadFieldsView"):
+                 "saveButton", "authModeCombo", "testAuthButton", "authResult",
+                 "requestPayloadEdit", "payloadFieldsView"):
         assert window.findChild(object, name) is not None, name
     assert window.pane.saved_name() == "airshipCustomEvent"
     assert window.status.count_status.text() == "3 actions"
+    # The custom authentication's page (the first action uses an API key) and the response payload's tab
+    # are built when first needed.
+    assert window.findChild(object, "authJsonEdit") is None and window.findChild(object, "responsePayloadEdit") is None
+    modes = window.findChild(QComboBox, "authModeCombo")
+    modes.setCurrentIndex(modes.findData("customAuthorization"))
+    modes.activated.emit(modes.currentIndex())
+    window.findChild(QTabWidget, "payloadTabs").setCurrentIndex(1)
+    assert window.findChild(object, "authJsonEdit") is not None
+    assert window.findChild(object, "responsePayloadEdit") is not None
 
 
 def unnamed_controls(window) -> tuple[set[str], list[str]]:

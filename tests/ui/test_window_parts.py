@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from tests.ui.conftest import wait_idle, wait_opened
 from tests.ui.test_mainwindow import replace_text, select
@@ -107,6 +107,9 @@ def test_no_named_widget_is_duplicated(window, qtbot):
     window.panels.toggle_dock("send", True)
     window.panels.toggle_dock("history", True)
     window.panels.toggle_sandbox_panel(True)
+    tabs = window.findChild(QTabWidget, "payloadTabs")
+    for index in range(tabs.count()):  # the tabs not shown yet are built when first shown: their names count
+        tabs.setCurrentIndex(index)
     for name in ("writeJourneyEvent", "notifyWebhook", "airshipCustomEvent"):
         select(qtbot, window, name)
         wait_idle(qtbot)
@@ -116,5 +119,6 @@ def test_no_named_widget_is_duplicated(window, qtbot):
     view = window.journeys.ensure_view()
     with qtbot.waitSignal(view.opened, timeout=10000):
         window.journeys.list.list.setCurrentRow(0)
+    assert view.run_view.compare is not None  # built when first asked for
     duplicated = {n: count for n, count in _named(window).items() if count > 1}
     assert not duplicated, f"with the sample journey open: {duplicated}"

@@ -51,7 +51,7 @@ class JsonSync(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._editor and event.type() == QEvent.Type.FocusOut and self._editor.problem() is None:
-            QTimer.singleShot(0, self.render)  # mask what was typed, once focus has gone
+            QTimer.singleShot(0, self, self.render)  # mask what was typed, once focus has gone (not once deleted)
         return super().eventFilter(watched, event)
 
     def _with_refs(self, data: Any) -> Any:

@@ -13,6 +13,7 @@ from ui.auth.jsonsync import JsonSync
 from ui.auth.pending import PendingSecrets
 from ui.auth.simple import ApiKeyForm, BasicForm
 from ui.auth.validity import page_auth, page_problems
+from ui.focuschain import place_after
 from ui.jsonedit import JsonEdit
 
 MODES = (("none", "No authentication"), ("basic", "Basic"), ("apiKey", "API key"), ("customAuthorization", "Custom"))
@@ -29,17 +30,15 @@ class AuthPages(QStackedWidget):
     def __init__(self, pending: PendingSecrets, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self._mode = "none"
+        self._pending = pending
         self.basic = BasicForm(pending, self)
         self.api_key = ApiKeyForm(pending, self)
-        self.custom = CustomForm(pending, self)
-        self.json = JsonEdit(self)
-        self.json.setObjectName("authJsonEdit")
-        self.json.setAccessibleName("Custom authentication (JSON)")
-        self.json.setMinimumHeight(220)
-        self._json_sync = JsonSync(self.custom, self.json, pending, self)
+        # The custom page (its form and JSON view: ~120 widgets, a third of the pane's) is built when
+        # first shown or read; an action with another mode never needs it (see _custom_page).
+        self._custom: Optional[CustomForm] = None
+        self._json: Optional[JsonEdit] = None
+        self._json_sync: Optional[JsonSync] = None
         self.custom_views = QStackedWidget(self)
-        self.custom_views.addWidget(self.custom)
-        self.custom_views.addWidget(self.json)
         none_page = QLabel("No authentication: the call is sent without credentials.", self)
         none_page.setEnabled(False)
         for page in (none_page, self.basic, self.api_key, self.custom_views):
@@ -47,10 +46,41 @@ class AuthPages(QStackedWidget):
         for form in (self.basic, self.api_key):
             form.edited.connect(self.edited)
             form.committed.connect(self.committed)
-        self.custom.edited.connect(self._on_form_edited)
-        self.custom.committed.connect(self.committed)
-        self.json.validated.connect(self._on_json_valid)
-        self.json.problemChanged.connect(self._on_json_problem)
+
+    @property
+    def custom(self) -> CustomForm:
+        """The custom authentication's form (built on first use)."""
+        return self._custom_page()[0]
+
+    @property
+    def json(self) -> JsonEdit:
+        """The custom authentication's JSON view (built on first use, with the form)."""
+        return self._custom_page()[1]
+
+    def custom_built(self) -> bool:
+        return self._custom is not None
+
+    def _custom_page(self) -> tuple[CustomForm, JsonEdit]:
+        """Build the custom page the first time: showing an empty custom auth, as every page not of
+        the action's mode does; placed in the focus chain where it was when built with the others."""
+        if self._custom is not None and self._json is not None:
+            return self._custom, self._json
+        custom = self._custom = CustomForm(self._pending, self.custom_views)
+        json = self._json = JsonEdit(self.custom_views)
+        json.setObjectName("authJsonEdit")
+        json.setAccessibleName("Custom authentication (JSON)")
+        json.setMinimumHeight(220)
+        self._json_sync = JsonSync(custom, json, self._pending, self)
+        self.custom_views.addWidget(custom)
+        self.custom_views.addWidget(json)
+        place_after(self.api_key, custom, json)
+        custom.edited.connect(self._on_form_edited)
+        custom.committed.connect(self.committed)
+        json.validated.connect(self._on_json_valid)
+        json.problemChanged.connect(self._on_json_problem)
+        custom.set_auth(CustomAuth(body=CustomBody()))
+        self._json_sync.render(force=True)
+        return custom, json
 
     # -- the mode and the auth ----------------------------------------------------------------
     def mode(self) -> str:
@@ -60,7 +90,8 @@ class AuthPages(QStackedWidget):
         """Fill every page from `auth` (the others get empty auths of their kind) and show its mode."""
         self.basic.set_auth(auth if isinstance(auth, BasicAuth) else BasicAuth())
         self.api_key.set_auth(auth if isinstance(auth, ApiKeyAuth) else ApiKeyAuth())
-        self.custom.set_auth(auth if isinstance(auth, CustomAuth) else CustomAuth(body=CustomBody()))
+        if isinstance(auth, CustomAuth) or self.custom_built():  # a page not built yet shows an empty one
+            self.custom.set_auth(auth if isinstance(auth, CustomAuth) else CustomAuth(body=CustomBody()))
         self.select(auth.type)
         self.render_json(force=True)
 
@@ -73,15 +104,17 @@ class AuthPages(QStackedWidget):
     def select(self, mode: str) -> None:
         names = [m for m, _ in MODES]
         self._mode = mode if mode in names else "none"
+        if self._mode == "customAuthorization":
+            self._custom_page()
         self.setCurrentIndex(names.index(self._mode))
         _fit_to_current(self)
 
     def auth(self) -> Any:
         """The auth the page of the mode describes, or None when it is not valid."""
-        return page_auth(self._mode, self.basic, self.api_key, self.custom)
+        return page_auth(self._mode, self.basic, self.api_key, self._custom)
 
     def problems(self) -> list[str]:
-        return page_problems(self._mode, self.basic, self.api_key, self.custom, self.json)
+        return page_problems(self._mode, self.basic, self.api_key, self._custom, self._json)
 
     # -- the custom page's views ----------------------------------------------------------------
     def show_view(self, view: int) -> None:
@@ -92,7 +125,8 @@ class AuthPages(QStackedWidget):
         _fit_to_current(self.custom_views)
 
     def render_json(self, force: bool = False) -> None:
-        self._json_sync.render(force)
+        if self._json_sync is not None:  # nothing to render before the custom page is built
+            self._json_sync.render(force)
 
     def _on_form_edited(self) -> None:
         self.render_json(force=True)
@@ -122,3 +156,4 @@ def _fit_to_current(stack: QStackedWidget) -> None:
         if page is not None:
             page.setSizePolicy(policy, policy)
     stack.updateGeometry()
+

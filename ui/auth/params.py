@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.masking import is_secret_key
 from app.model.base import MASK, SecretRef, Value, only_placeholder
-from ui import icons
+from ui import icons, roles
 from ui.auth.pending import PendingSecrets, as_value
 from ui.auth.secretedit import where_typed_goes
 from ui.rowsmodel import RowsTableModel
@@ -98,16 +98,16 @@ class ParamsModel(RowsTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row, column = self._rows[index.row()], index.column()
-        if column == SECRET and role == Qt.ItemDataRole.CheckStateRole:
+        if column == SECRET and role == roles.CHECK_STATE:
             return Qt.CheckState.Checked if row.secret else Qt.CheckState.Unchecked
-        if column == SECRET and role == Qt.ItemDataRole.ToolTipRole:
+        if column == SECRET and role == roles.TOOLTIP:
             return f"{where_typed_goes(self._pending.place())}; shown as ********"
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == roles.DISPLAY:
             if column == NAME:
                 return row.name
             if column == VALUE:
                 return MASK if isinstance(row.value, SecretRef) else row.value
-        if role == Qt.ItemDataRole.EditRole:
+        if role == roles.EDIT:
             if column == NAME:
                 return row.name
             if column == VALUE:  # a secret row's editor starts with what was typed, or empty

@@ -5,7 +5,7 @@ edit, and secrets the keyring no longer has.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from pydantic import ValidationError
 
@@ -18,21 +18,24 @@ from ui.auth.simple import ApiKeyForm, BasicForm
 from ui.jsonedit import JsonEdit
 
 
-def page_auth(mode: str, basic: BasicForm, api_key: ApiKeyForm, custom: CustomForm) -> Any:
-    """The auth from the page of `mode`, or None when it is not valid."""
+def page_auth(mode: str, basic: BasicForm, api_key: ApiKeyForm, custom: Optional[CustomForm]) -> Any:
+    """The auth from the page of `mode`, or None when it is not valid (`custom`: None until that page
+    is built, which showing the custom mode does)."""
     try:
         if mode == "basic":
             return basic.auth()
         if mode == "apiKey":
             return api_key.auth()
         if mode == "customAuthorization":
+            assert custom is not None, "the custom page is built when its mode is shown"
             return CustomAuth.model_validate(custom.document())
         return NoAuth()
     except ValidationError:
         return None
 
 
-def page_problems(mode: str, basic: BasicForm, api_key: ApiKeyForm, custom: CustomForm, json: JsonEdit) -> list[str]:
+def page_problems(mode: str, basic: BasicForm, api_key: ApiKeyForm, custom: Optional[CustomForm],
+                  json: Optional[JsonEdit]) -> list[str]:
     """What is wrong with the page of `mode`, one line each ("authentication.password: ...")."""
     out: list[str] = []
     try:
@@ -42,6 +45,7 @@ def page_problems(mode: str, basic: BasicForm, api_key: ApiKeyForm, custom: Cust
             api_key.auth()
             out += api_key.problems()
         elif mode == "customAuthorization":
+            assert custom is not None and json is not None, "the custom page is built when its mode is shown"
             problem = json.problem()
             if problem is not None:
                 out.append(f"authentication JSON: {problem}")

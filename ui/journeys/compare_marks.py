@@ -141,15 +141,18 @@ def follow(marks: CompareMarks, run_view: Any, show_counts: Any) -> None:
     """Wire a run view's comparison to the diagram: a comparison shows run B's counts with the deltas
     (show_counts: the journey view's reader of a run's counts), a selected changed profile its two
     paths; closing it, a new run or a run opened takes the marks away."""
-    compare, bar = run_view.compare, run_view.runbar
+    bar = run_view.runbar
 
     def closed() -> None:
         marks.clear()
         if run_view.profiles.model.path is not None:
             show_counts(run_view.profiles.model.path)  # the run the results show again
 
-    compare.diffShown.connect(lambda diff: (show_counts(diff.run_b.path), marks.show_deltas(diff)))
-    compare.pathsSelected.connect(marks.show_paths)
-    compare.closed.connect(closed)
+    def wire(compare: Any) -> None:
+        compare.diffShown.connect(lambda diff: (show_counts(diff.run_b.path), marks.show_deltas(diff)))
+        compare.pathsSelected.connect(marks.show_paths)
+        compare.closed.connect(closed)
+
+    run_view.when_compare_built(wire)  # the comparison is built when first needed
     bar.runStarted.connect(marks.clear)
     bar.runOpened.connect(lambda _path: marks.clear())

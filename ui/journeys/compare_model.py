@@ -8,6 +8,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QObject, Qt
 
 from app.journeys.diff import ChangedProfile, RunDiff
+from ui import roles
 from ui.pagedmodel import PagedRowsModel
 from ui.rowsmodel import Index
 
@@ -62,9 +63,9 @@ class ChangedModel(PagedRowsModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         changed, column = self._rows[index.row()], index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in (roles.DISPLAY, roles.TOOLTIP):
             return (str(changed.row), changed.profile_id or "", parted_text(changed),
                     path_text(changed.path_a, changed.outcome_a), path_text(changed.path_b, changed.outcome_b))[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+        if role == roles.TEXT_ALIGNMENT and column == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -14,6 +14,7 @@ workspace watcher then brings the actions' "used in" counts and locks up to date
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -37,6 +38,7 @@ from app.journeys.editing import add_node, build, field_findings, remove_node, s
 from app.journeys.findings import Finding
 from app.journeys.model import NODE_TYPES, Journey
 from app.journeys.stamped import Refused, Saved, save_checked
+from app.journeys.validate import validate
 from app.model import Action
 from ui import ask
 from ui.conflict import Conflict
@@ -66,6 +68,7 @@ class JourneyEditor(QWidget):
         self.profile_rows: Callable[[], list[dict[str, Any]]] = lambda: []
         self.form: Optional[NodeForm | PropertiesForm] = None
         self.saving = False
+        self._checked: Optional[_Checked] = None  # the data's journey and findings, as last computed
         self._build()
 
     def _build(self) -> None:
@@ -156,7 +159,28 @@ class JourneyEditor(QWidget):
 
     # -- what a node form asks -----------------------------------------------------------------------
     def check(self, node_id: str, field: str) -> Callable[[str], list[Finding]]:
-        return lambda text: field_findings(self.data, self.actions, node_id, field, text)
+        """A box's checker. The text the data already holds is judged by the data's own validation,
+        computed once for every box of a form (a form of n boxes validated the journey n times when
+        built, and once more for the diagram)."""
+        def findings(text: str) -> list[Finding]:
+            if _field_text(self.data, node_id, field) == text:
+                return [f for f in self.findings() if f.node == node_id and f.field == field]
+            return field_findings(self.data, self.actions, node_id, field, text)
+        return findings
+
+    def findings(self) -> list[Finding]:
+        """Every finding of the journey the data makes (empty while it makes none). Validated with
+        the workspace's action names, which only add a "did you mean" to an unknown action's finding."""
+        return self._check()[2]
+
+    def _check(self) -> "_Checked":
+        memo = self._checked
+        if memo is None or memo[3] != self.data or memo[4] != self.actions or memo[5] != self.action_names:
+            journey, problems = build(self.data)
+            found = validate(journey, self.actions, names=self.action_names).findings if journey is not None else []
+            memo = self._checked = (journey, problems, found, snapshot(self.data), dict(self.actions),
+                                    list(self.action_names))
+        return memo
 
     def words(self, node_id: str) -> Callable[[], list[str]]:
         def listed() -> list[str]:
@@ -218,7 +242,7 @@ class JourneyEditor(QWidget):
         self.nodes.blockSignals(False)  # the same row again: the form (and the focus in it) stays
         if rebuild or self.form is None or self.form.node_id != self.current_node():
             self._show_form()
-        journey, problems = build(self.data)
+        journey, problems, *_ = self._check()
         self.problems.setText("; ".join(problems))
         self.edited.emit(journey)
         self._load_missing()
@@ -305,6 +329,28 @@ class JourneyEditor(QWidget):
     def _not_saved(self, exc: BaseException) -> None:
         self.saving = False
         self.problems.setText(f"Not saved: {exc}")
+
+
+# (journey, its problems, its findings) and the data, actions and names they were computed from.
+_Checked = tuple[Optional[Journey], list[str], list[Finding], Data, dict[str, Action], list[str]]
+_ABSENT = object()
+
+
+def _field_text(data: Data, node_id: str, field: str) -> Any:
+    """What the data holds at an expression field (as app.journeys.editing.field_findings names it),
+    or _ABSENT: then a trial that puts a text there differs from the data."""
+    node = next((n for n in data.get("nodes", []) if n.get("id") == node_id), None)
+    if node is None:
+        return _ABSENT
+    mapping = re.fullmatch(r"mapping\[(.+)\]", field)
+    path = re.fullmatch(r"paths\[(\d+)\]\.expression", field)
+    if mapping:
+        return node.get("mapping", {}).get(mapping[1], _ABSENT)
+    if path:
+        paths = node.get("paths", [])
+        index = int(path[1])
+        return paths[index].get("expression", _ABSENT) if index < len(paths) else _ABSENT
+    return node.get(field, _ABSENT)
 
 
 def _load_actions(workspace: Any, names: list[str]) -> dict[str, Action]:

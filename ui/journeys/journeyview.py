@@ -20,7 +20,7 @@ from app.journeys.findings import Finding
 from app.journeys.model import Journey
 from app.journeys.stamped import load_stamped
 from app.journeys.tracereader import TraceReader
-from app.journeys.validate import validate, validate_in
+from app.journeys.validate import validate_in
 from app.model import Action
 from ui.journeys.breakpoints import BreakpointsControl
 from ui.journeys.compare_marks import CompareMarks, follow
@@ -80,6 +80,7 @@ class JourneyView(QWidget):
         self.run_view: Optional[RunView] = None
         self._asked: Optional[Path] = None
         self._split_sized = False
+        self._drawn = False  # the diagram shows the editor's data (set by _edited)
         self.title = QLabel(self)
         self.title.setObjectName("journeyTitle")
         self.title.setWordWrap(True)
@@ -175,10 +176,14 @@ class JourneyView(QWidget):
         self.path, self.journey = opened.path, opened.journey
         self._show_title(opened.journey)
         self.breakpoints.set_journey(opened.journey, opened.actions)
-        self.diagram.set_journey(opened.journey, opened.findings)
-        self._show_alerts(opened.findings)
         self._new_run_view(opened.journey)
+        self._drawn = False
+        # The editor's `edited` draws the diagram and the alerts (_edited): drawn here as well, they
+        # were drawn twice at every open.
         self.editor.set_journey(opened.journey, opened.path, opened.actions, opened.names, opened.stamp)
+        if not self._drawn:  # the editor's data made no journey: what the file holds, as read
+            self.diagram.set_journey(opened.journey, opened.findings)
+            self._show_alerts(opened.findings)
         self.opened.emit(opened.journey.name)
 
     def _show_title(self, journey: Journey) -> None:
@@ -257,9 +262,10 @@ class JourneyView(QWidget):
         """The editor's data changed: redraw the diagram and its alerts (validation is CPU only)."""
         if journey is None:
             return  # the data does not make a journey yet; the editor says why
-        findings = validate(journey, self.editor.actions, names=self.editor.action_names).findings
+        findings = self.editor.findings()  # the editor validated the data it emitted for its own boxes
         self.diagram.set_journey(journey, findings)
         self._show_alerts(findings)
+        self._drawn = True
 
     def _saved(self, path: Path) -> None:
         journey = self.editor.journey()

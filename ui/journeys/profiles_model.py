@@ -9,6 +9,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QObject, Qt
 
 from app.journeys.tracetable import COLUMNS, ProfileFilter, ProfileRowView, TraceTable
+from ui import roles
 from ui.icons import error_color, ok_color
 from ui.pagedmodel import PagedRowsModel
 from ui.rowsmodel import Index
@@ -104,17 +105,17 @@ class ProfilesModel(PagedRowsModel):
         if index.column() >= len(COLUMNS):  # the verdict column
             passed = self.verdicts.get(row.row)
             shown = "" if passed is None else ("pass" if passed else "fail")
-            if role == Qt.ItemDataRole.ForegroundRole and passed is not None:
+            if role == roles.FOREGROUND and passed is not None:
                 return ok_color() if passed else error_color()
-            return shown if role == Qt.ItemDataRole.DisplayRole else None
+            return shown if role == roles.DISPLAY else None
         key = COLUMNS[index.column()][0]
         value = row.value(key)
         if role == SeqRole:
             return row.seq
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == roles.DISPLAY:
             if value is None:
                 return ""
             return f"{value:.1f}" if key == "wallMs" else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and key in ("row", "wallMs"):
+        if role == roles.TEXT_ALIGNMENT and key in ("row", "wallMs"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -8,12 +8,13 @@ gets the larger share of the width once a profile is selected."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from app.journeys.model import Journey
+from ui.focuschain import place_after
 from ui.journeys.compare import CompareView
 from ui.journeys.expectbar import ExpectBar
 from ui.journeys.profiles_view import ProfilesPane
@@ -55,9 +56,9 @@ class RunView(QWidget):
         self.split.setObjectName("journeyRunSplitter")
         self.split.addWidget(self.bar_area)
         self.split.addWidget(self.results)
-        self.compare = CompareView(services, self)  # in place of the results while two runs are compared
-        self.compare.hide()
-        self.split.addWidget(self.compare)
+        self._services = services
+        self._compare: Optional[CompareView] = None  # in place of the results while two runs are compared
+        self._compare_hooks: list[Callable[[CompareView], None]] = []
         self.split.setStretchFactor(1, 1)
         self.split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
@@ -69,14 +70,32 @@ class RunView(QWidget):
         self.runbar.detailsToggled.connect(lambda _shown: QTimer.singleShot(0, self, self.fit_bar))
         self.profiles.profileSelected.connect(self.trace.show_entry)
         self.trace.replayAsked.connect(self.runbar.start_replay)
-        self.compare.replayAsked.connect(self.runbar.start_replay)
         self.profiles.profileSelected.connect(lambda *_: self.favour_trace())
         self.runbar.compare_button.chosen.connect(self.show_compare)
-        self.compare.closed.connect(lambda: self._comparing(False))
         self.runbar.profiles.textChanged.connect(self.expect.profiles_changed)
         self.runbar.runOpened.connect(self.expect.check)
         self.expect.verdictsReady.connect(self.profiles.model.set_verdicts)
         self.runbar.runFinished.connect(self._replayed)
+
+    @property
+    def compare(self) -> CompareView:
+        """The comparison of two runs (built when first asked for: most runs are never compared)."""
+        if self._compare is None:
+            compare = self._compare = CompareView(self._services, self)
+            compare.hide()
+            self.split.addWidget(compare)
+            place_after(self, compare)  # in the Tab order where it was when built with the view
+            compare.replayAsked.connect(self.runbar.start_replay)
+            compare.closed.connect(lambda: self._comparing(False))
+            for hook in self._compare_hooks:
+                hook(compare)
+        return self._compare
+
+    def when_compare_built(self, hook: Callable[[CompareView], None]) -> None:
+        """Call `hook` with the comparison once it exists (now, if it does)."""
+        self._compare_hooks.append(hook)
+        if self._compare is not None:
+            hook(self._compare)
 
     def show_compare(self, run_a: Path, run_b: Path) -> None:
         """Compare two runs in place of the results (the diagram shows the deltas, see compare_marks)."""
@@ -94,7 +113,8 @@ class RunView(QWidget):
         # was squeezed to a clipped sliver. It comes back with "Back to the run".
         self.bar_area.setVisible(not shown)
         self.results.setVisible(not shown)
-        self.compare.setVisible(shown)
+        if shown or self._compare is not None:
+            self.compare.setVisible(shown)
         if not shown:
             QTimer.singleShot(0, self, self.fit_bar)
 

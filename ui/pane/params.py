@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.model import MASK
 from app.model.endpoint import is_locked_header
 from app.model.rules import http_name_problem, value_problem
-from ui import icons
+from ui import icons, roles
 from ui.rowsmodel import RowsTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,6 +37,10 @@ COLUMNS = ("Name", "Type", "Value / label", "Secret")
 NAME, MODE, VALUE, SECRET = range(4)
 MODES = {"constant": "Constant", "variable": "Variable"}
 RowRole = Qt.ItemDataRole.UserRole + 1
+# Combined once: or-ing Qt flags makes a new enum value each time, and views ask flags() per cell painted.
+_BASE_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_EDITABLE_FLAGS = _BASE_FLAGS | Qt.ItemFlag.ItemIsEditable
+_CHECKABLE_FLAGS = _BASE_FLAGS | Qt.ItemFlag.ItemIsUserCheckable
 SecretMaker = Callable[[str, str], str]  # (plain value, hint) -> new secret ref key
 
 
@@ -129,27 +133,27 @@ class ParamModel(RowsTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        base = _BASE_FLAGS
         if self._read_only:
             return base
         row, col = index.row(), index.column()
         r = self._rows[row]
         if self._locked(row):
             if col == VALUE and r["name"].lower() == "content-type":
-                return base | Qt.ItemFlag.ItemIsEditable
+                return _EDITABLE_FLAGS
             return base
         if col == SECRET:
-            return base | Qt.ItemFlag.ItemIsUserCheckable if r["mode"] == "constant" else base
-        return base | Qt.ItemFlag.ItemIsEditable
+            return _CHECKABLE_FLAGS if r["mode"] == "constant" else base
+        return _EDITABLE_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row, col = index.row(), index.column()
         r = self._rows[row]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (roles.DISPLAY, roles.ACCESSIBLE_TEXT):
             return self._display(r, col)
-        if role == Qt.ItemDataRole.EditRole:
+        if role == roles.EDIT:
             if col == NAME:
                 return r["name"]
             if col == MODE:
@@ -159,25 +163,27 @@ class ParamModel(RowsTableModel):
                     return r["label"]
                 return "" if is_secret(r["value"]) else r["value"]
             return None
-        if (role == Qt.ItemDataRole.CheckStateRole and col == SECRET and r["mode"] == "constant"
+        if (role == roles.CHECK_STATE and col == SECRET and r["mode"] == "constant"
                 and not self._locked(row)):
             return Qt.CheckState.Checked if is_secret(r["value"]) else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.DecorationRole and col == NAME:
+        if role == roles.DECORATION and col == NAME:
             if self._locked(row):
                 return icons.icon("lock")
             if self.row_problem(row):
                 return icons.icon("error", "error")
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and col == NAME and self.row_problem(row):
+        if role == roles.FOREGROUND and col == NAME and self.row_problem(row):
             return icons.error_color()
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == roles.TOOLTIP:
             return self._tooltip(row, col)
-        if role == Qt.ItemDataRole.FontRole:
-            font = icons.monospace_font()
+        if role == roles.FONT:
+            if col not in (NAME, VALUE):
+                return None
             if col == VALUE and r["mode"] == "variable":
                 font = QFont()
                 font.setItalic(True)
-            return font if col in (NAME, VALUE) else None
+                return font
+            return icons.monospace_font()
         if role == RowRole:
             return dict(r)
         return None

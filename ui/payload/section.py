@@ -1,7 +1,7 @@
 """Section 4 of the configuration pane: request, response and error-response payloads, allow NULL."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterator, Mapping, Optional
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QTabWidget, QVBoxLayout, QWidget
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QTabWidget, QVBoxLayout, QWidge
 from app.model.action import Action
 from app.model.payload import Payload
 from app.services import Services
+from ui.focuschain import place_after
 from ui.payload.tab import PayloadTab
 
 GET_REASON = "GET sends no body: a request payload needs POST or PUT."
@@ -22,7 +23,11 @@ _TABS = (
 
 
 class PayloadSection(QWidget):
-    """Edits an action's `request`, `response`, `error_response` and `allow_null`."""
+    """Edits an action's `request`, `response`, `error_response` and `allow_null`.
+
+    The request tab is built with the section; the response and error-response tabs (~75 widgets)
+    when first shown or asked for (`tabs[...]`): until then the section keeps what they would show
+    (the stored payload, the lock) and gives it back as it is."""
 
     changed = Signal()
 
@@ -38,12 +43,16 @@ class PayloadSection(QWidget):
         self._lock_banner.hide()
         self.tabs_widget = QTabWidget(self)
         self.tabs_widget.setObjectName("payloadTabs")
-        self.tabs: dict[str, PayloadTab] = {}
-        for attr, title, where, edit_name, view_name in _TABS:
-            tab = PayloadTab(where, edit_name, view_name, self.tabs_widget)
-            tab.changed.connect(self._on_tab_changed)
-            self.tabs[attr] = tab
-            self.tabs_widget.addTab(tab, title)
+        self._built: dict[str, PayloadTab] = {}
+        self._stored: dict[str, Optional[Payload]] = {attr: None for attr, *_ in _TABS}  # of the tabs not built
+        self._pages: dict[str, QWidget] = {}
+        for attr, title, *_ in _TABS:
+            page = self._pages[attr] = QWidget(self.tabs_widget)  # holds its tab once built
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self.tabs_widget.addTab(page, title)
+        self.tabs: Mapping[str, PayloadTab] = _Tabs(self)
+        self._tab("request")  # shown first
+        self.tabs_widget.currentChanged.connect(lambda index: self._tab(_TABS[index][0]) if index >= 0 else None)
         self.allow_null = QCheckBox("Allow NULL values", self)
         self.allow_null.setObjectName("allowNullCheck")
         self.allow_null.setToolTip("Nulls are sent as they are; null items inside arrays are dropped; "
@@ -55,25 +64,57 @@ class PayloadSection(QWidget):
         layout.addWidget(self.tabs_widget, 1)
         layout.addWidget(self.allow_null)
 
+    def _tab(self, attr: str) -> PayloadTab:
+        """The tab of `attr`, built the first time (showing what the section kept for it)."""
+        tab = self._built.get(attr)
+        if tab is not None:
+            return tab
+        _attr, _title, where, edit_name, view_name = next(t for t in _TABS if t[0] == attr)
+        page = self._pages[attr]
+        tab = self._built[attr] = PayloadTab(where, edit_name, view_name, page)
+        page.layout().addWidget(tab)  # type: ignore[union-attr]
+        tab.show()  # now, not on the layout's queued show: a tab chosen is shown (and named) at once
+        before = [self._built[a] for a, *_ in _TABS[: [t[0] for t in _TABS].index(attr)] if a in self._built]
+        if before:
+            place_after(before[-1], tab)
+        tab.set_locked(self._locked)
+        if attr == "request":
+            tab.set_disabled_reason(GET_REASON if self._method == "GET" else "")
+        loading, self._loading = self._loading, True
+        try:
+            tab.set_payload(self._stored.pop(attr, None))
+        finally:
+            self._loading = loading
+        tab.changed.connect(self._on_tab_changed)
+        return tab
+
+    def _payload(self, attr: str) -> Optional[Payload]:
+        tab = self._built.get(attr)
+        return tab.payload() if tab is not None else self._stored.get(attr)
+
     # -- the pane's interface --------------------------------------------------------------
     def set_action(self, action: Action) -> None:
         """Show an action's payloads; not a user edit (no `changed`). The method is set apart (set_method)."""
         self._loading = True
         try:
-            for attr, tab in self.tabs.items():
+            for attr, *_ in _TABS:
                 payload: Optional[Payload] = getattr(action, attr)
-                tab.set_payload(payload)
+                tab = self._built.get(attr)
+                if tab is not None:
+                    tab.set_payload(payload)
+                else:
+                    self._stored[attr] = payload  # never changed here: a tab copies what an edit touches
             self.allow_null.setChecked(action.allow_null)
         finally:
             self._loading = False
 
     def apply_to(self, action: Action) -> Action:
         """A copy of `action` with the payloads and allow-NULL from this section (GET drops the request)."""
-        request = self.tabs["request"].payload() if self._method != "GET" else None
+        request = self._payload("request") if self._method != "GET" else None
         return action.model_copy(update={
             "request": request,
-            "response": self.tabs["response"].payload(),
-            "error_response": self.tabs["error_response"].payload(),
+            "response": self._payload("response"),
+            "error_response": self._payload("error_response"),
             "allow_null": self.allow_null.isChecked(),
         })
 
@@ -81,15 +122,16 @@ class PayloadSection(QWidget):
         return {}
 
     def problems(self) -> list[str]:
-        """What blocks saving: examples that are not valid JSON or hold refused field names."""
-        return [p for p in (tab.problem() for tab in self.tabs.values()) if p]
+        """What blocks saving: examples that are not valid JSON or hold refused field names (a tab not
+        built yet shows a stored payload, which has none)."""
+        return [p for p in (tab.problem() for tab in self._built.values()) if p]
 
     def set_locked(self, locked: bool, reason: str) -> None:
         """Read-only while the action is used in a journey, with the reason shown."""
         self._locked = locked
         self._lock_banner.setText(f"Locked: {reason}" if locked else "")
         self._lock_banner.setVisible(locked)
-        for tab in self.tabs.values():
+        for tab in self._built.values():
             tab.set_locked(locked)
         self.allow_null.setEnabled(not locked)
 
@@ -97,7 +139,7 @@ class PayloadSection(QWidget):
         """The request example exists for POST and PUT only; GET disables it with the reason."""
         self._method = method.upper()
         is_get = self._method == "GET"
-        self.tabs["request"].set_disabled_reason(GET_REASON if is_get else "")
+        self._tab("request").set_disabled_reason(GET_REASON if is_get else "")
         self.tabs_widget.setTabToolTip(0, GET_REASON if is_get else "The body sent to the endpoint")
 
     # -- slots -----------------------------------------------------------------------------
@@ -106,3 +148,21 @@ class PayloadSection(QWidget):
             self.changed.emit()
 
 
+
+
+class _Tabs(Mapping[str, PayloadTab]):
+    """`section.tabs["response"]`: the tab, built if it was not yet."""
+
+    def __init__(self, section: PayloadSection) -> None:
+        self._section = section
+
+    def __getitem__(self, attr: str) -> PayloadTab:
+        if attr not in self._section._pages:
+            raise KeyError(attr)
+        return self._section._tab(attr)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(attr for attr, *_ in _TABS)
+
+    def __len__(self) -> int:
+        return len(_TABS)

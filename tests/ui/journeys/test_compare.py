@@ -119,3 +119,27 @@ def test_a_comparison_that_cannot_be_read_says_why(qtbot: Any, window: Any, tmp_
     view.run_view.show_compare(tmp_path / "gone-a.sqlite3", tmp_path / "gone-b.sqlite3")
     qtbot.waitUntil(lambda: compare.summary.text().startswith("Cannot compare the runs:"), timeout=10000)
     assert "gone-a" in compare.summary.text() and view.compare_marks.badges == {}
+
+
+def test_the_comparison_is_built_when_first_asked_for_in_its_place_of_the_tab_order(qtbot: Any, window: Any,
+                                                                                    tmp_path: Path) -> None:
+    """Most runs are never compared: the run view builds its comparison when one is asked for, and Tab
+    goes from the run side's tab bar through it as when it was built with the view."""
+    from PySide6.QtWidgets import QApplication
+
+    view = open_sample(qtbot, window)
+    run_view = view.run_view
+    assert window.findChild(QWidget, "journeyCompareView") is None
+    run_view.show_compare(tmp_path / "gone-a.sqlite3", tmp_path / "gone-b.sqlite3")
+    qtbot.waitUntil(lambda: run_view.compare.summary.text().startswith("Cannot compare the runs:"), timeout=10000)
+    assert window.findChild(CompareView, "journeyCompareView") is run_view.compare and run_view.compare.isVisible()
+    tabs = view.findChild(QWidget, "journeyTabs").tabBar()
+    tabs.setFocus()
+    qtbot.waitUntil(tabs.hasFocus)
+    seen = []
+    for _ in range(8):
+        window.focusNextChild()
+        seen.append(QApplication.focusWidget().objectName())
+    assert seen == ["journeyCompareClose", "journeyChangedTable", "journeyCompareLatency",
+                    "journeyCompareTraceATraceSteps", "journeyCompareTraceATraceDetail",
+                    "journeyCompareTraceBTraceSteps", "journeyCompareTraceBTraceDetail", "journeyList"]

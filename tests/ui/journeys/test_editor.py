@@ -306,3 +306,51 @@ def test_the_journeys_properties_are_edited_checked_by_field_undone_and_saved(qt
     assert (saved.timeout_seconds, saved.time_zone, saved.reentrance.allowed) == (12, "Europe/Paris", False)
     assert saved.capping[0].services.action.rating.max_calls_count == 500
     assert not (home / "journeys" / "sampleJourney.json").exists()
+
+
+def test_a_journey_is_drawn_once_when_opened_and_a_forms_boxes_share_one_validation(qtbot: Any, window: Any,
+                                                                                    monkeypatch: Any) -> None:
+    """Opening drew the diagram twice (the file's journey, then the editor's same data), and a node form
+    validated the whole journey once per expression box when built."""
+    import app.journeys.validate as validation
+    import ui.journeys.editor as editor_module
+    from ui.journeys.diagram import JourneyDiagram
+
+    calls = {"draw": 0, "validate": 0}
+    validate, draw = validation.validate, JourneyDiagram.set_journey
+
+    def counted_validate(*args: Any, **kwargs: Any) -> Any:
+        calls["validate"] += 1
+        return validate(*args, **kwargs)
+
+    def counted_draw(self: Any, *args: Any, **kwargs: Any) -> None:
+        calls["draw"] += 1
+        draw(self, *args, **kwargs)
+
+    monkeypatch.setattr(validation, "validate", counted_validate)
+    monkeypatch.setattr(editor_module, "validate", counted_validate, raising=False)
+    monkeypatch.setattr(JourneyDiagram, "set_journey", counted_draw)
+    editor = edit_tab(qtbot, window)
+    assert calls["draw"] == 1
+    calls["validate"] = 0
+    box = mapping_box(editor, "vipEvent", "body.value")
+    assert len(editor.form.boxes) >= 2 and calls["validate"] == 0  # the data's validation, made when shown
+    enter(qtbot, box, 'upper("abc")')  # a text the data does not hold: checked on its own
+    assert calls["validate"] >= 1 and "decimal" in box.problem.text()
+
+
+def test_the_time_zones_are_listed_once_for_every_properties_form(qtbot: Any, window: Any, monkeypatch: Any) -> None:
+    """Listing the tz database opens each of its ~600 files (~25 ms): the properties form, built again at
+    every journey opened and every properties edit, lists them once."""
+    import zoneinfo
+
+    listed = zoneinfo.available_timezones
+    calls = []
+    monkeypatch.setattr(zoneinfo, "available_timezones", lambda: calls.append(1) or listed())
+    editor = edit_tab(qtbot, window)
+    editor.select_node("vipEvent")
+    editor.show_properties()
+    assert editor.form.findChild(QComboBox, "journeyPropTimeZone").findText("Europe/Paris") >= 0
+    editor.select_node("vipEvent")
+    editor.show_properties()
+    assert len(calls) <= 1

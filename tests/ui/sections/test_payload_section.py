@@ -169,6 +169,8 @@ def test_allow_null_and_round_trip(qtbot, services, quick_checks):
     with qtbot.assertNotEmitted(section.changed, wait=150):  # 140 ms past the editors' 10 ms check
         section.set_action(action)
     assert section.allow_null.isChecked()
+    assert section.findChild(QPlainTextEdit, "responsePayloadEdit") is None  # built when first shown
+    section.tabs_widget.setCurrentIndex(1)
     assert section.findChild(QPlainTextEdit, "responsePayloadEdit").toPlainText() == ORDER
     assert section.tabs["response"].model.index_of_path("orderId").siblingAtColumn(MODE).data() == "Variable"
     with qtbot.waitSignal(section.changed):
@@ -287,3 +289,45 @@ def test_pasted_nan_or_infinity_is_refused_at_its_line(qtbot, section):
     total = section.tabs["request"].model.index_of_path("total").siblingAtColumn(VALUE)
     for typed in ("NaN", "Infinity", "1e999"):
         assert not section.tabs["request"].model.setData(total, typed)
+
+
+def test_the_response_tabs_are_built_when_first_shown_in_their_place_of_the_tab_order(qtbot, services, quick_checks):
+    """The response and error-response tabs are built when first shown (the section keeps their payloads
+    meanwhile and gives them back as they are), and Tab goes through each between the tab bar and
+    "Allow NULL values", as when every tab was built with the section."""
+    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    before, section, after = QLineEdit(host), PayloadSection(services, host), QLineEdit(host)
+    before.setObjectName("before")
+    after.setObjectName("after")
+    for widget in (before, section, after):
+        layout.addWidget(widget)
+    host.show()
+    action = Action(name="x", response=infer_payload(ORDER), error_response=infer_payload('{"error": "x"}'))
+    section.set_action(action)
+    assert section.findChild(QPlainTextEdit, "responsePayloadEdit") is None
+    assert section.findChild(QPlainTextEdit, "errorResponsePayloadEdit") is None
+    out = section.apply_to(Action(name="x"))
+    assert out.response == action.response and out.error_response == action.error_response and not section.problems()
+
+    def tab_stops() -> list[str]:
+        before.setFocus()
+        qtbot.waitUntil(before.hasFocus)
+        seen: list[str] = []
+        while len(seen) < 30 and (not seen or seen[-1] != "after"):
+            host.focusNextChild()
+            widget = QApplication.focusWidget()
+            seen.append(widget.objectName() or type(widget).__name__)
+        return seen
+
+    buttons = ["QPushButton"] * 3  # Paste example, Pretty-print, Clear
+    for index, editor, tree in ((2, "errorResponsePayloadEdit", "errorResponseFieldsView"),
+                                (1, "responsePayloadEdit", "responseFieldsView"),
+                                (0, "requestPayloadEdit", "payloadFieldsView")):
+        section.tabs_widget.setCurrentIndex(index)
+        assert tab_stops() == ["qt_tabwidget_tabbar", editor, tree, *buttons, "allowNullCheck", "after"]
+    assert section.findChild(QPlainTextEdit, "responsePayloadEdit").toPlainText() == ORDER
+    assert section.apply_to(Action(name="x")).response == action.response
