@@ -24,6 +24,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
+import app.sqlitenull  # noqa: F401 - None bound as NULL without an adapter lookup
 from app.calls.history_index import CHUNK, SMALL_TAIL, Indexer, index_some, tail
 from app.calls.history_schema import LOWER_MARK, HistoryError, prepare
 from app.calls.history_search import Filter, Query, Values, distinct
