@@ -94,17 +94,38 @@ def test_buffer_writes_in_batches(tmp_path: Path) -> None:
 
 
 def test_rows_are_inserted_hundreds_per_statement(tmp_path: Path) -> None:
-    """Each statement's step gives the GIL away and takes it back: 1,234 rows take three, not 1,234."""
+    """Each statement's step gives the GIL away and takes it back: 1,234 rows take seven (500, 500, then
+    234 in powers of two: 128, 64, 32, 8, 2), not 1,234."""
     with History(tmp_path / "h.sqlite3") as history:
         statements: list[str] = []
         history._conn().set_trace_callback(statements.append)
         ids = history.add_rows([row_of(fake(f"r{i}", "http_200" if i % 7 else "http_500")) for i in range(1234)])
         history._conn().set_trace_callback(None)
-        assert sum(s.startswith("INSERT INTO calls (") for s in statements) == 3
+        inserts = [s for s in statements if s.startswith("INSERT INTO calls (")]
+        assert [s.count("),(") + s.count("), (") + 1 for s in inserts] == [500, 500, 128, 64, 32, 8, 2]
         assert ids == list(range(1, 1235)) and history.count() == 1234
         assert [r.action for r in history.rows(Filter(text="r1233"))] == ["r1233"]  # indexed, every part
         assert history.count(Filter(outcome="http_500")) == len(range(0, 1234, 7))
         assert history.result(1234).action == "r1233" and history.rows(limit=1)[0].id == 1234
+
+
+def test_batches_of_any_size_prepare_a_dozen_statements_at_most(tmp_path: Path) -> None:
+    """The connection keeps each distinct statement prepared (~160 bytes a parameter, 128 of them):
+    a window's batches of 1 to 500 rows must not each add one (tens of MB over a long session)."""
+    from app.calls.history import _statement_sizes
+
+    sizes = {n: list(_statement_sizes(n, 500)) for n in range(3000)}
+    assert all(sum(parts) == n for n, parts in sizes.items())
+    assert set().union(*sizes.values()) == {500} | {1 << b for b in range(9)}
+    with History(tmp_path / "h.sqlite3") as history:
+        texts: set[str] = set()
+        history._conn().set_trace_callback(lambda s: texts.add(s.split(" VALUES ")[0] + str(s.count("?")))
+                                            if s.startswith("INSERT INTO calls (") else None)
+        added = sum(len(history.add_rows([row_of(fake(f"b{size}")) for _ in range(size)]))
+                    for size in range(1, 300, 7))
+        history._conn().set_trace_callback(None)
+        assert added == history.count() == sum(range(1, 300, 7))
+        assert len(texts) <= 9, sorted(texts)  # one text per batch size: 43
 
 
 def test_a_buffer_whose_writing_failed_says_so(tmp_path: Path) -> None:
