@@ -16,16 +16,12 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Callable, Optional
 
-import orjson
-
 from app.calls.record import CallResult, RecordedExchange, RecordedRequest, RecordedResponse
 from app.identitymemo import IdentityMemo
-from app.jsontext import compact_encoder
+from app.jsontext import orjson_text as text_of
 
 VERSION = 1
 # As json writes them: a datetime or a dataclass in the values becomes its str() (json's default=str).
-_ORJSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-_json_text = compact_encoder(default=str)
 # The masked request headers of a batch are one shared list: its text is made once (by identity).
 _texts: IdentityMemo[str] = IdentityMemo()
 _answer_texts: IdentityMemo[str] = IdentityMemo()  # the same for response headers, never shared
@@ -83,14 +79,6 @@ def milliseconds(iso: str, microsecond: int) -> str:
     if not microsecond:
         return f"{iso[:19]}.000{iso[19:]}"
     return iso[:23] + iso[26:]
-
-
-def text_of(data: Any) -> str:
-    """json's compact text of `data` (non-ASCII kept, default=str)."""
-    try:
-        return orjson.dumps(data, default=str, option=_ORJSON).decode()
-    except orjson.JSONEncodeError:  # past 64 bits, a key that is not text, a lone surrogate: json writes it
-        return _json_text(data)
 
 
 def _exchange(ex: RecordedExchange, share: Optional[Share]) -> list[Any]:
