@@ -26,11 +26,11 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import socket
-    from typing import Any
+    from typing import Any, Mapping
 
 RUN_PID = "action-studio: run process "  # the child's first line on standard error: its pid (the window's kill)
 HEADER = struct.Struct("!I")  # the length of the setup that comes with the three descriptors
-# The setup: the working folder, then the environment's NAME=VALUE, NUL-separated (as /proc/PID/environ).
+# The setup: the working folder and the environment (_setup_bytes).
 # How the child ended, one line back: b"exit CODE" or b"signal NUMBER".
 PRELOAD = ("app.journeys.childrun", "app.journeys.breakpoints", "app.journeys.runner", "app.journeys.runsetup",
            "app.journeys.replayrun", "app.journeys.profiles", "app.services", "app.store", "app.secrets",
@@ -57,7 +57,7 @@ def run(path: str) -> int:
         conn.close()
         os.execv(sys.executable, [sys.executable, "-m", "app.journeys.childrun"])
     try:
-        setup = b"\0".join([os.getcwdb(), *(k + b"=" + v for k, v in os.environb.items())])
+        setup = _setup_bytes(os.getcwdb(), os.environb)
         message = HEADER.pack(len(setup)) + setup
         sent = conn.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, struct.pack("3i", 0, 1, 2))])
         conn.sendall(message[sent:])
@@ -194,8 +194,15 @@ def _fork(conn: socket.socket, zygotes: list[Any]) -> int:
         os._exit(code)
 
 
+def _setup_bytes(cwd: bytes, environ: Mapping[bytes, bytes]) -> bytes:
+    """What `run` sends: the working folder, then NAME=VALUE, NUL-separated (names hold no '=' and
+    no NUL, values no NUL: as /proc/PID/environ)."""
+    return b"\0".join([cwd, *(name + b"=" + value for name, value in environ.items())])
+
+
 def _setup(data: bytes) -> dict[str, Any]:
-    """The working folder and environment `run` sent (ValueError: not that)."""
+    """The working folder and environment `run` sent, as str (undecodable bytes kept as os.environ
+    keeps them); ValueError: not that."""
     cwd, *pairs = data.split(b"\0")
     env = {}
     for pair in pairs:

@@ -174,3 +174,17 @@ def test_a_run_forked_from_the_warm_zygote_imports_nothing_more(services: Any, t
     report = json.loads(done.stdout.splitlines()[-1])
     assert report["code"] == 0 and "result" in json.loads(report["last"]), report
     assert report["new"] == [], f"imported by the run, not by the zygote's warm(): {report['new']}"
+
+
+def test_the_working_folder_and_environment_reach_the_child_as_the_run_process_has_them() -> None:
+    """`run` sends them as bytes; the child's os.environ holds what `run`'s held, undecodable bytes too."""
+    from app.journeys.zygote import _setup, _setup_bytes
+
+    environ = {b"PATH": b"/usr/bin:/bin", b"EMPTY": b"", b"EQUALS": b"a=b=c", b"LATIN1": b"caf\xe9",
+               b"NAME\xff": b"\xfe\xff"}
+    setup = _setup(_setup_bytes(b"/tmp/r\xe9pertoire", environ))
+    assert setup["cwd"] == os.fsdecode(b"/tmp/r\xe9pertoire")
+    assert {os.fsencode(k): os.fsencode(v) for k, v in setup["env"].items()} == environ
+    assert _setup(_setup_bytes(b"/", {}))["env"] == {}
+    with pytest.raises(ValueError):
+        _setup(b"/\0NO_EQUALS_SIGN")
