@@ -90,6 +90,9 @@ def _build(modules: Sequence[str], json_errors: bool) -> argparse.ArgumentParser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
         importlib.import_module(name).register(subparsers)
+    if not modules:  # the names alone, for a name not known
+        for name in COMMANDS:
+            _skip(subparsers, name, None)
     return parser
 
 
@@ -120,8 +123,11 @@ def _skip(subparsers: argparse._SubParsersAction[argparse.ArgumentParser] | _Ski
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    words = _words_of(argv)
+    # A name not known, no help asked: the error lists the names only, no command's module is loaded.
+    modules = [] if words and words[0] not in COMMANDS and not _asks_help(argv) else modules_for(argv)
     try:
-        parser = build_parser(modules_for(argv), "--json" in argv, _words_of(argv))
+        parser = build_parser(modules, "--json" in argv, words)
         args = parser.parse_args(argv)
     except _Rebuild:  # e.g. an abbreviated --hom DIR: the words were not the command's path
         parser = build_parser(modules_for(argv), "--json" in argv)
@@ -195,9 +201,14 @@ def modules_for(argv: Sequence[str]) -> list[str]:
     command, so opening it stays fast), every one for the overall help or a name not known."""
     words = _words_of(argv)
     if not words:
-        return COMMAND_MODULES if "-h" in argv or "--help" in argv else [COMMANDS["gui"]]
+        return COMMAND_MODULES if _asks_help(argv) else [COMMANDS["gui"]]
     module = COMMANDS.get(words[0])
     return [module] if module else COMMAND_MODULES
+
+
+def _asks_help(argv: Sequence[str]) -> bool:
+    """-h, --help or an abbreviation argparse takes for it (--he, --hel)."""
+    return any(a == "-h" or (a.startswith("--he") and "--help".startswith(a)) for a in argv)
 
 
 def _words_of(argv: Sequence[str]) -> list[str]:

@@ -39,7 +39,7 @@ def test_a_command_builds_the_parsers_of_its_path_only(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("argv", [
-    ["--help"], ["bogus"], ["--json", "bogus"], ["action", "--help"], ["action"], ["action", "nope"],
+    ["--help"], ["--he"], ["--hel", "bogus"], ["bogus"], ["--json", "bogus"], ["bogus", "--help"], ["action", "--help"], ["action"], ["action", "nope"],
     ["action", "list", "--help"], ["action", "show"], ["--json", "action", "show", "a", "b"],
     ["history", "--bogus"], ["payload", "fields", "--help"], ["auth", "nope", "--json"], ["journey", "--help"],
     ["check-name"], ["sandbox", "--help"],
