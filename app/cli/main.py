@@ -111,7 +111,7 @@ def _named(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name
     return words is None or words[:len(path)] == path
 
 
-def _skip(subparsers: argparse._SubParsersAction[argparse.ArgumentParser] | _Skipped, name: str,
+def _skip(subparsers: argparse._SubParsersAction[Any] | _Skipped, name: str,
           help: object) -> argparse.ArgumentParser:
     """Register `name` as argparse's add_parser does (a choice, listed with its help), without a parser."""
     if not isinstance(subparsers, _Skipped):
