@@ -12,6 +12,8 @@ import json
 from json import encoder as _encoder
 from typing import Any, Callable, Optional
 
+import orjson
+
 
 def compact_encoder(default: Optional[Callable[[Any], Any]] = None) -> Callable[[Any], str]:
     """A function giving the compact JSON text of a value; `default` as json.dumps's."""
@@ -26,3 +28,22 @@ def compact_encoder(default: Optional[Callable[[Any], Any]] = None) -> Callable[
             return str(quote(value))
         return "".join(chunks(value, 0))
     return encode
+
+
+_PASS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS  # to `default`, as json does
+_INDENTED = _PASS | orjson.OPT_INDENT_2
+_compact_str = compact_encoder(default=str)
+
+
+def orjson_text(value: Any, *, indent: bool = False) -> str:
+    """`json.dumps(value, ensure_ascii=False, default=str)`, compact (or with `indent=2`), made by orjson:
+    3-10x faster, and json indents in pure Python. The same text but for how a float with an exponent
+    is written (1.5e-05 or 0.000015, one value); NaN and Infinity, which no JSON reader takes, are
+    written null. What orjson refuses (an integer past 64 bits, a lone surrogate, keys that are not
+    text, nesting past 255 levels) json writes."""
+    try:
+        return orjson.dumps(value, default=str, option=_INDENTED if indent else _PASS).decode()
+    except orjson.JSONEncodeError:
+        if indent:
+            return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+        return _compact_str(value)

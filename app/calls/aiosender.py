@@ -41,6 +41,7 @@ class AioSender:
         self._timeouts: dict[int, Any] = {}
         self._route: tuple[Any, dict[str, Any]] = (None, {})  # the last target and its proxy arguments
         self._received: dict[tuple[tuple[bytes, bytes], ...], Received] = {}  # raw headers -> _headers()
+        self._trims: dict[tuple[int, int, int], tuple[Pairs, Any, Pairs]] = {}  # see _trimmed
 
     async def __aenter__(self) -> "AioSender":
         # Imported here: aiohttp costs ~100 ms to import, which a single CLI call need not pay.
@@ -62,9 +63,32 @@ class AioSender:
 
     async def exchange(self, method: str, target: httpx.URL, url: str, headers: Pairs, body: Optional[bytes],
                        deadline: float, secret_header: IsSecret = never, secret_param: IsSecret = never) -> Answer:
-        """One attempt, redirects followed (each hop within the same deadline)."""
+        """One attempt, redirects followed (each hop within the same deadline). One coroutine for the
+        hops (not one more per hop): each of aiohttp's waits resumes through every frame above it."""
         for _ in range(MAX_REDIRECTS + 1):
-            answer = await self._once(method, target, url, headers, body, deadline)
+            last, proxy = self._route  # the common case inline: the same URL as the last call
+            if target is not last:
+                proxy = self._proxy(target)
+            timeout = self._timeouts.get(int((deadline - time.monotonic()) * 1000))
+            if timeout is None:
+                timeout = self._timeout(deadline - time.monotonic())
+            parsed = self._urls.get(url)
+            if parsed is None:
+                parsed = self._url(url)
+            async with self._session.request(method, parsed, headers=self._trimmed(headers, parsed, body),
+                                             data=body, allow_redirects=False, timeout=timeout, **proxy) as response:
+                length, cap = response.content_length, self.max_body
+                if length is not None and length <= cap:
+                    raw, cut = await response.read(), None
+                else:
+                    raw, cut = await _read(response, cap)
+                received = response.raw_headers
+                found = self._received.get(received)
+                pairs, content_type, encoding = found if found is not None else self._headers(received)
+                answer = Answer(response.status, response.reason or "", pairs, raw, cut, content_type)
+            if encoding is not None and encoding in INFLATED:
+                answer.body, past = inflated(raw, encoding, self.max_body)
+                answer.cut = self.max_body if past or cut is not None else None
             location = answer.location
             if location is None:
                 return answer
@@ -75,26 +99,18 @@ class AioSender:
                 raise TimeoutError()
         raise httpx.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
-    async def _once(self, method: str, target: httpx.URL, url: str, headers: Pairs, body: Optional[bytes],
-                    deadline: float) -> Answer:
-        last, proxy = self._route  # the common case inline: the same URL as the last call
-        if target is not last:
-            proxy = self._proxy(target)
-        timeout = self._timeout(deadline - time.monotonic())
-        parsed = self._url(url)
-        async with self._session.request(method, parsed, headers=_trimmed(headers, parsed, body), data=body,
-                                         allow_redirects=False, timeout=timeout, **proxy) as response:
-            length, cap = response.content_length, self.max_body
-            if length is not None and length <= cap:
-                raw, cut = await response.read(), None
-            else:
-                raw, cut = await _read(response, cap)
-            pairs, content_type, encoding = self._headers(response.raw_headers)
-            answer = Answer(response.status, response.reason or "", pairs, raw, cut, content_type)
-        if encoding is not None and encoding in INFLATED:
-            answer.body, past = inflated(raw, encoding, self.max_body)
-            answer.cut = self.max_body if past or cut is not None else None
-        return answer
+    def _trimmed(self, headers: Pairs, url: Any, body: Optional[bytes]) -> Pairs:
+        """`_trimmed` of these headers, URL and body length, kept for the next call: a run's calls hand in
+        the same header tuple and parsed URL again and again (app.calls.credentials keeps them)."""
+        key = (id(headers), id(url), -1 if body is None else len(body))
+        found = self._trims.get(key)
+        if found is not None and found[0] is headers and found[1] is url:
+            return found[2]
+        trimmed = _trimmed(headers, url, body)
+        if len(self._trims) > 256:
+            self._trims.clear()
+        self._trims[key] = (headers, url, trimmed)  # both held: their ids are not reused meanwhile
+        return trimmed
 
     def _headers(self, raw: tuple[tuple[bytes, bytes], ...]) -> Received:
         """The headers as text, the Content-Type and the Content-Encoding (lowered), made once per distinct

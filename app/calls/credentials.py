@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from app.auth.engine import AuthEngine
 
 Creds = tuple[dict[str, str], dict[str, str]]
+Pairs = tuple[tuple[str, str], ...]
 # The request headers (pairs, Host first), their masked form, and why they cannot be sent (None when they can).
-Headers = tuple[Optional[tuple[tuple[str, str], ...]], list[tuple[str, str]], Optional[str]]
+Headers = tuple[Optional[Pairs], list[tuple[str, str]], Optional[str]]
 
 
 class AuthState:
@@ -31,6 +32,9 @@ class AuthState:
         self.creds: Optional[Creds] = None
         self._lock = asyncio.Lock()
         self._headers: dict[tuple[int, int, str], Headers] = {}
+        self._sized: dict[tuple[int, int], tuple[Pairs, Pairs]] = {}  # see sized()
+        # Bound once (every call hands them to the sender, app.net.redirects): not a new method object per call.
+        self.is_secret_header, self.is_secret_param = self.secret_header, self.secret_param
 
     async def get(self, deadline: float) -> Creds:
         """The credentials, fetched if needed by `deadline` (time.monotonic()); raises AuthError,
@@ -68,6 +72,20 @@ class AuthState:
                     self._headers.clear()
                 self._headers[key] = cached
         return cached
+
+    def sized(self, headers: Pairs, length: int) -> Pairs:
+        """The headers with a body's Content-Length last, kept per header tuple (the one `headers` keeps for
+        every call of a batch) and length: the same tuple for the same call, which the sender's own
+        memories (app.calls.aiosender) then find by identity."""
+        key = (id(headers), length)
+        found = self._sized.get(key)
+        if found is not None and found[0] is headers:
+            return found[1]
+        sized = (*headers, ("Content-Length", str(length)))
+        if len(self._sized) > 256:
+            self._sized.clear()
+        self._sized[key] = (headers, sized)  # the tuple held: its id is not reused meanwhile
+        return sized
 
     def secret_header(self, name: str, value: str) -> bool:
         """Whether a header carries a credential: masked by name (Authorization, X-Api-Key, the

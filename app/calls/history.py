@@ -24,6 +24,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, TextIO
 
+import app.sqlitenull  # noqa: F401 - None bound as NULL without an adapter lookup
 from app.calls.history_index import CHUNK, SMALL_TAIL, Indexer, index_some, tail
 from app.calls.history_schema import LOWER_MARK, HistoryError, prepare
 from app.calls.history_search import Filter, Query, Values, distinct
@@ -445,9 +446,26 @@ def _insert(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
     each time waiting for the event loop's thread to let go of it (measured: ~20 us per call of the
     bulk path's CPU); one statement per 500 rows does so once."""
     limit = _ROWS_PER_INSERT if sqlite3.sqlite_version_info >= (3, 32) else 999 // len(rows[0])
-    for at in range(0, len(rows), limit):
-        part = rows[at:at + limit]
-        db.execute(_INSERT + ", ".join([_ROW] * len(part)), list(chain.from_iterable(part)))
+    at = 0
+    for size in _statement_sizes(len(rows), limit):
+        part = rows[at:at + size]
+        db.execute(_INSERT + ", ".join([_ROW] * size), list(chain.from_iterable(part)))
+        at += size
+
+
+def _statement_sizes(n: int, limit: int) -> Iterator[int]:
+    """`limit` rows a statement, the rest in powers of two (234: 128, 64, 32, 8, 2). The connection
+    keeps each distinct statement text prepared (~160 bytes a parameter): one text per batch size
+    would fill its cache of 128 with tens of MB over a long session of small batches; these sizes
+    make at most a dozen texts."""
+    full, rest = divmod(n, limit)
+    yield from [limit] * full
+    bit = 1 << max(0, rest.bit_length() - 1)
+    while rest:
+        if rest & bit:
+            yield bit
+            rest -= bit
+        bit >>= 1
 
 
 def _log_rows(rows: list[tuple[Any, ...]]) -> None:

@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from datetime import datetime, timezone
+from time import monotonic as _monotonic
 from typing import TYPE_CHECKING, Any, Literal, Optional
 
 import httpx
@@ -89,10 +90,12 @@ async def acall(client: Sender, prepared: Prepared, out: Outgoing, auth: AuthSta
                 clock: Clock = REAL) -> CallResult:
     """Make one call (with its retries) and return what happened; never raises for a failed call.
     `clock`: the time the retry loop reads and waits on (app.calls.pacing)."""
-    started, t0 = datetime.now(timezone.utc), clock.now()
+    now = _monotonic if clock is REAL else clock.now  # REAL's own time, without its method around it
+    started, t0 = datetime.now(timezone.utc), now()
     deadline = t0 + timeout
-    result = CallResult(prepared.action.name, "internalError", started, source=source,
-                        values=out.values, path_suffix=out.path_suffix, reader=prepared.reader)
+    # Positional: a dataclass's __init__ takes keywords at a cost the bulk path pays on every call.
+    result = CallResult(prepared.action.name, "internalError", started, 0.0, [], None, source, out.values,
+                        out.path_suffix, None, prepared.reader)
     if out.raw_body is not None:
         result.body = json.loads(auth.masker.text(json.dumps(out.raw_body)))
     retries, refreshed = 0, False
@@ -116,7 +119,7 @@ async def acall(client: Sender, prepared: Prepared, out: Outgoing, auth: AuthSta
             delay = _backoff(retries)
         else:
             status = response.status
-            result.outcome, result.error = f"http_{status}", None
+            result.outcome, result.error = _OUTCOMES.get(status) or _outcome(status), None
             if 200 <= status < 300:
                 break
             if status in (401, 403) and auth.custom and not refreshed:
@@ -134,12 +137,22 @@ async def acall(client: Sender, prepared: Prepared, out: Outgoing, auth: AuthSta
                 break
             asked = _retry_after(response)
             delay = _backoff(retries) if asked is None else asked
-        if retries >= MAX_RETRIES or clock.now() + delay >= deadline:
+        if retries >= MAX_RETRIES or now() + delay >= deadline:
             break
         await clock.sleep(delay)
         retries += 1
-    result.duration_ms = (clock.now() - t0) * 1000
+    result.duration_ms = (now() - t0) * 1000
     return result
+
+
+_OUTCOMES: dict[int, str] = {}  # status -> its outcome code, made once
+
+
+def _outcome(status: int) -> str:
+    code = f"http_{status}"
+    if 100 <= status < 1000:  # bounded: only what an HTTP status can be
+        _OUTCOMES[status] = code
+    return code
 
 
 async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
@@ -147,38 +160,48 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
                    deadline: float, clock: Clock) -> tuple[RecordedExchange, Optional[Answer], Ending]:
     """One attempt: what was sent and received, the response or None, and how it ended."""
     masker = auth.masker
-    parsed = out.parsed_url
-    target = parsed.copy_merge_params(creds[1]) if creds[1] else parsed
-    url = str(target) if creds[1] else out.url
+    parsed = out.target if out.target is not None else out.parsed_url  # the property only when not parsed yet
+    if creds[1]:
+        target = parsed.copy_merge_params(creds[1])
+        url = str(target)
+    else:
+        target, url = parsed, out.url
     netloc = prepared.netloc if target is prepared.parsed_url else target.netloc.decode("ascii")
-    headers, shown_headers, problem = auth.headers(out, netloc, creds, out.headers is prepared.headers)
+    shared = out.headers is prepared.headers
+    headers, shown_headers, problem = auth.headers(out, netloc, creds, shared)
+    body = out.body
     shown = RecordedRequest(out.method, masker.repeated(url), shown_headers,
-                            None if out.body is None else masker.text(out.body.decode("utf-8", "replace")))
+                            None if body is None else masker.text(body.decode("utf-8", "replace")))
     if headers is None:
         return RecordedExchange(shown, None, f"not sent: {problem}"), None, "final"
-    remaining = deadline - clock.now()
-    t0 = time.monotonic()
+    real = clock is REAL
+    remaining = deadline - (_monotonic() if real else clock.now())
+    t0 = _monotonic()
     if remaining <= 0:
         return RecordedExchange(shown, None, "timed out before the call could be made"), None, "timeout"
-    if out.body is not None or out.method != "GET":
-        headers = (*headers, ("Content-Length", str(len(out.body or b""))))
+    if body is not None or out.method != "GET":
+        length = 0 if body is None else len(body)
+        headers = auth.sized(headers, length) if shared else (*headers, ("Content-Length", str(length)))
     try:
-        response = await client.exchange(out.method, target, url, headers, out.body,
-                                         deadline if clock is REAL else monotonic_deadline(clock, deadline),
-                                         auth.secret_header, auth.secret_param)
+        response = await client.exchange(out.method, target, url, headers, body,
+                                         deadline if real else monotonic_deadline(clock, deadline),
+                                         auth.is_secret_header, auth.is_secret_param)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an outcome, never a crash
-        elapsed = (time.monotonic() - t0) * 1000
+        elapsed = (_monotonic() - t0) * 1000
         if _is_timeout(exc):
             return RecordedExchange(shown, None, f"timed out after {elapsed / 1000:.1f} s", elapsed), None, "timeout"
         ending: Ending = "transient" if _transient(exc) else "final"
         return RecordedExchange(shown, None, masker.text(_describe(exc)), elapsed), None, ending
-    elapsed = (time.monotonic() - t0) * 1000
+    elapsed = (_monotonic() - t0) * 1000
     raw = response.headers
     content_type = response.content_type
     text = response.body.decode(_charset(raw) if content_type is None else _content_charset(content_type), "replace")
     cut = response.cut
-    recorded = RecordedResponse(response.status, response.reason, _shown_headers(masker, raw),
-                                masker.text(text[:MAX_BODY]), elapsed, len(text) > MAX_BODY or cut is not None, cut)
+    found = _SHOWN.get(raw)  # the masked headers: see _shown_headers
+    shown_raw = found[2] if found is not None and found[0] is masker and found[1] == masker.version \
+        else _shown_headers(masker, raw)
+    recorded = RecordedResponse(response.status, response.reason, shown_raw, masker.text(text[:MAX_BODY]), elapsed,
+                                len(text) > MAX_BODY or cut is not None, cut)
     return RecordedExchange(shown, recorded, None, elapsed), response, "answer"
 
 

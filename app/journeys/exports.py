@@ -19,14 +19,13 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, TextIO
 
-import orjson
-
 from app.atomic import streamed_text
 from app.auth.curl import curl_command
 from app.journeys.exportformats import FORMATS
 from app.journeys.model import ActionNode, Journey
 from app.journeys.runstate import instance_uid
 from app.journeys.tracereader import TraceReader
+from app.jsontext import orjson_text
 from app.masking import mask_json
 
 CSV_COLUMNS = ("profileId", "row", "outcome", "code", "lastNode", "path", "enteredAt", "endedAt", "durationMs",
@@ -121,7 +120,7 @@ def write_platform_log(reader: TraceReader, entries: Iterable[dict[str, Any]], o
     n = 0
     for n, entry in enumerate(instances, 1):
         record = mask_json(instance(journey, info.seed or 0, entry))
-        text = indented(record).replace("\n", "\n    ")
+        text = orjson_text(record, indent=True).replace("\n", "\n    ")
         out.write(("," if n > 1 else "") + "\n    " + text)
     if count is None:
         out.write(f'\n  ],\n  "instanceCount": {n},')
@@ -132,21 +131,6 @@ def write_platform_log(reader: TraceReader, entries: Iterable[dict[str, Any]], o
             "notEntered": {o: outcomes.get(o, 0) for o in NOT_ENTERED}}
     out.write('\n  "actionStudio": ' + json.dumps(ours, ensure_ascii=False) + "\n}\n")
     return n
-
-
-_ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-
-
-def indented(value: Any) -> str:
-    """The JSON of `json.dumps(value, ensure_ascii=False, indent=2, default=str)`, made by orjson: json
-    indents in pure Python (~half of a platform-log export's CPU). The same text but for how a float
-    with an exponent is written (1.5e-05 or 0.000015, one value); NaN and Infinity, which no JSON
-    reader takes, are written null. What orjson refuses (an integer past 64 bits, a lone surrogate,
-    keys that are not text, nesting past 255 levels) json writes."""
-    try:
-        return orjson.dumps(value, default=str, option=_ORJSON_OPTIONS).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, indent=2, default=str)
 
 
 def instance(journey: Journey, seed: int, entry: dict[str, Any]) -> dict[str, Any]:

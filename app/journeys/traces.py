@@ -32,6 +32,7 @@ from typing import Any, Iterable, Optional
 
 from filelock import FileLock, Timeout
 
+import app.sqlitenull  # noqa: F401 - None bound as NULL without an adapter lookup
 from app.journeys.model import Journey
 from app.journeys.tracerecords import MAX_BODY, OUTCOMES, AttemptTrace, ProfileTrace, StepTrace, clip
 from app.journeys.tracerows import SLOW_MS, ProfileRows, RowEncoder, json_text
@@ -40,13 +41,6 @@ from app.model import Action
 from app.transfer import masked_dict
 
 FOLDER = "runs"
-
-# sqlite3 binds None as NULL only after looking for an adapter: with none registered, every None
-# bound raises and clears an AttributeError inside the module, with the GIL held (~2,000 instructions
-# a None; a profile's rows bind ~20: a quarter of the writer thread's work). An adapter giving None
-# back (a C function: dict.get of a key it lacks) is found at once; the value bound is still NULL.
-_NO_ADAPTER: dict[None, None] = {}
-sqlite3.register_adapter(type(None), _NO_ADAPTER.get)
 SUFFIX = ".sqlite3"
 STATES = ("running", "completed", "cancelled", "interrupted")
 __all__ = ["MAX_BODY", "OUTCOMES", "SLOW_MS", "STATES", "AttemptTrace", "ProfileTrace", "StepTrace", "TraceError",

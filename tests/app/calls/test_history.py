@@ -1,13 +1,18 @@
 """The call history: survives reopening, searchable, exportable, bounded, thread-safe, no secrets."""
 from __future__ import annotations
 
+import ast
+import importlib
 import io
 import json
+import sqlite3
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
+import app.calls.history as history_module
 from app.calls.batch import read_batch, run_batch
 from app.calls.build import prepare
 from app.calls.history import Filter, History, HistoryBuffer, close_history, history_of, row_of
@@ -89,17 +94,38 @@ def test_buffer_writes_in_batches(tmp_path: Path) -> None:
 
 
 def test_rows_are_inserted_hundreds_per_statement(tmp_path: Path) -> None:
-    """Each statement's step gives the GIL away and takes it back: 1,234 rows take three, not 1,234."""
+    """Each statement's step gives the GIL away and takes it back: 1,234 rows take seven (500, 500, then
+    234 in powers of two: 128, 64, 32, 8, 2), not 1,234."""
     with History(tmp_path / "h.sqlite3") as history:
         statements: list[str] = []
         history._conn().set_trace_callback(statements.append)
         ids = history.add_rows([row_of(fake(f"r{i}", "http_200" if i % 7 else "http_500")) for i in range(1234)])
         history._conn().set_trace_callback(None)
-        assert sum(s.startswith("INSERT INTO calls (") for s in statements) == 3
+        inserts = [s for s in statements if s.startswith("INSERT INTO calls (")]
+        assert [s.count("),(") + s.count("), (") + 1 for s in inserts] == [500, 500, 128, 64, 32, 8, 2]
         assert ids == list(range(1, 1235)) and history.count() == 1234
         assert [r.action for r in history.rows(Filter(text="r1233"))] == ["r1233"]  # indexed, every part
         assert history.count(Filter(outcome="http_500")) == len(range(0, 1234, 7))
         assert history.result(1234).action == "r1233" and history.rows(limit=1)[0].id == 1234
+
+
+def test_batches_of_any_size_prepare_a_dozen_statements_at_most(tmp_path: Path) -> None:
+    """The connection keeps each distinct statement prepared (~160 bytes a parameter, 128 of them):
+    a window's batches of 1 to 500 rows must not each add one (tens of MB over a long session)."""
+    from app.calls.history import _statement_sizes
+
+    sizes = {n: list(_statement_sizes(n, 500)) for n in range(3000)}
+    assert all(sum(parts) == n for n, parts in sizes.items())
+    assert set().union(*sizes.values()) == {500} | {1 << b for b in range(9)}
+    with History(tmp_path / "h.sqlite3") as history:
+        texts: set[str] = set()
+        history._conn().set_trace_callback(lambda s: texts.add(s.split(" VALUES ")[0] + str(s.count("?")))
+                                            if s.startswith("INSERT INTO calls (") else None)
+        added = sum(len(history.add_rows([row_of(fake(f"b{size}")) for _ in range(size)]))
+                    for size in range(1, 300, 7))
+        history._conn().set_trace_callback(None)
+        assert added == history.count() == sum(range(1, 300, 7))
+        assert len(texts) <= 9, sorted(texts)  # one text per batch size: 43
 
 
 def test_a_buffer_whose_writing_failed_says_so(tmp_path: Path) -> None:
@@ -187,3 +213,21 @@ def _export(history: History) -> list[str]:
     out = io.StringIO()
     history.export_jsonl(out)
     return out.getvalue().splitlines()
+
+
+def test_the_history_binds_none_as_null_without_looking_for_an_adapter(tmp_path: Path) -> None:
+    """Without an adapter for None, sqlite3 raises and clears an error for every None it binds (~3k
+    instructions a row on the history's writer): the history imports the module registering one
+    (app.sqlitenull) itself, not only the journey traces, which a batch never imports."""
+    source = Path(history_module.__file__).read_text("utf-8")
+    imported = {alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Import)
+                for alias in node.names}
+    assert "app.sqlitenull" in imported
+    key = (type(None), sqlite3.PrepareProtocol)
+    sqlite3.adapters.pop(key, None)
+    sys.modules.pop("app.sqlitenull", None)
+    importlib.import_module("app.sqlitenull")  # what importing the history does in a fresh process
+    assert key in sqlite3.adapters
+    with History(tmp_path / "h.sqlite3") as history:
+        history.add(fake("a"))
+        assert history._conn().execute("SELECT error IS NULL, status IS NULL FROM calls").fetchone() == (1, 1)

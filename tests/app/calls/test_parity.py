@@ -130,3 +130,20 @@ def test_no_proxy_hosts_go_direct_on_every_path(services, secrets, origin, tmp_p
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
         single, batch, step = _each_path(services, secrets, origin, tmp_path)
     assert proxy.seen == [] and single == batch == step
+
+
+def test_a_batch_of_bodies_of_several_lengths_sends_each_as_one_call_would(services, secrets, origin) -> None:
+    """The batch's header tuples with their Content-Length are kept per length (app.calls.credentials.sized,
+    the sender's trimmed headers by identity): lengths that come and go each get their own."""
+    action = _action(services, secrets, origin.url)
+    engine, resolver = AuthEngine(secrets), Resolver(secrets)
+    ids = ["c-7", "c-7777777", "c-77", "c-7", "c-7777777"]
+    for customer in ids:
+        assert send(action, {"customerId": customer}, engine=engine, resolver=resolver, timeout=10).ok
+    summary = run_batch(action, [BatchItem(n, {"customerId": c}) for n, c in enumerate(ids, 1)], engine=engine,
+                        resolver=resolver, timeout=10, concurrency=1)
+    assert summary.ok == len(ids), summary.line()
+    singles, batch = origin.seen[:len(ids)], origin.seen[len(ids):]
+    assert batch == singles
+    assert [dict(raw.headers)["Content-Length"] for raw in batch] == [str(len(raw.body)) for raw in singles]
+    assert len({raw.body for raw in batch}) == 3

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.calls.record import CallResult, RecordedExchange, RecordedRequest, RecordedResponse
-from app.calls.storage import milliseconds, row, text_of, unpack
+from app.calls.storage import iso_text, milliseconds, row, text_of, unpack
 
 JSON = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**64 - 1) | st.text()
                     | st.floats(allow_nan=False, allow_infinity=False),
@@ -54,3 +54,18 @@ def test_a_row_holds_the_columns_and_the_whole_call() -> None:
                           "http://x/orders", None)
     back = unpack(stored[9])
     assert back.to_dict() == {**result.to_dict(), "durationMs": 12.35}
+
+
+@given(st.datetimes(timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=5, minutes=30))])))
+def test_the_iso_text_is_isoformat_s(when: datetime) -> None:
+    assert iso_text(when) == when.isoformat()
+    assert iso_text(when) == when.isoformat()  # its second's text known now
+
+
+def test_a_response_timed_apart_from_its_attempt_keeps_its_own_time() -> None:
+    request = RecordedRequest("GET", "http://x/", [])
+    exchanges = [RecordedExchange(request, RecordedResponse(200, "OK", [], "", 4.256), None, 4.256),
+                 RecordedExchange(request, RecordedResponse(200, "OK", [], "", 3.001), None, 9.999)]
+    result = CallResult("a", "http_200", datetime(2026, 11, 23, tzinfo=timezone.utc), 1.0, exchanges)
+    back = unpack(row(result)[9])
+    assert [(ex.elapsed_ms, ex.response.elapsed_ms) for ex in back.exchanges] == [(4.26, 4.26), (10.0, 3.0)]

@@ -15,10 +15,11 @@ from typing import Any, Iterator
 import jsonschema
 import pytest
 
-from app.journeys.exports import ExportError, export_run, indented
+from app.journeys.exports import ExportError, export_run
 from app.journeys.files import load_journey
 from app.journeys.tracereader import TraceReader
 from app.journeys.traces import AttemptTrace, ProfileTrace, StepTrace, TraceWriter
+from app.jsontext import orjson_text
 from app.sample import SECRETS_FILE, sample_workspace
 from app.services import SANDBOX_URL_VAR
 from tests.app.journeys import runkit
@@ -140,12 +141,12 @@ def test_exports_refuse_what_they_cannot_do_with_the_reason(sample_run: SampleRu
 ], ids=["nested", "text", "empty-list", "empty-dict", "string", "number", "null", "big-int", "surrogate", "keys",
         "deep"])
 def test_the_platform_log_is_indented_as_json_indents_it(value: Any) -> None:
-    assert indented(value) == json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    assert orjson_text(value, indent=True) == json.dumps(value, ensure_ascii=False, indent=2, default=str)
 
 
 def test_a_float_with_an_exponent_is_the_same_value_and_nan_is_null() -> None:
-    assert json.loads(indented({"f": 1.5e-05})) == {"f": 1.5e-05}
-    assert json.loads(indented([float("nan"), float("inf")])) == [None, None]  # json would write NaN, Infinity
+    assert json.loads(orjson_text({"f": 1.5e-05})) == {"f": 1.5e-05}
+    assert json.loads(orjson_text([float("nan"), float("inf")])) == [None, None]  # json would write NaN, Infinity
 
 
 def _synthetic_run(home: Path, profiles: int) -> Path:
