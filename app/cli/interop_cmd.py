@@ -37,11 +37,8 @@ def run_import_from(args: argparse.Namespace, text: str) -> int:
         report = files.read(text, args.file, args.source, args.operation)
     except InteropError as exc:
         data: dict[str, Any] = {}
-        if (args.source or files.sniff(text)) == "openapi" and args.operation is None:
-            try:
-                data["operations"] = [o.to_dict() for o in openapi.operations(openapi.load(text, args.file))]
-            except InteropError:
-                pass
+        if isinstance(exc, openapi.OperationError) and args.operation is None:
+            data["operations"] = [o.to_dict() for o in exc.operations]
         raise CliError(str(exc), data=data) from None
     if not report.items and not report.variables:
         raise CliError(f"{args.file}: nothing could be imported", data={"report": report.to_dict()})

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import contextvars
 import importlib
 import os
 import sys
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence, cast
 
 from app.cli.common import CliError, common_options, print_error
 
@@ -39,7 +40,44 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES, json_errors: bool = False) -> argparse.ArgumentParser:
+# The command line's words while a parser is built for it (None: build every subcommand's parser).
+_WORDS: contextvars.ContextVar[Optional[list[str]]] = contextvars.ContextVar("words", default=None)
+
+
+class _Rebuild(Exception):
+    """The parse chose a subcommand whose parser was skipped (the words were read otherwise)."""
+
+
+class _Skipped:
+    """A subcommand's parser that this command line does not name. Building every verb's parser
+    (argparse looks up translations for each, ~0.5 ms of CPU a parser) was most of a command's start;
+    this one absorbs what register() adds to it, and its name and help are listed all the same."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._absorb
+
+    def _absorb(self, *args: object, **kwargs: object) -> _Skipped:
+        return self
+
+    def parse_known_args(self, *args: object, **kwargs: object) -> Any:
+        raise _Rebuild
+
+
+_SKIPPED = _Skipped()
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES, json_errors: bool = False,
+                 words: Optional[list[str]] = None) -> argparse.ArgumentParser:
+    """The parser of `modules`' commands; given the command line's `words`, only the subcommands
+    they name get a parser of their own (the others are listed, and a rebuild if chosen after all)."""
+    token = _WORDS.set(words)
+    try:
+        return _build(modules, json_errors)
+    finally:
+        _WORDS.reset(token)
+
+
+def _build(modules: Sequence[str], json_errors: bool) -> argparse.ArgumentParser:
     parent = common_options()
     _Parser.json_errors = json_errors  # subcommand parsers are _Parsers too (argparse makes them)
     parser = _Parser(
@@ -52,19 +90,48 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES, json_errors: bool = F
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
         importlib.import_module(name).register(subparsers)
+    if not modules:  # the names alone, for a name not known
+        for name in COMMANDS:
+            _skip(subparsers, name, None)
     return parser
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str,
                **kwargs: object) -> argparse.ArgumentParser:
     """A subcommand that also accepts --home and --json after its name."""
+    if isinstance(subparsers, _Skipped) or not _named(subparsers, name):
+        return _skip(subparsers, name, kwargs.get("help"))
     return subparsers.add_parser(name, parents=[common_options()], **kwargs)  # type: ignore[arg-type]
+
+
+def _named(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> bool:
+    """Whether the command line's words start with this subcommand's path (`action list`)."""
+    words = _WORDS.get()
+    path = [*subparsers._prog_prefix.split()[1:], name]
+    return words is None or words[:len(path)] == path
+
+
+def _skip(subparsers: argparse._SubParsersAction[Any] | _Skipped, name: str,
+          help: object) -> argparse.ArgumentParser:
+    """Register `name` as argparse's add_parser does (a choice, listed with its help), without a parser."""
+    if not isinstance(subparsers, _Skipped):
+        if help is not None:
+            subparsers._choices_actions.append(subparsers._ChoicesPseudoAction(name, (), help))
+        subparsers._name_parser_map[name] = cast(argparse.ArgumentParser, _SKIPPED)
+    return cast(argparse.ArgumentParser, _SKIPPED)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(modules_for(argv), "--json" in argv)
-    args = parser.parse_args(argv)
+    words = _words_of(argv)
+    # A name not known, no help asked: the error lists the names only, no command's module is loaded.
+    modules = [] if words and words[0] not in COMMANDS and not _asks_help(argv) else modules_for(argv)
+    try:
+        parser = build_parser(modules, "--json" in argv, words)
+        args = parser.parse_args(argv)
+    except _Rebuild:  # e.g. an abbreviated --hom DIR: the words were not the command's path
+        parser = build_parser(modules_for(argv), "--json" in argv)
+        args = parser.parse_args(argv)
     for name, default in (("home", None), ("json", False), ("sample", False), ("session_secrets", False)):
         if not hasattr(args, name):
             setattr(args, name, default)
@@ -132,11 +199,21 @@ def _report(exc: Exception, as_json: bool) -> int:
 def modules_for(argv: Sequence[str]) -> list[str]:
     """The command modules to parse argv with: the named command's only (the window's with no
     command, so opening it stays fast), every one for the overall help or a name not known."""
-    words = [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] != "--home")]
+    words = _words_of(argv)
     if not words:
-        return COMMAND_MODULES if "-h" in argv or "--help" in argv else [COMMANDS["gui"]]
+        return COMMAND_MODULES if _asks_help(argv) else [COMMANDS["gui"]]
     module = COMMANDS.get(words[0])
     return [module] if module else COMMAND_MODULES
+
+
+def _asks_help(argv: Sequence[str]) -> bool:
+    """-h, --help or an abbreviation argparse takes for it (--he, --hel)."""
+    return any(a == "-h" or (a.startswith("--he") and "--help".startswith(a)) for a in argv)
+
+
+def _words_of(argv: Sequence[str]) -> list[str]:
+    """The command line without its options and the workspace folder: the command's path first."""
+    return [a for i, a in enumerate(argv) if not a.startswith("-") and (i == 0 or argv[i - 1] != "--home")]
 
 
 def gui_main() -> int:
