@@ -14,6 +14,7 @@ from app.model.auth import ApiKeyAuth, BasicAuth, CacheDuration, CustomAuth, Cus
 from app.model.base import MASK, SecretRef
 from tests.helpers.servers import HOLD_S, Server, answer
 from tests.ui.sections.conftest import SEED_CURL
+from tests.ui.tabwalk import framed, tab_stops
 from ui.auth import curldialog
 from ui.auth.params import SECRET, VALUE
 from ui.auth.section import AuthSection
@@ -328,36 +329,10 @@ def test_undo_snapshot_keeps_typed_secrets_pending(qtbot, section):
     assert section.problems() == []  # (the ref is not "missing/": it is simply not stored yet)
 
 
-def tab_stops(qtbot, host, first, last) -> list[str]:
-    """The widgets Tab visits from `first` to `last`, by object name (or class)."""
-    from PySide6.QtWidgets import QApplication
-
-    first.setFocus()
-    qtbot.waitUntil(first.hasFocus)
-    seen: list[str] = []
-    while len(seen) < 60:
-        widget = QApplication.focusWidget()
-        seen.append(widget.objectName() or type(widget).__name__)
-        if widget is last:
-            return seen
-        host.focusNextChild()
-    return seen
-
-
 def test_the_custom_page_is_built_when_first_needed_in_its_place_of_the_tab_order(qtbot, services, quick_checks):
     """A section for an API-key action has no custom form yet; choosing Custom builds it, and Tab goes
     through it between the mode bar and the test button, in the form view and in the JSON view."""
-    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
-
-    host = QWidget()
-    qtbot.addWidget(host)
-    layout = QVBoxLayout(host)
-    before, section, after = QLineEdit(host), AuthSection(services, host), QLineEdit(host)
-    before.setObjectName("before")
-    after.setObjectName("after")
-    for widget in (before, section, after):
-        layout.addWidget(widget)
-    host.show()
+    host, before, section, after = framed(qtbot, lambda parent: AuthSection(services, parent))
     section.set_action(Action(name="x", auth=ApiKeyAuth(name="X-Key", value="k")))
     assert not section.pages.custom_built() and section.findChild(QPlainTextEdit, "authJsonEdit") is None
     choose_mode(qtbot, section, "customAuthorization")

@@ -11,6 +11,7 @@ from app.model.action import Action
 from app.model.endpoint import Endpoint
 from app.model.payload import infer_payload
 from tests.ui.sections.conftest import SEED_REQUEST
+from tests.ui.tabwalk import framed, tab_stops
 from ui.payload.model import MODE, OPTIONAL, VALUE
 from ui.payload.section import PayloadSection
 
@@ -295,17 +296,7 @@ def test_the_response_tabs_are_built_when_first_shown_in_their_place_of_the_tab_
     """The response and error-response tabs are built when first shown (the section keeps their payloads
     meanwhile and gives them back as they are), and Tab goes through each between the tab bar and
     "Allow NULL values", as when every tab was built with the section."""
-    from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
-
-    host = QWidget()
-    qtbot.addWidget(host)
-    layout = QVBoxLayout(host)
-    before, section, after = QLineEdit(host), PayloadSection(services, host), QLineEdit(host)
-    before.setObjectName("before")
-    after.setObjectName("after")
-    for widget in (before, section, after):
-        layout.addWidget(widget)
-    host.show()
+    host, before, section, after = framed(qtbot, lambda parent: PayloadSection(services, parent))
     action = Action(name="x", response=infer_payload(ORDER), error_response=infer_payload('{"error": "x"}'))
     section.set_action(action)
     assert section.findChild(QPlainTextEdit, "responsePayloadEdit") is None
@@ -313,21 +304,12 @@ def test_the_response_tabs_are_built_when_first_shown_in_their_place_of_the_tab_
     out = section.apply_to(Action(name="x"))
     assert out.response == action.response and out.error_response == action.error_response and not section.problems()
 
-    def tab_stops() -> list[str]:
-        before.setFocus()
-        qtbot.waitUntil(before.hasFocus)
-        seen: list[str] = []
-        while len(seen) < 30 and (not seen or seen[-1] != "after"):
-            host.focusNextChild()
-            widget = QApplication.focusWidget()
-            seen.append(widget.objectName() or type(widget).__name__)
-        return seen
-
     buttons = ["QPushButton"] * 3  # Paste example, Pretty-print, Clear
     for index, editor, tree in ((2, "errorResponsePayloadEdit", "errorResponseFieldsView"),
                                 (1, "responsePayloadEdit", "responseFieldsView"),
                                 (0, "requestPayloadEdit", "payloadFieldsView")):
         section.tabs_widget.setCurrentIndex(index)
-        assert tab_stops() == ["qt_tabwidget_tabbar", editor, tree, *buttons, "allowNullCheck", "after"]
+        assert tab_stops(qtbot, host, before, after) == ["before", "qt_tabwidget_tabbar", editor, tree, *buttons,
+                                                          "allowNullCheck", "after"]
     assert section.findChild(QPlainTextEdit, "responsePayloadEdit").toPlainText() == ORDER
     assert section.apply_to(Action(name="x")).response == action.response
