@@ -148,8 +148,6 @@ class PayloadSection(QWidget):
             self.changed.emit()
 
 
-
-
 class _Tabs(Mapping[str, PayloadTab]):
     """`section.tabs["response"]`: the tab, built if it was not yet."""
 
