@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import contextvars
 import importlib
+import json
 import os
 import sys
 from typing import Any, Optional, Sequence, cast
@@ -36,8 +37,17 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         if self.json_errors:
-            self.exit(print_error(True, f"{self.prog}: {message}", 2))
+            text = f"{self.prog}: {message}"
+            if self.prog.split()[1:2] in (["journey"], ["expr"]):  # their errors are objects: one shape per command
+                self.exit(_print_object_error(text, 2))
+            self.exit(print_error(True, text, 2))
         super().error(message)
+
+
+def _print_object_error(message: str, code: int) -> int:
+    """A usage error as `journey` and `expr` give every error under --json: `error` an object."""
+    print(json.dumps({"error": {"message": message, "problems": []}, "exitCode": code}, indent=2, ensure_ascii=False))
+    return code
 
 
 # The command line's words while a parser is built for it (None: build every subcommand's parser).

@@ -54,3 +54,26 @@ def test_words_read_otherwise_still_reach_the_command(tmp_path: Path) -> None:
     abbreviated = run_cli("--hom", str(tmp_path), "action", "list", "--json")
     full = run_cli("--home", str(tmp_path), "action", "list", "--json")
     assert (abbreviated.returncode, abbreviated.stdout, abbreviated.stderr) == (0, full.stdout, full.stderr)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["journey", "run"], "action-studio journey run: the following arguments are required: NAME|FILE"),
+    (["journey", "frob"], "action-studio journey: argument VERB: invalid choice: 'frob'"),
+    (["expr"], "action-studio expr: the following arguments are required: expression"),
+])
+def test_a_usage_error_of_journey_or_expr_is_an_object_as_their_other_errors(argv: list[str], message: str) -> None:
+    """The README: `expr` and `journey` give `error` as an object under --json; a script reading
+    error.message must not meet a plain string when the command line itself is wrong."""
+    import json
+
+    done = run_cli("--json", *argv)
+    answer = json.loads(done.stdout)
+    assert done.returncode == 2 and answer["exitCode"] == 2
+    assert answer["error"]["message"].startswith(message) and answer["error"]["problems"] == []
+
+
+def test_other_commands_usage_errors_stay_a_string() -> None:
+    import json
+
+    done = run_cli("--json", "action", "frob")
+    assert done.returncode == 2 and json.loads(done.stdout)["error"].startswith("action-studio action: argument VERB")
