@@ -94,6 +94,9 @@ class JourneyView(QWidget):
         # Wrapped to the panel's width (a grouped alert lists its places): no sideways scrolling.
         self.alerts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.alerts.setResizeMode(QListWidget.ResizeMode.Adjust)
+        # A field path has no space to wrap at: cut in its middle, the places of a grouped alert keep their
+        # different ends (…journeyVersionId], …nodeId]) where the default cut left two identical starts.
+        self.alerts.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.coverage = QLabel(self)
         self.coverage.setObjectName("journeyCoverage")
         self.coverage.setWordWrap(True)

@@ -148,6 +148,8 @@ def test_the_same_warning_in_two_mappings_of_a_node_is_one_alert_saying_where(qt
     assert texts[0].startswith("warning (platform): node 'writeEvent' (Write journey event): @journey{...} is ")
     assert texts[0].endswith(" — in 2 places: mapping[body.xdmEntity._yourOrg.journeyVersionId] (line 1, column 1); "
                              "mapping[body.xdmEntity._yourOrg.nodeId] (line 1, column 1)")
+    # A path too wide for the panel is cut in its middle: the two places keep their different ends.
+    assert alerts.textElideMode() == Qt.TextElideMode.ElideMiddle
     tip = alerts.item(0).toolTip()
     assert "@journey{journeyVersionUID}" in tip and "@journey{currentNodeId}" in tip
     alerts.itemActivated.emit(alerts.item(0))
