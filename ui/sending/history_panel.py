@@ -71,6 +71,7 @@ class HistoryPanel(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        _size_columns(self.table)
         self.table.horizontalHeader().setSectionsClickable(True)
         self.table.horizontalHeader().sectionClicked.connect(self.on_sort)
         self.table.verticalHeader().hide()
@@ -234,3 +235,18 @@ def resend(services: Services, recorded: CallResult) -> CallResult:
 def _export(history: History, path: str, where: Filter) -> int:
     with open(path, "w", encoding="utf-8") as out:
         return history.export_jsonl(out, where)
+
+
+# What each column shows at its widest, mostly (a longer action name is elided; the details beside
+# the table name it whole): widths from the font, not from the rows (sizing to contents reads them all).
+_COLUMN_SAMPLES = ("0000-00-00 00:00:00", "airshipCustomEvent", "journey", "network_error", "Status",
+                   "Duration (ms)")
+
+
+def _size_columns(table: QTableView) -> None:
+    """One line a call: the time whole (it wrapped onto two lines at the default width)."""
+    table.setWordWrap(False)
+    metrics, header = table.fontMetrics(), table.horizontalHeader()
+    for column, sample in enumerate(_COLUMN_SAMPLES):
+        header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * metrics.averageCharWidth())
+

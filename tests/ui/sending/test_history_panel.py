@@ -94,6 +94,20 @@ def test_panel_filters_sorts_and_shows_details(qtbot, gui_services, quick_panel)
     assert '"customerId": "cust-2"' in panel.details.response_body.toPlainText()
 
 
+def test_a_call_is_one_line_with_its_time_whole(qtbot, gui_services, quick_panel) -> None:
+    """At the default width the time wrapped onto two lines ("2026-11-30" above "19:34:26")."""
+    history_of(gui_services).add_many([fake(i) for i in range(3)])
+    panel = HistoryPanel(gui_services)
+    qtbot.addWidget(panel)
+    panel.resize(1200, 400)
+    panel.show()
+    wait_idle(qtbot)
+    table, time = panel.table, panel.proxy.index(0, 0).data()
+    assert len(time) == 19 and not table.wordWrap()
+    assert table.columnWidth(0) > table.fontMetrics().horizontalAdvance(time)
+    assert table.columnWidth(5) > table.fontMetrics().horizontalAdvance("Duration (ms)")  # its header whole
+
+
 def test_resend_and_live_update(qtbot, gui_services, sandbox, quick_panel) -> None:
     history = history_of(gui_services)
     action = gui_services.workspace.load("airshipCustomEvent")
