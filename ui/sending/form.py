@@ -79,7 +79,7 @@ class FieldEditor(QWidget):
             self._read = spin.value
             return spin
         if item.type == "decimal":
-            dspin = QDoubleSpinBox()
+            dspin = _DecimalSpin()
             dspin.setRange(-1e15, 1e15)
             dspin.setDecimals(6)
             dspin.setValue(float(example or 0))
@@ -138,6 +138,19 @@ class FieldEditor(QWidget):
     def set_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+
+
+class _DecimalSpin(QDoubleSpinBox):
+    """A decimal shown as written (239.85), not with its six places of zeros (239.850000); six
+    places are still what a user may type."""
+
+    def textFromValue(self, value: float) -> str:
+        locale = self.locale()
+        text = locale.toString(value, "f", self.decimals())
+        if not self.isGroupSeparatorShown():
+            text = text.replace(locale.groupSeparator(), "")
+        point = locale.decimalPoint()
+        return text.rstrip("0").rstrip(point) if point in text else text
 
 
 def _number(value: float) -> Any:

@@ -32,6 +32,13 @@ def test_form_is_typed_labelled_and_prefilled(qtbot, host, gui_services) -> None
     assert isinstance(editors["body.value"].editor, QDoubleSpinBox) and editors["body.value"].editor.value() == 239.85
     assert isinstance(editors["body.name"].editor, QLineEdit) and editors["body.name"].editor.text() == "purchased"
     assert dialog.form.values()["body.value"] == 239.85
+    value = editors["body.value"].editor
+    assert value.text() == "239.85"  # as the example writes it, not 239.850000
+    for typed, shown in (("1234.5", "1234.5"), ("7", "7"), ("0.000001", "0.000001"), ("-3.10", "-3.1")):
+        value.lineEdit().selectAll()
+        qtbot.keyClicks(value.lineEdit(), typed)
+        value.interpretText()
+        assert value.text() == shown and value.value() == float(typed)
     inlet = open_dialog(host, gui_services, "writeJourneyEvent")
     stamp = inlet.form.editors["body.xdmEntity.timestamp"]
     assert isinstance(stamp.editor, QDateTimeEdit)
