@@ -257,9 +257,14 @@ def _finish(app: Any, window: Any, services: Services, tmp: Path) -> int:
 
 def _dark_palette(app: Any) -> None:
     """A dark scheme, to check that every colour comes from the palette or the meaning palette."""
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette())
+
+
+def dark_palette() -> Any:
+    """The dark scheme's QPalette (the tests check contrasts against it too)."""
     from PySide6.QtGui import QColor, QPalette
 
-    app.setStyle("Fusion")
     pal = QPalette()
     roles = {QPalette.ColorRole.Window: "#2b2d30", QPalette.ColorRole.WindowText: "#dfe1e5",
              QPalette.ColorRole.Base: "#1e1f22", QPalette.ColorRole.AlternateBase: "#26282b",
@@ -272,7 +277,7 @@ def _dark_palette(app: Any) -> None:
         pal.setColor(role, QColor(color))
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7c7f85"))
-    app.setPalette(pal)
+    return pal
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ class WelcomePage(QWidget):
             button.clicked.connect(signals[name])
             note = QLabel(hint, self)
             note.setWordWrap(True)
-            note.setEnabled(False)  # the palette's secondary text
+            icons.tint(note, "quiet")
             row = QHBoxLayout()
             row.addWidget(button)
             row.addWidget(note, 1)

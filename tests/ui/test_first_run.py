@@ -100,3 +100,41 @@ def test_help_opens_the_log_folder(window, tmp_path, monkeypatch):
         QDesktopServices.unsetUrlHandler("file")
     assert [u.toLocalFile() for u in catcher.urls] == [str(tmp_path / "logs")]
     assert (tmp_path / "logs").is_dir()
+
+
+def _luminance(color) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in color.getRgbF()[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_the_welcome_hints_are_readable_in_light_and_dark(qtbot, tmp_path: Path) -> None:
+    """The hints beside the buttons were disabled labels: ~1.7:1 on Fusion's light window (and read
+    as "disabled" by a screen reader). They are secondary text of at least 4.5:1 (WCAG AA)."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QLabel
+
+    from tools.screenshots import dark_palette
+    from ui.welcome import WelcomePage
+
+    app = QApplication.instance()
+    light = app.palette()
+    try:
+        for scheme in ("light", "dark"):
+            if scheme == "dark":
+                app.setPalette(dark_palette())
+            page = WelcomePage(tmp_path)
+            qtbot.addWidget(page)
+            hints = [label for label in page.findChildren(QLabel) if label.wordWrap() and label.text()
+                     and not label.text().startswith("<h2>") and "workspace is empty" not in label.text()]
+            assert len(hints) == 4, [h.text() for h in hints]
+            for hint in hints:
+                pal = hint.palette()
+                fg = _luminance(pal.color(QPalette.ColorRole.WindowText))
+                bg = _luminance(pal.color(QPalette.ColorRole.Window))
+                ratio = (max(fg, bg) + 0.05) / (min(fg, bg) + 0.05)
+                assert hint.isEnabled() and ratio >= 4.5, (scheme, hint.text(), round(ratio, 2))
+                assert pal.color(QPalette.ColorRole.WindowText) != app.palette().color(QPalette.ColorRole.WindowText)
+    finally:
+        app.setPalette(light)

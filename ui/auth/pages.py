@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStackedWidget, QWidget
 
 from app.model.auth import ApiKeyAuth, BasicAuth, CustomAuth, CustomBody
+from ui import icons
 from ui.auth.customform import CustomForm
 from ui.auth.jsonsync import JsonSync
 from ui.auth.pending import PendingSecrets
@@ -40,7 +41,7 @@ class AuthPages(QStackedWidget):
         self._json_sync: Optional[JsonSync] = None
         self.custom_views = QStackedWidget(self)
         none_page = QLabel("No authentication: the call is sent without credentials.", self)
-        none_page.setEnabled(False)
+        icons.tint(none_page, "quiet")
         for page in (none_page, self.basic, self.api_key, self.custom_views):
             self.addWidget(page)
         for form in (self.basic, self.api_key):

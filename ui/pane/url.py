@@ -147,8 +147,7 @@ class UrlSection(QWidget):
             self._resolved_warnings = []
         elif resolved and resolved != text:
             self.resolved.setText("→ " + resolved)
-            icons.tint(self.resolved, "")
-            self.resolved.setEnabled(False)  # the disabled text colour: a quiet hint
+            icons.tint(self.resolved, "quiet")
             self.resolved.show()
             # The sandbox lives on loopback with its own port: only warn about real hosts.
             self._resolved_warnings = [] if _is_loopback(resolved) else url_warnings(resolved)
