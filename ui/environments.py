@@ -170,7 +170,7 @@ class EnvironmentsDialog(QDialog):
         hint = QLabel("Use a variable as {{name}} in URLs, header values and authentication fields. "
                       "{{sandbox.url}} is the local sandbox (started when needed).", self)
         hint.setWordWrap(True)
-        hint.setEnabled(False)
+        icons.tint(hint, "quiet")
 
         self.active_combo = QComboBox(self)
         self.active_combo.setObjectName("activeEnvCombo")

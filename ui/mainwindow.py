@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import ask, message
+from ui import ask, icons, message
 from ui.about import app_icon
 from ui.actionedits import ActionEdits
 from ui.actionlist.view import ActionListWidget
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.list = ActionListWidget(self)
         self.placeholder = QLabel("Loading the workspace…", self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setEnabled(False)
+        icons.tint(self.placeholder, "quiet")
         self.journeys = JourneysArea(self.undo_stack, self)
         # Left: actions and journeys as tabs; right: the pane or the journey view, as the tab says.
         self.left = QTabWidget(self)

@@ -138,3 +138,20 @@ def test_the_welcome_hints_are_readable_in_light_and_dark(qtbot, tmp_path: Path)
                 assert pal.color(QPalette.ColorRole.WindowText) != app.palette().color(QPalette.ColorRole.WindowText)
     finally:
         app.setPalette(light)
+
+
+def test_no_text_of_the_window_is_a_disabled_label(qtbot, window) -> None:
+    """Hints were disabled labels (unreadable grey, "disabled" to a screen reader): a label is disabled
+    only with the part it belongs to."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.environments import EnvironmentsDialog
+
+    window.show_journeys()
+    dialog = EnvironmentsDialog(window.services, window)
+    qtbot.addWidget(dialog)
+    labels = [*window.findChildren(QLabel), *dialog.findChildren(QLabel)]
+    assert len(labels) > 20
+    disabled = [label.text() for label in labels
+                if label.text() and not label.isEnabled() and label.parentWidget().isEnabled()]
+    assert disabled == []

@@ -104,7 +104,7 @@ class ActionListWidget(QWidget):
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("actionCount")
-        self.count_label.setEnabled(False)
+        icons.tint(self.count_label, "quiet")
         # Its line stays when hidden: showing it at the first key would shrink the table, and relaying
         # out and repainting 10,000 rows' view cost a keystroke more than a frame (issue 14).
         policy = self.count_label.sizePolicy()

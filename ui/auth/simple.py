@@ -29,7 +29,7 @@ class BasicForm(QWidget):
         form.addRow("Username", self.username)
         form.addRow("Password", self.password)
         hint = QLabel("Sent as Authorization: Basic base64(username:password).", self)
-        hint.setEnabled(False)
+        icons.tint(hint, "quiet")
         form.addRow("", hint)
         self.username.textEdited.connect(self.edited)
         self.username.editingFinished.connect(self.committed)

@@ -18,7 +18,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 
-from ui import message
+from ui import icons, message
 from ui.journeys.journeylist import JourneyList
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class JourneysArea(QObject):
         self.page.setObjectName("journeyPage")
         self.empty = QLabel("Select a journey in the list to see its diagram, run it and edit it", self.page)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setEnabled(False)
+        icons.tint(self.empty, "quiet")
         self.page.addWidget(self.empty)
         self.view: Optional["JourneyView"] = None
         self.services: Any = None
