@@ -2,6 +2,7 @@
 every moment: the rows past the index's mark are searched without it, by the index's own rule."""
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import signal
@@ -10,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TextIO
 
 import pytest
 from hypothesis import given, settings
@@ -160,19 +161,27 @@ with History(path) as history:
 """
 
 
-def writer(path: Path, batches: int) -> subprocess.Popen[str]:
+@contextlib.contextmanager
+def writer(path: Path, batches: int) -> Iterator[tuple[subprocess.Popen[str], TextIO]]:
+    """The writing process on a new history file, and its output (the rows written so far); killed and
+    reaped at the end, whatever the test did with it."""
+    History(path).close()
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(batches)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(batches)], cwd=REPO, env=env,
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    try:
+        yield child, child.stdout
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
 
 
 def test_a_search_in_another_process_during_a_burst_misses_no_row(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
-    History(path).close()
-    child = writer(path, 30)
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline() == "0\n"
+    with writer(path, 30) as (child, out):
+        assert out.readline() == "0\n"
         with History(path) as reader:
             seen = 0
             while child.poll() is None or seen < 6000:
@@ -183,27 +192,14 @@ def test_a_search_in_another_process_during_a_burst_misses_no_row(tmp_path: Path
                 seen = held
             assert child.wait(60) == 0
             assert reader.count(Filter(text="burst")) == reader.count() == 6000
-    finally:
-        child.kill()
-        child.wait()
-        assert child.stdout is not None
-        child.stdout.close()
 
 
 def test_a_burst_killed_midway_is_indexed_when_the_file_is_next_opened(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
-    History(path).close()
-    child = writer(path, 10_000)
-    try:
-        assert child.stdout is not None
-        while int(child.stdout.readline()) < 3000:
+    with writer(path, 10_000) as (child, out):
+        while int(out.readline()) < 3000:
             pass
         os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.kill()
-        child.wait()
-        assert child.stdout is not None
-        child.stdout.close()
     with History(path) as history:
         held = history.count()
         assert held >= 3000 and history.unindexed() > 0  # the writer never paused to index
