@@ -230,16 +230,34 @@ def field_findings(data: JourneyData, actions: Mapping[str, Any], node_id: str, 
     from app.journeys.validate import validate
 
     trial = snapshot(data)
-    node = find(trial, node_id)
-    mapping = re.fullmatch(r"mapping\[(.+)\]", field)
-    path = re.fullmatch(r"paths\[(\d+)\]\.expression", field)
-    if mapping:
-        node.setdefault("mapping", {})[mapping[1]] = text
-    elif path:
-        node["paths"][int(path[1])]["expression"] = text
-    else:
-        node[field] = text
+    holder, key = _field_place(find(trial, node_id), field, create=True)
+    if holder is None:  # a condition path the node does not have
+        return []
+    holder[key] = text
     journey, _problems = build(trial)
     if journey is None:
         return []
     return [f for f in validate(journey, actions).findings if f.node == node_id and f.field == field]
+
+
+def field_text(data: JourneyData, node_id: str, field: str) -> Any:
+    """What the data holds at a node's expression field, named as `field_findings` names it (None:
+    nothing there): a box whose text is this is judged by the data's own validation."""
+    node = next((n for n in data.get("nodes", []) if n.get("id") == node_id), None)
+    holder, key = _field_place(node, field, create=False) if node is not None else (None, "")
+    return holder.get(key) if holder is not None else None
+
+
+def _field_place(node: NodeData, field: str, create: bool) -> tuple[Optional[dict[str, Any]], str]:
+    """The dict that holds an expression field and its key there: `mapping[<key>]` in the node's
+    mapping (made when `create`), `paths[<i>].expression` in that path (None if it has none), else
+    the node's own key."""
+    mapping = re.fullmatch(r"mapping\[(.+)\]", field)
+    if mapping:
+        return (node.setdefault("mapping", {}) if create else node.get("mapping", {})), mapping[1]
+    path = re.fullmatch(r"paths\[(\d+)\]\.expression", field)
+    if path:
+        paths, index = node.get("paths", []), int(path[1])
+        return (paths[index] if index < len(paths) else None), "expression"
+    return node, field
+

@@ -14,7 +14,6 @@ workspace watcher then brings the actions' "used in" counts and locks up to date
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.journeys.completions import completions
-from app.journeys.editing import add_node, build, field_findings, remove_node, snapshot
+from app.journeys.editing import add_node, build, field_findings, field_text, remove_node, snapshot
 from app.journeys.findings import Finding
 from app.journeys.model import NODE_TYPES, Journey
 from app.journeys.stamped import Refused, Saved, save_checked
@@ -163,7 +162,7 @@ class JourneyEditor(QWidget):
         computed once for every box of a form (a form of n boxes validated the journey n times when
         built, and once more for the diagram)."""
         def findings(text: str) -> list[Finding]:
-            if _field_text(self.data, node_id, field) == text:
+            if field_text(self.data, node_id, field) == text:
                 return [f for f in self.findings() if f.node == node_id and f.field == field]
             return field_findings(self.data, self.actions, node_id, field, text)
         return findings
@@ -333,24 +332,6 @@ class JourneyEditor(QWidget):
 
 # (journey, its problems, its findings) and the data, actions and names they were computed from.
 _Checked = tuple[Optional[Journey], list[str], list[Finding], Data, dict[str, Action], list[str]]
-_ABSENT = object()
-
-
-def _field_text(data: Data, node_id: str, field: str) -> Any:
-    """What the data holds at an expression field (as app.journeys.editing.field_findings names it),
-    or _ABSENT: then a trial that puts a text there differs from the data."""
-    node = next((n for n in data.get("nodes", []) if n.get("id") == node_id), None)
-    if node is None:
-        return _ABSENT
-    mapping = re.fullmatch(r"mapping\[(.+)\]", field)
-    path = re.fullmatch(r"paths\[(\d+)\]\.expression", field)
-    if mapping:
-        return node.get("mapping", {}).get(mapping[1], _ABSENT)
-    if path:
-        paths = node.get("paths", [])
-        index = int(path[1])
-        return paths[index].get("expression", _ABSENT) if index < len(paths) else _ABSENT
-    return node.get(field, _ABSENT)
 
 
 def _load_actions(workspace: Any, names: list[str]) -> dict[str, Action]:

@@ -127,3 +127,18 @@ def test_a_property_the_model_refuses_is_named_with_its_field(services: Any) -> 
         "capping[0].services.action.rating.maxCallsCount: Input should be greater than 1"]
     set_property(data, "reentrance.allowed", False)
     assert data["reentrance"] == {"allowed": False, "waitPeriod": "PT5M"} and build(data)[1] == []
+
+
+def test_field_text_reads_where_field_findings_writes() -> None:
+    """One naming of a node's expression fields for the trial (field_findings) and the box that holds
+    the data's own text (field_text)."""
+    from app.journeys.editing import field_text
+
+    data = {"nodes": [{"id": "w", "mapping": {"body.id": "@event{e.id}"}},
+                      {"id": "c", "paths": [{"expression": "1 > 0"}]}, {"id": "t", "duration": "PT1H"}]}
+    assert field_text(data, "w", "mapping[body.id]") == "@event{e.id}"
+    assert field_text(data, "c", "paths[0].expression") == "1 > 0"
+    assert field_text(data, "t", "duration") == "PT1H"
+    for node, field in (("w", "mapping[body.other]"), ("c", "paths[3].expression"), ("x", "duration")):
+        assert field_text(data, node, field) is None
+    assert "mapping" not in data["nodes"][2] and data["nodes"][1]["paths"] == [{"expression": "1 > 0"}]  # read only
