@@ -24,7 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -46,6 +46,7 @@ from ui.fileops import FileOps
 from ui.importexport import ImportExport, importable_paths
 from ui.journeys.area import JourneysArea
 from ui.menus import Menus
+from ui.paintonce import settle_layouts
 from ui.panels import Panels
 from ui.statusbar import StatusArea
 from ui.windowstate import WindowState, open_settings
@@ -382,6 +383,11 @@ class MainWindow(QMainWindow):
     def test_authentication(self) -> None:
         if self.pane is not None:
             self.pane.test_authentication()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest:
+            settle_layouts()  # painted once, in the layout the change ends up with (ui.paintonce)
+        return super().event(event)
 
     # -- drops ------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -1,0 +1,38 @@
+"""The window paints an action it shows once laid out (ui.paintonce): the pane's column is never
+painted at the size the previous action gave it, nor at a size between the two."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
+
+from tests.ui.conftest import wait_idle
+from tests.ui.test_mainwindow import select
+
+
+class PaintedSizes(QObject):
+    """Records the size a widget has each time it is painted."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.sizes: list[tuple[int, int]] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+            self.sizes.append(watched.size().toTuple())
+        return False
+
+
+def test_an_action_shown_is_painted_in_its_final_layout_only(qtbot: Any, window: Any) -> None:
+    column = window.findChild(QWidget, "paneColumn")
+    for name in ("notifyWebhook", "writeJourneyEvent", "airshipCustomEvent"):  # each a different height
+        painted = PaintedSizes(column)
+        before = column.size().toTuple()
+        select(qtbot, window, name)
+        wait_idle(qtbot)
+        qtbot.waitUntil(lambda p=painted: bool(p.sizes))
+        assert column.size().toTuple() != before  # the action changed the column's layout
+        assert set(painted.sizes) == {column.size().toTuple()}, f"{name}: painted at {painted.sizes}"
+        column.removeEventFilter(painted)
