@@ -131,13 +131,15 @@ class RunDiff:
 
 
 # Rows of A (with B's, if any) that differ, then the rows only B has. Row numbers are joined without an
-# index: SQLite builds a temporary one for the query (the run files are never written).
+# index: SQLite builds a temporary one for each join (the run files are never written). The rows only B
+# has are a join too, not `NOT EXISTS (SELECT ... WHERE a.row = b.row)`: SQLite ran that subquery as a
+# scan of A for every row of B (3,000 profiles a side: 0.2 s of the 0.24 s a comparison took).
 _DIFFERS = "b.row IS NULL OR a.path != b.path OR a.outcome != b.outcome OR a.profile_id IS NOT b.profile_id"
 _CHANGED_SQL = (
     "SELECT a.row, a.profile_id, b.profile_id, a.outcome, b.outcome, a.path, b.path FROM main.profile a"
     f" LEFT JOIN other.profile b ON b.row = a.row WHERE {_DIFFERS}"
     " UNION ALL SELECT b.row, NULL, b.profile_id, NULL, b.outcome, NULL, b.path FROM other.profile b"
-    " WHERE NOT EXISTS (SELECT 1 FROM main.profile a WHERE a.row = b.row) ORDER BY 1")
+    " LEFT JOIN main.profile a ON a.row = b.row WHERE a.row IS NULL ORDER BY 1")
 _COUNT_SQL = f"SELECT COUNT(*) FROM ({_CHANGED_SQL})"
 
 
