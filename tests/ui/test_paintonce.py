@@ -28,13 +28,14 @@ class PaintedSizes(QObject):
 def test_an_action_shown_is_painted_in_its_final_layout_only(qtbot: Any, window: Any) -> None:
     column = window.findChild(QWidget, "paneColumn")
     resolved = window.pane.url.resolved
+    qtbot.waitUntil(lambda: "127.0.0.1" in resolved.text(), timeout=15000)  # resolved once shown (a worker)
     # Each a different height; its URL resolved (a worker, a moment after it is shown) before the next.
     for name, path in (("notifyWebhook", "/echo/notify"), ("writeJourneyEvent", "/collection/sample-inlet"),
                        ("airshipCustomEvent", "/api/custom-events")):
         painted = PaintedSizes(column)
         before = column.size().toTuple()
         select(qtbot, window, name)
-        qtbot.waitUntil(lambda p=path: p in resolved.text())
+        qtbot.waitUntil(lambda p=path: p in resolved.text(), timeout=15000)
         wait_idle(qtbot)
         qtbot.waitUntil(lambda p=painted: bool(p.sizes))
         assert column.size().toTuple() != before  # the action changed the column's layout
