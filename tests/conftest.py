@@ -45,6 +45,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 FILL_FROM_WORKERS = 3
+_TEMPLATE = pytest.StashKey["object"]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,10 +53,22 @@ def pytest_configure(config: pytest.Config) -> None:
     them: on a fresh clone each worker compiled and rewrote everything for itself (tests/helpers/warm.py).
     Two workers on two cores share that work well enough: there the ~5 s made first only delay them."""
     workers = getattr(config.option, "numprocesses", None)
-    if isinstance(workers, int) and workers >= FILL_FROM_WORKERS and not hasattr(config, "workerinput"):
+    if not isinstance(workers, int) or hasattr(config, "workerinput"):  # no workers, or this is one
+        return
+    if workers >= FILL_FROM_WORKERS:
         from tests.helpers.warm import fill
 
         fill(config, REPO)
+    if workers > 0 and os.environ.get("ACTION_STUDIO_TEST_TEMPLATE", "1") != "0":
+        from tests.helpers.workers import start
+
+        config.stash[_TEMPLATE] = start(config, REPO, workers)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server = config.stash.get(_TEMPLATE, None)
+    if server is not None:
+        server.__exit__(None, None, None)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

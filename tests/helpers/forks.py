@@ -10,6 +10,10 @@ on their own pipes); what they no longer pay is the interpreter's start and the 
 
 The parent forks a watcher for each request, the watcher forks the child and reports its pid and
 then how it ended (its exit code, or minus the signal that killed it, as subprocess says it).
+
+A process may also hand its own standard streams, environment and working folder to a child, and
+exit as it does (`hand_over`; what `python -S forks.py SOCKET -c CODE ARGS` runs): a process that
+another program starts as `python -c CODE` is then a fork of the warm parent (tests/helpers/workers.py).
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ from typing import Optional
 APP = "import sys\nfrom app.cli.main import main\nsys.exit(main())"  # what `python -m app` runs (app/__main__.py)
 
 SERVER = textwrap.dedent("""
-    import importlib, json, os, selectors, signal, socket, sys, traceback
+    import gc, importlib, json, os, selectors, signal, socket, sys, traceback
 
     def child(code, args):
         sys.argv = ["-c", *args]
@@ -53,6 +57,8 @@ SERVER = textwrap.dedent("""
             if request["env"] is not None:
                 os.environ.clear()
                 os.environ.update(request["env"])
+            if request.get("cwd") is not None:
+                os.chdir(request["cwd"])
             os._exit(child(request["code"], request["args"]))
         for fd in fds:
             os.close(fd)
@@ -61,8 +67,15 @@ SERVER = textwrap.dedent("""
         conn.sendall(f"{os.waitstatus_to_exitcode(status)}\\n".encode())
         os._exit(0)
 
-    for name in sys.argv[2:]:
-        importlib.import_module(name)
+    for name in sys.argv[2:]:  # MODULE, or MODULE:FUNCTION to call once imported
+        module, _, function = name.partition(":")
+        try:
+            loaded = importlib.import_module(module)
+        except ImportError:  # imported (and failing, with its own message) where a child uses it
+            continue
+        if function:
+            getattr(loaded, function)()
+    gc.freeze()  # what was imported lives as long as every child: their collector never scans it
     listener = socket.socket(fileno=int(sys.argv[1]))
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, "accept")
@@ -163,7 +176,8 @@ class Forked:
 
 
 class ForkServer:
-    """The warm parent: started on entry with `env` and the `preload` modules imported, ended on exit."""
+    """The warm parent: started on entry with `env` and the `preload` modules imported (in order; a
+    `module:function` is imported, then called), ended on exit."""
 
     def __init__(self, env: dict[str, str], preload: tuple[str, ...]) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="forks")
@@ -202,3 +216,30 @@ class ForkServer:
         for fd in (in_r, out_w, err_w):  # the child holds them: its end is the pipes' end
             os.close(fd)
         return Forked(conn, in_w, out_r, err_r)
+
+
+def hand_over(path: str, code: str, args: list[str]) -> int:
+    """This process's standard input, output and error, environment and working folder to a child
+    of the server listening at `path`, running `code` with `args`; the child's exit code (128 + the
+    signal's number when one killed it, as a shell says it)."""
+    import json
+
+    request = {"code": code, "args": args, "env": dict(os.environ), "cwd": os.getcwd()}
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(path)
+        socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+        for fd in (0, 1):  # the child holds them: its end is the pipes' end
+            os.close(fd)
+        lines = b""
+        while lines.count(b"\n") < 2 and (chunk := conn.recv(64)):
+            lines += chunk
+    if lines.count(b"\n") < 2:
+        print("forks: the fork server ended before its child did", file=sys.stderr)
+        return 70
+    code_line = int(lines.split(b"\n")[1])
+    return 128 - code_line if code_line < 0 else code_line
+
+
+if __name__ == "__main__":  # python -S forks.py SOCKET [interpreter options] -c CODE ARGS...
+    at = sys.argv.index("-c")
+    sys.exit(hand_over(sys.argv[1], sys.argv[at + 1], sys.argv[at + 2:]))
