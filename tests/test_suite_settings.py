@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import shlex
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -128,6 +131,50 @@ def test_no_cache_is_written_where_bytecode_is_not(pytestconfig: pytest.Config, 
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # PYTHONDONTWRITEBYTECODE=1
     fill(pytestconfig, tmp_path, sources=("pkg",), tests="tests")
     assert not (tmp_path / "pkg" / "__pycache__").exists()
+
+
+HANDED = """
+import gc, json, os, sys
+print(json.dumps([sys.argv[1:], os.getcwd(), os.environ.get("HANDED"), sys.stdin.read(), gc.isenabled()]))
+print("on its own stderr", file=sys.stderr)
+sys.exit(int(sys.argv[1]))
+"""
+
+
+def test_a_process_hands_its_streams_to_a_fork_of_the_template_and_exits_as_it_does(tmp_path: Path) -> None:
+    """How each xdist worker starts from the template (tests/helpers/workers.py): `python -S forks.py
+    SOCKET [options] -c CODE ARGS` as execnet runs `python -u -c CODE`; the fork gets its pipes, its
+    environment and working folder, and its exit code (a signal's as a shell says it) is the process's."""
+    from tests.helpers.forks import ForkServer
+    from tests.helpers.workers import FORKS
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with ForkServer(env, ("json", "gc:disable")) as server:  # a module:function is called once imported
+        def hand(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-S", str(FORKS), server.path, "-u", "-c", code, *args],
+                                  input="its stdin", capture_output=True, text=True, cwd=tmp_path,
+                                  env={**env, "HANDED": "its environment"}, timeout=60)
+
+        done = hand(HANDED, "3", "b")
+        killed = hand("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+    assert done.returncode == 3, done.stderr
+    assert json.loads(done.stdout) == [["3", "b"], str(tmp_path), "its environment", "its stdin", False]
+    assert done.stderr == "on its own stderr\n"
+    assert killed.returncode == 128 + signal.SIGKILL
+
+
+def test_the_template_imports_the_project_and_the_plugins_but_no_test_module() -> None:
+    from tests.helpers.workers import WARM_CALLS, plugin_entry_points, plugin_modules, preload
+
+    names = preload(REPO)
+    assert len(names) == len(set(names))
+    assert not [n for n in names if n.split(".")[0] == "tests" or n.endswith("__main__")]  # pytest imports those
+    assert {"pytest", "_pytest.python", "pytestqt.plugin", "xdist.looponfail", "hypothesis", "app.cli.main",
+            "ui.mainwindow", "tools.smoke", "aiohttp", "PySide6.QtWidgets"} <= set(names)
+    assert set(plugin_entry_points()) <= set(names)
+    # pytest marks the plugins' modules for rewriting in each worker: each one the template imported is filtered.
+    assert {"hypothesis", "pytestqt", "xdist", "anyio", "pytest_timeout", "_hypothesis_pytestplugin"} <= set(plugin_modules())
+    assert WARM_CALLS == ("tests.helpers.workers:hypothesis_constants",)
 
 
 def _recipe(makefile: Path, target: str) -> str:

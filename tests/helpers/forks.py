@@ -75,6 +75,9 @@ SERVER = textwrap.dedent("""
             continue
         if function:
             getattr(loaded, function)()
+    if "threading" in sys.modules and sys.modules["threading"].active_count() > 1:
+        names = [t.name for t in sys.modules["threading"].enumerate()]
+        sys.exit(f"forks: a preloaded module started a thread ({names}): its forks would not have it")
     gc.freeze()  # what was imported lives as long as every child: their collector never scans it
     listener = socket.socket(fileno=int(sys.argv[1]))
     selector = selectors.DefaultSelector()
