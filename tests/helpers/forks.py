@@ -13,7 +13,9 @@ then how it ended (its exit code, or minus the signal that killed it, as subproc
 
 A process may also hand its own standard streams, environment and working folder to a child, and
 exit as it does (`hand_over`; what `python -S forks.py SOCKET -c CODE ARGS` runs): a process that
-another program starts as `python -c CODE` is then a fork of the warm parent (tests/helpers/workers.py).
+another program starts as `python -c CODE` is then a fork of the warm parent (tests/helpers/workers.py:
+the xdist workers). In such a worker a ForkServer is itself a fork of that template (which imported
+the app already), not a new Python.
 """
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ from types import TracebackType
 from typing import Optional
 
 APP = "import sys\nfrom app.cli.main import main\nsys.exit(main())"  # what `python -m app` runs (app/__main__.py)
+# In an xdist worker forked from the template (tests/helpers/workers.py): the template's socket. A
+# ForkServer is then itself forked from there, its modules imported already, instead of a new Python.
+TEMPLATE = "ACTION_STUDIO_TEST_FORK_TEMPLATE"
 
 SERVER = textwrap.dedent("""
     import gc, importlib, json, os, selectors, signal, socket, sys, traceback
@@ -51,9 +56,11 @@ SERVER = textwrap.dedent("""
         pid = os.fork()
         if pid == 0:
             conn.close()
-            for target, fd in enumerate(fds):
-                os.dup2(fd, target)
-                os.close(fd)
+            for target, fd in enumerate(fds):  # 0, 1, 2, then any more in order (a listener: 3)
+                if fd != target:
+                    os.dup2(fd, target)
+                    os.close(fd)
+            signal.signal(signal.SIGINT, INTERRUPT)  # Ctrl+C as the server's own Python took it
             if request["env"] is not None:
                 os.environ.clear()
                 os.environ.update(request["env"])
@@ -62,9 +69,15 @@ SERVER = textwrap.dedent("""
             os._exit(child(request["code"], request["args"]))
         for fd in fds:
             os.close(fd)
-        conn.sendall(f"{pid}\\n".encode())
+        try:
+            conn.sendall(f"{pid}\\n".encode())
+        except OSError:
+            pass  # the asker is gone: its child still gets reaped here
         _, status = os.waitpid(pid, 0)
-        conn.sendall(f"{os.waitstatus_to_exitcode(status)}\\n".encode())
+        try:
+            conn.sendall(f"{os.waitstatus_to_exitcode(status)}\\n".encode())
+        except OSError:
+            pass
         os._exit(0)
 
     for name in sys.argv[2:]:  # MODULE, or MODULE:FUNCTION to call once imported
@@ -79,6 +92,7 @@ SERVER = textwrap.dedent("""
         names = [t.name for t in sys.modules["threading"].enumerate()]
         sys.exit(f"forks: a preloaded module started a thread ({names}): its forks would not have it")
     gc.freeze()  # what was imported lives as long as every child: their collector never scans it
+    INTERRUPT = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is its children's: it ends with its input
     listener = socket.socket(fileno=int(sys.argv[1]))
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, "accept")
@@ -92,7 +106,7 @@ SERVER = textwrap.dedent("""
                 sys.exit(0)
             if key.data == "accept":
                 conn, _ = listener.accept()
-                message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+                message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 4)
                 while not message.endswith(b"\\n"):
                     message += conn.recv(1 << 20)
                 pid = os.fork()
@@ -113,10 +127,10 @@ SERVER = textwrap.dedent("""
 class Forked:
     """A forked child, driven as a subprocess.Popen with text pipes is."""
 
-    def __init__(self, conn: socket.socket, stdin: Optional[int], stdout: int, stderr: Optional[int]) -> None:
+    def __init__(self, conn: socket.socket, stdin: Optional[int], stdout: Optional[int], stderr: Optional[int]) -> None:
         self._conn, self._pending = conn, b""
         self.stdin = None if stdin is None else open(stdin, "w", encoding="utf-8")
-        self.stdout = open(stdout, encoding="utf-8")
+        self.stdout = None if stdout is None else open(stdout, encoding="utf-8")
         self.stderr = None if stderr is None else open(stderr, encoding="utf-8")
         self.pid = int(self._line(None))
         self.returncode: Optional[int] = None
@@ -169,13 +183,24 @@ class Forked:
         stderr = self.stderr
         reader = threading.Thread(target=lambda: stderr is not None and err.append(stderr.read()))
         reader.start()
-        out = self.stdout.read()
+        out = "" if self.stdout is None else self.stdout.read()
         reader.join()
         self.wait(timeout)
-        self.stdout.close()
+        if self.stdout is not None:
+            self.stdout.close()
         if stderr is not None:
             stderr.close()
         return out, err[-1]
+
+
+def _request(path: str, request: dict[str, object], fds: list[int]) -> socket.socket:
+    """Ask the server at `path` for a child (`request`: its code, args, env) holding `fds` as 0, 1, 2..."""
+    import json
+
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.connect(path)
+    socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], fds)
+    return conn
 
 
 class ForkServer:
@@ -188,9 +213,18 @@ class ForkServer:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(self.path)
         listener.listen(16)
+        self._server: subprocess.Popen[bytes] | Forked
         with listener:
-            self._server = subprocess.Popen([sys.executable, "-c", SERVER, str(listener.fileno()), *preload],
-                                            stdin=subprocess.PIPE, env=env, pass_fds=[listener.fileno()])
+            template = os.environ.get(TEMPLATE)
+            if template and os.path.exists(template):
+                in_r, in_w = os.pipe()  # its input, as the Popen's: ends when this ends
+                request = {"code": SERVER, "args": ["3", *preload], "env": env}
+                conn = _request(template, request, [in_r, 1, 2, listener.fileno()])
+                os.close(in_r)
+                self._server = Forked(conn, in_w, None, None)
+            else:
+                self._server = subprocess.Popen([sys.executable, "-c", SERVER, str(listener.fileno()), *preload],
+                                                stdin=subprocess.PIPE, env=env, pass_fds=[listener.fileno()])
 
     def __enter__(self) -> ForkServer:
         return self
@@ -207,15 +241,10 @@ class ForkServer:
         """A child running `code` with `args` as sys.argv[1:], as `python -c code *args` would: its
         standard input a pipe (`stdin`, else empty), its standard error a pipe (else discarded), its
         environment `env` (else the server's)."""
-        import json
-
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        conn.connect(self.path)
         in_r, in_w = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), None)
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe() if stderr else (None, os.open(os.devnull, os.O_WRONLY))
-        request = json.dumps({"code": code, "args": list(args), "env": env}).encode() + b"\n"
-        socket.send_fds(conn, [request], [in_r, out_w, err_w])
+        conn = _request(self.path, {"code": code, "args": list(args), "env": env}, [in_r, out_w, err_w])
         for fd in (in_r, out_w, err_w):  # the child holds them: its end is the pipes' end
             os.close(fd)
         return Forked(conn, in_w, out_r, err_r)
@@ -225,12 +254,8 @@ def hand_over(path: str, code: str, args: list[str]) -> int:
     """This process's standard input, output and error, environment and working folder to a child
     of the server listening at `path`, running `code` with `args`; the child's exit code (128 + the
     signal's number when one killed it, as a shell says it)."""
-    import json
-
     request = {"code": code, "args": args, "env": dict(os.environ), "cwd": os.getcwd()}
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-        conn.connect(path)
-        socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
+    with _request(path, request, [0, 1, 2]) as conn:
         for fd in (0, 1):  # the child holds them: its end is the pipes' end
             os.close(fd)
         lines = b""
@@ -244,5 +269,8 @@ def hand_over(path: str, code: str, args: list[str]) -> int:
 
 
 if __name__ == "__main__":  # python -S forks.py SOCKET [interpreter options] -c CODE ARGS...
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the child (in this process group) itself
     at = sys.argv.index("-c")
     sys.exit(hand_over(sys.argv[1], sys.argv[at + 1], sys.argv[at + 2:]))

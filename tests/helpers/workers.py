@@ -25,7 +25,7 @@ from typing import Optional
 
 import pytest
 
-from tests.helpers.forks import ForkServer
+from tests.helpers.forks import TEMPLATE, ForkServer
 
 FORKS = Path(__file__).with_name("forks.py")
 SOURCES = ("app", "ui", "tools")  # every module of the project's packages, as a worker's tests import them
@@ -47,7 +47,8 @@ def start(config: pytest.Config, root: Path, count: int) -> Optional[ForkServer]
     python = shlex.join([sys.executable, "-S", str(FORKS), server.path])
     filters = (f"-W {shlex.quote(_imported_already(name))}" for name in plugin_modules())
     addopts = " ".join([os.environ.get("PYTEST_ADDOPTS", ""), *filters]).strip()
-    config.option.tx = [f"popen//python={python}//env:PYTEST_ADDOPTS={addopts}"] * count
+    # In the workers, a ForkServer (a test's warm parent) is forked from the template too (forks.TEMPLATE).
+    config.option.tx = [f"popen//python={python}//env:PYTEST_ADDOPTS={addopts}//env:{TEMPLATE}={server.path}"] * count
     return server
 
 
