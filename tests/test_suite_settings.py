@@ -163,6 +163,21 @@ def test_a_process_hands_its_streams_to_a_fork_of_the_template_and_exits_as_it_d
     assert killed.returncode == 128 + signal.SIGKILL
 
 
+def test_in_a_worker_a_fork_server_is_a_fork_of_the_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers.forks import TEMPLATE, Forked, ForkServer
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with ForkServer(env, ("json",)) as template:
+        monkeypatch.setenv(TEMPLATE, template.path)  # as in the workers the template started
+        with ForkServer(env, ("json",)) as server:
+            assert isinstance(server._server, Forked)  # not a new Python: the template's child
+            proc = server.start("import sys; print(sys.stdin.read().upper()); sys.exit(4)", stdin=True)
+            assert proc.stdin is not None
+            proc.stdin.write("forked twice")
+            out, err = proc.communicate()
+    assert (proc.returncode, out, err) == (4, "FORKED TWICE\n", "")
+
+
 def test_the_template_imports_the_project_and_the_plugins_but_no_test_module() -> None:
     from tests.helpers.workers import WARM_CALLS, plugin_entry_points, plugin_modules, preload
 

@@ -80,6 +80,9 @@ SERVER = textwrap.dedent("""
             pass
         os._exit(0)
 
+    for entry in reversed(os.environ.get("PYTHONPATH", "").split(os.pathsep)):  # forked from a template: its
+        if entry and entry not in sys.path:                                    # path was made for another one
+            sys.path.insert(1, entry)
     for name in sys.argv[2:]:  # MODULE, or MODULE:FUNCTION to call once imported
         module, _, function = name.partition(":")
         try:
@@ -218,7 +221,7 @@ class ForkServer:
             template = os.environ.get(TEMPLATE)
             if template and os.path.exists(template):
                 in_r, in_w = os.pipe()  # its input, as the Popen's: ends when this ends
-                request = {"code": SERVER, "args": ["3", *preload], "env": env}
+                request = {"code": SERVER, "args": ["3", *preload], "env": env, "cwd": os.getcwd()}
                 conn = _request(template, request, [in_r, 1, 2, listener.fileno()])
                 os.close(in_r)
                 self._server = Forked(conn, in_w, None, None)
