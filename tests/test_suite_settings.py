@@ -31,7 +31,7 @@ REAL_PROCESSES = {
     "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox` (forked by a warm parent)",
     "tests/app/test_layers.py": "a fresh interpreter's sys.modules: no Qt loaded by a command",
     "tests/app/test_secrets.py": "a real Secret Service on a private D-Bus (secret_service marker)",
-    "tests/e2e/test_check_cli.py": "Ctrl+C (SIGINT) stops `check` at once with a partial report",
+    "tests/e2e/test_check_cli.py": "Ctrl+C (SIGINT) stops `check` at once with a partial report (forked by a warm parent)",
     "tests/e2e/test_cli.py": "the interpreter's own exit status",
     "tests/e2e/test_journey_run_cli.py": "SIGINT cancels a run, kill -9 leaves a readable trace (both forked by one warm parent)",
     "tests/e2e/test_real_window.py": "a real X display (xvfb marker)",
