@@ -6,7 +6,7 @@ import itertools
 import os
 import shutil
 from pathlib import Path
-from typing import Optional
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,7 +14,6 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
-from tests.helpers.forks import ForkServer  # noqa: E402
 from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
 pytest_plugins = ["tests.helpers.sandbox_fixture"]
@@ -47,7 +46,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 FILL_FROM_WORKERS = 3
-_TEMPLATE = pytest.StashKey[Optional[ForkServer]]()
+_TEMPLATE = pytest.StashKey[Any]()  # the workers' template (tests/helpers/workers.py), or None
 NO_TEMPLATE = "ACTION_STUDIO_TEST_TEMPLATE"  # =0: each worker a new Python, as xdist starts them
 
 
