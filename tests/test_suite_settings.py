@@ -134,7 +134,8 @@ def test_no_cache_is_written_where_bytecode_is_not(pytestconfig: pytest.Config, 
 
 
 HANDED = """
-import gc, json, os, sys
+import atexit, gc, json, os, sys
+atexit.register(print, "its atexit handlers run as it ends", file=sys.stderr)  # a window's zygote stops there
 print(json.dumps([sys.argv[1:], os.getcwd(), os.environ.get("HANDED"), sys.stdin.read(), gc.isenabled()]))
 print("on its own stderr", file=sys.stderr)
 sys.exit(int(sys.argv[1]))
@@ -159,7 +160,7 @@ def test_a_process_hands_its_streams_to_a_fork_of_the_template_and_exits_as_it_d
         killed = hand("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
     assert done.returncode == 3, done.stderr
     assert json.loads(done.stdout) == [["3", "b"], str(tmp_path), "its environment", "its stdin", False]
-    assert done.stderr == "on its own stderr\n"
+    assert done.stderr == "on its own stderr\nits atexit handlers run as it ends\n"
     assert killed.returncode == 128 + signal.SIGKILL
 
 

@@ -36,7 +36,7 @@ APP = "import sys\nfrom app.cli.main import main\nsys.exit(main())"  # what `pyt
 TEMPLATE = "ACTION_STUDIO_TEST_FORK_TEMPLATE"
 
 SERVER = textwrap.dedent("""
-    import gc, importlib, json, os, selectors, signal, socket, sys, traceback
+    import atexit, gc, importlib, json, os, selectors, signal, socket, sys, traceback
 
     def child(code, args):
         sys.argv = ["-c", *args]
@@ -48,6 +48,7 @@ SERVER = textwrap.dedent("""
         except BaseException:
             traceback.print_exc()
             status = 1
+        atexit._run_exitfuncs()  # what a Python does as it ends: a window's zygote stopped, its folder removed
         sys.stdout.flush()
         sys.stderr.flush()
         return status
