@@ -40,9 +40,9 @@ TOP_IMPORT = re.compile(r"^(?:from\s+(\w[\w.]*)\s+import|import\s+(\w[\w.]*))", 
 
 def start(config: pytest.Config, root: Path, count: int) -> Optional[ForkServer]:
     """The template for `count` popen workers, and xdist told to start them from it; None (nothing
-    changed) where xdist starts its workers in another way or a fork is not to be had."""
-    if not hasattr(os, "fork") or config.getoption("tx") != ["popen"] * count:
-        return None
+    changed) where xdist starts its workers in another way, or off Linux."""
+    if not sys.platform.startswith("linux") or config.getoption("tx") != ["popen"] * count:
+        return None  # macOS's system frameworks (under Qt) do not survive a fork: new Pythons there
     server = ForkServer(dict(os.environ), (*preload(root), *WARM_CALLS))
     python = shlex.join([sys.executable, "-S", str(FORKS), server.path])
     filters = (f"-W {shlex.quote(_imported_already(name))}" for name in plugin_modules())
