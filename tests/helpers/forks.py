@@ -110,7 +110,7 @@ SERVER = textwrap.dedent("""
                 sys.exit(0)
             if key.data == "accept":
                 conn, _ = listener.accept()
-                message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 4)
+                message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 8)
                 while not message.endswith(b"\\n"):
                     message += conn.recv(1 << 20)
                 pid = os.fork()
@@ -241,14 +241,15 @@ class ForkServer:
         self._folder.cleanup()
 
     def start(self, code: str, *args: str, stdin: bool = False, stderr: bool = True,
-              env: Optional[dict[str, str]] = None) -> Forked:
+              env: Optional[dict[str, str]] = None, pass_fds: tuple[int, ...] = ()) -> Forked:
         """A child running `code` with `args` as sys.argv[1:], as `python -c code *args` would: its
         standard input a pipe (`stdin`, else empty), its standard error a pipe (else discarded), its
-        environment `env` (else the server's)."""
+        environment `env` (else the server's), `pass_fds` its descriptors 3, 4... (a listening socket)."""
         in_r, in_w = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), None)
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe() if stderr else (None, os.open(os.devnull, os.O_WRONLY))
-        conn = _request(self.path, {"code": code, "args": list(args), "env": env}, [in_r, out_w, err_w])
+        request = {"code": code, "args": list(args), "env": env}
+        conn = _request(self.path, request, [in_r, out_w, err_w, *pass_fds])
         for fd in (in_r, out_w, err_w):  # the child holds them: its end is the pipes' end
             os.close(fd)
         return Forked(conn, in_w, out_r, err_r)
