@@ -10,7 +10,7 @@ have started (the same bootstrap on the same pipes), its modules already importe
 
 Never imported in the template: the tests' own modules (pytest imports the test files, the conftest
 files and their plugins itself, rewriting their asserts), the app's `__main__`, anything that starts a
-thread or a QApplication (importing the modules below does neither: tests/test_suite_settings.py).
+thread or a QApplication (the fork server refuses to serve when an import started a thread).
 The pytest plugins' own modules are imported plain, where a worker would have rewritten their asserts:
 pytest's warning about that is filtered by name (only those plugins' internal asserts say less).
 """
