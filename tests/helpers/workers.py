@@ -43,7 +43,10 @@ def start(config: pytest.Config, root: Path, count: int) -> Optional[ForkServer]
     changed) where xdist starts its workers in another way, or off Linux."""
     if not sys.platform.startswith("linux") or config.getoption("tx") != ["popen"] * count:
         return None  # macOS's system frameworks (under Qt) do not survive a fork: new Pythons there
-    server = ForkServer(dict(os.environ), (*preload(root), *WARM_CALLS))
+    # The project's packages from `root` (as pytest puts it first on a worker's path), wherever pytest
+    # was started from: not an installed copy found through the environment's path.
+    path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+    server = ForkServer({**os.environ, "PYTHONPATH": path}, (*preload(root), *WARM_CALLS))
     python = shlex.join([sys.executable, "-S", str(FORKS), server.path])
     filters = (f"-W {shlex.quote(_imported_already(name))}" for name in plugin_modules())
     addopts = " ".join([os.environ.get("PYTEST_ADDOPTS", ""), *filters]).strip()
