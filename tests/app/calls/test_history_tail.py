@@ -252,3 +252,19 @@ def test_the_tail_search_matches_what_the_index_matches(oracle: tuple[sqlite3.Co
         db.execute("DELETE FROM t")
     assert matcher.known(" ".join(words), row, "t") is None
     assert matcher.match(" ".join(words), row, "t", *columns) == expected == matcher.known(" ".join(words), row, "t")
+
+
+def test_a_row_beyond_ascii_is_read_into_the_private_index_once_for_every_search_text() -> None:
+    """Its tokens are read back once (by row id and time); each search text is then matched on them,
+    as the index would match it, where each text used to put the row in the index again."""
+    matcher = TailMatcher()
+    inserted: list[str] = []
+    matcher._db.set_trace_callback(lambda sql: inserted.append(sql) if sql.startswith("INSERT INTO one ") else None)
+    try:
+        row = ("burst", "http://127.0.0.1:9/echo/1", "http_200", '{"name": "Zoë Müller", "order": "ord-3 straße"}')
+        answers = [matcher.match(words, 7, "t", *row) for words in ("zoe", "muller ord-3", "strasse", "echo 1", "ord-4")]
+        assert answers == [1, 1, 0, 1, 0]  # straße is its own token: the index does not fold ß to ss
+        assert len(inserted) == 1
+        assert matcher.match("zoe", 7, "t2", *row) == 1 and len(inserted) == 2  # another row (a clear reused id 7)
+    finally:
+        matcher.close()
