@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from typing import Optional
 
 from app.calls.history_search import match_query
@@ -36,11 +37,8 @@ class TailMatcher:
     (space-separated); `known(words, id, time)`: that answer if given before, else None."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        self._db.execute(f"CREATE VIRTUAL TABLE one USING fts5({_COLUMNS})")
-        self._db.execute("CREATE VIRTUAL TABLE words USING fts5(word)")
-        self._db.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
-        self._db.execute("CREATE VIRTUAL TABLE one_terms USING fts5vocab(one, instance)")
+        self._private: Optional[sqlite3.Connection] = None  # made at the first tail search (see _db)
+        self._opening = threading.Lock()
         self._patterns: dict[str, Optional[list[_Word]]] = {}
         self._answers: dict[tuple[str, int, str], int] = {}
         self._rows: dict[tuple[int, str], list[list[str]]] = {}
@@ -71,7 +69,24 @@ class TailMatcher:
         return 1
 
     def close(self) -> None:
-        self._db.close()
+        with self._opening:
+            if self._private is not None:
+                self._private.close()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The private index, made when first asked: every History has a matcher, and most never search
+        a tail (an in-memory database and four virtual tables: ~1 ms of CPU at each history opened)."""
+        if self._private is None:
+            with self._opening:
+                if self._private is None:
+                    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+                    db.execute(f"CREATE VIRTUAL TABLE one USING fts5({_COLUMNS})")
+                    db.execute("CREATE VIRTUAL TABLE words USING fts5(word)")
+                    db.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
+                    db.execute("CREATE VIRTUAL TABLE one_terms USING fts5vocab(one, instance)")
+                    self._private = db
+        return self._private
 
     def _patterns_of(self, words: str) -> Optional[list[_Word]]:
         """Per word, its tokens and the pattern for ASCII rows (None: a word no ASCII row holds);

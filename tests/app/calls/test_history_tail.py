@@ -268,3 +268,15 @@ def test_a_row_beyond_ascii_is_read_into_the_private_index_once_for_every_search
         assert matcher.match("zoe", 7, "t2", *row) == 1 and len(inserted) == 2  # another row (a clear reused id 7)
     finally:
         matcher.close()
+
+
+def test_a_history_searching_no_tail_makes_no_private_index(tmp_path: Path) -> None:
+    """The matcher's in-memory index is made at the first tail search, not at every history opened."""
+    with History(tmp_path / "history.sqlite3") as history:
+        history.add_rows([row_of(call(i)) for i in range(3)])
+        assert history.count() == 3 and [r.id for r in history.rows(Filter(outcome="error"))] == [1]
+        assert history._matcher._private is None
+        history._indexer.stop()  # (as above: no indexing behind the search)
+        write(tmp_path / "history.sqlite3", 3, SMALL_TAIL + 1)  # too many to index first: read by the matcher
+        assert history.count(Filter(text="cust-3")) == 1 + 10 + 100
+        assert history._matcher._private is not None
