@@ -25,7 +25,7 @@ from app.journeys.exportformats import FORMATS
 from app.journeys.model import ActionNode, Journey
 from app.journeys.runstate import instance_uid
 from app.journeys.tracereader import TraceReader
-from app.jsontext import orjson_text
+from app.jsontext import compact_encoder, orjson_text
 from app.masking import mask_json
 
 CSV_COLUMNS = ("profileId", "row", "outcome", "code", "lastNode", "path", "enteredAt", "endedAt", "durationMs",
@@ -72,11 +72,16 @@ def _entries(reader: TraceReader, profile: Optional[str]) -> Iterator[dict[str, 
     return iter(found)
 
 
+# json.dumps(value, ensure_ascii=False, default=str), its encoder made once (app.jsontext).
+_jsonl_text = compact_encoder(default=str, separators=(", ", ": "))
+
+
 def write_jsonl(entries: Iterable[dict[str, Any]], out: TextIO) -> int:
     """One entry a line: the profile's outcome, path and every step with its calls."""
     n = 0
     for entry in entries:
-        out.write(json.dumps(mask_json(entry), ensure_ascii=False, default=str) + "\n")
+        out.write(_jsonl_text(mask_json(entry)))
+        out.write("\n")  # (not added to a text of a response body or more: a copy of it)
         n += 1
     return n
 
