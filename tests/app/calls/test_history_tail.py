@@ -275,8 +275,12 @@ def test_a_history_searching_no_tail_makes_no_private_index(tmp_path: Path) -> N
     with History(tmp_path / "history.sqlite3") as history:
         history.add_rows([row_of(call(i)) for i in range(3)])
         assert history.count() == 3 and [r.id for r in history.rows(Filter(outcome="error"))] == [1]
+        assert history.count(Filter(text="cust-1")) == 1  # a small tail: indexed first, then searched
         assert history._matcher._private is None
-        history._indexer.stop()  # (as above: no indexing behind the search)
-        write(tmp_path / "history.sqlite3", 3, SMALL_TAIL + 1)  # too many to index first: read by the matcher
-        assert history.count(Filter(text="cust-3")) == 1 + 10 + 100
-        assert history._matcher._private is not None
+    matcher = TailMatcher()
+    try:
+        assert matcher._private is None
+        assert matcher.match("cust-1", 1, "t", "burst", "http://127.0.0.1:9/echo/1", "http_200", "cust-1") == 1
+        assert matcher._private is not None
+    finally:
+        matcher.close()
