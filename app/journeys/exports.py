@@ -123,8 +123,9 @@ def write_platform_log(reader: TraceReader, entries: Iterable[dict[str, Any]], o
     body = "\n" if count is None else f'\n  "instanceCount": {count},\n'
     out.write(body + '  "instances": [')
     n = 0
+    nodes = journey.by_id()  # once, not per instance
     for n, entry in enumerate(instances, 1):
-        record = mask_json(instance(journey, info.seed or 0, entry))
+        record = mask_json(instance(journey, info.seed or 0, entry, nodes))
         text = orjson_text(record, indent=True).replace("\n", "\n    ")
         out.write(("," if n > 1 else "") + "\n    " + text)
     if count is None:
@@ -138,9 +139,11 @@ def write_platform_log(reader: TraceReader, entries: Iterable[dict[str, Any]], o
     return n
 
 
-def instance(journey: Journey, seed: int, entry: dict[str, Any]) -> dict[str, Any]:
-    """One profile's journey instance as the platform's log shows it."""
-    nodes = journey.by_id()
+def instance(journey: Journey, seed: int, entry: dict[str, Any],
+             nodes: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """One profile's journey instance as the platform's log shows it (`nodes`: journey.by_id(), from a
+    caller writing many)."""
+    nodes = journey.by_id() if nodes is None else nodes
     steps = entry["steps"]
     last = nodes.get(entry["path"][-1]) if entry["path"] else None
     current: dict[str, Any] = {"phase": PHASES.get(entry["outcome"], "error"),

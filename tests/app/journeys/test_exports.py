@@ -164,3 +164,15 @@ def test_exports_stream_in_flat_memory(tmp_path: Path) -> None:
         assert peak < 5_000_000, fmt  # a page of profiles at a time, never the whole run
         if fmt == "jsonl":  # (the lines of the export measured: a third export cost as much again)
             assert lines == 1_000
+
+
+def test_instance_ids_share_the_run_namespace_made_once() -> None:
+    """The platform log's `_Id` of each instance: the run's uuid5 namespace, hashed once per journey
+    version and seed (an export asked for it at every instance), then the row."""
+    from app.journeys.runstate import instance_uid, run_namespace
+
+    run_namespace.cache_clear()
+    first, second = instance_uid("v1", 7, 1), instance_uid("v1", 7, 2)
+    assert run_namespace.cache_info().misses == 1
+    assert first[:24] == second[:24] == str(run_namespace("v1", 7))[:24] and first[24:] == f"{1:012x}"
+    assert instance_uid("v1", 8, 1) != first  # another seed, another namespace
