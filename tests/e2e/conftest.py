@@ -18,7 +18,7 @@ EXPECT = "profiles/purchases.expect.json"
 
 @dataclass(frozen=True)
 class Installed:
-    """Read only: copy a folder before running a command in it (tests/e2e/test_journey_replay_cli.py)."""
+    """Read only: copy a folder before running a command in it."""
     fresh: Path  # the sample as the command installs it
     recorded: Path  # the same holding one run: seed 7, checked against the sample's expectations
     summary: dict[str, Any]  # that run's `journey run --json` summary
@@ -26,8 +26,8 @@ class Installed:
 
 @pytest.fixture(scope="session")
 def installed_sample(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """Made once per worker (a sample run costs ~0.3 s of CPU): the replay and the export commands'
-    tests start from copies of it."""
+    """Made once per worker (a sample run costs ~0.3 s of CPU): the replay, export and run commands'
+    tests start from copies of it (the run's own test reads its summary)."""
     root = tmp_path_factory.mktemp("installed")
     with pytest.MonkeyPatch.context() as env:  # before the per-test isolation: the same, by hand
         for var in ("ACTION_STUDIO_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
