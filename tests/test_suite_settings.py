@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import shlex
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,13 +24,14 @@ REPO = Path(__file__).resolve().parent.parent
 REAL_PROCESSES = {
     "tests/helpers/cli.py": "run_process: the helper itself",
     "tests/helpers/forks.py": "ForkServer: the helper itself (a warm parent forking real processes)",
+    "tests/helpers/workers.py": "the xdist workers forked from a warm template (a ForkServer)",
     "tests/app/journeys/test_profiles.py": "a peak memory (ru_maxrss) is only a fresh process's",
     "tests/app/journeys/test_traces.py": "a run killed (SIGKILL) mid-write",
     "tests/app/calls/test_history_tail.py": "a history written by another process while searched, one killed (SIGKILL)",
     "tests/app/sandbox/test_lifecycle.py": "SIGINT / SIGTERM stop `python -m app.sandbox` and `sandbox` (forked by a warm parent)",
     "tests/app/test_layers.py": "a fresh interpreter's sys.modules: no Qt loaded by a command",
     "tests/app/test_secrets.py": "a real Secret Service on a private D-Bus (secret_service marker)",
-    "tests/e2e/test_check_cli.py": "Ctrl+C (SIGINT) stops `check` at once with a partial report",
+    "tests/e2e/test_check_cli.py": "Ctrl+C (SIGINT) stops `check` at once with a partial report (forked by a warm parent)",
     "tests/e2e/test_cli.py": "the interpreter's own exit status",
     "tests/e2e/test_journey_run_cli.py": "SIGINT cancels a run, kill -9 leaves a readable trace (both forked by one warm parent)",
     "tests/e2e/test_real_window.py": "a real X display (xvfb marker)",
@@ -127,6 +131,66 @@ def test_no_cache_is_written_where_bytecode_is_not(pytestconfig: pytest.Config, 
     monkeypatch.setattr(sys, "dont_write_bytecode", True)  # PYTHONDONTWRITEBYTECODE=1
     fill(pytestconfig, tmp_path, sources=("pkg",), tests="tests")
     assert not (tmp_path / "pkg" / "__pycache__").exists()
+
+
+HANDED = """
+import atexit, gc, json, os, sys
+atexit.register(print, "its atexit handlers run as it ends", file=sys.stderr)  # a window's zygote stops there
+print(json.dumps([sys.argv[1:], os.getcwd(), os.environ.get("HANDED"), sys.stdin.read(), gc.isenabled()]))
+print("on its own stderr", file=sys.stderr)
+sys.exit(int(sys.argv[1]))
+"""
+
+
+def test_a_process_hands_its_streams_to_a_fork_of_the_template_and_exits_as_it_does(tmp_path: Path) -> None:
+    """How each xdist worker starts from the template (tests/helpers/workers.py): `python -S forks.py
+    SOCKET [options] -c CODE ARGS` as execnet runs `python -u -c CODE`; the fork gets its pipes, its
+    environment and working folder, and its exit code (a signal's as a shell says it) is the process's."""
+    from tests.helpers.forks import ForkServer
+    from tests.helpers.workers import FORKS
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with ForkServer(env, ("json", "gc:disable")) as server:  # a module:function is called once imported
+        def hand(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([sys.executable, "-S", str(FORKS), server.path, "-u", "-c", code, *args],
+                                  input="its stdin", capture_output=True, text=True, cwd=tmp_path,
+                                  env={**env, "HANDED": "its environment"}, timeout=60)
+
+        done = hand(HANDED, "3", "b")
+        killed = hand("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+    assert done.returncode == 3, done.stderr
+    assert json.loads(done.stdout) == [["3", "b"], str(tmp_path), "its environment", "its stdin", False]
+    assert done.stderr == "on its own stderr\nits atexit handlers run as it ends\n"
+    assert killed.returncode == 128 + signal.SIGKILL
+
+
+def test_in_a_worker_a_fork_server_is_a_fork_of_the_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers.forks import TEMPLATE, Forked, ForkServer
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with ForkServer(env, ("json",)) as template:
+        monkeypatch.setenv(TEMPLATE, template.path)  # as in the workers the template started
+        with ForkServer(env, ("json",)) as server:
+            assert isinstance(server._server, Forked)  # not a new Python: the template's child
+            proc = server.start("import sys; print(sys.stdin.read().upper()); sys.exit(4)", stdin=True)
+            assert proc.stdin is not None
+            proc.stdin.write("forked twice")
+            out, err = proc.communicate()
+    assert (proc.returncode, out, err) == (4, "FORKED TWICE\n", "")
+
+
+def test_the_template_imports_the_project_and_the_plugins_but_no_test_module() -> None:
+    from tests.helpers.workers import WARM_CALLS, plugin_entry_points, plugin_modules, preload
+
+    names = preload(REPO)
+    assert len(names) == len(set(names))
+    assert not [n for n in names if n.split(".")[0] == "tests" or n.endswith("__main__")]  # pytest imports those
+    assert {"pytest", "_pytest.python", "pytestqt.plugin", "xdist.looponfail", "hypothesis", "app.cli.main",
+            "ui.mainwindow", "tools.smoke", "aiohttp", "PySide6.QtWidgets"} <= set(names)
+    assert set(plugin_entry_points()) <= set(names)
+    # pytest marks the plugins' modules for rewriting in each worker: each one the template imported is filtered.
+    assert {"hypothesis", "pytestqt", "xdist", "anyio", "pytest_timeout", "_hypothesis_pytestplugin"} <= set(plugin_modules())
+    assert WARM_CALLS == ("tests.helpers.workers:hypothesis_constants",)
 
 
 def _recipe(makefile: Path, target: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from keyring.backends import fail
 
 from tests.helpers.cli import Done, run_cli
+from tests.helpers.forks import APP, ForkServer
 from tests.helpers.hanging_server import hanging_server
 
 REPO = Path(__file__).resolve().parents[2]
@@ -62,11 +62,11 @@ def test_bounds_are_said_by_option(sample_home: Path, args: list[str], message: 
 
 
 def test_ctrl_c_stops_at_once_with_a_partial_report(sample_home: Path) -> None:
+    """`check` in a process of its own (forked from a parent that imported the command: tests/helpers/forks.py)."""
     env = dict(os.environ, PYTHONPATH=str(REPO), PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-    with hanging_server() as server:
-        child = subprocess.Popen([sys.executable, "-m", "app", "--home", str(sample_home), "check", "notifyWebhook",
-                                  "--rate", "100", "--duration", "60", "--json", "--var", f"baseUrl={server.url}"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with hanging_server() as server, ForkServer(env, ("app.cli.main", "app.cli.check_cmd")) as forks:
+        child = forks.start(APP, "--home", str(sample_home), "check", "notifyWebhook", "--rate", "100",
+                            "--duration", "60", "--json", "--var", f"baseUrl={server.url}")
         try:
             assert server.wait_for(5), "five calls in flight"
             child.send_signal(signal.SIGINT)

@@ -10,6 +10,12 @@ on their own pipes); what they no longer pay is the interpreter's start and the 
 
 The parent forks a watcher for each request, the watcher forks the child and reports its pid and
 then how it ended (its exit code, or minus the signal that killed it, as subprocess says it).
+
+A process may also hand its own standard streams, environment and working folder to a child, and
+exit as it does (`hand_over`; what `python -S forks.py SOCKET -c CODE ARGS` runs): a process that
+another program starts as `python -c CODE` is then a fork of the warm parent (tests/helpers/workers.py:
+the xdist workers). In such a worker a ForkServer is itself a fork of that template (which imported
+the app already), not a new Python.
 """
 from __future__ import annotations
 
@@ -25,9 +31,12 @@ from types import TracebackType
 from typing import Optional
 
 APP = "import sys\nfrom app.cli.main import main\nsys.exit(main())"  # what `python -m app` runs (app/__main__.py)
+# In an xdist worker forked from the template (tests/helpers/workers.py): the template's socket. A
+# ForkServer is then itself forked from there, its modules imported already, instead of a new Python.
+TEMPLATE = "ACTION_STUDIO_TEST_FORK_TEMPLATE"
 
 SERVER = textwrap.dedent("""
-    import importlib, json, os, selectors, signal, socket, sys, traceback
+    import atexit, gc, importlib, json, os, selectors, signal, socket, sys, traceback
 
     def child(code, args):
         sys.argv = ["-c", *args]
@@ -39,6 +48,7 @@ SERVER = textwrap.dedent("""
         except BaseException:
             traceback.print_exc()
             status = 1
+        atexit._run_exitfuncs()  # what a Python does as it ends: a window's zygote stopped, its folder removed
         sys.stdout.flush()
         sys.stderr.flush()
         return status
@@ -47,22 +57,46 @@ SERVER = textwrap.dedent("""
         pid = os.fork()
         if pid == 0:
             conn.close()
-            for target, fd in enumerate(fds):
-                os.dup2(fd, target)
-                os.close(fd)
+            for target, fd in enumerate(fds):  # 0, 1, 2, then any more in order (a listener: 3)
+                if fd != target:
+                    os.dup2(fd, target)
+                    os.close(fd)
+            signal.signal(signal.SIGINT, INTERRUPT)  # Ctrl+C as the server's own Python took it
             if request["env"] is not None:
                 os.environ.clear()
                 os.environ.update(request["env"])
+            if request.get("cwd") is not None:
+                os.chdir(request["cwd"])
             os._exit(child(request["code"], request["args"]))
         for fd in fds:
             os.close(fd)
-        conn.sendall(f"{pid}\\n".encode())
+        try:
+            conn.sendall(f"{pid}\\n".encode())
+        except OSError:
+            pass  # the asker is gone: its child still gets reaped here
         _, status = os.waitpid(pid, 0)
-        conn.sendall(f"{os.waitstatus_to_exitcode(status)}\\n".encode())
+        try:
+            conn.sendall(f"{os.waitstatus_to_exitcode(status)}\\n".encode())
+        except OSError:
+            pass
         os._exit(0)
 
-    for name in sys.argv[2:]:
-        importlib.import_module(name)
+    for entry in reversed(os.environ.get("PYTHONPATH", "").split(os.pathsep)):  # forked from a template: its
+        if entry and entry not in sys.path:                                    # path was made for another one
+            sys.path.insert(1, entry)
+    for name in sys.argv[2:]:  # MODULE, or MODULE:FUNCTION to call once imported
+        module, _, function = name.partition(":")
+        try:
+            loaded = importlib.import_module(module)
+        except ImportError:  # imported (and failing, with its own message) where a child uses it
+            continue
+        if function:
+            getattr(loaded, function)()
+    if "threading" in sys.modules and sys.modules["threading"].active_count() > 1:
+        names = [t.name for t in sys.modules["threading"].enumerate()]
+        sys.exit(f"forks: a preloaded module started a thread ({names}): its forks would not have it")
+    gc.freeze()  # what was imported lives as long as every child: their collector never scans it
+    INTERRUPT = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is its children's: it ends with its input
     listener = socket.socket(fileno=int(sys.argv[1]))
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, "accept")
@@ -76,7 +110,7 @@ SERVER = textwrap.dedent("""
                 sys.exit(0)
             if key.data == "accept":
                 conn, _ = listener.accept()
-                message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+                message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 8)
                 while not message.endswith(b"\\n"):
                     message += conn.recv(1 << 20)
                 pid = os.fork()
@@ -97,10 +131,10 @@ SERVER = textwrap.dedent("""
 class Forked:
     """A forked child, driven as a subprocess.Popen with text pipes is."""
 
-    def __init__(self, conn: socket.socket, stdin: Optional[int], stdout: int, stderr: Optional[int]) -> None:
+    def __init__(self, conn: socket.socket, stdin: Optional[int], stdout: Optional[int], stderr: Optional[int]) -> None:
         self._conn, self._pending = conn, b""
         self.stdin = None if stdin is None else open(stdin, "w", encoding="utf-8")
-        self.stdout = open(stdout, encoding="utf-8")
+        self.stdout = None if stdout is None else open(stdout, encoding="utf-8")
         self.stderr = None if stderr is None else open(stderr, encoding="utf-8")
         self.pid = int(self._line(None))
         self.returncode: Optional[int] = None
@@ -153,17 +187,29 @@ class Forked:
         stderr = self.stderr
         reader = threading.Thread(target=lambda: stderr is not None and err.append(stderr.read()))
         reader.start()
-        out = self.stdout.read()
+        out = "" if self.stdout is None else self.stdout.read()
         reader.join()
         self.wait(timeout)
-        self.stdout.close()
+        if self.stdout is not None:
+            self.stdout.close()
         if stderr is not None:
             stderr.close()
         return out, err[-1]
 
 
+def _request(path: str, request: dict[str, object], fds: list[int]) -> socket.socket:
+    """Ask the server at `path` for a child (`request`: its code, args, env) holding `fds` as 0, 1, 2..."""
+    import json
+
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn.connect(path)
+    socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], fds)
+    return conn
+
+
 class ForkServer:
-    """The warm parent: started on entry with `env` and the `preload` modules imported, ended on exit."""
+    """The warm parent: started on entry with `env` and the `preload` modules imported (in order; a
+    `module:function` is imported, then called), ended on exit."""
 
     def __init__(self, env: dict[str, str], preload: tuple[str, ...]) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="forks")
@@ -171,9 +217,18 @@ class ForkServer:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(self.path)
         listener.listen(16)
+        self._server: subprocess.Popen[bytes] | Forked
         with listener:
-            self._server = subprocess.Popen([sys.executable, "-c", SERVER, str(listener.fileno()), *preload],
-                                            stdin=subprocess.PIPE, env=env, pass_fds=[listener.fileno()])
+            template = os.environ.get(TEMPLATE)
+            if template and os.path.exists(template):
+                in_r, in_w = os.pipe()  # its input, as the Popen's: ends when this ends
+                request = {"code": SERVER, "args": ["3", *preload], "env": env, "cwd": os.getcwd()}
+                conn = _request(template, request, [in_r, 1, 2, listener.fileno()])
+                os.close(in_r)
+                self._server = Forked(conn, in_w, None, None)
+            else:
+                self._server = subprocess.Popen([sys.executable, "-c", SERVER, str(listener.fileno()), *preload],
+                                                stdin=subprocess.PIPE, env=env, pass_fds=[listener.fileno()])
 
     def __enter__(self) -> ForkServer:
         return self
@@ -186,19 +241,41 @@ class ForkServer:
         self._folder.cleanup()
 
     def start(self, code: str, *args: str, stdin: bool = False, stderr: bool = True,
-              env: Optional[dict[str, str]] = None) -> Forked:
+              env: Optional[dict[str, str]] = None, pass_fds: tuple[int, ...] = ()) -> Forked:
         """A child running `code` with `args` as sys.argv[1:], as `python -c code *args` would: its
         standard input a pipe (`stdin`, else empty), its standard error a pipe (else discarded), its
-        environment `env` (else the server's)."""
-        import json
-
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        conn.connect(self.path)
+        environment `env` (else the server's), `pass_fds` its descriptors 3, 4... (a listening socket)."""
         in_r, in_w = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), None)
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe() if stderr else (None, os.open(os.devnull, os.O_WRONLY))
-        request = json.dumps({"code": code, "args": list(args), "env": env}).encode() + b"\n"
-        socket.send_fds(conn, [request], [in_r, out_w, err_w])
+        request = {"code": code, "args": list(args), "env": env}
+        conn = _request(self.path, request, [in_r, out_w, err_w, *pass_fds])
         for fd in (in_r, out_w, err_w):  # the child holds them: its end is the pipes' end
             os.close(fd)
         return Forked(conn, in_w, out_r, err_r)
+
+
+def hand_over(path: str, code: str, args: list[str]) -> int:
+    """This process's standard input, output and error, environment and working folder to a child
+    of the server listening at `path`, running `code` with `args`; the child's exit code (128 + the
+    signal's number when one killed it, as a shell says it)."""
+    request = {"code": code, "args": args, "env": dict(os.environ), "cwd": os.getcwd()}
+    with _request(path, request, [0, 1, 2]) as conn:
+        for fd in (0, 1):  # the child holds them: its end is the pipes' end
+            os.close(fd)
+        lines = b""
+        while lines.count(b"\n") < 2 and (chunk := conn.recv(64)):
+            lines += chunk
+    if lines.count(b"\n") < 2:
+        print("forks: the fork server ended before its child did", file=sys.stderr)
+        return 70
+    code_line = int(lines.split(b"\n")[1])
+    return 128 - code_line if code_line < 0 else code_line
+
+
+if __name__ == "__main__":  # python -S forks.py SOCKET [interpreter options] -c CODE ARGS...
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the child (in this process group) itself
+    at = sys.argv.index("-c")
+    sys.exit(hand_over(sys.argv[1], sys.argv[at + 1], sys.argv[at + 2:]))

@@ -7,7 +7,6 @@ import itertools
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from app.calls.history_schema import FORMAT
 from app.calls.history_search import match_query
 from app.calls.history_tail import TailMatcher
 from app.calls.record import CallResult, RecordedExchange, RecordedRequest
+from tests.helpers.forks import Forked, ForkServer
 
 REPO = Path(__file__).resolve().parents[3]
 VALUES = ("Zoë Müller", "ΣΑΣ", "straße", "cust_42", "naïve café", "İstanbul", "x\u0301y", "100%", "a²b", "plain")
@@ -161,26 +161,33 @@ with History(path) as history:
 """
 
 
+@pytest.fixture(scope="module")
+def forks() -> Iterator[ForkServer]:
+    """The writing processes forked from one parent that imported the history and this module (tests/helpers/forks.py)."""
+    with ForkServer(dict(os.environ, PYTHONPATH=str(REPO)), ("app.calls.history", __name__)) as server:
+        yield server
+
+
 @contextlib.contextmanager
-def writer(path: Path, batches: int) -> Iterator[tuple[subprocess.Popen[str], TextIO]]:
+def writer(forks: ForkServer, path: Path, batches: int) -> Iterator[tuple[Forked, TextIO]]:
     """The writing process on a new history file, and its output (the rows written so far); killed and
     reaped at the end, whatever the test did with it."""
     History(path).close()
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    child = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(batches)], cwd=REPO, env=env,
-                             stdout=subprocess.PIPE, text=True)
-    assert child.stdout is not None
+    child = forks.start(WRITER, str(path), str(batches))
+    assert child.stdout is not None and child.stderr is not None
     try:
         yield child, child.stdout
     finally:
         child.kill()
         child.wait()
         child.stdout.close()
+        sys.stderr.write(child.stderr.read())  # what it said (a traceback), in the test's report
+        child.stderr.close()
 
 
-def test_a_search_in_another_process_during_a_burst_misses_no_row(tmp_path: Path) -> None:
+def test_a_search_in_another_process_during_a_burst_misses_no_row(tmp_path: Path, forks: ForkServer) -> None:
     path = tmp_path / "history.sqlite3"
-    with writer(path, 30) as (child, out):
+    with writer(forks, path, 30) as (child, out):
         assert out.readline() == "0\n"
         with History(path) as reader:
             seen = 0
@@ -194,9 +201,9 @@ def test_a_search_in_another_process_during_a_burst_misses_no_row(tmp_path: Path
             assert reader.count(Filter(text="burst")) == reader.count() == 6000
 
 
-def test_a_burst_killed_midway_is_indexed_when_the_file_is_next_opened(tmp_path: Path) -> None:
+def test_a_burst_killed_midway_is_indexed_when_the_file_is_next_opened(tmp_path: Path, forks: ForkServer) -> None:
     path = tmp_path / "history.sqlite3"
-    with writer(path, 10_000) as (child, out):
+    with writer(forks, path, 10_000) as (child, out):
         while int(out.readline()) < 3000:
             pass
         os.kill(child.pid, signal.SIGKILL)
@@ -252,3 +259,35 @@ def test_the_tail_search_matches_what_the_index_matches(oracle: tuple[sqlite3.Co
         db.execute("DELETE FROM t")
     assert matcher.known(" ".join(words), row, "t") is None
     assert matcher.match(" ".join(words), row, "t", *columns) == expected == matcher.known(" ".join(words), row, "t")
+
+
+def test_a_row_beyond_ascii_is_read_into_the_private_index_once_for_every_search_text() -> None:
+    """Its tokens are read back once (by row id and time); each search text is then matched on them,
+    as the index would match it, where each text used to put the row in the index again."""
+    matcher = TailMatcher()
+    inserted: list[str] = []
+    matcher._db.set_trace_callback(lambda sql: inserted.append(sql) if sql.startswith("INSERT INTO one ") else None)
+    try:
+        row = ("burst", "http://127.0.0.1:9/echo/1", "http_200", '{"name": "Zoë Müller", "order": "ord-3 straße"}')
+        answers = [matcher.match(words, 7, "t", *row) for words in ("zoe", "muller ord-3", "strasse", "echo 1", "ord-4")]
+        assert answers == [1, 1, 0, 1, 0]  # straße is its own token: the index does not fold ß to ss
+        assert len(inserted) == 1
+        assert matcher.match("zoe", 7, "t2", *row) == 1 and len(inserted) == 2  # another row (a clear reused id 7)
+    finally:
+        matcher.close()
+
+
+def test_a_history_searching_no_tail_makes_no_private_index(tmp_path: Path) -> None:
+    """The matcher's in-memory index is made at the first tail search, not at every history opened."""
+    with History(tmp_path / "history.sqlite3") as history:
+        history.add_rows([row_of(call(i)) for i in range(3)])
+        assert history.count() == 3 and [r.id for r in history.rows(Filter(outcome="error"))] == [1]
+        assert history.count(Filter(text="cust-1")) == 1  # a small tail: indexed first, then searched
+        assert history._matcher._private is None
+    matcher = TailMatcher()
+    try:
+        assert matcher._private is None
+        assert matcher.match("cust-1", 1, "t", "burst", "http://127.0.0.1:9/echo/1", "http_200", "cust-1") == 1
+        assert matcher._private is not None
+    finally:
+        matcher.close()

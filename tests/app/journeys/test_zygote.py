@@ -18,24 +18,29 @@ from app.journeys.childrun import ChildSpec, read_result
 from app.journeys.tracereader import TraceReader, list_runs
 from app.journeys.zygote import RUN_PID, listen
 from tests.app.journeys.test_childrun import messages, spec_of
+from tests.helpers.forks import ForkServer
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the zygote is Linux's")
 
 
+SERVE = "import sys\nfrom app.journeys.zygote import main\nsys.exit(main(['zygote', 'serve', '3']))"
+
+
 @pytest.fixture(scope="module")
 def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One zygote for the module's runs, as the window keeps one for all of its runs (its preload is
-    most of a test's CPU); each run is a fresh fork of it."""
+    most of a test's CPU); each run is a fresh fork of it. The zygote is `python -m app.journeys.zygote
+    serve FD` forked from a warm parent (tests/helpers/forks.py): how it starts cold is not the point
+    here (test_a_run_forked_from_the_warm_zygote_imports_nothing_more starts its warm() in a new Python)."""
     path = str(tmp_path_factory.mktemp("zygote") / "zygote")
-    with listen(path) as listener:
-        server = subprocess.Popen([sys.executable, "-m", "app.journeys.zygote", "serve", str(listener.fileno())],
-                                  stdin=subprocess.PIPE, env=ENV, pass_fds=[listener.fileno()])
-    yield path
-    assert server.stdin is not None
-    server.stdin.close()  # the window's process is gone: the zygote ends
-    assert server.wait(timeout=60) == 0
+    with listen(path) as listener, ForkServer(ENV, ("app.journeys.zygote",)) as forks:
+        server = forks.start(SERVE, stdin=True, pass_fds=(listener.fileno(),))
+        listener.close()  # the zygote holds it
+        yield path
+        _, err = server.communicate(timeout=60)  # its input ends (the window's process is gone): it ends
+        assert server.returncode == 0, err
 
 
 def start(path: str, spec: ChildSpec) -> subprocess.Popen[str]:
