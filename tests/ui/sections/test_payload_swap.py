@@ -84,3 +84,40 @@ def test_an_edit_in_the_tree_while_the_worker_ran_is_kept(qtbot, section, edit_f
     assert payload.find("items[].sku").value == "Z"
     assert payload.find("total").mode == ("variable" if edit_first else "constant")
     retire.wait_idle()
+
+
+def test_a_reinfer_patches_the_tree_and_shares_what_did_not_change(qtbot, section) -> None:  # noqa: F811
+    type_into(qtbot, section, ORDER)
+    model = section.tabs["request"].model
+    first = model.payload()
+    type_into(qtbot, section, ORDER.replace('"X"', '"Z"'))
+    patched = model.payload()
+    assert patched.fields[3] is first.fields[3]  # customer: not inferred again (patch.py)
+    assert patched.fields[2] is not first.fields[2] and patched.find("items[].sku").value == "Z"
+    assert first.find("items[].sku").value == "X"  # the tree it came from is left as it was
+    retire.wait_idle()
+
+
+def test_a_loaded_tree_is_not_patched_against_its_example(qtbot, section) -> None:  # noqa: F811
+    stored = _payload({"a": 1, "b": "x"})
+    stored.fields[0].value = 5  # a stored constant the example does not show
+    section.set_action(Action(name="x", request=stored))
+    type_into(qtbot, section, json.dumps({"a": 1, "b": "y"}))
+    assert section.tabs["request"].model.payload().find("a").value == 1  # re-inferred from the example, as before
+
+
+def test_an_edit_while_the_worker_patched_leaves_a_held_tree_alone(qtbot, section) -> None:  # noqa: F811
+    type_into(qtbot, section, ORDER)
+    type_into(qtbot, section, ORDER.replace('"X"', '"Z"'))
+    tab = section.tabs["request"]
+    held = tab.payload()  # as an undo step holds it
+    text = ORDER.replace('"X"', '"W"')
+    result = tab._infer(text)  # as the worker does, before the edit below
+    assert result.patched and result.payload.fields[3] is held.fields[3]
+    assert tab.model.setData(tab.model.index_of_path("customer.email").siblingAtColumn(MODE), "variable")
+    tab._on_validated(result, text)
+    assert held.find("customer.email").mode == "constant"
+    shown = tab.model.payload()
+    assert shown is result.payload
+    assert shown.find("customer.email").mode == "variable" and shown.find("items[].sku").value == "W"
+    retire.wait_idle()
