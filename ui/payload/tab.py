@@ -25,7 +25,7 @@ from ui.naming import name_parts
 from ui.payload.delegate import ModeDelegate
 from ui.payload.infer import changed_rows, example_to_payload, field_count, merge, parse_example
 from ui.payload.model import FIELD, MODE, OPTIONAL, TYPE, VALUE, FieldTreeModel
-from ui.payload.patch import patch
+from ui.payload.patch import inferred_from, patch
 from ui.payload.retire import retire
 
 
@@ -207,7 +207,9 @@ class PayloadTab(QWidget):
         if old is not None and text == old.example:
             return Inferred(old, revision, edits, (0, 0))  # unchanged text: nothing to re-infer
         data = parse_example(text, self.where)
-        if old is not None and data is not None and basis is not None and basis[0] == revision:
+        if old is not None and data is not None and (basis is None or basis[0] != revision):
+            basis = self._checked_basis(old, revision)  # after a load: the tree may not be its example's
+        if old is not None and data is not None and basis is not None:
             patched = patch(text, data, old, basis[1], self._kept_values)
             if patched is not None:
                 payload, changes = patched
@@ -217,6 +219,14 @@ class PayloadTab(QWidget):
         if payload is not None:
             merge(payload, old, self._kept_values)
         return Inferred(payload, revision, edits, field_count(payload), changed_rows(payload, old), data)
+
+    def _checked_basis(self, old: Payload, revision: int) -> Optional[tuple[int, Any]]:
+        """(revision, the parsed example of `old`) when `old` is that example's tree, else None."""
+        try:
+            doc = parse_example(old.example, self.where)
+        except ValueError:
+            return None
+        return (revision, doc) if doc is not None and inferred_from(old, doc, self._kept_values) else None
 
     def _on_validated(self, result: Inferred, text: str) -> None:
         old = self.model.payload()

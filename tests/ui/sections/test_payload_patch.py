@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from app.model.payload import Payload, PayloadField
 from ui.payload.infer import changed_rows, example_to_payload, merge, parse_example
-from ui.payload.patch import patch
+from ui.payload.patch import inferred_from, patch
 
 NAMES = ("a", "b", "c", "items", "when")
 SCALARS = st.one_of(  # few values: a value changed is often one that shows the same (0.0, -0.0) or another type
@@ -114,6 +114,7 @@ def test_a_patched_tree_is_the_merged_re_inferred_tree(data: st.DataObject, olde
     patched = patch(new_text, parse_example(new_text, "request"), old, parse_example(old_text, "request"),
                     frozenset(kept))
     assert _whole(old) == before  # the shown tree (maybe held by an undo step) is never changed
+    assert inferred_from(old, parse_example(old_text, "request"), frozenset(kept))  # what a load checks
     if full is None:  # a refused name or a top level without an object: the full path says why
         assert patched is None
         return

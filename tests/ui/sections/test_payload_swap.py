@@ -121,3 +121,14 @@ def test_an_edit_while_the_worker_patched_leaves_a_held_tree_alone(qtbot, sectio
     assert shown is result.payload
     assert shown.find("customer.email").mode == "variable" and shown.find("items[].sku").value == "W"
     retire.wait_idle()
+
+
+def test_a_loaded_tree_that_is_its_examples_is_patched_from_the_first_edit(qtbot, section) -> None:  # noqa: F811
+    stored = _payload(json.loads(ORDER))
+    stored.fields[0].mode = "variable"  # settings are the tree's own: they do not stop the patch
+    section.set_action(Action(name="x", request=stored))
+    type_into(qtbot, section, ORDER.replace('"X"', '"Z"'))
+    shown = section.tabs["request"].model.payload()
+    assert shown.fields[3] is stored.fields[3] and shown.find("items[].sku").value == "Z"
+    assert shown.find("orderId").mode == "variable"
+    retire.wait_idle()
