@@ -212,9 +212,8 @@ class PayloadTab(QWidget):
         if old is not None and data is not None and basis is not None:
             patched = patch(text, data, old, basis[1], self._kept_values)
             if patched is not None:
-                payload, changes = patched
-                counts = None if changes is not None else field_count(payload)
-                return Inferred(payload, revision, edits, counts, changes, data, patched=True)
+                counts = None if patched.same_shape else field_count(patched.payload)
+                return Inferred(patched.payload, revision, edits, counts, patched.changes, data, patched=True)
         payload = example_to_payload(text, self.where, data)
         if payload is not None:
             merge(payload, old, self._kept_values)

@@ -120,10 +120,33 @@ def test_a_patched_tree_is_the_merged_re_inferred_tree(data: st.DataObject, olde
         return
     merge(full, old, frozenset(kept))
     assert patched is not None
-    payload, changes = patched
+    payload, changes, same_shape = patched
     assert _whole(payload) == _whole(full)
     expected = changed_rows(full, old)
-    assert (None if changes is None else sorted(changes)) == (None if expected is None else sorted(expected))
+    assert same_shape == (expected is not None)
+    if expected is not None:
+        assert changes is not None and sorted(changes) == sorted(expected)
+    elif full.root == old.root and _rows(full.fields) == _rows(old.fields):  # every row where it was
+        assert changes is not None
+        repainted = set(changes)
+        for place in _differing(full.fields, old.fields, ()):
+            assert any(place[:depth] in repainted for depth in range(1, len(place) + 1)), place
+    else:
+        assert changes is None  # rows added, removed or holding other rows: the view is reset
+
+
+def _rows(fields: list[PayloadField]) -> Any:
+    return tuple(_rows(f.children) for f in fields)
+
+
+def _differing(fields: list[PayloadField], before: list[PayloadField], rows: tuple[int, ...]) -> Any:
+    """The rows (of two trees with the same rows) that show something else."""
+    for row, (field, previous) in enumerate(zip(fields, before, strict=True)):
+        shown = [(f.name, f.type, f.mode, f.label, f.optional,
+                  None if f.type in ("object", "listObject") else _typed(f.value)) for f in (field, previous)]
+        if shown[0] != shown[1]:
+            yield (*rows, row)
+        yield from _differing(field.children, previous.children, (*rows, row))
 
 
 def test_what_did_not_change_is_shared_and_what_changed_is_new() -> None:
@@ -133,8 +156,8 @@ def test_what_did_not_change_is_shared_and_what_changed_is_new() -> None:
     assert old is not None
     patched = patch(new_text, parse_example(new_text, "request"), old, parse_example(old_text, "request"))
     assert patched is not None
-    payload, changes = patched
-    assert changes == [(0, 0)]
+    payload, changes, same_shape = patched
+    assert changes == [(0, 0)] and same_shape
     assert payload.fields[1] is old.fields[1] and payload.fields[2] is old.fields[2]
     assert payload.fields[0].children[1] is old.fields[0].children[1]
     assert payload.fields[0] is not old.fields[0] and payload.fields[0].children[0].value == 2
@@ -152,9 +175,12 @@ def test_values_python_finds_equal_but_json_does_not_are_changes() -> None:
     for old_doc, new_doc, rows in (({"a": 0.0, "b": "x"}, {"a": -0.0, "b": "x"}, [(0,)]),
                                    ({"a": [1], "b": "x"}, {"a": [1.0], "b": "x"}, None),
                                    ({"a": {"c": 1}, "b": "x"}, {"a": {"c": True}, "b": "x"}, None)):
+        # (None: another type, so another shape for changed_rows; the patch repaints that row)
         old_text, new_text = json.dumps(old_doc), json.dumps(new_doc)
         old, full = example_to_payload(old_text, "request"), example_to_payload(new_text, "request")
         assert old is not None and full is not None
         patched = patch(new_text, parse_example(new_text, "request"), old, parse_example(old_text, "request"))
         assert patched is not None
-        assert _whole(patched[0]) == _whole(full) and patched[1] == rows == changed_rows(full, old), new_doc
+        assert _whole(patched.payload) == _whole(full), new_doc
+        assert patched.same_shape == (rows is not None) and rows == changed_rows(full, old), new_doc
+        assert patched.changes == (rows or [(0, 0) if "c" in new_doc["a"] else (0,)]), new_doc

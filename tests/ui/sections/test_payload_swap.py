@@ -1,17 +1,19 @@
 """A re-infer that keeps the tree's shape swaps the tree under the view (no reset: what is expanded
-stays, only changed rows repaint); one that changes the shape resets it as before."""
+stays, only changed rows repaint), as does one that renames or retypes fields but keeps every row where
+it was (patch.py); one that adds or removes rows resets it as before."""
 from __future__ import annotations
 
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeView
 
 from app.model.action import Action
 from tests.ui.sections.test_payload_section import ORDER, section, type_into  # noqa: F401 - a fixture
 from ui.payload import retire
 from ui.payload.infer import changed_rows, example_to_payload, merge
-from ui.payload.model import MODE, VALUE
+from ui.payload.model import MODE, VALUE, PathRole
 
 
 def _payload(doc: object):  # type: ignore[no-untyped-def]
@@ -131,4 +133,25 @@ def test_a_loaded_tree_that_is_its_examples_is_patched_from_the_first_edit(qtbot
     shown = section.tabs["request"].model.payload()
     assert shown.fields[3] is stored.fields[3] and shown.find("items[].sku").value == "Z"
     assert shown.find("orderId").mode == "variable"
+    retire.wait_idle()
+
+
+def test_a_renamed_key_keeps_the_view_and_shows_the_new_names(qtbot, qtmodeltester, section) -> None:  # noqa: F811
+    type_into(qtbot, section, ORDER)
+    type_into(qtbot, section, ORDER.replace('"X"', '"Z"'))  # the tab now patches against its document
+    tab = section.tabs["request"]
+    model, view = tab.model, section.findChild(QTreeView, "payloadFieldsView")
+    model.setData(model.index_of_path("customer").siblingAtColumn(MODE), "variable")
+    customer = model.index_of_path("customer")
+    view.expand(customer)
+    email = model.index_of_path("customer.email")
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    type_into(qtbot, section, ORDER.replace('"X"', '"Z"').replace('"customer"', '"buyer"'))
+    assert resets == [] and view.isExpanded(customer)  # swapped: every row is where it was
+    assert customer.data() == "buyer" and customer.siblingAtColumn(MODE).data() == "Constant"  # a new field
+    assert email.data(PathRole) == "buyer.email" and email.siblingAtColumn(MODE).data() == "Constant"
+    assert model.flags(email.siblingAtColumn(MODE)) & Qt.ItemFlag.ItemIsEditable  # no longer under a Variable
+    assert tab._status.text() == "8 fields · 0 variable"
+    qtmodeltester.check(model)
     retire.wait_idle()
