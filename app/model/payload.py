@@ -166,7 +166,11 @@ def _friendly(msg: str) -> str:
 
 def infer_payload(text: str, where: str = "payload") -> Payload:
     """Build a payload from an example: every field Constant, its type inferred from the value."""
-    data = parse_json(text, where)
+    return payload_of(parse_json(text, where), text, where)
+
+
+def payload_of(data: Any, text: str, where: str = "payload") -> Payload:
+    """`infer_payload` of a text already parsed to `data` (the editor's worker keeps the document)."""
     # model_construct: the text was just parsed and the fields built from it, nothing to re-check.
     if isinstance(data, dict):
         return Payload.model_construct(example=text, root="object", fields=_fields_of(data, ""))
@@ -182,14 +186,15 @@ def _fields_of(obj: dict[str, Any], path: str) -> list[PayloadField]:
     out = []
     for name, value in obj.items():
         here = f"{path}.{name}" if path else name
-        problem = field_name_problem(name)
-        if problem:
-            raise ValueError(f"{here}: {problem}")
-        out.append(_field(name, value, here))
+        out.append(infer_field(name, value, here))
     return out
 
 
-def _field(name: str, value: Any, path: str) -> PayloadField:
+def infer_field(name: str, value: Any, path: str) -> PayloadField:
+    """The field inferred from `"name": value` at `path` (its children too); ValueError for a refused name."""
+    problem = field_name_problem(name)
+    if problem:
+        raise ValueError(f"{path}: {problem}")
     ftype = infer_type(value)
     children: list[PayloadField] = []
     if ftype == "object":
@@ -198,7 +203,7 @@ def _field(name: str, value: Any, path: str) -> PayloadField:
     elif ftype == "listObject":
         first = next(x for x in value if isinstance(x, dict))
         children = _fields_of(first, path + "[]")
-    return _construct(name, ftype, value, value is None and ftype == "string", children)
+    return build_field(name, ftype, value, value is None and ftype == "string", children)
 
 
 _new_instance = object.__new__
@@ -208,13 +213,14 @@ _set = object.__setattr__
 _ALL_SET = set(PayloadField.model_fields)
 
 
-def _construct(name: str, ftype: FieldType, value: Any, optional: bool, children: list[PayloadField]) -> PayloadField:
+def build_field(name: str, ftype: FieldType, value: Any, optional: bool, children: list[PayloadField],
+                mode: Mode = "constant", label: str = "") -> PayloadField:
     """What `PayloadField.model_construct` builds, without its per-field loop over aliases: a 1 MB
     example makes 20,000 fields in a worker that shares the GIL with the UI thread (issue 14), and
     each object tracked by the garbage collector counts towards a collection that pauses every
     thread (a shared fields-set: three such objects per field instead of four)."""
     field = _new_instance(PayloadField)
-    _set(field, "__dict__", {"name": name, "type": ftype, "mode": "constant", "value": value, "label": "",
+    _set(field, "__dict__", {"name": name, "type": ftype, "mode": mode, "value": value, "label": label,
                              "optional": optional, "children": children})
     _set(field, "__pydantic_fields_set__", _ALL_SET)
     _set(field, "__pydantic_extra__", None)

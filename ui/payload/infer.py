@@ -7,18 +7,20 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator, Optional
 
-from app.model.payload import JsonError, Payload, PayloadField, field_name_problem, infer_payload, parse_json
+from app.model.payload import JsonError, Payload, PayloadField, field_name_problem, parse_json, payload_of
 from ui.jsonedit import key_position
 
 _CONTAINERS = ("object", "listObject")  # their value is not shown: their children are
+_UNPARSED = object()
 
 
-def example_to_payload(text: str, where: str) -> Optional[Payload]:
-    """The inferred payload of an example, None for an empty editor; JsonError marks the line."""
+def example_to_payload(text: str, where: str, data: Any = _UNPARSED) -> Optional[Payload]:
+    """The inferred payload of an example, None for an empty editor; JsonError marks the line.
+    `data`: the text already parsed (`parse_example`)."""
     if not text.strip():
         return None
     try:
-        return infer_payload(text, where)
+        return payload_of(parse_json(text, where) if data is _UNPARSED else data, text, where)
     except JsonError:
         raise
     except ValueError as exc:
@@ -26,6 +28,11 @@ def example_to_payload(text: str, where: str) -> Optional[Payload]:
         if located is not None:
             raise located from None
         raise ValueError(_strip_where(str(exc), where)) from None
+
+
+def parse_example(text: str, where: str) -> Any:
+    """The parsed example (None for an empty editor); JsonError marks the line."""
+    return parse_json(text, where) if text.strip() else None
 
 
 def _strip_where(message: str, where: str) -> str:

@@ -148,10 +148,11 @@ class FieldTreeModel(QAbstractItemModel):
         old_root.unlink()  # after the reset: no index points at the old nodes any more
 
     def swap_payload(self, payload: Payload, changed: list[tuple[int, ...]]) -> None:
-        """Show a payload of the shown one's shape (`infer.changed_rows` said so, listing the rows
-        whose settings differ) without a reset: the rows made so far show its fields, and only the
-        changed ones repaint. A reset re-lays out and repaints the whole tree on the UI thread after
-        every re-infer of a 1 MB example (issue 14: UI stalls); the view keeps what is expanded."""
+        """Show a payload with the shown one's rows (`infer.changed_rows` or `patch.patch` said so,
+        listing the rows that show differently: what is under them repaints too) without a reset:
+        the rows made so far show its fields, and only the changed ones repaint. A reset re-lays out
+        and repaints the whole tree on the UI thread after every re-infer of a 1 MB example (issue 14:
+        UI stalls); the view keeps what is expanded."""
         self._payload = payload
         self._owned = {}
         self._payload_owned = False

@@ -65,10 +65,21 @@ def _release(tree: Any) -> None:
 
 
 def _pre_order(payload: Any) -> list[Any]:
+    """The fields only this tree holds, parents first. A field another tree holds too (a re-infer
+    patched from this one shares every field that did not change: patch.py) is left out with its
+    subtree: releasing it frees nothing, and walking 20,000 of them held the GIL ~7 ms."""
     out: list[Any] = []
     stack = list(reversed(payload.fields))
     while stack:
         field = stack.pop()
+        if sys.getrefcount(field) > _HELD_HERE:
+            continue
         out.append(field)
         stack.extend(reversed(field.children))
     return out
+
+
+# The references to a field only this tree holds, when `_pre_order` looks: its parent's list, the
+# local name and getrefcount's argument. More means another holder (a wrong guess costs no
+# correctness: a field left out is freed with its parent, a field walked is only released).
+_HELD_HERE = 3

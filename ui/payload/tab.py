@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -23,8 +23,9 @@ from ui import icons
 from ui.jsonedit import JsonEdit
 from ui.naming import name_parts
 from ui.payload.delegate import ModeDelegate
-from ui.payload.infer import changed_rows, example_to_payload, field_count, merge
+from ui.payload.infer import changed_rows, example_to_payload, field_count, merge, parse_example
 from ui.payload.model import FIELD, MODE, OPTIONAL, TYPE, VALUE, FieldTreeModel
+from ui.payload.patch import inferred_from, patch
 from ui.payload.retire import retire
 
 
@@ -37,10 +38,12 @@ class Inferred:
     # free it on the UI thread when the editor drops this result (see retire.py).
     revision: int
     edit_count: int  # the model's edit count at that moment
-    counts: tuple[int, int]  # (fields, variables)
+    counts: Optional[tuple[int, int]]  # (fields, variables); None: those of that tree (same shape)
     # The rows whose settings differ from that tree's when both have one shape (else None): the
     # tree is then swapped under the view instead of reset (infer.changed_rows)
     changes: Optional[list[tuple[int, ...]]] = None
+    doc: Any = None  # the parsed example: the next re-infer patches the tree against it (patch.py)
+    patched: bool = False  # the tree shares the fields of that tree that did not change
 
 
 class PayloadTab(QWidget):
@@ -52,6 +55,9 @@ class PayloadTab(QWidget):
         super().__init__(parent)
         self.where = where  # "request payload"...: the prefix of its problems
         self._kept_values: frozenset[str] = frozenset()  # replaced, never mutated: workers read it
+        # (model revision, the document the tree of that revision was inferred from): what a
+        # re-infer patches against (patch.py); None after a load (a stored tree may differ from its example)
+        self._basis: Optional[tuple[int, Any]] = None
         self._locked = False
         self._disabled_reason = ""
         self._status_timer = QTimer(self, singleShot=True, interval=250)
@@ -137,6 +143,7 @@ class PayloadTab(QWidget):
         The given payload is never changed: the tree copies what an edit touches.
         """
         self._kept_values = frozenset()
+        self._basis = None
         old = self.model.payload()
         self.model.set_payload(payload)
         retire(old)
@@ -196,28 +203,56 @@ class PayloadTab(QWidget):
         """The editor's validator (in a worker): infer the example and merge the current settings."""
         revision = self.model.revision  # first: a tree set meanwhile then shows as a newer revision
         old, edits = self.model.payload(), self.model.edit_count
+        basis = self._basis
         if old is not None and text == old.example:
             return Inferred(old, revision, edits, (0, 0))  # unchanged text: nothing to re-infer
-        payload = example_to_payload(text, self.where)
+        data = parse_example(text, self.where)
+        if old is not None and data is not None and (basis is None or basis[0] != revision):
+            basis = self._checked_basis(old, revision)  # after a load: the tree may not be its example's
+        if old is not None and data is not None and basis is not None:
+            patched = patch(text, data, old, basis[1], self._kept_values)
+            if patched is not None:
+                counts = None if patched.same_shape else field_count(patched.payload)
+                return Inferred(patched.payload, revision, edits, counts, patched.changes, data, patched=True)
+        payload = example_to_payload(text, self.where, data)
         if payload is not None:
             merge(payload, old, self._kept_values)
-        return Inferred(payload, revision, edits, field_count(payload), changed_rows(payload, old))
+        return Inferred(payload, revision, edits, field_count(payload), changed_rows(payload, old), data)
+
+    def _checked_basis(self, old: Payload, revision: int) -> Optional[tuple[int, Any]]:
+        """(revision, the parsed example of `old`) when `old` is that example's tree, else None."""
+        try:
+            doc = parse_example(old.example, self.where)
+        except ValueError:
+            return None
+        return (revision, doc) if doc is not None and inferred_from(old, doc, self._kept_values) else None
 
     def _on_validated(self, result: Inferred, text: str) -> None:
         old = self.model.payload()
         if result.payload is old:
             return  # the stored payload itself (loading) or the same text again
-        payload = result.payload
+        payload, changes, counts = result.payload, result.changes, result.counts
         stale = result.revision != self.model.revision or result.edit_count != self.model.edit_count
-        if payload is not None and stale:
-            merge(payload, old, self._kept_values)  # the tree changed while the worker ran
-        if payload is not None and result.changes is not None and not stale:
-            self.model.swap_payload(payload, result.changes)  # `old` is the tree the rows were found in
+        if payload is not None and stale:  # the tree changed while the worker ran
+            if result.patched:
+                # Its unchanged fields are the older tree's: merging into them would change that
+                # tree (an undo step may hold it). Its fields are patched again against the tree
+                # shown now (a few ms: patch.py) and replace those of the result's own Payload.
+                fresh = self._infer(text).payload or payload  # (the same text: never empty)
+                object.__setattr__(payload, "root", fresh.root)
+                object.__setattr__(payload, "fields", list(fresh.fields))
+                counts = field_count(payload)
+            else:
+                merge(payload, old, self._kept_values)
+        if payload is not None and changes is not None and not stale:
+            self.model.swap_payload(payload, changes)  # `old` is the tree the rows were found in
         else:
             self.model.set_payload(payload)
+        self._basis = (self.model.revision, result.doc) if payload is not None else None
         retire(old)  # freed off the UI thread, a field at a time
         self._refusal.hide()
-        self._status.setText(_status_text(*result.counts))
+        if counts is not None:
+            self._status.setText(_status_text(*counts))
         self.changed.emit()
 
     def _on_problem(self, message: str) -> None:
