@@ -56,14 +56,14 @@ class Requester:
             except client_exceptions.ClientError:
                 raise
             except OSError as exc:
-                if exc.errno is None and isinstance(exc, asyncio.TimeoutError):
+                if exc.errno is None and isinstance(exc, TimeoutError):
                     raise
                 raise client_exceptions.ClientOSError(*exc.args) from exc
 
     async def _exchange(self, request: Any, method: str) -> Any:
         try:
             conn = await self._connector.connect(request, [], self._timeout)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             raise client_exceptions.ConnectionTimeoutError(f"Connection timeout to host {request.url}") from exc
         conn.protocol.set_response_params(timer=_NO_TIMER, skip_payload=method == "HEAD", read_until_eof=True,
                                           auto_decompress=False)

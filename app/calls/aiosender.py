@@ -7,7 +7,9 @@ path it goes through the environment's proxies (app.net.config.ProxyRoutes: http
 NO_PROXY included) with the one TLS context (app.net.NetConfig), follows redirects itself
 (app.net.redirects: credentials never follow a cross-origin redirect), reads each body up to the
 response cap (a gzip or deflate body inflated up to it, app.net.reading) and keeps no cookies.
-tests/app/calls/test_parity.py proves the requests byte for byte, through a proxy too.
+tests/app/calls/test_parity.py proves the requests byte for byte, through a proxy too. Each hop is
+one request on aiohttp's own pieces (app.calls.aiorequest: its session's request without the layers
+this sender does itself), under one deadline (asyncio.timeout) from connecting to the body's last byte.
 """
 from __future__ import annotations
 
