@@ -38,6 +38,7 @@ class Requester:
 
     async def send(self, method: str, url: Any, headers: Any, body: Optional[bytes],
                    proxy: Any = None, proxy_auth: Any = None, proxy_headers: Any = None) -> Any:
+        method = method.upper()  # as the session (and ClientRequest) take it
         retry = method in IDEMPOTENT
         while True:
             request = self._request_class(
