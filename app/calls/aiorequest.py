@@ -4,10 +4,11 @@
 default headers and URL merged again, a cookie jar's filter (an empty SimpleCookie a call even with
 DummyCookieJar), netrc and environment proxies (trust_env is off), traces, middlewares, redirects
 (app.net.redirects follows them) and a timeout handle of its own (AioSender sets one deadline for the
-whole attempt). Skipping them is ~15 % of the CPU a call costs on loopback (bench/bench_batch.py). What
-the request sends is aiohttp's ClientRequest as the session would have made it (the parity tests compare
-the bytes), and failures come out as the session's would: an OSError as ClientOSError, and an
-idempotent request retried once on a fresh connection when a kept-alive one turns out dead.
+whole attempt). Skipping them is ~14 % of the instructions a bulk call costs on loopback (callgrind,
+docs/benchmarks.md, session 7). What the request sends is aiohttp's ClientRequest as the session would
+have made it (the parity tests compare the bytes), and failures come out as the session's would: an
+OSError as ClientOSError, and an idempotent request retried once on a fresh connection when a kept-alive
+one turns out dead.
 """
 from __future__ import annotations
 
