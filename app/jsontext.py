@@ -15,13 +15,16 @@ from typing import Any, Callable, Optional
 import orjson
 
 
-def compact_encoder(default: Optional[Callable[[Any], Any]] = None) -> Callable[[Any], str]:
-    """A function giving the compact JSON text of a value; `default` as json.dumps's."""
-    plain = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=default)
+def compact_encoder(default: Optional[Callable[[Any], Any]] = None,
+                    separators: tuple[str, str] = (",", ":")) -> Callable[[Any], str]:
+    """A function giving the compact JSON text of a value; `default` as json.dumps's, and its
+    `separators` (json.dumps's own spaced text with `(", ", ": ")`)."""
+    plain = json.JSONEncoder(ensure_ascii=False, separators=separators, default=default)
     make, quote = getattr(_encoder, "c_make_encoder", None), getattr(_encoder, "c_encode_basestring", None)
     if make is None or quote is None:  # a Python built without the _json accelerator
         return plain.encode
-    chunks = make(None, plain.default, quote, None, ":", ",", False, False, True)
+    item, key = separators
+    chunks = make(None, plain.default, quote, None, key, item, False, False, True)
 
     def encode(value: Any) -> str:
         if type(value) is str:

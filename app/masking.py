@@ -51,12 +51,33 @@ def mask_all(text: str, values: Iterable[str]) -> str:
 
 
 def mask_json(value: Any) -> Any:
-    """A copy of a parsed JSON value with the values of secret-named keys masked, at any depth."""
+    """A parsed JSON value with the values of secret-named keys masked, at any depth: a copy of each
+    dict or list that holds one, the value itself where there is none (an export masks thousands of
+    records holding no secret: copying every dict and list of each made most of its allocations)."""
     if isinstance(value, dict):
-        return {k: MASK if is_secret_key(k) else mask_json(v) if isinstance(v, (dict, list)) else v
-                for k, v in value.items()}
+        masked = None
+        for k, v in value.items():
+            if is_secret_key(k):
+                new: Any = MASK
+            elif isinstance(v, (dict, list)):
+                new = mask_json(v)
+            else:
+                continue
+            if new is not v:
+                if masked is None:
+                    masked = dict(value)
+                masked[k] = new
+        return value if masked is None else masked
     if isinstance(value, list):
-        return [mask_json(v) if isinstance(v, (dict, list)) else v for v in value]
+        items = None
+        for i, v in enumerate(value):
+            if isinstance(v, (dict, list)):
+                new = mask_json(v)
+                if new is not v:
+                    if items is None:
+                        items = list(value)
+                    items[i] = new
+        return value if items is None else items
     return value
 
 

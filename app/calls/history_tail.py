@@ -5,8 +5,9 @@ app.calls.history_search.match_query), is in one of the columns action, url, out
 The words' tokens come from FTS5 itself (a private in-memory index and its vocabulary), so they are
 folded exactly as the real index folds them. A row of plain ASCII text is then matched by a regular
 expression on its lowered text: its tokens are the runs of ASCII letters and digits, lowered
-(unicode61's rule for ASCII); any other row is put in the private index and asked the same query,
-so the answer is the index's own. SQLite calls `TailMatcher.match` as the SQL function `tail_match`.
+(unicode61's rule for ASCII); any other row is put in the private index once, its tokens read back
+by column (the index's own folding), and each word is then a phrase of those tokens, its last one a
+prefix: FTS5's rule for `"word"*`. SQLite calls `TailMatcher.match` as the SQL function `tail_match`.
 
 Answers are remembered by words and row (its id and time: an id is reused only after a clear):
 a search asks for its count and its page, and a window refreshing during a burst asks again with
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from typing import Optional
 
 from app.calls.history_search import match_query
@@ -25,6 +27,9 @@ _Word = tuple[list[str], Optional["re.Pattern[str]"]]
 
 
 _REMEMBERED = 200_000  # answers kept (~20 MB at most), then forgotten all at once
+# Rows whose tokens are kept (a tail's rows are asked again by each search text), then forgotten at once.
+_ROWS_KEPT = 5_000
+_COLUMN_AT = {"action": 0, "url": 1, "outcome": 2, "detail": 3}
 
 
 class TailMatcher:
@@ -32,12 +37,11 @@ class TailMatcher:
     (space-separated); `known(words, id, time)`: that answer if given before, else None."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        self._db.execute(f"CREATE VIRTUAL TABLE one USING fts5({_COLUMNS})")
-        self._db.execute("CREATE VIRTUAL TABLE words USING fts5(word)")
-        self._db.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
+        self._private: Optional[sqlite3.Connection] = None  # made at the first tail search (see _db)
+        self._opening = threading.Lock()
         self._patterns: dict[str, Optional[list[_Word]]] = {}
         self._answers: dict[tuple[str, int, str], int] = {}
+        self._rows: dict[tuple[int, str], list[list[str]]] = {}
 
     def known(self, words: str, row: int, time: str) -> Optional[int]:
         return self._answers.get((words, row, time))
@@ -45,15 +49,18 @@ class TailMatcher:
     def match(self, words: str, row: int, time: str, action: str, url: str, outcome: str, detail: str) -> int:
         if len(self._answers) >= _REMEMBERED:
             self._answers.clear()
-        found = self._answers[words, row, time] = self._match(words, action, url, outcome, detail)
+        found = self._answers[words, row, time] = self._match(words, (row, time), (action, url, outcome, detail))
         return found
 
-    def _match(self, words: str, action: str, url: str, outcome: str, detail: str) -> int:
+    def _match(self, words: str, row: tuple[int, str], columns: tuple[str, str, str, str]) -> int:
         patterns = self._patterns_of(words)
         # One text for the four columns: a NUL (which no pattern crosses) between two.
-        text = f"{action}\0{url}\0{outcome}\0{detail}"
-        if patterns is None or not text.isascii() or text.count("\0") != 3:  # (a NUL of its own: rare)
-            return self._by_index(words, (action, url, outcome, detail))
+        text = "\0".join(columns)
+        if patterns is None or text.count("\0") != 3:  # (a NUL of its own: rare)
+            return self._by_index(words, columns)
+        if not text.isascii():
+            held = self._row_tokens(row, columns)
+            return int(all(_phrase_in(held, tokens) for tokens, _ in patterns))
         lowered = text.lower()
         for tokens, pattern in patterns:
             # Each token as a substring first (a fast search that rejects most rows), then the phrase.
@@ -62,7 +69,24 @@ class TailMatcher:
         return 1
 
     def close(self) -> None:
-        self._db.close()
+        with self._opening:
+            if self._private is not None:
+                self._private.close()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The private index, made when first asked: every History has a matcher, and most never search
+        a tail (an in-memory database and four virtual tables: ~1 ms of CPU at each history opened)."""
+        if self._private is None:
+            with self._opening:
+                if self._private is None:
+                    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+                    db.execute(f"CREATE VIRTUAL TABLE one USING fts5({_COLUMNS})")
+                    db.execute("CREATE VIRTUAL TABLE words USING fts5(word)")
+                    db.execute("CREATE VIRTUAL TABLE words_terms USING fts5vocab(words, instance)")
+                    db.execute("CREATE VIRTUAL TABLE one_terms USING fts5vocab(one, instance)")
+                    self._private = db
+        return self._private
 
     def _patterns_of(self, words: str) -> Optional[list[_Word]]:
         """Per word, its tokens and the pattern for ASCII rows (None: a word no ASCII row holds);
@@ -93,6 +117,23 @@ class TailMatcher:
         finally:
             self._db.execute("DELETE FROM words")
 
+    def _row_tokens(self, row: tuple[int, str], columns: tuple[str, str, str, str]) -> list[list[str]]:
+        """The row's tokens by column, in order, as the index folds them; read once per row (by its id and
+        time), where asking the index each search text cost three statements a row."""
+        found = self._rows.get(row)
+        if found is None:
+            if len(self._rows) >= _ROWS_KEPT:
+                self._rows.clear()
+            found = [[], [], [], []]
+            self._db.execute(f"INSERT INTO one (rowid, {_COLUMNS}) VALUES (1, ?, ?, ?, ?)", columns)
+            try:
+                for term, column in self._db.execute("SELECT term, col FROM one_terms ORDER BY col, offset"):
+                    found[_COLUMN_AT[column]].append(term)
+            finally:
+                self._db.execute("DELETE FROM one")
+            self._rows[row] = found
+        return found
+
     def _by_index(self, words: str, columns: tuple[str, ...]) -> int:
         self._db.execute(f"INSERT INTO one (rowid, {_COLUMNS}) VALUES (1, ?, ?, ?, ?)", columns)
         try:
@@ -100,3 +141,15 @@ class TailMatcher:
             return self._db.execute("SELECT COUNT(*) FROM one WHERE one MATCH ?", (query,)).fetchone()[0]
         finally:
             self._db.execute("DELETE FROM one")
+
+
+def _phrase_in(columns: list[list[str]], tokens: list[str]) -> bool:
+    """Whether a column holds the tokens one after the other, the last one as a token's start (FTS5's
+    `"word"*` for a word with these tokens)."""
+    *whole, last = tokens
+    n = len(whole)
+    for column in columns:
+        for i in range(len(column) - n):
+            if column[i + n].startswith(last) and column[i:i + n] == whole:
+                return True
+    return False

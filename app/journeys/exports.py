@@ -25,7 +25,7 @@ from app.journeys.exportformats import FORMATS
 from app.journeys.model import ActionNode, Journey
 from app.journeys.runstate import instance_uid
 from app.journeys.tracereader import TraceReader
-from app.jsontext import orjson_text
+from app.jsontext import compact_encoder, orjson_text
 from app.masking import mask_json
 
 CSV_COLUMNS = ("profileId", "row", "outcome", "code", "lastNode", "path", "enteredAt", "endedAt", "durationMs",
@@ -72,11 +72,16 @@ def _entries(reader: TraceReader, profile: Optional[str]) -> Iterator[dict[str, 
     return iter(found)
 
 
+# json.dumps(value, ensure_ascii=False, default=str), its encoder made once (app.jsontext).
+_jsonl_text = compact_encoder(default=str, separators=(", ", ": "))
+
+
 def write_jsonl(entries: Iterable[dict[str, Any]], out: TextIO) -> int:
     """One entry a line: the profile's outcome, path and every step with its calls."""
     n = 0
     for entry in entries:
-        out.write(json.dumps(mask_json(entry), ensure_ascii=False, default=str) + "\n")
+        out.write(_jsonl_text(mask_json(entry)))
+        out.write("\n")  # (not added to a text of a response body or more: a copy of it)
         n += 1
     return n
 
@@ -118,8 +123,9 @@ def write_platform_log(reader: TraceReader, entries: Iterable[dict[str, Any]], o
     body = "\n" if count is None else f'\n  "instanceCount": {count},\n'
     out.write(body + '  "instances": [')
     n = 0
+    nodes = journey.by_id()  # once, not per instance
     for n, entry in enumerate(instances, 1):
-        record = mask_json(instance(journey, info.seed or 0, entry))
+        record = mask_json(instance(journey, info.seed or 0, entry, nodes))
         text = orjson_text(record, indent=True).replace("\n", "\n    ")
         out.write(("," if n > 1 else "") + "\n    " + text)
     if count is None:
@@ -133,9 +139,11 @@ def write_platform_log(reader: TraceReader, entries: Iterable[dict[str, Any]], o
     return n
 
 
-def instance(journey: Journey, seed: int, entry: dict[str, Any]) -> dict[str, Any]:
-    """One profile's journey instance as the platform's log shows it."""
-    nodes = journey.by_id()
+def instance(journey: Journey, seed: int, entry: dict[str, Any],
+             nodes: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """One profile's journey instance as the platform's log shows it (`nodes`: journey.by_id(), from a
+    caller writing many)."""
+    nodes = journey.by_id() if nodes is None else nodes
     steps = entry["steps"]
     last = nodes.get(entry["path"][-1]) if entry["path"] else None
     current: dict[str, Any] = {"phase": PHASES.get(entry["outcome"], "error"),

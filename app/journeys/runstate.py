@@ -2,6 +2,7 @@
 the preset and seed, the action calls' plan, the caps, queues and clients, the live counts."""
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ class RunState:
         return f"{self._uid_prefix}{row & 0xFFFFFFFFFFFF:012x}"
 
 
+@functools.lru_cache(maxsize=16)  # an export asks it for each instance of one run
 def run_namespace(version_id: str, seed: int) -> uuid.UUID:
     """The run's namespace: the same journey version and seed give the same instance ids."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"action-studio:{version_id}:{seed}")

@@ -29,3 +29,12 @@ def test_default_and_errors_as_json_dumps() -> None:
     assert compact_encoder()({1: "a", None: "b", 2.5: "c"}) == _dumps({1: "a", None: "b", 2.5: "c"})
     with pytest.raises(TypeError, match="not JSON serializable"):
         compact_encoder()({"at": when})
+
+
+def test_spaced_separators_give_json_dumps_own_text() -> None:
+    """The JSON lines export's encoder: json.dumps's default `, ` and `: `, made once."""
+    when = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    value = {"a": [1, 2.5, -0.0, None, True, {"é": "x\"y\n", "": []}], "at": when, "big": 10**30, "n": {}}
+    spaced = compact_encoder(default=str, separators=(", ", ": "))
+    assert spaced(value) == json.dumps(value, ensure_ascii=False, default=str)
+    assert spaced("\ud800 ü") == json.dumps("\ud800 ü", ensure_ascii=False)

@@ -10,6 +10,7 @@ from app.masking import (
     is_secret_key,
     mask_all,
     mask_body,
+    mask_json,
     mask_value,
     masked_query,
     response_secrets,
@@ -75,3 +76,14 @@ def test_mask_value_hides_a_secret_too_short_for_mask_all_but_keeps_the_scheme()
     assert mask_value("ab", {"ab"}, secret=True) == MASK
     assert mask_value("Bearer s3cr3t", {"s3cr3t"}) == f"Bearer {MASK}"
     assert mask_value("application/json", {"on"}) == "application/json"  # a short secret alone masks nothing
+
+
+def test_mask_json_copies_only_what_holds_a_secret_and_never_changes_its_input() -> None:
+    plain = {"event": {"customerId": "c-1", "tags": ["a", {"n": 1}]}, "attempts": [{"status": 200}]}
+    assert mask_json(plain) is plain  # nothing to mask: no copy (an export masks thousands of such records)
+    record = {"event": plain["event"], "auth": [{"kind": "basic", "password": "hunter22"}], "n": [1, 2]}
+    masked = mask_json(record)
+    assert masked == {"event": plain["event"], "auth": [{"kind": "basic", "password": MASK}], "n": [1, 2]}
+    assert record["auth"] == [{"kind": "basic", "password": "hunter22"}]  # the input as it was
+    assert masked["event"] is plain["event"] and masked["n"] is record["n"]
+    assert mask_json([{"token": None}, "x"]) == [{"token": MASK}, "x"]

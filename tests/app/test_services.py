@@ -4,11 +4,10 @@ from __future__ import annotations
 import base64
 import json
 
-import httpx
-
 from app.calls import send
 from app.model import MASK, Action, ApiKeyAuth, CustomAuth, Endpoint, Param
 from app.sandbox import Sandbox, SandboxConfig
+from tests.helpers.http import client as http_client
 
 
 def test_secrets_under_innocent_names_are_masked_in_the_embedded_sandbox_log(services, secrets) -> None:
@@ -29,7 +28,8 @@ def test_a_sandbox_started_later_masks_secrets_revealed_before(services, secrets
     services.resolver().value(ref)
     with Sandbox(SandboxConfig()) as sandbox:
         services.share_secrets_with(sandbox)
-        httpx.get(sandbox.base_url + "/echo/y", params={"q": "early-s3cret"})
+        with http_client() as http:
+            http.get(sandbox.base_url + "/echo/y", params={"q": "early-s3cret"})
         assert sandbox.requests()[-1]["query"] == {"q": MASK}
 
 

@@ -3,11 +3,13 @@ a file in each format, one call as cURL, and the refusals with their reason (JSO
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from keyring.backends import fail
 
+from tests.e2e.conftest import Installed
 from tests.helpers.cli import Done, run_cli
 
 
@@ -18,13 +20,9 @@ def cli(*args: str, home: Path) -> Done:
 
 
 @pytest.fixture(scope="module")
-def ran(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("export") / "home"
-    assert cli("sample", home=home).returncode == 0
-    profiles = str(home / "profiles" / "purchases.csv")
-    done = cli("journey", "run", "sampleJourney", "--profiles", profiles, "--seed", "5", home=home)
-    assert done.returncode == 0, done.stderr
-    return home
+def ran(tmp_path_factory: pytest.TempPathFactory, installed_sample: Installed) -> Path:
+    """The module's copy of the sample installed and run by the commands (tests/e2e/conftest.py)."""
+    return Path(shutil.copytree(installed_sample.recorded, tmp_path_factory.mktemp("export") / "home"))
 
 
 def test_each_format_goes_to_standard_output_or_a_file(ran: Path, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from app.auth import AuthEngine, AuthError, TokenCache
 from app.auth.cache import margin
 from app.model import ApiKeyAuth, BasicAuth, CacheDuration, CustomAuth, CustomBody, NoAuth, SecretRef
 from tests.app.auth.conftest import SECRET, ims_auth, resolver_for
+from tests.helpers.http import client as http_client
 
 
 def _no_secret_in(result, *secrets: str) -> None:
@@ -182,7 +183,7 @@ def _echo_auth(**changes: object) -> CustomAuth:
 def test_header_and_query_targets_arrive_at_the_action(engine, store, sandbox, kind, target):
     auth = _echo_auth(authorization_type=kind, token_target=target)
     headers, params = engine.credentials(auth, resolver_for(store, sandbox.base_url))
-    with httpx.Client() as client:
+    with http_client() as client:
         echoed = client.post(f"{sandbox.base_url}/echo/action", headers=headers, params=params, json={}).json()
     if kind == "header":
         assert echoed["headers"]["x-access"] == "tok-42" and "access" not in echoed["query"]
@@ -193,8 +194,8 @@ def test_header_and_query_targets_arrive_at_the_action(engine, store, sandbox, k
 def test_bearer_token_opens_the_inlet_and_refetches_once_after_401(engine, store, secret_ref, sandbox):
     auth, resolver = ims_auth(secret_ref), resolver_for(store, sandbox.base_url)
     url = f"{sandbox.base_url}/collection/inlet-1"
-    with httpx.Client() as client:
-        with httpx.Client() as bare:
+    with http_client() as client:
+        with http_client() as bare:
             assert bare.post(url, json={}).status_code == 401
         creds = engine.credentials(auth, resolver)
         assert client.post(url, headers=creds[0], json={}).status_code != 401
@@ -237,7 +238,7 @@ def test_basic_api_key_and_none(engine, store, sandbox):
     for location, where in (("header", 0), ("query", 1)):
         creds = engine.credentials(ApiKeyAuth(name="X-UA-Appkey", value=key, location=location), resolver)
         assert creds[where] == {"X-UA-Appkey": "k-123"}
-        with httpx.Client() as client:
+        with http_client() as client:
             echoed = client.get(f"{sandbox.base_url}/echo/x", headers=creds[0], params=creds[1]).json()
         assert (echoed["headers"]["x-ua-appkey"] if location == "header" else echoed["query"]["X-UA-Appkey"]) == "k-123"
     assert engine.test(ApiKeyAuth(value=SecretRef(secret="gone")), resolver).ok is False

@@ -252,3 +252,35 @@ def test_the_tail_search_matches_what_the_index_matches(oracle: tuple[sqlite3.Co
         db.execute("DELETE FROM t")
     assert matcher.known(" ".join(words), row, "t") is None
     assert matcher.match(" ".join(words), row, "t", *columns) == expected == matcher.known(" ".join(words), row, "t")
+
+
+def test_a_row_beyond_ascii_is_read_into_the_private_index_once_for_every_search_text() -> None:
+    """Its tokens are read back once (by row id and time); each search text is then matched on them,
+    as the index would match it, where each text used to put the row in the index again."""
+    matcher = TailMatcher()
+    inserted: list[str] = []
+    matcher._db.set_trace_callback(lambda sql: inserted.append(sql) if sql.startswith("INSERT INTO one ") else None)
+    try:
+        row = ("burst", "http://127.0.0.1:9/echo/1", "http_200", '{"name": "Zoë Müller", "order": "ord-3 straße"}')
+        answers = [matcher.match(words, 7, "t", *row) for words in ("zoe", "muller ord-3", "strasse", "echo 1", "ord-4")]
+        assert answers == [1, 1, 0, 1, 0]  # straße is its own token: the index does not fold ß to ss
+        assert len(inserted) == 1
+        assert matcher.match("zoe", 7, "t2", *row) == 1 and len(inserted) == 2  # another row (a clear reused id 7)
+    finally:
+        matcher.close()
+
+
+def test_a_history_searching_no_tail_makes_no_private_index(tmp_path: Path) -> None:
+    """The matcher's in-memory index is made at the first tail search, not at every history opened."""
+    with History(tmp_path / "history.sqlite3") as history:
+        history.add_rows([row_of(call(i)) for i in range(3)])
+        assert history.count() == 3 and [r.id for r in history.rows(Filter(outcome="error"))] == [1]
+        assert history.count(Filter(text="cust-1")) == 1  # a small tail: indexed first, then searched
+        assert history._matcher._private is None
+    matcher = TailMatcher()
+    try:
+        assert matcher._private is None
+        assert matcher.match("cust-1", 1, "t", "burst", "http://127.0.0.1:9/echo/1", "http_200", "cust-1") == 1
+        assert matcher._private is not None
+    finally:
+        matcher.close()

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from app.journeys.files import load_journey
+from app.services import SANDBOX_URL_VAR
 from tests.app.calls.conftest import call, resolver, retry_clock  # noqa: F401 - fixtures
 from tests.app.journeys import runkit
 from tests.helpers.clock import SkippingClock
@@ -22,3 +24,24 @@ def run_journey(services: Any, resolver: Any, tmp_path: Path):  # noqa: F811 - t
         path = profiles if isinstance(profiles, Path) else runkit.rows(tmp_path / "profiles.jsonl", profiles)
         return runkit.run(services.workspace.home, services, resolver, journey, path, **kwargs)
     return go
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory, _session_sandbox: Any) -> runkit.SampleRun:
+    """The sample journey over the sample's profiles against the sandbox, seed 11, its progress kept:
+    made once per worker (~0.3 s of CPU), read by the runner's, the counts', the expectations' and the
+    exports' tests (each made the same run for itself); none of them changes it."""
+    if not _session_sandbox.running:  # as the `sandbox` fixture: serve again, fresh
+        _session_sandbox.start()
+    _session_sandbox.reset()
+    with runkit.sample_services(tmp_path_factory.mktemp("sample")) as services:
+        home = services.workspace.home
+        resolver = services.resolver(overrides={SANDBOX_URL_VAR: _session_sandbox.base_url})
+        progress: list[Any] = []
+        ran = runkit.run(home, services, resolver, load_journey(home, "sampleJourney"),
+                         home / "profiles" / "purchases.csv", seed=11, retry_clock=SkippingClock(),
+                         progress=progress.append)
+        tokens = _session_sandbox.counters()["token"]
+        auth = services.workspace.load("writeJourneyEvent").auth
+        token = services.auth.credentials(auth, resolver)[0]["Authorization"]  # the run's, remembered
+        return runkit.SampleRun(home, ran, tuple(progress), token, tokens)

@@ -87,6 +87,16 @@ def run(home: Path, services: Any, resolver: Any, j: Journey, profiles: Path, **
         return read_back(runner.run(source))
 
 
+@dataclass(frozen=True)
+class SampleRun:
+    """The sample journey's run against the sandbox (the `sample_run` fixture): read, never changed."""
+    home: Path  # the sample workspace it ran in
+    ran: Ran
+    progress: tuple[Any, ...]  # every RunProgress the run reported, the final one last
+    token: str  # the Authorization header the run's calls were sent with
+    tokens_issued: int  # the sandbox's token requests during the run
+
+
 @contextmanager
 def sample_services(folder: Path) -> Iterator[Any]:
     """Services on a new copy of the sample workspace in `folder`, its demo secrets in memory, for a

@@ -1,23 +1,18 @@
 """The diagram's per-node counts: reshaped from the trace and from the live progress, never counted twice."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from app.journeys.counts import RunCounts
 from app.journeys.files import load_journey
 from app.journeys.progress import RunProgress
 from app.journeys.tracereader import TraceReader
-from tests.app.journeys.runkit import END, EVENT, FAILED, journey, notify, purchases
-
-SAMPLE_PROFILES = Path("profiles") / "purchases.csv"
+from tests.app.journeys.runkit import END, EVENT, FAILED, SampleRun, journey, notify, purchases
 
 
-def test_trace_and_final_progress_give_the_same_counts_as_the_trace_reader(services: Any, run_journey: Any) -> None:
-    home = services.workspace.home
-    sample = load_journey(home, "sampleJourney")
-    progress: list[RunProgress] = []
-    ran = run_journey(sample, home / SAMPLE_PROFILES, seed=11, progress=progress.append)
+def test_trace_and_final_progress_give_the_same_counts_as_the_trace_reader(sample_run: SampleRun) -> None:
+    ran, progress = sample_run.ran, sample_run.progress  # the sample's run, seed 11, and what it reported
+    sample = load_journey(sample_run.home, "sampleJourney")
     with TraceReader(ran.result.path) as reader:
         counts = RunCounts.from_trace(reader)
         nodes, edges, codes, stopped = reader.node_counts(), reader.edge_counts(), reader.codes(), reader.stopped()

@@ -108,13 +108,12 @@ def test_expected_columns_are_taken_out_of_the_rows_and_checked(ran: runkit.Ran,
     assert report.profiles_checked == 3 and report.profiles_failed == 1 and not report.ok
 
 
-def test_the_sample_ships_expectations_that_its_run_meets(services: Any, run_journey: Any) -> None:
+def test_the_sample_ships_expectations_that_its_run_meets(sample_run: runkit.SampleRun) -> None:
     from app.journeys.files import load_journey
 
-    home = services.workspace.home
+    home = sample_run.home  # the sample's run over its profiles (seed 11)
     sample = load_journey(home, "sampleJourney")
     exp = Expectations.load(home / "profiles" / "purchases.expect.json", sample)
-    ran = run_journey(sample, home / "profiles" / "purchases.csv", seed=7)
-    report = check(ran.result.path, sample, exp)
+    report = check(sample_run.ran.result.path, sample, exp)
     assert report.ok, report.lines()
     assert report.profiles_checked == 2 and len(report.counts) >= 10

@@ -7,24 +7,20 @@ import functools
 import io
 import json
 import tracemalloc
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import pytest
 
 from app.journeys.exports import ExportError, export_run
-from app.journeys.files import load_journey
 from app.journeys.tracereader import TraceReader
 from app.journeys.traces import AttemptTrace, ProfileTrace, StepTrace, TraceWriter
 from app.jsontext import orjson_text
 from app.sample import SECRETS_FILE, sample_workspace
-from app.services import SANDBOX_URL_VAR
 from tests.app.journeys import runkit
-from tests.app.journeys.runkit import END, EVENT, FAILED, journey, notify, purchases, sample_services
-from tests.helpers.clock import SkippingClock
+from tests.app.journeys.runkit import END, EVENT, FAILED, journey, notify, purchases
 
 SCHEMA = json.loads((Path(__file__).parent / "platform_log.schema.json").read_text())
 
@@ -49,31 +45,8 @@ def exported(path: Path, fmt: str, **kwargs: Any) -> str:
     return out.getvalue()
 
 
-@dataclass
-class SampleRun:
-    path: Path
-    token: str  # the bearer token the run was sent with
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory, _session_sandbox: Any) -> Iterator[SampleRun]:
-    """The sample journey's run against the sandbox, made once for the module (~0.3 s of CPU): its
-    tests only read its trace."""
-    if not _session_sandbox.running:  # as the `sandbox` fixture: serve again, fresh
-        _session_sandbox.start()
-    _session_sandbox.reset()
-    with sample_services(tmp_path_factory.mktemp("sample")) as services:
-        home = services.workspace.home
-        resolver = services.resolver(overrides={SANDBOX_URL_VAR: _session_sandbox.base_url})
-        ran = runkit.run(home, services, resolver, load_journey(home, "sampleJourney"),
-                         home / "profiles" / "purchases.csv", seed=11, retry_clock=SkippingClock())
-        auth = services.workspace.load("writeJourneyEvent").auth
-        token = services.auth.credentials(auth, resolver)[0]["Authorization"]  # the run's, remembered
-        yield SampleRun(ran.result.path, token)
-
-
-def test_every_format_of_the_sample_run_holds_every_profile_and_no_secret(sample_run: SampleRun) -> None:
-    path = sample_run.path
+def test_every_format_of_the_sample_run_holds_every_profile_and_no_secret(sample_run: runkit.SampleRun) -> None:
+    path = sample_run.ran.result.path
     texts = {f: exported(path, f) for f in ("jsonl", "csv", "platform-log")}  # each checked below, then for secrets
     lines = texts["jsonl"].splitlines()
     assert len(lines) == 303  # every row read, rejected and discarded ones included
@@ -118,8 +91,8 @@ def test_the_platform_log_shows_phases_transitions_and_failed_calls(sandbox: Any
     assert one["currentstep"]["phase"] == "finished" and one["actionExecutionErrors"] == []
 
 
-def test_exports_refuse_what_they_cannot_do_with_the_reason(sample_run: SampleRun) -> None:
-    path = sample_run.path
+def test_exports_refuse_what_they_cannot_do_with_the_reason(sample_run: runkit.SampleRun) -> None:
+    path = sample_run.ran.result.path
     with pytest.raises(ExportError, match="give the profile"):
         exported(path, "curl")
     with pytest.raises(ExportError, match="no profile 'nobody'"):
@@ -191,3 +164,15 @@ def test_exports_stream_in_flat_memory(tmp_path: Path) -> None:
         assert peak < 5_000_000, fmt  # a page of profiles at a time, never the whole run
         if fmt == "jsonl":  # (the lines of the export measured: a third export cost as much again)
             assert lines == 1_000
+
+
+def test_instance_ids_share_the_run_namespace_made_once() -> None:
+    """The platform log's `_Id` of each instance: the run's uuid5 namespace, hashed once per journey
+    version and seed (an export asked for it at every instance), then the row."""
+    from app.journeys.runstate import instance_uid, run_namespace
+
+    run_namespace.cache_clear()
+    first, second = instance_uid("v1", 7, 1), instance_uid("v1", 7, 2)
+    assert run_namespace.cache_info().misses == 1
+    assert first[:24] == second[:24] == str(run_namespace("v1", 7))[:24] and first[24:] == f"{1:012x}"
+    assert instance_uid("v1", 8, 1) != first  # another seed, another namespace

@@ -10,7 +10,7 @@ import pytest
 
 from app.journeys.files import load_journey
 from app.journeys.runner import typed_ahead
-from tests.app.journeys.runkit import END, EVENT, FAILED, journey, notify, purchases
+from tests.app.journeys.runkit import END, EVENT, FAILED, SampleRun, journey, notify, purchases
 from tests.helpers.clock import HandClock
 
 SAMPLE_PROFILES = Path("profiles") / "purchases.csv"
@@ -28,12 +28,9 @@ def _expected_vips(path: Path, rejected: set[int]) -> int:
     return vips
 
 
-def test_the_sample_journey_takes_its_branches_and_the_counts_add_up(services: Any, sandbox: Any, resolver: Any,
-                                                                     run_journey: Any) -> None:
-    home = services.workspace.home
+def test_the_sample_journey_takes_its_branches_and_the_counts_add_up(sample_run: SampleRun) -> None:
+    home, ran, progress = sample_run.home, sample_run.ran, sample_run.progress  # seed 11, against the sandbox
     sample = load_journey(home, "sampleJourney")
-    progress: list[Any] = []
-    ran = run_journey(sample, home / SAMPLE_PROFILES, seed=11, progress=progress.append)
     result, summary = ran.result, ran.summary
     assert result.state == "completed" and result.seed == 11
     assert summary["run"]["rowsRead"] == result.rows_read == sum(summary["outcomes"].values()) == 303
@@ -44,7 +41,7 @@ def test_the_sample_journey_takes_its_branches_and_the_counts_add_up(services: A
     assert summary["nodes"]["vipEvent"] == vips and summary["nodes"]["writeEvent"] == 288
     assert {(e["node"], e["port"]): e["count"] for e in summary["edges"]}[("checkValue", "otherCases")] == 288 - vips
     assert summary["codes"] == {"writeEvent": {"http_200": 288}, "vipEvent": {"http_200": vips}}
-    assert sandbox.counters()["token"] == 1  # one token for the whole run
+    assert sample_run.tokens_issued == 1  # one token for the whole run
     final = progress[-1]
     assert final.final and final.outcomes == summary["outcomes"] and final.nodes == summary["nodes"]
     # The live counts (one count per step, added up per node, edge and code) agree with the trace's.
@@ -59,7 +56,7 @@ def test_the_sample_journey_takes_its_branches_and_the_counts_add_up(services: A
     assert write["values"]["body.xdmEntity._yourOrg.nodeId"] == "writeEvent"
     assert write["values"]["body.xdmEntity._yourOrg.journeyVersionId"] == sample.version_id
     assert ["Authorization", "********"] in write["attempts"][0]["request"]["headers"]
-    token = services.auth.credentials(services.workspace.load("writeJourneyEvent").auth, resolver)[0]["Authorization"]
+    token = sample_run.token  # the run's Authorization header
     trace = result.path.read_bytes()  # no secret, no token in the file
     assert token.split()[1].encode() not in trace and b"sandbox-airship-token" not in trace
     # The client secret 5678 as it would be written (a JSON or form value, Basic credentials), not any

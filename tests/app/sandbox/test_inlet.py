@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from app.sandbox import Sandbox
+from tests.helpers.http import client as http_client
 
 from .conftest import envelope, issue_token
 
@@ -136,7 +137,7 @@ def test_expire_tokens_control_endpoint(client: httpx.Client, auth: dict[str, st
 def test_token_ttl_expires_tokens() -> None:
     from app.sandbox import SandboxConfig
 
-    with Sandbox(SandboxConfig(token_ttl=0)) as short, httpx.Client(base_url=short.base_url) as http:
+    with Sandbox(SandboxConfig(token_ttl=0)) as short, http_client(base_url=short.base_url) as http:
         token = issue_token(http)
         response = http.post("/collection/abc", json=envelope(), headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 403

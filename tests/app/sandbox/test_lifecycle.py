@@ -50,7 +50,7 @@ def test_fixture_yields_a_running_sandbox(sandbox: Sandbox, sandbox_url: str) ->
 
 
 def test_reset_forgets_what_a_test_did(sandbox: Sandbox) -> None:
-    with httpx.Client(base_url=sandbox.base_url) as http:
+    with http_client(base_url=sandbox.base_url) as http:
         sandbox.add_client("other", "other-secret")
         sandbox.mask_values(["needle-value"])
         sandbox.set_fault("echo", status=503)
@@ -104,7 +104,8 @@ def test_stop_is_fast_while_a_request_hangs() -> None:
 
     def call() -> None:
         try:
-            httpx.get(sandbox.base_url + "/echo/x", timeout=30)
+            with http_client(timeout=30) as http:
+                http.get(sandbox.base_url + "/echo/x")
         except httpx.HTTPError as exc:
             errors.append(exc)
 
@@ -121,7 +122,7 @@ def test_stop_is_fast_while_a_request_hangs() -> None:
 
 
 def test_client_errors_log_no_error_or_traceback(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
-    with httpx.Client(base_url=sandbox.base_url) as http:
+    with http_client(base_url=sandbox.base_url) as http:
         http.post("/api/custom-events", content=b"\xff" * 10, headers={"Authorization": "Bearer x"})
         http.post("/collection/x", content=b"[" * 10000, headers={"Content-Type": "application/json"})
         http.post("/ims/token/v3", content=b"\x00\xff")
@@ -147,7 +148,7 @@ def run_and_interrupt(forks: ForkServer, module: str, args: list[str], sig: int)
         line = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+", line)
         assert url, line + proc.communicate(timeout=10)[1]
-        with httpx.Client() as http:
+        with http_client() as http:
             assert http.get(url.group(0) + "/_sandbox/health").status_code == 200
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=10)

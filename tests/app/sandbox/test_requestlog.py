@@ -7,6 +7,7 @@ import json
 import httpx
 
 from app.sandbox import Sandbox, SandboxConfig
+from tests.helpers.http import client as http_client
 
 from .conftest import CE_HEADERS, event
 
@@ -82,7 +83,7 @@ def test_large_bodies_are_truncated_with_a_marker(sb: Sandbox, client: httpx.Cli
 
 
 def test_ring_buffer_keeps_the_newest() -> None:
-    with Sandbox(SandboxConfig(log_size=5)) as small, httpx.Client(base_url=small.base_url) as http:
+    with Sandbox(SandboxConfig(log_size=5)) as small, http_client(base_url=small.base_url) as http:
         for i in range(8):
             http.get(f"/echo/{i}")
         assert [e["path"] for e in small.requests()] == [f"/echo/{i}" for i in range(3, 8)]

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from app.sandbox import Sandbox
+from tests.helpers.http import client as http_client
 
 GOOD = {"grant_type": "client_credentials", "client_id": "1234", "client_secret": "5678",
         "scope": "openid,AdobeID,read_organizations"}
@@ -32,7 +33,7 @@ def test_every_token_is_unique(client: httpx.Client) -> None:
 
 
 def test_default_ttl_is_86399(sandbox: Sandbox) -> None:
-    with httpx.Client(base_url=sandbox.base_url) as http:
+    with http_client(base_url=sandbox.base_url) as http:
         assert http.post("/ims/token/v3", data=GOOD).json()["expires_in"] == 86399
 
 
