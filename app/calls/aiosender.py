@@ -7,10 +7,13 @@ path it goes through the environment's proxies (app.net.config.ProxyRoutes: http
 NO_PROXY included) with the one TLS context (app.net.NetConfig), follows redirects itself
 (app.net.redirects: credentials never follow a cross-origin redirect), reads each body up to the
 response cap (a gzip or deflate body inflated up to it, app.net.reading) and keeps no cookies.
-tests/app/calls/test_parity.py proves the requests byte for byte, through a proxy too.
+tests/app/calls/test_parity.py proves the requests byte for byte, through a proxy too. Each hop is
+one request on aiohttp's own pieces (app.calls.aiorequest: its session's request without the layers
+this sender does itself), under one deadline (asyncio.timeout) from connecting to the body's last byte.
 """
 from __future__ import annotations
 
+import asyncio
 import functools
 import time
 from typing import Any, Optional
@@ -35,10 +38,10 @@ class AioSender:
         self.max_body = self.net.response_max_bytes
         self.concurrency = concurrency
         self._session: Any = None
+        self._requester: Any = None
         self._routes = ProxyRoutes()
         self._proxies: dict[int, dict[str, Any]] = {}  # id(proxy) -> aiohttp's proxy arguments
         self._urls: dict[str, Any] = {}  # URL text -> yarl.URL: a batch calls the same URL again and again
-        self._timeouts: dict[int, Any] = {}
         self._route: tuple[Any, dict[str, Any]] = (None, {})  # the last target and its proxy arguments
         self._received: dict[tuple[tuple[bytes, bytes], ...], Received] = {}  # raw headers -> _headers()
         self._trims: dict[tuple[int, int, int], tuple[Pairs, Any, Pairs]] = {}  # see _trimmed
@@ -47,10 +50,13 @@ class AioSender:
         # Imported here: aiohttp costs ~100 ms to import, which a single CLI call need not pay.
         from aiohttp import ClientSession, DummyCookieJar, TCPConnector
 
+        from app.calls.aiorequest import Requester
+
         connector = TCPConnector(limit=self.concurrency, ssl=self.net.ssl_context())
         self._session = ClientSession(connector=connector, cookie_jar=DummyCookieJar(), auto_decompress=False,
                                       trust_env=False, skip_auto_headers=NOT_ADDED, timeout=_no_timeout(),
                                       request_class=_request_class())
+        self._requester = Requester(self._session, _request_class())
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
@@ -69,19 +75,24 @@ class AioSender:
             last, proxy = self._route  # the common case inline: the same URL as the last call
             if target is not last:
                 proxy = self._proxy(target)
-            timeout = self._timeouts.get(int((deadline - time.monotonic()) * 1000))
-            if timeout is None:
-                timeout = self._timeout(deadline - time.monotonic())
             parsed = self._urls.get(url)
             if parsed is None:
                 parsed = self._url(url)
-            async with self._session.request(method, parsed, headers=self._trimmed(headers, parsed, body),
-                                             data=body, allow_redirects=False, timeout=timeout, **proxy) as response:
-                length, cap = response.content_length, self.max_body
-                if length is not None and length <= cap:
-                    raw, cut = await response.read(), None
-                else:
-                    raw, cut = await _read(response, cap)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError()
+            async with asyncio.timeout(remaining):  # the whole hop: connecting, sending, reading the body
+                response = await self._requester.send(method, parsed, self._trimmed(headers, parsed, body), body,
+                                                      **proxy)
+                try:
+                    length, cap = response.content_length, self.max_body
+                    if length is not None and length <= cap:
+                        raw, cut = await response.read(), None
+                    else:
+                        raw, cut = await _read(response, cap)
+                finally:
+                    response.release()
+                    await response.wait_for_close()
                 received = response.raw_headers
                 found = self._received.get(received)
                 pairs, content_type, encoding = found if found is not None else self._headers(received)
@@ -154,30 +165,21 @@ class AioSender:
         return found
 
     def _url(self, text: str) -> Any:
-        """The URL as httpx encoded it (encoded=True: aiohttp sends it unchanged), parsed once per text."""
+        """The URL as httpx encoded it (encoded=True: aiohttp sends it unchanged), parsed and checked as
+        ClientSession.request would (an HTTP scheme, a host) once per text."""
         found = self._urls.get(text)
         if found is None:
+            from aiohttp import InvalidUrlClientError, NonHttpUrlClientError
             from yarl import URL
 
+            found = URL(text, encoded=True)
+            if found.scheme not in self._session.connector.allowed_protocol_schema_set:
+                raise NonHttpUrlClientError(found)
+            if not found.raw_host:
+                raise InvalidUrlClientError(found)
             if len(self._urls) > 1024:
                 self._urls.clear()
-            found = self._urls[text] = URL(text, encoded=True)
-        return found
-
-    def _timeout(self, total: float) -> Any:
-        """ClientTimeout(total) cut to the millisecond (earlier, never past the caller's deadline), made
-        once per value: one deadline for the whole request (aiohttp re-arms a timer on every read for
-        sock_read, which costs more than the read on loopback)."""
-        ms = int(total * 1000)
-        if ms <= 0:
-            raise TimeoutError()
-        found = self._timeouts.get(ms)
-        if found is None:
-            from aiohttp import ClientTimeout
-
-            if len(self._timeouts) > 1024:
-                self._timeouts.clear()
-            found = self._timeouts[ms] = ClientTimeout(total=ms / 1000)
+            self._urls[text] = found
         return found
 
 

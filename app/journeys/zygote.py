@@ -34,7 +34,7 @@ HEADER = struct.Struct("!I")  # the length of the setup that comes with the thre
 # How the child ended, one line back: b"exit CODE" or b"signal NUMBER".
 PRELOAD = ("app.journeys.childrun", "app.journeys.breakpoints", "app.journeys.runner", "app.journeys.runsetup",
            "app.journeys.replayrun", "app.journeys.profiles", "app.services", "app.store", "app.secrets",
-           "app.sandbox", "aiohttp")
+           "app.sandbox", "aiohttp", "app.calls.aiorequest")
 # What a run imports only when it gets there (its first expression compiled, the workspace settings
 # read, the embedded sandbox's server started, the token calls' transport made): ~0.12 s of CPU a
 # run, paid once here instead. Modules only (importing them starts no thread).
