@@ -1,16 +1,26 @@
 """The journey view's tests on the sample workspace: the runner's fixtures (sample services, a running
-sandbox) for the diagram, a RunView with its own embedded sandbox, and big profiles files."""
+sandbox) for the diagram, a RunView with its own embedded sandbox, big profiles files, and the sample's
+run recorded once per worker for the tests about what a finished run shows."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 from app.journeys.files import load_journey
+from app.journeys.profiles import ProfileSource
+from app.journeys.traces import runs_dir
+from app.services import SANDBOX_URL_VAR
+from tests.app.journeys import runkit
 from tests.app.calls.conftest import resolver  # noqa: F401 - fixtures
 from tests.app.journeys.conftest import run_journey  # noqa: F401
+from tests.helpers.clock import SkippingClock
+from ui.journeys.runbar import RunBar
 from ui.journeys.runview import RunView
+
+SAMPLE_SEED = 3  # the seed the window tests ran the sample with (the CLI's run of it is compared)
 
 
 @pytest.fixture
@@ -43,3 +53,34 @@ def run_processes_end(qtbot: Any) -> Iterator[None]:
     from ui.journeys import runprocess
 
     qtbot.waitUntil(lambda: not runprocess.busy(), timeout=15000)
+
+
+@pytest.fixture(scope="session")
+def recorded_sample(tmp_path_factory: pytest.TempPathFactory, _session_sandbox: Any) -> Path:
+    """The sample journey over the sample's profiles against the sandbox (seed 3, the bar's preset), run
+    once per worker through the real runner: the trace of what a window run of it records (~0.3 s of
+    CPU a run in the zygote's child). The tests about what a finished run shows open a copy of it;
+    those about running keep their own run. None changes it."""
+    if not _session_sandbox.running:  # as the `sandbox` fixture: serve again, fresh
+        _session_sandbox.start()
+    _session_sandbox.reset()
+    with runkit.sample_services(tmp_path_factory.mktemp("recorded")) as services:
+        home = services.workspace.home
+        resolver = services.resolver(overrides={SANDBOX_URL_VAR: _session_sandbox.base_url})
+        journey = load_journey(home, "sampleJourney")
+        runner = runkit.make_run(home, services, resolver, journey, seed=SAMPLE_SEED, retry_clock=SkippingClock())
+        with ProfileSource.open(home / "profiles" / "purchases.csv", journey.entry) as source:
+            return Path(runner.run(source).path)
+
+
+def open_recorded(qtbot: Any, bar: RunBar, recorded: Path) -> Path:
+    """A copy of the recorded run in the bar's workspace, opened through the window's own way to a
+    past run (listed off the UI thread, chosen, "Open"): the view shows it as when the run finished."""
+    path = runs_dir(bar.services.workspace.home) / recorded.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(recorded, path)
+    bar.refresh_runs(select=path)
+    qtbot.waitUntil(lambda: bar.open_run.isEnabled() and bar.past.currentData() == str(path), timeout=10000)
+    with qtbot.waitSignal(bar.runOpened, timeout=10000):
+        bar.open_run.click()
+    return path

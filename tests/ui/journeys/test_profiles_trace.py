@@ -11,24 +11,23 @@ from PySide6.QtGui import QGuiApplication
 from app.calls.history import history_of
 from app.journeys.model import Journey
 from app.journeys.tracereader import TraceReader
+from tests.ui.journeys.conftest import open_recorded
 from ui.journeys.runview import RunView
 
 
 @pytest.fixture
-def ran(qtbot: Any, run_view: RunView) -> Any:
-    bar = run_view.runbar
-    bar.profiles.setText(str(bar.services.workspace.home / "profiles" / "purchases.csv"))
-    bar.seed.setText("3")
-    with qtbot.waitSignal(bar.runFinished, timeout=60000) as finished:
-        bar.run_button.click()
+def ran(qtbot: Any, run_view: RunView, recorded_sample: Path) -> Path:
+    """The sample's run against the sandbox shown in the view: opened as a past run (recorded once per
+    worker, conftest.py), as these tests are about what a finished run shows, not about running it."""
+    path = open_recorded(qtbot, run_view.runbar, recorded_sample)
     model = run_view.profiles.model
     qtbot.waitUntil(lambda: model.total == 303, timeout=10000)
-    return finished.args[0]
+    return path
 
 
-def test_counts_clicked_filter_the_table_to_as_many_profiles(qtbot: Any, run_view: RunView, ran: Any) -> None:
+def test_counts_clicked_filter_the_table_to_as_many_profiles(qtbot: Any, run_view: RunView, ran: Path) -> None:
     pane, model = run_view.profiles, run_view.profiles.model
-    with TraceReader(ran.path) as reader:
+    with TraceReader(ran) as reader:
         nodes, edges, codes = reader.node_counts(), reader.edge_counts(), reader.codes()
     for kind, key, expected in (("node", "vipEvent", nodes["vipEvent"]),
                                 ("edge", ("checkValue", "otherCases"), edges[("checkValue", "otherCases")]),
@@ -51,7 +50,7 @@ def test_counts_clicked_filter_the_table_to_as_many_profiles(qtbot: Any, run_vie
     assert durations == sorted(durations, reverse=True) and model.total == 10
 
 
-def test_a_selected_profile_shows_its_steps_why_and_calls(qtbot: Any, run_view: RunView, ran: Any) -> None:
+def test_a_selected_profile_shows_its_steps_why_and_calls(qtbot: Any, run_view: RunView, ran: Path) -> None:
     pane, trace = run_view.profiles, run_view.trace
     with qtbot.waitSignal(pane.model.loaded, timeout=10000):
         pane.filter_to("node", "vipEvent")

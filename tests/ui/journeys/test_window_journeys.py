@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QListWidget, QProgressBar, QPushButton, QTableView
 from app.journeys.tracereader import TraceReader, list_runs
 from tests.helpers.cli import run_cli
 from tests.ui.conftest import wait_idle
+from tests.ui.journeys.conftest import SAMPLE_SEED, open_recorded
 from ui.journeys import runprocess
 from ui.journeys.diagram import JourneyDiagram
 from ui.journeys.traceview import TraceView
@@ -33,13 +34,22 @@ def open_sample(qtbot: Any, window: Any) -> Any:
 def run_sample(qtbot: Any, window: Any, view: Any) -> Any:
     home = window.services.workspace.home
     view.findChild(QWidget, "journeyProfilesEdit").setText(str(home / "profiles" / "purchases.csv"))
-    view.run_view.runbar.seed.setText("3")
+    view.run_view.runbar.seed.setText(str(SAMPLE_SEED))
     with qtbot.waitSignal(view.countsShown, timeout=60000):
         qtbot.mouseClick(view.findChild(QPushButton, "journeyRunButton"), Qt.MouseButton.LeftButton)
     assert view.findChild(QPushButton, "journeyStopButton").isEnabled() is False
     assert view.findChild(QProgressBar, "journeyProgress").format().startswith("303 profiles in ")
     qtbot.waitUntil(lambda: view.run_view.profiles.model.total == 303, timeout=10000)
     return view.run_view.runbar.result
+
+
+def show_recorded(qtbot: Any, view: Any, recorded: Path) -> Path:
+    """The sample's run (seed 3, recorded once per worker) opened as a past run: the diagram shows its
+    counts and the table its 303 profiles, as when the window's own run of it finished."""
+    with qtbot.waitSignal(view.countsShown, timeout=10000):
+        path = open_recorded(qtbot, view.run_view.runbar, recorded)
+    qtbot.waitUntil(lambda: view.run_view.profiles.model.total == 303, timeout=10000)
+    return path
 
 
 def click(qtbot: Any, view: JourneyDiagram, item: Any) -> None:
@@ -56,14 +66,16 @@ def cli_summary(home: Path, seed: int) -> dict[str, Any]:
     return json.loads(out.stdout)
 
 
-def test_the_diagram_counts_equal_the_cli_summary_and_the_stored_trace(qtbot: Any, window: Any) -> None:
+def test_the_diagram_counts_equal_the_cli_summary_and_the_stored_trace(qtbot: Any, window: Any,
+                                                                      recorded_sample: Path) -> None:
     view = open_sample(qtbot, window)
-    result = run_sample(qtbot, window, view)
+    path = show_recorded(qtbot, view, recorded_sample)
     diagram = view.diagram
-    with TraceReader(result.path) as reader:
+    with TraceReader(path) as reader:
         nodes, edges, codes = reader.node_counts(), reader.edge_counts(), reader.codes()
-    cli = cli_summary(window.services.workspace.home, 3)
-    assert cli["run"]["id"] != result.run_id  # a second run of the same seed, by the command line
+        info = reader.info()
+    cli = cli_summary(window.services.workspace.home, SAMPLE_SEED)
+    assert info.seed == SAMPLE_SEED and cli["run"]["id"] != info.id  # a second run of the same seed, by the command line
     assert cli["nodes"] == nodes and {(e["node"], e["port"]): e["count"] for e in cli["edges"]} == edges
     assert cli["codes"] == codes
     for node_id, n in nodes.items():
@@ -75,9 +87,10 @@ def test_the_diagram_counts_equal_the_cli_summary_and_the_stored_trace(qtbot: An
             c: f"{c} {n}" for c, n in by_code.items()}
 
 
-def test_a_count_clicked_filters_the_table_and_a_profile_shows_its_calls_and_path(qtbot: Any, window: Any) -> None:
+def test_a_count_clicked_filters_the_table_and_a_profile_shows_its_calls_and_path(qtbot: Any, window: Any,
+                                                                                 recorded_sample: Path) -> None:
     view = open_sample(qtbot, window)
-    run_sample(qtbot, window, view)
+    show_recorded(qtbot, view, recorded_sample)
     diagram, model = view.diagram, view.run_view.profiles.model
     with qtbot.waitSignal(model.loaded, timeout=10000):
         click(qtbot, diagram, diagram.nodes["vipEvent"])
