@@ -15,6 +15,7 @@ from app.journeys import runsql
 from app.journeys.files import load_journey
 from app.journeys.model import Journey
 from app.journeys.tracereader import TraceReader
+from tests.ui.journeys.conftest import open_recorded
 from ui.journeys.runview import RunView
 
 
@@ -102,13 +103,11 @@ def test_a_replay_runs_like_any_run_and_opens_compared_with_its_source(qtbot: An
         qtbot.waitUntil(lambda: not edited.runbar.running, timeout=10000)
 
 
-def test_one_profile_replays_from_its_trace(qtbot: Any, run_view: RunView, services: Any) -> None:
-    home = services.workspace.home
+def test_one_profile_replays_from_its_trace(qtbot: Any, run_view: RunView, recorded_sample: Path) -> None:
     bar, trace = run_view.runbar, run_view.trace
-    bar.profiles.setText(str(home / "profiles" / "purchases.csv"))
-    with qtbot.waitSignal(bar.runFinished, timeout=60000) as finished:
-        bar.run_button.click()
-    source = finished.args[0].path
+    # The source: a sandbox run of the sample, recorded once per worker and opened as a past run (the
+    # replay is the run this test is about).
+    source = open_recorded(qtbot, bar, recorded_sample)
     assert not trace.replay_profile.isEnabled()  # nothing shown yet
     # The entry of input row 6 (p-000006 enters once). Not entry 6: entries are numbered in the order
     # profiles finish, which concurrency makes vary, and some profiles enter twice (the second
