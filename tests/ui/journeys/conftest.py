@@ -13,8 +13,8 @@ from app.journeys.files import load_journey
 from app.journeys.profiles import ProfileSource
 from app.journeys.traces import runs_dir
 from app.services import SANDBOX_URL_VAR
-from tests.app.journeys import runkit
 from tests.app.calls.conftest import resolver  # noqa: F401 - fixtures
+from tests.app.journeys import runkit
 from tests.app.journeys.conftest import run_journey  # noqa: F401
 from tests.helpers.clock import SkippingClock
 from ui.journeys.runbar import RunBar
