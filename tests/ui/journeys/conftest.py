@@ -3,11 +3,13 @@ sandbox) for the diagram, a RunView with its own embedded sandbox, big profiles 
 run recorded once per worker for the tests about what a finished run shows."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from filelock import FileLock
 
 from app.journeys.files import load_journey
 from app.journeys.profiles import ProfileSource
@@ -56,17 +58,33 @@ def run_processes_end(qtbot: Any) -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def recorded_sample(tmp_path_factory: pytest.TempPathFactory, _session_sandbox: Any) -> Path:
+def recorded_sample(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
     """The sample journey over the sample's profiles against the sandbox (seed 3, the bar's preset), run
-    once per worker through the real runner: the trace of what a window run of it records (~0.3 s of
-    CPU a run in the zygote's child). The tests about what a finished run shows open a copy of it;
-    those about running keep their own run. None changes it."""
-    if not _session_sandbox.running:  # as the `sandbox` fixture: serve again, fresh
-        _session_sandbox.start()
-    _session_sandbox.reset()
-    with runkit.sample_services(tmp_path_factory.mktemp("recorded")) as services:
-        home = services.workspace.home
-        resolver = services.resolver(overrides={SANDBOX_URL_VAR: _session_sandbox.base_url})
+    through the real runner once for the whole test run (the first xdist worker to ask makes it, the
+    others wait on a lock and read it): the trace a window run of it records. The tests about what a
+    finished run shows open a copy of it (each of their own runs cost ~0.3 s of CPU in the zygote's
+    child); those about running keep their own run. None changes it."""
+    folder = _run_folder(tmp_path_factory) / "recorded-sample"
+    with FileLock(f"{folder}.lock"):
+        made = folder / "run.txt"
+        if not made.is_file():
+            made.parent.mkdir()
+            made.write_text(str(_record_sample(folder / "home", request.getfixturevalue("_session_sandbox"))))
+        return Path(made.read_text())
+
+
+def _run_folder(factory: pytest.TempPathFactory) -> Path:
+    """This test run's temp folder: xdist gives each worker a folder of its own inside the controller's."""
+    base = factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _record_sample(home: Path, sandbox: Any) -> Path:
+    if not sandbox.running:  # as the `sandbox` fixture: serve again, fresh
+        sandbox.start()
+    sandbox.reset()
+    with runkit.sample_services(home) as services:
+        resolver = services.resolver(overrides={SANDBOX_URL_VAR: sandbox.base_url})
         journey = load_journey(home, "sampleJourney")
         runner = runkit.make_run(home, services, resolver, journey, seed=SAMPLE_SEED, retry_clock=SkippingClock())
         with ProfileSource.open(home / "profiles" / "purchases.csv", journey.entry) as source:
