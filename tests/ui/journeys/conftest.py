@@ -1,6 +1,6 @@
-"""The journey view's tests on the sample workspace: the runner's fixtures (sample services, a running
-sandbox) for the diagram, a RunView with its own embedded sandbox, big profiles files, and the sample's
-run recorded once per worker for the tests about what a finished run shows."""
+"""The journey view's tests on the sample workspace: a RunView with its own embedded sandbox, big
+profiles files, and the sample's run recorded once for the test run, for the tests about what a
+finished run shows."""
 from __future__ import annotations
 
 import os
@@ -15,9 +15,7 @@ from app.journeys.files import load_journey
 from app.journeys.profiles import ProfileSource
 from app.journeys.traces import runs_dir
 from app.services import SANDBOX_URL_VAR
-from tests.app.calls.conftest import resolver  # noqa: F401 - fixtures
 from tests.app.journeys import runkit
-from tests.app.journeys.conftest import run_journey  # noqa: F401
 from tests.helpers.clock import SkippingClock
 from ui.journeys.runbar import RunBar
 from ui.journeys.runview import RunView
