@@ -1,5 +1,5 @@
 """Fixtures of the command-line tests: a sample workspace installed by the `sample` command, with one
-run recorded by `journey run`, made once per worker and copied by each test that uses it."""
+run recorded by `journey run`, made once per test run and copied by each test that uses it."""
 from __future__ import annotations
 
 import json
@@ -12,6 +12,7 @@ import pytest
 from keyring.backends import fail
 
 from tests.helpers.cli import run_cli
+from tests.helpers.once import made_once
 
 EXPECT = "profiles/purchases.expect.json"
 
@@ -26,9 +27,13 @@ class Installed:
 
 @pytest.fixture(scope="session")
 def installed_sample(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """Made once per worker (a sample run costs ~0.3 s of CPU): the replay, export and run commands'
-    tests start from copies of it (the run's own test reads its summary)."""
-    root = tmp_path_factory.mktemp("installed")
+    """Made once per test run (a sample run costs ~0.3 s of CPU; the first xdist worker to ask makes it,
+    the others read it back: tests.helpers.once): the replay, export and run commands' tests start from
+    copies of it (the run's own test reads its summary)."""
+    return made_once(tmp_path_factory, "once-installed-sample", _install)
+
+
+def _install(root: Path) -> Installed:
     with pytest.MonkeyPatch.context() as env:  # before the per-test isolation: the same, by hand
         for var in ("ACTION_STUDIO_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
             env.setenv(var, str(root / "user" / var.lower()))

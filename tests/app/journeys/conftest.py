@@ -11,6 +11,7 @@ from app.services import SANDBOX_URL_VAR
 from tests.app.calls.conftest import call, resolver, retry_clock  # noqa: F401 - fixtures
 from tests.app.journeys import runkit
 from tests.helpers.clock import SkippingClock
+from tests.helpers.once import made_once
 
 
 @pytest.fixture
@@ -27,21 +28,28 @@ def run_journey(services: Any, resolver: Any, tmp_path: Path):  # noqa: F811 - t
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory: pytest.TempPathFactory, _session_sandbox: Any) -> runkit.SampleRun:
+def sample_run(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> runkit.SampleRun:
     """The sample journey over the sample's profiles against the sandbox, seed 11, its progress kept:
-    made once per worker (~0.3 s of CPU), read by the runner's, the counts', the expectations' and the
+    made once for the whole test run (~0.3 s of CPU; the first xdist worker to ask makes it, the others
+    read it back: tests.helpers.once), read by the runner's, the counts', the expectations' and the
     exports' tests (each made the same run for itself); none of them changes it."""
-    if not _session_sandbox.running:  # as the `sandbox` fixture: serve again, fresh
-        _session_sandbox.start()
-    _session_sandbox.reset()
-    with runkit.sample_services(tmp_path_factory.mktemp("sample")) as services:
+    def make(folder: Path) -> runkit.SampleRun:  # the maker alone needs a sandbox
+        return _run_sample(folder, request.getfixturevalue("_session_sandbox"))
+    return made_once(tmp_path_factory, "once-sample-run", make)
+
+
+def _run_sample(folder: Path, sandbox: Any) -> runkit.SampleRun:
+    if not sandbox.running:  # as the `sandbox` fixture: serve again, fresh
+        sandbox.start()
+    sandbox.reset()
+    with runkit.sample_services(folder) as services:
         home = services.workspace.home
-        resolver = services.resolver(overrides={SANDBOX_URL_VAR: _session_sandbox.base_url})
+        resolver = services.resolver(overrides={SANDBOX_URL_VAR: sandbox.base_url})
         progress: list[Any] = []
         ran = runkit.run(home, services, resolver, load_journey(home, "sampleJourney"),
                          home / "profiles" / "purchases.csv", seed=11, retry_clock=SkippingClock(),
                          progress=progress.append)
-        tokens = _session_sandbox.counters()["token"]
+        tokens = sandbox.counters()["token"]
         auth = services.workspace.load("writeJourneyEvent").auth
         token = services.auth.credentials(auth, resolver)[0]["Authorization"]  # the run's, remembered
         return runkit.SampleRun(home, ran, tuple(progress), token, tokens)

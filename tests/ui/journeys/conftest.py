@@ -3,13 +3,11 @@ profiles files, and the sample's run recorded once for the test run, for the tes
 finished run shows."""
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-from filelock import FileLock
 
 from app.journeys.files import load_journey
 from app.journeys.profiles import ProfileSource
@@ -17,6 +15,7 @@ from app.journeys.traces import runs_dir
 from app.services import SANDBOX_URL_VAR
 from tests.app.journeys import runkit
 from tests.helpers.clock import SkippingClock
+from tests.helpers.once import made_once
 from ui.journeys.runbar import RunBar
 from ui.journeys.runview import RunView
 
@@ -62,19 +61,9 @@ def recorded_sample(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fi
     others wait on a lock and read it): the trace a window run of it records. The tests about what a
     finished run shows open a copy of it (each of their own runs cost ~0.3 s of CPU in the zygote's
     child); those about running keep their own run. None changes it."""
-    folder = _run_folder(tmp_path_factory) / "recorded-sample"
-    with FileLock(f"{folder}.lock"):
-        made = folder / "run.txt"
-        if not made.is_file():
-            made.parent.mkdir()
-            made.write_text(str(_record_sample(folder / "home", request.getfixturevalue("_session_sandbox"))))
-        return Path(made.read_text())
-
-
-def _run_folder(factory: pytest.TempPathFactory) -> Path:
-    """This test run's temp folder: xdist gives each worker a folder of its own inside the controller's."""
-    base = factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    def make(folder: Path) -> Path:  # the maker alone needs a sandbox
+        return _record_sample(folder / "home", request.getfixturevalue("_session_sandbox"))
+    return made_once(tmp_path_factory, "once-recorded-sample", make)
 
 
 def _record_sample(home: Path, sandbox: Any) -> Path:
