@@ -105,7 +105,7 @@ def test_a_replay_runs_like_any_run_and_opens_compared_with_its_source(qtbot: An
 
 def test_one_profile_replays_from_its_trace(qtbot: Any, run_view: RunView, recorded_sample: Path) -> None:
     bar, trace = run_view.runbar, run_view.trace
-    # The source: a sandbox run of the sample, recorded once per worker and opened as a past run (the
+    # The source: a sandbox run of the sample, recorded once per test run and opened as a past run (the
     # replay is the run this test is about).
     source = open_recorded(qtbot, bar, recorded_sample)
     assert not trace.replay_profile.isEnabled()  # nothing shown yet

@@ -1,5 +1,5 @@
 """Expectations in the run bar: the sample's profiles/purchases.expect.json found beside the profiles and
-passed by a sandbox run (recorded once per worker); another file failing with its mismatches listed and the profile table's
+passed by a sandbox run (recorded once per test run); another file failing with its mismatches listed and the profile table's
 Expected column; a bad file named with where; the profiles file's expectedPath column alone."""
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_the_samples_expectations_are_found_and_pass_another_file_fails_with_its
     home = run_view.runbar.services.workspace.home
     expect = run_view.expect
     sample = home / "profiles" / "purchases.expect.json"
-    # A sandbox run of the sample's profiles, shown as when it finished: recorded once per worker and
+    # A sandbox run of the sample's profiles, shown as when it finished: recorded once per test run and
     # opened as a past run (the test is about checking what a run shows, not about running it).
     run_view.runbar.profiles.setText(str(home / "profiles" / "purchases.csv"))
     qtbot.waitUntil(lambda: expect.file.text() == str(sample), timeout=10000)

@@ -44,7 +44,7 @@ def run_sample(qtbot: Any, window: Any, view: Any) -> Any:
 
 
 def show_recorded(qtbot: Any, view: Any, recorded: Path) -> Path:
-    """The sample's run (seed 3, recorded once per worker) opened as a past run: the diagram shows its
+    """The sample's run (seed 3, recorded once per test run) opened as a past run: the diagram shows its
     counts and the table its 303 profiles, as when the window's own run of it finished."""
     with qtbot.waitSignal(view.countsShown, timeout=10000):
         path = open_recorded(qtbot, view.run_view.runbar, recorded)
