@@ -6,7 +6,7 @@ import itertools
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -14,6 +14,7 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
+from tests.helpers.forks import TEMPLATE  # noqa: E402
 from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
 pytest_plugins = ["tests.helpers.sandbox_fixture"]
@@ -84,6 +85,22 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     2 workers): 3.3 s of CPU in the collector, 2.2 s frozen."""
     gc.collect()
     gc.freeze()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _window_zygote_forked() -> Iterator[None]:
+    """In a worker forked from the template, the window's zygote is forked from it too (tests/helpers/zygotes.py):
+    a worker's first journey run from the window started a new Python importing what a run needs."""
+    template = os.environ.get(TEMPLATE)
+    if not template or not os.path.exists(template):
+        yield
+        return
+    from tests.helpers.zygotes import forked_from
+    from ui.journeys import zygote
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(zygote, "_start_server", forked_from(template))
+        yield
 
 
 _USERS = itertools.count()

@@ -179,6 +179,36 @@ def test_in_a_worker_a_fork_server_is_a_fork_of_the_template(monkeypatch: pytest
     assert (proc.returncode, out, err) == (4, "FORKED TWICE\n", "")
 
 
+def test_in_a_worker_the_windows_zygote_is_a_fork_of_the_template(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's zygote (ui/journeys/zygote.py) in a worker is forked from the template (tests/helpers/zygotes.py),
+    not a new Python importing what a run needs (~0.85 s of CPU in each worker that ran a journey from the
+    window); it serves a run as the one it replaces does, and ends when its input does."""
+    from app.journeys.zygote import RUN_PID
+    from tests.helpers.forks import TEMPLATE, Forked, ForkServer
+    from tests.helpers.zygotes import forked_from
+    from ui.journeys import zygote
+
+    if os.environ.get(TEMPLATE):  # this worker's windows fork theirs from its template
+        assert zygote._start_server.__module__ == "tests.helpers.zygotes"
+    monkeypatch.setattr(zygote, "_server", None)  # this test's zygote, not the worker's own
+    monkeypatch.setattr(zygote, "_folder", None)
+    monkeypatch.delenv("ACTION_STUDIO_RUN_ZYGOTE", raising=False)
+    with ForkServer({**os.environ, "PYTHONPATH": str(REPO)}, ("app.journeys.zygote",)) as template:
+        monkeypatch.setattr(zygote, "_start_server", forked_from(template.path))
+        try:
+            arguments = zygote.run_arguments()
+            server = zygote._server
+            assert isinstance(server, Forked)  # the template's child
+            run = subprocess.run([sys.executable, *arguments], input="", capture_output=True, text=True,
+                                 env=zygote.environment(), timeout=60)
+        finally:
+            zygote._stop()
+    # The run is the zygote's child: its pid first, then the run process's own refusal of an empty input.
+    assert run.returncode == 1 and run.stderr.startswith(RUN_PID), run.stderr
+    assert "expects its run as one JSON line" in run.stderr
+    assert server.returncode == 0  # its input closed (the window's process gone): it ended
+
+
 def test_the_template_imports_the_project_and_the_plugins_but_no_test_module() -> None:
     from tests.helpers.workers import WARM_CALLS, plugin_entry_points, plugin_modules, preload
 
@@ -190,7 +220,7 @@ def test_the_template_imports_the_project_and_the_plugins_but_no_test_module() -
     assert set(plugin_entry_points()) <= set(names)
     # pytest marks the plugins' modules for rewriting in each worker: each one the template imported is filtered.
     assert {"hypothesis", "pytestqt", "xdist", "anyio", "pytest_timeout", "_hypothesis_pytestplugin"} <= set(plugin_modules())
-    assert WARM_CALLS == ("tests.helpers.workers:hypothesis_constants",)
+    assert WARM_CALLS == ("tests.helpers.workers:hypothesis_constants", "app.journeys.zygote:warm")
 
 
 def _recipe(makefile: Path, target: str) -> str:

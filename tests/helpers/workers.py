@@ -33,8 +33,10 @@ NOT_IMPORTED = ("__main__",)  # `python -m app` runs the command line when impor
 # What a journey run imports where it runs (aiohttp, uvicorn's server, httpx's transports): the zygote's list.
 RUN_IMPORTS = ("app.journeys.zygote:PRELOAD", "app.journeys.zygote:RUN_IMPORTS")
 # After the imports: hypothesis's constants of every module imported, which each worker's collection
-# otherwise reads for itself (~0.2 s of CPU a worker); the same function, called once.
-WARM_CALLS = ("tests.helpers.workers:hypothesis_constants",)
+# otherwise reads for itself (~0.2 s of CPU a worker); the same function, called once. Then what the
+# window's zygote makes as it starts (the expression parser, the TLS context): a worker inherits them, and
+# so does the zygote a worker forks from here (tests/helpers/zygotes.py).
+WARM_CALLS = ("tests.helpers.workers:hypothesis_constants", "app.journeys.zygote:warm")
 TOP_IMPORT = re.compile(r"^(?:from\s+(\w[\w.]*)\s+import|import\s+(\w[\w.]*))", re.MULTILINE)  # not relative
 
 

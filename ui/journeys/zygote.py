@@ -16,9 +16,12 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from app.journeys.zygote import RUN_PID, listen
+
+if TYPE_CHECKING:
+    import socket
 
 __all__ = ["RUN_PID", "environment", "enabled", "run_arguments"]
 ROOT = str(Path(__file__).resolve().parents[2])  # this very `app` package: the child runs the window's code
@@ -65,11 +68,17 @@ def _socket() -> str:
             _stop()
             _folder = tempfile.mkdtemp(prefix="action-studio-runs-")  # 0700: this user's runs only
             with listen(os.path.join(_folder, "zygote")) as listener:
-                _server = subprocess.Popen([sys.executable, "-m", "app.journeys.zygote", "serve",
-                                            str(listener.fileno())], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                           env=environment(), cwd=_folder, pass_fds=[listener.fileno()])
+                _server = _start_server(listener, _folder)
         assert _folder is not None
         return os.path.join(_folder, "zygote")
+
+
+def _start_server(listener: socket.socket, folder: str) -> subprocess.Popen[bytes]:
+    """The zygote, serving on `listener` in `folder`: a new Python, its input held here. (The test
+    suite's workers fork it from their warm template instead: tests/helpers/zygotes.py.)"""
+    return subprocess.Popen([sys.executable, "-m", "app.journeys.zygote", "serve", str(listener.fileno())],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=environment(), cwd=folder,
+                            pass_fds=[listener.fileno()])
 
 
 def _stop() -> None:
