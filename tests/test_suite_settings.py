@@ -74,6 +74,14 @@ def test_auto_is_two_workers_for_each_usable_cpu(pytestconfig: pytest.Config, mo
     assert pytestconfig.hook.pytest_xdist_auto_num_workers(config=pytestconfig) == 3
 
 
+def test_no_plugin_runs_its_hooks_for_tests_the_suite_does_not_have(pytestconfig: pytest.Config) -> None:
+    """anyio's plugin runs async tests (none here) and hooks every collected name and every fixture set up."""
+    assert not pytestconfig.pluginmanager.hasplugin("anyio")
+    using = [str(p) for p in (REPO / "tests").rglob("*.py") if p.name != Path(__file__).name
+             and re.search(r"mark\.anyio|\banyio_backend\b", p.read_text("utf-8"))]
+    assert not using, f"these use anyio's plugin: remove -p no:anyio from pyproject.toml's addopts: {using}"
+
+
 def test_hypothesis_has_no_deadline_to_miss_on_a_loaded_machine() -> None:
     assert settings.default.deadline is None
 
