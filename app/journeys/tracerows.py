@@ -75,6 +75,7 @@ class RowEncoder:
         self.masker = masker
         self._version = masker.version
         self._header_sets: IdentityMemo[str] = IdentityMemo(64)  # a header list -> its JSON
+        self._part_ids: dict[int, tuple[object, int]] = {}  # id(a header list) -> (the list, its JSON's id)
         self._paths: dict[Any, str] = {}
         self._urls: dict[Any, str] = {}
         self._response_headers: dict[Any, str] = {}
@@ -88,7 +89,7 @@ class RowEncoder:
         its exception is raised: the profiles before it are in `out`, whole and masked."""
         m = self.masker
         if m.version != self._version:  # a new secret: what was encoded may show it
-            for cache in (self._header_sets, self._paths, self._urls, self._response_headers):
+            for cache in (self._header_sets, self._part_ids, self._paths, self._urls, self._response_headers):
                 cache.clear()
             self._version = m.version
         deferred: list[int] = []  # where in out.steps a values or why text waits to be masked
@@ -144,19 +145,19 @@ class RowEncoder:
         # Masked already by this masker as it is now (the call engine's record, see AttemptTrace.masked):
         # masking is idempotent, so only a text masked before the masker learnt a secret is masked again.
         masked = a.masked
-        text = _as_is if masked is not None and masked[0] is m and masked[1] == m.version else m.text
+        as_is = masked is not None and masked[0] is m and masked[1] == m.version
         body, answer, size, error = a.request_body, a.response_body, a.response_size, a.error
         req_body: Any = NULL
         req_note: Any = NULL
         resp_body: Any = NULL
         resp_note: Any = NULL
         if body is not None:
-            shown = text(body)
+            shown = body if as_is else m.text(body)
             req_body = shown
             if len(shown) > _FITS:  # at most 4 bytes a character: shorter fits, no need to count (clip)
                 req_body, req_note = _nulled(clip(shown))
         if answer is not None:
-            shown = text(answer)
+            shown = answer if as_is else m.text(answer)
             resp_body = shown
             if size is not None or len(shown) > _FITS:
                 resp_body, resp_note = _nulled(clip(shown, size))
@@ -167,10 +168,13 @@ class RowEncoder:
         url_shown = self._urls.get(url)
         if url_shown is None:
             url_shown = _once(self._urls, url, m.text)
+        headers = a.request_headers
+        part = self._part_ids.get(id(headers))  # the run's one header list: its id found by identity
         attempt_id = self.attempt_id = self.attempt_id + 1
         out.attempts += (attempt_id, step_id, seq, node, a.number, a.target, NULL if outcome is None else outcome,
-                         NULL if status is None else status, text(error) if error else NULL, a.method, url_shown,
-                         self._part(a.request_headers, out), req_body, req_note, resp_headers, resp_body, resp_note,
+                         NULL if status is None else status, (error if as_is else m.text(error)) if error else NULL,
+                         a.method, url_shown, part[1] if part is not None and part[0] is headers
+                         else self._part(headers, out), req_body, req_note, resp_headers, resp_body, resp_note,
                          a.queue_ms, network_ms, int(network_ms > SLOW_MS), NULL if wall_at is None else wall_at)
 
     def _part(self, headers: list[tuple[str, str]], out: Rows) -> Any:
@@ -182,20 +186,23 @@ class RowEncoder:
         if shown is None:
             shown = self._header_sets.put(headers, self._headers_json(headers))
         found = self.parts.get(shown)
-        if found is not None:
-            return found
-        if len(self.parts) < self.parts_remembered:
+        if found is None:
+            if len(self.parts) >= self.parts_remembered:
+                out.unresolved.append(len(out.attempts) + _REQUEST_HEADERS)
+                return shown
             found = self.parts[shown] = len(self.parts) + 1
             out.parts.append((found, shown))
-            return found
-        out.unresolved.append(len(out.attempts) + _REQUEST_HEADERS)
-        return shown
+        if len(self._part_ids) > 64:
+            self._part_ids.clear()
+        self._part_ids[id(headers)] = (headers, found)  # the list is held: its id is not reused meanwhile
+        return found
 
     def _undo(self, out: Rows, deferred: list[int], mark: tuple[int, ...]) -> None:
         """Forget what a profile that failed half-way put in `out` and the ids it took."""
         profiles, steps, attempts, parts, unresolved, masking, self.seq, self.step_id, self.attempt_id = mark
         for _, shown in out.parts[parts:]:
             del self.parts[shown]
+        self._part_ids.clear()
         del out.profiles[profiles:], out.steps[steps:], out.attempts[attempts:], out.parts[parts:]
         del out.unresolved[unresolved:], deferred[masking:]
 
@@ -228,9 +235,10 @@ def value_json(value: Any) -> str:
         data = orjson.dumps(value, default=_not_plain, option=_PASS)
     except TypeError:  # orjson.JSONEncodeError is one
         return json_text(value)
-    if b"null" in data:
+    text = data.decode()
+    if "null" in text:  # searched in the text: CPython's str search is faster than its bytes search
         return json_text(value)
-    return data.decode()
+    return text
 
 
 def _or_null(value: Any) -> Any:
@@ -240,10 +248,6 @@ def _or_null(value: Any) -> Any:
 def _nulled(clipped: tuple[Optional[str], Optional[str]]) -> tuple[Any, Any]:
     body, note = clipped
     return body, NULL if note is None else note
-
-
-def _as_is(text: str) -> str:
-    return text
 
 
 def _not_plain(value: Any) -> Any:

@@ -32,7 +32,7 @@ from typing import Any, Iterable, Optional
 
 from filelock import FileLock, Timeout
 
-import app.sqlitenull  # noqa: F401 - None bound as NULL without an adapter lookup
+import app.sqlitenull  # noqa: F401 - None bound as NULL without an adapter lookup (the run row; profiles bind NaN)
 from app.journeys.model import Journey
 from app.journeys.tracerecords import MAX_BODY, OUTCOMES, AttemptTrace, ProfileTrace, StepTrace, clip
 from app.journeys.tracerows import SLOW_MS, RowEncoder, Rows, json_text
