@@ -6,24 +6,20 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from keyring.backends import fail
 
 from tests.helpers.cli import run_cli
-from tests.helpers.imports import plain_imports
+from tests.helpers.imports import plain_while_it_runs
 from tests.helpers.once import made_once
 
 EXPECT = "profiles/purchases.expect.json"
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: object) -> Iterator[None]:
-    """The commands run with Python's own import statement, as in their own process
-    (tests/helpers/imports.py): a command imports its modules as it runs."""
-    with plain_imports():
-        yield
+# The commands run with Python's own import statement, as in a process of their own (tests/helpers/imports.py).
+pytest_runtest_setup = pytest_runtest_call = pytest_runtest_teardown = plain_while_it_runs
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ import builtins
 from contextlib import contextmanager
 from typing import Iterator
 
+import pytest
+
 
 @contextmanager
 def plain_imports() -> Iterator[None]:
@@ -29,3 +31,11 @@ def plain_imports() -> Iterator[None]:
 def pyside_import_in_place() -> bool:
     """Whether `import` statements go through PySide6's hook now."""
     return builtins.__import__ is not getattr(builtins, "__orig_import__", builtins.__import__)
+
+
+@pytest.hookimpl(wrapper=True)
+def plain_while_it_runs(item: pytest.Item) -> Iterator[None]:
+    """A conftest's pytest_runtest_setup, _call and _teardown: pytest asks those of the conftests of
+    the test's own folders only (pytest_runtest_protocol would be asked of every conftest, for every test)."""
+    with plain_imports():
+        return (yield)
