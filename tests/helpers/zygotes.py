@@ -16,7 +16,10 @@ from typing import Any, Callable
 
 from tests.helpers.forks import Forked, _request
 
-SERVE = "import sys\nfrom app.journeys.zygote import main\nsys.exit(main(['zygote', 'serve', '3']))"
+# Python's own import statement in the zygote and its runs, as in the window's (a new Python, no Qt): the template
+# imported PySide6, whose import hook would slow every import statement a run executes (tests/helpers/imports.py).
+SERVE = ("import sys\nfrom app.journeys.zygote import main\nfrom tests.helpers.imports import plain_imports\n"
+         "with plain_imports():\n    sys.exit(main(['zygote', 'serve', '3']))")
 
 
 def forked_from(template: str) -> Callable[[socket.socket, str], Any]:
