@@ -77,7 +77,7 @@ def test_a_run_view_shown_as_its_own_window_is_painted_at_its_first_sizes_only(q
     view.resize(1300, 900)
     painted = PaintedSizes()
     try:
-        view.show()  # its first frame is painted on an Expose of its own window, not on an UpdateRequest
+        view.show()  # a window of its own (as the run_view fixture shows it): the sizes come with its first paint too
         qtbot.waitUntil(lambda: bool(painted.sizes["journeyProfileTable"] and painted.sizes["journeyRunBarArea"]),
                         timeout=10000)
         wait_idle(qtbot)
