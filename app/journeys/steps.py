@@ -29,15 +29,19 @@ SyncHandler = Callable[["ProfileRun", Any, StepTrace], Optional[str]]
 class ProfileRun:
     """One profile in the journey: its context for expressions, its clock, its trace."""
 
+    __slots__ = ("run", "row", "clock", "ctx", "trace", "_t0", "stepping", "held")
+
     def __init__(self, run: RunState, row: ProfileRow) -> None:
         self.run, self.row = run, row
-        self.clock = ProfileClock(run.start, run.preset.real_waits)
-        props = dict(run.properties, profileId=row.profile_id, externalKey=row.profile_id,
-                     instanceUID=run.instance_uid(row.row))
-        self.ctx = Context(events={run.entry.event: row.event}, profile=row.attributes,
-                           audiences=frozenset(row.audiences), journey=props, now=self.clock.now(),
-                           tz=run.journey.time_zone, rng=ProfileRandom(profile_seed(run.seed, row.row)))
-        self.trace = ProfileTrace(row.row, row.profile_id, "finished", entered_at=self.ctx.now)
+        clock = self.clock = ProfileClock(run.start, run.preset.real_waits)
+        now = clock.now()
+        props = run.properties.copy()  # the journey's properties, then the profile's own (as dict(..., **own))
+        props["profileId"] = props["externalKey"] = row.profile_id
+        props["instanceUID"] = f"{run.uid_prefix}{row.row & 0xFFFFFFFFFFFF:012x}"  # run.instance_uid(row.row)
+        # Positional: a slotted dataclass's keywords cost more than its fields, for every profile.
+        self.ctx = Context({run.entry_event: row.event}, row.attributes, frozenset(row.audiences), {}, None, props,
+                           now, run.journey.time_zone, ProfileRandom(profile_seed(run.seed, row.row)))
+        self.trace = ProfileTrace(row.row, row.profile_id, "finished", [], None, None, now)
         self._t0 = time.perf_counter()
         self.stepping = False  # Step was asked at a breakpoint: pause before the next node
         self.held = False  # it paused: another worker took over the rows, its own ends with it
@@ -45,7 +49,8 @@ class ProfileRun:
     async def go(self) -> ProfileTrace:
         """Walk the journey from its entry; never raises (a bug of ours ends the profile in error)."""
         run = self.run
-        ports, nodes, count, perf, breaks = run.ports, run.nodes, run.board.step, time.perf_counter, run.breakpoints
+        routes, names, counts, perf, breaks = run.routes, run.names, run.board.step_counts, time.perf_counter, \
+            run.breakpoints
         ctx, steps, now_of, wall = self.ctx, self.trace.steps, self.clock.now, time.time
         props = ctx.journey
         node: Optional[NodeBase] = run.entry
@@ -56,10 +61,11 @@ class ProfileRun:
                 await breaks.check(self, node, step)
             # Entering the node: the journey properties name it (and the one before), its step is recorded.
             now = ctx.now = now_of()
-            props["currentNodeId"], props["currentNodeName"] = node.id, node.label or node.id
+            node_id = node.id
+            props["currentNodeId"], props["currentNodeName"] = node_id, names[node_id]
             if previous is not None:
-                props["previousNodeId"], props["previousNodeName"] = previous.id, previous.label or previous.id
-            step = StepTrace(node.id, None, None, now, wall())
+                props["previousNodeId"], props["previousNodeName"] = previous.id, names[previous.id]
+            step = StepTrace(node_id, None, None, now, wall())
             steps.append(step)
             t0 = perf()
             try:
@@ -68,11 +74,13 @@ class ProfileRun:
             except Exception as exc:  # noqa: BLE001 - one profile's failure never stops the run
                 port = self.fail("error", f"internal error at node {node.title}: {type(exc).__name__}: {exc}")
             step.wall_ms = (perf() - t0) * 1000
-            target = ports[node.id].get(port) if port is not None else None
-            if target is not None:
-                step.port, step.next = port, target
-            count(node.id, step.port, step.outcome)
-            previous, node = node, nodes.get(target) if target is not None else None
+            route = routes[node_id].get(port) if port is not None else None
+            previous, node = node, None
+            if route is not None:
+                step.port, step.next = port, route[0]
+                node = route[1]
+            key = (node_id, step.port, step.outcome)  # the live counts (ProgressBoard.step, inline)
+            counts[key] = counts.get(key, 0) + 1
         if self.stepping:
             breaks.done(self)
         return self._close()
