@@ -98,6 +98,7 @@ class ProfileSource:
         except ValueError:  # not plain JSON values
             self._example_bytes = None
         self._example_json = _exact_json(self.example, self._example_bytes)
+        self._example_maker = _literal_maker(self.example, self._example_bytes)
         self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
         self.format = fmt or self._sniff()
         if self.format not in ("csv", "jsonl", "json"):
@@ -298,6 +299,8 @@ class ProfileSource:
 
     # -- both ----------------------------------------------------------------------------------
     def _example_copy(self) -> dict[str, Any]:
+        if self._example_maker is not None:
+            return self._example_maker()
         if self._example_json is not None:
             return orjson.loads(self._example_json)
         return marshal.loads(self._example_bytes) if self._example_bytes is not None else _copy(self.example)
@@ -403,6 +406,20 @@ def _exact_json(example: Any, exact: Optional[bytes]) -> Optional[bytes]:
     except TypeError:  # an integer past 64 bits, a key that is not text
         return None
     return data if marshal.dumps(orjson.loads(data), 2) == exact else None
+
+
+def _literal_maker(example: Any, exact: Optional[bytes]) -> Optional[Callable[[], dict[str, Any]]]:
+    """A function returning a new copy of the example, written as the example's own literal (compiled
+    once: its containers made new on every call, its texts and numbers, immutable, shared), when that
+    literal gives it back exactly (marshal's bytes say so: the same types, the same order; NaN and
+    infinities have no literal); else None. ~2x faster than orjson's copy, once for every row."""
+    if exact is None or not isinstance(example, dict):
+        return None
+    try:
+        maker = eval(compile(f"lambda: {example!r}", "<event example>", "eval"), {"__builtins__": {}})
+        return maker if marshal.dumps(maker(), 2) == exact else None
+    except (SyntaxError, ValueError, RecursionError, MemoryError, NameError):  # too deep; nan, inf (no literal)
+        return None
 
 
 def _copy(value: Any) -> Any:

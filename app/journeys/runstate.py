@@ -43,6 +43,8 @@ class RunState:
     routes: dict[str, dict[str, tuple[str, Optional[NodeBase]]]] = field(init=False)
     names: dict[str, str] = field(init=False)  # node id -> its name in the journey properties (label, else id)
     exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed
+    # condition node id -> its paths as a step tries them: (label, expression, parsed, field, port)
+    conditions: dict[str, list[tuple[str, str, Expr, str, str]]] = field(init=False)
     waits: dict[str, timedelta] = field(init=False)  # fixed wait durations by node id
     read_actions: frozenset[str] = field(init=False)  # actions whose responses some expression reads
     cap_counts: dict[str, int] = field(default_factory=dict)
@@ -62,11 +64,14 @@ class RunState:
         self.routes = {node: {port: (target, self.nodes.get(target)) for port, target in out.items()}
                        for node, out in self.ports.items()}
         self.names = {node.id: node.label or node.id for node in journey.nodes}
-        self.exprs, self.waits = {}, {}
+        self.exprs, self.waits, self.conditions = {}, {}, {}
         for node in journey.nodes:
             if isinstance(node, ConditionNode):
+                paths = self.conditions[node.id] = []
                 for i, path in enumerate(node.paths):
-                    self.exprs[(node.id, f"paths[{i}].expression")] = parse(path.expression)
+                    where = f"paths[{i}].expression"
+                    expr = self.exprs[(node.id, where)] = parse(path.expression)
+                    paths.append((path.label, path.expression, expr, where, f"paths[{i}]"))
             elif isinstance(node, WaitNode):
                 if node.until is not None:
                     self.exprs[(node.id, "until")] = parse(node.until)

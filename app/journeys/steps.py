@@ -123,26 +123,26 @@ def _end(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
 def _condition(p: ProfileRun, node: ConditionNode, step: StepTrace) -> Optional[str]:
     """The first path whose expression is true; why: each path tried, its value and its comparisons."""
     tried: list[dict[str, Any]] = []
-    step.why = {"taken": None, "paths": tried}
-    for i, path in enumerate(node.paths):
-        field = f"paths[{i}].expression"
+    why = step.why = {"taken": None, "paths": tried}
+    ctx = p.ctx
+    for label, text, expr, field, port in p.run.conditions[node.id]:  # node.paths, worked out once
         try:
-            value, comparisons = explain_json(p.run.exprs[(node.id, field)], p.ctx)
+            value, comparisons = explain_json(expr, ctx)
         except EvalError as exc:
             message = p.where(node, field, exc)
-            tried.append({"label": path.label, "expression": path.expression, "error": message})
+            tried.append({"label": label, "expression": text, "error": message})
             if node.timeout_or_error:
-                step.error, step.why["taken"] = message, "timeoutOrError"
+                step.error, why["taken"] = message, "timeoutOrError"
                 return "timeoutOrError"
             return p.fail("error", message)
         result = value is True
-        tried.append({"label": path.label, "expression": path.expression, "result": result,
-                      "value": to_json(value), "comparisons": comparisons})
+        tried.append({"label": label, "expression": text, "result": result, "value": to_json(value),
+                      "comparisons": comparisons})
         if result:
-            step.why["taken"] = f"paths[{i}]"
-            return f"paths[{i}]"
+            why["taken"] = port
+            return port
     if node.other_cases:
-        step.why["taken"] = "otherCases"
+        why["taken"] = "otherCases"
         return "otherCases"
     return None
 
