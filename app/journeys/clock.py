@@ -53,14 +53,14 @@ def preset(name: str) -> Preset:
 class ProfileClock:
     """One profile's time: the run's start plus the waits it went through (real-time: the wall clock)."""
 
-    __slots__ = ("start", "offset", "real", "_now")
+    __slots__ = ("start", "offset", "real", "virtual")
 
     def __init__(self, start: datetime, real: bool = False) -> None:
         self.start, self.offset, self.real = start, timedelta(0), real
-        self._now = start  # one object until the next wait: the trace writes its text once
+        self.virtual = start  # the virtual time now: one object until the next wait (the trace writes its text once)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) if self.real else self._now
+        return datetime.now(timezone.utc) if self.real else self.virtual
 
     @property
     def elapsed(self) -> timedelta:
@@ -75,7 +75,7 @@ class ProfileClock:
             await asyncio.sleep(duration.total_seconds())
         else:
             self.offset += duration
-            self._now = self.start + self.offset
+            self.virtual = self.start + self.offset
 
 
 class ProfileRandom:

@@ -86,9 +86,13 @@ class ProgressBoard:
     def finished(self, outcome: str, last_node: Optional[str] = None) -> None:
         self.done += 1
         self.outcomes[outcome] += 1
-        if last_node is not None:
-            _count(self.stopped, last_node, outcome)
-        self.publish()
+        if last_node is not None:  # _count, inline: once per profile
+            found = self.stopped.get(last_node)
+            if found is None:
+                found = self.stopped[last_node] = Counter()
+            found[outcome] += 1
+        if self.callback is not None:
+            self.publish()
 
     def snapshot(self, final: bool = False) -> RunProgress:
         return RunProgress(self.rows_read, self.done, dict(self.outcomes), dict(self.nodes), dict(self.edges),

@@ -51,7 +51,8 @@ class ProfileRun:
         run = self.run
         routes, names, counts, perf, breaks = run.routes, run.names, run.board.step_counts, time.perf_counter, \
             run.breakpoints
-        ctx, steps, now_of, wall = self.ctx, self.trace.steps, self.clock.now, time.time
+        ctx, steps, clock, wall = self.ctx, self.trace.steps, self.clock, time.time
+        real = clock.real
         props = ctx.journey
         node: Optional[NodeBase] = run.entry
         previous: Optional[NodeBase] = None
@@ -60,7 +61,7 @@ class ProfileRun:
             if breaks.active:  # the one check per step when no breakpoint is set
                 await breaks.check(self, node, step)
             # Entering the node: the journey properties name it (and the one before), its step is recorded.
-            now = ctx.now = now_of()
+            now = ctx.now = clock.virtual if not real else clock.now()
             node_id = node.id
             props["currentNodeId"], props["currentNodeName"] = node_id, names[node_id]
             if previous is not None:
