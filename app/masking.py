@@ -141,6 +141,9 @@ class Masker:
     def __init__(self, secrets: Iterable[str] = (), header_names: Iterable[str] = ()) -> None:
         self._known: frozenset[str] = frozenset()
         self._ordered: tuple[str, ...] = ()  # longest first, so a secret holding another is masked whole
+        # (the secrets holding no other secret, _ordered): a text shows a secret only if it shows one of the
+        # first ("Bearer <token>" holds "<token>"), so a text without them is returned after fewer searches.
+        self._searched: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._header_names: frozenset[str] = frozenset(h.lower() for h in header_names)
         self._memo: dict[tuple[str, str], str] = {}
         self._texts: dict[str, str] = {}
@@ -160,6 +163,8 @@ class Masker:
             if not fresh <= self._known:
                 self._known = self._known | fresh
                 self._ordered = tuple(sorted(self._known, key=len, reverse=True))
+                inner = tuple(v for v in self._ordered if not any(o != v and o in v for o in self._known))
+                self._searched = (inner, self._ordered)
                 self._memo, self._texts = {}, {}
                 self.version += 1
 
@@ -174,7 +179,13 @@ class Masker:
         return bool(self._known)
 
     def text(self, text: str) -> str:
-        for secret in self._ordered:
+        inner, ordered = self._searched  # one read: the same version of both
+        for secret in inner:
+            if secret in text:
+                break
+        else:
+            return text  # no secret holding no other: no secret at all
+        for secret in ordered:
             if secret in text:
                 text = text.replace(secret, MASK)
         return text
