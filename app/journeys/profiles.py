@@ -161,6 +161,9 @@ class ProfileSource:
         if header is None:
             return
         plan = self._csv_plan(header)
+        from app.journeys.csvrow import compiled_row  # here: it reads this module's rows and rejections
+
+        row_of = compiled_row(plan, self._example_copy)  # this header's rows, unrolled (or None: the loop)
         row, line = 0, reader.line_num + 1
         while True:
             try:
@@ -176,7 +179,7 @@ class ProfileSource:
             if not cells_ or cells_ == [""]:
                 continue  # a blank line is no row
             row += 1
-            yield self._csv_row(row, start, plan, cells_)
+            yield row_of(row, start, cells_) if row_of is not None else self._csv_row(row, start, plan, cells_)
 
     def _columns(self, header: list[str]) -> list[tuple[str, Optional[str]]]:
         out, seen = [], set()
