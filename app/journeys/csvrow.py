@@ -10,15 +10,20 @@ Rejection (tests/app/journeys/test_csvrow.py compares them on random headers and
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from app.journeys import cells
-from app.journeys.profiles import _AUDIENCES, _ID, _NOT_UTF8, Column, Item, ProfileRow, Rejection, _check_id, _Rejected
 
-RowFunction = Callable[[int, int, list[str]], Item]
+if TYPE_CHECKING:
+    from app.journeys.profiles import Column, Item
+
+RowFunction = Callable[[int, int, list[str]], "Item"]
 
 
 def compiled_row(plan: list[Column], example_copy: Callable[[], dict[str, Any]]) -> Optional[RowFunction]:
+    # Here, not above: app.journeys.profiles imports this module (its reader makes the rows with it).
+    from app.journeys.profiles import _NOT_UTF8, ProfileRow, Rejection, _check_id, _Rejected
+
     if not _takes(plan):
         return None
     names: dict[str, Any] = {"_copy": example_copy, "_Rejected": _Rejected, "_Rejection": Rejection,
@@ -50,6 +55,8 @@ def compiled_row(plan: list[Column], example_copy: Callable[[], dict[str, Any]])
 
 def _placing(i: int, place: Any, names: dict[str, Any]) -> list[str]:
     """The lines putting cell i's value `v` in its place."""
+    from app.journeys.profiles import _AUDIENCES, _ID
+
     if place is _ID:
         return ["            profile_id = v"]
     if place is _AUDIENCES:
@@ -69,6 +76,8 @@ def _placing(i: int, place: Any, names: dict[str, Any]) -> list[str]:
 def _takes(plan: list[Column]) -> bool:
     """Whether no cell of this header can be misplaced: no nested event column, no empty name, no path
     inside (or equal to) another's in the same place."""
+    from app.journeys.profiles import _AUDIENCES, _ID
+
     paths: list[tuple[bool, tuple[str, ...]]] = []
     for _, _, place in plan:
         if place is _ID or place is _AUDIENCES:

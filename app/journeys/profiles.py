@@ -30,6 +30,7 @@ from typing import IO, Any, Callable, Iterator, Optional, Union
 import orjson
 
 from app.journeys import cells
+from app.journeys.csvrow import compiled_row
 from app.journeys.jsonarray import CHUNK, NotAnArray, array_items
 from app.journeys.model import EventNode
 
@@ -161,8 +162,6 @@ class ProfileSource:
         if header is None:
             return
         plan = self._csv_plan(header)
-        from app.journeys.csvrow import compiled_row  # here: it reads this module's rows and rejections
-
         row_of = compiled_row(plan, self._example_copy)  # this header's rows, unrolled (or None: the loop)
         row, line = 0, reader.line_num + 1
         while True:
