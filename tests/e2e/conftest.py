@@ -12,9 +12,14 @@ import pytest
 from keyring.backends import fail
 
 from tests.helpers.cli import run_cli
+from tests.helpers.imports import plain_while_it_runs
 from tests.helpers.once import made_once
 
 EXPECT = "profiles/purchases.expect.json"
+
+
+# The commands run with Python's own import statement, as in a process of their own (tests/helpers/imports.py).
+pytest_runtest_setup = pytest_runtest_call = pytest_runtest_teardown = plain_while_it_runs
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ def _empty_window(qtbot, tmp_path: Path, secrets):
     from app.services import Services
 
     services = Services.open(tmp_path / "empty", secrets)
-    return open_window(qtbot, services.workspace.home, services), services
+    return open_window(qtbot, services.workspace.home, services, shown_while_loading=True), services
 
 
 def test_an_empty_workspace_opens_on_the_welcome_page_and_new_action_leaves_it(qtbot, tmp_path, secrets, answers):

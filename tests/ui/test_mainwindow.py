@@ -369,12 +369,12 @@ def test_action_used_in_a_journey_is_locked_with_a_duplicate_shortcut(window, qt
 
 
 def test_window_state_is_restored(qtbot, services, answers):
-    window = open_window(qtbot, services.workspace.home, services)
+    window = open_window(qtbot, services.workspace.home, services, shown_while_loading=True)
     window.splitter.setSizes([300, 1100])
     window.resize(1200, 800)
     sizes = window.splitter.sizes()
     close_window(qtbot, window, answers)
-    again = open_window(qtbot, services.workspace.home, services)
+    again = open_window(qtbot, services.workspace.home, services, shown_while_loading=True)
     assert again.splitter.sizes()[0] == sizes[0]
     close_window(qtbot, again, answers)
 

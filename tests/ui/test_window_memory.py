@@ -13,7 +13,7 @@ from tests.ui.test_mainwindow import select
 def test_geometry_docks_and_last_action_come_back(qtbot, services, answers, _settings_file):
     from ui.windowstate import last_workspace
 
-    window = open_window(qtbot, services.workspace.home, services)
+    window = open_window(qtbot, services.workspace.home, services, shown_while_loading=True)
     default = window.size()
     window.setGeometry(40, 50, 720, 560)
     select(qtbot, window, "writeJourneyEvent")
@@ -25,7 +25,7 @@ def test_geometry_docks_and_last_action_come_back(qtbot, services, answers, _set
     close_window(qtbot, window, answers)
     assert last_workspace() == services.workspace.home.resolve()
 
-    again = open_window(qtbot, services.workspace.home, services)
+    again = open_window(qtbot, services.workspace.home, services, shown_while_loading=True)
     qtbot.waitUntil(lambda: again.current_name() == "writeJourneyEvent")
     assert again.size() == size
     docks = again.panels
@@ -45,7 +45,7 @@ def test_a_window_state_of_the_first_version_is_migrated(qtbot, services, answer
     old.sync()
     del old
 
-    window = open_window(qtbot, services.workspace.home, services)
+    window = open_window(qtbot, services.workspace.home, services, shown_while_loading=True)
     qtbot.waitUntil(lambda: window.current_name() == "airshipCustomEvent")
     migrated = QSettings(str(_settings_file), QSettings.Format.IniFormat)
     assert migrated.value("format") in (2, "2")

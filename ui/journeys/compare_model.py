@@ -3,7 +3,7 @@
 100,000 profiles opens at once and holds only the pages scrolled to."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, Qt
 
@@ -60,12 +60,17 @@ class ChangedModel(PagedRowsModel):
         return self._rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Asked ~8 roles per cell of every row each time a page arrives (the first columns size to
+        # their contents): the roles shown nothing return first, and a text is made for its column only.
+        if role != roles.DISPLAY and role != roles.TOOLTIP:
+            return _RIGHT if role == roles.TEXT_ALIGNMENT and index.column() == 0 else None
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._rows):
             return None
-        changed, column = self._rows[index.row()], index.column()
-        if role in (roles.DISPLAY, roles.TOOLTIP):
-            return (str(changed.row), changed.profile_id or "", parted_text(changed),
-                    path_text(changed.path_a, changed.outcome_a), path_text(changed.path_b, changed.outcome_b))[column]
-        if role == roles.TEXT_ALIGNMENT and column == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return _TEXTS[index.column()](self._rows[row])
+
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_TEXTS: tuple[Callable[[ChangedProfile], str], ...] = (
+    lambda c: str(c.row), lambda c: c.profile_id or "", parted_text,
+    lambda c: path_text(c.path_a, c.outcome_a), lambda c: path_text(c.path_b, c.outcome_b))

@@ -147,9 +147,10 @@ class ParamModel(RowsTableModel):
         return _EDITABLE_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        row = index.row()  # -1 for an invalid index; views ask ~8 roles a cell at each paint: asked once
+        if not 0 <= row < len(self._rows):
             return None
-        row, col = index.row(), index.column()
+        col = index.column()
         r = self._rows[row]
         if role in (roles.DISPLAY, roles.ACCESSIBLE_TEXT):
             return self._display(r, col)

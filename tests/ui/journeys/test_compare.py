@@ -37,11 +37,12 @@ def steps(path: list[str], ms: float) -> list[StepTrace]:
 
 def write_run(home: Path, run_id: str, profiles: int, vip_every: int, ms: float) -> Path:
     journey = load_journey(home, "sampleJourney")
+    # Every profile of a path takes it in the same steps: made once a path (the writer only reads them).
+    made = {"plain": steps(PLAIN, ms), "vip": steps(VIP, ms)}
     with TraceWriter.create(home, journey, [], seed=5, preset="fast", targets={"writeEvent": "sandbox"},
                             run_id=run_id) as writer:
         for i in range(1, profiles + 1):
-            path = VIP if i % vip_every == 0 else PLAIN
-            writer.add(ProfileTrace(i, f"p-{i:06d}", "finished", steps(path, ms)))
+            writer.add(ProfileTrace(i, f"p-{i:06d}", "finished", made["vip" if i % vip_every == 0 else "plain"]))
     return writer.path
 
 
