@@ -1,101 +1,227 @@
-"""A finished profile's trace as the rows of a run file's tables, masked, clipped and JSON-encoded.
+"""Finished profiles' traces as the rows of a run file's tables, numbered, masked, clipped and JSON-encoded.
 
-`RowEncoder.encode` runs where profiles end (the run's event loop, a few profiles at a time), so the
-trace writer's thread only inserts ready tuples: Python work on two threads only takes turns on the
-GIL, and every turn handed over stalls the event loop. Row ids are the writer's (it numbers rows in
-the order it writes).
+`RowEncoder.encode` runs where profiles end (the run's event loop, a few profiles at a time), and lays
+each table's values out one after the other as the writer binds them (`Rows`), so the trace writer's
+thread only inserts: Python work on two threads only takes turns on the GIL, and every turn handed over
+stalls the event loop. Rows are numbered here, in the order profiles are encoded (the writer writes them
+in that order).
 
 Everything is masked with the run's `Masker` as it is when the profile is encoded, also what the call
 engine masked already (never trust: a mock or an error may echo a secret back), but for the texts of an
 attempt the call engine masked with this very masker at the version it still has (AttemptTrace.masked):
-masking again could not change them. Texts every call of a run
-repeats (its URLs, its request header set, a profile's path, response headers) are encoded once while
-the masker stays as it is: a secret it learns later (a refreshed token) is masked in every later row.
+masking again could not change them. A step's values and why (most of a profile's text) are masked
+together for all the profiles encoded at once: one search per secret over them all, each text masked
+on its own only when one holds a secret. Texts every call of a run repeats (its URLs, its request
+header set, a profile's path, response headers) are encoded once while the masker stays as it is: a
+secret it learns later (a refreshed token) is masked in every later row.
 """
 from __future__ import annotations
 
+import math
 from datetime import datetime
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import orjson
 
 from app.identitymemo import IdentityMemo
-from app.journeys.tracerecords import AttemptTrace, ProfileTrace, StepTrace, clip
+from app.journeys.tracerecords import MAX_BODY, AttemptTrace, ProfileTrace, clip
 from app.jsontext import compact_encoder
 from app.masking import Masker
 
 SLOW_MS = 750.0  # the platform moves an endpoint slower than this to its slow service
-
-# (node, number, target, outcome, status, error, method, url), the request headers' JSON (stored once
-# in `parts`: the writer swaps it for its id), then the request and response columns.
-AttemptRow = tuple[tuple[Any, ...], str, tuple[Any, ...]]
-StepRow = tuple[tuple[Any, ...], list[AttemptRow]]
-ProfileRows = tuple[tuple[Any, ...], list[StepRow]]
+MAX_PARTS_REMEMBERED = 10_000  # request header sets given their ids here; past them the writer looks them up
 
 json_text = compact_encoder(default=str)  # one encoder for every row (app.jsontext)
 # What orjson must hand back rather than encode its own way: dates, dataclasses, subclasses of str or dict.
 _PASS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 _MAX_REMEMBERED = 4096  # response headers vary with the date and length: the memory stays bounded
+_FITS = MAX_BODY // 4  # characters of a text that cannot be past MAX_BODY bytes (clip)
+# What the rows hold where the trace has nothing (None): SQLite stores a NaN bound as NULL, and sqlite3
+# binds a float as it is, while a None goes through its adapter lookup first (a key tuple built, a dict
+# searched, the adapter called: ~0.25 us with the GIL held, ~20 a profile). Readers see NULL either way.
+NULL = math.nan
+# Where a column is in its table's row (the tables' columns: app.journeys.traces.SCHEMA).
+_VALUES, _WHY, _REQUEST_HEADERS = 9, 10, 11
+
+
+class Rows:
+    """Profiles waiting for the writer: each table's rows as their values one after the other, in the
+    tables' column order."""
+
+    __slots__ = ("profiles", "steps", "attempts", "parts", "unresolved", "count")
+
+    def __init__(self) -> None:
+        self.profiles: list[Any] = []
+        self.steps: list[Any] = []
+        self.attempts: list[Any] = []
+        self.parts: list[tuple[int, str]] = []  # request header sets new in these rows: (id, text)
+        self.unresolved: list[int] = []  # where in `attempts` a header set's text waits for its id
+        self.count = 0  # profiles
+
+    def extend(self, more: "Rows") -> None:
+        at = len(self.attempts)
+        self.profiles += more.profiles
+        self.steps += more.steps
+        self.attempts += more.attempts
+        self.parts += more.parts
+        self.unresolved += [at + i for i in more.unresolved]
+        self.count += more.count
 
 
 class RowEncoder:
-    """Encodes one run's profiles (from any thread: its memories are only ever replaced whole)."""
+    """Encodes and numbers one run's profiles, a batch at a time (one thread at a time: the writer's lock)."""
 
     def __init__(self, masker: Masker) -> None:
         self.masker = masker
         self._version = masker.version
         self._header_sets: IdentityMemo[str] = IdentityMemo(64)  # a header list -> its JSON
+        self._part_ids: dict[int, tuple[object, int]] = {}  # id(a header list) -> (the list, its JSON's id)
         self._paths: dict[Any, str] = {}
         self._urls: dict[Any, str] = {}
         self._response_headers: dict[Any, str] = {}
-        self._last_iso: tuple[Optional[datetime], Optional[str]] = (None, None)
+        self._last_iso: tuple[Optional[datetime], Any] = (None, NULL)
+        self.seq = self.step_id = self.attempt_id = 0  # the last ids given
+        self.parts: dict[str, int] = {}  # request header sets given an id so far, up to:
+        self.parts_remembered = MAX_PARTS_REMEMBERED
 
-    def encode(self, p: ProfileTrace) -> ProfileRows:
-        if self.masker.version != self._version:  # a new secret: what was encoded may show it
-            for cache in (self._header_sets, self._paths, self._urls, self._response_headers):
+    def encode(self, profiles: Iterable[ProfileTrace], out: Rows) -> None:
+        """Append the profiles' rows to `out`. A profile that cannot be encoded leaves nothing there and
+        its exception is raised: the profiles before it are in `out`, whole and masked."""
+        m = self.masker
+        if m.version != self._version:  # a new secret: what was encoded may show it
+            for cache in (self._header_sets, self._part_ids, self._paths, self._urls, self._response_headers):
                 cache.clear()
-            self._version = self.masker.version
+            self._version = m.version
+        deferred: list[int] = []  # where in out.steps a values or why text waits to be masked
+        try:
+            for p in profiles:
+                mark = (len(out.profiles), len(out.steps), len(out.attempts), len(out.parts), len(out.unresolved),
+                        len(deferred), self.seq, self.step_id, self.attempt_id)
+                try:
+                    self._profile(p, out, deferred)
+                except BaseException:
+                    self._undo(out, deferred, mark)
+                    raise
+        finally:
+            self._mask(out.steps, deferred)
+
+    def _profile(self, p: ProfileTrace, out: Rows, deferred: list[int]) -> None:
+        """One loop over the profile's steps and their attempts: this runs on the run's event loop for
+        every profile, where each Python call made per step or attempt counts."""
+        text = self.masker.text
+        seq = self.seq = self.seq + 1
+        step_id, steps = self.step_id, out.steps
+        at, at_text = self._last_iso  # a profile's steps mostly share one virtual time (the same object)
+        for idx, s in enumerate(p.steps):
+            step_id += 1
+            if s.virtual_at is not at:
+                at = s.virtual_at
+                at_text = at.isoformat() if at is not None else NULL
+            port, after, wall_at, outcome, error = s.port, s.next, s.wall_at, s.outcome, s.error
+            base = len(steps)
+            values: Any = NULL
+            why: Any = NULL
+            if s.values is not None:  # mapped values come from the profile and event: masked (see _mask)
+                values = value_json(s.values)
+                deferred.append(base + _VALUES)
+            if s.why is not None:
+                why = value_json(s.why)
+                deferred.append(base + _WHY)
+            steps += (step_id, seq, idx, s.node, NULL if port is None else port, NULL if after is None else after,
+                      at_text, NULL if wall_at is None else wall_at, s.wall_ms, values, why,
+                      NULL if outcome is None else outcome, text(error) if error else NULL)
+            for a in s.attempts:
+                self._attempt(s.node, a, step_id, seq, out)
+        self.step_id = step_id
+        self._last_iso = (at, at_text)
         path = tuple([s.node for s in p.steps])
-        profile = (p.row, p.profile_id, p.outcome, p.code, self.masker.text(p.error) if p.error else None,
-                   _once(self._paths, path, json_text), path[-1] if path else None, self._iso(p.entered_at),
-                   self._iso(p.ended_at), p.wall_ms)
-        return profile, [(self._step(s), [self._attempt(s.node, a) for a in s.attempts]) for s in p.steps]
+        out.profiles += (seq, p.row, _or_null(p.profile_id), p.outcome, _or_null(p.code),
+                         text(p.error) if p.error else NULL, _once(self._paths, path, json_text),
+                         path[-1] if path else NULL, self._iso(p.entered_at), self._iso(p.ended_at), p.wall_ms)
+        out.count += 1
 
-    def _step(self, s: StepTrace) -> tuple[Any, ...]:
-        text = self.masker.text  # mapped values come from the profile and event, but never trust them
-        return (s.node, s.port, s.next, self._iso(s.virtual_at), s.wall_at, s.wall_ms,
-                text(value_json(s.values)) if s.values is not None else None,
-                text(value_json(s.why)) if s.why is not None else None, s.outcome, text(s.error) if s.error else None)
-
-    def _attempt(self, node: str, a: AttemptTrace) -> AttemptRow:
+    def _attempt(self, node: str, a: AttemptTrace, step_id: int, seq: int, out: Rows) -> None:
         m = self.masker
         # Masked already by this masker as it is now (the call engine's record, see AttemptTrace.masked):
         # masking is idempotent, so only a text masked before the masker learnt a secret is masked again.
-        text = _as_is if a.masked is not None and a.masked[0] is m and a.masked[1] == m.version else m.text
-        req_body, req_note = clip(text(a.request_body) if a.request_body is not None else None)
-        resp_body, resp_note = clip(text(a.response_body) if a.response_body is not None else None, a.response_size)
-        resp_headers = None
-        if a.status is not None:
+        masked = a.masked
+        as_is = masked is not None and masked[0] is m and masked[1] == m.version
+        body, answer, size, error = a.request_body, a.response_body, a.response_size, a.error
+        req_body: Any = NULL
+        req_note: Any = NULL
+        resp_body: Any = NULL
+        resp_note: Any = NULL
+        if body is not None:
+            shown = body if as_is else m.text(body)
+            req_body = shown
+            if len(shown) > _FITS:  # at most 4 bytes a character: shorter fits, no need to count (clip)
+                req_body, req_note = _nulled(clip(shown))
+        if answer is not None:
+            shown = answer if as_is else m.text(answer)
+            resp_body = shown
+            if size is not None or len(shown) > _FITS:
+                resp_body, resp_note = _nulled(clip(shown, size))
+        status, outcome, url, wall_at, network_ms = a.status, a.outcome, a.url, a.wall_at, a.network_ms
+        resp_headers: Any = NULL
+        if status is not None:
             resp_headers = _once(self._response_headers, tuple(a.response_headers), self._headers_json)
-        return ((node, a.number, a.target, a.outcome, a.status, text(a.error) if a.error else None, a.method,
-                 _once(self._urls, a.url, m.text)),
-                self._request_headers(a.request_headers),
-                (req_body, req_note, resp_headers, resp_body, resp_note, a.queue_ms, a.network_ms,
-                 int(a.network_ms > SLOW_MS), a.wall_at))
+        url_shown = self._urls.get(url)
+        if url_shown is None:
+            url_shown = _once(self._urls, url, m.text)
+        headers = a.request_headers
+        part = self._part_ids.get(id(headers))  # the run's one header list: its id found by identity
+        attempt_id = self.attempt_id = self.attempt_id + 1
+        out.attempts += (attempt_id, step_id, seq, node, a.number, a.target, NULL if outcome is None else outcome,
+                         NULL if status is None else status, (error if as_is else m.text(error)) if error else NULL,
+                         a.method, url_shown, part[1] if part is not None and part[0] is headers
+                         else self._part(headers, out), req_body, req_note, resp_headers, resp_body, resp_note,
+                         a.queue_ms, network_ms, int(network_ms > SLOW_MS), NULL if wall_at is None else wall_at)
 
-    def _request_headers(self, headers: list[tuple[str, str]]) -> str:
-        """The call engine hands every call of a run the same header list: encoded once, by identity."""
-        found = self._header_sets.get(headers)
-        return found if found is not None else self._header_sets.put(headers, self._headers_json(headers))
+    def _part(self, headers: list[tuple[str, str]], out: Rows) -> Any:
+        """The id of a request header set's JSON (sets repeat across a run's calls: each is stored once in
+        `parts`, the table being this run's own). The call engine hands every call of a run the same
+        header list: its JSON is made once, by identity. Past `parts_remembered` sets the writer looks
+        them up in the file instead (the text is left in place), so memory stays bounded."""
+        shown = self._header_sets.get(headers)
+        if shown is None:
+            shown = self._header_sets.put(headers, self._headers_json(headers))
+        found = self.parts.get(shown)
+        if found is None:
+            if len(self.parts) >= self.parts_remembered:
+                out.unresolved.append(len(out.attempts) + _REQUEST_HEADERS)
+                return shown
+            found = self.parts[shown] = len(self.parts) + 1
+            out.parts.append((found, shown))
+        if len(self._part_ids) > 64:
+            self._part_ids.clear()
+        self._part_ids[id(headers)] = (headers, found)  # the list is held: its id is not reused meanwhile
+        return found
+
+    def _undo(self, out: Rows, deferred: list[int], mark: tuple[int, ...]) -> None:
+        """Forget what a profile that failed half-way put in `out` and the ids it took."""
+        profiles, steps, attempts, parts, unresolved, masking, self.seq, self.step_id, self.attempt_id = mark
+        for _, shown in out.parts[parts:]:
+            del self.parts[shown]
+        self._part_ids.clear()
+        del out.profiles[profiles:], out.steps[steps:], out.attempts[attempts:], out.parts[parts:]
+        del out.unresolved[unresolved:], deferred[masking:]
+
+    def _mask(self, steps: list[Any], deferred: list[int]) -> None:
+        """Mask the values and why texts encoded: searched for every secret at once, joined (each secret
+        is searched once, not once a text); when one holds a secret, each is masked on its own."""
+        if deferred and self.masker.holds_secret("\0".join([steps[i] for i in deferred])):
+            text = self.masker.text
+            for i in deferred:
+                steps[i] = text(steps[i])
 
     def _headers_json(self, headers: Any) -> str:
         return json_text(self.masker.headers(headers))
 
-    def _iso(self, value: Optional[datetime]) -> Optional[str]:
+    def _iso(self, value: Optional[datetime]) -> Any:
         """A profile's steps mostly share one virtual time (the same object): its text is reused."""
-        last = self._last_iso  # read once: the pair stays consistent whoever encodes
+        last = self._last_iso
         if value is not last[0]:
-            last = self._last_iso = (value, value.isoformat() if value is not None else None)
+            last = self._last_iso = (value, value.isoformat() if value is not None else NULL)
         return last[1]
 
 
@@ -109,13 +235,19 @@ def value_json(value: Any) -> str:
         data = orjson.dumps(value, default=_not_plain, option=_PASS)
     except TypeError:  # orjson.JSONEncodeError is one
         return json_text(value)
-    if b"null" in data:
+    text = data.decode()
+    if "null" in text:  # searched in the text: CPython's str search is faster than its bytes search
         return json_text(value)
-    return data.decode()
-
-
-def _as_is(text: str) -> str:
     return text
+
+
+def _or_null(value: Any) -> Any:
+    return NULL if value is None else value
+
+
+def _nulled(clipped: tuple[Optional[str], Optional[str]]) -> tuple[Any, Any]:
+    body, note = clipped
+    return body, NULL if note is None else note
 
 
 def _not_plain(value: Any) -> Any:

@@ -166,10 +166,22 @@ def test_a_profile_that_cannot_be_encoded_stops_the_run_and_those_before_it_are_
         trace.finish("interrupted")
     with TraceReader(trace.path) as reader:
         assert [p["row"] for p in reader.profiles(limit=100)] == [1, 2]
+    with closing(sqlite3.connect(trace.path)) as db:  # nothing of the profile that failed half-way
+        assert db.execute("SELECT MAX(profile_seq), COUNT(*) FROM step").fetchone() == (2, 8)
+        assert db.execute("SELECT MAX(profile_seq), COUNT(*) FROM attempt").fetchone() == (2, 2)
+
+
+def test_a_run_file_is_written_in_16_kib_pages(tmp_path: Path) -> None:
+    """A quarter of the writes (and system calls) of SQLite's default 4 KiB pages for the same rows."""
+    with _writer(tmp_path) as trace:
+        trace.add(_profile(1))
+    with closing(sqlite3.connect(trace.path)) as db:
+        assert db.execute("PRAGMA page_size").fetchone() == (16384,)
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_values_a_trace_lacks_are_stored_as_sql_null(tmp_path: Path) -> None:
-    """None is bound through the NoneType adapter the trace module registers (faster): still NULL."""
+    """The rows hold NaN where a value is absent (bound as a float, no adapter lookup): SQLite stores NULL."""
     with _writer(tmp_path) as trace:
         trace.add(_profile(1))
     with closing(sqlite3.connect(trace.path)) as db:
