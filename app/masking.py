@@ -192,8 +192,9 @@ class Masker:
 
     def holds_secret(self, text: str) -> bool:
         """Whether `text` holds a known secret (then `text(text)` masks it). For many texts joined into
-        one: each secret is then searched once, not once a text."""
-        for secret in self._ordered:
+        one: each secret is then searched once, not once a text. A text holds a secret only if it holds
+        one of those holding no other: only those are searched."""
+        for secret in self._searched[0]:
             if secret in text:
                 return True
         return False

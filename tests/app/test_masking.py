@@ -96,7 +96,8 @@ def test_mask_json_copies_only_what_holds_a_secret_and_never_changes_its_input()
        st.text(alphabet="abc-*", max_size=40))
 def test_a_masker_masks_what_masking_every_secret_longest_first_masks(secrets: list[str], text: str) -> None:
     """Masker.text searches the secrets holding no other first (a text without them holds no secret at
-    all): the same text as replacing every secret, longest first, in turn, secrets holding others included."""
+    all): the same text as replacing every secret, longest first, in turn, secrets holding others included;
+    holds_secret (searching those only) says whether any secret is there."""
     assert Masker(secrets).text(text) == mask_all(text, secrets)
 
 
