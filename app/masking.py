@@ -141,6 +141,9 @@ class Masker:
     def __init__(self, secrets: Iterable[str] = (), header_names: Iterable[str] = ()) -> None:
         self._known: frozenset[str] = frozenset()
         self._ordered: tuple[str, ...] = ()  # longest first, so a secret holding another is masked whole
+        # (the secrets holding no other secret, _ordered): a text shows a secret only if it shows one of the
+        # first ("Bearer <token>" holds "<token>"), so a text without them is returned after fewer searches.
+        self._searched: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._header_names: frozenset[str] = frozenset(h.lower() for h in header_names)
         self._memo: dict[tuple[str, str], str] = {}
         self._texts: dict[str, str] = {}
@@ -160,6 +163,8 @@ class Masker:
             if not fresh <= self._known:
                 self._known = self._known | fresh
                 self._ordered = tuple(sorted(self._known, key=len, reverse=True))
+                inner = tuple(v for v in self._ordered if not any(o != v and o in v for o in self._known))
+                self._searched = (inner, self._ordered)
                 self._memo, self._texts = {}, {}
                 self.version += 1
 
@@ -174,15 +179,22 @@ class Masker:
         return bool(self._known)
 
     def text(self, text: str) -> str:
-        for secret in self._ordered:
+        inner, ordered = self._searched  # one read: the same version of both
+        for secret in inner:
+            if secret in text:
+                break
+        else:
+            return text  # no secret holding no other: no secret at all
+        for secret in ordered:
             if secret in text:
                 text = text.replace(secret, MASK)
         return text
 
     def holds_secret(self, text: str) -> bool:
         """Whether `text` holds a known secret (then `text(text)` masks it). For many texts joined into
-        one: each secret is then searched once, not once a text."""
-        for secret in self._ordered:
+        one: each secret is then searched once, not once a text. A text holds a secret only if it holds
+        one of those holding no other: only those are searched."""
+        for secret in self._searched[0]:
             if secret in text:
                 return True
         return False

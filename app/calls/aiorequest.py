@@ -46,8 +46,25 @@ class Requester:
                 method, url, headers=headers, data=body, loop=self._loop, session=self._session,
                 response_class=self._response_class, timer=_NO_TIMER, proxy=proxy, proxy_auth=proxy_auth,
                 proxy_headers=proxy_headers)
-            try:
-                return await self._exchange(request, method)
+            try:  # the exchange in this coroutine: one frame less for each of aiohttp's waits to resume through
+                try:
+                    conn = await self._connector.connect(request, [], self._timeout)
+                except TimeoutError as exc:
+                    raise client_exceptions.ConnectionTimeoutError(
+                        f"Connection timeout to host {request.url}") from exc
+                conn.protocol.set_response_params(timer=_NO_TIMER, skip_payload=method == "HEAD",
+                                                  read_until_eof=True, auto_decompress=False)
+                try:
+                    response = await request.send(conn)
+                    try:
+                        await response.start(conn)
+                    except BaseException:
+                        response.close()
+                        raise
+                except BaseException:
+                    conn.close()
+                    raise
+                return response
             except NOT_RETRIED:
                 raise
             except RETRIED:
@@ -61,22 +78,3 @@ class Requester:
                 if exc.errno is None and isinstance(exc, TimeoutError):
                     raise
                 raise client_exceptions.ClientOSError(*exc.args) from exc
-
-    async def _exchange(self, request: Any, method: str) -> Any:
-        try:
-            conn = await self._connector.connect(request, [], self._timeout)
-        except TimeoutError as exc:
-            raise client_exceptions.ConnectionTimeoutError(f"Connection timeout to host {request.url}") from exc
-        conn.protocol.set_response_params(timer=_NO_TIMER, skip_payload=method == "HEAD", read_until_eof=True,
-                                          auto_decompress=False)
-        try:
-            response = await request.send(conn)
-            try:
-                await response.start(conn)
-            except BaseException:
-                response.close()
-                raise
-        except BaseException:
-            conn.close()
-            raise
-        return response

@@ -9,7 +9,8 @@ NO_PROXY included) with the one TLS context (app.net.NetConfig), follows redirec
 response cap (a gzip or deflate body inflated up to it, app.net.reading) and keeps no cookies.
 tests/app/calls/test_parity.py proves the requests byte for byte, through a proxy too. Each hop is
 one request on aiohttp's own pieces (app.calls.aiorequest: its session's request without the layers
-this sender does itself), under one deadline (asyncio.timeout) from connecting to the body's last byte.
+this sender does itself), under one deadline (asyncio's Timeout) from connecting to the body's last byte,
+its timer set only when the deadline is near (app.calls.deadlines).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Any, Optional
 import httpx
 
 from app.calls.answer import Answer, Pairs
+from app.calls.deadlines import Deadlines
 from app.net import INFLATED, MAX_REDIRECTS, NetConfig, UnusableProxy, inflated, redirected
 from app.net.config import ProxyRoutes
 from app.net.redirects import IsSecret, never
@@ -39,6 +41,7 @@ class AioSender:
         self.concurrency = concurrency
         self._session: Any = None
         self._requester: Any = None
+        self._deadlines: Optional[Deadlines] = None
         self._routes = ProxyRoutes()
         self._proxies: dict[int, dict[str, Any]] = {}  # id(proxy) -> aiohttp's proxy arguments
         self._urls: dict[str, Any] = {}  # URL text -> yarl.URL: a batch calls the same URL again and again
@@ -57,12 +60,15 @@ class AioSender:
                                       trust_env=False, skip_auto_headers=NOT_ADDED, timeout=_no_timeout(),
                                       request_class=_request_class())
         self._requester = Requester(self._session, _request_class())
+        self._deadlines = Deadlines(asyncio.get_running_loop())
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.aclose()
 
     async def aclose(self) -> None:
+        if self._deadlines is not None:
+            self._deadlines.close()
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -81,18 +87,24 @@ class AioSender:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError()
-            async with asyncio.timeout(remaining):  # the whole hop: connecting, sending, reading the body
-                response = await self._requester.send(method, parsed, self._trimmed(headers, parsed, body), body,
-                                                      **proxy)
+            timeout, deadlines = asyncio.timeout(None), self._deadlines
+            assert deadlines is not None  # entered
+            async with timeout:  # the whole hop: connecting, sending, reading the body (app.calls.deadlines)
+                deadlines.enter(timeout, remaining)
                 try:
-                    length, cap = response.content_length, self.max_body
-                    if length is not None and length <= cap:
-                        raw, cut = await response.read(), None
-                    else:
-                        raw, cut = await _read(response, cap)
+                    response = await self._requester.send(method, parsed, self._trimmed(headers, parsed, body),
+                                                          body, **proxy)
+                    try:
+                        length, cap = response.content_length, self.max_body
+                        if length is not None and length <= cap:
+                            raw, cut = await response.read(), None
+                        else:
+                            raw, cut = await _read(response, cap)
+                    finally:
+                        response.release()
+                        await response.wait_for_close()
                 finally:
-                    response.release()
-                    await response.wait_for_close()
+                    deadlines.leave(timeout)
                 received = response.raw_headers
                 found = self._received.get(received)
                 pairs, content_type, encoding = found if found is not None else self._headers(received)

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 
 from app.calls.record import FieldReader
-from app.calls.values import LIST_TYPES, Input, check_values, fitting, inputs
+from app.calls.values import LIST_TYPES, Fitter, Input, check_values, fitter, inputs
 from app.jsontext import compact_encoder
 from app.model import Action, PayloadField
 from app.resolve import Resolver
@@ -78,9 +78,11 @@ class Prepared:
     _reader: Optional[FieldReader] = None
     _template: Any = _NOTHING
     _params: bool = field(init=False)  # whether a Variable header or query parameter is among the inputs
+    _fit: Fitter = field(init=False)  # values.fitting for every input, made once
 
     def __post_init__(self) -> None:
         self._params = any(i.kind != "payload" for i in self.inputs)
+        self._fit = fitter(self.inputs)
 
     @property
     def reader(self) -> FieldReader:
@@ -114,7 +116,7 @@ class Prepared:
         """Values checked against the action's fields (raises ValuesError). With payload=False
         only the Variable headers and query parameters (a raw body replaces the payload)."""
         known = self.inputs if payload else [i for i in self.inputs if i.kind != "payload"]
-        found = fitting(known, raw)  # the common case, without the whole check's work
+        found = self._fit(raw) if payload else fitter(known)(raw)  # the common case, without the whole check's work
         if found is not None:
             return found
         return check_values(self.action, raw, known)

@@ -175,8 +175,8 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
     if headers is None:
         return RecordedExchange(shown, None, f"not sent: {problem}"), None, "final"
     real = clock is REAL
-    remaining = deadline - (_monotonic() if real else clock.now())
     t0 = _monotonic()
+    remaining = deadline - (t0 if real else clock.now())
     if remaining <= 0:
         return RecordedExchange(shown, None, "timed out before the call could be made"), None, "timeout"
     if body is not None or out.method != "GET":

@@ -34,33 +34,48 @@ _JSON_AS_IS = frozenset({str, int, float, bool, type(None)})  # what to_json giv
 
 
 async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Optional[str]:
-    call = p.run.call(node.id)
+    call = p.run.plan.calls[node.id]
     out = _request(p, node, call, step)
     if out is None:
         return None
-    if call.target.kind == "dry":
+    target = call.target
+    if target.kind == "dry":
         step.attempts.append(dry_attempt(call, out))
         step.outcome = "dry"  # the platform's dry run: nothing sent, the response is null
         return "next"
     # The call engine masks what it records with the call's masker: as it is now, or with more secrets
     # by the time it records (a masker only ever learns secrets). The trace need not mask them again
     # while that masker stays at this version.
-    masked = (call.auth.masker, call.auth.masker.version)
-    if call.target.recording is not None:
+    masker = call.auth.masker
+    masked = (masker, masker.version)
+    if target.recording is not None:
         result, queue_ms = await _replayed(p, call, out, step)
     else:
-        result, queue_ms = await send(p.run, call, out, step)
-    step.attempts = _attempts(result, call.target.kind, queue_ms, masked)
-    step.outcome = result.outcome
-    _remember(p, call, result)
-    if result.ok:
+        run = p.run
+        way = run.ways.get(node.id)
+        if way is None or out.target is not way[0]:
+            way = _way(run, call, out)
+        if way[2] is None and way[1].connections is None and target.kind != "mock":
+            # send()'s common case (no queue, no connection limit), awaited here: one coroutine less
+            # for each of the call's waits to resume through.
+            t0 = time.monotonic()
+            queue_ms = (time.monotonic() - t0) * 1000
+            result = _capped(await acall(way[3], call.prepared, out, call.auth, way[4], way[1], "journey",
+                                         run.retry_clock), way[1])
+        else:
+            result, queue_ms = await send(run, call, out, step)
+    step.attempts = _attempts(result, target.kind, queue_ms, masked)
+    outcome = step.outcome = result.outcome
+    ok = result.ok
+    _remember(p, call, result, ok)
+    if ok:
         return "next"
     step.error = result.summary()  # why it failed, also when the error path goes on from here
-    if result.outcome == NOT_RECORDED:  # no answer to replay: no error path pretends the call failed
+    if outcome == NOT_RECORDED:  # no answer to replay: no error path pretends the call failed
         return p.fail("error", f"node {node.title}: {result.error}", NOT_RECORDED)
     if node.timeout_or_error:
         return "timeoutOrError"
-    outcome = "timedOut" if result.outcome == "timedout" else "error"
+    outcome = "timedOut" if outcome == "timedout" else "error"
     return p.fail(outcome, f"node {node.title}: {result.summary()}", result.outcome)
 
 
@@ -111,10 +126,10 @@ def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace)
 async def send(run: "RunState", call: NodeCall, out: Outgoing, step: StepTrace) -> tuple[CallResult, float]:
     """The call through its throttling queue and its cap; returns the result and the queue time (ms).
     A queued call's place in the queue (arrived, released: counts, not times) goes in `step.why`."""
-    url, method, prepared = out.url, out.method, call.prepared
-    host = prepared.host if out.target is prepared.parsed_url else out.parsed_url.host  # the first: cached
-    gate: Any = run.capping.gate(url, method, host)  # admits like the call engine's HostCap
-    queue = run.throttling.queue(url, method)
+    way = run.ways.get(call.node.id)
+    if way is None or out.target is not way[0]:
+        way = _way(run, call, out)
+    _, gate, queue, client, timeout = way
     t0 = time.monotonic()
     if queue is not None:
         queued = await queue.wait()
@@ -126,11 +141,31 @@ async def send(run: "RunState", call: NodeCall, out: Outgoing, step: StepTrace) 
         result, queue_ms = await _call(run, call, out, gate, t0)
     else:  # the common case, awaited here: one coroutine less for every step of the call to resume through
         queue_ms = (time.monotonic() - t0) * 1000
-        result = await acall(run.client_for(call), prepared, out, call.auth, run.timeout, gate, "journey",
-                             run.retry_clock)
+        result = await acall(client, call.prepared, out, call.auth, timeout, gate, "journey", run.retry_clock)
+    return _capped(result, gate), queue_ms
+
+
+def _capped(result: CallResult, gate: Any) -> CallResult:
+    """The result, saying which cap refused it when one did."""
     if result.outcome == "capped":
         result.error = gate.refusal
-    return result, queue_ms
+    return result
+
+
+Way = tuple[Any, Any, Any, Any, float]  # (the parsed URL it is for, cap gate, throttling queue, sender, timeout)
+
+
+def _way(run: "RunState", call: NodeCall, out: Outgoing) -> Way:
+    """Where a call goes: its cap's gate (admits as the call engine's HostCap), its throttling queue, its
+    sender, its timeout; kept for the node when the call is to the action's own URL (the same every time)."""
+    url, method, prepared = out.url, out.method, call.prepared
+    own = out.target is prepared.parsed_url
+    host = prepared.host if own else out.parsed_url.host  # the first: cached
+    way = (out.target, run.capping.gate(url, method, host), run.throttling.queue(url, method), run.client_for(call),
+           run.timeout)
+    if own:
+        run.ways[call.node.id] = way
+    return way
 
 
 async def _call(run: "RunState", call: NodeCall, out: Outgoing, gate: Any, t0: float) -> tuple[CallResult, float]:
@@ -157,19 +192,19 @@ def _attempts(result: CallResult, target: str, queue_ms: float, masked: tuple[Ma
     return out
 
 
-def _remember(p: "ProfileRun", call: NodeCall, result: CallResult) -> None:
+def _remember(p: "ProfileRun", call: NodeCall, result: CallResult, ok: bool) -> None:
     """The response as later expressions read it (`@action{Name.path}`, jo_status_code, errorResponse),
-    and the journey properties about the last call."""
+    and the journey properties about the last call (`ok`: result.ok)."""
     props = p.ctx.journey
     props["lastActionExecutionElapsedTime"] = int(result.duration_ms)
-    props["lastExecutedActionErrorCode"] = None if result.ok else result.outcome
-    if not result.ok:
+    props["lastExecutedActionErrorCode"] = None if ok else result.outcome
+    if not ok:
         props["lastErrorCode"] = result.outcome
     name = call.action.name
     if name not in p.run.read_actions:
         return  # nothing reads it: the body is not parsed
     data = result.data
-    if result.ok:
+    if ok:
         p.ctx.actions[name] = {**data, "jo_status_code": result.outcome} if isinstance(data, dict) else {
             "jo_status_code": result.outcome}
         p.ctx.error_response = None

@@ -26,7 +26,8 @@ class RateWindow:
         self.max_calls, self.period_s, self.clock = max_calls, period_s, clock
         self._calls: collections.deque[float] = collections.deque()
 
-    def admit(self) -> bool:
+    def admit(self, host: str = "") -> bool:
+        """Whether one more call fits now (`host`: the call engine's argument, which a window ignores)."""
         now = self.clock()
         calls = self._calls
         while calls and calls[0] <= now - self.period_s:
@@ -44,10 +45,9 @@ class Gate:
         self.rule = rule
         self.window = window
         self.connections = asyncio.Semaphore(connections) if connections else None
-
-    def admit(self, host: str = "") -> bool:
-        """Whether one more attempt fits (the host is the call engine's argument; the gate knows its endpoint)."""
-        return self.window.admit()
+        # Whether one more attempt fits (the host is the call engine's argument; the gate knows its
+        # endpoint): the window's own method, not one more call around it for every attempt.
+        self.admit: Callable[[str], bool] = window.admit
 
     @property
     def refusal(self) -> str:

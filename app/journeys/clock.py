@@ -53,14 +53,14 @@ def preset(name: str) -> Preset:
 class ProfileClock:
     """One profile's time: the run's start plus the waits it went through (real-time: the wall clock)."""
 
-    __slots__ = ("start", "offset", "real", "_now")
+    __slots__ = ("start", "offset", "real", "virtual")
 
     def __init__(self, start: datetime, real: bool = False) -> None:
         self.start, self.offset, self.real = start, timedelta(0), real
-        self._now = start  # one object until the next wait: the trace writes its text once
+        self.virtual = start  # the virtual time now: one object until the next wait (the trace writes its text once)
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc) if self.real else self._now
+        return datetime.now(timezone.utc) if self.real else self.virtual
 
     @property
     def elapsed(self) -> timedelta:
@@ -75,28 +75,31 @@ class ProfileClock:
             await asyncio.sleep(duration.total_seconds())
         else:
             self.offset += duration
-            self._now = self.start + self.offset
+            self.virtual = self.start + self.offset
 
 
-class ProfileRandom(random.Random):
-    """A generator seeded on first use: most profiles never draw, and seeding costs ~15 us."""
+class ProfileRandom:
+    """A profile's generator (random(), getrandbits(): what splits, random() and uuid() draw), made
+    and seeded on first use: most profiles never draw, and a random.Random is a 2.5 KB state to
+    allocate and clear, then ~15 us to seed. The draws are random.Random(seed)'s."""
 
-    def __init__(self, seed: int) -> None:  # noqa: D107 - no super().__init__(): that seeds at once
-        self._pending: Optional[int] = seed
+    __slots__ = ("_seed", "_made")
 
-    def _ready(self) -> None:
-        seed, self._pending = self._pending, None
-        super().seed(seed)
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._made: Optional[random.Random] = None
+
+    def _generator(self) -> random.Random:
+        made = self._made
+        if made is None:
+            made = self._made = random.Random(self._seed)
+        return made
 
     def random(self) -> float:
-        if self._pending is not None:
-            self._ready()
-        return super().random()
+        return self._generator().random()
 
-    def getrandbits(self, k: int) -> int:
-        if self._pending is not None:
-            self._ready()
-        return super().getrandbits(k)
+    def getrandbits(self, k: int, /) -> int:
+        return self._generator().getrandbits(k)
 
 
 def profile_seed(run_seed: int, row: int) -> int:

@@ -30,6 +30,7 @@ from typing import IO, Any, Callable, Iterator, Optional, Union
 import orjson
 
 from app.journeys import cells
+from app.journeys.csvrow import compiled_row
 from app.journeys.jsonarray import CHUNK, NotAnArray, array_items
 from app.journeys.model import EventNode
 
@@ -98,6 +99,7 @@ class ProfileSource:
         except ValueError:  # not plain JSON values
             self._example_bytes = None
         self._example_json = _exact_json(self.example, self._example_bytes)
+        self._example_maker = _literal_maker(self.example, self._example_bytes)
         self._text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
         self.format = fmt or self._sniff()
         if self.format not in ("csv", "jsonl", "json"):
@@ -160,6 +162,7 @@ class ProfileSource:
         if header is None:
             return
         plan = self._csv_plan(header)
+        row_of = compiled_row(plan, self._example_copy)  # this header's rows, unrolled (or None: the loop)
         row, line = 0, reader.line_num + 1
         while True:
             try:
@@ -175,7 +178,7 @@ class ProfileSource:
             if not cells_ or cells_ == [""]:
                 continue  # a blank line is no row
             row += 1
-            yield self._csv_row(row, start, plan, cells_)
+            yield row_of(row, start, cells_) if row_of is not None else self._csv_row(row, start, plan, cells_)
 
     def _columns(self, header: list[str]) -> list[tuple[str, Optional[str]]]:
         out, seen = [], set()
@@ -298,6 +301,8 @@ class ProfileSource:
 
     # -- both ----------------------------------------------------------------------------------
     def _example_copy(self) -> dict[str, Any]:
+        if self._example_maker is not None:
+            return self._example_maker()
         if self._example_json is not None:
             return orjson.loads(self._example_json)
         return marshal.loads(self._example_bytes) if self._example_bytes is not None else _copy(self.example)
@@ -403,6 +408,20 @@ def _exact_json(example: Any, exact: Optional[bytes]) -> Optional[bytes]:
     except TypeError:  # an integer past 64 bits, a key that is not text
         return None
     return data if marshal.dumps(orjson.loads(data), 2) == exact else None
+
+
+def _literal_maker(example: Any, exact: Optional[bytes]) -> Optional[Callable[[], dict[str, Any]]]:
+    """A function returning a new copy of the example, written as the example's own literal (compiled
+    once: its containers made new on every call, its texts and numbers, immutable, shared), when that
+    literal gives it back exactly (marshal's bytes say so: the same types, the same order; NaN and
+    infinities have no literal); else None. ~2x faster than orjson's copy, once for every row."""
+    if exact is None or not isinstance(example, dict):
+        return None
+    try:
+        maker = eval(compile(f"lambda: {example!r}", "<event example>", "eval"), {"__builtins__": {}})
+        return maker if marshal.dumps(maker(), 2) == exact else None
+    except (SyntaxError, ValueError, RecursionError, MemoryError, NameError):  # too deep; nan, inf (no literal)
+        return None
 
 
 def _copy(value: Any) -> Any:

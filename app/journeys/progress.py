@@ -51,25 +51,26 @@ class ProgressBoard:
     stopped: dict[str, Counter[str]] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
     _last: float = 0.0
-    # Every step counted once, by (node, port, code): one count per step on the run's loop; the counts
-    # per node, edge and code are added up from these when asked (a few keys, at most every 0.1 s).
-    _steps: dict[tuple[str, Optional[str], Optional[str]], int] = field(default_factory=dict)
+    # Every step counted once, by (node, port, code): one count per step on the run's loop (the runner
+    # adds to it inline, as step() does); the counts per node, edge and code are added up from these
+    # when asked (a few keys, at most every 0.1 s).
+    step_counts: dict[tuple[str, Optional[str], Optional[str]], int] = field(default_factory=dict)
 
     def step(self, node: str, port: Optional[str], code: Optional[str]) -> None:
-        steps, key = self._steps, (node, port, code)
+        steps, key = self.step_counts, (node, port, code)
         steps[key] = steps.get(key, 0) + 1
 
     @property
     def nodes(self) -> Counter[str]:
         out: Counter[str] = Counter()
-        for (node, _, _), n in self._steps.items():
+        for (node, _, _), n in self.step_counts.items():
             out[node] += n
         return out
 
     @property
     def edges(self) -> Counter[tuple[str, str]]:
         out: Counter[tuple[str, str]] = Counter()
-        for (node, port, _), n in self._steps.items():
+        for (node, port, _), n in self.step_counts.items():
             if port is not None:
                 out[(node, port)] += n
         return out
@@ -77,7 +78,7 @@ class ProgressBoard:
     @property
     def codes(self) -> dict[str, Counter[str]]:
         out: dict[str, Counter[str]] = {}
-        for (node, _, code), n in self._steps.items():
+        for (node, _, code), n in self.step_counts.items():
             if code is not None:
                 _count(out, node, code, n)
         return out
@@ -85,9 +86,13 @@ class ProgressBoard:
     def finished(self, outcome: str, last_node: Optional[str] = None) -> None:
         self.done += 1
         self.outcomes[outcome] += 1
-        if last_node is not None:
-            _count(self.stopped, last_node, outcome)
-        self.publish()
+        if last_node is not None:  # _count, inline: once per profile
+            found = self.stopped.get(last_node)
+            if found is None:
+                found = self.stopped[last_node] = Counter()
+            found[outcome] += 1
+        if self.callback is not None:
+            self.publish()
 
     def snapshot(self, final: bool = False) -> RunProgress:
         return RunProgress(self.rows_read, self.done, dict(self.outcomes), dict(self.nodes), dict(self.edges),

@@ -197,13 +197,14 @@ class JourneyRun:
     async def _worker(self, state: RunState, rows: Iterator[Item], writer: TraceWriter, reentry: Reentry) -> None:
         # Taking a row and recording its outcome has no await in between but the profile's own
         # steps: a cancelled worker records the profile it holds as cancelled, so no row is lost.
+        board, add, refuse = state.board, writer.add, reentry.refuse
         for item in rows:
             self.read += 1
-            state.board.rows_read += 1
+            board.rows_read += 1
             if isinstance(item, Rejection):
                 self._record(state, writer, ProfileTrace(item.row, None, "rejected", error=str(item)))
                 continue
-            refused = reentry.refuse(item.profile_id)
+            refused = refuse(item.profile_id)
             if refused:
                 self._record(state, writer, ProfileTrace(item.row, item.profile_id, "discarded", error=refused,
                                                          entered_at=state.start, ended_at=state.start))
@@ -214,7 +215,8 @@ class JourneyRun:
             except asyncio.CancelledError:
                 self._record(state, writer, profile.cancelled())
                 raise
-            self._record(state, writer, trace)
+            add(trace)  # _record, inline: once per profile
+            board.finished(trace.outcome, trace.steps[-1].node if trace.steps else None)
             if profile.held:  # another worker took over the rows while it was paused: one too many now
                 return
 

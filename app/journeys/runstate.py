@@ -39,26 +39,39 @@ class RunState:
     cap_clock: Callable[[], float] = time.monotonic  # RunOptions.cap_clock
     nodes: dict[str, NodeBase] = field(init=False)
     ports: dict[str, dict[str, str]] = field(init=False)  # node id -> port -> target id
+    # node id -> port -> (target id, target node): a step's way on, looked up once per step
+    routes: dict[str, dict[str, tuple[str, Optional[NodeBase]]]] = field(init=False)
+    names: dict[str, str] = field(init=False)  # node id -> its name in the journey properties (label, else id)
     exprs: dict[tuple[str, str], Expr] = field(init=False)  # (node id, field) -> parsed
+    # condition node id -> its paths as a step tries them: (label, expression, parsed, field, port)
+    conditions: dict[str, list[tuple[str, str, Expr, str, str]]] = field(init=False)
     waits: dict[str, timedelta] = field(init=False)  # fixed wait durations by node id
     read_actions: frozenset[str] = field(init=False)  # actions whose responses some expression reads
     cap_counts: dict[str, int] = field(default_factory=dict)
+    ways: dict[str, Any] = field(default_factory=dict)  # action node id -> where its calls go (actionstep._way)
     capping: Capping = field(init=False)
     throttling: Throttling = field(init=False)
     properties: dict[str, Any] = field(init=False)
     namespace: uuid.UUID = field(init=False)
-    _uid_prefix: str = field(init=False)
+    uid_prefix: str = field(init=False)  # a profile's instance id is this and its row (instance_uid)
+    entry_event: str = field(init=False)  # the entry event's name: where a profile's row event goes
     _entry: Optional[EventNode] = field(init=False)
 
     def __post_init__(self) -> None:
         journey = self.journey
         self.nodes = journey.by_id()
         self.ports = {node: {e.port: e.target for e in out} for node, out in graph.edges(journey).items()}
-        self.exprs, self.waits = {}, {}
+        self.routes = {node: {port: (target, self.nodes.get(target)) for port, target in out.items()}
+                       for node, out in self.ports.items()}
+        self.names = {node.id: node.label or node.id for node in journey.nodes}
+        self.exprs, self.waits, self.conditions = {}, {}, {}
         for node in journey.nodes:
             if isinstance(node, ConditionNode):
+                paths = self.conditions[node.id] = []
                 for i, path in enumerate(node.paths):
-                    self.exprs[(node.id, f"paths[{i}].expression")] = parse(path.expression)
+                    where = f"paths[{i}].expression"
+                    expr = self.exprs[(node.id, where)] = parse(path.expression)
+                    paths.append((path.label, path.expression, expr, where, f"paths[{i}]"))
             elif isinstance(node, WaitNode):
                 if node.until is not None:
                     self.exprs[(node.id, "until")] = parse(node.until)
@@ -71,8 +84,9 @@ class RunState:
         self.throttling = Throttling(journey.throttling)
         self.properties = {**journey.properties(), "namespace": "profileId"}
         self.namespace = run_namespace(journey.version_id, self.seed)
-        self._uid_prefix = str(self.namespace)[:24]
+        self.uid_prefix = str(self.namespace)[:24]
         self._entry = journey.entry  # asked for every profile: the journey's nodes scanned once
+        self.entry_event = self._entry.event if self._entry is not None else ""
 
     @property
     def entry(self) -> EventNode:
@@ -96,7 +110,7 @@ class RunState:
     def instance_uid(self, row: int) -> str:
         """The profile's journey instance id, UUID-shaped: the run's namespace with the row number as
         its last part (the same for the same row and seed; formatting beats uuid5's hashing 20 times)."""
-        return f"{self._uid_prefix}{row & 0xFFFFFFFFFFFF:012x}"
+        return f"{self.uid_prefix}{row & 0xFFFFFFFFFFFF:012x}"
 
 
 @functools.lru_cache(maxsize=16)  # an export asks it for each instance of one run

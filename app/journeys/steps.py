@@ -29,15 +29,19 @@ SyncHandler = Callable[["ProfileRun", Any, StepTrace], Optional[str]]
 class ProfileRun:
     """One profile in the journey: its context for expressions, its clock, its trace."""
 
+    __slots__ = ("run", "row", "clock", "ctx", "trace", "_t0", "stepping", "held")
+
     def __init__(self, run: RunState, row: ProfileRow) -> None:
         self.run, self.row = run, row
-        self.clock = ProfileClock(run.start, run.preset.real_waits)
-        props = dict(run.properties, profileId=row.profile_id, externalKey=row.profile_id,
-                     instanceUID=run.instance_uid(row.row))
-        self.ctx = Context(events={run.entry.event: row.event}, profile=row.attributes,
-                           audiences=frozenset(row.audiences), journey=props, now=self.clock.now(),
-                           tz=run.journey.time_zone, rng=ProfileRandom(profile_seed(run.seed, row.row)))
-        self.trace = ProfileTrace(row.row, row.profile_id, "finished", entered_at=self.ctx.now)
+        clock = self.clock = ProfileClock(run.start, run.preset.real_waits)
+        now = clock.now()
+        props = run.properties.copy()  # the journey's properties, then the profile's own (as dict(..., **own))
+        props["profileId"] = props["externalKey"] = row.profile_id
+        props["instanceUID"] = f"{run.uid_prefix}{row.row & 0xFFFFFFFFFFFF:012x}"  # run.instance_uid(row.row)
+        # Positional: a slotted dataclass's keywords cost more than its fields, for every profile.
+        self.ctx = Context({run.entry_event: row.event}, row.attributes, frozenset(row.audiences), {}, None, props,
+                           now, run.journey.time_zone, ProfileRandom(profile_seed(run.seed, row.row)))
+        self.trace = ProfileTrace(row.row, row.profile_id, "finished", [], None, None, now)
         self._t0 = time.perf_counter()
         self.stepping = False  # Step was asked at a breakpoint: pause before the next node
         self.held = False  # it paused: another worker took over the rows, its own ends with it
@@ -45,8 +49,10 @@ class ProfileRun:
     async def go(self) -> ProfileTrace:
         """Walk the journey from its entry; never raises (a bug of ours ends the profile in error)."""
         run = self.run
-        ports, nodes, count, perf, breaks = run.ports, run.nodes, run.board.step, time.perf_counter, run.breakpoints
-        ctx, steps, now_of, wall = self.ctx, self.trace.steps, self.clock.now, time.time
+        routes, names, counts, perf, breaks = run.routes, run.names, run.board.step_counts, time.perf_counter, \
+            run.breakpoints
+        ctx, steps, clock, wall = self.ctx, self.trace.steps, self.clock, time.time
+        real = clock.real
         props = ctx.journey
         node: Optional[NodeBase] = run.entry
         previous: Optional[NodeBase] = None
@@ -55,11 +61,12 @@ class ProfileRun:
             if breaks.active:  # the one check per step when no breakpoint is set
                 await breaks.check(self, node, step)
             # Entering the node: the journey properties name it (and the one before), its step is recorded.
-            now = ctx.now = now_of()
-            props["currentNodeId"], props["currentNodeName"] = node.id, node.label or node.id
+            now = ctx.now = clock.virtual if not real else clock.now()
+            node_id = node.id
+            props["currentNodeId"], props["currentNodeName"] = node_id, names[node_id]
             if previous is not None:
-                props["previousNodeId"], props["previousNodeName"] = previous.id, previous.label or previous.id
-            step = StepTrace(node.id, None, None, now, wall())
+                props["previousNodeId"], props["previousNodeName"] = previous.id, names[previous.id]
+            step = StepTrace(node_id, None, None, now, wall())
             steps.append(step)
             t0 = perf()
             try:
@@ -68,11 +75,13 @@ class ProfileRun:
             except Exception as exc:  # noqa: BLE001 - one profile's failure never stops the run
                 port = self.fail("error", f"internal error at node {node.title}: {type(exc).__name__}: {exc}")
             step.wall_ms = (perf() - t0) * 1000
-            target = ports[node.id].get(port) if port is not None else None
-            if target is not None:
-                step.port, step.next = port, target
-            count(node.id, step.port, step.outcome)
-            previous, node = node, nodes.get(target) if target is not None else None
+            route = routes[node_id].get(port) if port is not None else None
+            previous, node = node, None
+            if route is not None:
+                step.port, step.next = port, route[0]
+                node = route[1]
+            key = (node_id, step.port, step.outcome)  # the live counts (ProgressBoard.step, inline)
+            counts[key] = counts.get(key, 0) + 1
         if self.stepping:
             breaks.done(self)
         return self._close()
@@ -115,26 +124,26 @@ def _end(p: ProfileRun, node: Any, step: StepTrace) -> Optional[str]:
 def _condition(p: ProfileRun, node: ConditionNode, step: StepTrace) -> Optional[str]:
     """The first path whose expression is true; why: each path tried, its value and its comparisons."""
     tried: list[dict[str, Any]] = []
-    step.why = {"taken": None, "paths": tried}
-    for i, path in enumerate(node.paths):
-        field = f"paths[{i}].expression"
+    why = step.why = {"taken": None, "paths": tried}
+    ctx = p.ctx
+    for label, text, expr, field, port in p.run.conditions[node.id]:  # node.paths, worked out once
         try:
-            value, comparisons = explain_json(p.run.exprs[(node.id, field)], p.ctx)
+            value, comparisons = explain_json(expr, ctx)
         except EvalError as exc:
             message = p.where(node, field, exc)
-            tried.append({"label": path.label, "expression": path.expression, "error": message})
+            tried.append({"label": label, "expression": text, "error": message})
             if node.timeout_or_error:
-                step.error, step.why["taken"] = message, "timeoutOrError"
+                step.error, why["taken"] = message, "timeoutOrError"
                 return "timeoutOrError"
             return p.fail("error", message)
         result = value is True
-        tried.append({"label": path.label, "expression": path.expression, "result": result,
-                      "value": to_json(value), "comparisons": comparisons})
+        tried.append({"label": label, "expression": text, "result": result, "value": to_json(value),
+                      "comparisons": comparisons})
         if result:
-            step.why["taken"] = f"paths[{i}]"
-            return f"paths[{i}]"
+            why["taken"] = port
+            return port
     if node.other_cases:
-        step.why["taken"] = "otherCases"
+        why["taken"] = "otherCases"
         return "otherCases"
     return None
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.masking import (
     MASK,
@@ -87,3 +89,19 @@ def test_mask_json_copies_only_what_holds_a_secret_and_never_changes_its_input()
     assert record["auth"] == [{"kind": "basic", "password": "hunter22"}]  # the input as it was
     assert masked["event"] is plain["event"] and masked["n"] is record["n"]
     assert mask_json([{"token": None}, "x"]) == [{"token": MASK}, "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abc-", min_size=3, max_size=7), max_size=5, unique_by=len),  # one order: by length
+       st.text(alphabet="abc-*", max_size=40))
+def test_a_masker_masks_what_masking_every_secret_longest_first_masks(secrets: list[str], text: str) -> None:
+    """Masker.text searches the secrets holding no other first (a text without them holds no secret at
+    all): the same text as replacing every secret, longest first, in turn, secrets holding others included;
+    holds_secret (searching those only) says whether any secret is there."""
+    assert Masker(secrets).text(text) == mask_all(text, secrets)
+
+
+def test_a_text_showing_only_the_secret_inside_another_is_masked_there() -> None:
+    masker = Masker(["Bearer tok-123", "5678"])  # registers tok-123 too
+    assert masker.text("auth: Bearer tok-123, again tok-123") == "auth: ********, again ********"
+    assert masker.text("nothing here") == "nothing here" and masker.text("tok-12") == "tok-12"

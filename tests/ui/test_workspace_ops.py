@@ -139,7 +139,8 @@ def test_sandbox_starts_on_demand_and_the_panel_shows_its_requests(quick_polls, 
     # The sample's URL uses {{baseUrl}} = {{sandbox.url}}: resolving it started the sandbox.
     qtbot.waitUntil(lambda: services.sandbox is not None, timeout=10000)
     qtbot.waitUntil(lambda: window.panels.sandbox_text.text() == "sandbox running", timeout=5000)
-    assert "127.0.0.1" in window.pane.url.resolved.text()
+    # The resolved URL comes back from its worker after the resolution started the sandbox.
+    qtbot.waitUntil(lambda: "127.0.0.1" in window.pane.url.resolved.text(), timeout=5000)
     window.menus.sandbox_act.trigger()
     panel = window.panels.sandbox_panel
     assert panel.isVisible() and "running at http://127.0.0.1" in panel.state_label.text()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QListWidget, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ from ui.journeys.compare_marks import CompareMarks, follow
 from ui.journeys.diagram import JourneyDiagram
 from ui.journeys.editor import JourneyEditor
 from ui.journeys.runview import RunView
+from ui.paintonce import before_paint
 from ui.workers import run_in_background
 
 # The diagram names a status count "code"; the profile table's filter calls it "status".
@@ -151,7 +152,7 @@ class JourneyView(QWidget):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self._split_sized:
-            QTimer.singleShot(0, self, self._first_split)
+            before_paint(self, self._first_split)  # painted at its first sizes, not once before them
 
     def _first_split(self) -> None:
         """Once laid out, the diagram starts with DIAGRAM_SHARE of the height."""

@@ -20,6 +20,7 @@ from ui.journeys.expectbar import ExpectBar
 from ui.journeys.profiles_view import ProfilesPane
 from ui.journeys.runbar import RunBar
 from ui.journeys.traceview import TraceView
+from ui.paintonce import before_paint
 
 if TYPE_CHECKING:
     from app.services import Services
@@ -147,7 +148,8 @@ class RunView(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self, self._first_sizes)
+        if not self._sized:
+            before_paint(self, self._first_sizes)  # painted at its first sizes, not once before them
 
     def _first_sizes(self) -> None:
         if self._sized or self.width() <= 0:

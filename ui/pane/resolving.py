@@ -50,7 +50,8 @@ class UrlResolver(QObject):
         generation = self._generation
 
         def done(result: tuple[str, str]) -> None:
-            if generation == self._generation and not self._stopped:
+            # Not a URL the field no longer shows (typed over, or another action opened meanwhile).
+            if generation == self._generation and not self._stopped and url == self._url.url_edit.text():
                 self._url.set_resolved(*result)
 
         run_in_background(resolve_url, self._services, url, on_done=done, on_error=lambda exc: None, owner=self)

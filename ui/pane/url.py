@@ -109,6 +109,8 @@ class UrlSection(QWidget):
     def set_values(self, url: str, method: str, headers: list[dict[str, Any]], query: list[dict[str, Any]]) -> None:
         if self.url_edit.text() != url:
             self.url_edit.setText(url)
+            if "{{" in url:  # the line still shows the resolution of the URL shown before
+                self._resolving()
         self.method_combo.setCurrentText(method)
         if headers != self.headers.rows():
             self.headers.set_rows(headers)
@@ -145,7 +147,7 @@ class UrlSection(QWidget):
             icons.tint(self.resolved, "warning")
             self.resolved.show()
             self._resolved_warnings = []
-        elif resolved and resolved != text:
+        elif resolved and (resolved != text or "{{" in text):  # a {{URL}} keeps its line (no jump)
             self.resolved.setText("→ " + resolved)
             icons.tint(self.resolved, "quiet")
             self.resolved.show()
@@ -155,6 +157,13 @@ class UrlSection(QWidget):
             self.resolved.hide()
             self._resolved_warnings = []
         self.update_warnings()
+
+    def _resolving(self) -> None:
+        """A URL with {{variables}} gets its resolved line at once, before its first paint: the
+        resolution (a worker) then fills it in without moving what is under it."""
+        self.resolved.setText("→ resolving {{variables}}…")
+        icons.tint(self.resolved, "quiet")
+        self.resolved.show()
 
     def update_warnings(self) -> None:
         text = self.url_edit.text().strip()
@@ -170,6 +179,8 @@ class UrlSection(QWidget):
         self._resolved_warnings = []
         if "{{" not in self.url_edit.text():
             self.resolved.hide()
+        elif self.resolved.isHidden():  # its first {{variable}}: the line appears as it is typed
+            self._resolving()
         self.update_warnings()
         self.urlChanged.emit()
 

@@ -174,6 +174,10 @@ class Compiler:
             names = tuple(s.name for s in steps)
             if node.ref.kind == "profile":
                 return profile_fields(node.ref.name, names, default)
+            if default is None and not names:
+                return root  # `@journey{journeyVersionUID}`: the root's own value, as `fields` gives it
+            if default is None and len(names) == 1 and node.ref.kind in ("event", "legacy", "journey"):
+                return _one_field(node.ref.kind, node.ref.name, names[0])
 
             def fields(ctx: Context) -> Any:
                 value = root(ctx)
@@ -213,6 +217,25 @@ class Compiler:
             except _FAILURES as exc:
                 raise self.error(exc, span) from None
         return run
+
+
+def _one_field(kind: str, name: str, field: str) -> Compiled:
+    """`@event{E.field}` and `@journey{P.field}` (most of a mapping's references) as `fields` reads them,
+    without a call to the root's function."""
+    if kind != "journey":  # an event's (legacy references too)
+        def event_field(ctx: Context) -> Any:
+            value = ctx.events.get(name)
+            if type(value) is dict:
+                return value.get(field)
+            return None if value is None else project(value, field)
+        return event_field
+
+    def journey_field(ctx: Context) -> Any:
+        value = ctx.journey.get(name)
+        if type(value) is dict:
+            return value.get(field)
+        return None if value is None else project(value, field)
+    return journey_field
 
 
 def compile_node(root: Node, text: str) -> Compiled:

@@ -5,9 +5,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
-from typing import Any, Optional, Union
+from typing import Any, Optional, Protocol, Union
 
 from app.journeys.expr.values import zone
+
+
+class Draws(Protocol):
+    """What random() and uuid() draw from: a random.Random, or a run's per-profile generator."""
+
+    def random(self) -> float: ...
+
+    def getrandbits(self, k: int, /) -> int: ...
 
 
 @dataclass(slots=True)
@@ -29,7 +37,7 @@ class Context:
     journey: dict[str, Any] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     tz: Union[str, tzinfo] = "UTC"
-    rng: random.Random = field(default_factory=random.Random)
+    rng: Draws = field(default_factory=random.Random)
     trace: Optional[list[Any]] = None
     current: list[Any] = field(default_factory=list)  # loop items of the collection functions being run
 
