@@ -24,7 +24,7 @@ def test_the_journey_view_fits_1280x800_with_a_readable_trace_and_diagram(qtbot:
     trace = view.findChild(QWidget, "journeyTrace")
     with qtbot.waitSignal(trace.entryShown, timeout=10000):
         view.findChild(QTableView, "journeyProfileTable").selectRow(0)
-    qtbot.wait(100)  # the deferred splitter sizes
+    qtbot.wait(100)  # a paint: the splitters take their first sizes just before it (ui.paintonce.before_paint)
     assert window.width() <= 1280 and window.height() <= 800
     assert window.minimumSizeHint().width() <= 1280 and window.minimumSizeHint().height() <= 800
     assert trace.width() >= 400 and trace.isVisible()
