@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from app.journeys.childrun import read_result
 from ui.journeys import zygote
 
 
@@ -30,3 +33,36 @@ def test_one_zygote_serves_the_runs_and_a_dead_one_is_replaced(monkeypatch: pyte
     zygote._server.wait()
     second = zygote.run_arguments()
     assert second != first and not folder.exists()  # the dead one's folder is gone with it
+
+
+# Taken when pytest imports this module (collection), before the suite's session fixture swaps in a fork of
+# the workers' template (tests/conftest.py `_window_zygote_forked`): the window's own way to start its zygote.
+REAL_START = zygote._start_server
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the zygote is Linux's")
+def test_the_window_starts_its_zygote_as_a_new_python_that_serves_a_run(monkeypatch: pytest.MonkeyPatch,
+                                                                         services: Any, tmp_path: Path) -> None:
+    """The suite's workers fork the window's zygote from their template (tests/helpers/zygotes.py): this test
+    starts it as the window does, a new Python, and runs profiles through it."""
+    from tests.app.journeys.test_childrun import messages, spec_of
+    from tests.app.journeys.test_zygote import first_rows, run_pid, start
+
+    assert REAL_START.__module__ == "ui.journeys.zygote"
+    zygote._stop()  # the worker's (forked) one, if a window run started it
+    monkeypatch.setattr(zygote, "_start_server", REAL_START)
+    monkeypatch.delenv("ACTION_STUDIO_RUN_ZYGOTE", raising=False)
+    try:
+        arguments = zygote.run_arguments()
+        server = zygote._server
+        assert isinstance(server, subprocess.Popen)
+        assert server.args[:5] == [sys.executable, "-m", "app.journeys.zygote", "serve", server.args[4]]
+        proc = start(arguments[4], spec_of(services, first_rows(services, tmp_path), seed=5))
+        assert run_pid(proc) != proc.pid  # a fork of the zygote runs it
+        lines = messages(proc)
+        assert proc.returncode == 0 and read_result(lines[-1]["result"]).rows_read == 40
+        assert proc.stderr is not None and proc.stderr.read() == ""
+        proc.stderr.close()
+    finally:
+        zygote._stop()
+    assert server.returncode == 0  # its input closed: it ended
