@@ -40,6 +40,7 @@ REAL_PROCESSES = {
     "tests/e2e/test_workspace_processes.py": "two processes racing for the lock, writers killed, no keyring at all (forked by a warm parent)",
     "tests/app/journeys/test_childrun.py": "the child process the window runs a journey in (its protocol on real pipes; forked by a warm parent, as the zygote forks it)",
     "tests/app/journeys/test_zygote.py": "the warm parent forking the window's runs: `run` and its child on real pipes",
+    "tests/ui/journeys/test_zygote.py": "the window's zygote started as the window starts it (a new Python)",
     "tests/app/test_listing.py": "a fresh interpreter: what the first paint imports (no pydantic, keyring, httpx)",
     "tests/ui/test_workspace_sync.py": "the window following a real second process (one test)",
 }
