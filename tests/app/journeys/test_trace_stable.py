@@ -25,6 +25,10 @@ STABLE = Path(__file__).parent / "stable"
 # and show it masked: numbers and masks alike read 0 there.
 DIGITS = re.compile(r"[0-9*]+")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The sandbox's `date` header (an HTTP date: its weekday and month are words) reads as the day the rows were
+# recorded on: only its digits were normalised then, so the rows would have differed on any other day.
+HTTP_DATE = re.compile(r"[A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT")
+RECORDED_DATE = "Mon, 00 Nov 0000 00:00:00 GMT"
 START = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
 
 
@@ -61,7 +65,8 @@ def _rows(path: Path, base_url: str, start: str) -> list[str]:
         for a in sorted(attempts, key=lambda a: (step_at[a[0]], a[2])):
             row, idx = step_at[a[0]]
             headers = parts[a[9]] if isinstance(a[9], int) else a[9]
-            answer = [DIGITS.sub("0", UUID.sub("<uuid>", v)) if isinstance(v, str) else v for v in a[12:14]]
+            answer = [DIGITS.sub("0", UUID.sub("<uuid>", HTTP_DATE.sub(RECORDED_DATE, v))) if isinstance(v, str) else v
+                      for v in a[12:14]]
             out.append(json.dumps(["attempt", row, idx, *[same(v) for v in (*a[1:9], headers, *a[10:12])],
                                    *answer, a[14]]))
     finally:
