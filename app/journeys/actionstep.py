@@ -52,14 +52,11 @@ async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Opt
         result, queue_ms = await _replayed(p, call, out, step)
     else:
         run = p.run
-        way = run.ways.get(node.id)
-        if way is None or out.target is not way[0]:
-            way = _way(run, call, out)
+        way = _way_for(run, call, out)
         if way[2] is None and way[1].connections is None and target.kind != "mock":
             # send()'s common case (no queue, no connection limit), awaited here: one coroutine less
             # for each of the call's waits to resume through.
-            t0 = time.monotonic()
-            queue_ms = (time.monotonic() - t0) * 1000
+            queue_ms = 0.0  # no queue: nothing waited
             result = _capped(await acall(way[3], call.prepared, out, call.auth, way[4], way[1], "journey",
                                          run.retry_clock), way[1])
         else:
@@ -126,10 +123,7 @@ def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace)
 async def send(run: "RunState", call: NodeCall, out: Outgoing, step: StepTrace) -> tuple[CallResult, float]:
     """The call through its throttling queue and its cap; returns the result and the queue time (ms).
     A queued call's place in the queue (arrived, released: counts, not times) goes in `step.why`."""
-    way = run.ways.get(call.node.id)
-    if way is None or out.target is not way[0]:
-        way = _way(run, call, out)
-    _, gate, queue, client, timeout = way
+    _, gate, queue, client, timeout = _way_for(run, call, out)
     t0 = time.monotonic()
     if queue is not None:
         queued = await queue.wait()
@@ -153,6 +147,12 @@ def _capped(result: CallResult, gate: Any) -> CallResult:
 
 
 Way = tuple[Any, Any, Any, Any, float]  # (the parsed URL it is for, cap gate, throttling queue, sender, timeout)
+
+
+def _way_for(run: "RunState", call: NodeCall, out: Outgoing) -> Way:
+    """The node's kept way when the call goes to the action's own URL, else one made for this call."""
+    way = run.ways.get(call.node.id)
+    return way if way is not None and out.target is way[0] else _way(run, call, out)
 
 
 def _way(run: "RunState", call: NodeCall, out: Outgoing) -> Way:
