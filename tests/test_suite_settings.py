@@ -6,12 +6,14 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import re
 import shlex
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,52 @@ def test_every_test_has_a_timeout(pytestconfig: pytest.Config) -> None:
     assert pytestconfig.pluginmanager.hasplugin("timeout")
     assert 0 < float(pytestconfig.getini("timeout")) <= 300
     assert pytestconfig.getini("timeout_method") == "thread"
+
+
+def test_one_watchdog_thread_times_every_test_instead_of_a_thread_a_test() -> None:
+    """pytest-timeout's thread method made, woke and joined a Timer thread for every test (~0.37 ms of CPU
+    each): tests/helpers/watchdog.py times them from one thread, through pytest-timeout's own hooks."""
+    import pytest_timeout
+
+    names = [t.name for t in threading.enumerate()]
+    assert "pytest_timeout watchdog" in names, names
+    assert not [n for n in names if n.startswith(f"{pytest_timeout.__name__} tests/")], names  # its Timer's name
+
+
+def test_the_watchdog_fires_for_a_test_still_running_at_its_deadline_only() -> None:
+    from tests.helpers.watchdog import Deadline
+
+    first, second, settings = object(), object(), pytest_timeout_settings(timeout=10)
+    deadline = Deadline()
+    assert deadline.due(now=0) == (None, math.inf)  # nothing timed
+    assert deadline.arm(first, settings, now=100) == 110
+    assert deadline.due(now=109.9) == (None, 110)
+    deadline.disarm(first)  # it ended in time
+    assert deadline.due(now=200) == (None, math.inf)
+    deadline.arm(second, settings, now=200)
+    deadline.disarm(first)  # an earlier test's cancel leaves this one timed
+    assert deadline.due(now=210) == ((second, settings), math.inf)
+    assert deadline.due(now=220) == (None, math.inf)  # once
+
+
+def test_the_watchdog_thread_calls_its_timeout_for_a_test_past_its_deadline() -> None:
+    from tests.helpers.watchdog import Watchdog
+
+    fired: list[object] = []
+    done = threading.Event()
+    watchdog = Watchdog(lambda item, settings: (fired.append(item), done.set()))
+    ended_in_time, hangs = object(), object()
+    watchdog.arm(ended_in_time, pytest_timeout_settings(timeout=3600))
+    watchdog.disarm(ended_in_time)
+    watchdog.arm(hangs, pytest_timeout_settings(timeout=0.05))  # earlier than the thread's wake-up: it is woken
+    assert done.wait(60), "the watchdog never fired"
+    assert fired == [hangs]
+
+
+def pytest_timeout_settings(timeout: float) -> object:
+    from pytest_timeout import Settings
+
+    return Settings(timeout, "thread", False, False)
 
 
 def test_make_test_runs_the_suite_on_every_core(pytestconfig: pytest.Config) -> None:
