@@ -96,6 +96,27 @@ def test_the_watchdog_thread_calls_its_timeout_for_a_test_past_its_deadline() ->
     assert fired == [hangs]
 
 
+def test_a_worker_sends_a_pass_without_its_keywords_and_anything_else_with_them(pytestconfig: pytest.Config) -> None:
+    """tests/helpers/reports.py: a passing phase's report is sent without its test's keyword names (~40% of
+    its serializing), which the controller reads only for skips; every other report is sent whole."""
+    from types import SimpleNamespace
+
+    keywords = {"test_a": 1, "tests": 1, "slow": 1}
+
+    def sent(outcome: str, longrepr: object = None, worker: bool = True) -> dict[str, object]:
+        report = pytest.TestReport("tests/t.py::test_a", ("tests/t.py", 1, "test_a"), keywords, outcome, longrepr, "call")
+        config = SimpleNamespace(workerinput={}) if worker else SimpleNamespace()
+        data = pytestconfig.hook.pytest_report_to_serializable(config=config, report=report)
+        assert pytestconfig.hook.pytest_report_from_serializable(config=config, data=data).outcome == outcome
+        return data
+
+    assert sent("passed")["keywords"] == {}
+    assert sent("passed")["nodeid"] == "tests/t.py::test_a"
+    assert sent("failed", "assert 1 == 2")["keywords"] == keywords
+    assert sent("skipped", ("tests/t.py", 1, "Skipped: why"))["keywords"] == keywords  # pytest folds skips by them
+    assert sent("passed", worker=False)["keywords"] == keywords  # no controller to send it to
+
+
 def pytest_timeout_settings(timeout: float) -> object:
     from pytest_timeout import Settings
 
