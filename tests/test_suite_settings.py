@@ -3,6 +3,7 @@ core, and a test starts a real process only where the process is the point (a pr
 ~0.5 s of CPU: a handful of them is a good part of the suite's time on 2 cores)."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import json
@@ -115,6 +116,21 @@ def test_a_worker_sends_a_pass_without_its_keywords_and_anything_else_with_them(
     assert sent("failed", "assert 1 == 2")["keywords"] == keywords
     assert sent("skipped", ("tests/t.py", 1, "Skipped: why"))["keywords"] == keywords  # pytest folds skips by them
     assert sent("passed", worker=False)["keywords"] == keywords  # no controller to send it to
+
+
+def test_the_collector_makes_no_pass_while_the_tests_are_collected() -> None:
+    """What collection makes lives as long as the session: frozen at its end (conftest.pytest_collection_finish),
+    not scanned ~150 times by the collector while it is made."""
+    from tests import conftest
+
+    collecting = conftest.pytest_collection(session=None)  # type: ignore[arg-type]
+    next(collecting)
+    try:
+        assert not gc.isenabled()
+    finally:
+        with pytest.raises(StopIteration):
+            next(collecting)
+    assert gc.isenabled()
 
 
 def pytest_timeout_settings(timeout: float) -> object:
