@@ -17,7 +17,8 @@ from hypothesis import settings  # noqa: E402
 from tests.helpers.forks import TEMPLATE  # noqa: E402
 from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
-pytest_plugins = ["tests.helpers.sandbox_fixture", "tests.helpers.watchdog", "tests.helpers.reports"]
+pytest_plugins = ["tests.helpers.sandbox_fixture", "tests.helpers.watchdog", "tests.helpers.reports",
+                  "tests.helpers.memory_tmp", "tests.helpers.roomy_stack"]
 
 # The process's keyring before any test sets its own: one in memory, so that no worker probes the
 # system's (keyring's detection imports every backend and asks D-Bus, ~0.2 s of CPU a worker).

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
+TICK_S = 1.0  # how often the server's main loop wakes with nothing to do
+TICKS_PER_WAKE = 10  # uvicorn's ticks (0.1 s each) that one wake stands for
 
 
 class _ThreadServer(uvicorn.Server):
@@ -47,14 +49,16 @@ class _ThreadServer(uvicorn.Server):
 
     async def main_loop(self) -> None:
         # uvicorn polls should_exit every 0.1 s; waiting on an event instead makes stop()
-        # (and so every test fixture teardown) return quickly.
+        # (and so every test fixture teardown) return quickly. Nothing else needs the 0.1 s tick:
+        # uvicorn refreshes the Date header on every 10th, so one tick a second, counted as ten,
+        # keeps that and wakes an idle sandbox (the window's, or a test's) once a second, not ten times.
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         counter = 0
         while not await self.on_tick(counter):
-            counter = (counter + 1) % 864000
+            counter = (counter + TICKS_PER_WAKE) % 864000
             try:
-                await asyncio.wait_for(self._wake.wait(), 0.1)
+                await asyncio.wait_for(self._wake.wait(), TICK_S)
             except TimeoutError:
                 pass
 

@@ -68,6 +68,27 @@ def test_reset_forgets_what_a_test_did(sandbox: Sandbox) -> None:
         assert refused.status_code != 200 and token
 
 
+def _voluntary_switches(thread: threading.Thread) -> int:
+    """How often `thread` has blocked so far (the kernel's count, Linux)."""
+    status = Path("/proc/self/task", str(thread.native_id), "status").read_text()
+    match = re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status, re.MULTILINE)
+    assert match is not None
+    return int(match.group(1))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="per-thread counters of Linux's /proc")
+def test_an_idle_sandbox_wakes_about_once_a_second() -> None:
+    """Its thread blocks between ticks: uvicorn's 0.1 s tick woke an idle sandbox ten times a second
+    (the window's, all the time it is open; each test's, behind the test's back)."""
+    with Sandbox() as running:
+        thread = next(t for t in threading.enumerate() if t.name == f"sandbox-{running.port}")
+        time.sleep(0.3)  # past its start
+        before = _voluntary_switches(thread)
+        time.sleep(1.0)
+        woke = _voluntary_switches(thread) - before
+    assert woke <= 3
+
+
 def test_start_and_stop_are_idempotent() -> None:
     box = Sandbox()
     box.start()
