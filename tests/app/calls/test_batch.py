@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -137,13 +138,18 @@ def test_cancel_stops_the_batch(webhook, services, resolver, sandbox) -> None:
 
 def test_capped_calls_are_refused(webhook, services, resolver, sandbox) -> None:
     action, prepared = webhook
-    items = [BatchItem(i, {"customerId": f"c{i}"}) for i in range(10)]
+    items = [BatchItem(i, {"customerId": f"capped-{i}"}) for i in range(10)]
     summary = run_batch(action, items, engine=services.auth, resolver=resolver, prepared=prepared,
                         concurrency=2, cap=HostCap(per_minute=6, clock=HandClock()))
     # The clock stands still: on a real one a run stretched past a minute by a loaded machine
     # (a stalled process) rightly admits the 7th call once the 1st has left the window.
     assert summary.ok == 6 and summary.failed == {"capped": 4}
-    assert sandbox.counters()["echo"] == 6
+    # What reached the sandbox is counted by this test's own ids, not by the endpoint's counter: a
+    # call of the cancelled batch before it, already on the wire when that batch stopped, may reach
+    # the shared sandbox after its reset (it did once, at a load of 10). A request is logged once
+    # answered: the last may be logged just after its client has read the answer.
+    reached = _wait_for(lambda: [r for r in sandbox.requests("/echo") if "capped-" in r["body"]], 6)
+    assert len(reached) == 6
 
 
 def test_the_per_host_cap_admits_no_more_than_its_maximum_per_minute_even_from_threads() -> None:
@@ -293,3 +299,13 @@ def test_answers_with_the_same_headers_share_one_masked_list_and_are_recorded_as
         assert back is not None
         alone = unpack(row(copy.deepcopy(result))[9])  # every list its own, as before they were shared
         assert back.to_dict(parsed=False) == alone.to_dict(parsed=False)
+
+
+def _wait_for(read, count: int, timeout_s: float = 10.0) -> list:
+    """`read()` once it holds at least `count` items, or as it is at the timeout."""
+    deadline = time.monotonic() + timeout_s
+    found = read()
+    while len(found) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+        found = read()
+    return found
