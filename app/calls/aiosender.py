@@ -9,8 +9,8 @@ NO_PROXY included) with the one TLS context (app.net.NetConfig), follows redirec
 response cap (a gzip or deflate body inflated up to it, app.net.reading) and keeps no cookies.
 tests/app/calls/test_parity.py proves the requests byte for byte, through a proxy too. Each hop is
 one request on aiohttp's own pieces (app.calls.aiorequest: its session's request without the layers
-this sender does itself), under one deadline (asyncio's Timeout) from connecting to the body's last byte,
-its timer set only when the deadline is near (app.calls.deadlines).
+this sender does itself), under one deadline (kept by asyncio's Timeout's rules) from connecting to the
+body's last byte, its timer set only when the deadline is near (app.calls.deadlines).
 """
 from __future__ import annotations
 
@@ -87,24 +87,20 @@ class AioSender:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError()
-            timeout, deadlines = asyncio.timeout(None), self._deadlines
+            deadlines = self._deadlines
             assert deadlines is not None  # entered
-            async with timeout:  # the whole hop: connecting, sending, reading the body (app.calls.deadlines)
-                deadlines.enter(timeout, remaining)
+            with deadlines.hop(remaining):  # the whole hop: connecting, sending, reading the body (app.calls.deadlines)
+                response = await self._requester.send(method, parsed, self._trimmed(headers, parsed, body), body,
+                                                      **proxy)
                 try:
-                    response = await self._requester.send(method, parsed, self._trimmed(headers, parsed, body),
-                                                          body, **proxy)
-                    try:
-                        length, cap = response.content_length, self.max_body
-                        if length is not None and length <= cap:
-                            raw, cut = await response.read(), None
-                        else:
-                            raw, cut = await _read(response, cap)
-                    finally:
-                        response.release()
-                        await response.wait_for_close()
+                    length, cap = response.content_length, self.max_body
+                    if length is not None and length <= cap:
+                        raw, cut = await response.read(), None
+                    else:
+                        raw, cut = await _read(response, cap)
                 finally:
-                    deadlines.leave(timeout)
+                    response.release()
+                    await response.wait_for_close()
                 received = response.raw_headers
                 found = self._received.get(received)
                 pairs, content_type, encoding = found if found is not None else self._headers(received)
