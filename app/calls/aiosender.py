@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 import httpx
 
-from app.calls.answer import Answer, Pairs
+from app.calls.answer import REDIRECTS, Answer, Pairs
 from app.calls.deadlines import Deadlines
 from app.net import INFLATED, MAX_REDIRECTS, NetConfig, UnusableProxy, inflated, redirected
 from app.net.config import ProxyRoutes
@@ -108,6 +108,8 @@ class AioSender:
             if encoding is not None and encoding in INFLATED:
                 answer.body, past = inflated(raw, encoding, self.max_body)
                 answer.cut = self.max_body if past or cut is not None else None
+            if answer.status not in REDIRECTS:  # Answer.location's test, without its call
+                return answer
             location = answer.location
             if location is None:
                 return answer
