@@ -239,7 +239,7 @@ class RowEncoder:
                 steps[i] = text(steps[i])
 
     def _headers_json(self, headers: Any) -> str:
-        return json_text(self.masker.headers(headers))
+        return value_json(self.masker.headers(headers))  # json_text's text (pairs as lists), by orjson
 
 
 def value_json(value: Any) -> str:
