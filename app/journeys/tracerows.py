@@ -112,7 +112,7 @@ class RowEncoder:
         every profile, where each Python call made per step or attempt counts (an attempt's row is made
         here, not by a method of its own)."""
         m = self.masker
-        text, version = m.text, m.version
+        text = m.text
         seq = self.seq = self.seq + 1
         step_id, steps, attempts = self.step_id, out.steps, out.attempts
         at, at_text = self._last_iso  # a profile's steps mostly share one virtual time (the same object)
@@ -145,7 +145,7 @@ class RowEncoder:
                 # Masked already by this masker as it is now (the call engine's record, see AttemptTrace.masked):
                 # masking is idempotent, so only a text masked before the masker learnt a secret is masked again.
                 masked = a.masked
-                as_is = masked is not None and masked[0] is m and masked[1] == version
+                as_is = masked is not None and masked[0] is m and masked[1] == m.version  # read now: it may move
                 body, answer, error = a.request_body, a.response_body, a.error
                 req_body: Any = NULL
                 req_note: Any = NULL
