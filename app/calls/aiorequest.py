@@ -109,7 +109,9 @@ class Requester:
         model = self._new(method, url, headers, body)
         state = None
         if type(model._body) is BytesPayload and list(model.headers.items())[-1] == ("Content-Length", str(len(body))):
-            state = (dict(vars(model)), model.headers, dict(vars(model._body)))
+            fields, payload_fields = dict(vars(model)), dict(vars(model._body))
+            del fields["_body"], payload_fields["_value"]  # each request's own: the body is not held here
+            state = (fields, model.headers, payload_fields)
             other = body + b" "  # another length: the Content-Length must follow
             if not _same(_from_shape(self._request_class, state, other), self._new(method, url, headers, other)):
                 state = None

@@ -48,6 +48,7 @@ class AioSender:
         self._route: tuple[Any, dict[str, Any]] = (None, {})  # the last target and its proxy arguments
         self._received: dict[tuple[tuple[bytes, bytes], ...], Received] = {}  # raw headers -> _headers()
         self._trims: dict[tuple[int, int, int], tuple[Pairs, Any, Pairs]] = {}  # see _trimmed
+        self._trimmed_once: dict[Pairs, Pairs] = {}  # trimmed headers -> the one tuple holding them
 
     async def __aenter__(self) -> "AioSender":
         # Imported here: aiohttp costs ~100 ms to import, which a single CLI call need not pay.
@@ -128,8 +129,11 @@ class AioSender:
         if found is not None and found[0] is headers and found[1] is url:
             return found[2]
         trimmed = _trimmed(headers, url, body)
+        if type(trimmed) is tuple:  # one object for the same headers whatever the body's length: the request
+            trimmed = self._trimmed_once.setdefault(trimmed, trimmed)  # shapes are found by identity (aiorequest)
         if len(self._trims) > 256:
             self._trims.clear()
+            self._trimmed_once.clear()
         self._trims[key] = (headers, url, trimmed)  # both held: their ids are not reused meanwhile
         return trimmed
 
