@@ -110,7 +110,9 @@ class Requester:
         state = None
         if type(model._body) is BytesPayload and list(model.headers.items())[-1] == ("Content-Length", str(len(body))):
             fields, payload_fields = dict(vars(model)), dict(vars(model._body))
-            del fields["_body"], payload_fields["_value"]  # each request's own: the body is not held here
+            # Each request's own, set by _from_shape: no body held here, but the keys kept in their places (a
+            # request's dict then takes its state without growing: a third of the copy's cost).
+            fields["_body"], payload_fields["_value"] = None, b""
             state = (fields, model.headers, payload_fields)
             other = body + b" "  # another length: the Content-Length must follow
             if not _same(_from_shape(self._request_class, state, other), self._new(method, url, headers, other)):
