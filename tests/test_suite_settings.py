@@ -3,15 +3,18 @@ core, and a test starts a real process only where the process is the point (a pr
 ~0.5 s of CPU: a handful of them is a good part of the suite's time on 2 cores)."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.util
 import json
+import math
 import os
 import re
 import shlex
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,6 +55,88 @@ def test_every_test_has_a_timeout(pytestconfig: pytest.Config) -> None:
     assert pytestconfig.pluginmanager.hasplugin("timeout")
     assert 0 < float(pytestconfig.getini("timeout")) <= 300
     assert pytestconfig.getini("timeout_method") == "thread"
+
+
+def test_one_watchdog_thread_times_every_test_instead_of_a_thread_a_test() -> None:
+    """pytest-timeout's thread method made, woke and joined a Timer thread for every test (~0.6 ms of CPU
+    each): tests/helpers/watchdog.py times them from one thread, through pytest-timeout's own hooks."""
+    import pytest_timeout
+
+    names = [t.name for t in threading.enumerate()]
+    assert "pytest_timeout watchdog" in names, names
+    assert not [n for n in names if n.startswith(f"{pytest_timeout.__name__} tests/")], names  # its Timer's name
+
+
+def test_the_watchdog_fires_for_a_test_still_running_at_its_deadline_only() -> None:
+    from tests.helpers.watchdog import Deadline
+
+    first, second, settings = object(), object(), pytest_timeout_settings(timeout=10)
+    deadline = Deadline()
+    assert deadline.due(now=0) == (None, math.inf)  # nothing timed
+    assert deadline.arm(first, settings, now=100) == 110
+    assert deadline.due(now=109.9) == (None, 110)
+    deadline.disarm(first)  # it ended in time
+    assert deadline.due(now=200) == (None, math.inf)
+    deadline.arm(second, settings, now=200)
+    deadline.disarm(first)  # an earlier test's cancel leaves this one timed
+    assert deadline.due(now=210) == ((second, settings), math.inf)
+    assert deadline.due(now=220) == (None, math.inf)  # once
+
+
+def test_the_watchdog_thread_calls_its_timeout_for_a_test_past_its_deadline() -> None:
+    from tests.helpers.watchdog import Watchdog
+
+    fired: list[object] = []
+    done = threading.Event()
+    watchdog = Watchdog(lambda item, settings: (fired.append(item), done.set()))
+    ended_in_time, hangs = object(), object()
+    watchdog.arm(ended_in_time, pytest_timeout_settings(timeout=3600))
+    watchdog.disarm(ended_in_time)
+    watchdog.arm(hangs, pytest_timeout_settings(timeout=0.05))  # earlier than the thread's wake-up: it is woken
+    assert done.wait(60), "the watchdog never fired"
+    assert fired == [hangs]
+
+
+def test_a_worker_sends_a_pass_without_its_keywords_and_anything_else_with_them(pytestconfig: pytest.Config) -> None:
+    """tests/helpers/reports.py: a passing phase's report is sent without its test's keyword names (~40% of
+    its serializing), which the controller reads only for skips; every other report is sent whole."""
+    from types import SimpleNamespace
+
+    keywords = {"test_a": 1, "tests": 1, "slow": 1}
+
+    def sent(outcome: str, longrepr: object = None, worker: bool = True) -> dict[str, object]:
+        report = pytest.TestReport("tests/t.py::test_a", ("tests/t.py", 1, "test_a"), keywords, outcome, longrepr, "call")
+        config = SimpleNamespace(workerinput={}) if worker else SimpleNamespace()
+        data = pytestconfig.hook.pytest_report_to_serializable(config=config, report=report)
+        assert pytestconfig.hook.pytest_report_from_serializable(config=config, data=data).outcome == outcome
+        return data
+
+    assert sent("passed")["keywords"] == {}
+    assert sent("passed")["nodeid"] == "tests/t.py::test_a"
+    assert sent("failed", "assert 1 == 2")["keywords"] == keywords
+    assert sent("skipped", ("tests/t.py", 1, "Skipped: why"))["keywords"] == keywords  # pytest folds skips by them
+    assert sent("passed", worker=False)["keywords"] == keywords  # no controller to send it to
+
+
+def test_the_collector_makes_no_pass_while_the_tests_are_collected() -> None:
+    """What collection makes lives as long as the session: frozen at its end (conftest.pytest_collection_finish),
+    not scanned ~150 times by the collector while it is made."""
+    from tests import conftest
+
+    collecting = conftest.pytest_collection(session=None)  # type: ignore[arg-type]
+    next(collecting)
+    try:
+        assert not gc.isenabled()
+    finally:
+        with pytest.raises(StopIteration):
+            next(collecting)
+    assert gc.isenabled()
+
+
+def pytest_timeout_settings(timeout: float) -> object:
+    from pytest_timeout import Settings
+
+    return Settings(timeout, "thread", False, False)
 
 
 def test_make_test_runs_the_suite_on_every_core(pytestconfig: pytest.Config) -> None:
@@ -171,6 +256,20 @@ def test_a_process_hands_its_streams_to_a_fork_of_the_template_and_exits_as_it_d
     assert json.loads(done.stdout) == [["3", "b"], str(tmp_path), "its environment", "its stdin", False]
     assert done.stderr == "on its own stderr\nits atexit handlers run as it ends\n"
     assert killed.returncode == 128 + signal.SIGKILL
+
+
+def test_a_fork_servers_child_is_its_own_fork_with_no_watcher_between() -> None:
+    """One fork a child: a watcher process forked to fork the child and wait for it cost a second fork of the
+    large warm parent (~7 ms of CPU); the server reaps its children itself and reports how each ended."""
+    from tests.helpers.forks import ForkServer
+
+    with ForkServer({**os.environ, "PYTHONPATH": str(REPO)}, ("json",)) as server:
+        proc = server.start("import os, sys; print(os.getppid()); sys.exit(5)")
+        out, _ = proc.communicate()
+        killed = server.start("import os, signal; os.kill(os.getpid(), signal.SIGKILL)")
+        killed.communicate()
+    assert (proc.returncode, int(out)) == (5, server._server.pid)
+    assert killed.returncode == -signal.SIGKILL
 
 
 def test_in_a_worker_a_fork_server_is_a_fork_of_the_template(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,8 +8,8 @@ on their own pipes); what they no longer pay is the interpreter's start and the 
         proc = forks.start(CODE, "arg")          # CODE runs as `python -c CODE arg` would run it
         code, out, err = proc.communicate()
 
-The parent forks a watcher for each request, the watcher forks the child and reports its pid and
-then how it ended (its exit code, or minus the signal that killed it, as subprocess says it).
+The parent forks the child of each request and reports its pid, then how it ended once it reaps it
+(its exit code, or minus the signal that killed it, as subprocess says it).
 
 A process may also hand its own standard streams, environment and working folder to a child, and
 exit as it does (`hand_over`; what `python -S forks.py SOCKET -c CODE ARGS` runs): a process that
@@ -53,9 +53,18 @@ SERVER = textwrap.dedent("""
         sys.stderr.flush()
         return status
 
-    def watch(conn, fds, request):
+    # The child, forked here: its pid now on `conn`, how it ended once reaped (reap). One fork a request: a
+    # watcher process between (that forked the child and waited for it) cost a second fork of this large
+    # process, ~7 ms of CPU.
+    def start(conn, fds, request):
         pid = os.fork()
         if pid == 0:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # its own children are its business
+            for held in (selector, listener, *CHILDREN.values()):
+                held.close()
+            for held in WAKE:
+                os.close(held)
             conn.close()
             for target, fd in enumerate(fds):  # 0, 1, 2, then any more in order (a listener: 3)
                 if fd != target:
@@ -74,12 +83,24 @@ SERVER = textwrap.dedent("""
             conn.sendall(f"{pid}\\n".encode())
         except OSError:
             pass  # the asker is gone: its child still gets reaped here
-        _, status = os.waitpid(pid, 0)
-        try:
-            conn.sendall(f"{os.waitstatus_to_exitcode(status)}\\n".encode())
-        except OSError:
-            pass
-        os._exit(0)
+        CHILDREN[pid] = conn
+
+    def reap(block=False):  # each child that ended (all of them, waiting, with `block`): how, to its asker
+        while CHILDREN:
+            try:
+                pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            conn = CHILDREN.pop(pid, None)
+            if conn is None:
+                continue
+            try:
+                conn.sendall(f"{os.waitstatus_to_exitcode(status)}\\n".encode())
+            except OSError:
+                pass
+            conn.close()
 
     for entry in reversed(os.environ.get("PYTHONPATH", "").split(os.pathsep)):  # forked from a template: its
         if entry and entry not in sys.path:                                    # path was made for another one
@@ -97,34 +118,30 @@ SERVER = textwrap.dedent("""
         sys.exit(f"forks: a preloaded module started a thread ({names}): its forks would not have it")
     gc.freeze()  # what was imported lives as long as every child: their collector never scans it
     INTERRUPT = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is its children's: it ends with its input
+    CHILDREN = {}  # pid -> the connection of the request that started it
+    WAKE = os.pipe()  # a child's end (SIGCHLD) wakes the loop below
+    os.set_blocking(WAKE[1], False)
+    signal.set_wakeup_fd(WAKE[1])
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     listener = socket.socket(fileno=int(sys.argv[1]))
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, "accept")
     selector.register(sys.stdin.fileno(), selectors.EVENT_READ, "test")
-    watchers = set()
+    selector.register(WAKE[0], selectors.EVENT_READ, "ended")
     while True:
         for key, _ in selector.select(timeout=0.5):
             if key.data == "test" and not os.read(sys.stdin.fileno(), 4096):
-                for pid in watchers:  # reaped here: their CPU is counted as the test's children's
-                    os.waitpid(pid, 0)
+                reap(block=True)  # reaped here: their CPU is counted as the test's children's
                 sys.exit(0)
+            if key.data == "ended":
+                os.read(WAKE[0], 4096)
             if key.data == "accept":
                 conn, _ = listener.accept()
                 message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 8)
                 while not message.endswith(b"\\n"):
                     message += conn.recv(1 << 20)
-                pid = os.fork()
-                if pid == 0:
-                    selector.close()
-                    listener.close()
-                    watch(conn, fds, json.loads(message))
-                watchers.add(pid)
-                conn.close()
-                for fd in fds:
-                    os.close(fd)
-        for pid in list(watchers):
-            if os.waitpid(pid, os.WNOHANG)[0]:
-                watchers.discard(pid)
+                start(conn, fds, json.loads(message))
+        reap()
 """)
 
 
@@ -236,7 +253,7 @@ class ForkServer:
     def __exit__(self, kind: Optional[type[BaseException]], exc: Optional[BaseException],
                  tb: Optional[TracebackType]) -> None:
         assert self._server.stdin is not None
-        self._server.stdin.close()  # the server reaps its watchers, then ends
+        self._server.stdin.close()  # the server reaps its children, then ends
         self._server.wait(timeout=120)
         self._folder.cleanup()
 
