@@ -9,8 +9,8 @@ NO_PROXY included) with the one TLS context (app.net.NetConfig), follows redirec
 response cap (a gzip or deflate body inflated up to it, app.net.reading) and keeps no cookies.
 tests/app/calls/test_parity.py proves the requests byte for byte, through a proxy too. Each hop is
 one request on aiohttp's own pieces (app.calls.aiorequest: its session's request without the layers
-this sender does itself), under one deadline (asyncio's Timeout) from connecting to the body's last byte,
-its timer set only when the deadline is near (app.calls.deadlines).
+this sender does itself), under one deadline (kept by asyncio's Timeout's rules) from connecting to the
+body's last byte, its timer set only when the deadline is near (app.calls.deadlines).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 import httpx
 
-from app.calls.answer import Answer, Pairs
+from app.calls.answer import REDIRECTS, Answer, Pairs
 from app.calls.deadlines import Deadlines
 from app.net import INFLATED, MAX_REDIRECTS, NetConfig, UnusableProxy, inflated, redirected
 from app.net.config import ProxyRoutes
@@ -48,6 +48,7 @@ class AioSender:
         self._route: tuple[Any, dict[str, Any]] = (None, {})  # the last target and its proxy arguments
         self._received: dict[tuple[tuple[bytes, bytes], ...], Received] = {}  # raw headers -> _headers()
         self._trims: dict[tuple[int, int, int], tuple[Pairs, Any, Pairs]] = {}  # see _trimmed
+        self._trimmed_once: dict[Pairs, Pairs] = {}  # trimmed headers -> the one tuple holding them
 
     async def __aenter__(self) -> "AioSender":
         # Imported here: aiohttp costs ~100 ms to import, which a single CLI call need not pay.
@@ -87,24 +88,20 @@ class AioSender:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError()
-            timeout, deadlines = asyncio.timeout(None), self._deadlines
+            deadlines = self._deadlines
             assert deadlines is not None  # entered
-            async with timeout:  # the whole hop: connecting, sending, reading the body (app.calls.deadlines)
-                deadlines.enter(timeout, remaining)
+            with deadlines.hop(remaining):  # the whole hop: connecting, sending, reading the body (app.calls.deadlines)
+                response = await self._requester.send(method, parsed, self._trimmed(headers, parsed, body), body,
+                                                      **proxy)
                 try:
-                    response = await self._requester.send(method, parsed, self._trimmed(headers, parsed, body),
-                                                          body, **proxy)
-                    try:
-                        length, cap = response.content_length, self.max_body
-                        if length is not None and length <= cap:
-                            raw, cut = await response.read(), None
-                        else:
-                            raw, cut = await _read(response, cap)
-                    finally:
-                        response.release()
-                        await response.wait_for_close()
+                    length, cap = response.content_length, self.max_body
+                    if length is not None and length <= cap:
+                        raw, cut = await response.read(), None
+                    else:
+                        raw, cut = await _read(response, cap)
                 finally:
-                    deadlines.leave(timeout)
+                    response.release()
+                    await response.wait_for_close()
                 received = response.raw_headers
                 found = self._received.get(received)
                 pairs, content_type, encoding = found if found is not None else self._headers(received)
@@ -112,6 +109,8 @@ class AioSender:
             if encoding is not None and encoding in INFLATED:
                 answer.body, past = inflated(raw, encoding, self.max_body)
                 answer.cut = self.max_body if past or cut is not None else None
+            if answer.status not in REDIRECTS:  # Answer.location's test, without its call
+                return answer
             location = answer.location
             if location is None:
                 return answer
@@ -130,8 +129,11 @@ class AioSender:
         if found is not None and found[0] is headers and found[1] is url:
             return found[2]
         trimmed = _trimmed(headers, url, body)
+        if type(trimmed) is tuple:  # one object for the same headers whatever the body's length: the request
+            trimmed = self._trimmed_once.setdefault(trimmed, trimmed)  # shapes are found by identity (aiorequest)
         if len(self._trims) > 256:
             self._trims.clear()
+            self._trimmed_once.clear()
         self._trims[key] = (headers, url, trimmed)  # both held: their ids are not reused meanwhile
         return trimmed
 

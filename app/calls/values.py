@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Literal, Mapping, Optional
 
+from app.datetexts import fits_date, fits_datetime
 from app.model import Action, JsonError, PayloadField, parse_json
-from app.model.payload import _DATE, _DATETIME, type_problem
+from app.model.payload import type_problem
 
 Kind = Literal["payload", "header", "query"]
 LIST_TYPES = frozenset({"listString", "listInteger", "listDecimal", "listBoolean", "listDateTime",
@@ -231,8 +232,8 @@ def _check(field: PayloadField, value: Any, where: str, allow_null: bool, proble
 _FITS = frozenset({("string", str), ("integer", int), ("decimal", int), ("boolean", bool)})
 
 
-# Text types judged by their pattern alone (type_problem's own test): the dates of an event.
-_TEXT_FORMATS = {"dateTime": _DATETIME.match, "dateOnly": _DATE.match}
+# Text types judged by their pattern alone (type_problem's own test, remembered): the dates of an event.
+_TEXT_FORMATS = {"dateTime": fits_datetime, "dateOnly": fits_date}
 
 
 def _fits_at_sight(ftype: str, value: Any) -> bool:
@@ -241,8 +242,8 @@ def _fits_at_sight(ftype: str, value: Any) -> bool:
         return True
     if kind is float:
         return ftype == "decimal" and math.isfinite(value)
-    matches = _TEXT_FORMATS.get(ftype) if kind is str else None
-    return matches is not None and matches(value) is not None
+    fits = _TEXT_FORMATS.get(ftype) if kind is str else None
+    return fits is not None and fits(value)
 
 
 def _list_items(items: list[Any], where: str, allow_null: bool, problems: list[str]) -> list[Any]:

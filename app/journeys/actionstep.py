@@ -22,7 +22,7 @@ from app.journeys.expr.values import to_json, to_text
 from app.journeys.model import ActionNode
 from app.journeys.replay import NOT_RECORDED, replayed_call
 from app.journeys.targets import mock_call, placeholder_credentials
-from app.journeys.tracerecords import AttemptTrace, StepTrace
+from app.journeys.tracerecords import AttemptTrace, StepTrace, http_outcome
 
 if TYPE_CHECKING:
     from app.journeys.runstate import RunState
@@ -185,8 +185,15 @@ def _attempts(result: CallResult, target: str, queue_ms: float, masked: tuple[Ma
     exchanges = result.exchanges
     if not exchanges:  # capped or no credentials: nothing was sent
         return []
-    out = [AttemptTrace.from_exchange(exchanges[0], 1, target, queue_ms=queue_ms,
-                                      wall_at=result.started_at.timestamp(), masked=masked)]
+    first = exchanges[0]
+    req, resp = first.request, first.response
+    if resp is not None and not resp.truncated:  # the common case: AttemptTrace.from_exchange's, positional
+        out = [AttemptTrace(1, target, req.method, req.url, req.headers, req.body, resp.status, resp.headers,
+                            resp.body, None, http_outcome(resp.status), first.error, queue_ms, first.elapsed_ms,
+                            result.started_at.timestamp(), masked)]
+    else:
+        out = [AttemptTrace.from_exchange(first, 1, target, queue_ms=queue_ms, wall_at=result.started_at.timestamp(),
+                                          masked=masked)]
     for i in range(1, len(exchanges)):
         out.append(AttemptTrace.from_exchange(exchanges[i], i + 1, target, masked=masked))
     return out

@@ -10,7 +10,8 @@ import json
 import re
 from typing import Any, Callable, Optional, get_args
 
-from app.model.payload import _DATE, _DATETIME, FieldType, infer_type, type_problem
+from app.datetexts import fits_date, fits_datetime
+from app.model.payload import FieldType, infer_type, type_problem
 
 TYPES: tuple[str, ...] = get_args(FieldType)
 _INT = re.compile(r"[+-]?\d+")
@@ -65,12 +66,12 @@ def _boolean(text: str) -> bool:
 
 def _date_time(text: str) -> str:
     stripped = text.strip()
-    return stripped if _DATETIME.match(stripped) else check(stripped, "dateTime")  # type_problem's own test
+    return stripped if fits_datetime(stripped) else check(stripped, "dateTime")  # type_problem's own test
 
 
 def _date_only(text: str) -> str:
     stripped = text.strip()
-    return stripped if _DATE.match(stripped) else check(stripped, "dateOnly")
+    return stripped if fits_date(stripped) else check(stripped, "dateOnly")
 
 
 def _json_text(text: str, ftype: str) -> Any:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 TEST_MODE_WAIT = timedelta(seconds=10)
+_NO_TIME = timedelta(0)  # immutable: every clock starts from this one (not one made per profile)
 TEST_MODE_PROFILES = 100
 
 
@@ -56,7 +57,7 @@ class ProfileClock:
     __slots__ = ("start", "offset", "real", "virtual")
 
     def __init__(self, start: datetime, real: bool = False) -> None:
-        self.start, self.offset, self.real = start, timedelta(0), real
+        self.start, self.offset, self.real = start, _NO_TIME, real
         self.virtual = start  # the virtual time now: one object until the next wait (the trace writes its text once)
 
     def now(self) -> datetime:
@@ -69,7 +70,7 @@ class ProfileClock:
 
     async def wait(self, duration: timedelta) -> None:
         """Let `duration` pass: at once in virtual time, or really (cancelling the task stops it)."""
-        if duration <= timedelta(0):
+        if duration <= _NO_TIME:
             return
         if self.real:
             await asyncio.sleep(duration.total_seconds())

@@ -34,7 +34,7 @@ class ProfileRun:
     def __init__(self, run: RunState, row: ProfileRow) -> None:
         self.run, self.row = run, row
         clock = self.clock = ProfileClock(run.start, run.preset.real_waits)
-        now = clock.now()
+        now = clock.virtual if not clock.real else clock.now()
         props = run.properties.copy()  # the journey's properties, then the profile's own (as dict(..., **own))
         props["profileId"] = props["externalKey"] = row.profile_id
         props["instanceUID"] = f"{run.uid_prefix}{row.row & 0xFFFFFFFFFFFF:012x}"  # run.instance_uid(row.row)
@@ -55,7 +55,7 @@ class ProfileRun:
         real = clock.real
         props = ctx.journey
         node: Optional[NodeBase] = run.entry
-        previous: Optional[NodeBase] = None
+        previous: Optional[tuple[str, str]] = None  # the node before's id and name
         step: Optional[StepTrace] = None
         while node is not None:
             if breaks.active:  # the one check per step when no breakpoint is set
@@ -63,9 +63,10 @@ class ProfileRun:
             # Entering the node: the journey properties name it (and the one before), its step is recorded.
             now = ctx.now = clock.virtual if not real else clock.now()
             node_id = node.id
-            props["currentNodeId"], props["currentNodeName"] = node_id, names[node_id]
+            name = names[node_id]
             if previous is not None:
-                props["previousNodeId"], props["previousNodeName"] = previous.id, names[previous.id]
+                props["previousNodeId"], props["previousNodeName"] = previous
+            props["currentNodeId"], props["currentNodeName"] = node_id, name
             step = StepTrace(node_id, None, None, now, wall())
             steps.append(step)
             t0 = perf()
@@ -75,12 +76,14 @@ class ProfileRun:
             except Exception as exc:  # noqa: BLE001 - one profile's failure never stops the run
                 port = self.fail("error", f"internal error at node {node.title}: {type(exc).__name__}: {exc}")
             step.wall_ms = (perf() - t0) * 1000
+            previous, node = (node_id, name), None
             route = routes[node_id].get(port) if port is not None else None
-            previous, node = node, None
             if route is not None:
                 step.port, step.next = port, route[0]
                 node = route[1]
-            key = (node_id, step.port, step.outcome)  # the live counts (ProgressBoard.step, inline)
+            else:
+                port = None
+            key = (node_id, port, step.outcome)  # the live counts (ProgressBoard.step, inline)
             counts[key] = counts.get(key, 0) + 1
         if self.stepping:
             breaks.done(self)

@@ -49,7 +49,7 @@ class AttemptTrace:
         req, resp = exchange.request, exchange.response
         if outcome is None:  # the call engine's codes: a timed-out attempt is never retried
             if resp is not None:
-                outcome = f"http_{resp.status}"
+                outcome = http_outcome(resp.status)
             else:
                 outcome = "timedout" if (exchange.error or "").startswith("timed out") else "internalError"
         size = None
@@ -99,6 +99,19 @@ class ProfileTrace:
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
             raise ValueError(f"unknown profile outcome {self.outcome!r}; one of {', '.join(OUTCOMES)}")
+
+
+_HTTP_OUTCOMES: dict[int, str] = {}  # status -> its outcome code, made once (every attempt of a run has one)
+
+
+def http_outcome(status: int) -> str:
+    """`http_<status>`."""
+    code = _HTTP_OUTCOMES.get(status)
+    if code is None:
+        code = f"http_{status}"
+        if 100 <= status < 1000:  # bounded: only what an HTTP status can be
+            _HTTP_OUTCOMES[status] = code
+    return code
 
 
 def clip(text: Optional[str], size: Optional[int] = None) -> tuple[Optional[str], Optional[str]]:

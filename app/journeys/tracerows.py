@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Optional
 import orjson
 
 from app.identitymemo import IdentityMemo
-from app.journeys.tracerecords import MAX_BODY, AttemptTrace, ProfileTrace, clip
+from app.journeys.tracerecords import MAX_BODY, ProfileTrace, clip
 from app.jsontext import compact_encoder
 from app.masking import Masker
 
@@ -79,6 +79,7 @@ class RowEncoder:
         self._paths: dict[Any, str] = {}
         self._urls: dict[Any, str] = {}
         self._response_headers: dict[Any, str] = {}
+        self._response_ids: IdentityMemo[str] = IdentityMemo(_MAX_REMEMBERED)  # an answer's header list -> its JSON
         self._last_iso: tuple[Optional[datetime], Any] = (None, NULL)
         self.seq = self.step_id = self.attempt_id = 0  # the last ids given
         self.parts: dict[str, int] = {}  # request header sets given an id so far, up to:
@@ -89,7 +90,8 @@ class RowEncoder:
         its exception is raised: the profiles before it are in `out`, whole and masked."""
         m = self.masker
         if m.version != self._version:  # a new secret: what was encoded may show it
-            for cache in (self._header_sets, self._part_ids, self._paths, self._urls, self._response_headers):
+            for cache in (self._header_sets, self._part_ids, self._paths, self._urls, self._response_headers,
+                          self._response_ids):
                 cache.clear()
             self._version = m.version
         deferred: list[int] = []  # where in out.steps a values or why text waits to be masked
@@ -107,75 +109,97 @@ class RowEncoder:
 
     def _profile(self, p: ProfileTrace, out: Rows, deferred: list[int]) -> None:
         """One loop over the profile's steps and their attempts: this runs on the run's event loop for
-        every profile, where each Python call made per step or attempt counts."""
-        text = self.masker.text
+        every profile, where each Python call made per step or attempt counts (an attempt's row is made
+        here, not by a method of its own)."""
+        m = self.masker
+        text = m.text
         seq = self.seq = self.seq + 1
-        step_id, steps = self.step_id, out.steps
+        step_id, steps, attempts = self.step_id, out.steps, out.attempts
         at, at_text = self._last_iso  # a profile's steps mostly share one virtual time (the same object)
+        path = []
         for idx, s in enumerate(p.steps):
             step_id += 1
+            node = s.node
+            path.append(node)
             if s.virtual_at is not at:
                 at = s.virtual_at
                 at_text = at.isoformat() if at is not None else NULL
             port, after, wall_at, outcome, error = s.port, s.next, s.wall_at, s.outcome, s.error
             base = len(steps)
-            values: Any = NULL
-            why: Any = NULL
-            if s.values is not None:  # mapped values come from the profile and event: masked (see _mask)
-                values = value_json(s.values)
+            values: Any = s.values
+            why: Any = s.why
+            if values is not None:  # mapped values come from the profile and event: masked (see _mask)
+                values = value_json(values)
                 deferred.append(base + _VALUES)
-            if s.why is not None:
-                why = value_json(s.why)
+            else:
+                values = NULL
+            if why is not None:
+                why = value_json(why)
                 deferred.append(base + _WHY)
-            steps += (step_id, seq, idx, s.node, NULL if port is None else port, NULL if after is None else after,
+            else:
+                why = NULL
+            steps += (step_id, seq, idx, node, NULL if port is None else port, NULL if after is None else after,
                       at_text, NULL if wall_at is None else wall_at, s.wall_ms, values, why,
                       NULL if outcome is None else outcome, text(error) if error else NULL)
             for a in s.attempts:
-                self._attempt(s.node, a, step_id, seq, out)
+                # Masked already by this masker as it is now (the call engine's record, see AttemptTrace.masked):
+                # masking is idempotent, so only a text masked before the masker learnt a secret is masked again.
+                masked = a.masked
+                as_is = masked is not None and masked[0] is m and masked[1] == m.version  # read now: it may move
+                body, answer, error = a.request_body, a.response_body, a.error
+                req_body: Any = NULL
+                req_note: Any = NULL
+                resp_body: Any = NULL
+                resp_note: Any = NULL
+                if body is not None:
+                    req_body = body if as_is else text(body)
+                    if len(req_body) > _FITS:  # at most 4 bytes a character: shorter fits, no need to count (clip)
+                        req_body, req_note = _nulled(clip(req_body))
+                if answer is not None:
+                    resp_body = answer if as_is else text(answer)
+                    size = a.response_size
+                    if size is not None or len(resp_body) > _FITS:
+                        resp_body, resp_note = _nulled(clip(resp_body, size))
+                status, outcome, url, wall_at, network_ms = a.status, a.outcome, a.url, a.wall_at, a.network_ms
+                resp_headers: Any = NULL
+                if status is not None:  # the sender's answers share their header lists: found by identity
+                    found = self._response_ids.get(a.response_headers)
+                    resp_headers = found if found is not None else self._response_json(a.response_headers)
+                url_shown = self._urls.get(url)
+                if url_shown is None:
+                    url_shown = _once(self._urls, url, text)
+                headers = a.request_headers
+                part = self._part_ids.get(id(headers))  # the run's one header list: its id found by identity
+                attempt_id = self.attempt_id = self.attempt_id + 1
+                attempts += (attempt_id, step_id, seq, node, a.number, a.target, NULL if outcome is None else outcome,
+                             NULL if status is None else status, (error if as_is else text(error)) if error else NULL,
+                             a.method, url_shown, part[1] if part is not None and part[0] is headers
+                             else self._part(headers, out), req_body, req_note, resp_headers, resp_body, resp_note,
+                             a.queue_ms, network_ms, int(network_ms > SLOW_MS), NULL if wall_at is None else wall_at)
         self.step_id = step_id
+        path_key = tuple(path)
+        path_json = self._paths.get(path_key)
+        if path_json is None:
+            path_json = _once(self._paths, path_key, json_text)
+        entered, ended = p.entered_at, p.ended_at
+        if entered is not at:
+            at, at_text = entered, entered.isoformat() if entered is not None else NULL
+        entered_text = at_text
+        if ended is not at:
+            at, at_text = ended, ended.isoformat() if ended is not None else NULL
         self._last_iso = (at, at_text)
-        path = tuple([s.node for s in p.steps])
-        out.profiles += (seq, p.row, _or_null(p.profile_id), p.outcome, _or_null(p.code),
-                         text(p.error) if p.error else NULL, _once(self._paths, path, json_text),
-                         path[-1] if path else NULL, self._iso(p.entered_at), self._iso(p.ended_at), p.wall_ms)
+        profile_id, code, error = p.profile_id, p.code, p.error
+        out.profiles += (seq, p.row, NULL if profile_id is None else profile_id, p.outcome,
+                         NULL if code is None else code, text(error) if error else NULL, path_json,
+                         path[-1] if path else NULL, entered_text, at_text, p.wall_ms)
         out.count += 1
 
-    def _attempt(self, node: str, a: AttemptTrace, step_id: int, seq: int, out: Rows) -> None:
-        m = self.masker
-        # Masked already by this masker as it is now (the call engine's record, see AttemptTrace.masked):
-        # masking is idempotent, so only a text masked before the masker learnt a secret is masked again.
-        masked = a.masked
-        as_is = masked is not None and masked[0] is m and masked[1] == m.version
-        body, answer, size, error = a.request_body, a.response_body, a.response_size, a.error
-        req_body: Any = NULL
-        req_note: Any = NULL
-        resp_body: Any = NULL
-        resp_note: Any = NULL
-        if body is not None:
-            shown = body if as_is else m.text(body)
-            req_body = shown
-            if len(shown) > _FITS:  # at most 4 bytes a character: shorter fits, no need to count (clip)
-                req_body, req_note = _nulled(clip(shown))
-        if answer is not None:
-            shown = answer if as_is else m.text(answer)
-            resp_body = shown
-            if size is not None or len(shown) > _FITS:
-                resp_body, resp_note = _nulled(clip(shown, size))
-        status, outcome, url, wall_at, network_ms = a.status, a.outcome, a.url, a.wall_at, a.network_ms
-        resp_headers: Any = NULL
-        if status is not None:
-            resp_headers = _once(self._response_headers, tuple(a.response_headers), self._headers_json)
-        url_shown = self._urls.get(url)
-        if url_shown is None:
-            url_shown = _once(self._urls, url, m.text)
-        headers = a.request_headers
-        part = self._part_ids.get(id(headers))  # the run's one header list: its id found by identity
-        attempt_id = self.attempt_id = self.attempt_id + 1
-        out.attempts += (attempt_id, step_id, seq, node, a.number, a.target, NULL if outcome is None else outcome,
-                         NULL if status is None else status, (error if as_is else m.text(error)) if error else NULL,
-                         a.method, url_shown, part[1] if part is not None and part[0] is headers
-                         else self._part(headers, out), req_body, req_note, resp_headers, resp_body, resp_note,
-                         a.queue_ms, network_ms, int(network_ms > SLOW_MS), NULL if wall_at is None else wall_at)
+    def _response_json(self, headers: list[tuple[str, str]]) -> str:
+        """The JSON of an answer's headers: made once per distinct set (by its pairs), remembered for the
+        list too (the sender hands every answer with the same headers the same list)."""
+        shown = _once(self._response_headers, tuple(headers), self._headers_json)
+        self._response_ids.put(headers, shown)
+        return shown
 
     def _part(self, headers: list[tuple[str, str]], out: Rows) -> Any:
         """The id of a request header set's JSON (sets repeat across a run's calls: each is stored once in
@@ -215,14 +239,7 @@ class RowEncoder:
                 steps[i] = text(steps[i])
 
     def _headers_json(self, headers: Any) -> str:
-        return json_text(self.masker.headers(headers))
-
-    def _iso(self, value: Optional[datetime]) -> Any:
-        """A profile's steps mostly share one virtual time (the same object): its text is reused."""
-        last = self._last_iso
-        if value is not last[0]:
-            last = self._last_iso = (value, value.isoformat() if value is not None else NULL)
-        return last[1]
+        return value_json(self.masker.headers(headers))  # json_text's text (pairs as lists), by orjson
 
 
 def value_json(value: Any) -> str:
@@ -239,10 +256,6 @@ def value_json(value: Any) -> str:
     if "null" in text:  # searched in the text: CPython's str search is faster than its bytes search
         return json_text(value)
     return text
-
-
-def _or_null(value: Any) -> Any:
-    return NULL if value is None else value
 
 
 def _nulled(clipped: tuple[Optional[str], Optional[str]]) -> tuple[Any, Any]:

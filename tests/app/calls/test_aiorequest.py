@@ -13,8 +13,8 @@ import aiohttp
 import httpx
 import pytest
 
-from app.calls.aiosender import AioSender
-from tests.helpers.recorder import _ok, read_request
+from app.calls.aiosender import NOT_ADDED, AioSender
+from tests.helpers.recorder import Recorder, _ok, read_request
 from tests.helpers.servers import Server, trickle
 
 
@@ -108,3 +108,49 @@ def test_a_url_that_is_not_http_is_refused_as_the_session_refuses_it() -> None:
                                   time.monotonic() + 10)
     with pytest.raises(aiohttp.NonHttpUrlClientError):
         asyncio.run(call())
+
+
+def test_requests_made_from_a_shape_send_what_aiohttp_sends_itself() -> None:
+    """Every call to one URL with one header tuple is made from the request shape aiohttp made once (not
+    ClientRequest's setup each time): bodies of several lengths go out as aiohttp's own session sends
+    them (same request line, headers in order, Content-Length, body)."""
+    bodies = [b'{"a":1}', b'{"a":1234567}', b"", b'{"a":1}']
+    headers = (("X-Trace", "t"), ("Content-Type", "application/json"))
+
+    async def calls(url: str) -> object:
+        async with AioSender(1) as sender:
+            target = httpx.URL(url)
+            for body in bodies:
+                sized = (("Host", target.netloc.decode()), *headers, ("Content-Length", str(len(body))))
+                assert (await sender.exchange("POST", target, url, sized, body, time.monotonic() + 10)).status == 200
+            shapes = list(sender._requester._shapes.values())
+        async with aiohttp.ClientSession(skip_auto_headers=NOT_ADDED, auto_decompress=False) as session:
+            for body in bodies:
+                async with session.post(url, headers=headers, data=body) as response:
+                    await response.read()
+        return shapes
+
+    with Recorder() as server:
+        shapes = asyncio.run(calls(server.url + "/echo"))
+        ours, theirs = server.seen[:len(bodies)], server.seen[len(bodies):]
+    assert ours == theirs
+    assert [dict(raw.headers)["Content-Length"] for raw in ours] == ["7", "13", "0", "7"]
+    assert len(shapes) == 1 and shapes[0][2] is not None  # one for the headers whatever the body's length
+    assert '"a":1' not in repr(shapes[0][2])  # no body held by the shape (the first made it)
+
+
+def test_a_given_content_length_gets_no_shape_and_goes_out_as_given() -> None:
+    """aiohttp keeps a Content-Length it is given (here not last: the sender leaves it to aiohttp) whatever
+    the body: a request made from a shape would carry the body's own, so the request is aiohttp's each time."""
+    async def calls(url: str) -> object:
+        async with AioSender(1) as sender:
+            target, given = httpx.URL(url), (("Content-Length", "2"), ("X-Trace", "t"))
+            for _ in range(2):
+                await sender.exchange("POST", target, url, given, b"{}", time.monotonic() + 10)
+            return list(sender._requester._shapes.values())
+
+    with Recorder() as server:
+        shapes = asyncio.run(calls(server.url + "/echo"))
+        assert [raw.headers for raw in server.seen] == [(("Host", server.url[7:]), ("Content-Length", "2"),
+                                                         ("X-Trace", "t"))] * 2
+    assert len(shapes) == 1 and shapes[0][2] is None

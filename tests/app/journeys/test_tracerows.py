@@ -121,3 +121,9 @@ def test_holds_secret_says_whether_masking_changes_a_text() -> None:
     for text in ("", "nothing here", f"x{SECRET}y", "abcdef123", "Bearer abcdef12"):
         assert masker.holds_secret(text) == (masker.text(text) != text), text
     assert not Masker().holds_secret(SECRET)
+
+
+@given(st.lists(st.tuples(st.text(), st.text()), max_size=6))
+def test_a_header_set_is_json_texts_pairs(headers: list[tuple[str, str]]) -> None:
+    """Request and response header sets are stored as json_text writes their pairs (lists of two)."""
+    assert RowEncoder(Masker())._headers_json(headers) == json_text([list(pair) for pair in headers])
