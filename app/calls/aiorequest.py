@@ -107,20 +107,30 @@ class Requester:
         with any body (`_from_shape`); None in its place when a request made from it is not what aiohttp
         makes itself for another body (its Content-Length not its own, or another aiohttp)."""
         model = self._new(method, url, headers, body)
-        state = None
-        if type(model._body) is BytesPayload and list(model.headers.items())[-1] == ("Content-Length", str(len(body))):
-            fields, payload_fields = dict(vars(model)), dict(vars(model._body))
-            # Each request's own, set by _from_shape: no body held here, but the keys kept in their places (a
-            # request's dict then takes its state without growing: a third of the copy's cost).
-            fields["_body"], payload_fields["_value"] = None, b""
-            state = (fields, model.headers, payload_fields)
-            other = body + b" "  # another length: the Content-Length must follow
-            if not _same(_from_shape(self._request_class, state, other), self._new(method, url, headers, other)):
-                state = None
+        try:
+            state = self._state_of(model, method, url, headers, body)
+        except (TypeError, AttributeError, IndexError):  # an aiohttp whose requests are made otherwise (slots...)
+            state = None
         if len(self._shapes) >= MAX_SHAPES:
             self._shapes.clear()
         shape = self._shapes[(method, id(url), id(headers))] = (url, headers, state)  # both held: ids not reused
         return shape
+
+    def _state_of(self, model: Any, method: str, url: Any, headers: Any, body: bytes) -> Optional[tuple[
+            dict[str, Any], Any, dict[str, Any]]]:
+        """What `_from_shape` needs from `model`, or None where a request made from it would differ."""
+        if type(model._body) is not BytesPayload or \
+                list(model.headers.items())[-1] != ("Content-Length", str(len(body))):
+            return None
+        fields, payload_fields = dict(vars(model)), dict(vars(model._body))
+        # Each request's own, set by _from_shape: no body held here, but the keys kept in their places (a
+        # request's dict then takes its state without growing: a third of the copy's cost).
+        fields["_body"], payload_fields["_value"] = None, b""
+        state = (fields, model.headers, payload_fields)
+        other = body + b" "  # another length: the Content-Length must follow
+        if not _same(_from_shape(self._request_class, state, other), self._new(method, url, headers, other)):
+            return None
+        return state
 
 
 def _from_shape(request_class: Any, state: tuple[dict[str, Any], Any, dict[str, Any]], body: bytes) -> Any:

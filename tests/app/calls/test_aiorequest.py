@@ -154,3 +154,34 @@ def test_a_given_content_length_gets_no_shape_and_goes_out_as_given() -> None:
         assert [raw.headers for raw in server.seen] == [(("Host", server.url[7:]), ("Content-Length", "2"),
                                                          ("X-Trace", "t"))] * 2
     assert len(shapes) == 1 and shapes[0][2] is None
+
+
+class _NoDictRequest(aiohttp.ClientRequest):
+    """A request whose state cannot be read as a dict, as an aiohttp with slotted requests would make."""
+
+    @property
+    def __dict__(self) -> dict:  # type: ignore[override]
+        raise AttributeError("__dict__")
+
+
+def test_a_request_whose_state_cannot_be_copied_is_made_by_aiohttp_each_time() -> None:
+    """The shape is a copy of aiohttp's request state: where that state is not a dict (another aiohttp),
+    there is no shape and every call is aiohttp's own request, sent as usual."""
+    from yarl import URL
+
+    from app.calls.aiorequest import Requester
+
+    async def calls(url: str) -> list:
+        async with aiohttp.ClientSession(skip_auto_headers=NOT_ADDED, auto_decompress=False) as session:
+            requester = Requester(session, _NoDictRequest)
+            headers = (("Content-Type", "application/json"),)
+            for body in (b'{"a":1}', b'{"a":22}'):
+                response = await requester.send("POST", URL(url), headers, body)
+                await response.read()
+                response.release()
+            return list(requester._shapes.values())
+
+    with Recorder() as server:
+        shapes = asyncio.run(calls(server.url + "/echo"))
+        assert [dict(raw.headers)["Content-Length"] for raw in server.seen] == ["7", "8"]
+    assert len(shapes) == 1 and shapes[0][2] is None
