@@ -114,10 +114,10 @@ def timed(label: str, func: Callable[[], Any], results: dict[str, float]) -> Any
 
 
 def main() -> None:
-    from ui.app import tune_gc
+    from ui.app import collect_on_ui_thread
 
-    tune_gc()  # as the app runs (ui/app.py); it also freezes start-up's objects, below
     app = QApplication.instance() or QApplication([])
+    collect_on_ui_thread(app)  # as the app runs (ui/app.py); it also freezes start-up's objects, below
     from app.model.action import Action
     from ui.payload.infer import example_to_payload, merge
     from ui.payload.model import MODE, FieldTreeModel

@@ -30,17 +30,16 @@ def make_application() -> "object":
     return app
 
 
-def tune_gc() -> None:
-    """Collect garbage less often than CPython's default (every 700 allocations).
+def collect_on_ui_thread(app: "object") -> "object":
+    """The cyclic collector run by a timer on the UI thread, never by a worker thread that allocates
+    (ui/gcguard.py: a Qt object in a cycle must be freed on its own thread), with the window's thresholds:
+    fewer collections than CPython's default (every 700 allocations), since inferring a 1 MB payload
+    (20,000 fields) in a worker set off full collections that paused every thread, the UI included
+    (bench_payload: the longest collection while typing over the re-infer 210-370 ms with the defaults,
+    ~23 ms with these, plus `gc.freeze()` once the window is ready)."""
+    from ui.gcguard import UiThreadCollector
 
-    Inferring a 1 MB payload (20,000 fields) in a worker allocates enough to trigger full
-    collections, and a full collection pauses every thread, the UI included: typing stalled for
-    ~170 ms (bench_payload). Fewer collections, plus `gc.freeze()` once the window is ready (so
-    collections skip everything start-up allocated), bring the longest pause to ~10 ms.
-    Measured again for issue 11 (bench_payload, PySide6 6.11, Python 3.11): the longest collection
-    while typing over the re-infer is 23-24 ms tuned, 210-370 ms with CPython's defaults: kept.
-    """
-    gc.set_threshold(50_000, 20, 50)
+    return UiThreadCollector(app).start()  # type: ignore[arg-type]
 
 
 def _stamp_and_quit(window: Any, app: Any) -> None:
@@ -61,11 +60,11 @@ def _stamp_and_quit(window: Any, app: Any) -> None:
 def run_gui(home: Path, sample: bool = False, last: bool = False) -> int:
     """Open the main window on `home` (installing the sample there first when `sample`; the
     workspace of the last run instead when `last` and it still exists)."""
-    tune_gc()
     from app.logs import setup as log_to_file
 
     log_to_file("window")
     app = make_application()
+    collect_on_ui_thread(app)
     from ui.crash import CrashReporter
     from ui.mainwindow import MainWindow
 

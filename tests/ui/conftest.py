@@ -16,7 +16,7 @@ OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "tests/ui" in str(item.fspath).replace("\\", "/"):
+        if "tests/ui" in item.path.as_posix():
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
 
 
@@ -28,6 +28,24 @@ def _settings_file(_isolated: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = Path(os.environ["XDG_CONFIG_HOME"]) / "settings.ini"
     monkeypatch.setenv("ACTION_STUDIO_SETTINGS", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def _ui_collector(qapp: Any) -> Any:
+    from ui.gcguard import UiThreadCollector
+
+    return UiThreadCollector(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_ui_thread(_ui_collector: Any) -> Iterator[None]:
+    """As in the app (ui/app.py): during a window's test, the cyclic collector runs on the UI thread only,
+    never in a worker thread that allocates (a worker segfaulted collecting a cycle that held Qt objects);
+    between tests, what is due is collected here and the automatic collector is back for the tests of
+    app/, which run no event loop."""
+    _ui_collector.start()
+    yield
+    _ui_collector.stop()
 
 
 @pytest.fixture
