@@ -1,4 +1,4 @@
-"""The date patterns of type_problem (app.model.payload), their verdict remembered per text.
+"""The date patterns of type_problem (app.model.payload), their verdict remembered per text (an LRU cache).
 
 A run's date-times are each checked where its row is read (app.journeys.cells) and again where a call's
 values are (app.calls.values: the same text), and the pattern costs ~1 us a match (sre with Unicode
@@ -7,6 +7,7 @@ in the other's package.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 from app.model.payload import _DATE, _DATETIME
@@ -16,16 +17,9 @@ REMEMBERED = 4096  # texts a matcher remembers: a run's come and go, the memory 
 
 def remembered(match: Callable[[str], Any]) -> Callable[[str], bool]:
     """Whether a text matches (`match(text) is not None`), remembered per text."""
-    seen: dict[str, bool] = {}
-
+    @functools.lru_cache(maxsize=REMEMBERED)
     def fits(text: str) -> bool:
-        found = seen.get(text)
-        if found is None:
-            found = match(text) is not None
-            if len(seen) >= REMEMBERED:
-                seen.clear()
-            seen[text] = found
-        return found
+        return match(text) is not None
     return fits
 
 
