@@ -1,13 +1,18 @@
 """Fixtures for the call engine: the sample workspace's services pointed at a running sandbox."""
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import time
+from typing import Any, Callable, Optional
 
+import httpx
 import pytest
 
+from app.calls.aiosender import AioSender
 from app.resolve import Resolver
 from app.services import SANDBOX_URL_VAR
 from tests.helpers.clock import SkippingClock
+from tests.helpers.servers import Server, trickle
 
 
 @pytest.fixture
@@ -36,3 +41,22 @@ def call(services: Any, resolver: Resolver, retry_clock: SkippingClock):
         return send(action, values, engine=services.auth, resolver=resolver, **kwargs)
 
     return run
+
+
+@pytest.fixture
+def slow_body_get() -> Callable[[float], tuple[Optional[BaseException], int]]:
+    """A GET through AioSender to a server that answers its headers at once, then a byte every 0.2 s (22 s
+    in all), with a deadline `seconds` away: what it raised (None: nothing), and the requests the server saw."""
+    def get(seconds: float) -> tuple[Optional[BaseException], int]:
+        async def call(url: str) -> None:
+            async with AioSender(1) as sender:
+                target = httpx.URL(url)
+                await sender.exchange("GET", target, url, [("Host", target.netloc.decode())], None,
+                                      time.monotonic() + seconds)
+        with Server(trickle(b'{"slow": "' + b"x" * 100 + b'"}', 0.2)) as server:
+            try:
+                asyncio.run(call(server.url + "/slow"))
+            except Exception as exc:  # noqa: BLE001 - handed to the test, which says what it expects
+                return exc, len(server.requests)
+            return None, len(server.requests)
+    return get

@@ -15,7 +15,6 @@ import pytest
 
 from app.calls.aiosender import NOT_ADDED, AioSender
 from tests.helpers.recorder import Recorder, _ok, read_request
-from tests.helpers.servers import Server, trickle
 
 
 class Dropping:
@@ -89,16 +88,11 @@ def test_a_post_on_a_dropped_kept_alive_connection_is_not_sent_again_by_the_send
     assert dropping.requests == [(1, "POST"), (1, "POST")]
 
 
-def test_the_deadline_covers_reading_the_body() -> None:
+def test_the_deadline_covers_reading_the_body(slow_body_get) -> None:
     """Headers at once, then a byte every 0.2 s (22 s in all): the attempt ends at its deadline, 0.5 s."""
-    async def call(url: str) -> None:
-        async with AioSender(1) as sender:
-            target = httpx.URL(url)
-            await sender.exchange("GET", target, url, [("Host", target.netloc.decode())], None, time.monotonic() + 0.5)
-    with Server(trickle(b'{"slow": "' + b"x" * 100 + b'"}', 0.2)) as server:
-        with pytest.raises(TimeoutError):
-            asyncio.run(call(server.url + "/slow"))
-        assert len(server.requests) == 1
+    error, requests = slow_body_get(0.5)
+    assert isinstance(error, TimeoutError)
+    assert requests == 1
 
 
 def test_a_url_that_is_not_http_is_refused_as_the_session_refuses_it() -> None:

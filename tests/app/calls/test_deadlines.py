@@ -3,15 +3,11 @@ at the very deadline once near, a TimeoutError there as asyncio.timeout gives; a
 from __future__ import annotations
 
 import asyncio
-import time
 
-import httpx
 import pytest
 
 from app.calls import deadlines
-from app.calls.aiosender import AioSender
 from app.calls.deadlines import Deadlines
-from tests.helpers.servers import Server, trickle
 
 
 def test_a_hop_gets_a_timer_only_once_its_deadline_is_near(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,16 +98,11 @@ def test_a_hop_outside_a_task_is_refused() -> None:
     assert "inside a task" in str(asyncio.run(go()))
 
 
-def test_a_sender_hop_past_the_watchdogs_reach_ends_at_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sender_hop_past_the_watchdogs_reach_ends_at_its_deadline(monkeypatch: pytest.MonkeyPatch,
+                                                                     slow_body_get) -> None:
     """Headers at once, then a byte every 0.2 s (22 s in all): a 0.6 s deadline, armed by the watchdog
     (0.1 s ahead) rather than on entry, ends the attempt there."""
     monkeypatch.setattr(deadlines, "ARM_AHEAD", 0.1)
-
-    async def call(url: str) -> None:
-        async with AioSender(1) as sender:
-            target = httpx.URL(url)
-            await sender.exchange("GET", target, url, [("Host", target.netloc.decode())], None, time.monotonic() + 0.6)
-    with Server(trickle(b'{"slow": "' + b"x" * 100 + b'"}', 0.2)) as server:
-        with pytest.raises(TimeoutError):
-            asyncio.run(call(server.url + "/slow"))
-        assert len(server.requests) == 1
+    error, requests = slow_body_get(0.6)
+    assert isinstance(error, TimeoutError)
+    assert requests == 1
