@@ -33,13 +33,13 @@ def compiled_row(plan: list[Column], example_copy: Callable[[], dict[str, Any]])
              f"    if len(values) != {len(plan)}:",
              f"        return _Rejection(row, line, None, f'{{len(values)}} cells where the header has {len(plan)}')",
              "    event = _copy()", "    attributes = {}", "    profile_id = None", "    audiences = None",
-             "    ascii = ''.join(values).isascii()",  # every cell ASCII (most rows): no cell asked on its own
+             "    all_ascii = ''.join(values).isascii()",  # every cell ASCII (most rows): no cell asked on its own
              "    try:"]
     for i, (name, convert, place) in enumerate(plan):
         names[f"_n{i}"], names[f"_c{i}"] = name, convert
         lines += [f"        t = values[{i}]",
                   "        if t:",  # an empty cell gives nothing (and is ASCII)
-                  f"            if not ascii and not t.isascii() and _bad(t): raise _Rejected(_n{i}, 'not UTF-8 text')"]
+                  f"            if not all_ascii and not t.isascii() and _bad(t): raise _Rejected(_n{i}, 'not UTF-8 text')"]
         if convert is None:
             lines.append("            v = t")
         elif convert is cells.guess:  # a text that cannot be a number or a boolean is itself: no call for it
