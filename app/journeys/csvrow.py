@@ -39,7 +39,8 @@ def compiled_row(plan: list[Column], example_copy: Callable[[], dict[str, Any]])
         names[f"_n{i}"], names[f"_c{i}"] = name, convert
         lines += [f"        t = values[{i}]",
                   "        if t:",  # an empty cell gives nothing (and is ASCII)
-                  f"            if not all_ascii and not t.isascii() and _bad(t): raise _Rejected(_n{i}, 'not UTF-8 text')"]
+                  "            if not all_ascii and not t.isascii() and _bad(t):",
+                  f"                raise _Rejected(_n{i}, 'not UTF-8 text')"]
         if convert is None:
             lines.append("            v = t")
         elif convert is cells.guess:  # a text that cannot be a number or a boolean is itself: no call for it
