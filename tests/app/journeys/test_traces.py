@@ -90,6 +90,23 @@ def test_a_run_round_trips_and_counts_come_from_the_rows(tmp_path: Path) -> None
     assert [p.name for p in (tmp_path / "runs").iterdir()] == [trace.path.name]  # no lock, no WAL left
 
 
+def test_a_profiles_steps_and_attempts_are_read_through_indexes_not_by_scanning_the_run(tmp_path: Path) -> None:
+    """One profile (the trace view), or a page of them (exports), reads only its own rows: a scan of the
+    attempt table read every attempt of the run for each, ~3 ms a profile on a 10,000-profile run."""
+    with _writer(tmp_path) as trace:
+        for row in range(1, 31):
+            trace.add(_profile(row, ok=row % 4 != 0))
+    with TraceReader(trace.path) as reader:
+        ran: list[str] = []
+        reader._db.set_trace_callback(ran.append)  # every statement, its values in place
+        one = reader.entry(4)
+        assert one is not None and [len(s["attempts"]) for s in one["steps"]] == [0, 3, 0]
+        assert list(reader.entries(page=7)) == [reader.entry(seq) for seq in range(1, 31)]
+        reader._db.set_trace_callback(None)
+        plans = {sql: [r[3] for r in reader._db.execute("EXPLAIN QUERY PLAN " + sql)] for sql in ran}
+    scans = {sql: plan for sql, plan in plans.items() if any(p.startswith(("SCAN a", "SCAN step")) for p in plan)}
+    assert any("FROM attempt" in sql for sql in plans) and scans == {}
+
 def test_request_header_sets_are_stored_once_and_past_the_remembered_ones_looked_up(tmp_path: Path) -> None:
     """Header sets get their ids when profiles are added; past `parts_remembered` the writer finds them
     in the file: every attempt reads back its own headers either way, each set stored once."""
