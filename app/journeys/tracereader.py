@@ -16,7 +16,7 @@ from filelock import FileLock, Timeout
 
 from app.journeys.files import parse_journey
 from app.journeys.model import Journey
-from app.journeys.traces import SUFFIX, TraceError, runs_dir
+from app.journeys.traces import END_SCHEMA, SUFFIX, TraceError, runs_dir
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class TraceReader:
         try:
             self._db.execute("UPDATE run SET state = 'interrupted', rows_read = (SELECT COUNT(*) FROM profile)"
                              " WHERE state = 'running'")
+            self._db.execute(END_SCHEMA)  # what the writer would have built at the end (traces.END_SCHEMA)
         except sqlite3.Error:
             pass  # a read-only copy: the state is reported as interrupted all the same (see info)
         finally:

@@ -6,6 +6,7 @@ import os
 import signal
 import sqlite3
 import sys
+import time
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -88,6 +89,29 @@ def test_a_run_round_trips_and_counts_come_from_the_rows(tmp_path: Path) -> None
         assert [p["row"] for p in reader.profiles(outcome="finished", limit=2, offset=1)] == [2, 3]
     assert [r.id for r in list_runs(tmp_path)] == [trace.run_id]
     assert [p.name for p in (tmp_path / "runs").iterdir()] == [trace.path.name]  # no lock, no WAL left
+
+
+def _indexes(path: Path) -> set[str]:
+    with closing(sqlite3.connect(path)) as db:
+        return {name for name, in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+
+
+def test_the_profile_id_index_is_built_when_the_run_ends_and_lookups_by_id_work_before(tmp_path: Path) -> None:
+    """Profile ids come in any order: kept up to date row by row, the index had every batch rewrite pages
+    all over it. The steps' and attempts' indexes, which only grow at their end, are there from the start."""
+    trace = _writer(tmp_path)
+    for row in (5, 2, 9, 1):
+        trace.add(_profile(row))
+    while trace.written < 4:
+        trace.flush()
+        time.sleep(0.01)
+    assert _indexes(trace.path) == {"step_profile", "attempt_step"}
+    with TraceReader(trace.path) as live:
+        assert [p["row"] for p in live.profile("p9")] == [9] and live.profile("p3") == []
+    trace.finish("cancelled")
+    assert _indexes(trace.path) == {"step_profile", "attempt_step", "profile_id"}
+    with TraceReader(trace.path) as reader:
+        assert [p["row"] for p in reader.profile("p9")] == [9] and reader.info().state == "cancelled"
 
 
 def test_a_profiles_steps_and_attempts_are_read_through_indexes_not_by_scanning_the_run(tmp_path: Path) -> None:
@@ -355,6 +379,8 @@ def test_a_run_killed_mid_write_opens_as_interrupted_with_every_finished_profile
         counts = reader.node_counts()
         assert counts["in"] == counts["call"] == counts["end"] == info.profiles
         assert reader.calls()["call"]["attempts"] == sum(1 if p["row"] % 5 else 3 for p in profiles)
+        assert "profile_id" in _indexes(reader.path)  # built by the reader, as the writer would have at the end
+        assert [p["row"] for p in reader.profile("p7")] == [7]
     with TraceReader(find_run(tmp_path, "kil")) as again:
         assert again.info().state == "interrupted"  # stored: no lock check needed any more
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["killed.sqlite3"]
