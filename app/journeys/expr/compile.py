@@ -3,7 +3,7 @@ beyond the values themselves, so a condition costs a few function calls per prof
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple, Optional
 
 from app.journeys.expr.collections import METHODS
 from app.journeys.expr.context import Context
@@ -16,6 +16,20 @@ from app.journeys.expr.types import type_name
 from app.journeys.expr.values import ValueProblem
 
 Compiled = Callable[[Context], Any]
+
+
+class Shape(NamedTuple):
+    """What ctx.trace records of a comparison or a test besides its values, made once per node: its text
+    and span, its operands' (right: None for a test). A record is (shape, left value, right value, result)."""
+
+    text: str
+    span: Span
+    left: str
+    left_span: Span
+    right: Optional[str]
+    right_span: Optional[Span]
+
+
 _PYTHON_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
                ">=": operator.ge}
 _PLAIN = (str, bool, int, float)  # types whose == is Python's (dates need the zone, lists the item rules)
@@ -30,6 +44,12 @@ class Compiler:
     def error(self, exc: BaseException, span: Span, prefix: str = "") -> EvalError:
         message = str(exc) if isinstance(exc, ValueProblem) else f"{type(exc).__name__}: {exc}"
         return EvalError(prefix + message, span, self.text)
+
+    def shape(self, span: Span, left: Span, right: Optional[Span]) -> Shape:
+        """A comparison's or test's texts and spans, cut from the expression once (explain reads them)."""
+        text = self.text
+        return Shape(text[span[0]:span[1]], span, text[left[0]:left[1]], left,
+                     None if right is None else text[right[0]:right[1]], right)
 
     def compile(self, node: Node) -> Compiled:
         kind = type(node)
@@ -65,7 +85,7 @@ class Compiler:
         through the operator's rules. When ctx.trace is a list, the operands are recorded there."""
         left, right, slow, span = self.compile(node.left), self.compile(node.right), BINARY[node.op], node.span
         fast, plain = _PYTHON_OPS[node.op], _PLAIN if node.op in ("==", "!=") else ()
-        spans = node.left.span, node.right.span
+        shape = self.shape(span, node.left.span, node.right.span)
 
         def run(ctx: Context) -> Any:
             a, b = left(ctx), right(ctx)
@@ -78,7 +98,7 @@ class Compiler:
                 except _FAILURES as exc:
                     raise self.error(exc, span) from None
             if ctx.trace is not None:
-                ctx.trace.append((span, (spans[0], a), (spans[1], b), result))
+                ctx.trace.append((shape, a, b, result))
             return result
         return run
 
@@ -128,13 +148,14 @@ class Compiler:
         return minus
 
     def c_test(self, node: Test) -> Compiled:
-        operand, test, span, inner = self.compile(node.operand), TESTS[node.op], node.span, node.operand.span
+        operand, test, span = self.compile(node.operand), TESTS[node.op], node.span
+        shape = self.shape(span, node.operand.span, None)
 
         def run(ctx: Context) -> bool:
             value = operand(ctx)
             result = test(value)
             if ctx.trace is not None:
-                ctx.trace.append((span, (inner, value), None, result))
+                ctx.trace.append((shape, value, None, result))
             return result
         return run
 

@@ -39,15 +39,14 @@ def explain(expr: Union[Expr, str], ctx: Context) -> tuple[Value, list[Compariso
     took its path. Comparisons skipped by and/or short-circuits are not listed."""
     parsed = expr if type(expr) is Expr else parse(expr)
     value, records = _recorded(parsed, ctx)
-    text, out = parsed.text, []
-    for span, (lspan, a), right, result in records:
-        first = Operand(text[lspan[0]:lspan[1]], lspan, Value(a, type_name(a)))
-        if right is None:
+    out = []
+    for shape, a, b, result in records:
+        first = Operand(shape.left, shape.left_span, Value(a, type_name(a)))
+        if shape.right_span is None:
             operands: tuple[Operand, ...] = (first,)
         else:
-            rspan, b = right
-            operands = (first, Operand(text[rspan[0]:rspan[1]], rspan, Value(b, type_name(b))))
-        out.append(Comparison(text[span[0]:span[1]], span, operands, result is True))
+            operands = (first, Operand(shape.right, shape.right_span, Value(b, type_name(b))))
+        out.append(Comparison(shape.text, shape.span, operands, result is True))
     return Value.of(value), out
 
 
@@ -61,18 +60,17 @@ def explain_json(expr: Expr, ctx: Context) -> tuple[Any, list[dict[str, Any]]]:
         records = ctx.trace
     finally:
         ctx.trace = saved
-    text, out = expr.text, []
-    for span, (lspan, a), right, result in records:
+    out = []
+    for shape, a, b, result in records:  # the texts cut once per node (compile.Shape)
         # A plain value (most operands) is its own JSON and its type is named by its class: no call for either.
         kind = _PLAIN_TYPES.get(type(a))
-        operands = [{"text": text[lspan[0]:lspan[1]], "value": a if kind is not None else to_json(a),
+        operands = [{"text": shape[2], "value": a if kind is not None else to_json(a),
                      "type": kind if kind is not None else type_name(a)}]
-        if right is not None:
-            rspan, b = right
+        if shape[5] is not None:
             kind = _PLAIN_TYPES.get(type(b))
-            operands.append({"text": text[rspan[0]:rspan[1]], "value": b if kind is not None else to_json(b),
+            operands.append({"text": shape[4], "value": b if kind is not None else to_json(b),
                              "type": kind if kind is not None else type_name(b)})
-        out.append({"text": text[span[0]:span[1]], "result": result is True, "operands": operands})
+        out.append({"text": shape[0], "result": result is True, "operands": operands})
     return value, out
 
 

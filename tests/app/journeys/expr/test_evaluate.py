@@ -143,6 +143,18 @@ def test_explain_json_is_explain_as_a_trace_records_it(text: str) -> None:
                                      for o in c.operands]} for c in comparisons]
 
 
+def test_explain_cuts_the_texts_of_a_comparison_once_per_expression_not_per_profile() -> None:
+    # A run explains a condition for every profile: the comparison's and operands' texts are the
+    # expression's own, cut when it is compiled, and the same objects each time.
+    expr = parse('@event{purchase.value} > 100 and @event{purchase.nothing} is null')
+    runs = [explain_json(expr, make_context(events={"purchase": {"value": v}}))[1] for v in (150, 180)]
+    texts = [[(c["text"], *(o["text"] for o in c["operands"])) for c in records] for records in runs]
+    assert texts[0] == texts[1] == [("@event{purchase.value} > 100", "@event{purchase.value}", "100"),
+                                    ("@event{purchase.nothing} is null", "@event{purchase.nothing}")]
+    assert all(a is b for first, second in zip(*texts, strict=True) for a, b in zip(first, second, strict=True))
+    assert [[c.text for c in explain(expr, make_context())[1]]] == [[t[0] for t in texts[0]]]
+
+
 def test_an_expression_is_compiled_once_and_reused_across_contexts() -> None:
     expr = parse("@event{purchase.value} * 2")
     first = expr.compiled
