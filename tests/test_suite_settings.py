@@ -328,7 +328,8 @@ def test_the_template_imports_the_project_and_the_plugins_but_no_test_module() -
     assert set(plugin_entry_points()) <= set(names)
     # pytest marks the plugins' modules for rewriting in each worker: each one the template imported is filtered.
     assert {"hypothesis", "pytestqt", "xdist", "anyio", "pytest_timeout", "_hypothesis_pytestplugin"} <= set(plugin_modules())
-    assert WARM_CALLS == ("tests.helpers.workers:hypothesis_constants", "app.journeys.zygote:warm")
+    assert WARM_CALLS == ("tests.helpers.workers:hypothesis_constants", "app.journeys.zygote:warm",
+                          "tests.helpers.preimport:preload")  # the test modules last, from pytest's rewritten pycs
 
 
 def _recipe(makefile: Path, target: str) -> str:

@@ -8,9 +8,10 @@ forks.py SOCKET -u -c BOOTSTRAP`: a small process that hands its pipes, environm
 folder to a fork of that server and exits as the fork does. The worker is the process execnet would
 have started (the same bootstrap on the same pipes), its modules already imported.
 
-Never imported in the template: the tests' own modules (pytest imports the test files, the conftest
-files and their plugins itself, rewriting their asserts), the app's `__main__`, anything that starts a
-thread or a QApplication (the fork server refuses to serve when an import started a thread).
+Never imported plain in the template: the tests' own modules (the test files and conftests are loaded
+from pytest's rewritten pycs, as pytest would load them: tests/helpers/preimport.py; the conftests'
+plugins pytest imports itself), the app's `__main__`, anything that starts a thread or a QApplication
+(the fork server refuses to serve when an import started a thread).
 The pytest plugins' own modules are imported plain, where a worker would have rewritten their asserts:
 pytest's warning about that is filtered by name (only those plugins' internal asserts say less).
 """
@@ -26,6 +27,7 @@ from typing import Optional
 import pytest
 
 from tests.helpers.forks import TEMPLATE, ForkServer
+from tests.helpers.preimport import LISTING
 
 FORKS = Path(__file__).with_name("forks.py")
 SOURCES = ("app", "ui", "tools")  # every module of the project's packages, as a worker's tests import them
@@ -36,19 +38,23 @@ RUN_IMPORTS = ("app.journeys.zygote:PRELOAD", "app.journeys.zygote:RUN_IMPORTS")
 # otherwise reads for itself (~0.2 s of CPU a worker); the same function, called once. Then what the
 # window's zygote makes as it starts (the expression parser, the TLS context): a worker inherits them, and
 # so does the zygote a worker forks from here (tests/helpers/zygotes.py).
-WARM_CALLS = ("tests.helpers.workers:hypothesis_constants", "app.journeys.zygote:warm")
+# Last, the test modules and conftests, from pytest's rewritten pycs once the controller has made them
+# (tests/helpers/preimport.py): until then the template imports and warms the rest.
+WARM_CALLS = ("tests.helpers.workers:hypothesis_constants", "app.journeys.zygote:warm", "tests.helpers.preimport:preload")
 TOP_IMPORT = re.compile(r"^(?:from\s+(\w[\w.]*)\s+import|import\s+(\w[\w.]*))", re.MULTILINE)  # not relative
 
 
-def start(config: pytest.Config, root: Path, count: int) -> Optional[ForkServer]:
+def start(config: pytest.Config, root: Path, count: int, listing: Optional[Path] = None) -> Optional[ForkServer]:
     """The template for `count` popen workers, and xdist told to start them from it; None (nothing
-    changed) where xdist starts its workers in another way, or off Linux."""
+    changed) where xdist starts its workers in another way, or off Linux. With `listing`, the template
+    imports the test modules listed there once that file is written (tests/helpers/preimport.py)."""
     if not sys.platform.startswith("linux") or config.getoption("tx") != ["popen"] * count:
         return None  # macOS's system frameworks (under Qt) do not survive a fork: new Pythons there
     # The project's packages from `root` (as pytest puts it first on a worker's path), wherever pytest
     # was started from: not an installed copy found through the environment's path.
     path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
-    server = ForkServer({**os.environ, "PYTHONPATH": path}, (*preload(root), *WARM_CALLS))
+    env = {**os.environ, "PYTHONPATH": path, **({LISTING: str(listing)} if listing else {})}
+    server = ForkServer(env, (*preload(root), *WARM_CALLS))
     python = shlex.join([sys.executable, "-S", str(FORKS), server.path])
     filters = (f"-W {shlex.quote(_imported_already(name))}" for name in plugin_modules())
     addopts = " ".join([os.environ.get("PYTEST_ADDOPTS", ""), *filters]).strip()
