@@ -5,7 +5,6 @@ import gc
 import itertools
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -50,7 +49,6 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 FILL_FROM_WORKERS = 3
 _TEMPLATE = pytest.StashKey[Any]()  # the workers' template (tests/helpers/workers.py), or None
-_LISTING = pytest.StashKey[Any]()  # the folder of the test modules' list the template imports (preimport.py)
 NO_TEMPLATE = "ACTION_STUDIO_TEST_TEMPLATE"  # =0: each worker a new Python, as xdist starts them
 
 
@@ -65,35 +63,24 @@ def pytest_configure(config: pytest.Config) -> None:
     workers = getattr(config.option, "numprocesses", None)
     if not isinstance(workers, int) or hasattr(config, "workerinput"):  # no workers, or this is one
         return
-    server, listing = None, None
+    template = None
     if workers > 0 and os.environ.get(NO_TEMPLATE, "1") != "0":
         from tests.helpers.workers import start
 
-        # Started first: it imports (on a fresh clone, compiles) the project while the caches are filled
-        # below, then waits for the list of the test modules it imports last (tests/helpers/preimport.py).
-        folder = config.stash[_LISTING] = tempfile.TemporaryDirectory(prefix="preimport")
-        listing = Path(folder.name) / "modules.json"
-        server = config.stash[_TEMPLATE] = start(config, REPO, workers, listing)
-    try:
-        if workers >= FILL_FROM_WORKERS:
-            from tests.helpers.warm import SOURCES, fill
+        # Started first: it imports (on a fresh clone, compiles) the project while the caches are filled below.
+        template = config.stash[_TEMPLATE] = start(config, REPO, workers)
+    if workers >= FILL_FROM_WORKERS:
+        from tests.helpers.warm import SOURCES, fill
 
-            fill(config, REPO, sources=() if server else SOURCES)  # the template compiles what it imports
-    finally:
-        if listing is not None:
-            from tests.helpers.preimport import listing as modules
-            from tests.helpers.preimport import publish
-
-            publish(listing, modules(config, REPO / "tests") if server else {"modules": [], "plugins": []})
+        fill(config, REPO, sources=() if template else SOURCES)  # the template compiles what it imports
+    if template is not None:
+        template.serve_workers(config, REPO, workers)  # with the test modules imported, from the pycs just made
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     server = config.stash.get(_TEMPLATE, None)
     if server is not None:
         server.__exit__(None, None, None)
-    folder = config.stash.get(_LISTING, None)
-    if folder is not None:
-        folder.cleanup()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -92,3 +92,14 @@ def test_in_a_worker_this_module_came_from_the_template() -> None:
         assert not isinstance(loader, AssertionRewritingHook), loader
     elif not os.environ.get(TEMPLATE):  # one process (-n 0), or workers started as xdist starts them
         assert isinstance(loader, AssertionRewritingHook), loader
+
+
+def test_a_tests_own_warm_parent_forks_from_the_template_without_the_test_modules() -> None:
+    """The workers fork from a template that imported the test modules (the root conftest sets the process's
+    keyring as it is imported); a test's child processes fork from the one before it, as from a new Python."""
+    from tests.helpers.forks import ForkServer
+
+    with ForkServer({**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}, ("json",)) as server:
+        child = server.start("import sys; print(sorted(n for n in sys.modules if n.startswith('tests.') and 'test_' in n))")
+        out, err = child.communicate()
+    assert (child.returncode, out) == (0, "[]\n"), err

@@ -3,7 +3,7 @@
 Each xdist worker imported every test module for itself as it collected (~0.3 s of its ~1.1 s of collection
 CPU, and ~0.04 s more for hypothesis's constants of those modules): four workers, four times. Here the
 controller lists them (`listing`) once pytest's rewritten pyc of each is made (tests/helpers/warm.py), and
-the template (tests/helpers/workers.py) executes those pycs (`preload`): the code pytest itself would load,
+the workers' template (tests/helpers/workers.py: a fork of the clean one) executes those pycs (`preload`): the code pytest itself would load,
 asserts rewritten, each module under the name pytest imports it by. A worker's collection then finds each
 in sys.modules, as pytest's import does for a module imported already (`import_path`, mode prepend).
 
@@ -21,14 +21,12 @@ import importlib.util
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any, Optional
 
 import pytest
 
-LISTING = "ACTION_STUDIO_TEST_PREIMPORT"  # the template's environment: where the controller writes the list
-WAIT = 300.0  # seconds the template waits for the list (the controller writes it in any case, once filled)
+LISTING = "ACTION_STUDIO_TEST_PREIMPORT"  # in the workers' template's environment: the list's file
 
 
 def listing(config: pytest.Config, tests: Path) -> dict[str, Any]:
@@ -66,34 +64,21 @@ def plugins_of(conftest: Path) -> list[str]:
 
 
 def publish(path: Path, entries: dict[str, Any]) -> None:
-    """The list where the template waits for it (written whole, then renamed: it never reads half of one)."""
-    partial = path.with_suffix(".partial")
-    partial.write_text(json.dumps(entries), "utf-8")
-    partial.replace(path)
+    path.write_text(json.dumps(entries), "utf-8")
 
 
 def preload() -> None:
-    """In the template: every listed module that can be imported as a worker would import it."""
+    """In the workers' template: every listed module that can be imported as a worker would import it."""
     where = os.environ.get(LISTING)
-    entries = _wait_for(Path(where)) if where else None
-    if not entries or not entries["modules"]:
+    if not where:
         return
+    entries = json.loads(Path(where).read_text("utf-8"))
     plugins = frozenset(entries["plugins"])
     for name, source, pyc in entries["modules"]:
         import_rewritten(name, Path(source), Path(pyc), plugins)
     from tests.helpers.workers import hypothesis_constants
 
     hypothesis_constants()  # those of the modules just imported, as each worker's collection read them
-
-
-def _wait_for(path: Path) -> Optional[dict[str, Any]]:
-    deadline = time.monotonic() + WAIT
-    while not path.exists():
-        if time.monotonic() > deadline:
-            return None
-        time.sleep(0.01)
-    loaded: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    return loaded
 
 
 def import_rewritten(name: str, source: Path, pyc: Path, plugins: frozenset[str] = frozenset()) -> bool:
