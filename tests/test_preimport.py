@@ -26,6 +26,7 @@ def package(tmp_path: Path, pytestconfig: pytest.Config, monkeypatch: pytest.Mon
     (folder / "test_asserts.py").write_text("def check():\n    seen = [1, 2]\n    assert seen == [1, 3]\n")
     (folder / "inner" / "test_plugin.py").write_text("from preimported import plugin\n")
     (folder / "inner" / "test_broken.py").write_text("import preimported.plugin\nraise RuntimeError('broken')\n")
+    (folder / "inner" / "test_warns.py").write_text("import warnings\nwarnings.warn('old', DeprecationWarning)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)  # as `make test` runs the suite
     from tests.helpers.warm import fill
@@ -46,7 +47,7 @@ def test_the_list_holds_the_conftests_outermost_first_then_the_test_modules(pyte
     found = listing(pytestconfig, package)
     assert [name for name, _, _ in found["modules"]] == [
         "preimported.conftest", "preimported.inner.conftest", "preimported.inner.test_broken",
-        "preimported.inner.test_plugin", "preimported.test_asserts"]
+        "preimported.inner.test_plugin", "preimported.inner.test_warns", "preimported.test_asserts"]
     assert found["plugins"] == ["preimported.plugin"]
     assert plugins_of(package / "inner" / "conftest.py") == []
 
@@ -62,13 +63,14 @@ def test_a_test_module_is_loaded_with_its_asserts_rewritten(pytestconfig: pytest
     assert "assert [1, 2] == [1, 3]" in str(failed.value)  # pytest's explanation, not a bare AssertionError
 
 
-def test_a_module_importing_a_plugin_or_failing_is_left_to_the_workers(pytestconfig: pytest.Config,
-                                                                        package: Path) -> None:
+def test_a_module_importing_a_plugin_failing_or_warning_is_left_to_the_workers(pytestconfig: pytest.Config,
+                                                                               package: Path) -> None:
     entries, plugins = _entries(pytestconfig, package), frozenset(["preimported.plugin"])
-    assert not import_rewritten("preimported.inner.test_plugin", *entries["preimported.inner.test_plugin"], plugins)
-    assert not import_rewritten("preimported.inner.test_broken", *entries["preimported.inner.test_broken"], plugins)
-    # pytest imports the plugin itself (rewritten), and the failing module again, to report its error.
-    assert not {"preimported.plugin", "preimported.inner.test_plugin", "preimported.inner.test_broken"} & set(sys.modules)
+    for name in ("preimported.inner.test_plugin", "preimported.inner.test_broken", "preimported.inner.test_warns"):
+        assert not import_rewritten(name, *entries[name], plugins), name
+    # pytest imports the plugin itself (rewritten), and the failing or warning module again, to report it.
+    assert not {"preimported.plugin", "preimported.inner.test_plugin", "preimported.inner.test_broken",
+                "preimported.inner.test_warns"} & set(sys.modules)
     assert import_rewritten("preimported.inner.conftest", *entries["preimported.inner.conftest"], plugins)
 
 

@@ -8,8 +8,8 @@ asserts rewritten, each module under the name pytest imports it by. A worker's c
 in sys.modules, as pytest's import does for a module imported already (`import_path`, mode prepend).
 
 Left to the workers, as before: a module whose rewritten pyc is missing or out of date (pytest writes and
-reads it there), one whose import fails or skips (the worker reports it as pytest does), one that imports a
-module the conftests name in `pytest_plugins` (pytest must import those itself to rewrite them: it warns
+reads it there), one whose import fails, skips or warns (the worker reports it as pytest does: a warning is
+an error there), one that imports a module the conftests name in `pytest_plugins` (pytest must import those itself to rewrite them: it warns
 about one imported already), and everything when asserts are not rewritten or modules are imported in
 another mode (`--assert=plain`, `--import-mode=importlib`).
 """
@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Optional
 
@@ -97,13 +98,17 @@ def import_rewritten(name: str, source: Path, pyc: Path, plugins: frozenset[str]
         assert spec is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        exec(code, module.__dict__)  # as pytest's AssertionRewritingHook.exec_module runs it
+        with warnings.catch_warnings(record=True) as warned:
+            warnings.simplefilter("always")
+            exec(code, module.__dict__)  # as pytest's AssertionRewritingHook.exec_module runs it
     except KeyboardInterrupt:
         raise
     except BaseException:  # an error or a skip at import: the worker's collection reports it
         _forget(before, name.split(".")[0])
         return False
-    if plugins & set(sys.modules):  # it imported a plugin plain: pytest must import that one itself
+    # A warning at import is the worker's to report (an error there: filterwarnings); a plugin imported
+    # plain, pytest's to import itself (rewritten).
+    if warned or plugins & set(sys.modules):
         _forget(before, name.split(".")[0])
         return False
     if package is not None:
