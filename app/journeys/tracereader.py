@@ -16,7 +16,7 @@ from filelock import FileLock, Timeout
 
 from app.journeys.files import parse_journey
 from app.journeys.model import Journey
-from app.journeys.traces import SUFFIX, TraceError, runs_dir
+from app.journeys.traces import END_SCHEMA, SUFFIX, TraceError, runs_dir
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class TraceReader:
         try:
             self._db.execute("UPDATE run SET state = 'interrupted', rows_read = (SELECT COUNT(*) FROM profile)"
                              " WHERE state = 'running'")
+            self._db.execute(END_SCHEMA)  # what the writer would have built at the end (traces.END_SCHEMA)
         except sqlite3.Error:
             pass  # a read-only copy: the state is reported as interrupted all the same (see info)
         finally:
@@ -219,7 +220,7 @@ class TraceReader:
         """The steps (with their attempts) of the profiles numbered first to last, by profile."""
         attempts: dict[int, list[dict[str, Any]]] = {}
         for a in self._all(f"SELECT {_ATTEMPT_COLUMNS} FROM attempt a LEFT JOIN parts p ON p.id = a.request_headers"
-                           " WHERE profile_seq BETWEEN ? AND ? ORDER BY a.id", (first, last)):
+                           f" WHERE {_STEPS_OF} BETWEEN ? AND ?) ORDER BY a.id", (first, last)):
             attempts.setdefault(a[0], []).append(_attempt_dict(a))
         out: dict[int, list[dict[str, Any]]] = {}
         for seq, *step in self._all(
@@ -232,7 +233,7 @@ class TraceReader:
         steps = []
         attempts: dict[int, list[dict[str, Any]]] = {}
         for a in self._all(f"SELECT {_ATTEMPT_COLUMNS} FROM attempt a LEFT JOIN parts p ON p.id = a.request_headers"
-                           " WHERE profile_seq = ? ORDER BY a.id", (seq,)):
+                           f" WHERE {_STEPS_OF} = ?) ORDER BY a.id", (seq,)):
             attempts.setdefault(a[0], []).append(_attempt_dict(a))
         for step in self._all(
                 "SELECT id, node, port, next, virtual_at, wall_at, wall_ms, \"values\", why, outcome, error FROM step"
@@ -241,6 +242,10 @@ class TraceReader:
         return steps
 
 
+# A profile's attempts found through its steps (the step_profile and attempt_step indexes): the attempt
+# table has no index on profile_seq, and reading by it scanned every attempt of the run for one profile
+# (a run's export read the whole table once per page of profiles).
+_STEPS_OF = "a.step_id IN (SELECT id FROM step WHERE profile_seq"
 _PROFILE_COLUMNS = "seq, row, profile_id, outcome, code, error, path, entered_at, ended_at, wall_ms"
 _ATTEMPT_COLUMNS = ("a.step_id, a.number, a.target, a.outcome, a.status, a.error, a.method, a.url, p.text,"
                     " a.request_body, a.request_note, a.response_headers, a.response_body, a.response_note,"

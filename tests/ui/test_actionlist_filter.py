@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
+from tests.helpers.imports import drawn_with_plain_imports
 from ui.actionlist.filterproxy import SEP, ActionFilterProxy
 from ui.actionlist.model import DESCRIPTION, NAME, ActionListModel
 
@@ -45,6 +46,7 @@ def expected(model: ActionListModel, text: str) -> list[str]:
     return [s.name for s in model.summaries() if old_rule(s, text)]
 
 
+@drawn_with_plain_imports
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=SUMMARIES, typed=st.lists(TEXT, min_size=1, max_size=6))
 def test_every_keystroke_shows_what_the_old_rule_accepted(qapp, rows, typed) -> None:
@@ -58,6 +60,7 @@ def test_every_keystroke_shows_what_the_old_rule_accepted(qapp, rows, typed) -> 
             assert shown(proxy) == expected(model, word[:end])
 
 
+@drawn_with_plain_imports
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=SUMMARIES, more=SUMMARIES, text=TEXT, data=st.data())
 def test_the_filter_follows_inserts_removals_sorts_and_resets(qapp, rows, more, text, data) -> None:
@@ -83,6 +86,7 @@ def test_the_filter_follows_inserts_removals_sorts_and_resets(qapp, rows, more, 
         assert proxy.proxy_row_of(source.data()) == r
 
 
+@drawn_with_plain_imports
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=SUMMARIES, more=SUMMARIES, word=TEXT, data=st.data())
 def test_backspaces_show_what_the_old_rule_accepts_after_the_list_changed(qapp, rows, more, word, data) -> None:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.model.payload import Payload, set_mode
+from tests.helpers.imports import drawn_with_plain_imports
 from ui.payload.infer import example_to_payload, field_count, merge
 
 NAMES = st.sampled_from(["a", "b", "c", "id"])
@@ -50,6 +51,7 @@ def _customised(doc: dict[str, Any]) -> Payload:
     return old
 
 
+@drawn_with_plain_imports
 @settings(max_examples=150, deadline=None)
 @given(DOCS, DOCS, st.booleans())
 def test_merge_keeps_the_settings_a_path_lookup_would(before: dict[str, Any], after: dict[str, Any],
