@@ -45,7 +45,9 @@ class AioSender:
         self._routes = ProxyRoutes()
         self._proxies: dict[int, dict[str, Any]] = {}  # id(proxy) -> aiohttp's proxy arguments
         self._urls: dict[str, Any] = {}  # URL text -> yarl.URL: a batch calls the same URL again and again
-        self._route: tuple[Any, dict[str, Any]] = (None, {})  # the last target and its proxy arguments
+        # id(target) -> (the target, its proxy arguments): a run's calls mostly share a few parsed URLs (each
+        # action's), called in turn; the target held, its id is not reused meanwhile.
+        self._routes_of: dict[int, tuple[Any, dict[str, Any]]] = {}
         self._received: dict[tuple[tuple[bytes, bytes], ...], Received] = {}  # raw headers -> _headers()
         self._trims: dict[tuple[int, int, int], tuple[Pairs, Any, Pairs]] = {}  # see _trimmed
         self._trimmed_once: dict[Pairs, Pairs] = {}  # trimmed headers -> the one tuple holding them
@@ -79,9 +81,8 @@ class AioSender:
         """One attempt, redirects followed (each hop within the same deadline). One coroutine for the
         hops (not one more per hop): each of aiohttp's waits resumes through every frame above it."""
         for _ in range(MAX_REDIRECTS + 1):
-            last, proxy = self._route  # the common case inline: the same URL as the last call
-            if target is not last:
-                proxy = self._proxy(target)
+            route = self._routes_of.get(id(target))  # the common case inline: a URL called before
+            proxy = route[1] if route is not None and route[0] is target else self._proxy(target)
             parsed = self._urls.get(url)
             if parsed is None:
                 parsed = self._url(url)
@@ -154,13 +155,15 @@ class AioSender:
 
     def _proxy(self, target: httpx.URL) -> dict[str, Any]:
         """aiohttp's proxy arguments for this URL ({} when it goes direct); raises UnusableProxy. A run's
-        calls mostly share one parsed URL (the action's): its arguments are kept for the next call."""
-        last, found = self._route
-        if target is last:
-            return found
-        found = self._route_arguments(target)
-        self._route = (target, found)  # the URL held: its id is not reused meanwhile
-        return found
+        calls mostly share a few parsed URLs (each action's, in turn): their arguments are kept."""
+        found = self._routes_of.get(id(target))
+        if found is not None and found[0] is target:
+            return found[1]
+        arguments = self._route_arguments(target)
+        if len(self._routes_of) >= 64:  # bounded: a dynamic path parses a URL per call
+            self._routes_of.clear()
+        self._routes_of[id(target)] = (target, arguments)
+        return arguments
 
     def _route_arguments(self, target: httpx.URL) -> dict[str, Any]:
         route = self._routes.route(target)

@@ -7,6 +7,7 @@ which is what the bulk path needs. Values are checked (`app.calls.values.check_v
 """
 from __future__ import annotations
 
+import json.encoder
 import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -30,7 +31,7 @@ class SetupError(ValueError):
     """The request cannot be built (an undefined {{variable}}, a missing secret, a bad URL)."""
 
 
-@dataclass
+@dataclass(slots=True)  # made per call on the bulk and journey paths: slots make it cheaper
 class Outgoing:
     """One request ready to send (credentials are added by the sender)."""
 
@@ -157,11 +158,14 @@ class Prepared:
             self._template = _template(plan, self.root == "array")
         if self._template is not None:
             first, pairs = self._template
-            text = first
+            parts = [first]  # joined once: adding each piece to the text copied the text so far every time
+            add = parts.append
             try:
                 for key, after in pairs:  # no comprehension: its own frame per call costs more than the loop
-                    text += _encode(values[key]) + after
-                return text.encode()
+                    value = values[key]  # a text (most values) quoted here: one Python call less
+                    add(_quote(value) if type(value) is str else _encode(value))
+                    add(after)
+                return "".join(parts).encode()
             except KeyError:  # an unfilled optional field is omitted: rendered
                 pass
         body = _render(plan, values)
@@ -259,6 +263,7 @@ def _url_problem(url: str) -> Optional[str]:
 
 
 _encode = compact_encoder()  # one encoder for every call (app.jsontext)
+_quote = json.encoder.encode_basestring  # a text's JSON as _encode gives it (non-ASCII kept)
 
 
 def _dumps(body: Any) -> bytes:

@@ -168,7 +168,7 @@ def fitter(known: list[Input]) -> Fitter:
             checks.append((item.key, frozenset(), _one_line))
         else:
             exact = frozenset(kind for ftype, kind in _FITS if ftype == item.type)
-            checks.append((item.key, exact, functools.partial(_fits_at_sight, item.type)))
+            checks.append((item.key, exact, _test_at_sight(item.type)))
     count = len(known)
 
     def fit(raw: Mapping[str, Any]) -> Optional[dict[str, Any]]:
@@ -244,6 +244,17 @@ def _fits_at_sight(ftype: str, value: Any) -> bool:
         return ftype == "decimal" and math.isfinite(value)
     fits = _TEXT_FORMATS.get(ftype) if kind is str else None
     return fits is not None and fits(value)
+
+
+def _test_at_sight(ftype: str) -> Callable[[Any], bool]:
+    """_fits_at_sight(ftype, ·) for a value whose exact type is not among ftype's `_FITS`: the one test left
+    for a decimal (a finite float) and a date (a text of its pattern) made without the general one's lookups."""
+    if ftype == "decimal":
+        return lambda value: type(value) is float and math.isfinite(value)
+    fits = _TEXT_FORMATS.get(ftype)
+    if fits is not None:
+        return lambda value: type(value) is str and fits(value)
+    return functools.partial(_fits_at_sight, ftype)
 
 
 def _list_items(items: list[Any], where: str, allow_null: bool, problems: list[str]) -> list[Any]:

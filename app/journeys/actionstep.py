@@ -22,7 +22,7 @@ from app.journeys.expr.values import to_json, to_text
 from app.journeys.model import ActionNode
 from app.journeys.replay import NOT_RECORDED, replayed_call
 from app.journeys.targets import mock_call, placeholder_credentials
-from app.journeys.tracerecords import AttemptTrace, StepTrace, http_outcome
+from app.journeys.tracerecords import HTTP_OUTCOME_CODES, AttemptTrace, StepTrace, http_outcome
 
 if TYPE_CHECKING:
     from app.journeys.runstate import RunState
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from app.masking import Masker
 
 
-_JSON_AS_IS = frozenset({str, int, float, bool, type(None)})  # what to_json gives back unchanged
+JSON_AS_IS = frozenset({str, int, float, bool, type(None)})  # what to_json gives back unchanged
 
 
 async def action_step(p: "ProfileRun", node: ActionNode, step: StepTrace) -> Optional[str]:
@@ -97,7 +97,7 @@ def _request(p: "ProfileRun", node: ActionNode, call: NodeCall, step: StepTrace)
         for key, run in compiled:
             field = key
             value = run(ctx)
-            raw[key] = value if type(value) in _JSON_AS_IS else to_json(value)
+            raw[key] = value if type(value) in JSON_AS_IS else to_json(value)
         suffix = ""
         if call.dynamic_path is not None:
             field = ""
@@ -188,9 +188,10 @@ def _attempts(result: CallResult, target: str, queue_ms: float, masked: tuple[Ma
     first = exchanges[0]
     req, resp = first.request, first.response
     if resp is not None and not resp.truncated:  # the common case: AttemptTrace.from_exchange's, positional
-        out = [AttemptTrace(1, target, req.method, req.url, req.headers, req.body, resp.status, resp.headers,
-                            resp.body, None, http_outcome(resp.status), first.error, queue_ms, first.elapsed_ms,
-                            result.started_at.timestamp(), masked)]
+        status = resp.status
+        out = [AttemptTrace(1, target, req.method, req.url, req.headers, req.body, status, resp.headers,
+                            resp.body, None, HTTP_OUTCOME_CODES.get(status) or http_outcome(status), first.error,
+                            queue_ms, first.elapsed_ms, result.started_at.timestamp(), masked)]
     else:
         out = [AttemptTrace.from_exchange(first, 1, target, queue_ms=queue_ms, wall_at=result.started_at.timestamp(),
                                           masked=masked)]

@@ -43,7 +43,8 @@ def converter(ftype: Optional[str]) -> Optional[Callable[[str], Any]]:
 
 
 def _integer(text: str) -> int:
-    if not _INT.fullmatch(text.strip()):
+    stripped = text.strip()
+    if not stripped.isdecimal() and not _INT.fullmatch(stripped):  # digits alone (most cells): no pattern
         raise CellError(f"expected an integer, got {text[:40]!r}")
     value = int(text)  # an int by the pattern: only its range is left to check
     if not -_INT64 <= value < _INT64:
@@ -52,7 +53,9 @@ def _integer(text: str) -> int:
 
 
 def _decimal(text: str) -> float:
-    if not _DECIMAL.fullmatch(text.strip()):
+    stripped = text.strip()
+    whole, _, fraction = stripped.partition(".")  # digits, a point and digits (most cells): no pattern
+    if not (whole.isdecimal() and (not fraction or fraction.isdecimal())) and not _DECIMAL.fullmatch(stripped):
         raise CellError(f"expected a number, got {text[:40]!r}")
     return float(text)
 
@@ -96,8 +99,12 @@ def check(value: Any, ftype: str) -> Any:
     return value
 
 
+GUESSED_FIRST = "+-tf"  # besides a digit, how a text guess() may type starts (a number, true, false)
+
+
 def guess(text: str) -> Any:
-    """An untyped cell: integers without a leading zero, decimals, true/false; else the text.
+    """An untyped cell: integers without a leading zero, decimals, true/false; else the text (as it is for
+    any text starting with neither a digit nor one of GUESSED_FIRST).
 
     Cautious on purpose: "02134" (a zip code) and "1e5" stay strings."""
     if text in ("true", "false"):

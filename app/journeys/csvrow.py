@@ -28,23 +28,29 @@ def compiled_row(plan: list[Column], example_copy: Callable[[], dict[str, Any]])
         return None
     names: dict[str, Any] = {"_copy": example_copy, "_Rejected": _Rejected, "_Rejection": Rejection,
                              "_ProfileRow": ProfileRow, "_check_id": _check_id, "_bad": _NOT_UTF8.search,
-                             "_CellError": cells.CellError}
+                             "_CellError": cells.CellError, "_GUESSED": cells.GUESSED_FIRST}
     lines = ["def row_of(row, line, values):",
              f"    if len(values) != {len(plan)}:",
              f"        return _Rejection(row, line, None, f'{{len(values)}} cells where the header has {len(plan)}')",
-             "    event = _copy()", "    attributes = {}", "    profile_id = None", "    audiences = None", "    try:"]
+             "    event = _copy()", "    attributes = {}", "    profile_id = None", "    audiences = None",
+             "    all_ascii = ''.join(values).isascii()",  # every cell ASCII (most rows): no cell asked on its own
+             "    try:"]
     for i, (name, convert, place) in enumerate(plan):
         names[f"_n{i}"], names[f"_c{i}"] = name, convert
         lines += [f"        t = values[{i}]",
                   "        if t:",  # an empty cell gives nothing (and is ASCII)
-                  f"            if not t.isascii() and _bad(t): raise _Rejected(_n{i}, 'not UTF-8 text')"]
+                  "            if not all_ascii and not t.isascii() and _bad(t):",
+                  f"                raise _Rejected(_n{i}, 'not UTF-8 text')"]
         if convert is None:
             lines.append("            v = t")
+        elif convert is cells.guess:  # a text that cannot be a number or a boolean is itself: no call for it
+            lines.append(f"            v = _c{i}(t) if t[0] in _GUESSED or t[0].isdecimal() else t")
         else:
             lines += ["            try:", f"                v = _c{i}(t)", "            except _CellError as exc:",
                       f"                raise _Rejected(_n{i}, str(exc)) from None"]
         lines += _placing(i, place, names)
-    lines += ["        _check_id(profile_id)", "    except _Rejected as exc:",
+    lines += ["        if type(profile_id) is not str: _check_id(profile_id)",  # a text id is one: no call
+              "    except _Rejected as exc:",
               "        return _Rejection(row, line, exc.column, exc.message)",
               "    return _ProfileRow(row, line, str(profile_id) if profile_id not in (None, '') else f'profile-{row}',"
               " attributes, audiences or [], event)"]

@@ -344,6 +344,10 @@ def _set(target: dict[str, Any], place: Place, value: Any, column: str) -> Optio
 
 
 def _audiences(value: Any) -> list[str]:
+    if type(value) is str and "|" not in value and ";" not in value:  # one name (most cells): nothing to split
+        name = value.strip()
+        if not name.startswith("["):
+            return [name] if name else []
     if isinstance(value, str):
         if value.lstrip().startswith("["):
             try:

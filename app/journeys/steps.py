@@ -11,7 +11,7 @@ import time
 from datetime import date, datetime, timedelta
 from typing import Any, Awaitable, Callable, Optional
 
-from app.journeys.actionstep import action_step
+from app.journeys.actionstep import JSON_AS_IS, action_step
 from app.journeys.clock import ProfileClock, ProfileRandom, profile_seed
 from app.journeys.durations import JOURNEY_TIMEOUT, describe
 from app.journeys.expr import Context, EvalError, evaluate
@@ -140,8 +140,8 @@ def _condition(p: ProfileRun, node: ConditionNode, step: StepTrace) -> Optional[
                 return "timeoutOrError"
             return p.fail("error", message)
         result = value is True
-        tried.append({"label": label, "expression": text, "result": result, "value": to_json(value),
-                      "comparisons": comparisons})
+        tried.append({"label": label, "expression": text, "result": result,
+                      "value": value if type(value) in JSON_AS_IS else to_json(value), "comparisons": comparisons})
         if result:
             why["taken"] = port
             return port

@@ -101,16 +101,16 @@ class ProfileTrace:
             raise ValueError(f"unknown profile outcome {self.outcome!r}; one of {', '.join(OUTCOMES)}")
 
 
-_HTTP_OUTCOMES: dict[int, str] = {}  # status -> its outcome code, made once (every attempt of a run has one)
+HTTP_OUTCOME_CODES: dict[int, str] = {}  # status -> its outcome code, made once (every attempt of a run has one)
 
 
 def http_outcome(status: int) -> str:
     """`http_<status>`."""
-    code = _HTTP_OUTCOMES.get(status)
+    code = HTTP_OUTCOME_CODES.get(status)
     if code is None:
         code = f"http_{status}"
         if 100 <= status < 1000:  # bounded: only what an HTTP status can be
-            _HTTP_OUTCOMES[status] = code
+            HTTP_OUTCOME_CODES[status] = code
     return code
 
 

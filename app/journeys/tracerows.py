@@ -79,7 +79,9 @@ class RowEncoder:
         self._paths: dict[Any, str] = {}
         self._urls: dict[Any, str] = {}
         self._response_headers: dict[Any, str] = {}
-        self._response_ids: IdentityMemo[str] = IdentityMemo(_MAX_REMEMBERED)  # an answer's header list -> its JSON
+        # id(an answer's header list) -> (the list, its JSON): found inline, by identity (the list held: its id
+        # is not reused meanwhile)
+        self._response_ids: dict[int, tuple[object, str]] = {}
         self._last_iso: tuple[Optional[datetime], Any] = (None, NULL)
         self.seq = self.step_id = self.attempt_id = 0  # the last ids given
         self.parts: dict[str, int] = {}  # request header sets given an id so far, up to:
@@ -114,7 +116,8 @@ class RowEncoder:
         m = self.masker
         text = m.text
         seq = self.seq = self.seq + 1
-        step_id, steps, attempts = self.step_id, out.steps, out.attempts
+        step_id, attempt_id, steps, attempts = self.step_id, self.attempt_id, out.steps, out.attempts
+        response_ids, dumps = self._response_ids, orjson.dumps
         at, at_text = self._last_iso  # a profile's steps mostly share one virtual time (the same object)
         path = []
         for idx, s in enumerate(p.steps):
@@ -129,12 +132,20 @@ class RowEncoder:
             values: Any = s.values
             why: Any = s.why
             if values is not None:  # mapped values come from the profile and event: masked (see _mask)
-                values = value_json(values)
+                try:  # value_json's, inline (a Python call less for most steps)
+                    values_text = dumps(values, default=_not_plain, option=_PASS).decode()
+                except TypeError:
+                    values_text = "null"  # refused: json_text's (just below)
+                values = json_text(values) if "null" in values_text else values_text
                 deferred.append(base + _VALUES)
             else:
                 values = NULL
             if why is not None:
-                why = value_json(why)
+                try:
+                    why_text = dumps(why, default=_not_plain, option=_PASS).decode()
+                except TypeError:
+                    why_text = "null"
+                why = json_text(why) if "null" in why_text else why_text
                 deferred.append(base + _WHY)
             else:
                 why = NULL
@@ -163,20 +174,22 @@ class RowEncoder:
                 status, outcome, url, wall_at, network_ms = a.status, a.outcome, a.url, a.wall_at, a.network_ms
                 resp_headers: Any = NULL
                 if status is not None:  # the sender's answers share their header lists: found by identity
-                    found = self._response_ids.get(a.response_headers)
-                    resp_headers = found if found is not None else self._response_json(a.response_headers)
+                    listed = a.response_headers
+                    found = response_ids.get(id(listed))
+                    resp_headers = found[1] if found is not None and found[0] is listed else self._response_json(listed)
                 url_shown = self._urls.get(url)
                 if url_shown is None:
                     url_shown = _once(self._urls, url, text)
                 headers = a.request_headers
                 part = self._part_ids.get(id(headers))  # the run's one header list: its id found by identity
-                attempt_id = self.attempt_id = self.attempt_id + 1
+                attempt_id += 1
                 attempts += (attempt_id, step_id, seq, node, a.number, a.target, NULL if outcome is None else outcome,
                              NULL if status is None else status, (error if as_is else text(error)) if error else NULL,
                              a.method, url_shown, part[1] if part is not None and part[0] is headers
                              else self._part(headers, out), req_body, req_note, resp_headers, resp_body, resp_note,
-                             a.queue_ms, network_ms, int(network_ms > SLOW_MS), NULL if wall_at is None else wall_at)
-        self.step_id = step_id
+                             a.queue_ms, network_ms, 1 if network_ms > SLOW_MS else 0,
+                             NULL if wall_at is None else wall_at)
+        self.step_id, self.attempt_id = step_id, attempt_id
         path_key = tuple(path)
         path_json = self._paths.get(path_key)
         if path_json is None:
@@ -198,7 +211,9 @@ class RowEncoder:
         """The JSON of an answer's headers: made once per distinct set (by its pairs), remembered for the
         list too (the sender hands every answer with the same headers the same list)."""
         shown = _once(self._response_headers, tuple(headers), self._headers_json)
-        self._response_ids.put(headers, shown)
+        if len(self._response_ids) > _MAX_REMEMBERED:
+            self._response_ids.clear()
+        self._response_ids[id(headers)] = (headers, shown)
         return shown
 
     def _part(self, headers: list[tuple[str, str]], out: Rows) -> Any:

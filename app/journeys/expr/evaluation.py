@@ -55,15 +55,30 @@ def explain_json(expr: Expr, ctx: Context) -> tuple[Any, list[dict[str, Any]]]:
     """explain() as a run's trace records it, made directly (once per profile at every condition): the
     plain value, and each comparison as {"text", "result", "operands": [{"text", "value", "type"}]}
     with the operands' values JSON-ready."""
-    value, records = _recorded(expr, ctx)
+    saved, ctx.trace = ctx.trace, []  # _recorded's, inline
+    try:
+        value = expr.compiled(ctx)
+        records = ctx.trace
+    finally:
+        ctx.trace = saved
     text, out = expr.text, []
     for span, (lspan, a), right, result in records:
-        operands = [{"text": text[lspan[0]:lspan[1]], "value": to_json(a), "type": type_name(a)}]
+        # A plain value (most operands) is its own JSON and its type is named by its class: no call for either.
+        kind = _PLAIN_TYPES.get(type(a))
+        operands = [{"text": text[lspan[0]:lspan[1]], "value": a if kind is not None else to_json(a),
+                     "type": kind if kind is not None else type_name(a)}]
         if right is not None:
             rspan, b = right
-            operands.append({"text": text[rspan[0]:rspan[1]], "value": to_json(b), "type": type_name(b)})
+            kind = _PLAIN_TYPES.get(type(b))
+            operands.append({"text": text[rspan[0]:rspan[1]], "value": b if kind is not None else to_json(b),
+                             "type": kind if kind is not None else type_name(b)})
         out.append({"text": text[span[0]:span[1]], "result": result is True, "operands": operands})
     return value, out
+
+
+# type_name of the values to_json gives back as they are, by their exact class (bool before int is moot here).
+_PLAIN_TYPES: dict[type, str] = {str: "string", bool: "boolean", int: "integer", float: "decimal",
+                                 type(None): "null"}
 
 
 def _recorded(parsed: Expr, ctx: Context) -> tuple[Any, list[Any]]:

@@ -14,6 +14,7 @@ from app.calls import example_values, send
 from app.calls.aiosender import AioSender
 from app.calls.batch import BatchItem, run_batch
 from app.model import Action, CustomAuth, CustomBody, Endpoint, infer_payload
+from app.net.config import ProxyRoutes
 from app.resolve import Resolver
 from tests.helpers.servers import CERT, Server, answer, echo, forward
 
@@ -80,12 +81,21 @@ def test_one_sender_routes_each_of_its_targets_every_time(proxy, monkeypatch) ->
         port = server.url.rsplit(":", 1)[1]
         proxied, direct = httpx.URL(f"{server.url}/via"), httpx.URL(f"http://localhost:{port}/direct")
 
+        routed: list[httpx.URL] = []
+
+        class Routes(ProxyRoutes):  # the real routes, each lookup seen
+            def route(self, url: httpx.URL) -> Any:
+                routed.append(url)
+                return super().route(url)
+
         async def run() -> list[int]:
             async with AioSender(2) as sender:
+                sender._routes = Routes()
                 return [(await sender.exchange("GET", t, str(t), [("Host", t.netloc.decode())], None,
                                                time.monotonic() + 10)).status
                         for t in (proxied, direct, proxied, direct, proxied)]
 
         assert asyncio.run(run()) == [200] * 5
+    assert routed == [proxied, direct]  # worked out once per target, though they took turns
     assert [seen.target for seen in proxy.requests] == [f"{server.url}/via"] * 3
     assert [seen.target for seen in server.requests if seen.target == "/direct"] == ["/direct"] * 2

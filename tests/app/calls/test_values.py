@@ -1,14 +1,26 @@
 """Values for Variable fields: type checks naming the field, missing values listed, allowNull."""
 from __future__ import annotations
 
+from typing import get_args
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.calls.build import prepare
-from app.calls.values import ValuesError, check_values, coerce_text, example_values, fitting, inputs
+from app.calls.values import (
+    _FITS,
+    ValuesError,
+    _fits_at_sight,
+    _test_at_sight,
+    check_values,
+    coerce_text,
+    example_values,
+    fitting,
+    inputs,
+)
 from app.model import Action, Endpoint, Param, infer_payload
-from app.model.payload import set_mode
+from app.model.payload import FieldType, set_mode
 from app.resolve import Resolver
 from app.secrets import MemoryBackend, SecretStore
 
@@ -161,3 +173,11 @@ def test_the_quick_check_takes_dates_and_numbers_as_they_are() -> None:
     assert fitting(prepared.inputs, {**raw, "d": float("nan")}) is None  # the whole check names it
     assert fitting(prepared.inputs, {**raw, "t": "yesterday"}) is None
     assert fitting(prepared.inputs, {**raw, "header:X-Id": "a\nb"}) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(get_args(FieldType)), _ANY_VALUE)
+def test_a_fields_test_at_sight_is_the_general_one(ftype: str, value: object) -> None:
+    # What fitter() asks of a value: its exact type one its field takes as it is, else the field's own test.
+    exact = {kind for field_type, kind in _FITS if field_type == ftype}
+    assert (type(value) in exact or _test_at_sight(ftype)(value)) == _fits_at_sight(ftype, value)

@@ -130,7 +130,8 @@ def test_explain_gives_each_comparison_with_its_operands() -> None:
 
 @pytest.mark.parametrize("text", ['@event{purchase.value} > 100 and @event{purchase.nothing} is null',
                                   '@event{purchase.value} == 150.0 or toDateTime("2026-01-01T00:00:00Z") < now()',
-                                  'not (@event{purchase.value} < 100)', "1 > 2 and 3 > 2", "true"])
+                                  'not (@event{purchase.value} < 100)', "1 > 2 and 3 > 2", "true",
+                                  '"abc" == "abc" and (1 > 2) == false', 'toDateOnly("2026-01-01") is not null'])
 def test_explain_json_is_explain_as_a_trace_records_it(text: str) -> None:
     # What a condition step's `why` holds (app.journeys.steps), made without explain()'s tuples.
     expr = parse(text)
