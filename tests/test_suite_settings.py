@@ -28,6 +28,7 @@ REAL_PROCESSES = {
     "tests/helpers/cli.py": "run_process: the helper itself",
     "tests/helpers/forks.py": "ForkServer: the helper itself (a warm parent forking real processes)",
     "tests/helpers/workers.py": "the xdist workers forked from a warm template (a ForkServer)",
+    "tests/test_preimport.py": "a test's warm parent forked from the template without the test modules the workers hold",
     "tests/app/journeys/test_profiles.py": "a peak memory (ru_maxrss) is only a fresh process's",
     "tests/app/journeys/test_traces.py": "a run killed (SIGKILL) mid-write",
     "tests/app/calls/test_history_tail.py": "a history written by another process while searched, one killed (SIGKILL)",

@@ -226,9 +226,10 @@ def _request(path: str, request: dict[str, object], fds: list[int]) -> socket.so
 
 class ForkServer:
     """The warm parent: started on entry with `env` and the `preload` modules imported (in order; a
-    `module:function` is imported, then called), ended on exit."""
+    `module:function` is imported, then called), ended on exit. A fork of the server at `template` (else
+    of the one TEMPLATE names, in a worker) where there is one, its imports made already."""
 
-    def __init__(self, env: dict[str, str], preload: tuple[str, ...]) -> None:
+    def __init__(self, env: dict[str, str], preload: tuple[str, ...], template: Optional[str] = None) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="forks")
         self.path = str(Path(self._folder.name) / "socket")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -236,7 +237,7 @@ class ForkServer:
         listener.listen(16)
         self._server: subprocess.Popen[bytes] | Forked
         with listener:
-            template = os.environ.get(TEMPLATE)
+            template = template or os.environ.get(TEMPLATE)
             if template and os.path.exists(template):
                 in_r, in_w = os.pipe()  # its input, as the Popen's: ends when this ends
                 request = {"code": SERVER, "args": ["3", *preload], "env": env, "cwd": os.getcwd()}

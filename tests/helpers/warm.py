@@ -8,6 +8,11 @@ first test on a fresh clone (no test selected), without -> with this: `-n 4` 27.
 workers (tests/conftest.py). Made here once: ~4.7 s (the rewrites 3.1, hypothesis 1.1, compiling 0.5);
 with the caches already filled it costs ~0.05 s (a stat and a hash per file).
 
+Where the workers are forked from a template (tests/helpers/workers.py), the controller fills only the
+tests' caches (their rewritten pycs, which the template then loads: tests/helpers/preimport.py): the
+template, started first, compiles the project's modules and reads their constants as it imports them,
+at the same time on the other core, instead of after this.
+
 pytest's and hypothesis's own functions make each entry, so a worker finds exactly what it would
 have written itself; where their format is not the one expected (a new version), this stops and
 leaves the workers to it, as before.

@@ -8,9 +8,10 @@ forks.py SOCKET -u -c BOOTSTRAP`: a small process that hands its pipes, environm
 folder to a fork of that server and exits as the fork does. The worker is the process execnet would
 have started (the same bootstrap on the same pipes), its modules already imported.
 
-Never imported in the template: the tests' own modules (pytest imports the test files, the conftest
-files and their plugins itself, rewriting their asserts), the app's `__main__`, anything that starts a
-thread or a QApplication (the fork server refuses to serve when an import started a thread).
+Never imported plain in the template: the tests' own modules (the test files and conftests are loaded
+from pytest's rewritten pycs, as pytest would load them: tests/helpers/preimport.py; the conftests'
+plugins pytest imports itself), the app's `__main__`, anything that starts a thread or a QApplication
+(the fork server refuses to serve when an import started a thread).
 The pytest plugins' own modules are imported plain, where a worker would have rewritten their asserts:
 pytest's warning about that is filtered by name (only those plugins' internal asserts say less).
 """
@@ -20,12 +21,16 @@ import os
 import re
 import shlex
 import sys
+import tempfile
+from contextlib import ExitStack
 from pathlib import Path
+from types import TracebackType
 from typing import Optional
 
 import pytest
 
 from tests.helpers.forks import TEMPLATE, ForkServer
+from tests.helpers.preimport import LISTING, listing, publish
 
 FORKS = Path(__file__).with_name("forks.py")
 SOURCES = ("app", "ui", "tools")  # every module of the project's packages, as a worker's tests import them
@@ -37,24 +42,52 @@ RUN_IMPORTS = ("app.journeys.zygote:PRELOAD", "app.journeys.zygote:RUN_IMPORTS")
 # window's zygote makes as it starts (the expression parser, the TLS context): a worker inherits them, and
 # so does the zygote a worker forks from here (tests/helpers/zygotes.py).
 WARM_CALLS = ("tests.helpers.workers:hypothesis_constants", "app.journeys.zygote:warm")
+TEST_MODULES = "tests.helpers.preimport:preload"  # what the workers' own template imports (Template.serve_workers)
 TOP_IMPORT = re.compile(r"^(?:from\s+(\w[\w.]*)\s+import|import\s+(\w[\w.]*))", re.MULTILINE)  # not relative
 
 
-def start(config: pytest.Config, root: Path, count: int) -> Optional[ForkServer]:
-    """The template for `count` popen workers, and xdist told to start them from it; None (nothing
-    changed) where xdist starts its workers in another way, or off Linux."""
+class Template:
+    """The warm parents, on two levels. `clean` imported the project and the plugins: a test's own warm
+    parents (a ForkServer in a worker) and the window's zygote fork from it, as they would from a new Python.
+    The workers fork from a child of it that also imported the test modules and conftests (`serve_workers`:
+    tests/helpers/preimport.py), whose imports change what a process holds (the root conftest sets the
+    process's keyring: a test's child process must find its own)."""
+
+    def __init__(self, env: dict[str, str], root: Path) -> None:
+        self._env, self._stack = env, ExitStack()
+        self.clean = self._stack.enter_context(ForkServer(env, (*preload(root), *WARM_CALLS)))
+
+    def serve_workers(self, config: pytest.Config, root: Path, count: int) -> None:
+        """xdist told to start its `count` workers as forks of a child of `clean` holding the test modules
+        pytest would import from their rewritten pycs now (or of `clean` itself where none can be)."""
+        modules = listing(config, root / "tests")
+        server = self.clean
+        if modules["modules"]:
+            folder = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="preimport")))
+            publish(folder / "modules.json", modules)
+            env = {**self._env, LISTING: str(folder / "modules.json")}
+            server = self._stack.enter_context(ForkServer(env, (TEST_MODULES,), template=self.clean.path))
+        python = shlex.join([sys.executable, "-S", str(FORKS), server.path])
+        filters = (f"-W {shlex.quote(_imported_already(name))}" for name in plugin_modules())
+        addopts = " ".join([os.environ.get("PYTEST_ADDOPTS", ""), *filters]).strip()
+        # In the workers, a ForkServer (a test's warm parent) is forked from the clean template (forks.TEMPLATE).
+        config.option.tx = [f"popen//python={python}//env:PYTEST_ADDOPTS={addopts}//env:{TEMPLATE}={self.clean.path}"] * count
+
+    def __exit__(self, kind: Optional[type[BaseException]], exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        self._stack.close()  # the workers' template first: the clean one waits for its children as it ends
+
+
+def start(config: pytest.Config, root: Path, count: int) -> Optional[Template]:
+    """The clean template for `count` popen workers, importing the project while the controller goes on
+    (Template.serve_workers then tells xdist to start the workers from it); None where xdist starts its
+    workers in another way, or off Linux."""
     if not sys.platform.startswith("linux") or config.getoption("tx") != ["popen"] * count:
         return None  # macOS's system frameworks (under Qt) do not survive a fork: new Pythons there
     # The project's packages from `root` (as pytest puts it first on a worker's path), wherever pytest
     # was started from: not an installed copy found through the environment's path.
     path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
-    server = ForkServer({**os.environ, "PYTHONPATH": path}, (*preload(root), *WARM_CALLS))
-    python = shlex.join([sys.executable, "-S", str(FORKS), server.path])
-    filters = (f"-W {shlex.quote(_imported_already(name))}" for name in plugin_modules())
-    addopts = " ".join([os.environ.get("PYTEST_ADDOPTS", ""), *filters]).strip()
-    # In the workers, a ForkServer (a test's warm parent) is forked from the template too (forks.TEMPLATE).
-    config.option.tx = [f"popen//python={python}//env:PYTEST_ADDOPTS={addopts}//env:{TEMPLATE}={server.path}"] * count
-    return server
+    return Template({**os.environ, "PYTHONPATH": path}, root)
 
 
 def preload(root: Path) -> list[str]:
