@@ -62,6 +62,13 @@ def _svg(name: str) -> str:
     return (ICONS / f"{name}.svg").read_text("utf-8")
 
 
+@cache
+def _renderer(name: str, color: str) -> QSvgRenderer:
+    """The icon's SVG in one colour, parsed once a process: a view's icons (a locked header's, a
+    button's) are painted at each repaint of each window, and the parse was most of a paint."""
+    return QSvgRenderer(QByteArray(_svg(name).replace("currentColor", color).encode()))
+
+
 class _SvgEngine(QIconEngine):
     """Renders the SVG at the requested size in a colour chosen at paint time (follows the palette)."""
 
@@ -76,9 +83,7 @@ class _SvgEngine(QIconEngine):
         return meaning_color(self._kind) or pal.color(QPalette.ColorRole.WindowText)
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        data = _svg(self._name).replace("currentColor", self._color(mode).name())
-        renderer = QSvgRenderer(QByteArray(data.encode()))
-        renderer.render(painter, rect.toRectF() if hasattr(rect, "toRectF") else rect)
+        _renderer(self._name, self._color(mode).name()).render(painter, rect.toRectF() if hasattr(rect, "toRectF") else rect)
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         # A window asks for the same few dozen pixmaps every time it is built and on every
