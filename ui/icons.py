@@ -83,7 +83,8 @@ class _SvgEngine(QIconEngine):
         return meaning_color(self._kind) or pal.color(QPalette.ColorRole.WindowText)
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        _renderer(self._name, self._color(mode).name()).render(painter, rect.toRectF() if hasattr(rect, "toRectF") else rect)
+        renderer = _renderer(self._name, self._color(mode).name())
+        renderer.render(painter, rect.toRectF() if hasattr(rect, "toRectF") else rect)
 
     def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
         # A window asks for the same few dozen pixmaps every time it is built and on every
