@@ -39,13 +39,17 @@ def test_an_exception_in_a_slot_is_reported_and_the_window_runs_on(window, qtbot
     qtbot.waitUntil(lambda: window.current_name().startswith("newAction"))
 
 
-def test_a_dying_thread_is_reported_and_the_hooks_are_given_back(window, monkeypatch, tmp_path):
+def test_a_dying_thread_is_reported_and_the_hooks_are_given_back(qtbot, monkeypatch, tmp_path):
     import sys
     import threading
 
+    from PySide6.QtWidgets import QWidget
+
     monkeypatch.setenv(LOG_DIR_ENV, str(tmp_path / "logs"))
     before, before_thread = sys.excepthook, threading.excepthook
-    reporter = CrashReporter(window).install()
+    parent = QWidget()  # only the dialogs' parent: a thread's death shows none (no window needed to prove it)
+    qtbot.addWidget(parent)
+    reporter = CrashReporter(parent).install()
     assert sys.excepthook == reporter.hook and threading.excepthook == reporter.thread_hook
 
     def dies() -> None:
