@@ -10,6 +10,7 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ui import icons
+from ui.wraplabel import WrapLabel
 
 
 class ProblemsBanner(QFrame):
@@ -68,9 +69,8 @@ class LockBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         lock = QLabel(self)
         lock.setPixmap(icons.icon("lock").pixmap(18, 18))
-        self.text = QLabel(self)
+        self.text = WrapLabel(parent=self)
         self.text.setObjectName("lockReason")
-        self.text.setWordWrap(True)
         duplicate = QPushButton(icons.icon("duplicate"), "Duplicate to change", self)
         duplicate.setObjectName("lockDuplicateButton")
         duplicate.setAccessibleName("Duplicate this action to change its locked parts")

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 
 from app.model.rules import NAME_MAX, NAME_RULE, name_problem
 from ui import icons
+from ui.wraplabel import WrapLabel
 
 RULE_HINT = "letters, digits and _ only, at most 30, unique"
 
@@ -30,10 +31,9 @@ class NameSection(QWidget):
         self.name_edit.setAccessibleName("Action name")
         self.name_edit.setToolTip(NAME_RULE)
         self.name_edit.setMaxLength(64)  # longer is refused with a reason rather than silently cut
-        self.name_error = QLabel(self)
+        self.name_error = WrapLabel(parent=self)
         self.name_error.setObjectName("nameError")
         self.name_error.setAccessibleName("Name rule")
-        self.name_error.setWordWrap(True)
         self.description_edit = QLineEdit(self)
         self.description_edit.setObjectName("descriptionEdit")
         self.description_edit.setAccessibleName("Description")

@@ -10,6 +10,7 @@ from app.model.rules import LOOPBACK_HOSTS, template_url_problem, url_warnings
 from ui import icons
 from ui.pane.collapsible import CollapsibleSection
 from ui.pane.params import ParamModel, ParamTable
+from ui.wraplabel import WrapLabel
 
 METHODS = ("POST", "PUT", "GET")
 
@@ -53,12 +54,11 @@ class UrlSection(QWidget):
         self.url_edit.setAccessibleName("URL")
         self.url_edit.setFont(icons.monospace_font())
         self.url_edit.setPlaceholderText("https://host/path  (may use {{variables}} from the environment)")
-        self.resolved = QLabel(self)
+        self.resolved = WrapLabel(parent=self)
         self.resolved.setObjectName("resolvedUrl")
         self.resolved.setAccessibleName("Resolved URL")
         self.resolved.setFont(icons.monospace_font())
         self.resolved.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.resolved.setWordWrap(True)
         self.resolved.hide()
         self.url_problem = QLabel(self)
         self.url_problem.setObjectName("urlProblem")

@@ -4,13 +4,14 @@ from __future__ import annotations
 from typing import Iterator, Mapping, Optional
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QTabWidget, QVBoxLayout, QWidget
 
 from app.model.action import Action
 from app.model.payload import Payload
 from app.services import Services
 from ui.focuschain import place_after
 from ui.payload.tab import PayloadTab
+from ui.wraplabel import WrapLabel
 
 GET_REASON = "GET sends no body: a request payload needs POST or PUT."
 _TABS = (
@@ -37,9 +38,8 @@ class PayloadSection(QWidget):
         self._loading = False
         self._method = "POST"
         self._locked = False
-        self._lock_banner = QLabel(self)
+        self._lock_banner = WrapLabel(parent=self)
         self._lock_banner.setObjectName("payloadLockBanner")
-        self._lock_banner.setWordWrap(True)
         self._lock_banner.hide()
         self.tabs_widget = QTabWidget(self)
         self.tabs_widget.setObjectName("payloadTabs")
