@@ -15,15 +15,22 @@ is made from a never-sent request made by aiohttp for them (`Shapes`): its state
 Content-Length set, instead of ClientRequest's ~7 us of setup a call that gives the same state every time.
 Each shape is checked once against a request aiohttp makes itself; one that differs (another aiohttp)
 is made by aiohttp on every call.
+
+A shape's requests also carry their header block: the first one sent is serialized by aiohttp, and the
+block's bytes up to the Content-Length's value are kept (`Wire`); the next ones are those bytes, their own
+length and the blank line, when their request line and header count are the first's (aiohttp's send adds
+no header then: every other header is the shape's). aiohttp's serializer checked every character of ~10
+header lines on each call (~11k instructions, the loop thread's largest C function after the interpreter).
 """
 from __future__ import annotations
 
 import asyncio
 from typing import Any, Optional
 
-from aiohttp import ClientSession, client_exceptions
+from aiohttp import ClientSession, client_exceptions, http_writer
 from aiohttp.helpers import TimerNoop
 from aiohttp.payload import TOO_LARGE_BYTES_BODY, BytesPayload
+from multidict import CIMultiDict
 
 # What the session retries once (a kept-alive connection the server closed meanwhile), and what it never
 # does (a connect failure is not a dead kept-alive connection), as ClientSession._request.
@@ -33,6 +40,59 @@ NOT_RETRIED = (client_exceptions.ClientConnectorError, client_exceptions.Connect
 _NO_TIMER = TimerNoop()  # the deadline is the caller's (asyncio.timeout around the whole attempt)
 MAX_SHAPES = 64  # (method, URL, headers) a sender keeps a request shape for
 Shape = tuple[Any, Any, Optional[tuple[dict[str, Any], Any, dict[str, Any]]]]  # URL, headers, the state or None
+
+
+class Wire:
+    """A shape's header block as aiohttp serialized it for its first request, but for the Content-Length's
+    value and the blank line after it; `status` None until learnt, False when the block cannot be kept."""
+
+    __slots__ = ("status", "count", "prefix")
+
+    def __init__(self) -> None:
+        self.status: Any = None
+        self.count = 0
+        self.prefix = b""
+
+    def learn(self, status_line: str, headers: "Headers", block: bytes) -> None:
+        tail = b"Content-Length: " + headers.length.encode() + b"\r\n\r\n"
+        last = next(reversed(list(headers.items())), None)
+        if last == ("Content-Length", headers.length) and block.endswith(tail):
+            self.status, self.count = status_line, len(headers)
+            self.prefix = block[:len(block) - len(tail) + 16]  # up to and with "Content-Length: "
+        else:  # send() added a header after it, or the name is not spelled so: aiohttp's serializer each time
+            self.status = False
+
+
+class Headers(CIMultiDict[str]):
+    """A shape's request headers: `wire` (a class attribute of each shape's subclass, kept by copy()) and the
+    request's Content-Length value, for `_serialized`."""
+
+    __slots__ = ("length",)
+    wire: Wire
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.length = ""
+
+
+def _serialized(status_line: str, headers: Any) -> bytes:
+    """aiohttp's header block: a shape's kept bytes with this request's length, or aiohttp's serializer's."""
+    if isinstance(headers, Headers):
+        wire = headers.wire
+        if wire.status == status_line and len(headers) == wire.count:
+            return wire.prefix + headers.length.encode() + b"\r\n\r\n"
+        block: bytes = _serialize(status_line, headers)
+        if wire.status is None:
+            wire.learn(status_line, headers, block)
+        return block
+    return _serialize(status_line, headers)
+
+
+_serialize: Any = getattr(http_writer, "_serialize_headers", None)
+_serialize = getattr(_serialize, "aiohttps", _serialize)  # this module imported again: aiohttp's, not ours
+if _serialize is not None:  # aiohttp's writer calls it by this name when it writes a request's headers
+    _serialized.aiohttps = _serialize  # type: ignore[attr-defined]
+    http_writer._serialize_headers = _serialized
 
 
 class Requester:
@@ -126,7 +186,8 @@ class Requester:
         # Each request's own, set by _from_shape: no body held here, but the keys kept in their places (a
         # request's dict then takes its state without growing: a third of the copy's cost).
         fields["_body"], payload_fields["_value"] = None, b""
-        state = (fields, model.headers, payload_fields)
+        shaped = type("Headers", (Headers,), {"__slots__": (), "wire": Wire()})  # copies keep the class
+        state = (fields, shaped(model.headers), payload_fields)
         other = body + b" "  # another length: the Content-Length must follow
         if not _same(_from_shape(self._request_class, state, other), self._new(method, url, headers, other)):
             return None
@@ -142,7 +203,7 @@ def _from_shape(request_class: Any, state: tuple[dict[str, Any], Any, dict[str, 
     request = object.__new__(request_class)
     request.__dict__.update(fields)
     request.headers = headers = headers.copy()  # send() may add to them (Connection)
-    headers["Content-Length"] = str(len(body))  # in its place: last
+    headers["Content-Length"] = headers.length = str(len(body))  # in its place: last
     request._body, request._traces = payload, []
     return request
 

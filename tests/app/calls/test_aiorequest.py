@@ -179,3 +179,79 @@ def test_a_request_whose_state_cannot_be_copied_is_made_by_aiohttp_each_time() -
         shapes = asyncio.run(calls(server.url + "/echo"))
         assert [dict(raw.headers)["Content-Length"] for raw in server.seen] == ["7", "8"]
     assert len(shapes) == 1 and shapes[0][2] is None
+
+
+class _Bytes:
+    """A loopback server keeping each request's bytes exactly as they arrived (head and body)."""
+
+    def __init__(self) -> None:
+        self.seen: list[bytes] = []
+        owner = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                while (got := read_request(self.rfile)) is not None:
+                    owner.seen.append(got[0])
+                    self.wfile.write(_ok())
+                    self.wfile.flush()
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/echo?q=1"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def __enter__(self) -> "_Bytes":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+_BODIES = [b'{"a":1}', b"", b'{"a":1234567}', b"x" * 1000, b"y" * 100_000, b'{"a":1}']
+
+
+def _ours_and_aiohttps(url: str, force_close: bool) -> list:
+    """The bodies sent through a Requester of shapes, then by aiohttp's session; the shapes' wires."""
+    from yarl import URL
+
+    from app.calls.aiorequest import Requester
+    from app.calls.aiosender import _request_class
+    headers = (("X-Trace", "t\u00e9"), ("Content-Type", "application/json"), ("Authorization", "Bearer x"))
+
+    async def calls() -> list:
+        connector = aiohttp.TCPConnector(force_close=force_close)
+        async with aiohttp.ClientSession(connector=connector, skip_auto_headers=NOT_ADDED,
+                                         auto_decompress=False) as session:
+            requester, target = Requester(session, _request_class()), URL(url)
+            for body in _BODIES:
+                response = await requester.send("POST", target, headers, body)
+                await response.read()
+                response.release()
+            for body in _BODIES:
+                async with session.post(url, headers=headers, data=body) as response:
+                    await response.read()
+            return [shape[2][1].wire for shape in requester._shapes.values()]
+    return asyncio.run(calls())
+
+
+def test_a_shapes_header_block_is_kept_and_goes_out_byte_for_byte_as_aiohttps_own() -> None:
+    """After the first request of a shape its header block is the kept bytes and the request's own length:
+    bodies of 0 to 100,000 bytes (1 to 6 digits) go out exactly as aiohttp's session sends them."""
+    with _Bytes() as server:
+        wires = _ours_and_aiohttps(server.url, force_close=False)
+        ours, theirs = server.seen[:len(_BODIES)], server.seen[len(_BODIES):]
+    assert ours == theirs and len(ours) == len(_BODIES)
+    assert ours[0].startswith(b"POST /echo?q=1 HTTP/1.1\r\n") and b"Content-Length: 100000\r\n\r\n" in ours[4]
+    assert len(wires) == 1 and wires[0].status == "POST /echo?q=1 HTTP/1.1"  # learnt: the block was kept
+    assert wires[0].prefix.endswith(b"Content-Length: ") and b"t\xc3\xa9" in wires[0].prefix
+
+
+def test_a_header_aiohttp_adds_after_the_length_leaves_the_block_to_aiohttp_each_time() -> None:
+    """A connector closing every connection makes aiohttp's send add `Connection: close` after the length:
+    the block is not kept (the request's own bytes are aiohttp's serializer's), and still the same bytes."""
+    with _Bytes() as server:
+        wires = _ours_and_aiohttps(server.url, force_close=True)
+        ours, theirs = server.seen[:len(_BODIES)], server.seen[len(_BODIES):]
+    assert ours == theirs and all(raw.count(b"Connection: close\r\n\r\n") == 1 for raw in ours)
+    assert len(wires) == 1 and wires[0].status is False
