@@ -1,10 +1,11 @@
-"""A word-wrapped label that lays its text out once per width and text, not at every ask.
+"""Labels that lay their text out once per width and text, not at every ask.
 
-A layout asks a wrapped label its height for a width at each pass of each layout above it, and
-QLabel lays the whole text out again at every ask: as a window opens and shows its first action,
-the pane's four wrapped labels were asked ~180 times, ~5 ms of the open's ~60 ms of CPU (measured
-with a counting override on 40 opens). A height is kept per width and text; whatever else changes
-the answer (font, style, margins, indent, format, alignment, wrap) forgets them all.
+A layout asks a wrapped label its height for a width at each pass of each layout above it (and a
+QStackedLayout asks its hidden pages too), and QLabel lays the whole text out again at every ask:
+as a window opens and shows its first action, the pane's four wrapped labels were asked ~180
+times, ~5 ms of the open's ~60 ms of CPU (measured with a counting override on 40 opens). A height
+is kept per width and text; whatever else changes the answer (font, style, margins, indent,
+format, alignment, wrap) forgets them all.
 """
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ from PySide6.QtWidgets import QLabel, QWidget
 KEPT = 16  # heights kept; a label is asked for a few widths between two text changes
 
 
-class WrapLabel(QLabel):
-    """A QLabel with word wrap on and its heights for a width remembered."""
+class KeptHeightLabel(QLabel):
+    """A QLabel whose heights for a width are remembered. Also for a label that does not wrap: a
+    QStackedLayout asks each of its pages, shown or not (the Journeys page's hint: ~90 times an open)."""
 
     def __init__(self, text: str = "", parent: Optional[QWidget] = None) -> None:
         super().__init__(text, parent)
         self._heights: dict[tuple[int, str], int] = {}
-        self.setWordWrap(True)
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
         key = (width, self.text())
@@ -62,3 +63,11 @@ class WrapLabel(QLabel):
     def _forget(self, setter: Any, *args: Any) -> None:
         self._heights.clear()
         setter(*args)
+
+
+class WrapLabel(KeptHeightLabel):
+    """A word-wrapped label (the pane's rule, resolved URL and lock lines)."""
+
+    def __init__(self, text: str = "", parent: Optional[QWidget] = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)

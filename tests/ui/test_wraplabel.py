@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
-from ui.wraplabel import WrapLabel
+from ui.wraplabel import KeptHeightLabel, WrapLabel
 
 LONG = "Locked: used in 3 journeys (sampleJourney, welcomeFlow, winback); duplicate it to change its method"
 
@@ -61,3 +61,13 @@ def test_a_new_text_font_margin_or_format_is_measured_again(qtbot: Any, layouts:
     reference.setMargin(20)
     label.setText(f"<b>{LONG}</b>")
     assert label.heightForWidth(150) == reference.heightForWidth(150)
+
+
+def test_a_label_that_does_not_wrap_keeps_its_height_too(qtbot: Any, layouts: list[int]) -> None:
+    # A QStackedLayout asks each page its height, shown or not: the Journeys page's hint at every pass.
+    label = KeptHeightLabel("Select a journey in the list to see its diagram, run it and edit it")
+    qtbot.addWidget(label)
+    reference = QLabel(label.text())
+    assert not label.wordWrap()
+    assert [label.heightForWidth(w) for w in (80, 80, 400)] == [reference.heightForWidth(w) for w in (80, 80, 400)]
+    assert layouts == [80, 400] + [80, 80, 400]  # the label's own two, then the reference's three

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from ui import icons, message
 from ui.journeys.journeylist import JourneyList
+from ui.wraplabel import KeptHeightLabel
 
 if TYPE_CHECKING:
     from ui.journeys.journeyview import JourneyView
@@ -34,7 +35,7 @@ class JourneysArea(QObject):
         self.list = JourneyList(parent)
         self.page = QStackedWidget(parent)
         self.page.setObjectName("journeyPage")
-        self.empty = QLabel("Select a journey in the list to see its diagram, run it and edit it", self.page)
+        self.empty = KeptHeightLabel("Select a journey in the list to see its diagram, run it and edit it", self.page)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         icons.tint(self.empty, "quiet")
         self.page.addWidget(self.empty)
