@@ -23,6 +23,7 @@ import httpx
 
 from app.calls.answer import REDIRECTS, Answer, Pairs
 from app.calls.deadlines import Deadlines
+from app.identitymemo import IdentityMemo
 from app.net import INFLATED, MAX_REDIRECTS, NetConfig, UnusableProxy, inflated, redirected
 from app.net.config import ProxyRoutes
 from app.net.redirects import IsSecret, never
@@ -45,9 +46,9 @@ class AioSender:
         self._routes = ProxyRoutes()
         self._proxies: dict[int, dict[str, Any]] = {}  # id(proxy) -> aiohttp's proxy arguments
         self._urls: dict[str, Any] = {}  # URL text -> yarl.URL: a batch calls the same URL again and again
-        # id(target) -> (the target, its proxy arguments): a run's calls mostly share a few parsed URLs (each
-        # action's), called in turn; the target held, its id is not reused meanwhile.
-        self._routes_of: dict[int, tuple[Any, dict[str, Any]]] = {}
+        # A parsed URL -> its proxy arguments: a run's calls mostly share a few (each action's), called in
+        # turn; bounded, as a dynamic path parses a URL per call.
+        self._routes_of: IdentityMemo[dict[str, Any]] = IdentityMemo(64)
         self._received: dict[tuple[tuple[bytes, bytes], ...], Received] = {}  # raw headers -> _headers()
         self._trims: dict[tuple[int, int, int], tuple[Pairs, Any, Pairs]] = {}  # see _trimmed
         self._trimmed_once: dict[Pairs, Pairs] = {}  # trimmed headers -> the one tuple holding them
@@ -81,7 +82,7 @@ class AioSender:
         """One attempt, redirects followed (each hop within the same deadline). One coroutine for the
         hops (not one more per hop): each of aiohttp's waits resumes through every frame above it."""
         for _ in range(MAX_REDIRECTS + 1):
-            route = self._routes_of.get(id(target))  # the common case inline: a URL called before
+            route = self._routes_of.found.get(id(target))  # the common case inline: a URL called before
             proxy = route[1] if route is not None and route[0] is target else self._proxy(target)
             parsed = self._urls.get(url)
             if parsed is None:
@@ -156,14 +157,8 @@ class AioSender:
     def _proxy(self, target: httpx.URL) -> dict[str, Any]:
         """aiohttp's proxy arguments for this URL ({} when it goes direct); raises UnusableProxy. A run's
         calls mostly share a few parsed URLs (each action's, in turn): their arguments are kept."""
-        found = self._routes_of.get(id(target))
-        if found is not None and found[0] is target:
-            return found[1]
-        arguments = self._route_arguments(target)
-        if len(self._routes_of) >= 64:  # bounded: a dynamic path parses a URL per call
-            self._routes_of.clear()
-        self._routes_of[id(target)] = (target, arguments)
-        return arguments
+        found = self._routes_of.get(target)
+        return found if found is not None else self._routes_of.put(target, self._route_arguments(target))
 
     def _route_arguments(self, target: httpx.URL) -> dict[str, Any]:
         route = self._routes.route(target)

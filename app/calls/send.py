@@ -42,6 +42,7 @@ from app.calls.client import CallClient
 from app.calls.credentials import AuthState
 from app.calls.pacing import REAL, Clock, monotonic_deadline
 from app.calls.record import MAX_BODY, CallResult, RecordedExchange, RecordedRequest, RecordedResponse
+from app.identitymemo import IdentityMemo
 from app.masking import Masker
 from app.model import Action
 from app.net import NetConfig, UnusableProxy
@@ -196,32 +197,26 @@ async def _attempt(client: Sender, prepared: Prepared, out: Outgoing,
     content_type = response.content_type
     text = response.body.decode(_charset(raw) if content_type is None else _content_charset(content_type), "replace")
     cut = response.cut
-    found = _SHOWN.get(id(raw))  # the masked headers: see _shown_headers
-    shown_raw = found[3] if found is not None and found[0] is raw and found[1] is masker and \
-        found[2] == masker.version else _shown_headers(masker, raw)
+    found = _SHOWN.found.get(id(raw))  # the masked headers (see _shown_headers), found inline
+    shown_raw = found[1][2] if found is not None and found[0] is raw and found[1][0] is masker and \
+        found[1][1] == masker.version else _shown_headers(masker, raw)
     recorded = RecordedResponse(response.status, response.reason, shown_raw, masker.text(text[:MAX_BODY]), elapsed,
                                 len(text) > MAX_BODY or cut is not None, cut)
     return RecordedExchange(shown, recorded, None, elapsed), response, "answer"
 
 
-# id(a sender's header list, shared by the answers that repeat it: app.calls.aiosender) -> the list, the
-# masker and its version it was masked with, and its masked form (found inline, by identity: the list is
-# held, its id is not reused meanwhile).
-_SHOWN: dict[int, tuple[list[tuple[str, str]], Masker, int, list[tuple[str, str]]]] = {}
-_MAX_SHOWN = 256  # lists come and go with runs and batches
+# A sender's header list (shared by the answers that repeat it, app.calls.aiosender) -> the masker and
+# its version it was masked with, and its masked form.
+_SHOWN: IdentityMemo[tuple[Masker, int, list[tuple[str, str]]]] = IdentityMemo()
 
 
 def _shown_headers(masker: Masker, headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The masked headers of an answer, made once per list the sender shares (then shared by the
     records too: the history writes their text once); the masker's version says when to mask anew."""
-    found = _SHOWN.get(id(headers))
-    if found is not None and found[0] is headers and found[1] is masker and found[2] == masker.version:
-        return found[3]
-    shown = masker.headers(headers)
-    if len(_SHOWN) > _MAX_SHOWN:
-        _SHOWN.clear()
-    _SHOWN[id(headers)] = (headers, masker, masker.version, shown)
-    return shown
+    found = _SHOWN.get(headers)
+    if found is not None and found[0] is masker and found[1] == masker.version:
+        return found[2]
+    return _SHOWN.put(headers, (masker, masker.version, masker.headers(headers)))[2]
 
 
 def _charset(headers: list[tuple[str, str]]) -> str:

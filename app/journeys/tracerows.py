@@ -79,9 +79,7 @@ class RowEncoder:
         self._paths: dict[Any, str] = {}
         self._urls: dict[Any, str] = {}
         self._response_headers: dict[Any, str] = {}
-        # id(an answer's header list) -> (the list, its JSON): found inline, by identity (the list held: its id
-        # is not reused meanwhile)
-        self._response_ids: dict[int, tuple[object, str]] = {}
+        self._response_ids: IdentityMemo[str] = IdentityMemo(_MAX_REMEMBERED)  # an answer's header list -> its JSON
         self._last_iso: tuple[Optional[datetime], Any] = (None, NULL)
         self.seq = self.step_id = self.attempt_id = 0  # the last ids given
         self.parts: dict[str, int] = {}  # request header sets given an id so far, up to:
@@ -117,7 +115,7 @@ class RowEncoder:
         text = m.text
         seq = self.seq = self.seq + 1
         step_id, attempt_id, steps, attempts = self.step_id, self.attempt_id, out.steps, out.attempts
-        response_ids, dumps = self._response_ids, orjson.dumps
+        response_ids = self._response_ids.found  # read inline (app.identitymemo)
         at, at_text = self._last_iso  # a profile's steps mostly share one virtual time (the same object)
         path = []
         for idx, s in enumerate(p.steps):
@@ -132,20 +130,12 @@ class RowEncoder:
             values: Any = s.values
             why: Any = s.why
             if values is not None:  # mapped values come from the profile and event: masked (see _mask)
-                try:  # value_json's, inline (a Python call less for most steps)
-                    values_text = dumps(values, default=_not_plain, option=_PASS).decode()
-                except TypeError:
-                    values_text = "null"  # refused: json_text's (just below)
-                values = json_text(values) if "null" in values_text else values_text
+                values = value_json(values)
                 deferred.append(base + _VALUES)
             else:
                 values = NULL
             if why is not None:
-                try:
-                    why_text = dumps(why, default=_not_plain, option=_PASS).decode()
-                except TypeError:
-                    why_text = "null"
-                why = json_text(why) if "null" in why_text else why_text
+                why = value_json(why)
                 deferred.append(base + _WHY)
             else:
                 why = NULL
@@ -211,10 +201,7 @@ class RowEncoder:
         """The JSON of an answer's headers: made once per distinct set (by its pairs), remembered for the
         list too (the sender hands every answer with the same headers the same list)."""
         shown = _once(self._response_headers, tuple(headers), self._headers_json)
-        if len(self._response_ids) > _MAX_REMEMBERED:
-            self._response_ids.clear()
-        self._response_ids[id(headers)] = (headers, shown)
-        return shown
+        return self._response_ids.put(headers, shown)
 
     def _part(self, headers: list[tuple[str, str]], out: Rows) -> Any:
         """The id of a request header set's JSON (sets repeat across a run's calls: each is stored once in
