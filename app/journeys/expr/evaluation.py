@@ -54,29 +54,23 @@ def explain_json(expr: Expr, ctx: Context) -> tuple[Any, list[dict[str, Any]]]:
     """explain() as a run's trace records it, made directly (once per profile at every condition): the
     plain value, and each comparison as {"text", "result", "operands": [{"text", "value", "type"}]}
     with the operands' values JSON-ready."""
-    saved, ctx.trace = ctx.trace, []  # _recorded's, inline
-    try:
-        value = expr.compiled(ctx)
-        records = ctx.trace
-    finally:
-        ctx.trace = saved
+    value, records = _recorded(expr, ctx)
     out = []
     for shape, a, b, result in records:  # the texts cut once per node (compile.Shape)
         # A plain value (most operands) is its own JSON and its type is named by its class: no call for either.
         kind = _PLAIN_TYPES.get(type(a))
-        operands = [{"text": shape[2], "value": a if kind is not None else to_json(a),
+        operands = [{"text": shape.left, "value": a if kind is not None else to_json(a),
                      "type": kind if kind is not None else type_name(a)}]
-        if shape[5] is not None:
+        if shape.right_span is not None:
             kind = _PLAIN_TYPES.get(type(b))
-            operands.append({"text": shape[4], "value": b if kind is not None else to_json(b),
+            operands.append({"text": shape.right, "value": b if kind is not None else to_json(b),
                              "type": kind if kind is not None else type_name(b)})
-        out.append({"text": shape[0], "result": result is True, "operands": operands})
+        out.append({"text": shape.text, "result": result is True, "operands": operands})
     return value, out
 
 
-# type_name of the values to_json gives back as they are, by their exact class (bool before int is moot here).
-_PLAIN_TYPES: dict[type, str] = {str: "string", bool: "boolean", int: "integer", float: "decimal",
-                                 type(None): "null"}
+# type_name of the values to_json gives back as they are, by their exact class (type_name's own answers).
+_PLAIN_TYPES: dict[type, str] = {type(v): type_name(v) for v in ("", True, 0, 0.0, None)}
 
 
 def _recorded(parsed: Expr, ctx: Context) -> tuple[Any, list[Any]]:
