@@ -237,28 +237,43 @@ class TraceReader:
 def rows_of(db: sqlite3.Connection, table: str, first: int, last: int) -> tuple[int, int]:
     """The first and last id of `table`'s rows (step or attempt) of the profiles numbered first to last
     (last < first: none). The writer numbers every row as profiles are encoded, one profile after the
-    other, so profile_seq never decreases along a table's ids: the bounds are found by binary search on
-    the rowid (~17 lookups for 100,000 rows) instead of through an index on profile_seq, which the writer
-    no longer keeps (traces.SCHEMA: ~1.2 us a call of its CPU). Files of earlier versions, which have
-    the indexes, are numbered the same way."""
-    end = int(db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]) + 1
-    lo = _first_id(db, table, first, 1, end)
-    return lo, _first_id(db, table, last + 1, lo, end) - 1
+    other, so profile_seq never decreases along a table's ids: the bounds are searched on the rowid
+    instead of through an index on profile_seq, which the writer no longer keeps (traces.SCHEMA: ~1.2 us
+    a call of its CPU). Files of earlier versions, which have the indexes, are numbered the same way."""
+    tail = db.execute(f"SELECT id, profile_seq FROM {table} WHERE id = (SELECT MAX(id) FROM {table})").fetchone()
+    if tail is None:
+        return 1, 0
+    rate = tail[0] / max(tail[1], 1)  # rows a profile, on average: where a profile's rows are likely to start
+    lo = _first_id(db, table, first, 1, tail[0] + 1, rate)
+    return lo, _first_id(db, table, last + 1, lo, tail[0] + 1, rate) - 1
 
 
-def _first_id(db: sqlite3.Connection, table: str, seq: int, lo: int, hi: int) -> int:
-    """The smallest id in lo..hi from which every row of `table` belongs to profile `seq` or a later one."""
+def _first_id(db: sqlite3.Connection, table: str, seq: int, lo: int, hi: int, rate: float) -> int:
+    """The smallest id in lo..hi from which every row of `table` belongs to profile `seq` or a later one.
+    Each probe aims where the row it found says the profile's first row is, a margin past it, so that the
+    next one lands on the other side (the margin doubling at each probe: a search of ~log2 of the guess's
+    error), until the ids left are few; one statement reads them. ~3 statements on a run's numbering."""
     probe = f"SELECT id, profile_seq FROM {table} WHERE id >= ? ORDER BY id LIMIT 1"
-    while lo < hi:  # ids may have gaps (a batch rolled back at the end of a run): the row at or after mid
-        mid = (lo + hi) // 2
+    margin = max(2, int(2 * rate))
+    mid = lo + int((seq - 1) * rate) if lo == 1 else lo + int(rate)
+    while hi - lo > _NEAR:  # ids may have gaps (a batch rolled back at the end of a run): the row at or after mid
+        mid = mid if lo <= mid < hi else (lo + hi) // 2
         found = db.execute(probe, (mid,)).fetchone()
-        if found is None or found[1] >= seq:
-            hi = mid
+        if found is None:
+            hi, mid = mid, (lo + mid) // 2
+            continue
+        at = found[0] + int((seq - found[1]) * rate)  # where its first row is if each profile had `rate` rows
+        if found[1] >= seq:
+            hi, mid = mid, at - margin
         else:
-            lo = found[0] + 1
-    return lo
+            lo, mid = found[0] + 1, at + margin
+        margin *= 2
+    found = db.execute(f"SELECT id FROM {table} WHERE id >= ? AND id < ? AND profile_seq >= ? ORDER BY id LIMIT 1",
+                       (lo, hi, seq)).fetchone()
+    return hi if found is None else int(found[0])
 
 
+_NEAR = 64  # ids read by the last statement of a search (a rowid range: a page or two)
 _PROFILE_COLUMNS = "seq, row, profile_id, outcome, code, error, path, entered_at, ended_at, wall_ms"
 _ATTEMPT_COLUMNS = ("a.step_id, a.number, a.target, a.outcome, a.status, a.error, a.method, a.url, p.text,"
                     " a.request_body, a.request_note, a.response_headers, a.response_body, a.response_note,"
