@@ -255,3 +255,45 @@ def test_a_header_aiohttp_adds_after_the_length_leaves_the_block_to_aiohttp_each
         ours, theirs = server.seen[:len(_BODIES)], server.seen[len(_BODIES):]
     assert ours == theirs and all(raw.count(b"Connection: close\r\n\r\n") == 1 for raw in ours)
     assert len(wires) == 1 and wires[0].status is False
+
+
+def test_a_shapes_small_body_is_written_in_place_without_aiohttps_writer_task() -> None:
+    """aiohttp's send writes a body from a task of its own (started eagerly on Python 3.12+, where a small
+    body is out before send returns). A shape's request whose header block is kept writes a body up to
+    AT_ONCE in place, no task; the shape's first request and a larger body go through aiohttp's send."""
+    from yarl import URL
+
+    from app.calls.aiorequest import AT_ONCE, Requester
+    from app.calls.aiosender import _request_class
+    bodies = [b'{"a":1}', b'{"a":22}', b"x" * AT_ONCE, b"y" * (AT_ONCE + 1)]
+
+    async def tasks_per_request(url: str) -> tuple[list[int], list[int]]:
+        made = [0]
+        loop = asyncio.get_running_loop()
+
+        def counting(loop: asyncio.AbstractEventLoop, coro, **kwargs):  # type: ignore[no-untyped-def]
+            made[0] += 1
+            return asyncio.Task(coro, loop=loop, **kwargs)
+
+        async def counted(sending) -> int:  # type: ignore[no-untyped-def]
+            before = made[0]
+            response = await sending
+            await response.read()
+            response.release()
+            return made[0] - before
+
+        headers = (("Content-Type", "application/json"),)
+        async with aiohttp.ClientSession(skip_auto_headers=NOT_ADDED, auto_decompress=False) as session:
+            requester, target = Requester(session, _request_class()), URL(url)
+            loop.set_task_factory(counting)
+            try:
+                ours = [await counted(requester.send("POST", target, headers, body)) for body in bodies]
+                theirs = [await counted(session.post(url, headers=headers, data=body)) for body in bodies]
+            finally:
+                loop.set_task_factory(None)
+        return ours, theirs
+
+    with _Bytes() as server:
+        ours, theirs = asyncio.run(tasks_per_request(server.url))
+        assert server.seen[:len(bodies)] == server.seen[len(bodies):]
+    assert ours == [theirs[0], 0, 0, theirs[3]]
