@@ -122,6 +122,7 @@ class Requester:
         retry = method in IDEMPOTENT
         while True:
             request = line = None
+            length = 0
             if proxy is None and type(body) is bytes and len(body) <= TOO_LARGE_BYTES_BODY:  # the common case
                 shape = self._shapes.get((method, id(url), id(headers)))
                 if shape is None or shape[0] is not url or shape[1] is not headers:
@@ -129,7 +130,8 @@ class Requester:
                 if shape[2] is not None:
                     request = _from_shape(self._request_class, shape[2], body)
                     wire = shape[2][1].wire
-                    if wire.at_once and len(body) <= AT_ONCE and type(wire.status) is str:
+                    length = len(body)
+                    if wire.at_once and length <= AT_ONCE and type(wire.status) is str:
                         line = wire.status
             if request is None:
                 request = self._new(method, url, headers, body, proxy, proxy_auth, proxy_headers)
@@ -145,7 +147,7 @@ class Requester:
                     if line is None or conn.protocol.writing_paused:
                         response = await request.send(conn)
                     else:
-                        response = await _sent(request, conn, line, len(body))
+                        response = await _sent(request, conn, line, length)
                     try:
                         await response.start(conn)
                     except BaseException:
