@@ -98,12 +98,18 @@ class AioSender:
                 try:
                     length, cap = response.content_length, self.max_body
                     if length is not None and length <= cap:
-                        raw, cut = await response.read(), None
+                        # A body that came with the headers is all in already: taken as read() takes it,
+                        # without read()'s three coroutines and the waits they would not make.
+                        content = response.content
+                        done = content.is_eof() and content.exception() is None  # else read() raises, closing
+                        raw = content.read_nowait() if done else await response.read()
+                        cut = None
                     else:
                         raw, cut = await _read(response, cap)
                 finally:
                     response.release()
-                    await response.wait_for_close()
+                    if response._writer is not None:  # aiohttp's writer task, still writing the body
+                        await response.wait_for_close()
                 received = response.raw_headers
                 found = self._received.get(received)
                 pairs, content_type, encoding = found if found is not None else self._headers(received)

@@ -297,3 +297,58 @@ def test_a_shapes_small_body_is_written_in_place_without_aiohttps_writer_task() 
         ours, theirs = asyncio.run(tasks_per_request(server.url))
         assert server.seen[:len(bodies)] == server.seen[len(bodies):]
     assert ours == [theirs[0], 0, 0, theirs[3]]
+
+
+class _Parts:
+    """Answers each request of a connection with the next of `answers`: the bytes to write, in parts
+    written 50 ms apart (a body after its headers, or cut in two)."""
+
+    def __init__(self, answers: list[list[bytes]]) -> None:
+        self.connections = 0
+        owner = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                owner.connections += 1
+                for parts in answers:
+                    if read_request(self.rfile) is None:
+                        return
+                    for i, part in enumerate(parts):
+                        if i:
+                            time.sleep(0.05)
+                        self.wfile.write(part)
+                        self.wfile.flush()
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/x"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def __enter__(self) -> "_Parts":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_body_read_whole_with_its_headers_or_after_them_and_the_connection_kept() -> None:
+    """A body that came in with its headers is taken at once, one that follows them (or comes in two parts)
+    is waited for: the same bodies either way, and every answer leaves the connection for the next call."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+    answers = [[head + b"9\r\n\r\n{\"a\":\"1\"}"], [head + b"9\r\n\r\n", b'{"a":"2"}'],
+               [head + b"9\r\n\r\n{\"a\"", b':"3"}'], [head + b"0\r\n\r\n"], [head + b"9\r\n\r\n{\"a\":\"5\"}"]]
+
+    async def calls(url: str) -> list[tuple[int, bytes]]:
+        async with AioSender(1) as sender:
+            target, out = httpx.URL(url), []
+            for _ in answers:
+                answer = await sender.exchange("POST", target, url, [("Content-Length", "2")], b"{}",
+                                               time.monotonic() + 10)
+                out.append((answer.status, answer.body))
+            return out
+
+    with _Parts(answers) as server:
+        got = asyncio.run(calls(server.url))
+        assert server.connections == 1
+    assert got == [(200, b'{"a":"1"}'), (200, b'{"a":"2"}'), (200, b'{"a":"3"}'), (200, b""), (200, b'{"a":"5"}')]
