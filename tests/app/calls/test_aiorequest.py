@@ -352,3 +352,42 @@ def test_a_body_read_whole_with_its_headers_or_after_them_and_the_connection_kep
         got = asyncio.run(calls(server.url))
         assert server.connections == 1
     assert got == [(200, b'{"a":"1"}'), (200, b'{"a":"2"}'), (200, b'{"a":"3"}'), (200, b""), (200, b'{"a":"5"}')]
+
+
+def test_a_request_written_in_place_on_a_connection_closing_fails_as_aiohttps_write() -> None:
+    """A connection whose transport closes before the request goes out: the request written in place fails
+    as aiohttp's own write fails it (on Python 3.12+, where it writes at once: its error set on the
+    connection, raised by the response), an error the sender retries as it retries aiohttp's 3.11 one (the
+    connection found lost a loop turn later)."""
+    from yarl import URL
+
+    from app.calls.aiorequest import _NO_TIMER, RETRIED, Requester, _from_shape, _sent
+    from app.calls.aiosender import _request_class
+
+    async def failures(url: str) -> list[BaseException]:
+        async with aiohttp.ClientSession(skip_auto_headers=NOT_ADDED, auto_decompress=False) as session:
+            requester, target = Requester(session, _request_class()), URL(url)
+            headers = (("Content-Type", "application/json"),)
+            response = await requester.send("POST", target, headers, b'{"a":1}')  # the shape's block learnt
+            await response.read()
+            response.release()
+            state = next(iter(requester._shapes.values()))[2]
+            assert state is not None and state[1].wire.at_once
+            out = []
+            for ours in (True, False):
+                request = _from_shape(requester._request_class, state, b'{"a":22}')
+                conn = await session.connector.connect(request, [], session.timeout)
+                conn.protocol.set_response_params(timer=_NO_TIMER, read_until_eof=True, auto_decompress=False)
+                conn.protocol.transport.close()
+                response = await (_sent(request, conn, state[1].wire.status, 8) if ours else request.send(conn))
+                with pytest.raises(aiohttp.ClientConnectionError) as caught:
+                    await response.start(conn)
+                conn.close()
+                out.append(caught.value)
+            return out
+
+    with _Bytes() as server:
+        ours, theirs = asyncio.run(failures(server.url))
+    assert type(ours) is aiohttp.ClientOSError and str(ours).endswith(f"Can not write request body for {server.url}")
+    assert isinstance(ours.__cause__, aiohttp.ClientConnectionResetError)
+    assert isinstance(ours, RETRIED) and isinstance(theirs, RETRIED)
