@@ -213,6 +213,8 @@ class Requester:
         other = body + b" "  # another length: the Content-Length must follow
         if not _same(_from_shape(self._request_class, state, other), self._new(method, url, headers, other)):
             return None
+        if hasattr(model, "shaped_key"):  # a class that takes the key of its shape (app.calls.aiosender's)
+            fields["shaped_key"] = model.connection_key  # made of what a shape's requests share
         return state
 
 

@@ -224,8 +224,15 @@ def _request_class() -> Any:
     skipped: CIMultiDict[None] = CIMultiDict((name, None) for name in NOT_ADDED)
 
     class Request(ClientRequest):
+        shaped_key: Any = None  # a request shape's connection key (app.calls.aiorequest): the same for its requests
+
         def update_auto_headers(self, skip_auto_headers: Any) -> None:
             self._skip_auto_headers = skipped  # read only: aiohttp checks Content-Type against it
+
+        @property
+        def connection_key(self) -> Any:  # the connector asks it of every request
+            key = self.shaped_key
+            return key if key is not None else ClientRequest.connection_key.fget(self)  # type: ignore[attr-defined]
 
     return Request
 

@@ -391,3 +391,30 @@ def test_a_request_written_in_place_on_a_connection_closing_fails_as_aiohttps_wr
     assert type(ours) is aiohttp.ClientOSError and str(ours).endswith(f"Can not write request body for {server.url}")
     assert isinstance(ours.__cause__, aiohttp.ClientConnectionResetError)
     assert isinstance(ours, RETRIED) and isinstance(theirs, RETRIED)
+
+
+def test_a_shapes_requests_share_the_connection_key_aiohttp_makes_for_them() -> None:
+    """The connector asks every request its connection key (host, port, TLS, proxy: what a shape's requests
+    share): a shape's requests give the one aiohttp made for the shape, equal to its own request's."""
+    from yarl import URL
+
+    from app.calls.aiorequest import Requester, _from_shape
+    from app.calls.aiosender import _request_class
+
+    async def keys(url: str) -> tuple[object, object, object]:
+        async with aiohttp.ClientSession(skip_auto_headers=NOT_ADDED, auto_decompress=False) as session:
+            requester, target = Requester(session, _request_class()), URL(url)
+            headers = (("Content-Type", "application/json"),)
+            response = await requester.send("POST", target, headers, b'{"a":1}')
+            await response.read()
+            response.release()
+            state = next(iter(requester._shapes.values()))[2]
+            assert state is not None
+            first, second = (_from_shape(requester._request_class, state, body) for body in (b"{}", b"[1]"))
+            theirs = aiohttp.ClientRequest("POST", target, headers=headers, data=b"{}", loop=asyncio.get_running_loop(),
+                                           session=session)
+            return first.connection_key, second.connection_key, theirs.connection_key
+
+    with _Bytes() as server:
+        first, second, theirs = asyncio.run(keys(server.url))
+    assert first is second and first == theirs
