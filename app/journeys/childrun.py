@@ -25,7 +25,6 @@ import json
 import os
 import sys
 import threading
-import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -290,6 +289,7 @@ class _PausedReporter:
     def __init__(self, breaks: Breakpoints, say: Any) -> None:
         self.breaks, self.say = breaks, say
         self.changed, self.done = threading.Event(), False
+        self.stopping = threading.Event()  # the run ended: its last list said at once, not REPORT_S later
         self.last: dict[str, Any] = {"paused": []}  # what the window was last told (nothing paused at first)
         breaks.on_change = self.changed.set
         self.thread = threading.Thread(target=self._loop, daemon=True, name="paused-reporter")
@@ -298,7 +298,7 @@ class _PausedReporter:
     def _loop(self) -> None:
         while not self.done:
             if self.changed.wait(0.5):
-                time.sleep(self.REPORT_S)
+                self.stopping.wait(self.REPORT_S)  # the run's result waits for this thread (stop)
                 self.changed.clear()
                 message = paused_message(self.breaks)
                 if message != self.last:
@@ -307,6 +307,7 @@ class _PausedReporter:
 
     def stop(self) -> None:
         self.done = True
+        self.stopping.set()
         self.changed.set()
         self.thread.join(timeout=2)
         self.breaks.on_change = None

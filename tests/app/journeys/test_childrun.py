@@ -88,3 +88,19 @@ def test_a_refused_run_says_why_and_runs_nothing(services: Any, forks: ForkServe
     spec = spec_of(services, services.workspace.home / "profiles" / "nothing.csv")
     lines = messages(child(forks, spec))
     assert len(lines) == 1 and "nothing.csv" in lines[0]["error"] and "no such file" in lines[0]["error"]
+
+
+def test_the_paused_list_reporter_stops_at_once_when_the_run_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's result is said once the reporter stopped: it does not first wait out its report interval."""
+    from app.journeys.breakpoints import Breakpoints
+    from app.journeys.childrun import _PausedReporter
+
+    monkeypatch.setattr(_PausedReporter, "REPORT_S", 3600.0)  # a wait stop() would have to sit through
+    said: list[dict[str, Any]] = []
+    breaks = Breakpoints()
+    reporter = _PausedReporter(breaks, said.append)
+    assert breaks.on_change is not None
+    breaks.on_change()  # a change: the reporter waits REPORT_S before saying the list
+    reporter.stop()
+    assert not reporter.thread.is_alive() and breaks.on_change is None
+    assert said == []  # nothing paused, as the window was last told

@@ -193,3 +193,15 @@ def test_the_working_folder_and_environment_reach_the_child_as_the_run_process_h
     assert _setup(_setup_bytes(b"here", {}))["env"] == {}
     with pytest.raises(ValueError):
         _setup(b"here\0NO_EQUALS_SIGN")
+
+
+def test_warm_makes_every_lexer_of_the_expression_parser() -> None:
+    """Each child would otherwise compile the token regexes of every parser state its expressions reach."""
+    from app.journeys.expr.parser import _lark
+    from app.journeys.zygote import warm
+
+    lexers = list(_lark().parser.lexer.lexers.values())
+    for lexer in lexers:
+        lexer._scanner = None  # as a new process has them (lark makes one when its state first lexes)
+    warm()
+    assert lexers and all(lexer._scanner is not None for lexer in lexers)
