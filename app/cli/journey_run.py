@@ -147,7 +147,7 @@ def _run(args: argparse.Namespace, services: Services, journey: Journey) -> int:
             try:
                 runner = JourneyRun(services.workspace.home, journey, actions, engine=services.auth,
                                     resolvers=resolvers, options=options, progress=bar.update if bar else None,
-                                    cancel=cancel, client_factory=offline)
+                                    cancel=cancel, client_factory=offline, validated=report)
             except PlanError as exc:
                 return _fail(args, f"{journey.name}: the run cannot start", refusal_problems(exc))
             _announce(args, runner)

@@ -32,6 +32,7 @@ from app.journeys.actionplan import CallPlan, PlanError, Resolvers, plan_calls
 from app.journeys.breakpoints import Breakpoints
 from app.journeys.clock import preset as find_preset
 from app.journeys.collector import fewer_young_collections
+from app.journeys.findings import Report
 from app.journeys.model import Journey
 from app.journeys.profiles import Item, ProfileSource, Rejection
 from app.journeys.progress import Callback, ProgressBoard
@@ -105,10 +106,12 @@ class JourneyRun:
     def __init__(self, home: Path, journey: Journey, actions: Mapping[str, Action], *, engine: AuthEngine,
                  resolvers: Resolvers, options: Optional[RunOptions] = None, progress: Optional[Callback] = None,
                  cancel: Optional[threading.Event] = None, client_factory: Optional[ClientFactory] = None,
-                 breakpoints: Optional[Breakpoints] = None) -> None:
+                 breakpoints: Optional[Breakpoints] = None, validated: Optional[Report] = None) -> None:
+        """`validated`: the journey's validation against these actions, when the caller made it already
+        (the CLI, which reports its warnings): not made a second time."""
         self.home, self.journey = Path(home), journey
         self.options = options or RunOptions()
-        report = validate(journey, actions)
+        report = validated if validated is not None else validate(journey, actions)
         if not report.ok:
             raise PlanError([str(f) for f in report.errors])
         try:

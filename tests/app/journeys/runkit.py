@@ -65,7 +65,7 @@ class Ran:
 def make_run(home: Path, services: Any, resolver: Any, j: Journey, **kwargs: Any) -> JourneyRun:
     actions = {n: services.workspace.load(n) for n in j.actions_used()}
     resolvers = kwargs.pop("resolvers", None) or Resolvers(resolver)
-    hooks = {k: kwargs.pop(k) for k in ("progress", "cancel", "client_factory", "breakpoints") if k in kwargs}
+    hooks = {k: kwargs.pop(k) for k in ("progress", "cancel", "client_factory", "breakpoints", "validated") if k in kwargs}
     return JourneyRun(home, j, actions, engine=services.auth, resolvers=resolvers, options=RunOptions(**kwargs),
                       **hooks)
 

@@ -100,3 +100,18 @@ def test_an_invalid_journey_or_unknown_node_cannot_start(services: Any, resolver
     with pytest.raises(PlanError, match="--target nope: no action node with that id"):
         make_run(services.workspace.home, services, resolver, journey(EVENT, notify(error=None), END),
                  targets={"nope": Target("dry")})
+
+
+def test_a_validation_the_caller_made_is_not_made_again(services: Any, resolver: Any) -> None:
+    """The CLI validates the journey (to report its warnings) and hands the report to the run."""
+    from app.journeys.findings import Finding, Report
+    from app.journeys.validate import validate
+    from tests.app.journeys.runkit import END, EVENT, journey, notify
+
+    valid = journey(EVENT, notify(error=None), END)
+    assert validate(valid, {"notifyWebhook": services.workspace.load("notifyWebhook")}).ok
+    given = Report(valid.name, [Finding("error", "lint", "as the caller found it", node="notify")])
+    with pytest.raises(PlanError) as refused:
+        make_run(services.workspace.home, services, resolver, valid, validated=given)
+    assert refused.value.problems == [str(given.errors[0])]
+    assert make_run(services.workspace.home, services, resolver, valid, validated=Report(valid.name)).real_hosts == {}
