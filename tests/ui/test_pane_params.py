@@ -1,13 +1,16 @@
-"""Headers named like the locked ones: only the platform's own rows are locked, a new one is a duplicate."""
+"""The headers and query tables: headers named like the locked ones (only the platform's own rows are locked,
+a new one is a duplicate), their columns' widths, the query table made when its section opens."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QHeaderView
+from PySide6.QtWidgets import QApplication, QHeaderView, QTableView, QToolButton, QWidget
 
+from tests.ui.tabwalk import framed, tab_stops
 from tests.ui.test_mainwindow import select
 from tests.ui.test_pane import params
 from ui.pane.params import MODE, NAME, SECRET, ParamTable
+from ui.pane.url import UrlSection
 
 
 def test_a_new_charset_or_content_type_row_stays_editable_and_removable(qtbot):
@@ -91,3 +94,23 @@ def test_the_type_and_secret_columns_fit_every_kind_of_row_and_keep_their_width_
     bigger = _widths(table)
     assert bigger[0] > empty[0] and bigger[1] > empty[1]
     assert _fitted_by_qt(table) == bigger
+
+
+def test_the_query_table_is_made_when_its_section_opens_in_its_place_of_the_tab_order(qtbot):
+    host, before, url, after = framed(qtbot, lambda parent: UrlSection(lambda _v, _h: "k", lambda _k: None, parent))
+    url.set_values("https://example.com/a", "POST", [], [])
+    url.set_locked(True)
+    assert url.findChild(QWidget, "queryTable") is None  # no query parameter: the section stays folded
+    qtbot.mouseClick(url.query_box.findChild(QToolButton, "querySectionToggle"), Qt.MouseButton.LeftButton)
+    table = url.findChild(QTableView, "queryTable")
+    assert table is not None and table.isVisible()
+    assert not url.query_table.add_button.isEnabled()  # locked as the action is
+    assert url.query.flags(url.query.index(0, 0)) == Qt.ItemFlag.NoItemFlags  # (no row to edit)
+    url.set_locked(False)
+    assert url.query_table.add_button.isEnabled()
+    # Where Tab visits it had it been made with the rest: after its section's title, before what follows.
+    assert tab_stops(qtbot, host, before, after) == [
+        "before", "methodCombo", "urlEdit", "headersTable", "headersTableAdd", "querySectionToggle",
+        "queryTable", "queryTableAdd", "after"]
+    url.set_values("https://example.com/a", "POST", [], [{"name": "q", "mode": "constant", "value": "1", "label": ""}])
+    assert url.query_box.is_expanded() and url.query_table.view is table
