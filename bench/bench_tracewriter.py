@@ -9,7 +9,10 @@ to the kernel (/proc/self/io, where there is one). In a real run the writer's CP
 (its rows are colder, and it shares the cores with the loop and the sandbox), but its changes show here
 without the run's noise.
 
-    python bench/bench_tracewriter.py [--profiles 4000] [--rounds 5]
+    python bench/bench_tracewriter.py [--profiles 4000] [--rounds 5] [--reads 10000]
+
+--reads N: also what reading such a run back costs (N profiles written once; each read path's CPU, median
+of 5): opening it, every count, one profile, an entry, the table's filters, replay's lookups, an export.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -29,8 +33,11 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 from common import report  # noqa: E402
 
 from app.journeys.model import Journey  # noqa: E402
+from app.journeys.replay import Recording  # noqa: E402
+from app.journeys.tracereader import TraceReader  # noqa: E402
 from app.journeys.tracerows import RowEncoder, Rows  # noqa: E402
 from app.journeys.traces import AttemptTrace, ProfileTrace, StepTrace, TraceWriter  # noqa: E402
+from app.journeys.tracetable import ProfileFilter, TraceTable  # noqa: E402
 from app.masking import Masker  # noqa: E402
 from app.model import Action  # noqa: E402
 
@@ -130,10 +137,71 @@ def one_round(profiles: list[ProfileTrace], calls: int, folder: Path) -> tuple[f
     return writer / calls, encoded / calls, written / calls
 
 
+def _median_cpu(read: Callable[[], object], times: int = 5) -> float:
+    spent = []
+    for _ in range(times):
+        at = time.process_time()
+        read()
+        spent.append(time.process_time() - at)
+    return statistics.median(spent)
+
+
+def read_paths(count: int, folder: Path) -> None:
+    """Each read path's CPU on a run of `count` sample-shaped profiles (what a change of the run file's
+    rows or indexes moves on the reading side)."""
+    trace = TraceWriter.create(folder, JOURNEY, [Action(name="writeJourneyEvent")], seed=1, preset="fast",
+                               targets={"writeEvent": "sandbox"})
+    for n in range(1, count + 1):
+        trace.add(profile(n))
+    trace.finish()
+    path, middle = trace.path, count // 2
+    vip = ProfileFilter(node="vipEvent")
+    others = ProfileFilter(edge=("checkValue", "otherCases"))
+    called = ProfileFilter(status="http_200", status_node="vipEvent")
+
+    def reader(read: Callable[[TraceReader], object]) -> Callable[[], object]:
+        def opened() -> object:
+            with TraceReader(path) as run:
+                return read(run)
+        return opened
+
+    def table(read: Callable[[TraceTable], object]) -> Callable[[], object]:
+        def opened() -> object:
+            with TraceTable(path) as rows:
+                return read(rows)
+        return opened
+
+    def replay() -> object:
+        recording = Recording(path)
+        try:
+            return [recording.attempts(n, f"p-{n:06d}", "writeEvent") for n in range(1, 201)]
+        finally:
+            recording.close()
+
+    paths: list[tuple[str, Callable[[], object]]] = [
+        ("open and info", reader(lambda r: r.info())), ("every count (summary)", reader(lambda r: r.summary())),
+        ("latencies", reader(lambda r: r.latencies())),
+        ("one profile by id", reader(lambda r: r.profile(f"p-{middle:06d}"))),
+        ("one profile by row", reader(lambda r: r.profile(f"#{middle}"))),
+        ("an entry", reader(lambda r: r.entry(middle))),
+        ("the table's count and first page", table(lambda t: (t.count(), t.page()))),
+        ("the table filtered by node", table(lambda t: (t.count(vip), t.page(vip)))),
+        ("the table filtered by edge", table(lambda t: (t.count(others), t.page(others)))),
+        ("the table filtered by status at a node", table(lambda t: (t.count(called), t.page(called)))),
+        ("replay: open and 200 lookups", replay)]
+    for what, read in paths:
+        report(f"reading a {count:,}-profile run: {what}, CPU", f"{_median_cpu(read) * 1e3:.2f} ms", "none", None,
+               "none", None)
+    export = _median_cpu(reader(lambda r: sum(1 for _ in r.entries())), 3)
+    report(f"reading a {count:,}-profile run: an export (every entry), CPU", f"{export * 1e3:.0f} ms", "none", None,
+           "none", None)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profiles", type=int, default=4000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--reads", type=int, default=0, help="also read back a run of this many profiles")
     args = parser.parse_args()
     profiles = [profile(n) for n in range(1, args.profiles + 1)]
     calls = sum(len(s.attempts) for p in profiles for s in p.steps)
@@ -150,6 +218,9 @@ def main() -> int:
         report("journey trace writer thread alone: bytes handed to the kernel per call (the WAL, then the checkpoint)",
                f"{written:.0f} B", "none", None, "none (about twice the rows' bytes: each page is written twice)",
                None)
+    if args.reads:
+        with tempfile.TemporaryDirectory(prefix="bench-tracereads-") as folder:
+            read_paths(args.reads, Path(folder))
     return 0
 
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional, Protocol, Sequence
 
 SEND_VALUES = '{"customerId": "c-9"}'
 OPENAPI = {"openapi": "3.1.0", "info": {"title": "Smoke", "version": "1"},
@@ -39,20 +39,35 @@ def run(argv: Sequence[str], root: Path, stdin: str = "", extra: Optional[dict[s
     env = {**clean_env(root), **(extra or {})}
     done = subprocess.run(list(argv), input=stdin, capture_output=True, text=True, env=env, cwd=root,
                           timeout=timeout)
-    if done.returncode != 0:
-        raise AssertionError(f"{' '.join(argv)} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    return checked(argv, done.returncode, done.stdout, done.stderr)
 
 
-def smoke(program: Sequence[str], root: Path, gui: Optional[Sequence[str]] = None) -> dict[str, str]:
+def checked(argv: Sequence[str], code: Optional[int], out: str, err: str) -> str:
+    """`out`, or AssertionError with both outputs when the command exited with another code than 0."""
+    if code != 0:
+        raise AssertionError(f"{' '.join(argv)} exited {code}\n{out}\n{err}")
+    return out
+
+
+class Runner(Protocol):
+    """How a command of the program is run: `run` (a process of its own) or one of the same effect."""
+
+    def __call__(self, argv: Sequence[str], root: Path, stdin: str = "",
+                 extra: Optional[dict[str, str]] = None) -> str: ...
+
+
+def smoke(program: Sequence[str], root: Path, gui: Optional[Sequence[str]] = None,
+          commands: Runner = run) -> dict[str, str]:
     """Every check on `program` (the `action-studio` command as an argv prefix); what each printed.
-    `gui` opens the window (default: `program gui`)."""
+    `gui` opens the window (default: `program gui`). `--version` and the window are processes of their
+    own; the commands between (sample, send, journey, import, desktop entry) go through `commands`
+    (the wheel test runs them in forks of one warm Python of the installed environment)."""
     root.mkdir(parents=True, exist_ok=True)
     home = str(root / "workspace")
     out = {"version": run([*program, "--version"], root)}
-    out["sample"] = run([*program, "--home", home, "sample"], root)
-    out["send"] = run([*program, "--home", home, "--json", "send", "notifyWebhook", "--values", "-", "--sandbox"],
-                      root, stdin=SEND_VALUES)
+    out["sample"] = commands([*program, "--home", home, "sample"], root)
+    out["send"] = commands([*program, "--home", home, "--json", "send", "notifyWebhook", "--values", "-",
+                            "--sandbox"], root, stdin=SEND_VALUES)
     status = json.loads(out["send"]).get("status")
     if status != 200:
         raise AssertionError(f"the sandbox send answered {status}: {out['send']}")
@@ -60,14 +75,14 @@ def smoke(program: Sequence[str], root: Path, gui: Optional[Sequence[str]] = Non
     # its expectations (the expression grammar, the sample's files) and an OpenAPI import (the
     # validators' schemas).
     profiles = Path(home) / "profiles"
-    out["journey"] = run([*program, "--home", home, "journey", "run", "sampleJourney", "--profiles",
-                          str(profiles / "purchases.csv"), "--expect", str(profiles / "purchases.expect.json"),
-                          "--sandbox"], root)
+    out["journey"] = commands([*program, "--home", home, "journey", "run", "sampleJourney", "--profiles",
+                               str(profiles / "purchases.csv"), "--expect", str(profiles / "purchases.expect.json"),
+                               "--sandbox"], root)
     spec = root / "openapi.json"
     spec.write_text(json.dumps(OPENAPI))
-    out["openapi"] = run([*program, "--home", home, "--session-secrets", "--json", "action", "import", "--from",
-                          "openapi", str(spec)], root)
-    out["desktop"] = run([*program, "--json", "install-desktop"], root)
+    out["openapi"] = commands([*program, "--home", home, "--session-secrets", "--json", "action", "import", "--from",
+                               "openapi", str(spec)], root)
+    out["desktop"] = commands([*program, "--json", "install-desktop"], root)
     window = [*(gui or [*program, "gui"]), "--home", home]
     out["window"] = run(window, root, extra={"ACTION_STUDIO_EXIT_AFTER_SHOW": "1"})
     if "ACTION_STUDIO_READY" not in out["window"]:

@@ -21,14 +21,19 @@ block's bytes up to the Content-Length's value are kept (`Wire`); the next ones 
 length and the blank line, when their request line and header count are the first's (aiohttp's send adds
 no header then: every other header is the shape's). aiohttp's serializer checked every character of ~10
 header lines on each call (~11k instructions, the loop thread's largest C function after the interpreter).
+Such a request's small body then goes out with its block in one write made in place (`_sent`), as aiohttp's
+writer puts them on the wire on Python 3.12+, not from a task of its own through six coroutines.
 """
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 from typing import Any, Optional
 
 from aiohttp import ClientSession, client_exceptions, http_writer
 from aiohttp.helpers import TimerNoop
+from aiohttp.http_writer import StreamWriter
 from aiohttp.payload import TOO_LARGE_BYTES_BODY, BytesPayload
 from multidict import CIMultiDict
 
@@ -38,20 +43,24 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 RETRIED = (client_exceptions.ClientOSError, client_exceptions.ServerDisconnectedError)
 NOT_RETRIED = (client_exceptions.ClientConnectorError, client_exceptions.ConnectionTimeoutError)
 _NO_TIMER = TimerNoop()  # the deadline is the caller's (asyncio.timeout around the whole attempt)
+AT_ONCE = 16 * 1024  # a body up to this is written in place (`_sent`): far below what makes a writer wait
 MAX_SHAPES = 64  # (method, URL, headers) a sender keeps a request shape for
 Shape = tuple[Any, Any, Optional[tuple[dict[str, Any], Any, dict[str, Any]]]]  # URL, headers, the state or None
 
 
 class Wire:
     """A shape's header block as aiohttp serialized it for its first request, but for the Content-Length's
-    value and the blank line after it; `status` None until learnt, False when the block cannot be kept."""
+    value and the blank line after it; `status` None until learnt, False when the block cannot be kept.
+    `at_once`: its requests' small bodies may be written by `_sent` (nothing in the shape that aiohttp's
+    send handles otherwise: compression, chunking, 100-continue, traces, an upload tracker, a proxy)."""
 
-    __slots__ = ("status", "count", "prefix")
+    __slots__ = ("status", "count", "prefix", "at_once")
 
-    def __init__(self) -> None:
+    def __init__(self, at_once: bool = False) -> None:
         self.status: Any = None
         self.count = 0
         self.prefix = b""
+        self.at_once = at_once
 
     def learn(self, status_line: str, headers: "Headers", block: bytes) -> None:
         tail = b"Content-Length: " + headers.length.encode() + b"\r\n\r\n"
@@ -112,13 +121,18 @@ class Requester:
         method = method.upper()  # as the session (and ClientRequest) take it
         retry = method in IDEMPOTENT
         while True:
-            request = None
+            request = line = None
+            length = 0
             if proxy is None and type(body) is bytes and len(body) <= TOO_LARGE_BYTES_BODY:  # the common case
                 shape = self._shapes.get((method, id(url), id(headers)))
                 if shape is None or shape[0] is not url or shape[1] is not headers:
                     shape = self._shape(method, url, headers, body)
                 if shape[2] is not None:
                     request = _from_shape(self._request_class, shape[2], body)
+                    wire = shape[2][1].wire
+                    length = len(body)
+                    if wire.at_once and length <= AT_ONCE and type(wire.status) is str:
+                        line = wire.status
             if request is None:
                 request = self._new(method, url, headers, body, proxy, proxy_auth, proxy_headers)
             try:  # the exchange in this coroutine: one frame less for each of aiohttp's waits to resume through
@@ -130,7 +144,10 @@ class Requester:
                 conn.protocol.set_response_params(timer=_NO_TIMER, skip_payload=method == "HEAD",
                                                   read_until_eof=True, auto_decompress=False)
                 try:
-                    response = await request.send(conn)
+                    if line is None or conn.protocol.writing_paused:
+                        response = await request.send(conn)
+                    else:
+                        response = await _sent(request, conn, line, length)
                     try:
                         await response.start(conn)
                     except BaseException:
@@ -186,12 +203,64 @@ class Requester:
         # Each request's own, set by _from_shape: no body held here, but the keys kept in their places (a
         # request's dict then takes its state without growing: a third of the copy's cost).
         fields["_body"], payload_fields["_value"] = None, b""
-        shaped = type("Headers", (Headers,), {"__slots__": (), "wire": Wire()})  # copies keep the class
+        at_once = fields.get("compress", 1) is None and fields.get("chunked", 1) is None and \
+            fields.get("proxy", 1) is None and fields.get("_traces", 1) == [] and \
+            fields.get("_upload_tracker") is None and \
+            getattr(model, "_continue", 1) is None and method != "CONNECT" and \
+            _sends_as_known(model.__class__, fields.get("response_class"))
+        shaped = type("Headers", (Headers,), {"__slots__": (), "wire": Wire(at_once)})  # copies keep the class
         state = (fields, shaped(model.headers), payload_fields)
         other = body + b" "  # another length: the Content-Length must follow
         if not _same(_from_shape(self._request_class, state, other), self._new(method, url, headers, other)):
             return None
+        if hasattr(model, "shaped_key"):  # a class that takes the key of its shape (app.calls.aiosender's)
+            fields["shaped_key"] = model.connection_key  # made of what a shape's requests share
         return state
+
+
+async def _sent(request: Any, conn: Any, status_line: str, length: int) -> Any:
+    """`request.send(conn)` for a request of a shape whose header block is kept (`status_line` its request
+    line: aiohttp's send adds no header to it) and whose body is small, as aiohttp sends it on Python 3.12+
+    (its body's writer task started eagerly writes headers and body in one go and is done before send
+    returns: the response has no writer task), without the task 3.11 makes and runs a loop turn later (its
+    registration, the turn and two done callbacks). The block and the body go out as aiohttp's writer
+    puts them, one write of both, without its six coroutines (a StreamWriter's write_headers, write,
+    write_eof and drain, the payload's write_with_length, the request's write_bytes: ~17k instructions a
+    call). A connection that cannot be written to any more gets aiohttp's own write, which sets the error
+    on the connection for the response to raise, as from its task."""
+    protocol = conn.protocol
+    writer = StreamWriter(protocol, request.loop)
+    transport = protocol.transport
+    if transport is None or transport.is_closing():
+        await writer.write_headers(status_line, request.headers)
+        await request.write_bytes(writer, conn, length)
+    else:
+        headers = request.headers
+        data = headers.wire.prefix + headers.length.encode() + b"\r\n\r\n" + request._body._value
+        writer.buffer_size = writer.output_size = len(data)
+        transport.write(data)
+        if protocol.writing_paused:  # as write_eof's drain: the transport's buffer over its high-water mark
+            await writer.drain()
+        protocol.start_timeout()
+    response = request.response = request.response_class(
+        request.method, request.original_url, writer=None, continue100=None, timer=request._timer,
+        request_info=request.request_info, traces=request._traces, loop=request.loop, session=request._session,
+        stream_writer=writer)
+    return response
+
+
+@functools.cache
+def _sends_as_known(request_class: Any, response_class: Any) -> bool:
+    """Whether `_sent` may stand for this request class's send: aiohttp's own send, write_bytes and response
+    taking the arguments `_sent` hands them (the aiohttp this module was written against)."""
+    from aiohttp import ClientRequest
+
+    def takes(function: Any, names: set[str]) -> bool:
+        return names <= set(inspect.signature(function).parameters)
+
+    return request_class.send is ClientRequest.send and takes(request_class.write_bytes, {
+        "writer", "conn", "content_length"}) and takes(response_class.__init__, {
+            "writer", "continue100", "timer", "request_info", "traces", "loop", "session", "stream_writer"})
 
 
 def _from_shape(request_class: Any, state: tuple[dict[str, Any], Any, dict[str, Any]], body: bytes) -> Any:

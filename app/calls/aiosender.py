@@ -98,12 +98,18 @@ class AioSender:
                 try:
                     length, cap = response.content_length, self.max_body
                     if length is not None and length <= cap:
-                        raw, cut = await response.read(), None
+                        # A body that came with the headers is all in already: taken as read() takes it,
+                        # without read()'s three coroutines and the waits they would not make.
+                        content = response.content
+                        done = content.is_eof() and content.exception() is None  # else read() raises, closing
+                        raw = content.read_nowait() if done else await response.read()
+                        cut = None
                     else:
                         raw, cut = await _read(response, cap)
                 finally:
                     response.release()
-                    await response.wait_for_close()
+                    if response._writer is not None:  # aiohttp's writer task, still writing the body
+                        await response.wait_for_close()
                 received = response.raw_headers
                 found = self._received.get(received)
                 pairs, content_type, encoding = found if found is not None else self._headers(received)
@@ -218,8 +224,15 @@ def _request_class() -> Any:
     skipped: CIMultiDict[None] = CIMultiDict((name, None) for name in NOT_ADDED)
 
     class Request(ClientRequest):
+        shaped_key: Any = None  # a request shape's connection key (app.calls.aiorequest): the same for its requests
+
         def update_auto_headers(self, skip_auto_headers: Any) -> None:
             self._skip_auto_headers = skipped  # read only: aiohttp checks Content-Type against it
+
+        @property
+        def connection_key(self) -> Any:  # the connector asks it of every request
+            key = self.shaped_key
+            return key if key is not None else ClientRequest.connection_key.fget(self)  # type: ignore[attr-defined]
 
     return Request
 

@@ -71,7 +71,7 @@ class Hop:
         self._timer: Optional[asyncio.Handle] = None
 
     def __enter__(self) -> "Hop":
-        task = _current_task()
+        task = _current_task(self._deadlines.loop)  # the loop given: asyncio asks none (a getpid() on 3.11)
         if task is None:
             raise RuntimeError("a hop's deadline is kept inside a task")
         self._task, self._cancelling = task, task.cancelling()  # as asyncio's Timeout: earlier cancels are not its own

@@ -82,6 +82,16 @@ class Recording:
                 if row >= len(self._seqs):
                     self._seqs.extend([0] * (row + 1 - len(self._seqs)))
                 self._seqs[row] = seq
+            # profile -> its attempts' first and last id: a profile's attempts are a range of ids (numbered
+            # in profile order; the attempt table has no index: app.journeys.traces.SCHEMA), read in one pass.
+            self._firsts, self._lasts = array("q"), array("q")
+            for seq, first, last in self._db.execute(
+                    "SELECT profile_seq, MIN(id), MAX(id) FROM attempt GROUP BY profile_seq ORDER BY profile_seq"):
+                if seq >= len(self._firsts):
+                    grow = [0] * (seq + 1 - len(self._firsts))
+                    self._firsts.extend(grow)
+                    self._lasts.extend(grow)
+                self._firsts[seq], self._lasts[seq] = first, last
         except (sqlite3.Error, TypeError, ValueError) as exc:
             raise ReplayError(f"{self.path}: not a readable run trace ({exc})") from None
 
@@ -98,10 +108,12 @@ class Recording:
         where = f"run {self.run_id}"
         if not seq:
             return [], f"{where} has no row {row} (profile {profile_id})"
-        rows = self._db.execute(  # one query a call: the profile, and its attempts at the node if any
+        first, last = (self._firsts[seq], self._lasts[seq]) if seq < len(self._firsts) else (0, 0)
+        rows = self._db.execute(  # one query a call: the profile, and its attempts at the node if any (in step
+            # order: ids follow the steps, then each step's attempts)
             "SELECT p.profile_id, a.number, a.outcome, a.status, a.error, a.response_headers, a.response_body"
-            " FROM profile p LEFT JOIN step s ON s.profile_seq = p.seq AND s.node = ?"
-            " LEFT JOIN attempt a ON a.step_id = s.id WHERE p.seq = ? ORDER BY s.idx, a.number", (node, seq)).fetchall()
+            " FROM profile p LEFT JOIN attempt a ON a.id BETWEEN ? AND ? AND a.node = ? WHERE p.seq = ? ORDER BY a.id",
+            (first, last, node, seq)).fetchall()
         recorded_id = rows[0][0] if rows else None
         if recorded_id != profile_id:
             return [], f"row {row} was profile {recorded_id} in {where}, it is {profile_id} now (the profiles changed)"

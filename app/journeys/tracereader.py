@@ -218,34 +218,62 @@ class TraceReader:
 
     def _steps_between(self, first: int, last: int) -> dict[int, list[dict[str, Any]]]:
         """The steps (with their attempts) of the profiles numbered first to last, by profile."""
-        attempts: dict[int, list[dict[str, Any]]] = {}
+        steps, attempts = rows_of(self._db, "step", first, last), rows_of(self._db, "attempt", first, last)
+        by_step: dict[int, list[dict[str, Any]]] = {}
         for a in self._all(f"SELECT {_ATTEMPT_COLUMNS} FROM attempt a LEFT JOIN parts p ON p.id = a.request_headers"
-                           f" WHERE {_STEPS_OF} BETWEEN ? AND ?) ORDER BY a.id", (first, last)):
-            attempts.setdefault(a[0], []).append(_attempt_dict(a))
+                           " WHERE a.id BETWEEN ? AND ? ORDER BY a.id", attempts):
+            by_step.setdefault(a[0], []).append(_attempt_dict(a))
         out: dict[int, list[dict[str, Any]]] = {}
         for seq, *step in self._all(
                 "SELECT profile_seq, id, node, port, next, virtual_at, wall_at, wall_ms, \"values\", why, outcome,"
-                " error FROM step WHERE profile_seq BETWEEN ? AND ? ORDER BY profile_seq, idx", (first, last)):
-            out.setdefault(seq, []).append(_step_dict(step, attempts))
+                " error FROM step WHERE id BETWEEN ? AND ? ORDER BY id", steps):
+            out.setdefault(seq, []).append(_step_dict(step, by_step))
         return out
 
     def _steps(self, seq: int) -> list[dict[str, Any]]:
-        steps = []
-        attempts: dict[int, list[dict[str, Any]]] = {}
-        for a in self._all(f"SELECT {_ATTEMPT_COLUMNS} FROM attempt a LEFT JOIN parts p ON p.id = a.request_headers"
-                           f" WHERE {_STEPS_OF} = ?) ORDER BY a.id", (seq,)):
-            attempts.setdefault(a[0], []).append(_attempt_dict(a))
-        for step in self._all(
-                "SELECT id, node, port, next, virtual_at, wall_at, wall_ms, \"values\", why, outcome, error FROM step"
-                " WHERE profile_seq = ? ORDER BY idx", (seq,)):
-            steps.append(_step_dict(step, attempts))
-        return steps
+        return self._steps_between(seq, seq).get(seq, [])
 
 
-# A profile's attempts found through its steps (the step_profile and attempt_step indexes): the attempt
-# table has no index on profile_seq, and reading by it scanned every attempt of the run for one profile
-# (a run's export read the whole table once per page of profiles).
-_STEPS_OF = "a.step_id IN (SELECT id FROM step WHERE profile_seq"
+def rows_of(db: sqlite3.Connection, table: str, first: int, last: int) -> tuple[int, int]:
+    """The first and last id of `table`'s rows (step or attempt) of the profiles numbered first to last
+    (last < first: none). The writer numbers every row as profiles are encoded, one profile after the
+    other, so profile_seq never decreases along a table's ids: the bounds are searched on the rowid
+    instead of through an index on profile_seq, which the writer no longer keeps (traces.SCHEMA: ~1.2 us
+    a call of its CPU). Files of earlier versions, which have the indexes, are numbered the same way."""
+    tail = db.execute(f"SELECT id, profile_seq FROM {table} WHERE id = (SELECT MAX(id) FROM {table})").fetchone()
+    if tail is None:
+        return 1, 0
+    rate = tail[0] / max(tail[1], 1)  # rows a profile, on average: where a profile's rows are likely to start
+    lo = _first_id(db, table, first, 1, tail[0] + 1, rate)
+    return lo, _first_id(db, table, last + 1, lo, tail[0] + 1, rate) - 1
+
+
+def _first_id(db: sqlite3.Connection, table: str, seq: int, lo: int, hi: int, rate: float) -> int:
+    """The smallest id in lo..hi from which every row of `table` belongs to profile `seq` or a later one.
+    Each probe aims where the row it found says the profile's first row is, a margin past it, so that the
+    next one lands on the other side (the margin doubling at each probe: a search of ~log2 of the guess's
+    error), until the ids left are few; one statement reads them. ~3 statements on a run's numbering."""
+    probe = f"SELECT id, profile_seq FROM {table} WHERE id >= ? ORDER BY id LIMIT 1"
+    margin = max(2, int(2 * rate))
+    mid = lo + int((seq - 1) * rate) if lo == 1 else lo + int(rate)
+    while hi - lo > _NEAR:  # ids may have gaps (a batch rolled back at the end of a run): the row at or after mid
+        mid = mid if lo <= mid < hi else (lo + hi) // 2
+        found = db.execute(probe, (mid,)).fetchone()
+        if found is None:
+            hi, mid = mid, (lo + mid) // 2
+            continue
+        at = found[0] + int((seq - found[1]) * rate)  # where its first row is if each profile had `rate` rows
+        if found[1] >= seq:
+            hi, mid = mid, at - margin
+        else:
+            lo, mid = found[0] + 1, at + margin
+        margin *= 2
+    found = db.execute(f"SELECT id FROM {table} WHERE id >= ? AND id < ? AND profile_seq >= ? ORDER BY id LIMIT 1",
+                       (lo, hi, seq)).fetchone()
+    return hi if found is None else int(found[0])
+
+
+_NEAR = 64  # ids read by the last statement of a search (a rowid range: a page or two)
 _PROFILE_COLUMNS = "seq, row, profile_id, outcome, code, error, path, entered_at, ended_at, wall_ms"
 _ATTEMPT_COLUMNS = ("a.step_id, a.number, a.target, a.outcome, a.status, a.error, a.method, a.url, p.text,"
                     " a.request_body, a.request_note, a.response_headers, a.response_body, a.response_note,"

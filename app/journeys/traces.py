@@ -61,7 +61,6 @@ CREATE TABLE IF NOT EXISTS step (
     port TEXT, next TEXT, virtual_at TEXT, wall_at REAL, wall_ms REAL, "values" TEXT, why TEXT,
     outcome TEXT, error TEXT
 );
-CREATE INDEX IF NOT EXISTS step_profile ON step(profile_seq);
 CREATE TABLE IF NOT EXISTS attempt (
     id INTEGER PRIMARY KEY, step_id INTEGER NOT NULL, profile_seq INTEGER NOT NULL, node TEXT NOT NULL,
     number INTEGER NOT NULL, target TEXT NOT NULL, outcome TEXT, status INTEGER, error TEXT,
@@ -69,15 +68,18 @@ CREATE TABLE IF NOT EXISTS attempt (
     response_headers TEXT, response_body TEXT, response_note TEXT,
     queue_ms REAL NOT NULL, network_ms REAL NOT NULL, slow INTEGER NOT NULL, wall_at REAL
 );
-CREATE INDEX IF NOT EXISTS attempt_step ON attempt(step_id);
 CREATE TABLE IF NOT EXISTS parts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 """
-# Built once the rows are in: when the run ends, or by the first reader of a run whose writer died
-# (tracereader). Profile ids come in any order: kept up to date row by row, the index had each batch
-# change pages all over it, every one of them written again (WAL and checkpoint), more the longer the run
-# (20,000 profiles of random ids: +11 % bytes and +1.5 us a call of the writer's CPU). Until then a lookup
-# by profile id reads the profile table (~0.6 ms for 10,000 profiles); the steps' and attempts' indexes
-# only ever grow at their end and stay.
+# Steps and attempts have no index: their rows are numbered in profile order (tracerows), so a profile's
+# rows are a range of ids, found by binary search on the rowid (tracereader.rows_of). Kept up to date, the
+# indexes on step(profile_seq) and attempt(step_id) cost the writer ~1.2 us a call (~10 % of its CPU, an
+# entry each row); built at the end they read every row back (~1.3 us a call). Files of earlier versions
+# have them: readers use the ranges there too.
+# The profile_id index is built once the rows are in: when the run ends, or by the first reader of a run
+# whose writer died (tracereader). Profile ids come in any order: kept up to date row by row, the index had
+# each batch change pages all over it, every one of them written again (WAL and checkpoint), more the longer
+# the run (20,000 profiles of random ids: +11 % bytes and +1.5 us a call of the writer's CPU). Until then a
+# lookup by profile id reads the profile table (~0.6 ms for 10,000 profiles).
 END_SCHEMA = "CREATE INDEX IF NOT EXISTS profile_id ON profile(profile_id)"
 
 

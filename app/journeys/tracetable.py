@@ -60,15 +60,17 @@ class ProfileFilter:
         if self.profile_id:
             parts.append("instr(profile_id, ?) > 0")
             args.append(self.profile_id)
-        steps = "EXISTS (SELECT 1 FROM step s WHERE s.profile_seq = profile.seq AND "
+        # The profiles with such a step, from one pass over the steps (the step table has no index on
+        # profile_seq: traces.SCHEMA), not a lookup per profile.
+        steps = "seq IN (SELECT profile_seq FROM step WHERE "
         if self.node is not None:
-            parts.append(steps + "s.node = ?)")
+            parts.append(steps + "node = ?)")
             args.append(self.node)
         if self.edge is not None:
-            parts.append(steps + "s.node = ? AND s.port = ?)")
+            parts.append(steps + "node = ? AND port = ?)")
             args += list(self.edge)
         if self.status is not None:
-            parts.append(steps + "s.outcome = ?" + (" AND s.node = ?)" if self.status_node else ")"))
+            parts.append(steps + "outcome = ?" + (" AND node = ?)" if self.status_node else ")"))
             args += [self.status] + ([self.status_node] if self.status_node else [])
         return (" WHERE " + " AND ".join(parts) if parts else ""), tuple(args)
 

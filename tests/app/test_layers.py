@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.once import made_once
 
 APP = Path(__file__).resolve().parents[2] / "app"
 QT = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
@@ -90,14 +97,56 @@ import uvicorn
     assert imports(source, "m.py", QT) == [("m.py", "later", 9), ("m.py", "method", 13)]
 
 
-def test_cli_commands_do_not_load_qt_nor_the_other_commands() -> None:
-    code = ("import sys; from app.cli.main import COMMAND_MODULES, main; main(['check-name', 'ok']); "
-            "print(sorted(m for m in sys.modules if m == 'ui' or m.startswith(('PySide6', 'ui.')))); "
-            "print(sorted(m for m in COMMAND_MODULES if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    qt, commands = out.strip().splitlines()[-2:]
-    assert qt == "[]"
-    assert commands == "['app.cli.actions_cmd']"  # check-name's module only: not send's httpx, sandbox's uvicorn...
+# One new Python answers both tests below, each reading what it saw at its own step: first the command line
+# started for `check-name` (nothing else done yet), then a dry journey run by the command line and in the
+# window's run process. (A second new Python only started again what the first had: ~0.2 s of CPU.) A step
+# can only add modules for the next one to see, so the order makes neither check weaker.
+FRESH_PROCESS = textwrap.dedent("""
+    import io, json, sys, threading
+    from app.cli.main import COMMAND_MODULES, main
+    main(["check-name", "ok"])
+    print(json.dumps({"qt": sorted(m for m in sys.modules if m == "ui" or m.startswith(("PySide6", "ui."))),
+                      "commands": sorted(m for m in COMMAND_MODULES if m in sys.modules)}), flush=True)
+    from app.journeys.childrun import ChildSpec, run_child
+    from app.journeys.files import load_journey
+    home = sys.argv[1]
+    journey = load_journey(home, "sampleJourney")
+    dry = [f"{n.id}=dry" for n in journey.action_nodes()]
+    heavy = lambda: sorted(m for m in ("aiohttp", "app.journeys.replayrun", "app.journeys.exports") if m in sys.modules)
+    code = main(["--home", home, "--session-secrets", "journey", "run", "sampleJourney", "--profiles",
+                 home + "/profiles/purchases.csv", *(w for d in dry for w in ("--target", d))])
+    seen = {"cli_run": [code, heavy()]}
+    spec = ChildSpec(home, journey.dump(), home + "/profiles/purchases.csv", seed=1,
+                     targets=dict(d.split("=") for d in dry))
+    out = io.StringIO()
+    code = run_child(spec, out, threading.Event())
+    seen["child_run"] = [code, '"result"' in out.getvalue(), heavy()]
+    print(json.dumps(seen))
+""")
+
+
+@pytest.fixture
+def fresh_process(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What the new Python of FRESH_PROCESS saw at each step (the JSON line each printed) and how it ended,
+    made once for the test run (tests/helpers/once.py): a test whose step was not reached fails on its own."""
+    def make(folder: Path) -> dict[str, Any]:
+        home = shutil.copytree(APP.parent / "resources" / "sample_workspace", folder / "sample",
+                               ignore=shutil.ignore_patterns("sample-secrets.json", ".index.json"))
+        done = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(home)], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "PYTHONPATH": str(APP.parent)})
+        seen: dict[str, Any] = {"returncode": done.returncode, "stderr": done.stderr}
+        for line in done.stdout.splitlines():
+            if line.startswith("{"):
+                seen.update(json.loads(line))
+        return seen
+    return made_once(tmp_path_factory, "once-layers-fresh-process", make)
+
+
+def test_cli_commands_do_not_load_qt_nor_the_other_commands(fresh_process: dict[str, Any]) -> None:
+    assert "qt" in fresh_process, fresh_process["stderr"]
+    assert fresh_process["qt"] == []
+    # check-name's module only: not send's httpx, sandbox's uvicorn...
+    assert fresh_process["commands"] == ["app.cli.actions_cmd"]
 
 
 def test_each_command_is_parsed_by_its_own_module_and_every_one_is_listed() -> None:
@@ -116,29 +165,10 @@ def test_each_command_is_parsed_by_its_own_module_and_every_one_is_listed() -> N
     assert modules_for(["--help"]) == modules_for(["bogus"]) == COMMAND_MODULES  # the help lists them all
 
 
-def test_a_journey_run_with_nothing_to_send_loads_no_http_client_nor_the_replay(sample_home: Path) -> None:
+def test_a_journey_run_with_nothing_to_send_loads_no_http_client_nor_the_replay(fresh_process: dict[str, Any]) -> None:
     """A dry run, in the window's run process (app.journeys.childrun) and by the command line:
     aiohttp (~150 ms of CPU at import) and a replay's modules load only when a run needs them, the
     exporters (~100 ms) only when a run is exported."""
-    code = textwrap.dedent("""
-        import io, sys, threading
-        from app.cli.main import main
-        from app.journeys.childrun import ChildSpec, run_child
-        from app.journeys.files import load_journey
-        home = sys.argv[1]
-        journey = load_journey(home, "sampleJourney")
-        dry = [f"{n.id}=dry" for n in journey.action_nodes()]
-        heavy = lambda: sorted(m for m in ("aiohttp", "app.journeys.replayrun", "app.journeys.exports") if m in sys.modules)
-        code = main(["--home", home, "--session-secrets", "journey", "run", "sampleJourney", "--profiles",
-                     home + "/profiles/purchases.csv", *(w for d in dry for w in ("--target", d))])
-        print(code, heavy(), file=sys.stderr)
-        spec = ChildSpec(home, journey.dump(), home + "/profiles/purchases.csv", seed=1,
-                         targets=dict(d.split("=") for d in dry))
-        out = io.StringIO()
-        code = run_child(spec, out, threading.Event())
-        print(code, '"result"' in out.getvalue(), heavy(), file=sys.stderr)
-    """)
-    done = subprocess.run([sys.executable, "-c", code, str(sample_home)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(APP.parent)})
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.splitlines()[-2:] == ["0 []", "0 True []"], done.stderr
+    assert fresh_process["returncode"] == 0, fresh_process["stderr"]
+    assert fresh_process["cli_run"] == [0, []]
+    assert fresh_process["child_run"] == [0, True, []]

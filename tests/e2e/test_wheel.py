@@ -14,10 +14,14 @@ import sys
 import sysconfig
 import venv
 import zipfile
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
+from typing import Iterator, Optional, Sequence
 
-from tools.smoke import run, smoke
+from app.journeys import zygote
+from tests.helpers.forks import ForkServer
+from tools.smoke import Runner, checked, clean_env, run, smoke
 
 REPO = Path(__file__).resolve().parent.parent.parent
 SOURCES = ("app", "ui", "resources", "pyproject.toml", "README.md")
@@ -75,6 +79,42 @@ def make_venv(root: Path, wheel: Path) -> Path:
     return bin_
 
 
+# What the smoke's commands import, for their warm parent: the command line, the sample, the sandbox and a
+# journey run (the zygote's lists: what a run needs), the OpenAPI import. Each command imports whatever else
+# it needs itself, from the same environment.
+COMMANDS_IMPORT = ("app.cli.main", "app.cli.calling", "app.cli.send_cmd", "app.cli.journey_cmd", "app.cli.journey_run",
+                   "app.cli.journey_expect", "app.cli.interop_cmd", "app.cli.actions_cmd", "app.cli.desktop_cmd",
+                   "app.sample", "app.interop.openapi", *zygote.PRELOAD, *zygote.RUN_IMPORTS)
+WHERE = "import app, ui, resources; print(app.__file__, ui.__file__, resources.__file__)"
+
+
+def installed(where: str, venv: Path) -> bool:
+    return all(Path(p).is_relative_to(venv) for p in where.split())
+
+
+@contextmanager
+def warm_commands(bin_: Path, root: Path) -> Iterator[Runner]:
+    """The `action-studio` entry point's commands, each in a fork of one Python of the new environment that
+    imported what they import (started outside the repository, without PYTHONPATH), running the script pip
+    wrote: a fresh Python a command paid its start and its imports again (~0.5 s of CPU over the smoke's five)."""
+    script = bin_ / "action-studio"
+    code = f"import sys\nsys.argv[0] = {str(script)!r}\n{script.read_text('utf-8')}"
+    root.mkdir(parents=True, exist_ok=True)
+    with ForkServer(clean_env(root), COMMANDS_IMPORT, python=str(bin_ / "python"), cwd=str(root)) as forks:
+        where = forks.start(WHERE, cwd=str(root))
+        out, err = where.communicate()
+        assert where.returncode == 0 and installed(out, bin_.parent), out + err  # the forks' app is the wheel's
+
+        def command(argv: Sequence[str], at: Path, stdin: str = "", extra: Optional[dict[str, str]] = None) -> str:
+            assert argv[0] == str(script), argv
+            proc = forks.start(code, *argv[1:], stdin=True, env={**clean_env(at), **(extra or {})}, cwd=str(at))
+            assert proc.stdin is not None
+            proc.stdin.write(stdin)
+            out, err = proc.communicate()
+            return checked(argv, proc.returncode, out, err)
+        yield command
+
+
 def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     """One test, so that under pytest-xdist the wheel is built once."""
     wheel = build_wheel(tmp_path / "build")
@@ -84,10 +124,12 @@ def test_the_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> N
     assert sorted(wanted - names) == []
 
     bin_ = make_venv(tmp_path / "venv", wheel)
-    where = run([str(bin_ / "python"), "-c", "import app, ui, resources; print(app.__file__, ui.__file__)"], tmp_path)
-    assert all(Path(p).is_relative_to(bin_.parent) for p in where.split()), where  # not the repository's copy
+    where = run([str(bin_ / "python"), "-c", WHERE], tmp_path)
+    assert installed(where, bin_.parent), where  # not the repository's copy
 
-    out = smoke([str(bin_ / "action-studio")], tmp_path / "smoke", gui=[str(bin_ / "action-studio-gui")])
+    with warm_commands(bin_, tmp_path / "smoke") as commands:
+        out = smoke([str(bin_ / "action-studio")], tmp_path / "smoke", gui=[str(bin_ / "action-studio-gui")],
+                    commands=commands)
 
     from app.version import __version__
 

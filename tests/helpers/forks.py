@@ -229,7 +229,9 @@ class ForkServer:
     `module:function` is imported, then called), ended on exit. A fork of the server at `template` (else
     of the one TEMPLATE names, in a worker) where there is one, its imports made already."""
 
-    def __init__(self, env: dict[str, str], preload: tuple[str, ...], template: Optional[str] = None) -> None:
+    def __init__(self, env: dict[str, str], preload: tuple[str, ...], template: Optional[str] = None,
+                 python: Optional[str] = None, cwd: Optional[str] = None) -> None:
+        """`python`: that interpreter started (another environment's: never a fork of a template), in `cwd`."""
         self._folder = tempfile.TemporaryDirectory(prefix="forks")
         self.path = str(Path(self._folder.name) / "socket")
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -237,16 +239,17 @@ class ForkServer:
         listener.listen(16)
         self._server: subprocess.Popen[bytes] | Forked
         with listener:
-            template = template or os.environ.get(TEMPLATE)
+            template = None if python else template or os.environ.get(TEMPLATE)
             if template and os.path.exists(template):
                 in_r, in_w = os.pipe()  # its input, as the Popen's: ends when this ends
-                request = {"code": SERVER, "args": ["3", *preload], "env": env, "cwd": os.getcwd()}
+                request = {"code": SERVER, "args": ["3", *preload], "env": env, "cwd": cwd or os.getcwd()}
                 conn = _request(template, request, [in_r, 1, 2, listener.fileno()])
                 os.close(in_r)
                 self._server = Forked(conn, in_w, None, None)
             else:
-                self._server = subprocess.Popen([sys.executable, "-c", SERVER, str(listener.fileno()), *preload],
-                                                stdin=subprocess.PIPE, env=env, pass_fds=[listener.fileno()])
+                self._server = subprocess.Popen([python or sys.executable, "-c", SERVER, str(listener.fileno()),
+                                                 *preload], stdin=subprocess.PIPE, env=env, cwd=cwd,
+                                                pass_fds=[listener.fileno()])
 
     def __enter__(self) -> ForkServer:
         return self
@@ -259,14 +262,15 @@ class ForkServer:
         self._folder.cleanup()
 
     def start(self, code: str, *args: str, stdin: bool = False, stderr: bool = True,
-              env: Optional[dict[str, str]] = None, pass_fds: tuple[int, ...] = ()) -> Forked:
+              env: Optional[dict[str, str]] = None, pass_fds: tuple[int, ...] = (), cwd: Optional[str] = None) -> Forked:
         """A child running `code` with `args` as sys.argv[1:], as `python -c code *args` would: its
         standard input a pipe (`stdin`, else empty), its standard error a pipe (else discarded), its
-        environment `env` (else the server's), `pass_fds` its descriptors 3, 4... (a listening socket)."""
+        environment `env` (else the server's), `pass_fds` its descriptors 3, 4... (a listening socket),
+        its working folder `cwd` (else the server's)."""
         in_r, in_w = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), None)
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe() if stderr else (None, os.open(os.devnull, os.O_WRONLY))
-        request = {"code": code, "args": list(args), "env": env}
+        request = {"code": code, "args": list(args), "env": env, "cwd": cwd}
         conn = _request(self.path, request, [in_r, out_w, err_w, *pass_fds])
         for fd in (in_r, out_w, err_w):  # the child holds them: its end is the pipes' end
             os.close(fd)

@@ -255,3 +255,166 @@ def test_a_header_aiohttp_adds_after_the_length_leaves_the_block_to_aiohttp_each
         ours, theirs = server.seen[:len(_BODIES)], server.seen[len(_BODIES):]
     assert ours == theirs and all(raw.count(b"Connection: close\r\n\r\n") == 1 for raw in ours)
     assert len(wires) == 1 and wires[0].status is False
+
+
+def test_a_shapes_small_body_is_written_in_place_without_aiohttps_writer_task() -> None:
+    """aiohttp's send writes a body from a task of its own (started eagerly on Python 3.12+, where a small
+    body is out before send returns). A shape's request whose header block is kept writes a body up to
+    AT_ONCE in place, no task; the shape's first request and a larger body go through aiohttp's send."""
+    from yarl import URL
+
+    from app.calls.aiorequest import AT_ONCE, Requester
+    from app.calls.aiosender import _request_class
+    bodies = [b'{"a":1}', b'{"a":22}', b"x" * AT_ONCE, b"y" * (AT_ONCE + 1)]
+
+    async def tasks_per_request(url: str) -> tuple[list[int], list[int]]:
+        made = [0]
+        loop = asyncio.get_running_loop()
+
+        def counting(loop: asyncio.AbstractEventLoop, coro, **kwargs):  # type: ignore[no-untyped-def]
+            made[0] += 1
+            return asyncio.Task(coro, loop=loop, **kwargs)
+
+        async def counted(sending) -> int:  # type: ignore[no-untyped-def]
+            before = made[0]
+            response = await sending
+            await response.read()
+            response.release()
+            return made[0] - before
+
+        headers = (("Content-Type", "application/json"),)
+        async with aiohttp.ClientSession(skip_auto_headers=NOT_ADDED, auto_decompress=False) as session:
+            requester, target = Requester(session, _request_class()), URL(url)
+            loop.set_task_factory(counting)
+            try:
+                ours = [await counted(requester.send("POST", target, headers, body)) for body in bodies]
+                theirs = [await counted(session.post(url, headers=headers, data=body)) for body in bodies]
+            finally:
+                loop.set_task_factory(None)
+        return ours, theirs
+
+    with _Bytes() as server:
+        ours, theirs = asyncio.run(tasks_per_request(server.url))
+        assert server.seen[:len(bodies)] == server.seen[len(bodies):]
+    assert ours == [theirs[0], 0, 0, theirs[3]]
+
+
+class _Parts:
+    """Answers each request of a connection with the next of `answers`: the bytes to write, in parts
+    written 50 ms apart (a body after its headers, or cut in two)."""
+
+    def __init__(self, answers: list[list[bytes]]) -> None:
+        self.connections = 0
+        owner = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                owner.connections += 1
+                for parts in answers:
+                    if read_request(self.rfile) is None:
+                        return
+                    for i, part in enumerate(parts):
+                        if i:
+                            time.sleep(0.05)
+                        self.wfile.write(part)
+                        self.wfile.flush()
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/x"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def __enter__(self) -> "_Parts":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_body_read_whole_with_its_headers_or_after_them_and_the_connection_kept() -> None:
+    """A body that came in with its headers is taken at once, one that follows them (or comes in two parts)
+    is waited for: the same bodies either way, and every answer leaves the connection for the next call."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+    answers = [[head + b"9\r\n\r\n{\"a\":\"1\"}"], [head + b"9\r\n\r\n", b'{"a":"2"}'],
+               [head + b"9\r\n\r\n{\"a\"", b':"3"}'], [head + b"0\r\n\r\n"], [head + b"9\r\n\r\n{\"a\":\"5\"}"]]
+
+    async def calls(url: str) -> list[tuple[int, bytes]]:
+        async with AioSender(1) as sender:
+            target, out = httpx.URL(url), []
+            for _ in answers:
+                answer = await sender.exchange("POST", target, url, [("Content-Length", "2")], b"{}",
+                                               time.monotonic() + 10)
+                out.append((answer.status, answer.body))
+            return out
+
+    with _Parts(answers) as server:
+        got = asyncio.run(calls(server.url))
+        assert server.connections == 1
+    assert got == [(200, b'{"a":"1"}'), (200, b'{"a":"2"}'), (200, b'{"a":"3"}'), (200, b""), (200, b'{"a":"5"}')]
+
+
+def test_a_request_written_in_place_on_a_connection_closing_fails_as_aiohttps_write() -> None:
+    """A connection whose transport closes before the request goes out: the request written in place fails
+    as aiohttp's own write fails it (on Python 3.12+, where it writes at once: its error set on the
+    connection, raised by the response), an error the sender retries as it retries aiohttp's 3.11 one (the
+    connection found lost a loop turn later)."""
+    from yarl import URL
+
+    from app.calls.aiorequest import _NO_TIMER, RETRIED, Requester, _from_shape, _sent
+    from app.calls.aiosender import _request_class
+
+    async def failures(url: str) -> list[BaseException]:
+        async with aiohttp.ClientSession(skip_auto_headers=NOT_ADDED, auto_decompress=False) as session:
+            requester, target = Requester(session, _request_class()), URL(url)
+            headers = (("Content-Type", "application/json"),)
+            response = await requester.send("POST", target, headers, b'{"a":1}')  # the shape's block learnt
+            await response.read()
+            response.release()
+            state = next(iter(requester._shapes.values()))[2]
+            assert state is not None and state[1].wire.at_once
+            out = []
+            for ours in (True, False):
+                request = _from_shape(requester._request_class, state, b'{"a":22}')
+                conn = await session.connector.connect(request, [], session.timeout)
+                conn.protocol.set_response_params(timer=_NO_TIMER, read_until_eof=True, auto_decompress=False)
+                conn.protocol.transport.close()
+                response = await (_sent(request, conn, state[1].wire.status, 8) if ours else request.send(conn))
+                with pytest.raises(aiohttp.ClientConnectionError) as caught:
+                    await response.start(conn)
+                conn.close()
+                out.append(caught.value)
+            return out
+
+    with _Bytes() as server:
+        ours, theirs = asyncio.run(failures(server.url))
+    assert type(ours) is aiohttp.ClientOSError and str(ours).endswith(f"Can not write request body for {server.url}")
+    assert isinstance(ours.__cause__, aiohttp.ClientConnectionResetError)
+    assert isinstance(ours, RETRIED) and isinstance(theirs, RETRIED)
+
+
+def test_a_shapes_requests_share_the_connection_key_aiohttp_makes_for_them() -> None:
+    """The connector asks every request its connection key (host, port, TLS, proxy: what a shape's requests
+    share): a shape's requests give the one aiohttp made for the shape, equal to its own request's."""
+    from yarl import URL
+
+    from app.calls.aiorequest import Requester, _from_shape
+    from app.calls.aiosender import _request_class
+
+    async def keys(url: str) -> tuple[object, object, object]:
+        async with aiohttp.ClientSession(skip_auto_headers=NOT_ADDED, auto_decompress=False) as session:
+            requester, target = Requester(session, _request_class()), URL(url)
+            headers = (("Content-Type", "application/json"),)
+            response = await requester.send("POST", target, headers, b'{"a":1}')
+            await response.read()
+            response.release()
+            state = next(iter(requester._shapes.values()))[2]
+            assert state is not None
+            first, second = (_from_shape(requester._request_class, state, body) for body in (b"{}", b"[1]"))
+            theirs = aiohttp.ClientRequest("POST", target, headers=headers, data=b"{}", loop=asyncio.get_running_loop(),
+                                           session=session)
+            return first.connection_key, second.connection_key, theirs.connection_key
+
+    with _Bytes() as server:
+        first, second, theirs = asyncio.run(keys(server.url))
+    assert first is second and first == theirs

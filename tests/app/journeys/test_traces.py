@@ -16,8 +16,10 @@ import pytest
 
 from app.calls.record import RecordedExchange, RecordedRequest, RecordedResponse
 from app.journeys.model import Journey
+from app.journeys.replay import Recording
 from app.journeys.tracereader import TraceReader, find_run, list_runs
 from app.journeys.traces import MAX_BODY, AttemptTrace, ProfileTrace, StepTrace, TraceError, TraceWriter, clip
+from app.journeys.tracetable import ProfileFilter, TraceTable
 from app.masking import Masker
 from app.model import Action, SecretRef
 from tests.helpers.forks import ForkServer
@@ -98,25 +100,26 @@ def _indexes(path: Path) -> set[str]:
 
 def test_the_profile_id_index_is_built_when_the_run_ends_and_lookups_by_id_work_before(tmp_path: Path) -> None:
     """Profile ids come in any order: kept up to date row by row, the index had every batch rewrite pages
-    all over it. The steps' and attempts' indexes, which only grow at their end, are there from the start."""
+    all over it. Steps and attempts have no index at all: a profile's rows are a range of their ids."""
     trace = _writer(tmp_path)
     for row in (5, 2, 9, 1):
         trace.add(_profile(row))
     while trace.written < 4:
         trace.flush()
         time.sleep(0.01)
-    assert _indexes(trace.path) == {"step_profile", "attempt_step"}
+    assert _indexes(trace.path) == set()
     with TraceReader(trace.path) as live:
         assert [p["row"] for p in live.profile("p9")] == [9] and live.profile("p3") == []
     trace.finish("cancelled")
-    assert _indexes(trace.path) == {"step_profile", "attempt_step", "profile_id"}
+    assert _indexes(trace.path) == {"profile_id"}
     with TraceReader(trace.path) as reader:
         assert [p["row"] for p in reader.profile("p9")] == [9] and reader.info().state == "cancelled"
 
 
-def test_a_profiles_steps_and_attempts_are_read_through_indexes_not_by_scanning_the_run(tmp_path: Path) -> None:
-    """One profile (the trace view), or a page of them (exports), reads only its own rows: a scan of the
-    attempt table read every attempt of the run for each, ~3 ms a profile on a 10,000-profile run."""
+def test_a_profiles_steps_and_attempts_are_read_by_their_ids_not_by_scanning_the_run(tmp_path: Path) -> None:
+    """One profile (the trace view), or a page of them (exports), reads only its own rows (a range of ids,
+    found by binary search on them): a scan of the attempt table read every attempt of the run for each,
+    ~3 ms a profile on a 10,000-profile run."""
     with _writer(tmp_path) as trace:
         for row in range(1, 31):
             trace.add(_profile(row, ok=row % 4 != 0))
@@ -130,6 +133,45 @@ def test_a_profiles_steps_and_attempts_are_read_through_indexes_not_by_scanning_
         plans = {sql: [r[3] for r in reader._db.execute("EXPLAIN QUERY PLAN " + sql)] for sql in ran}
     scans = {sql: plan for sql, plan in plans.items() if any(p.startswith(("SCAN a", "SCAN step")) for p in plan)}
     assert any("FROM attempt" in sql for sql in plans) and scans == {}
+
+# The indexes the writer kept before steps and attempts were read by their ids' range (traces.SCHEMA).
+EARLIER_INDEXES = ("CREATE INDEX step_profile ON step(profile_seq); CREATE INDEX attempt_step ON attempt(step_id);")
+
+
+def _read_back(path: Path) -> list[object]:
+    """What every reader of a profile's steps and attempts gives: one profile, an entry, an export's pages,
+    the counts, the table's filters, replay's recorded attempts."""
+    with TraceReader(path) as reader:
+        out: list[object] = [reader.profile("p4"), reader.profile("#7"), reader.entry(9), reader.entry(99),
+                             list(reader.entries(page=3)), {**reader.summary(), "run": None}, reader.latencies()]
+    with TraceTable(path) as table:
+        for flt in (ProfileFilter(node="check"), ProfileFilter(edge=("call", "timeoutOrError")),
+                    ProfileFilter(status="timedout"), ProfileFilter(status="http_200", status_node="call")):
+            out += [table.count(flt), table.page(flt)]
+    recording = Recording(path)
+    try:
+        out += [recording.attempts(row, f"p{row}", node) for row in (1, 4, 8, 12) for node in ("call", "in")]
+    finally:
+        recording.close()
+    return out
+
+
+def test_a_file_with_the_earlier_versions_indexes_reads_the_same_through_every_path(tmp_path: Path) -> None:
+    """Files written before hold step_profile and attempt_step; their rows are numbered the same way, so
+    the ranges read them alike. Rows read back are the same with or without the indexes, and the reads
+    still scan neither table for one profile."""
+    with _writer(tmp_path / "now") as trace:
+        for row in range(1, 13):
+            trace.add(_profile(row, ok=row % 4 != 0))
+    earlier = tmp_path / "earlier.sqlite3"
+    earlier.write_bytes(trace.path.read_bytes())
+    with closing(sqlite3.connect(earlier)) as db:
+        db.executescript(EARLIER_INDEXES)
+    assert _indexes(earlier) == {"step_profile", "attempt_step", "profile_id"}
+    now = _read_back(trace.path)
+    assert now == _read_back(earlier)
+    assert now[0] and len(now[4]) == 12 and (now[7], now[9], now[11]) == (9, 3, 3)  # 9 checked, 3 timed out
+
 
 def test_request_header_sets_are_stored_once_and_past_the_remembered_ones_looked_up(tmp_path: Path) -> None:
     """Header sets get their ids when profiles are added; past `parts_remembered` the writer finds them
