@@ -130,7 +130,11 @@ class JsonEdit(QPlainTextEdit):
         name_parts(self, {"Error": self._message})
         self._message.setWordWrap(True)
         self._message.setAutoFillBackground(True)
-        self._message.setStyleSheet(f"color: {icons.error_color().name()}; padding: 2px 4px;")
+        # The palette, not a style sheet: a widget with one is polished, measured and painted through
+        # a style sheet style of its own.
+        icons.tint(self._message, "error")
+        self._message.setMargin(2)  # the strip's padding: 2 px around, 4 at the start of its lines
+        self._message.setIndent(2)
         self._message.hide()
         self.setFont(icons.monospace_font())
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)

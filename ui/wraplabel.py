@@ -1,4 +1,5 @@
-"""Labels that lay their text out once per width and text, not at every ask.
+"""Labels that lay their text out once per width and text, not at every ask; and a one-line label
+that gives up width (ElidedLabel).
 
 A layout asks a wrapped label its height for a width at each pass of each layout above it (and a
 QStackedLayout asks its hidden pages too), and QLabel lays the whole text out again at every ask:
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 KEPT = 16  # heights kept; a label is asked for a few widths between two text changes
@@ -71,3 +73,20 @@ class WrapLabel(KeptHeightLabel):
     def __init__(self, text: str = "", parent: Optional[QWidget] = None) -> None:
         super().__init__(text, parent)
         self.setWordWrap(True)
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text, as wide as it asks when there is room, ending in "…" when there is
+    not: its line no longer sets the least width of what holds it (the payload's counts made the
+    pane ~470 px at least, and a narrower pane scrolled sideways, laid out twice more at each show)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("…") * 2), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter = QPainter(self)
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), text,
+                                  self.foregroundRole())

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from tools.screenshots import _dark_palette
 from ui import icons
 from ui.auth.section import AuthSection
+from ui.jsonedit import JsonEdit, Problem
 from ui.payload.tab import PayloadTab
 
 
@@ -56,3 +57,24 @@ def test_the_refused_edit_note_uses_the_palettes_amber(qtbot, dark):
     note = tab.findChild(QLabel, "requestPayloadEditRefused")
     assert note.styleSheet() == ""
     assert note.palette().color(QPalette.ColorRole.WindowText) == icons.warning_color()
+
+
+def test_the_auth_problems_notes_result_and_a_json_message_take_the_palettes_colours(qtbot, services, dark):
+    """Not style sheets: a widget with one is polished, measured and painted through a style of its own."""
+    section = AuthSection(services)
+    qtbot.addWidget(section)
+    section.pages.select("basic")
+    section._update_problems()  # an empty username and password
+    section._show_note("Copied as cURL", "ok")
+    section.result.setText("")
+    section._tester.show_result(None, "Failed", "error")
+    editor = JsonEdit()
+    qtbot.addWidget(editor)
+    editor.setObjectName("someEdit")
+    editor.set_problem(Problem("not JSON"))
+    message = editor.findChild(QLabel, "someEditError")
+    for label, colour in ((section.problems_label, icons.error_color()), (section.notes, icons.ok_color()),
+                          (section.result, icons.error_color()), (message, icons.error_color())):
+        assert label.styleSheet() == "" and label.palette().color(QPalette.ColorRole.WindowText) == colour
+    assert section.problems_label.text().startswith("⚠ authentication.")
+    assert editor.message_text() == "⚠ not JSON"

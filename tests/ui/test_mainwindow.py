@@ -41,7 +41,7 @@ def finish(qtbot, edit: QLineEdit) -> None:
 def test_window_lists_the_workspace_with_names_tests_rely_on(window):
     assert names_in_list(window) == ["airshipCustomEvent", "notifyWebhook", "writeJourneyEvent"]
     for name in ("actionTable", "actionSearch", "addActionButton", "duplicateActionButton", "deleteActionButton",
-                 "nameEdit", "nameError", "descriptionEdit", "urlEdit", "methodCombo", "headersTable", "queryTable",
+                 "nameEdit", "nameError", "descriptionEdit", "urlEdit", "methodCombo", "headersTable",
                  "saveButton", "authModeCombo", "testAuthButton", "authResult",
                  "requestPayloadEdit", "payloadFieldsView"):
         assert window.findChild(object, name) is not None, name
@@ -50,6 +50,9 @@ def test_window_lists_the_workspace_with_names_tests_rely_on(window):
     # The custom authentication's page (the first action uses an API key) and the response payload's tab
     # are built when first needed.
     assert window.findChild(object, "authJsonEdit") is None and window.findChild(object, "responsePayloadEdit") is None
+    assert window.findChild(object, "queryTable") is None  # the first action has no query parameter
+    window.pane.url.query_box.set_expanded(True)
+    assert window.findChild(object, "queryTable") is not None
     modes = window.findChild(QComboBox, "authModeCombo")
     modes.setCurrentIndex(modes.findData("customAuthorization"))
     modes.activated.emit(modes.currentIndex())

@@ -222,3 +222,24 @@ def test_typing_a_name_reads_no_folder_and_a_clash_written_meanwhile_is_refused_
     window.save()
     qtbot.waitUntil(lambda: any("already exists" in p for p in window.pane.problems_shown()), timeout=5000)
     assert source.exists()
+
+
+def test_a_narrow_pane_does_not_scroll_sideways_and_keeps_the_payload_counts_whole_in_text(qtbot, services):
+    """~400 px (the window's right side on an 800 px screen): the payload's counts, on one line beside its
+    buttons, made the column ~470 px at least, and the whole pane scrolled sideways."""
+    from PySide6.QtGui import QUndoStack
+
+    from ui.pane.pane import ConfigPane
+
+    pane = ConfigPane(services, QUndoStack(), lambda _name: False)
+    qtbot.addWidget(pane)
+    action, stamp = services.workspace.load_stamped("airshipCustomEvent")
+    pane.load(action, ["sampleJourney"], stamp=stamp)
+    pane.resize(405, 700)
+    with qtbot.waitExposed(pane):
+        pane.show()
+    assert pane.column.verticalScrollBar().isVisible()  # (the column is taller than the pane)
+    assert not pane.column.horizontalScrollBar().isVisible()
+    assert pane.column.widget().width() == pane.column.viewport().width()
+    status = pane.findChild(QWidget, "requestPayloadStatus")
+    assert status.text() == "20 fields · 4 variable"  # cut short on screen only

@@ -116,6 +116,8 @@ def test_no_named_widget_is_duplicated(window, qtbot):
         duplicated = {n: count for n, count in _named(window).items() if count > 1}
         assert not duplicated, f"with {name} open: {duplicated}"
     # With the sample journey open: its run view, its trace and the comparison's two traces.
+    window.show_journeys()  # the journeys are read when their tab is first shown
+    qtbot.waitUntil(lambda: window.journeys.list.list.count() == 1, timeout=10000)
     view = window.journeys.ensure_view()
     with qtbot.waitSignal(view.opened, timeout=10000):
         window.journeys.list.list.setCurrentRow(0)

@@ -1,14 +1,16 @@
 """The wrapped label answers its height for a width as QLabel does, laying its text out once per width
-and text: a new text, font, margin or format is measured again, never answered from before."""
+and text: a new text, font, margin or format is measured again, never answered from before. The
+eliding label shows its whole text when it has room and ends in "…" when it has not."""
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QImage
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from ui.wraplabel import KeptHeightLabel, WrapLabel
+from ui.wraplabel import ElidedLabel, KeptHeightLabel, WrapLabel
 
 LONG = "Locked: used in 3 journeys (sampleJourney, welcomeFlow, winback); duplicate it to change its method"
 
@@ -71,3 +73,31 @@ def test_a_label_that_does_not_wrap_keeps_its_height_too(qtbot: Any, layouts: li
     assert not label.wordWrap()
     assert [label.heightForWidth(w) for w in (80, 80, 400)] == [reference.heightForWidth(w) for w in (80, 80, 400)]
     assert layouts == [80, 400] + [80, 80, 400]  # the label's own two, then the reference's three
+
+
+def test_the_eliding_label_paints_what_fits_and_asks_no_width_it_may_not_get(qtbot: Any) -> None:
+    text = "20 fields · 4 variables"
+    label = ElidedLabel(text)
+    qtbot.addWidget(label)
+    plain_label = QLabel(text)
+    qtbot.addWidget(plain_label)
+    assert label.sizeHint() == plain_label.sizeHint()  # with room, as wide as a label's
+    assert label.minimumSizeHint().width() < plain_label.minimumSizeHint().width() // 3
+    host = QWidget()
+    qtbot.addWidget(host)
+    row = QHBoxLayout(host)
+    row.addWidget(label)
+    host.setMinimumWidth(1)
+    assert host.minimumSizeHint().width() < plain_label.minimumSizeHint().width()  # it does not hold its holder wide
+
+    def painted(widget: QLabel, width: int) -> Any:
+        qtbot.addWidget(widget)
+        widget.resize(width, plain_label.sizeHint().height())
+        return widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+
+    wide = plain_label.sizeHint().width()
+    assert painted(ElidedLabel(text), wide) == painted(QLabel(text), wide)
+    narrow = wide // 2
+    elided = label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, narrow)
+    assert elided.endswith("…") and painted(ElidedLabel(text), narrow) == painted(QLabel(elided), narrow)
+    assert label.text() == text  # cut short on screen only

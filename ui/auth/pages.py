@@ -32,8 +32,11 @@ class AuthPages(QStackedWidget):
         super().__init__(parent)
         self._mode = "none"
         self._pending = pending
-        self.basic = BasicForm(pending, self)
         self.api_key = ApiKeyForm(pending, self)
+        # The Basic form takes its place (a bare widget's until then) when first shown or read, as the
+        # custom page below is built: most actions use another mode.
+        self._basic: Optional[BasicForm] = None
+        self._basic_place = QWidget(self)
         # The custom page (its form and JSON view: ~120 widgets, a third of the pane's) is built when
         # first shown or read; an action with another mode never needs it (see _custom_page).
         self._custom: Optional[CustomForm] = None
@@ -42,11 +45,27 @@ class AuthPages(QStackedWidget):
         self.custom_views = QStackedWidget(self)
         none_page = QLabel("No authentication: the call is sent without credentials.", self)
         icons.tint(none_page, "quiet")
-        for page in (none_page, self.basic, self.api_key, self.custom_views):
+        for page in (none_page, self._basic_place, self.api_key, self.custom_views):
             self.addWidget(page)
-        for form in (self.basic, self.api_key):
-            form.edited.connect(self.edited)
-            form.committed.connect(self.committed)
+        self.api_key.edited.connect(self.edited)
+        self.api_key.committed.connect(self.committed)
+
+    @property
+    def basic(self) -> BasicForm:
+        """The Basic authentication's form (built on first use, showing an empty Basic auth)."""
+        if self._basic is None:
+            basic = self._basic = BasicForm(self._pending, self)
+            index = self.indexOf(self._basic_place)
+            self.removeWidget(self._basic_place)  # the shown page stays shown (it is never this one)
+            self._basic_place.deleteLater()
+            self.insertWidget(index, basic)
+            _fit_to_current(self)
+            basic.set_auth(BasicAuth())
+            basic.edited.connect(self.edited)
+            basic.committed.connect(self.committed)
+            # Among the pages only the shown one takes Tab: after the API key's stops, as custom's.
+            place_after(self.api_key, basic)
+        return self._basic
 
     @property
     def custom(self) -> CustomForm:
@@ -89,7 +108,8 @@ class AuthPages(QStackedWidget):
 
     def set_auth(self, auth: Any) -> None:
         """Fill every page from `auth` (the others get empty auths of their kind) and show its mode."""
-        self.basic.set_auth(auth if isinstance(auth, BasicAuth) else BasicAuth())
+        if isinstance(auth, BasicAuth) or self._basic is not None:  # a page not built yet shows an empty one
+            self.basic.set_auth(auth if isinstance(auth, BasicAuth) else BasicAuth())
         self.api_key.set_auth(auth if isinstance(auth, ApiKeyAuth) else ApiKeyAuth())
         if isinstance(auth, CustomAuth) or self.custom_built():  # a page not built yet shows an empty one
             self.custom.set_auth(auth if isinstance(auth, CustomAuth) else CustomAuth(body=CustomBody()))
@@ -107,15 +127,17 @@ class AuthPages(QStackedWidget):
         self._mode = mode if mode in names else "none"
         if self._mode == "customAuthorization":
             self._custom_page()
+        elif self._mode == "basic":
+            self.basic  # noqa: B018 - built to be shown
         self.setCurrentIndex(names.index(self._mode))
         _fit_to_current(self)
 
     def auth(self) -> Any:
         """The auth the page of the mode describes, or None when it is not valid."""
-        return page_auth(self._mode, self.basic, self.api_key, self._custom)
+        return page_auth(self._mode, self._basic, self.api_key, self._custom)
 
     def problems(self) -> list[str]:
-        return page_problems(self._mode, self.basic, self.api_key, self._custom, self._json)
+        return page_problems(self._mode, self._basic, self.api_key, self._custom, self._json)
 
     # -- the custom page's views ----------------------------------------------------------------
     def show_view(self, view: int) -> None:

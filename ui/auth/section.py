@@ -113,7 +113,7 @@ class AuthSection(QWidget):
     def _update_problems(self) -> None:
         problems = self.pages.problems()
         self.problems_label.setText("\n".join(f"⚠ {p}" for p in problems))
-        self.problems_label.setStyleSheet(f"color: {icons.error_color().name()};")
+        icons.tint(self.problems_label, "error")  # the palette's: a style sheet costs the label a style of its own
         self.problems_label.setVisible(bool(problems))
 
     # -- modes and views -------------------------------------------------------------------
@@ -182,8 +182,7 @@ class AuthSection(QWidget):
         curlflow.copy_as_curl(self._services, auth, pending, self, self._show_note)
 
     def _show_note(self, text: str, kind: str = "") -> None:
-        color = icons.meaning_color(kind)
-        self.notes.setStyleSheet(f"color: {color.name()};" if color else "")
+        icons.tint(self.notes, kind)
         self.notes.setText(text)
         self.notes.setVisible(bool(text))
 

@@ -133,8 +133,7 @@ class AuthTester(QObject):
         """Show a result line; `result` None (no test, or a message) also disables Details."""
         if result is None:
             self._last_result = None
-        color = icons.meaning_color(kind)
-        self.result.setStyleSheet(f"color: {color.name()};" if color else "")
+        icons.tint(self.result, kind)  # the palette's colour: a style sheet costs the label a style of its own
         self.result.setText(text)
         self.result.setToolTip(self.details_text() if result is not None else "")
         self.details_button.setEnabled(result is not None)

@@ -18,11 +18,12 @@ from ui.auth.simple import ApiKeyForm, BasicForm
 from ui.jsonedit import JsonEdit
 
 
-def page_auth(mode: str, basic: BasicForm, api_key: ApiKeyForm, custom: Optional[CustomForm]) -> Any:
-    """The auth from the page of `mode`, or None when it is not valid (`custom`: None until that page
-    is built, which showing the custom mode does)."""
+def page_auth(mode: str, basic: Optional[BasicForm], api_key: ApiKeyForm, custom: Optional[CustomForm]) -> Any:
+    """The auth from the page of `mode`, or None when it is not valid (`basic`, `custom`: None until
+    that page is built, which showing its mode does)."""
     try:
         if mode == "basic":
+            assert basic is not None, "the basic page is built when its mode is shown"
             return basic.auth()
         if mode == "apiKey":
             return api_key.auth()
@@ -34,12 +35,13 @@ def page_auth(mode: str, basic: BasicForm, api_key: ApiKeyForm, custom: Optional
         return None
 
 
-def page_problems(mode: str, basic: BasicForm, api_key: ApiKeyForm, custom: Optional[CustomForm],
+def page_problems(mode: str, basic: Optional[BasicForm], api_key: ApiKeyForm, custom: Optional[CustomForm],
                   json: Optional[JsonEdit]) -> list[str]:
     """What is wrong with the page of `mode`, one line each ("authentication.password: ...")."""
     out: list[str] = []
     try:
         if mode == "basic":
+            assert basic is not None, "the basic page is built when its mode is shown"
             out += basic.problems()
         elif mode == "apiKey":
             api_key.auth()

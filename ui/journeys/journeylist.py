@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from ui import icons
@@ -21,6 +22,7 @@ PathRole = Qt.ItemDataRole.UserRole + 1
 class JourneyList(QWidget):
     journeyChosen = Signal(str, object)  # name, file path
     listed = Signal()  # a reload finished (tests and the window wait on it)
+    shown = Signal()  # its tab was shown
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,10 @@ class JourneyList(QWidget):
         self.caption.setText(f"{len(entries)} journe{'y' if len(entries) == 1 else 'ys'} in journeys/"
                              if entries else "No journey in this workspace (journeys/*.json)")
         self.listed.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.shown.emit()
 
     def current_name(self) -> str:
         item = self.list.currentItem()

@@ -42,7 +42,13 @@ class SectionColumn(QScrollArea):
     def focus_path(self, path: str) -> None:
         """Scroll to and focus the field a blocker names (e.g. 'endpoint.headers[2].name')."""
         target = next((name for prefix, name in FOCUS if path == prefix or path.startswith(prefix)), None)
-        widget = self.findChild(QWidget, target) if target else None
+        if target is None:
+            return
+        widget = self.findChild(QWidget, target)
+        if widget is None:  # in a body made on first use (the query table): made now
+            for box in self.findChildren(CollapsibleSection):
+                box.built_body()
+            widget = self.findChild(QWidget, target)
         if widget is None:
             return
         for section in self.sections.values():

@@ -9,9 +9,10 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -298,6 +299,27 @@ class TextDelegate(QStyledItemDelegate):
         return edit
 
 
+def fit_columns(view: QTableView) -> None:
+    """Type as wide as its header and as "Constant" or "Variable", Secret as its header and a check box:
+    what ResizeToContents gave a table holding every kind of row, kept when rows come and go."""
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.font = view.font()
+    model, sample = QStandardItemModel(), QStandardItem()
+    model.appendRow(sample)  # the delegates measure a cell of the view's font and style
+    grid = 1 if view.showGrid() else 0
+
+    def cell(delegate: QAbstractItemDelegate, text: str, checkable: bool) -> int:
+        sample.setText(text)
+        sample.setCheckable(checkable)
+        return delegate.sizeHint(option, sample.index()).width() + grid
+
+    header = view.horizontalHeader()
+    modes = [cell(view.itemDelegateForColumn(MODE), text, False) for text in MODES.values()]
+    view.setColumnWidth(MODE, max(header.sectionSizeHint(MODE), *modes))
+    view.setColumnWidth(SECRET, max(header.sectionSizeHint(SECRET), cell(view.itemDelegate(), "", True)))
+
+
 class ParamTable(QWidget):
     """The table view plus '+ Header' / 'Remove' buttons and the row problems below it."""
 
@@ -321,10 +343,13 @@ class ParamTable(QWidget):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(MODE, QHeaderView.ResizeMode.ResizeToContents)
+        # Type and Secret hold the same few things whatever the rows: sized once (see fit_columns), not
+        # ResizeToContents, which measured every cell again at each layout pass (~6 passes an open).
+        header.setSectionResizeMode(MODE, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(SECRET, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(SECRET, QHeaderView.ResizeMode.Fixed)
         self.view.setColumnWidth(NAME, 190)
+        fit_columns(self.view)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
 
@@ -367,6 +392,11 @@ class ParamTable(QWidget):
         model.rowsInserted.connect(lambda *_: self.refresh())
         model.rowsRemoved.connect(lambda *_: self.refresh())
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            fit_columns(self.view)  # the texts measure differently now
+        super().changeEvent(event)
 
     def set_read_only(self, read_only: bool) -> None:
         self.model.set_read_only(read_only)

@@ -1,7 +1,7 @@
 """Section 2: URL configuration: method, URL (with its resolved form and warnings), headers, query."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -76,8 +76,9 @@ class UrlSection(QWidget):
         self.headers = ParamModel("header", make_secret, pending, self)
         self.query = ParamModel("query parameter", make_secret, pending, self)
         self.headers_table = ParamTable(self.headers, "headersTable", "Header", self)
-        self.query_table = ParamTable(self.query, "queryTable", "Query parameter", self)
-        self.query_box = CollapsibleSection("Query parameters", self.query_table, "query", self)
+        self._locked = False
+        # Most actions have no query parameter: their table (~25 widgets) is made when the section opens.
+        self.query_box = CollapsibleSection("Query parameters", self._make_query_table, "query", self)
 
         url_row = QHBoxLayout()
         url_row.addWidget(self.method_combo)
@@ -105,6 +106,15 @@ class UrlSection(QWidget):
         self.headers.edited.connect(self.edited)
         self.query.edited.connect(self.edited)
 
+    def _make_query_table(self) -> ParamTable:
+        table = ParamTable(self.query, "queryTable", "Query parameter", self)
+        table.set_read_only(self._locked)
+        return table
+
+    @property
+    def query_table(self) -> ParamTable:
+        return cast(ParamTable, self.query_box.built_body())
+
     # -- values ------------------------------------------------------------------------------
     def set_values(self, url: str, method: str, headers: list[dict[str, Any]], query: list[dict[str, Any]]) -> None:
         if self.url_edit.text() != url:
@@ -125,9 +135,13 @@ class UrlSection(QWidget):
 
     def set_locked(self, locked: bool) -> None:
         """Used in a journey: the URL stays editable; method, headers and query are locked."""
+        self._locked = locked
         self.method_combo.setEnabled(not locked)
         self.headers_table.set_read_only(locked)
-        self.query_table.set_read_only(locked)
+        if self.query_box.body is not None:
+            self.query_table.set_read_only(locked)
+        else:
+            self.query.set_read_only(locked)  # the table is made read-only too when it is made
 
     def problems(self) -> list[str]:
         out = []

@@ -27,6 +27,7 @@ from ui.payload.infer import changed_rows, example_to_payload, field_count, merg
 from ui.payload.model import FIELD, MODE, OPTIONAL, TYPE, VALUE, FieldTreeModel
 from ui.payload.patch import inferred_from, patch
 from ui.payload.retire import retire
+from ui.wraplabel import ElidedLabel
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class PayloadTab(QWidget):
         self._reason = QLabel(self)
         self._reason.setWordWrap(True)
         self._reason.hide()
-        self._status = QLabel(self)
+        self._status = ElidedLabel(self)  # a narrow pane cuts the counts short rather than scrolling sideways
         self._refusal = QLabel(self)
         icons.tint(self._refusal, "warning")  # the palette's amber: readable on light and dark
         self._refusal.setWordWrap(True)

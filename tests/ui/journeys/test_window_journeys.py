@@ -136,6 +136,8 @@ def test_a_past_run_reopened_shows_its_stored_counts(qtbot: Any, window: Any) ->
 
 
 def test_the_list_follows_journeys_added_and_removed_on_disk(qtbot: Any, window: Any) -> None:
+    wait_idle(qtbot)
+    assert window.journeys.list.list.count() == 0  # journeys/ is read when the tab is first shown (open_sample)
     view = open_sample(qtbot, window)
     journeys = window.journeys.list.list
     folder = window.services.workspace.home / "journeys"

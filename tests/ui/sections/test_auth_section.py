@@ -7,7 +7,7 @@ import threading
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
 from app.model.action import Action
 from app.model.auth import ApiKeyAuth, BasicAuth, CacheDuration, CustomAuth, CustomBody
@@ -347,3 +347,25 @@ def test_the_custom_page_is_built_when_first_needed_in_its_place_of_the_tab_orde
     assert tab_stops(qtbot, host, before, after) == bar + form + ["testAuthButton", "after"]
     section.show_json()
     assert tab_stops(qtbot, host, before, after) == bar + ["authJsonEdit", "testAuthButton", "after"]
+
+
+def test_the_basic_page_is_built_when_first_needed_in_its_place_of_the_tab_order(qtbot, services, quick_checks):
+    """A section for an API-key action has no Basic form yet; choosing Basic builds it, empty, and Tab goes
+    through it between the mode bar and the test button; an action with Basic auth shows its values."""
+    host, before, section, after = framed(qtbot, lambda parent: AuthSection(services, parent))
+    section.set_action(Action(name="x", auth=ApiKeyAuth(name="X-Key", value="k")))
+    assert section.findChild(QLineEdit, "basicUsernameEdit") is None
+    choose_mode(qtbot, section, "basic")
+    assert section.pages.currentWidget() is section.pages.basic and section.pages.basic.isVisible()
+    assert section.problems() == ["authentication.username: enter the username",
+                                  "authentication.password: enter the password"]
+    assert tab_stops(qtbot, host, before, after) == [  # as when it was built with the other pages
+        "before", "authModeCombo", "pasteCurlButton", "basicUsernameEdit", "QLineEdit", "basicPasswordEditShow",
+        "testAuthButton", "after"]
+    choose_mode(qtbot, section, "apiKey")
+    assert section.pages.currentWidget() is section.pages.api_key and not section.pages.basic.isVisible()
+
+    other = AuthSection(services)
+    qtbot.addWidget(other)
+    other.set_action(Action(name="y", auth=BasicAuth(username="ada", password="pw")))
+    assert other.pages.currentWidget() is other.pages.basic and other.pages.basic.username.text() == "ada"
