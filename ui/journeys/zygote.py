@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from app.journeys.zygote import RUN_PID, listen
+from app.journeys.zygote import RUN_CODE, RUN_PID, listen
 
 if TYPE_CHECKING:
     import socket
@@ -50,7 +50,7 @@ def run_arguments() -> list[str]:
     needed), else the run process itself."""
     if not enabled():
         return ["-m", "app.journeys.childrun"]
-    return ["-S", "-m", "app.journeys.zygote", "run", _socket()]
+    return ["-S", "-c", RUN_CODE, "run", _socket()]
 
 
 def kill(pid: int) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from app.journeys.childrun import read_result
+from app.journeys.zygote import RUN_CODE
 from ui.journeys import zygote
 
 
@@ -25,7 +26,7 @@ def test_off_each_run_is_a_process_of_its_own(monkeypatch: pytest.MonkeyPatch) -
 def test_one_zygote_serves_the_runs_and_a_dead_one_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ACTION_STUDIO_RUN_ZYGOTE", raising=False)
     first = zygote.run_arguments()
-    assert first[:4] == ["-S", "-m", "app.journeys.zygote", "run"] and zygote.run_arguments() == first
+    assert first[:4] == ["-S", "-c", RUN_CODE, "run"] and zygote.run_arguments() == first
     folder = Path(first[4]).parent
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and Path(first[4]).is_socket()
     assert zygote._server is not None
@@ -66,3 +67,13 @@ def test_the_window_starts_its_zygote_as_a_new_python_that_serves_a_run(monkeypa
     finally:
         zygote._stop()
     assert server.returncode == 0  # its input closed: it ended
+
+
+def test_the_run_code_loads_no_runpy() -> None:
+    """`-m` ran `run` through runpy (~5 of its ~18 ms of CPU a Run click); RUN_CODE imports the zygote module
+    itself and answers as its main does."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-S", "-c", RUN_CODE, "usage"], capture_output=True,
+                          text=True, env=zygote.environment(), timeout=60)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}
+    assert done.returncode == 2 and "usage: python" in done.stderr
+    assert "app.journeys.zygote" in imported and "runpy" not in imported
