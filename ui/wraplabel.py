@@ -78,11 +78,18 @@ class WrapLabel(KeptHeightLabel):
 class ElidedLabel(QLabel):
     """One line of plain text, as wide as it asks when there is room, ending in "…" when there is
     not: its line no longer sets the least width of what holds it (the payload's counts made the
-    pane ~470 px at least, and a narrower pane scrolled sideways, laid out twice more at each show)."""
+    pane ~470 px at least, and a narrower pane scrolled sideways, laid out twice more at each show).
+
+    The least size is the same for every text (two "…" wide, one line high): a new text never
+    changes what the label's holders may shrink to (the pane's title moved the window's divider
+    at each action switch, and relaid out and repainted the whole window)."""
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("…") * 2), hint.height())
+        metrics = self.fontMetrics()
+        margins = self.contentsMargins()
+        extra = 2 * self.margin()
+        return QSize(metrics.horizontalAdvance("…") * 2 + margins.left() + margins.right() + extra,
+                     metrics.height() + margins.top() + margins.bottom() + extra)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         rect = self.contentsRect()

@@ -6,7 +6,7 @@ import html
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtGui import QFontMetrics, QTextDocumentFragment
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ui import icons
@@ -58,6 +58,9 @@ class ProblemsBanner(QFrame):
         return QTextDocumentFragment.fromHtml(self.label.text()).toPlainText().splitlines()[1:]
 
 
+NAME_CHARS = 20  # about the longest journey name the lock's reason shows whole (with its "(" and ",")
+
+
 class LockBanner(QFrame):
     """Says why an action used in journeys is partly read-only, and offers to duplicate it."""
 
@@ -71,6 +74,13 @@ class LockBanner(QFrame):
         lock.setPixmap(icons.icon("lock").pixmap(18, 18))
         self.text = WrapLabel(parent=self)
         self.text.setObjectName("lockReason")
+        # As wide at least as a word of NAME_CHARS characters, whatever the journeys' names (longer
+        # ones are elided to it): the banner's least width, hence the pane's and the window's
+        # divider, follows no name.
+        self._bold = self.text.font()
+        self._bold.setBold(True)
+        self._word = QFontMetrics(self._bold).averageCharWidth() * NAME_CHARS
+        self.text.setMinimumWidth(self._word)
         duplicate = QPushButton(icons.icon("duplicate"), "Duplicate to change", self)
         duplicate.setObjectName("lockDuplicateButton")
         duplicate.setAccessibleName("Duplicate this action to change its locked parts")
@@ -87,9 +97,17 @@ class LockBanner(QFrame):
         reason = ""
         if used_in:
             n = len(used_in)
-            names = ", ".join(used_in[:3]) + ("…" if n > 3 else "")
-            reason = f"Used in {n} journey{'s' if n > 1 else ''} ({names})"
-            self.text.setText(f"<b>{html.escape(reason)}</b>: only the name, description, URL and "
+            more = "…" if n > 3 else ""
+            used = f"Used in {n} journey{'s' if n > 1 else ''}"
+            reason = f"{used} ({', '.join(used_in[:3])}{more})"
+            shown = f"{used} ({', '.join(self._elided(name) for name in used_in[:3])}{more})"
+            self.text.setText(f"<b>{html.escape(shown)}</b>: only the name, description, URL and "
                               "authentication can change. To change the rest, duplicate it.")
+        self.text.setToolTip(reason)
         self.setVisible(bool(used_in))
         return reason
+
+    def _elided(self, name: str) -> str:
+        """A journey's name cut to the reason's least width, with the "(" and "," around it."""
+        metrics = QFontMetrics(self._bold)
+        return metrics.elidedText(name, Qt.TextElideMode.ElideRight, self._word - metrics.horizontalAdvance("(,"))

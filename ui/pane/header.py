@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from ui import icons
+from ui.wraplabel import ElidedLabel
 
 
 class PaneHeader(QWidget):
@@ -18,14 +19,15 @@ class PaneHeader(QWidget):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("paneHeader")
-        self.title = QLabel(self)
+        # Elided: a long name must not widen the pane (its least width moved the window's divider
+        # at each switch); the whole name is in the tooltip, the accessible description and the Name field.
+        self.title = ElidedLabel(self)
         self.title.setObjectName("paneTitle")
         self.title.setAccessibleName("Action being edited")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.save_button = QPushButton(icons.icon("save"), "Save", self)
         self.save_button.setObjectName("saveButton")
         self.save_button.setAccessibleName("Save the action")
@@ -43,7 +45,11 @@ class PaneHeader(QWidget):
         row.addWidget(self.save_button)
 
     def show_title(self, name: str, dirty: bool = False) -> None:
-        self.title.setText(name + (" *" if dirty else ""))
+        text = name + (" *" if dirty else "")
+        if text != self.title.text():
+            self.title.setText(text)
+            self.title.setToolTip(name + (" (not saved)" if dirty else ""))
+            self.title.setAccessibleDescription(self.title.toolTip())
 
     def set_saving(self, saving: bool) -> None:
         self.save_button.setEnabled(not saving)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Optional
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -50,6 +50,7 @@ class ConfigPane(QWidget):
                  parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("configPane")
+        self.setAutoFillBackground(True)
         self.services = services
         self.undo_stack = undo_stack
         self._base: Optional[Action] = None
@@ -90,6 +91,13 @@ class ConfigPane(QWidget):
         self.form.urlChanged.connect(self.resolver.refresh_soon)
         self.form.viewJourneys.connect(self._on_view_journeys)
         self.setEnabled(False)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # Every row counts, shown or not: the lock banner shows for some actions only, and a least
+        # width that followed it moved the window's divider at each switch between them.
+        hint = super().minimumSizeHint()
+        rows = (self.header, self.problems_box, self.lock_banner, self.column)
+        return QSize(max(hint.width(), *(row.minimumSizeHint().width() for row in rows)), hint.height())
 
     # -- loading -----------------------------------------------------------------------------
     def load(self, action: Action, used_in: list[str], draft: bool = False, stamp: Optional[str] = None) -> None:
