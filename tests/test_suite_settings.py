@@ -161,7 +161,8 @@ def test_a_heap_a_test_thawed_is_frozen_again_and_a_frozen_one_left_alone() -> N
     finally:
         if gc.get_freeze_count() == 0:  # the helper failed: the session's heap frozen back for what follows
             gc.freeze()
-    assert gc.get_freeze_count() >= frozen and gc.get_threshold() == THRESHOLDS
+    # Frozen again (fewer than before where garbage had been frozen with the heap: collected first).
+    assert gc.get_freeze_count() > 0 and gc.get_threshold() == THRESHOLDS
     assert kept[0] is not None
 
 
