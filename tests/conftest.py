@@ -14,7 +14,6 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
-from tests.helpers.collector import freeze_long_lived, refreeze_if_thawed  # noqa: E402
 from tests.helpers.forks import TEMPLATE  # noqa: E402
 from tests.helpers.keyring_backends import MemoryKeyring  # noqa: E402
 
@@ -104,13 +103,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """What collection loaded (the app's and the tests' modules, strategies, parametrize tables) lives
     as long as the session: frozen, the collector's full passes no longer scan it, as the app freezes
     what its start-up made (ui/app.py). Measured (gc callbacks, tests/ui and tests/app/journeys on
-    2 workers): 3.3 s of CPU in the collector, 2.2 s frozen. Then fewer passes over what the tests make
-    (tests/helpers/collector.py)."""
-    freeze_long_lived()
+    2 workers): 3.3 s of CPU in the collector, 2.2 s frozen.
 
-
-def pytest_runtest_logfinish() -> None:
-    refreeze_if_thawed()
+    Measured on the whole suite (4 workers, alternated runs, user+sys of all processes) and not kept:
+    the workers' thresholds raised to (10,000, 20, 50) after this freeze (their collector's passes
+    ~2.5 -> ~2.0 s, but the run 81 -> 110-119 s: what lives longer between passes costs more than the
+    passes saved); the heap frozen again after a test that thaws it (tests/ui/journeys/test_runbar.py):
+    81 -> 111 s, 42 -> 57 s wall; the xdist controller's heap frozen (its CPU 2.5 -> 6-8 s)."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -134,38 +134,6 @@ def test_the_collector_makes_no_pass_while_the_tests_are_collected() -> None:
     assert gc.isenabled()
 
 
-def test_the_sessions_heap_is_frozen_and_the_tests_collected_with_fewer_passes() -> None:
-    """After collection (conftest.pytest_collection_finish) a test's process holds its session's objects
-    frozen and collects what the tests make at the suite's thresholds (tests/helpers/collector.py), below
-    the young threshold a journey run raises to: a run still raises it."""
-    from app.journeys.collector import RUN_THRESHOLD
-    from tests.helpers.collector import THRESHOLDS
-
-    assert gc.get_freeze_count() > 0
-    assert gc.get_threshold() == THRESHOLDS and THRESHOLDS[0] < RUN_THRESHOLD
-
-
-def test_a_heap_a_test_thawed_is_frozen_again_and_a_frozen_one_left_alone() -> None:
-    """gc.unfreeze (tests/ui/journeys/test_runbar.py thaws what it froze) thaws the session's heap too:
-    the next test's end freezes it again (conftest.pytest_runtest_logfinish), with nothing lost."""
-    from tests.helpers.collector import THRESHOLDS, refreeze_if_thawed
-
-    kept = [object()]
-    frozen = gc.get_freeze_count()
-    refreeze_if_thawed()  # frozen already: nothing collected, nothing more frozen
-    assert gc.get_freeze_count() == frozen
-    gc.unfreeze()
-    gc.set_threshold(700, 10, 10)
-    try:
-        refreeze_if_thawed()
-    finally:
-        if gc.get_freeze_count() == 0:  # the helper failed: the session's heap frozen back for what follows
-            gc.freeze()
-    # Frozen again (fewer than before where garbage had been frozen with the heap: collected first).
-    assert gc.get_freeze_count() > 0 and gc.get_threshold() == THRESHOLDS
-    assert kept[0] is not None
-
-
 def pytest_timeout_settings(timeout: float) -> object:
     from pytest_timeout import Settings
 
