@@ -46,7 +46,8 @@ def _integer(text: str) -> int:
     stripped = text.strip()
     if not stripped.isdecimal() and not _INT.fullmatch(stripped):  # digits alone (most cells): no pattern
         raise CellError(f"expected an integer, got {text[:40]!r}")
-    value = int(text)  # an int by the pattern: only its range is left to check
+    # Of the stripped text: int() strips less than str.strip() (not \x1c-\x1f), which the pattern was asked of.
+    value = int(stripped)  # an int by the pattern: only its range is left to check
     if not -_INT64 <= value < _INT64:
         raise CellError(f"the integer {value} does not fit in 64 bits")
     return value
@@ -57,7 +58,7 @@ def _decimal(text: str) -> float:
     whole, _, fraction = stripped.partition(".")  # digits, a point and digits (most cells): no pattern
     if not (whole.isdecimal() and (not fraction or fraction.isdecimal())) and not _DECIMAL.fullmatch(stripped):
         raise CellError(f"expected a number, got {text[:40]!r}")
-    return float(text)
+    return float(stripped)  # as int() above: the text the pattern was asked of
 
 
 def _boolean(text: str) -> bool:
