@@ -7,7 +7,7 @@ import socket
 import socketserver
 import threading
 import time
-from typing import Iterator
+from typing import Iterator, Self
 
 import aiohttp
 import httpx
@@ -181,7 +181,24 @@ def test_a_request_whose_state_cannot_be_copied_is_made_by_aiohttp_each_time() -
     assert len(shapes) == 1 and shapes[0][2] is None
 
 
-class _Bytes:
+class _Served:
+    """A threaded loopback server of a handler class, its `url` at `path`, ended on exit."""
+
+    def _serve(self, handler: type[socketserver.StreamRequestHandler], path: str) -> None:
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _Bytes(_Served):
     """A loopback server keeping each request's bytes exactly as they arrived (head and body)."""
 
     def __init__(self) -> None:
@@ -195,17 +212,7 @@ class _Bytes:
                     self.wfile.write(_ok())
                     self.wfile.flush()
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/echo?q=1"
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def __enter__(self) -> "_Bytes":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler, "/echo?q=1")
 
 
 _BODIES = [b'{"a":1}', b"", b'{"a":1234567}', b"x" * 1000, b"y" * 100_000, b'{"a":1}']
@@ -299,7 +306,7 @@ def test_a_shapes_small_body_is_written_in_place_without_aiohttps_writer_task() 
     assert ours == [theirs[0], 0, 0, theirs[3]]
 
 
-class _Parts:
+class _Parts(_Served):
     """Answers each request of a connection with the next of `answers`: the bytes to write, in parts
     written 50 ms apart (a body after its headers, or cut in two)."""
 
@@ -319,17 +326,7 @@ class _Parts:
                         self.wfile.write(part)
                         self.wfile.flush()
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/x"
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def __enter__(self) -> "_Parts":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serve(Handler, "/x")
 
 
 def test_a_body_read_whole_with_its_headers_or_after_them_and_the_connection_kept() -> None:
